@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "sessions",
+    products: [
+        .executable(name: "sessions", targets: ["sessions"]),
+        .library(name: "SessionsKit", targets: ["SessionsKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+    ],
+    targets: [
+        // libc entry points that Swift's Glibc module does not export
+        // (feature-test-macro gated) live behind a tiny C shim.
+        .target(name: "CSupport"),
+        // The shared model: schema, validation, scoping and the durable store.
+        // It knows nothing about terminals.
+        .target(
+            name: "SessionsKit",
+            dependencies: [
+                "CSupport",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // Presentation shared by every front end: the sanitizer, cell widths, glyphs.
+        .target(name: "SessionsDisplay", dependencies: ["SessionsKit", "CSupport"]),
+        .target(
+            name: "SessionsCLI",
+            dependencies: [
+                "SessionsKit",
+                "SessionsDisplay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "sessions", dependencies: ["SessionsCLI"]),
+        .testTarget(name: "SessionsKitTests", dependencies: ["SessionsKit"]),
+        .testTarget(
+            name: "SessionsCLITests",
+            dependencies: ["SessionsCLI", "SessionsDisplay", "SessionsKit", "sessions"]
+        ),
+    ]
+)

@@ -1,0 +1,88 @@
+import ArgumentParser
+import SessionsDisplay
+import SessionsKit
+
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the active account's sessions, newest first.",
+        discussion: "--project narrows the list to one project. With --json, prints an array of sessions without their interactions, each with interaction_count, last_interaction_at and last_result_status.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Only sessions with this status.")
+    var status: SessionStatus?
+
+    @Option(help: ArgumentHelp("Only sessions of this type.", valueName: "TYPE"),
+            completion: .list(SessionType.builtIn.map(\.name)))
+    var type: String?
+
+    @Option(help: ArgumentHelp("Only sessions of this component.", valueName: "ID"))
+    var component: Int?
+
+    @Option(help: "Order: updated, created, id or type.")
+    var sort: SessionSort = .updated
+
+    @Option(help: ArgumentHelp("Show at most N sessions.", valueName: "N"))
+    var limit: Int?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        if let limit, limit < 0 { throw ValidationError("--limit must be at least 0") }
+    }
+
+    func run() throws {
+        let workspace = try global.workspace()
+        let catalog = try workspace.store.catalog()
+        let service = try workspace.service(registry: catalog.registry)
+        let query = SessionQuery(status: status, type: type.map { SessionType(normalizing: $0) }, projectID: global.project,
+                                 componentID: component, sort: sort, limit: limit)
+        let summaries = service.list(query, in: catalog)
+        let context = CLIContext.current
+        if json {
+            var output: [UInt8] = []
+            output.reserveCapacity(summaries.count * 700)
+            JSONWriter.write(.array(summaries.map { .object($0.jsonObject) }), style: .pretty, into: &output)
+            output.append(UInt8(ascii: "\n"))
+            context.stdout.write(output)
+            return
+        }
+        if summaries.isEmpty {
+            context.stderr.line("No sessions match. Create one with `sessions new --type TYPE`, or try `sessions demo`.")
+            return
+        }
+        let format = HumanFormat(registry: catalog.registry, now: context.now(), style: Style(enabled: context.useColor))
+        context.stdout.write(format.list(summaries))
+    }
+}
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one session and its timeline of interactions.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The session id.")
+    var id: Int
+
+    @Flag(help: "Print the session as JSON, in the schema's shape.")
+    var json = false
+
+    @Flag(help: "Include every interaction's pipe, result data, stdout and stderr.")
+    var full = false
+
+    func run() throws {
+        let workspace = try global.workspace()
+        let registry = try workspace.store.registry()
+        let session = try workspace.service(registry: registry).session(id: id)
+        let context = CLIContext.current
+        if json {
+            context.stdout.write(JSONWriter.bytes(.object(session.jsonObject)) + [UInt8(ascii: "\n")])
+            return
+        }
+        let format = HumanFormat(registry: registry, now: context.now(), style: Style(enabled: context.useColor))
+        context.stdout.write(format.show(session, full: full))
+    }
+}

@@ -1,0 +1,178 @@
+import SessionsDisplay
+import SessionsKit
+
+/// Human-readable renderings of sessions. Every string that came from the store
+/// passes through `Sanitizer` here, before any layout or styling.
+struct HumanFormat {
+    let registry: Registry
+    let now: Timestamp
+    let style: Style
+
+    func projectName(_ id: Int?) -> String? {
+        guard let id else { return nil }
+        return registry.project(id).map { Sanitizer.line($0.name) } ?? "#\(id)"
+    }
+
+    func componentName(_ id: Int?) -> String? {
+        guard let id else { return nil }
+        return registry.component(id).map { Sanitizer.line($0.name) } ?? "#\(id)"
+    }
+
+    /// "web / Accounts.User", or whichever of the two exists.
+    func placeLabel(projectID: Int?, componentID: Int?) -> String {
+        [projectName(projectID), componentName(componentID)].compactMap { $0 }.joined(separator: " / ")
+    }
+
+    func list(_ summaries: [SessionSummary]) -> String {
+        var table = Table(columns: [
+            .init(title: "ID", alignRight: true), .init(title: "STATUS"), .init(title: "TYPE", maxWidth: 34),
+            .init(title: "AGENT"), .init(title: "ENV"), .init(title: "PROJECT / COMPONENT", maxWidth: 36),
+            .init(title: "INTER", alignRight: true), .init(title: "LAST"), .init(title: "UPDATED"),
+        ])
+        for summary in summaries {
+            let status = summary.status
+            let last = summary.lastResult
+            table.rows.append([
+                .init(String(summary.id)),
+                .init("\(Glyphs.status(status)) \(status.rawValue)", style: { style.apply($0, style.color(for: status)) }),
+                .init(Sanitizer.line(summary.type.name)),
+                .init(summary.agent?.rawValue ?? "-"),
+                .init(summary.environment?.rawValue ?? "-"),
+                .init(placeLabel(projectID: summary.projectID, componentID: summary.componentID).nonEmpty ?? "-"),
+                .init(String(summary.interactionCount)),
+                .init(Glyphs.result(last), style: { style.apply($0, style.color(for: last)) }),
+                .init(TimeText.relative(summary.updatedAt, now: now)),
+            ])
+        }
+        return table.render()
+    }
+
+    /// The step's short name: its step name, else the last part of its module.
+    static func stepLabel(_ interaction: Interaction) -> String {
+        if let step = interaction.stepName, !step.isEmpty { return step }
+        return interaction.command.module.split(separator: ".").last.map(String.init) ?? interaction.command.module
+    }
+
+    func show(_ session: Session, full: Bool) -> String {
+        var out = ""
+        let statusText = style.status(session.status)
+        out += style.apply("Session \(session.id)", .bold) + "  \(statusText)  \(Sanitizer.line(session.type.name))\n"
+        func field(_ name: String, _ value: String) {
+            out += "  " + CellWidth.fit(name, to: 12) + " " + value + "\n"
+        }
+        field("agent", session.agent?.rawValue ?? "-")
+        field("environment", session.environment?.rawValue ?? "-")
+        let account = registry.account(session.accountID).map { " " + Sanitizer.line($0.name) } ?? ""
+        field("account", "\(session.accountID)\(account)")
+        field("project", session.projectID.map { "\($0) \(projectName($0) ?? "")" } ?? "-")
+        field("component", session.componentID.map { "\($0) \(componentName($0) ?? "")" } ?? "-")
+        field("created", "\(TimeText.dateTime(session.insertedAt)) (\(TimeText.relative(session.insertedAt, now: now)))")
+        field("updated", "\(TimeText.dateTime(session.updatedAt)) (\(TimeText.relative(session.updatedAt, now: now)))")
+        for member in session.extra.members {
+            field(Sanitizer.line(member.key), Sanitizer.line(JSONWriter.string(member.value, style: .compact)))
+        }
+        if let state = session.state {
+            out += "  state\n"
+            for line in Sanitizer.lines(JSONWriter.string(.object(state), style: .pretty)) {
+                out += "    " + line + "\n"
+            }
+        } else {
+            field("state", "-")
+        }
+        out += "\n" + timeline(session, full: full)
+        return out
+    }
+
+    func timeline(_ session: Session, full: Bool) -> String {
+        let count = session.interactions.count
+        let errors = session.interactions.filter { $0.result?.status == .error }.count
+        let pending = session.interactions.filter(\.isPending).count
+        var heading = "Timeline · \(count) interaction\(count == 1 ? "" : "s")"
+        if errors > 0 { heading += " · " + style.apply("\(errors) error\(errors == 1 ? "" : "s")", .red) }
+        if pending > 0 { heading += " · \(pending) pending" }
+        guard count > 0 else { return heading + "\n  (no interactions yet)\n" }
+
+        var table = Table(columns: [
+            .init(title: "#", alignRight: true), .init(title: "TIME"), .init(title: "R"),
+            .init(title: "STEP", maxWidth: 28), .init(title: "COMMAND", maxWidth: full ? .max : 60),
+            .init(title: "EXIT", alignRight: true), .init(title: "DURATION", alignRight: true),
+        ])
+        let longest = session.interactions.compactMap { $0.result?.durationMS }.max() ?? 0
+        for (index, interaction) in session.interactions.enumerated() {
+            let last = LastResult(interaction.result)
+            table.rows.append([
+                .init(String(index + 1)),
+                .init(interaction.startedAt.map(TimeText.clock) ?? "-"),
+                .init(Glyphs.result(last), style: { style.apply($0, style.color(for: last)) }),
+                .init(Sanitizer.line(HumanFormat.stepLabel(interaction))),
+                .init(Sanitizer.line(interaction.command.command)),
+                .init(interaction.result?.code.map(String.init) ?? "-"),
+                .init(durationCell(interaction.result?.durationMS, longest: longest)),
+            ])
+        }
+        var out = heading + "\n" + indent(table.render())
+        if full {
+            out += "\n" + details(session)
+        } else {
+            let notes = session.interactions.enumerated().compactMap { index, interaction -> String? in
+                guard let result = interaction.result, result.status != .ok, let message = result.errorMessage else { return nil }
+                let first = Sanitizer.line(String(message.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""))
+                return "  #\(index + 1) \(Glyphs.result(result)) \(CellWidth.truncate(first, to: 100))"
+            }
+            if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
+        }
+        return out
+    }
+
+    /// A bar beside the duration makes slow steps stand out in a column of numbers.
+    func durationCell(_ ms: Int?, longest: Int) -> String {
+        guard let ms else { return "-" }
+        let bar = longest > 0 ? String(repeating: "▇", count: max(1, Int((Double(ms) / Double(longest) * 8).rounded(.up)))) : ""
+        return TimeText.duration(milliseconds: ms) + " " + CellWidth.fit(bar, to: 8)
+    }
+
+    func details(_ session: Session) -> String {
+        var out = ""
+        for (index, interaction) in session.interactions.enumerated() {
+            out += style.apply("── #\(index + 1) \(Sanitizer.line(interaction.command.module))", .bold) + "\n"
+            out += "  id        \(Sanitizer.line(interaction.id))\n"
+            out += "  command   \(Sanitizer.line(interaction.command.command))\n"
+            if let pipe = interaction.command.pipe {
+                out += "  pipe\n" + indent(Sanitizer.lines(pipe).joined(separator: "\n") + "\n", by: 4)
+            }
+            guard let result = interaction.result else {
+                out += "  result    pending\n\n"
+                continue
+            }
+            out += "  result    \(Glyphs.result(result)) \(result.status.rawValue)"
+            if let code = result.code { out += "  exit \(code)" }
+            if let duration = result.durationMS { out += "  \(TimeText.duration(milliseconds: duration))" }
+            out += "\n"
+            if let message = result.errorMessage {
+                out += "  error\n" + indent(Sanitizer.lines(message).joined(separator: "\n") + "\n", by: 4)
+            }
+            if let data = result.data, !data.isEmpty {
+                out += "  data\n" + indent(Sanitizer.lines(JSONWriter.string(.object(data))).joined(separator: "\n") + "\n", by: 4)
+            }
+            for (name, output) in [("stdout", result.stdout), ("stderr", result.stderr)] {
+                guard let output, output.byteCount > 0 else { continue }
+                var label = "  \(name)"
+                if case .bytes = output { label += " (not UTF-8; invalid bytes shown as \\xNN)" }
+                out += label + "\n" + indent(Sanitizer.lines(output).joined(separator: "\n") + "\n", by: 4)
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    func indent(_ text: String, by spaces: Int = 2) -> String {
+        let pad = String(repeating: " ", count: spaces)
+        return text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
+            line.isEmpty ? "" : pad + line
+        }.joined(separator: "\n")
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import SessionsKit
+
+/// `sessions`: browse and record AI-assisted development sessions.
+public struct SessionsCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sessions",
+        abstract: "Track, browse and review AI-assisted development sessions.",
+        discussion: """
+            Sessions live in a local store (default ~/.local/share/sessions). Every command acts \
+            within one account: --account, else $SESSIONS_ACCOUNT, else the config file, else \
+            the store's first account.
+
+            Exit status: 0 success, 1 the request failed (not found, invalid, refused), \
+            2 the store cannot be used (corrupt, newer format, unsafe permissions, I/O), \
+            64 usage error.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            ListCommand.self, ShowCommand.self, NewCommand.self, SetStatusCommand.self, DeleteCommand.self,
+            InteractionCommand.self, AccountCommand.self, ProjectCommand.self, ComponentCommand.self,
+            DoctorCommand.self, DemoCommand.self,
+        ]
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    public init() {}
+
+    public func run() throws {
+        // The full-screen browser arrives with the terminal front end; until then
+        // a bare `sessions` explains where to start.
+        let context = CLIContext.current
+        context.stdout.write(SessionsCommand.helpMessage(columns: nil))
+    }
+}
+
+/// Runs the command line and turns every failure into `error: …` on stderr
+/// with a meaningful exit status.
+public enum SessionsMain {
+    public static func run(arguments: [String]) -> Int32 {
+        let context = CLIContext.current
+        do {
+            var command = try SessionsCommand.parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch let error as SessionError {
+            context.stderr.line("error: \(error)")
+            return 1
+        } catch let error as SchemaError {
+            context.stderr.line("error: \(error)")
+            return 1
+        } catch let error as CLIError {
+            context.stderr.line("error: \(error)")
+            return 1
+        } catch let error as StoreError {
+            context.stderr.line("error: \(error)")
+            return 2
+        } catch {
+            let code = SessionsCommand.exitCode(for: error)
+            var message = SessionsCommand.fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+            if code == .success {
+                if !message.isEmpty { context.stdout.line(message) }
+            } else if !message.isEmpty {
+                context.stderr.line(message)
+            }
+            return code.rawValue
+        }
+    }
+}

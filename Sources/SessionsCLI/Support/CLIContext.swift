@@ -1,0 +1,94 @@
+import Glibc
+import SessionsKit
+import Synchronization
+
+/// Where a command reads and writes, and what it believes the time is. The
+/// real process gets stdio and the clock; tests run commands in-process with
+/// buffers and a fixed environment.
+public struct CLIContext: Sendable {
+    public var environment: SessionsEnvironment
+    public var stdout: any OutputSink
+    public var stderr: any OutputSink
+    public var readStandardInput: @Sendable () throws -> [UInt8]
+    /// Styled output (colour) only for a terminal, and never with `NO_COLOR`.
+    public var stdoutIsTerminal: Bool
+    public var now: @Sendable () -> Timestamp
+
+    public init(environment: SessionsEnvironment, stdout: any OutputSink, stderr: any OutputSink,
+                readStandardInput: @escaping @Sendable () throws -> [UInt8], stdoutIsTerminal: Bool,
+                now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+        self.environment = environment
+        self.stdout = stdout
+        self.stderr = stderr
+        self.readStandardInput = readStandardInput
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.now = now
+    }
+
+    public static func process() -> CLIContext {
+        CLIContext(
+            environment: .current(), stdout: FileSink(fd: 1), stderr: FileSink(fd: 2),
+            readStandardInput: { try FileSink.readAll(fd: 0) }, stdoutIsTerminal: isatty(1) == 1)
+    }
+
+    @TaskLocal public static var current: CLIContext = .process()
+
+    var useColor: Bool { stdoutIsTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" }
+}
+
+public protocol OutputSink: Sendable {
+    func write(_ bytes: [UInt8])
+}
+
+extension OutputSink {
+    func write(_ text: String) { write(Array(text.utf8)) }
+    func line(_ text: String = "") { write(Array((text + "\n").utf8)) }
+}
+
+/// A file descriptor, written in full (short writes and EINTR retried).
+public struct FileSink: OutputSink {
+    public let fd: Int32
+    public init(fd: Int32) { self.fd = fd }
+
+    public func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return  // EPIPE and friends: the reader went away; nothing useful to do.
+                }
+                offset += written
+            }
+        }
+    }
+
+    static func readAll(fd: Int32) throws -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw CLIError("cannot read standard input: \(String(cString: strerror(errno)))")
+            }
+            if got == 0 { return result }
+            result.append(contentsOf: chunk[0..<got])
+        }
+    }
+}
+
+/// Collects output in memory, for tests.
+public final class BufferSink: OutputSink {
+    private let storage = Mutex<[UInt8]>([])
+    public init() {}
+    public func write(_ bytes: [UInt8]) { storage.withLock { $0.append(contentsOf: bytes) } }
+    public var text: String { storage.withLock { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// A usage problem found by a command itself (bad file, conflicting flags).
+public struct CLIError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

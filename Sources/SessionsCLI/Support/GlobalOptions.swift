@@ -1,0 +1,62 @@
+import ArgumentParser
+import SessionsKit
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Use the store in DIR.", discussion:
+        "Default: $SESSIONS_HOME, else $XDG_DATA_HOME/sessions, else ~/.local/share/sessions.", valueName: "DIR"),
+        completion: .directory)
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp("Act as account ID (else $SESSIONS_ACCOUNT, else the config file).", valueName: "ID"))
+    var account: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Use project ID (else $SESSIONS_PROJECT, else the config file).", valueName: "ID"))
+    var project: Int?
+
+    /// Opens the store and resolves the scope, in the order the README documents.
+    func workspace() throws -> Workspace {
+        let context = CLIContext.current
+        let root = context.environment.storeRoot(flag: store)
+        let config = try Config.load(directory: context.environment.configDirectory)
+        let store = try FileStore(root: root)
+        return Workspace(context: context, root: root, config: config, store: store, global: self)
+    }
+
+    func service() throws -> SessionService {
+        try workspace().service()
+    }
+}
+
+/// An opened store with its configuration: what commands work with.
+struct Workspace {
+    let context: CLIContext
+    let root: String
+    let config: Config
+    let store: FileStore
+    let global: GlobalOptions
+
+    var resolver: ScopeResolver {
+        ScopeResolver(accountFlag: global.account, projectFlag: global.project, environment: context.environment,
+                      config: config, storeRoot: root)
+    }
+
+    func scope(registry: Registry? = nil) throws -> Scope {
+        try resolver.resolve(registry ?? store.registry())
+    }
+
+    func service(registry: Registry? = nil) throws -> SessionService {
+        SessionService(store: store, scope: try scope(registry: registry),
+                       types: SessionTypeRegistry(custom: config.sessionTypes), clock: context.now)
+    }
+}
+
+extension SessionStatus: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+extension SessionSort: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}

@@ -1,0 +1,25 @@
+import SessionsKit
+
+/// Status is always shown by a glyph and a word or colour together, never by
+/// colour alone, so it survives monochrome terminals and colour blindness.
+public enum Glyphs {
+    public static func status(_ status: SessionStatus) -> String {
+        switch status {
+        case .active: return "●"
+        case .complete: return "✓"
+        case .failed: return "✗"
+        }
+    }
+
+    public static func result(_ result: LastResult?) -> String {
+        switch result {
+        case nil: return "·"
+        case .pending?: return "…"
+        case .ok?: return "✓"
+        case .error?: return "✗"
+        case .warning?: return "⚠"
+        }
+    }
+
+    public static func result(_ result: CommandResult?) -> String { self.result(LastResult(result)) }
+}

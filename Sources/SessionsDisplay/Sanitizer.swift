@@ -1,0 +1,190 @@
+import SessionsKit
+
+/// The one gate between untrusted text (commands, stdout, stderr, state, names)
+/// and anything that displays it. What comes out contains no byte a terminal
+/// would act on: C0 and C1 controls, ESC, DEL, bidirectional overrides and other
+/// invisible formatting are replaced by visible stand-ins, so a command's output
+/// can never retitle the window, clear the screen, write the clipboard or make
+/// text read differently from what it is.
+public enum Sanitizer {
+    /// A run of display-safe text. `isEscape` marks stand-ins for something
+    /// that was not shown as itself, so a front end can style them apart.
+    public struct Segment: Sendable, Equatable {
+        public var text: String
+        public var isEscape: Bool
+        public init(_ text: String, isEscape: Bool = false) {
+            self.text = text
+            self.isEscape = isEscape
+        }
+    }
+
+    /// Text for one line: newlines and tabs become visible too.
+    public static func line(_ text: String) -> String {
+        if isPlainASCII(text) { return text }
+        return segments(text, multiline: false).map(\.text).joined()
+    }
+
+    /// Text for a block: newlines split lines and tabs expand to spaces at
+    /// `tabWidth` stops; everything else is as in `line`.
+    public static func lines(_ text: String, tabWidth: Int = 8) -> [String] {
+        lineSegments(text, tabWidth: tabWidth).map { $0.map(\.text).joined() }
+    }
+
+    /// Like `lines`, keeping the escape marks.
+    public static func lineSegments(_ text: String, tabWidth: Int = 8) -> [[Segment]] {
+        var lines: [[Segment]] = []
+        // CRLF ends a line like LF does; a bare CR stays visible.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            lines.append(expandTabs(segments(String(rawLine), multiline: true), tabWidth: tabWidth))
+        }
+        return lines
+    }
+
+    /// A captured output's lines. Bytes that are not UTF-8 appear as `\xNN`.
+    public static func lines(_ output: CapturedOutput, tabWidth: Int = 8) -> [String] {
+        switch output {
+        case .text(let text): return lines(text, tabWidth: tabWidth)
+        case .bytes(let bytes): return lines(visibleBytes(bytes), tabWidth: tabWidth)
+        }
+    }
+
+    /// One line of a captured output.
+    public static func line(_ output: CapturedOutput) -> String {
+        switch output {
+        case .text(let text): return line(text)
+        case .bytes(let bytes): return line(visibleBytes(bytes))
+        }
+    }
+
+    /// Decodes what is UTF-8 and writes each invalid byte as `\xNN`. The result
+    /// still needs sanitising; it only makes the bytes readable.
+    public static func visibleBytes(_ bytes: [UInt8]) -> String {
+        var text = ""
+        var index = 0
+        while index < bytes.count {
+            let length = utf8SequenceLength(bytes, at: index)
+            if length > 0 {
+                text += String(decoding: bytes[index..<(index + length)], as: UTF8.self)
+                index += length
+            } else {
+                text += "\\x" + hex(UInt32(bytes[index]), digits: 2)
+                index += 1
+            }
+        }
+        return text
+    }
+
+    /// Length of the valid UTF-8 sequence starting at `index`, or 0.
+    static func utf8SequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
+        let lead = bytes[index]
+        let length: Int
+        let minimum: UInt32
+        switch lead {
+        case 0x00...0x7F: return 1
+        case 0xC2...0xDF: length = 2; minimum = 0x80
+        case 0xE0...0xEF: length = 3; minimum = 0x800
+        case 0xF0...0xF4: length = 4; minimum = 0x10000
+        default: return 0
+        }
+        guard index + length <= bytes.count else { return 0 }
+        var scalar = UInt32(lead) & (0xFF >> (length + 1))
+        for offset in 1..<length {
+            let byte = bytes[index + offset]
+            guard byte & 0xC0 == 0x80 else { return 0 }
+            scalar = scalar << 6 | UInt32(byte & 0x3F)
+        }
+        guard scalar >= minimum, scalar <= 0x10FFFF, !(0xD800...0xDFFF).contains(scalar) else { return 0 }
+        return length
+    }
+
+    @inline(__always)
+    static func isPlainASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// The core: walks grapheme clusters and replaces what must not reach a terminal.
+    public static func segments(_ text: String, multiline: Bool) -> [Segment] {
+        if isPlainASCII(text) { return text.isEmpty ? [] : [Segment(text)] }
+        var result: [Segment] = []
+        var plain = ""
+        func flushPlain() {
+            if !plain.isEmpty {
+                result.append(Segment(plain))
+                plain = ""
+            }
+        }
+        for character in text {
+            // Tag characters spell subdivision flags after a black flag; anywhere
+            // else they are invisible text smuggling.
+            let allowsTags = character.unicodeScalars.first?.value == 0x1F3F4
+            if character.unicodeScalars.allSatisfy({ standIn(for: $0, multiline: multiline, allowsTags: allowsTags) == nil }) {
+                plain.append(character)
+                continue
+            }
+            for scalar in character.unicodeScalars {
+                if scalar == "\t" && multiline {
+                    plain += "\t"  // expanded later, when the column is known
+                } else if let replacement = standIn(for: scalar, multiline: multiline, allowsTags: allowsTags) {
+                    flushPlain()
+                    result.append(Segment(replacement, isEscape: true))
+                } else {
+                    plain.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        flushPlain()
+        return result
+    }
+
+    /// The visible stand-in for a scalar that must not be shown as itself.
+    static func standIn(for scalar: Unicode.Scalar, multiline: Bool, allowsTags: Bool) -> String? {
+        let value = scalar.value
+        switch value {
+        case 0x09:
+            return multiline ? "\t" : "\u{2409}"  // ␉
+        case 0x00...0x1F:
+            return String(Unicode.Scalar(0x2400 + value)!)  // ␀ … ␛ … ␟
+        case 0x7F:
+            return "\u{2421}"  // ␡
+        case 0x80...0x9F,  // C1 controls, including the one-byte CSI U+009B
+            0x061C, 0x200B, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2060...0x2064,
+            0x2066...0x2069, 0xFEFF, 0xFFF9...0xFFFB:
+            return "<U+\(hex(value, digits: 4))>"
+        case 0xE0000...0xE007F:
+            return allowsTags ? nil : "<U+\(hex(value, digits: 5))>"
+        default:
+            return nil
+        }
+    }
+
+    static func hex(_ value: UInt32, digits: Int) -> String {
+        let text = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    }
+
+    static func expandTabs(_ segments: [Segment], tabWidth: Int) -> [Segment] {
+        guard segments.contains(where: { !$0.isEscape && $0.text.contains("\t") }) else { return segments }
+        var column = 0
+        var result: [Segment] = []
+        for segment in segments {
+            if segment.isEscape {
+                result.append(segment)
+                column += CellWidth.of(segment.text)
+                continue
+            }
+            var text = ""
+            for character in segment.text {
+                if character == "\t" {
+                    let spaces = tabWidth - column % tabWidth
+                    text += String(repeating: " ", count: spaces)
+                    column += spaces
+                } else {
+                    text.append(character)
+                    column += CellWidth.of(character)
+                }
+            }
+            result.append(Segment(text))
+        }
+        return result
+    }
+}

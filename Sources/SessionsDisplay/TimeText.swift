@@ -1,0 +1,55 @@
+import Glibc
+import SessionsKit
+
+/// Times and durations the way people scan them.
+public enum TimeText {
+    /// "just now", "42s ago", "3m ago", "5h ago", "2d ago", "3mo ago", "1y ago".
+    public static func relative(_ time: Timestamp, now: Timestamp) -> String {
+        let seconds = (now.microseconds - time.microseconds) / 1_000_000
+        if seconds < 5 { return "just now" }
+        if seconds < 60 { return "\(seconds)s ago" }
+        let minutes = seconds / 60
+        if minutes < 60 { return "\(minutes)m ago" }
+        let hours = minutes / 60
+        if hours < 24 { return "\(hours)h ago" }
+        let days = hours / 24
+        if days < 30 { return "\(days)d ago" }
+        if days < 365 { return "\(days / 30)mo ago" }
+        return "\(days / 365)y ago"
+    }
+
+    /// "850ms", "4.2s", "1m05s", "2h03m".
+    public static func duration(milliseconds ms: Int) -> String {
+        if ms < 1000 { return "\(ms)ms" }
+        if ms < 60_000 {
+            let tenths = ms / 100
+            return "\(tenths / 10).\(tenths % 10)s"
+        }
+        let seconds = ms / 1000
+        if seconds < 3600 { return "\(seconds / 60)m\(pad2(seconds % 60))s" }
+        return "\(seconds / 3600)h\(pad2(seconds % 3600 / 60))m"
+    }
+
+    static func pad2(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// The wall-clock time in the local zone (`TZ`), broken down.
+    public static func local(_ time: Timestamp) -> CivilTime {
+        var seconds = time_t(time.seconds)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        let offset = Int64(parts.tm_gmtoff)
+        return CivilTime(microseconds: time.microseconds + offset * 1_000_000)
+    }
+
+    /// "2026-11-25 14:02:11" in local time.
+    public static func dateTime(_ time: Timestamp) -> String {
+        let t = local(time)
+        return "\(t.year)-\(pad2(t.month))-\(pad2(t.day)) \(pad2(t.hour)):\(pad2(t.minute)):\(pad2(t.second))"
+    }
+
+    /// "14:02:11" in local time.
+    public static func clock(_ time: Timestamp) -> String {
+        let t = local(time)
+        return "\(pad2(t.hour)):\(pad2(t.minute)):\(pad2(t.second))"
+    }
+}

@@ -1,0 +1,45 @@
+/// What was run: a CodeMySpec step module and its command line.
+public struct Command: Sendable, Hashable {
+    public var id: String?
+    /// The step module, e.g. `Elixir.CodeMySpec.ComponentCodingSessions.Steps.RunTests`,
+    /// or a tool name for Claude Code sessions.
+    public var module: String
+    public var command: String
+    /// Input piped to the command, such as a prompt.
+    public var pipe: String?
+    public var timestamp: Timestamp?
+    /// Members this version does not model, kept in order.
+    public var extra: JSONObject
+
+    public init(id: String? = UUIDText.random(), module: String, command: String, pipe: String? = nil,
+                timestamp: Timestamp? = nil, extra: JSONObject = JSONObject()) {
+        self.id = id
+        self.module = module
+        self.command = command
+        self.pipe = pipe
+        self.timestamp = timestamp
+        self.extra = extra
+    }
+
+    public var jsonObject: JSONObject {
+        var object = JSONObject()
+        object.put("id", id)
+        object.put("module", module)
+        object.put("command", command)
+        object.put("pipe", pipe)
+        object.put("timestamp", timestamp)
+        object.appendExtras(extra)
+        return object
+    }
+
+    static func decode(_ object: JSONObject, path: String) -> (Command?, [FieldError]) {
+        var reader = ObjectReader(object, path: path)
+        let id = reader.uuid("id")
+        let module = reader.string("module", required: true)
+        let command = reader.string("command", required: true)
+        let pipe = reader.string("pipe")
+        let timestamp = reader.timestamp("timestamp")
+        guard reader.errors.isEmpty, let module, let command else { return (nil, reader.errors) }
+        return (Command(id: id, module: module, command: command, pipe: pipe, timestamp: timestamp, extra: reader.extras), [])
+    }
+}

@@ -1,0 +1,145 @@
+/// Reads the known fields of one JSON object, collecting every schema error with
+/// its full path and keeping the members it was never asked about, so that
+/// fields a later CodeMySpec version adds survive a round trip.
+struct ObjectReader {
+    let object: JSONObject
+    let path: String
+    private(set) var errors: [FieldError] = []
+    /// Which members an accessor has read; a flag per member is far cheaper
+    /// than hashing keys on the index's hot path.
+    private var consumed: [Bool]
+
+    init(_ object: JSONObject, path: String) {
+        self.object = object
+        self.path = path
+        self.consumed = Array(repeating: false, count: object.members.count)
+    }
+
+    /// Marks every member with this key as read and returns the first one's value.
+    private mutating func take(_ key: String) -> JSONValue? {
+        var found: JSONValue?
+        for index in object.members.indices where object.members[index].key == key {
+            consumed[index] = true
+            if found == nil { found = object.members[index].value }
+        }
+        return found
+    }
+
+    func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    mutating func fail(_ key: String, _ message: String) {
+        errors.append(FieldError(fieldPath(key), message))
+    }
+
+    mutating func absorb(_ nested: [FieldError]) { errors.append(contentsOf: nested) }
+
+    /// The raw value, with `null` and absence both reported as nil.
+    mutating func value(_ key: String) -> JSONValue? {
+        guard let value = take(key), !value.isNull else { return nil }
+        return value
+    }
+
+    mutating func string(_ key: String, required: Bool = false) -> String? {
+        guard let value = value(key) else {
+            if required { fail(key, "is required") }
+            return nil
+        }
+        guard case .string(let text) = value else {
+            fail(key, "must be a string, not \(value.kindName)")
+            return nil
+        }
+        if required && text.isEmpty { fail(key, "must not be empty") }
+        return text
+    }
+
+    mutating func int(_ key: String, required: Bool = false, minimum: Int? = nil) -> Int? {
+        guard let value = value(key) else {
+            if required { fail(key, "is required") }
+            return nil
+        }
+        guard let number = value.intValue else {
+            if case .number(let literal) = value {
+                fail(key, "must be an integer, not \(literal)")
+            } else {
+                fail(key, "must be an integer, not \(value.kindName)")
+            }
+            return nil
+        }
+        if let minimum, number < minimum {
+            fail(key, "must be at least \(minimum), not \(number)")
+            return nil
+        }
+        return number
+    }
+
+    mutating func object(_ key: String) -> JSONObject? {
+        guard let value = value(key) else { return nil }
+        guard case .object(let nested) = value else {
+            fail(key, "must be a JSON object, not \(value.kindName)")
+            return nil
+        }
+        return nested
+    }
+
+    mutating func array(_ key: String) -> [JSONValue]? {
+        guard let value = value(key) else { return nil }
+        guard case .array(let elements) = value else {
+            fail(key, "must be an array, not \(value.kindName)")
+            return nil
+        }
+        return elements
+    }
+
+    mutating func timestamp(_ key: String, required: Bool = false) -> Timestamp? {
+        guard let text = string(key, required: required) else { return nil }
+        guard let stamp = Timestamp(iso8601: text) else {
+            fail(key, "\(quoted(text)) is not an ISO 8601 UTC timestamp")
+            return nil
+        }
+        return stamp
+    }
+
+    mutating func enumeration<E: CaseIterable & RawRepresentable>(_ key: String, _ type: E.Type, required: Bool = false) -> E?
+    where E.RawValue == String {
+        guard let text = string(key, required: required) else { return nil }
+        guard let parsed = E(rawValue: text) else {
+            fail(key, "\(quoted(text)) is not one of \(E.allowedValues)")
+            return nil
+        }
+        return parsed
+    }
+
+    mutating func uuid(_ key: String, required: Bool = false) -> String? {
+        guard let text = string(key, required: required) else { return nil }
+        guard UUIDText.isValid(text) else {
+            fail(key, "\(quoted(text)) is not a UUID")
+            return nil
+        }
+        return text
+    }
+
+    /// Marks a key as handled elsewhere (or deliberately dropped).
+    mutating func consume(_ key: String) { _ = take(key) }
+
+    /// Members not read by any accessor, in their original order.
+    var extras: JSONObject {
+        var members: [JSONObject.Member] = []
+        for index in object.members.indices where !consumed[index] { members.append(object.members[index]) }
+        return JSONObject(members)
+    }
+}
+
+/// Appends an optional value as JSON, writing `null` for nil so that every
+/// record has the same keys in the same order.
+extension JSONObject {
+    mutating func put(_ key: String, _ value: String?) { append(key, value.map(JSONValue.string) ?? .null) }
+    mutating func put(_ key: String, _ value: Int?) { append(key, value.map { JSONValue.int($0) } ?? .null) }
+    mutating func put(_ key: String, _ value: Timestamp?) { append(key, value.map { .string($0.iso8601) } ?? .null) }
+    mutating func put(_ key: String, _ value: JSONObject?) { append(key, value.map(JSONValue.object) ?? .null) }
+
+    /// Appends preserved unknown members, skipping any that would collide with
+    /// a key this record already wrote.
+    mutating func appendExtras(_ extras: JSONObject) {
+        for member in extras.members where !contains(member.key) { members.append(member) }
+    }
+}

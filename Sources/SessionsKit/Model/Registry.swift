@@ -1,0 +1,214 @@
+/// Someone's sessions live under an account; every query is scoped to one.
+public struct Account: Sendable, Hashable {
+    public var id: Int
+    public var name: String
+    public var insertedAt: Timestamp?
+    public var extra: JSONObject
+
+    public init(id: Int, name: String, insertedAt: Timestamp? = nil, extra: JSONObject = JSONObject()) {
+        self.id = id
+        self.name = name
+        self.insertedAt = insertedAt
+        self.extra = extra
+    }
+}
+
+/// A project belongs to an account; new sessions take the active one.
+public struct Project: Sendable, Hashable {
+    public var id: Int
+    public var accountID: Int
+    public var name: String
+    public var insertedAt: Timestamp?
+    public var extra: JSONObject
+
+    public init(id: Int, accountID: Int, name: String, insertedAt: Timestamp? = nil, extra: JSONObject = JSONObject()) {
+        self.id = id
+        self.accountID = accountID
+        self.name = name
+        self.insertedAt = insertedAt
+        self.extra = extra
+    }
+}
+
+/// A component (a module of the user's code) that a session works on.
+public struct Component: Sendable, Hashable {
+    public var id: Int
+    public var accountID: Int
+    public var projectID: Int?
+    public var name: String
+    public var insertedAt: Timestamp?
+    public var extra: JSONObject
+
+    public init(id: Int, accountID: Int, projectID: Int? = nil, name: String, insertedAt: Timestamp? = nil,
+                extra: JSONObject = JSONObject()) {
+        self.id = id
+        self.accountID = accountID
+        self.projectID = projectID
+        self.name = name
+        self.insertedAt = insertedAt
+        self.extra = extra
+    }
+}
+
+/// Everything about a store except its sessions: the registries and the id
+/// counters. It is small, read on every command, and written inside the same
+/// transaction as the sessions it affects.
+public struct Registry: Sendable, Hashable {
+    public var accounts: [Account] = []
+    public var projects: [Project] = []
+    public var components: [Component] = []
+    /// The account used when no flag, environment variable or config names one.
+    public var defaultAccountID: Int?
+    public var nextSessionID = 1
+    public var nextAccountID = 1
+    public var nextProjectID = 1
+    public var nextComponentID = 1
+    public var extra = JSONObject()
+
+    public init() {}
+
+    public func account(_ id: Int) -> Account? { accounts.first { $0.id == id } }
+    public func project(_ id: Int) -> Project? { projects.first { $0.id == id } }
+    public func component(_ id: Int) -> Component? { components.first { $0.id == id } }
+
+    /// Reserves the next session id. Ids are never reused, even after a delete,
+    /// so a script holding an old id can never act on a different session.
+    public mutating func allocateSessionID() -> Int {
+        defer { nextSessionID += 1 }
+        return nextSessionID
+    }
+
+    /// Keeps the counter ahead of an id chosen elsewhere (an import that keeps its ids).
+    public mutating func reserveSessionID(_ id: Int) {
+        nextSessionID = max(nextSessionID, id + 1)
+    }
+
+    @discardableResult
+    public mutating func addAccount(name: String, at time: Timestamp) -> Account {
+        let account = Account(id: nextAccountID, name: name, insertedAt: time)
+        nextAccountID += 1
+        accounts.append(account)
+        return account
+    }
+
+    @discardableResult
+    public mutating func addProject(name: String, accountID: Int, at time: Timestamp) -> Project {
+        let project = Project(id: nextProjectID, accountID: accountID, name: name, insertedAt: time)
+        nextProjectID += 1
+        projects.append(project)
+        return project
+    }
+
+    @discardableResult
+    public mutating func addComponent(name: String, accountID: Int, projectID: Int?, at time: Timestamp) -> Component {
+        let component = Component(id: nextComponentID, accountID: accountID, projectID: projectID, name: name, insertedAt: time)
+        nextComponentID += 1
+        components.append(component)
+        return component
+    }
+}
+
+extension Registry {
+    var jsonObject: JSONObject {
+        var object = JSONObject()
+        object.put("default_account_id", defaultAccountID)
+        object.append("next_ids", .object(JSONObject([
+            "session": .int(nextSessionID), "account": .int(nextAccountID),
+            "project": .int(nextProjectID), "component": .int(nextComponentID),
+        ])))
+        object.append("accounts", .array(accounts.map { account in
+            var entry = JSONObject()
+            entry.append("id", .int(account.id))
+            entry.append("name", .string(account.name))
+            entry.put("inserted_at", account.insertedAt)
+            entry.appendExtras(account.extra)
+            return .object(entry)
+        }))
+        object.append("projects", .array(projects.map { project in
+            var entry = JSONObject()
+            entry.append("id", .int(project.id))
+            entry.append("account_id", .int(project.accountID))
+            entry.append("name", .string(project.name))
+            entry.put("inserted_at", project.insertedAt)
+            entry.appendExtras(project.extra)
+            return .object(entry)
+        }))
+        object.append("components", .array(components.map { component in
+            var entry = JSONObject()
+            entry.append("id", .int(component.id))
+            entry.append("account_id", .int(component.accountID))
+            entry.put("project_id", component.projectID)
+            entry.append("name", .string(component.name))
+            entry.put("inserted_at", component.insertedAt)
+            entry.appendExtras(component.extra)
+            return .object(entry)
+        }))
+        object.appendExtras(extra)
+        return object
+    }
+
+    /// Decodes the registry part of `store.json`; `skipping` names members that
+    /// belong to the file's envelope (the format version).
+    static func decode(_ object: JSONObject, skipping: [String]) throws(SchemaError) -> Registry {
+        var reader = ObjectReader(object, path: "")
+        for key in skipping { reader.consume(key) }
+        var registry = Registry()
+        registry.defaultAccountID = reader.int("default_account_id", minimum: 1)
+        if let ids = reader.object("next_ids") {
+            var idReader = ObjectReader(ids, path: "next_ids")
+            registry.nextSessionID = idReader.int("session", required: true, minimum: 1) ?? 1
+            registry.nextAccountID = idReader.int("account", required: true, minimum: 1) ?? 1
+            registry.nextProjectID = idReader.int("project", required: true, minimum: 1) ?? 1
+            registry.nextComponentID = idReader.int("component", required: true, minimum: 1) ?? 1
+            reader.absorb(idReader.errors)
+        } else {
+            reader.fail("next_ids", "is required")
+        }
+        func entries(_ key: String) -> [(ObjectReader, Int)] {
+            guard let list = reader.array(key) else { return [] }
+            var result: [(ObjectReader, Int)] = []
+            for (index, element) in list.enumerated() {
+                guard case .object(let entry) = element else {
+                    reader.fail("\(key)[\(index)]", "must be a JSON object, not \(element.kindName)")
+                    continue
+                }
+                result.append((ObjectReader(entry, path: "\(key)[\(index)]"), index))
+            }
+            return result
+        }
+        for (var entry, _) in entries("accounts") {
+            let id = entry.int("id", required: true, minimum: 1)
+            let name = entry.string("name", required: true)
+            let inserted = entry.timestamp("inserted_at")
+            if let id, let name, entry.errors.isEmpty {
+                registry.accounts.append(Account(id: id, name: name, insertedAt: inserted, extra: entry.extras))
+            }
+            reader.absorb(entry.errors)
+        }
+        for (var entry, _) in entries("projects") {
+            let id = entry.int("id", required: true, minimum: 1)
+            let account = entry.int("account_id", required: true, minimum: 1)
+            let name = entry.string("name", required: true)
+            let inserted = entry.timestamp("inserted_at")
+            if let id, let account, let name, entry.errors.isEmpty {
+                registry.projects.append(Project(id: id, accountID: account, name: name, insertedAt: inserted, extra: entry.extras))
+            }
+            reader.absorb(entry.errors)
+        }
+        for (var entry, _) in entries("components") {
+            let id = entry.int("id", required: true, minimum: 1)
+            let account = entry.int("account_id", required: true, minimum: 1)
+            let project = entry.int("project_id", minimum: 1)
+            let name = entry.string("name", required: true)
+            let inserted = entry.timestamp("inserted_at")
+            if let id, let account, let name, entry.errors.isEmpty {
+                registry.components.append(Component(id: id, accountID: account, projectID: project, name: name,
+                                                      insertedAt: inserted, extra: entry.extras))
+            }
+            reader.absorb(entry.errors)
+        }
+        registry.extra = reader.extras
+        guard reader.errors.isEmpty else { throw SchemaError(reader.errors) }
+        return registry
+    }
+}

@@ -1,0 +1,105 @@
+/// One tracked piece of work, in the shape of CodeMySpec's `Sessions.Session`.
+public struct Session: Sendable, Hashable {
+    public var id: Int
+    public var type: SessionType
+    public var agent: Agent?
+    public var environment: SessionEnvironment?
+    public var status: SessionStatus
+    /// The workflow's own state, kept exactly as given.
+    public var state: JSONObject?
+    public var accountID: Int
+    public var projectID: Int?
+    public var componentID: Int?
+    public var interactions: [Interaction]
+    public var insertedAt: Timestamp
+    public var updatedAt: Timestamp
+    /// Members this version does not model (e.g. `execution_mode`), kept in order.
+    public var extra: JSONObject
+
+    public init(id: Int, type: SessionType, agent: Agent? = nil, environment: SessionEnvironment? = nil,
+                status: SessionStatus = .active, state: JSONObject? = nil, accountID: Int, projectID: Int? = nil,
+                componentID: Int? = nil, interactions: [Interaction] = [], insertedAt: Timestamp, updatedAt: Timestamp,
+                extra: JSONObject = JSONObject()) {
+        self.id = id
+        self.type = type
+        self.agent = agent
+        self.environment = environment
+        self.status = status
+        self.state = state
+        self.accountID = accountID
+        self.projectID = projectID
+        self.componentID = componentID
+        self.interactions = interactions
+        self.insertedAt = insertedAt
+        self.updatedAt = updatedAt
+        self.extra = extra
+    }
+
+    public func interaction(id: String) -> Interaction? { interactions.first { $0.id == id } }
+
+    /// The full record, as stored and as `show --json` prints it.
+    public var jsonObject: JSONObject { jsonObject(includeInteractions: true) }
+
+    func jsonObject(includeInteractions: Bool) -> JSONObject {
+        var object = JSONObject()
+        object.append("id", .int(id))
+        object.append("type", .string(type.name))
+        object.put("agent", agent?.rawValue)
+        object.put("environment", environment?.rawValue)
+        object.append("status", .string(status.rawValue))
+        object.put("state", state)
+        object.append("account_id", .int(accountID))
+        object.put("project_id", projectID)
+        object.put("component_id", componentID)
+        if includeInteractions {
+            object.append("interactions", .array(interactions.map { .object($0.jsonObject) }))
+        }
+        object.put("inserted_at", insertedAt)
+        object.put("updated_at", updatedAt)
+        object.appendExtras(extra)
+        return object
+    }
+
+    /// Decodes a stored session, reporting every schema violation at once.
+    /// `skipping` names members that belong to an enclosing record (the
+    /// summary fields of an index entry) rather than to the session.
+    public static func decode(_ value: JSONValue, path: String = "", skipping: [String] = []) throws(SchemaError) -> Session {
+        guard case .object(let object) = value else {
+            throw SchemaError(path, "must be a JSON object, not \(value.kindName)")
+        }
+        var reader = ObjectReader(object, path: path)
+        for key in skipping { reader.consume(key) }
+        let id = reader.int("id", required: true, minimum: 1)
+        let typeName = reader.string("type", required: true)
+        let agent = reader.enumeration("agent", Agent.self)
+        let environment = reader.enumeration("environment", SessionEnvironment.self)
+        let status = reader.enumeration("status", SessionStatus.self) ?? .active
+        let state = reader.object("state")
+        let accountID = reader.int("account_id", required: true, minimum: 1)
+        let projectID = reader.int("project_id", minimum: 1)
+        let componentID = reader.int("component_id", minimum: 1)
+        var interactions: [Interaction] = []
+        if let elements = reader.array("interactions") {
+            interactions.reserveCapacity(elements.count)
+            for (index, element) in elements.enumerated() {
+                let elementPath = reader.fieldPath("interactions[\(index)]")
+                guard case .object(let elementObject) = element else {
+                    reader.absorb([FieldError(elementPath, "must be a JSON object, not \(element.kindName)")])
+                    continue
+                }
+                let (interaction, errors) = Interaction.decode(elementObject, path: elementPath)
+                if let interaction { interactions.append(interaction) }
+                reader.absorb(errors)
+            }
+        }
+        let insertedAt = reader.timestamp("inserted_at", required: true)
+        let updatedAt = reader.timestamp("updated_at", required: true)
+        guard reader.errors.isEmpty, let id, let typeName, let accountID, let insertedAt, let updatedAt else {
+            throw SchemaError(reader.errors)
+        }
+        return Session(id: id, type: SessionType(normalizing: typeName), agent: agent, environment: environment,
+                       status: status, state: state, accountID: accountID, projectID: projectID,
+                       componentID: componentID, interactions: interactions, insertedAt: insertedAt,
+                       updatedAt: updatedAt, extra: reader.extras)
+    }
+}

@@ -1,0 +1,62 @@
+/// A session without its interactions, plus what the lists need to know about
+/// them. It is what the index stores and what `list --json` prints, so every
+/// query by account, project, component or status runs without reading a
+/// single interaction.
+@dynamicMemberLookup
+public struct SessionSummary: Sendable, Hashable {
+    /// The session's own fields; `interactions` is always empty here.
+    public private(set) var session: Session
+    public var interactionCount: Int
+    public var lastInteractionAt: Timestamp?
+    public var lastResult: LastResult?
+
+    public init(_ full: Session) {
+        var header = full
+        header.interactions = []
+        session = header
+        interactionCount = full.interactions.count
+        lastInteractionAt = full.interactions.compactMap(\.latestActivity).max()
+        lastResult = full.interactions.last.map { LastResult($0.result) }
+    }
+
+    init(header: Session, interactionCount: Int, lastInteractionAt: Timestamp?, lastResult: LastResult?) {
+        var header = header
+        header.interactions = []
+        session = header
+        self.interactionCount = interactionCount
+        self.lastInteractionAt = lastInteractionAt
+        self.lastResult = lastResult
+    }
+
+    public subscript<T>(dynamicMember keyPath: KeyPath<Session, T>) -> T { session[keyPath: keyPath] }
+
+    static let summaryKeys = ["interaction_count", "last_interaction_at", "last_result_status"]
+
+    public var jsonObject: JSONObject {
+        var object = session.jsonObject(includeInteractions: false)
+        object.members.removeAll { SessionSummary.summaryKeys.contains($0.key) }
+        object.append("interaction_count", .int(interactionCount))
+        object.put("last_interaction_at", lastInteractionAt)
+        object.put("last_result_status", lastResult?.rawValue)
+        return object
+    }
+
+    public static func decode(_ value: JSONValue, path: String = "") throws(SchemaError) -> SessionSummary {
+        guard case .object(let object) = value else {
+            throw SchemaError(path, "must be a JSON object, not \(value.kindName)")
+        }
+        var reader = ObjectReader(object, path: path)
+        let count = reader.int("interaction_count", required: true, minimum: 0)
+        let last = reader.timestamp("last_interaction_at")
+        let lastResult = reader.enumeration("last_result_status", LastResult.self)
+        var errors = reader.errors
+        var header: Session?
+        do {
+            header = try Session.decode(value, path: path, skipping: summaryKeys)
+        } catch {
+            errors.append(contentsOf: error.errors)
+        }
+        guard errors.isEmpty, let header, let count else { throw SchemaError(errors) }
+        return SessionSummary(header: header, interactionCount: count, lastInteractionAt: last, lastResult: lastResult)
+    }
+}

@@ -1,0 +1,130 @@
+/// What a caller asks for, as the user typed it. The service validates drafts,
+/// so the CLI, the TUI's form and the importers all report the same
+/// field-and-rule messages.
+public struct SessionDraft: Sendable, Equatable {
+    public var type: String
+    public var agent: String?
+    public var environment: String?
+    public var status: String?
+    public var componentID: Int?
+    public var state: JSONValue?
+
+    public init(type: String, agent: String? = nil, environment: String? = nil, status: String? = nil,
+                componentID: Int? = nil, state: JSONValue? = nil) {
+        self.type = type
+        self.agent = agent
+        self.environment = environment
+        self.status = status
+        self.componentID = componentID
+        self.state = state
+    }
+}
+
+public struct CommandDraft: Sendable, Equatable {
+    public var module: String
+    public var command: String
+    public var pipe: String?
+    public var stepName: String?
+
+    public init(module: String, command: String, pipe: String? = nil, stepName: String? = nil) {
+        self.module = module
+        self.command = command
+        self.pipe = pipe
+        self.stepName = stepName
+    }
+}
+
+public struct ResultDraft: Sendable, Equatable {
+    public var status: String
+    public var code: Int?
+    public var errorMessage: String?
+    public var stdout: CapturedOutput?
+    public var stderr: CapturedOutput?
+    public var durationMS: Int?
+    public var data: JSONValue?
+
+    public init(status: String, code: Int? = nil, errorMessage: String? = nil, stdout: CapturedOutput? = nil,
+                stderr: CapturedOutput? = nil, durationMS: Int? = nil, data: JSONValue? = nil) {
+        self.status = status
+        self.code = code
+        self.errorMessage = errorMessage
+        self.stdout = stdout
+        self.stderr = stderr
+        self.durationMS = durationMS
+        self.data = data
+    }
+}
+
+/// Which sessions a listing wants, and in which order.
+public struct SessionQuery: Sendable, Equatable {
+    public var status: SessionStatus?
+    public var type: SessionType?
+    public var projectID: Int?
+    public var componentID: Int?
+    public var sort: SessionSort
+    public var limit: Int?
+
+    public init(status: SessionStatus? = nil, type: SessionType? = nil, projectID: Int? = nil, componentID: Int? = nil,
+                sort: SessionSort = .updated, limit: Int? = nil) {
+        self.status = status
+        self.type = type
+        self.projectID = projectID
+        self.componentID = componentID
+        self.sort = sort
+        self.limit = limit
+    }
+}
+
+/// List orders. Time orders put the newest first; id and type read top-down.
+public enum SessionSort: String, CaseIterable, Sendable {
+    case updated, created, id, type
+
+    public func areInIncreasingOrder(_ a: SessionSummary, _ b: SessionSummary) -> Bool {
+        switch self {
+        case .updated:
+            return a.updatedAt != b.updatedAt ? a.updatedAt > b.updatedAt : a.id > b.id
+        case .created:
+            return a.insertedAt != b.insertedAt ? a.insertedAt > b.insertedAt : a.id > b.id
+        case .id:
+            return a.id < b.id
+        case .type:
+            return a.type != b.type ? a.type < b.type : a.id < b.id
+        }
+    }
+
+    public var next: SessionSort {
+        let all = SessionSort.allCases
+        return all[(all.firstIndex(of: self)! + 1) % all.count]
+    }
+}
+
+/// The account and project every request acts within. The account is never
+/// taken from a record the user supplies; it always comes from here.
+public struct Scope: Sendable, Equatable {
+    public var accountID: Int
+    public var projectID: Int?
+
+    public init(accountID: Int, projectID: Int? = nil) {
+        self.accountID = accountID
+        self.projectID = projectID
+    }
+}
+
+/// Parses the schema's enumerations from user text with the schema's messages.
+enum Field {
+    static func parse<E: CaseIterable & RawRepresentable>(_ text: String, _ type: E.Type, field: String) -> Result<E, FieldError>
+    where E.RawValue == String {
+        if let value = E(rawValue: text) { return .success(value) }
+        return .failure(FieldError(field, "\(quoted(text)) is not one of \(E.allowedValues)"))
+    }
+}
+
+extension SessionStatus {
+    /// Parses user text, failing with `status: "x" is not one of active, complete, failed`.
+    public init(validating text: String) throws(SessionError) {
+        switch Field.parse(text, SessionStatus.self, field: "status") {
+        case .success(let status): self = status
+        case .failure(let error): throw SessionError.invalid(SchemaError([error]))
+        }
+    }
+}

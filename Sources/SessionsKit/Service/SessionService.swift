@@ -1,0 +1,309 @@
+/// The model's operations: every read is scoped to one account, every write is
+/// validated and committed through the store in one transaction. Front ends
+/// (the CLI, the TUI, importers, hooks) call this and nothing below it.
+public struct SessionService: Sendable {
+    public let store: any SessionStore
+    public let scope: Scope
+    public let types: SessionTypeRegistry
+    let clock: @Sendable () -> Timestamp
+
+    public init(store: any SessionStore, scope: Scope, types: SessionTypeRegistry = SessionTypeRegistry(),
+                clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+        self.store = store
+        self.scope = scope
+        self.types = types
+        self.clock = clock
+    }
+
+    // MARK: - Reading sessions
+
+    /// The active account's sessions matching `query`, without interactions.
+    public func list(_ query: SessionQuery = SessionQuery()) throws -> [SessionSummary] {
+        try list(query, in: store.catalog())
+    }
+
+    /// Same as `list(_:)` over a catalog the caller already holds.
+    public func list(_ query: SessionQuery, in catalog: Catalog) -> [SessionSummary] {
+        var result = catalog.summaries.filter { summary in
+            summary.accountID == scope.accountID
+                && (query.status == nil || summary.status == query.status)
+                && (query.type == nil || summary.type == query.type)
+                && (query.projectID == nil || summary.projectID == query.projectID)
+                && (query.componentID == nil || summary.componentID == query.componentID)
+        }
+        result.sort(by: query.sort.areInIncreasingOrder)
+        if let limit = query.limit, result.count > limit { result.removeSubrange(limit...) }
+        return result
+    }
+
+    /// One session with its interactions. Another account's session is "not
+    /// found", exactly like an id that does not exist.
+    public func session(id: Int) throws -> Session {
+        guard let session = try store.session(id: id), session.accountID == scope.accountID else {
+            throw SessionError.session(id)
+        }
+        return session
+    }
+
+    // MARK: - Changing sessions
+
+    public func create(_ draft: SessionDraft) throws -> Session {
+        try store.write { transaction in
+            var errors: [FieldError] = []
+            let type = SessionType(normalizing: draft.type)
+            if draft.type.isEmpty {
+                errors.append(FieldError("type", "is required"))
+            } else if let error = types.validate(type) {
+                errors.append(error)
+            }
+            let agent = draft.agent.flatMap { collect(Field.parse($0, Agent.self, field: "agent"), into: &errors) }
+            let environment = draft.environment.flatMap {
+                collect(Field.parse($0, SessionEnvironment.self, field: "environment"), into: &errors)
+            }
+            let status = draft.status.flatMap { collect(Field.parse($0, SessionStatus.self, field: "status"), into: &errors) }
+            var state: JSONObject?
+            switch draft.state {
+            case nil, .null?: state = nil
+            case .object(let object)?: state = object
+            case let other?: errors.append(FieldError("state", "must be a JSON object, not \(other.kindName)"))
+            }
+            let registry = transaction.registry
+            try checkScope(registry)
+            if let componentID = draft.componentID, !isVisible(componentID: componentID, in: registry) {
+                errors.append(FieldError("component_id", "component \(componentID) does not exist"))
+            }
+            guard errors.isEmpty else { throw SessionError.invalid(SchemaError(errors)) }
+
+            let now = clock()
+            let session = Session(
+                id: transaction.registry.allocateSessionID(), type: type, agent: agent, environment: environment,
+                status: status ?? .active, state: state, accountID: scope.accountID, projectID: scope.projectID,
+                componentID: draft.componentID, insertedAt: now, updatedAt: now)
+            transaction.put(session)
+            return session
+        }
+    }
+
+    /// Moves a session to another status. Returns the session before and after,
+    /// so a front end can offer to undo.
+    @discardableResult
+    public func setStatus(id: Int, to status: SessionStatus) throws -> (previous: SessionStatus, session: Session) {
+        let (previous, session) = try modify(id: id) { session in
+            let previous = session.status
+            session.status = status
+            return previous
+        }
+        return (previous, session)
+    }
+
+    public func delete(id: Int) throws {
+        try store.write { transaction in
+            guard let session = try transaction.session(id: id), session.accountID == scope.accountID else {
+                throw SessionError.session(id)
+            }
+            transaction.delete(sessionID: id)
+        }
+    }
+
+    /// Appends a pending interaction and returns it.
+    public func addInteraction(sessionID: Int, _ draft: CommandDraft) throws -> Interaction {
+        var errors: [FieldError] = []
+        if draft.module.isEmpty { errors.append(FieldError("command.module", "is required")) }
+        if draft.command.isEmpty { errors.append(FieldError("command.command", "is required")) }
+        guard errors.isEmpty else { throw SessionError.invalid(SchemaError(errors)) }
+        return try modify(id: sessionID) { session in
+            let now = session.updatedAt
+            let interaction = Interaction(
+                stepName: draft.stepName,
+                command: Command(module: draft.module, command: draft.command, pipe: draft.pipe, timestamp: now),
+                insertedAt: now, updatedAt: now)
+            session.interactions.append(interaction)
+            return interaction
+        }.value
+    }
+
+    /// Records the result of a pending interaction.
+    public func completeInteraction(sessionID: Int, interactionID: String, _ draft: ResultDraft) throws -> Interaction {
+        var errors: [FieldError] = []
+        let status = collect(Field.parse(draft.status, ResultStatus.self, field: "result.status"), into: &errors)
+        if let duration = draft.durationMS, duration < 0 {
+            errors.append(FieldError("result.duration_ms", "must be at least 0, not \(duration)"))
+        }
+        var data: JSONObject? = JSONObject()
+        switch draft.data {
+        case nil: break
+        case .null?: data = nil
+        case .object(let object)?: data = object
+        case let other?: errors.append(FieldError("result.data", "must be a JSON object, not \(other.kindName)"))
+        }
+        guard errors.isEmpty, let status else { throw SessionError.invalid(SchemaError(errors)) }
+        return try modify(id: sessionID) { session in
+            guard let index = session.interactions.firstIndex(where: { $0.id == interactionID }) else {
+                throw SessionError.notFound("interaction \(interactionID) in session \(sessionID)")
+            }
+            if let existing = session.interactions[index].result {
+                throw SessionError.conflict(
+                    "interaction \(interactionID) already has a result (\(existing.status.rawValue)); results are not overwritten")
+            }
+            let now = session.updatedAt
+            session.interactions[index].result = CommandResult(
+                status: status, data: data, code: draft.code, errorMessage: draft.errorMessage, stdout: draft.stdout,
+                stderr: draft.stderr, durationMS: draft.durationMS, timestamp: now)
+            session.interactions[index].completedAt = now
+            session.interactions[index].updatedAt = now
+            return session.interactions[index]
+        }.value
+    }
+
+    /// Read, change and write back one session of the active account, moving
+    /// `updated_at` forward (strictly, even within one clock tick) when anything
+    /// changed. The session passed to `change` already carries the new time.
+    private func modify<T>(id: Int, _ change: (inout Session) throws -> T) throws -> (value: T, session: Session) {
+        try store.write { transaction in
+            guard let original = try transaction.session(id: id), original.accountID == scope.accountID else {
+                throw SessionError.session(id)
+            }
+            var session = original
+            session.updatedAt = nextUpdateTime(after: original.updatedAt)
+            let result = try change(&session)
+            var unchanged = session
+            unchanged.updatedAt = original.updatedAt
+            if unchanged == original { return (result, original) }
+            transaction.put(session)
+            return (result, session)
+        }
+    }
+
+    func nextUpdateTime(after previous: Timestamp) -> Timestamp {
+        let now = clock()
+        return now > previous ? now : Timestamp(microseconds: previous.microseconds + 1)
+    }
+
+    // MARK: - Registries
+
+    public func accounts() throws -> [Account] { try store.registry().accounts }
+
+    public func addAccount(name: String) throws -> Account {
+        try checkName(name)
+        return try store.write { transaction in transaction.registry.addAccount(name: name, at: clock()) }
+    }
+
+    /// Refused while the account has sessions (restrict). Its projects and
+    /// components go with it.
+    public func deleteAccount(id: Int) throws {
+        try store.write { transaction in
+            guard transaction.registry.account(id) != nil else { throw SessionError.notFound("account \(id)") }
+            if id == scope.accountID {
+                throw SessionError.conflict("account \(id) is the active account; switch to another with `sessions account use` first")
+            }
+            let count = try transaction.summaries().values.filter { $0.accountID == id }.count
+            if count > 0 {
+                throw SessionError.conflict(
+                    "account \(id) still has \(count) session\(count == 1 ? "" : "s"); delete them first")
+            }
+            transaction.registry.accounts.removeAll { $0.id == id }
+            transaction.registry.projects.removeAll { $0.accountID == id }
+            transaction.registry.components.removeAll { $0.accountID == id }
+            if transaction.registry.defaultAccountID == id {
+                transaction.registry.defaultAccountID = transaction.registry.accounts.first?.id
+            }
+        }
+    }
+
+    /// The active account's projects.
+    public func projects() throws -> [Project] {
+        try store.registry().projects.filter { $0.accountID == scope.accountID }
+    }
+
+    public func addProject(name: String) throws -> Project {
+        try checkName(name)
+        return try store.write { transaction in
+            try checkScope(transaction.registry)
+            return transaction.registry.addProject(name: name, accountID: scope.accountID, at: clock())
+        }
+    }
+
+    /// Sessions and components of the project keep existing with no project
+    /// (nilify). Returns how many sessions were changed.
+    @discardableResult
+    public func deleteProject(id: Int) throws -> Int {
+        try store.write { transaction in
+            guard let project = transaction.registry.project(id), project.accountID == scope.accountID else {
+                throw SessionError.notFound("project \(id)")
+            }
+            transaction.registry.projects.removeAll { $0.id == id }
+            for index in transaction.registry.components.indices where transaction.registry.components[index].projectID == id {
+                transaction.registry.components[index].projectID = nil
+            }
+            return try nilify(in: transaction, where: { $0.projectID == id }, change: { $0.projectID = nil })
+        }
+    }
+
+    /// The active account's components.
+    public func components() throws -> [Component] {
+        try store.registry().components.filter { $0.accountID == scope.accountID }
+    }
+
+    public func addComponent(name: String) throws -> Component {
+        try checkName(name)
+        return try store.write { transaction in
+            try checkScope(transaction.registry)
+            return transaction.registry.addComponent(name: name, accountID: scope.accountID, projectID: scope.projectID, at: clock())
+        }
+    }
+
+    /// Sessions that named the component keep existing without one (nilify).
+    @discardableResult
+    public func deleteComponent(id: Int) throws -> Int {
+        try store.write { transaction in
+            guard let component = transaction.registry.component(id), component.accountID == scope.accountID else {
+                throw SessionError.notFound("component \(id)")
+            }
+            transaction.registry.components.removeAll { $0.id == component.id }
+            return try nilify(in: transaction, where: { $0.componentID == id }, change: { $0.componentID = nil })
+        }
+    }
+
+    private func nilify(in transaction: any StoreTransaction, where matches: (SessionSummary) -> Bool,
+                        change: (inout Session) -> Void) throws -> Int {
+        let affected = try transaction.summaries().values.filter(matches).map(\.id).sorted()
+        for id in affected {
+            guard var session = try transaction.session(id: id) else { continue }
+            change(&session)
+            session.updatedAt = nextUpdateTime(after: session.updatedAt)
+            transaction.put(session)
+        }
+        return affected.count
+    }
+
+    // MARK: - Rules
+
+    /// The scope must name an existing account, and a project of that account.
+    func checkScope(_ registry: Registry) throws {
+        guard registry.account(scope.accountID) != nil else { throw SessionError.notFound("account \(scope.accountID)") }
+        if let projectID = scope.projectID {
+            guard let project = registry.project(projectID), project.accountID == scope.accountID else {
+                throw SessionError.notFound("project \(projectID)")
+            }
+        }
+    }
+
+    func isVisible(componentID: Int, in registry: Registry) -> Bool {
+        registry.component(componentID)?.accountID == scope.accountID
+    }
+
+    func checkName(_ name: String) throws {
+        if name.allSatisfy(\.isWhitespace) {
+            throw SessionError.invalid(SchemaError("name", "must not be empty"))
+        }
+    }
+}
+
+private func collect<T>(_ result: Result<T, FieldError>, into errors: inout [FieldError]) -> T? {
+    switch result {
+    case .success(let value): return value
+    case .failure(let error):
+        errors.append(error)
+        return nil
+    }
+}

@@ -1,0 +1,224 @@
+import CSupport
+import Glibc
+import SystemPackage
+
+/// The few file operations the store is built from, each with the durability
+/// rule it needs spelled out, and every failure turned into a `StoreError` that
+/// names the path.
+enum FileIO {
+    static let fileMode: mode_t = 0o600
+    static let directoryMode: mode_t = 0o700
+
+    static func fail(_ operation: String, _ path: String, _ code: Int32 = errno) -> StoreError {
+        .io(operation: operation, path: path, errno: Errno(rawValue: code))
+    }
+
+    /// The whole file, or nil when it does not exist.
+    static func read(_ path: String) throws(StoreError) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw fail("read", path)
+        }
+        defer { close(fd) }
+        return try readAll(fd, path: path)
+    }
+
+    static func readAll(_ fd: Int32, path: String) throws(StoreError) -> [UInt8] {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw fail("read", path) }
+        var failure: Int32 = 0
+        // Read the size fstat reported straight into uninitialised storage, then
+        // keep reading in case the file grew meanwhile.
+        let expected = Int(info.st_size)
+        var buffer = [UInt8](unsafeUninitializedCapacity: expected) { raw, count in
+            var filled = 0
+            while filled < expected {
+                let got = Glibc.read(fd, raw.baseAddress! + filled, expected - filled)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if got == 0 { break }
+                filled += got
+            }
+            count = filled
+        }
+        if failure != 0 { throw fail("read", path, failure) }
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw fail("read", path)
+            }
+            if got == 0 { return buffer }
+            buffer.append(contentsOf: chunk[0..<got])
+        }
+    }
+
+    /// Writes every byte, retrying short writes and EINTR.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
+        var offset = 0
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure != 0 { throw fail("write", path, failure) }
+    }
+
+    static func fsync(_ fd: Int32, path: String) throws(StoreError) {
+        if Glibc.fsync(fd) != 0 { throw fail("sync", path) }
+    }
+
+    /// Makes a directory's entries (creations, renames, removals) durable.
+    static func syncDirectory(_ path: String) throws(StoreError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw fail("open directory", path) }
+        defer { close(fd) }
+        if Glibc.fsync(fd) != 0 { throw fail("sync directory", path) }
+    }
+
+    /// Flushes everything written to the filesystem holding `path`: one call
+    /// instead of an fsync per file when a transaction writes hundreds.
+    static func syncFilesystem(of path: String) throws(StoreError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw fail("open directory", path) }
+        defer { close(fd) }
+        if sessions_syncfs(fd) != 0 { throw fail("sync filesystem of", path) }
+    }
+
+    /// A new private file that must not exist yet. The mode is set with fchmod
+    /// as well, so the process umask can never widen it.
+    static func createExclusive(_ path: String) throws(StoreError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, fileMode)
+        guard fd >= 0 else { throw fail("create", path) }
+        if fchmod(fd, fileMode) != 0 {
+            let code = errno
+            close(fd)
+            unlink(path)
+            throw fail("set permissions of", path, code)
+        }
+        return fd
+    }
+
+    /// Creates a directory with mode 0700 whatever the umask; an existing
+    /// directory is left as it is.
+    static func makeDirectory(_ path: String) throws(StoreError) {
+        if mkdir(path, directoryMode) == 0 {
+            if chmod(path, directoryMode) != 0 { throw fail("set permissions of", path) }
+            return
+        }
+        if errno == EEXIST {
+            var info = stat()
+            if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { return }
+            throw StoreError.unsafeStore(path: path, reason: "it exists and is not a directory")
+        }
+        throw fail("create directory", path)
+    }
+
+    /// Creates `path` and any missing parents (parents we create are 0700 too).
+    static func makeDirectories(_ path: String) throws(StoreError) {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFDIR else {
+                throw StoreError.unsafeStore(path: path, reason: "it exists and is not a directory")
+            }
+            return
+        }
+        let parent = parentDirectory(path)
+        if parent != path && !parent.isEmpty { try makeDirectories(parent) }
+        try makeDirectory(path)
+    }
+
+    static func parentDirectory(_ path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+        if slash == trimmed.startIndex { return "/" }
+        return String(trimmed[..<slash])
+    }
+
+    static func rename(_ from: String, _ to: String) throws(StoreError) {
+        if Glibc.rename(from, to) != 0 { throw fail("rename \(from) to", to) }
+    }
+
+    /// Removes a file; a file that is already gone is not an error.
+    static func remove(_ path: String) throws(StoreError) {
+        if unlink(path) != 0 && errno != ENOENT { throw fail("remove", path) }
+    }
+
+    /// `lstat`, or nil when nothing is there.
+    static func status(_ path: String, followLinks: Bool = true) throws(StoreError) -> stat? {
+        var info = stat()
+        let result = followLinks ? stat(path, &info) : lstat(path, &info)
+        if result != 0 {
+            if errno == ENOENT { return nil }
+            throw fail("inspect", path)
+        }
+        return info
+    }
+
+    /// Names in a directory, without `.` and `..`; nil when it does not exist.
+    static func list(_ path: String) throws(StoreError) -> [String]? {
+        guard let dir = opendir(path) else {
+            if errno == ENOENT { return nil }
+            throw fail("list", path)
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
+/// An advisory lock on the store's `lock` file. `flock` locks belong to the open
+/// file description, so two handles in one process exclude each other too, and
+/// the kernel drops the lock when a killed process's descriptors close.
+final class StoreLock {
+    enum Mode { case shared, exclusive }
+
+    private let fd: Int32
+    let path: String
+
+    init(path: String, mode: Mode, create: Bool) throws(StoreError) {
+        self.path = path
+        var flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW
+        if create { flags |= O_CREAT }
+        let fd = open(path, flags, FileIO.fileMode)
+        guard fd >= 0 else { throw FileIO.fail("open lock file", path) }
+        let operation = mode == .exclusive ? LOCK_EX : LOCK_SH
+        while flock(fd, operation) != 0 {
+            if errno == EINTR { continue }
+            let code = errno
+            close(fd)
+            throw FileIO.fail("lock", path, code)
+        }
+        self.fd = fd
+    }
+
+    deinit {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+/// Reading a whole file for callers outside the store (e.g. `--stdout-file`).
+public enum FileBytes {
+    /// The file's bytes, or nil when it does not exist.
+    public static func read(_ path: String) throws(StoreError) -> [UInt8]? { try FileIO.read(path) }
+}

@@ -1,0 +1,404 @@
+import Glibc
+
+/// The local JSON store: one file per session, a summaries index, and a
+/// journal that makes every change atomic and cheap. See `JournalRecord` for
+/// the commit protocol and the README for the layout.
+///
+/// Every operation re-reads what it needs under a `flock` on `lock`, so any
+/// number of processes (the TUI, scripts, hooks) can share one store without
+/// losing an update. Nothing is cached between operations.
+public final class FileStore: SessionStore {
+    public struct Options: Sendable {
+        /// Name of account 1, created when the store is first used.
+        public var initialAccountName: String
+        /// Compact the journal into the index once it is this large (bytes), or
+        /// half the index's size, whichever is larger.
+        public var compactionThreshold: Int = 1 << 20
+        /// Test-only: stop a commit after this many steps, as a crash would.
+        var crashAfterStep: Int?
+
+        public init(initialAccountName: String = UserIdentity.name()) {
+            self.initialAccountName = initialAccountName
+        }
+    }
+
+    public let root: String
+    let options: Options
+    let journal: Journal
+
+    /// Opens the store at `root`, creating it (and account 1) on first use.
+    public init(root: String, options: Options = Options()) throws(StoreError) {
+        var trimmed = root
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+        self.root = trimmed
+        self.options = options
+        self.journal = Journal(path: trimmed + "/" + StoreFormat.journalFile)
+        try FileIO.makeDirectories(trimmed)
+        try StoreSafety.checkDirectory(trimmed)
+        if try FileIO.status(path(StoreFormat.registryFile)) == nil {
+            try initialize()
+        }
+    }
+
+    func path(_ relative: String) -> String { root + "/" + relative }
+
+    // MARK: - Creating a store
+
+    private func initialize() throws(StoreError) {
+        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive, create: true)
+        defer { withExtendedLifetime(lock) {} }
+        // Another process may have initialised it while we waited for the lock.
+        if try FileIO.status(path(StoreFormat.registryFile)) != nil { return }
+        let existing = (try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? []).filter {
+            StoreFormat.sessionID(fromFileName: $0) != nil
+        }
+        if !existing.isEmpty {
+            throw StoreError.needsRepair(
+                path: path(StoreFormat.registryFile),
+                reason: "the registry file is missing but \(existing.count) session files exist")
+        }
+        try FileIO.makeDirectory(path(StoreFormat.sessionsDirectory))
+        try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
+        var registry = Registry()
+        let account = registry.addAccount(name: options.initialAccountName, at: Timestamp.now())
+        registry.defaultAccountID = account.id
+        try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: [], generation: 0))
+        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: 0))
+        // The registry goes last: its presence is what marks the store as created.
+        try writeAtomically(StoreFormat.registryFile, RegistryFile.encode(registry))
+    }
+
+    /// Temp file, fsync, rename, fsync the directory: the file is complete on
+    /// disk under its name, or the old one still is.
+    func writeAtomically(_ relative: String, _ bytes: [UInt8]) throws(StoreError) {
+        let temp = try writeTemp(bytes, label: relative.replacingSlashes(), sync: true)
+        try FileIO.rename(path(temp.path), path(relative))
+        try FileIO.syncDirectory(FileIO.parentDirectory(path(relative)))
+    }
+
+    struct TempFile {
+        var path: String
+        var inode: UInt64
+    }
+
+    func writeTemp(_ bytes: [UInt8], label: String, sync: Bool) throws(StoreError) -> TempFile {
+        var generator = SystemRandomNumberGenerator()
+        let name = "\(StoreFormat.tempDirectory)/\(label).\(getpid()).\(String(generator.next() & 0xFFFF_FFFF, radix: 16))"
+        let fullPath = path(name)
+        let fd = try FileIO.createExclusive(fullPath)
+        do throws(StoreError) {
+            defer { close(fd) }
+            try FileIO.writeAll(fd, bytes, path: fullPath)
+            if sync { try FileIO.fsync(fd, path: fullPath) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw FileIO.fail("inspect", fullPath) }
+            return TempFile(path: name, inode: UInt64(info.st_ino))
+        } catch {
+            unlink(fullPath)
+            throw error
+        }
+    }
+
+    // MARK: - Reading
+
+    public func registry() throws -> Registry {
+        try consistentRead { () throws(StoreError) -> Registry in try readRegistry() }
+    }
+
+    public func session(id: Int) throws -> Session? {
+        let bytes = try consistentRead { () throws(StoreError) -> [UInt8]? in
+            try FileIO.read(path(StoreFormat.sessionFile(id)))
+        }
+        guard let bytes else { return nil }
+        return try SessionFile.decode(bytes, path: path(StoreFormat.sessionFile(id)), expectedID: id)
+    }
+
+    public func generation() throws -> Int {
+        try consistentRead { () throws(StoreError) -> Int in
+            guard let tail = try journal.readTail() else { throw missingJournal() }
+            return tail.generation
+        }
+    }
+
+    public func catalog() throws -> Catalog {
+        let (registryBytes, indexBytes, journalBytes) = try consistentRead {
+            () throws(StoreError) -> ([UInt8]?, [UInt8]?, [UInt8]?) in
+            (try FileIO.read(path(StoreFormat.registryFile)), try FileIO.read(path(StoreFormat.indexFile)),
+             try FileIO.read(journal.path))
+        }
+        // Parsing happens after the lock is released; the bytes are one commit's.
+        guard let registryBytes else { throw missingRegistry() }
+        guard let indexBytes else { throw missingIndex() }
+        guard let journalBytes else { throw missingJournal() }
+        let registry = try RegistryFile.decode(registryBytes, path: path(StoreFormat.registryFile))
+        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
+    }
+
+    func assembleCatalog(registry: Registry, indexBytes: [UInt8], journalBytes: [UInt8]) throws(StoreError) -> Catalog {
+        let index = try IndexFile.decode(indexBytes, path: path(StoreFormat.indexFile))
+        let contents = try journal.parse(journalBytes)
+        var byID = [Int: SessionSummary](minimumCapacity: index.summaries.count)
+        for summary in index.summaries { byID[summary.id] = summary }
+        var generation = index.generation
+        for record in contents.records where record.generation > index.generation {
+            for id in record.deletes { byID[id] = nil }
+            for summary in record.puts { byID[summary.id] = summary }
+            generation = record.generation
+        }
+        let summaries = byID.values.sorted { $0.id < $1.id }
+        return Catalog(registry: registry, summaries: summaries, generation: generation)
+    }
+
+    /// Runs `body` under a shared lock once the store is known to be consistent:
+    /// no half-applied commit, no stray temp files, an index that exists. If it
+    /// is not, the repair runs first under the exclusive lock.
+    func consistentRead<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        for _ in 0..<3 {
+            do {
+                let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared, create: false)
+                defer { withExtendedLifetime(lock) {} }
+                if try needsMaintenance() == nil { return try body() }
+            }
+            let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive, create: false)
+            defer { withExtendedLifetime(lock) {} }
+            _ = try performMaintenance()
+        }
+        // Maintenance keeps being needed: some other process keeps crashing mid-commit.
+        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared, create: false)
+        defer { withExtendedLifetime(lock) {} }
+        return try body()
+    }
+
+    // MARK: - Recovery
+
+    enum Maintenance: Equatable {
+        case tornJournal, unappliedCommit, strayTempFiles, missingIndex, staleIndex
+    }
+
+    /// What, if anything, must be repaired before the store can be read. Cheap:
+    /// two short reads of the journal, a stat per file of the last commit, and a
+    /// listing of the (normally empty) temp directory.
+    func needsMaintenance() throws(StoreError) -> Maintenance? {
+        guard let tail = try journal.readTail() else { throw missingJournal() }
+        if tail.isTorn { return .tornJournal }
+        if let last = tail.last, try !isApplied(last) { return .unappliedCommit }
+        if let temps = try FileIO.list(path(StoreFormat.tempDirectory)), !temps.isEmpty { return .strayTempFiles }
+        guard let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)) else { return .missingIndex }
+        if indexGeneration < tail.baseGeneration { return .staleIndex }
+        return nil
+    }
+
+    func isApplied(_ record: JournalRecord) throws(StoreError) -> Bool {
+        for file in record.files {
+            guard let info = try FileIO.status(path(file.path), followLinks: false), UInt64(info.st_ino) == file.inode else {
+                return false
+            }
+        }
+        for removed in record.removes where try FileIO.status(path(removed), followLinks: false) != nil {
+            return false
+        }
+        return true
+    }
+
+    /// Brings the store to a consistent state. Must hold the exclusive lock.
+    /// Returns what it did, for `doctor`.
+    @discardableResult
+    func performMaintenance() throws(StoreError) -> [String] {
+        var actions: [String] = []
+        guard var tail = try journal.readTail() else { throw missingJournal() }
+        if tail.isTorn {
+            try journal.truncate(to: tail.validLength)
+            actions.append("cut off an incomplete journal record (\(tail.fileLength - tail.validLength) bytes)")
+            tail.fileLength = tail.validLength
+        }
+        if let last = tail.last, try !isApplied(last) {
+            try finish(last)
+            actions.append("completed commit \(last.generation), interrupted before all its files were in place")
+        }
+        let temps = try FileIO.list(path(StoreFormat.tempDirectory)) ?? []
+        for name in temps {
+            try FileIO.remove(path("\(StoreFormat.tempDirectory)/\(name)"))
+        }
+        if !temps.isEmpty {
+            try FileIO.syncDirectory(path(StoreFormat.tempDirectory))
+            actions.append("removed \(temps.count) leftover temporary file\(temps.count == 1 ? "" : "s")")
+        }
+        let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
+        if indexGeneration == nil || indexGeneration! < tail.baseGeneration {
+            let count = try rebuildIndex(generation: tail.generation)
+            actions.append("rebuilt the index from \(count) session files (it was \(indexGeneration == nil ? "missing" : "stale"))")
+        }
+        return actions
+    }
+
+    /// Rolls a committed record forward: renames its synced temp files into place
+    /// and removes what it removes. Every step is idempotent.
+    func finish(_ record: JournalRecord) throws(StoreError) {
+        var directories: Set<String> = []
+        for file in record.files {
+            try StoreFormat.checkRelativePath(file.path, in: journal.path)
+            try StoreFormat.checkRelativePath(file.temp, in: journal.path)
+            if let info = try FileIO.status(path(file.path), followLinks: false), UInt64(info.st_ino) == file.inode {
+                continue
+            }
+            guard let temp = try FileIO.status(path(file.temp), followLinks: false), UInt64(temp.st_ino) == file.inode else {
+                throw StoreError.needsRepair(
+                    path: journal.path,
+                    reason: "commit \(record.generation) cannot be completed: \(file.temp) is gone")
+            }
+            try FileIO.rename(path(file.temp), path(file.path))
+            directories.insert(FileIO.parentDirectory(path(file.path)))
+        }
+        for removed in record.removes {
+            try StoreFormat.checkRelativePath(removed, in: journal.path)
+            try FileIO.remove(path(removed))
+            directories.insert(FileIO.parentDirectory(path(removed)))
+        }
+        for directory in directories.sorted() { try FileIO.syncDirectory(directory) }
+    }
+
+    /// Reads every session file and writes a fresh index and an empty journal.
+    /// Fails, changing nothing, if any session file is unreadable: an index that
+    /// silently left a session out would hide it from every list.
+    func rebuildIndex(generation: Int) throws(StoreError) -> Int {
+        let summaries = try scanSessionFiles()
+        try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: summaries, generation: generation))
+        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation))
+        return summaries.count
+    }
+
+    func scanSessionFiles() throws(StoreError) -> [SessionSummary] {
+        var summaries: [SessionSummary] = []
+        let names = try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? []
+        for name in names {
+            guard let id = StoreFormat.sessionID(fromFileName: name) else { continue }
+            let filePath = path(StoreFormat.sessionFile(id))
+            guard let bytes = try FileIO.read(filePath) else { continue }
+            summaries.append(SessionSummary(try SessionFile.decode(bytes, path: filePath, expectedID: id)))
+        }
+        return summaries.sorted { $0.id < $1.id }
+    }
+
+    func readRegistry() throws(StoreError) -> Registry {
+        guard let bytes = try FileIO.read(path(StoreFormat.registryFile)) else { throw missingRegistry() }
+        return try RegistryFile.decode(bytes, path: path(StoreFormat.registryFile))
+    }
+
+    func missingRegistry() -> StoreError {
+        .needsRepair(path: path(StoreFormat.registryFile), reason: "the registry file is missing")
+    }
+
+    func missingIndex() -> StoreError {
+        .needsRepair(path: path(StoreFormat.indexFile), reason: "the index is missing")
+    }
+
+    func missingJournal() -> StoreError {
+        .needsRepair(path: journal.path, reason: "the journal is missing")
+    }
+
+    // MARK: - Writing
+
+    public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive, create: false)
+        defer { withExtendedLifetime(lock) {} }
+        try performMaintenance()
+        guard let tail = try journal.readTail() else { throw missingJournal() }
+        let transaction = FileTransaction(store: self, registry: try readRegistry())
+        let result = try body(transaction)
+        try commit(transaction, after: tail)
+        return result
+    }
+
+    private var crashPoint: Int? { options.crashAfterStep }
+
+    /// Test hook: simulates a crash by abandoning the commit after `step` steps.
+    struct SimulatedCrash: Error {}
+
+    private func step(_ number: Int) throws {
+        if let crashPoint, number >= crashPoint { throw SimulatedCrash() }
+    }
+
+    func commit(_ transaction: FileTransaction, after tail: Journal.Tail) throws {
+        let changes = transaction.stagedChanges()
+        let registryChanged = transaction.registry != transaction.originalRegistry
+        if changes.isEmpty && !registryChanged { return }
+
+        var record = JournalRecord(generation: tail.generation + 1)
+        // Bulk writes sync the filesystem once instead of every file.
+        let bulk = changes.count > 16
+        var temps: [TempFile] = []
+        do {
+            for change in changes {
+                switch change {
+                case .put(let session):
+                    let temp = try writeTemp(SessionFile.encode(session), label: "session-\(session.id)", sync: !bulk)
+                    temps.append(temp)
+                    record.files.append(.init(path: StoreFormat.sessionFile(session.id), temp: temp.path, inode: temp.inode))
+                    record.puts.append(SessionSummary(session))
+                case .delete(let id):
+                    record.removes.append(StoreFormat.sessionFile(id))
+                    record.deletes.append(id)
+                }
+            }
+            if registryChanged {
+                let temp = try writeTemp(RegistryFile.encode(transaction.registry), label: "store", sync: !bulk)
+                temps.append(temp)
+                record.files.append(.init(path: StoreFormat.registryFile, temp: temp.path, inode: temp.inode))
+            }
+            try step(1)
+            if bulk {
+                try FileIO.syncFilesystem(of: root)
+            } else if !temps.isEmpty {
+                try FileIO.syncDirectory(path(StoreFormat.tempDirectory))
+            }
+            try step(2)
+        } catch {
+            // Not committed: nothing but our own temp files was touched.
+            if !(error is SimulatedCrash) {
+                for temp in temps { unlink(path(temp.path)) }
+            }
+            throw error
+        }
+        try journal.append(record, expectedLength: tail.validLength)
+        try step(3)
+        try finish(record)
+        try step(4)
+        try compactIfNeeded(journalLength: tail.validLength + Journal.recordLine(record).count, generation: record.generation)
+    }
+
+    /// Folds the journal into the index once the journal is large, so reads stay
+    /// fast. Rare, so its cost (proportional to the store) amortises to nothing.
+    func compactIfNeeded(journalLength: Int, generation: Int) throws(StoreError) {
+        guard journalLength > options.compactionThreshold else { return }
+        let indexSize = Int(try FileIO.status(path(StoreFormat.indexFile))?.st_size ?? 0)
+        guard journalLength > indexSize / 2 else { return }
+        try compact()
+    }
+
+    /// Writes the current summaries as a new index, then starts an empty
+    /// journal. A crash between the two leaves records the index already covers,
+    /// which readers skip by generation.
+    func compact() throws(StoreError) {
+        guard let registryBytes = try FileIO.read(path(StoreFormat.registryFile)) else { throw missingRegistry() }
+        guard let indexBytes = try FileIO.read(path(StoreFormat.indexFile)) else { throw missingIndex() }
+        guard let journalBytes = try FileIO.read(journal.path) else { throw missingJournal() }
+        let registry = try RegistryFile.decode(registryBytes, path: path(StoreFormat.registryFile))
+        let catalog = try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
+        try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: catalog.summaries, generation: catalog.generation))
+        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: catalog.generation))
+    }
+}
+
+extension String {
+    func replacingSlashes() -> String { String(map { $0 == "/" ? "-" : $0 }) }
+}
+
+extension FileStore {
+    /// Opens an existing store without creating anything, for `doctor`.
+    convenience init(opening root: String) throws(StoreError) {
+        guard try FileIO.status(root + "/" + StoreFormat.registryFile) != nil else {
+            throw StoreError.needsRepair(path: root + "/" + StoreFormat.registryFile, reason: "the registry file is missing")
+        }
+        try self.init(root: root)
+    }
+}

@@ -1,0 +1,62 @@
+/// A write in progress against the file store. Everything it reads comes from
+/// disk under the exclusive lock, so it always builds on the latest commit;
+/// everything it writes is staged until `FileStore.commit`.
+final class FileTransaction: StoreTransaction {
+    enum Change {
+        case put(Session)
+        case delete(Int)
+    }
+
+    unowned let store: FileStore
+    var registry: Registry
+    let originalRegistry: Registry
+    private var order: [Int] = []
+    private var staged: [Int: Change] = [:]
+    private var baseSummaries: [Int: SessionSummary]?
+
+    init(store: FileStore, registry: Registry) {
+        self.store = store
+        self.registry = registry
+        self.originalRegistry = registry
+    }
+
+    func stagedChanges() -> [Change] { order.compactMap { staged[$0] } }
+
+    func session(id: Int) throws -> Session? {
+        switch staged[id] {
+        case .put(let session)?: return session
+        case .delete?: return nil
+        case nil:
+            let filePath = store.path(StoreFormat.sessionFile(id))
+            guard let bytes = try FileIO.read(filePath) else { return nil }
+            return try SessionFile.decode(bytes, path: filePath, expectedID: id)
+        }
+    }
+
+    func summaries() throws -> [Int: SessionSummary] {
+        if baseSummaries == nil {
+            guard let indexBytes = try FileIO.read(store.path(StoreFormat.indexFile)) else { throw store.missingIndex() }
+            guard let journalBytes = try FileIO.read(store.journal.path) else { throw store.missingJournal() }
+            let catalog = try store.assembleCatalog(registry: originalRegistry, indexBytes: indexBytes, journalBytes: journalBytes)
+            baseSummaries = Dictionary(uniqueKeysWithValues: catalog.summaries.map { ($0.id, $0) })
+        }
+        var result = baseSummaries ?? [:]
+        for change in staged.values {
+            switch change {
+            case .put(let session): result[session.id] = SessionSummary(session)
+            case .delete(let id): result[id] = nil
+            }
+        }
+        return result
+    }
+
+    func put(_ session: Session) {
+        if staged[session.id] == nil { order.append(session.id) }
+        staged[session.id] = .put(session)
+    }
+
+    func delete(sessionID: Int) {
+        if staged[sessionID] == nil { order.append(sessionID) }
+        staged[sessionID] = .delete(sessionID)
+    }
+}

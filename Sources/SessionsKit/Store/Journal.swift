@@ -1,0 +1,202 @@
+import Glibc
+
+/// Reading and appending `journal.jsonl`: a header line
+/// `{"format":1,"base_generation":G}` naming the generation the index was
+/// compacted at, then one `JournalRecord` per line. Only newline-terminated
+/// lines count: a record a crash cut short never committed.
+struct Journal {
+    let path: String
+
+    struct Contents {
+        var baseGeneration: Int
+        var records: [JournalRecord]
+        /// Length up to and including the last newline; anything after it is torn.
+        var validLength: Int
+        var fileLength: Int
+    }
+
+    struct Tail {
+        var baseGeneration: Int
+        var last: JournalRecord?
+        var validLength: Int
+        var fileLength: Int
+
+        /// The generation of the newest commit.
+        var generation: Int { last?.generation ?? baseGeneration }
+        var isTorn: Bool { validLength != fileLength }
+    }
+
+    static func headerLine(baseGeneration: Int) -> [UInt8] {
+        var object = JSONObject()
+        object.append("format", .int(StoreFormat.version))
+        object.append("base_generation", .int(baseGeneration))
+        return JSONWriter.bytes(.object(object), style: .compact) + [UInt8(ascii: "\n")]
+    }
+
+    static func recordLine(_ record: JournalRecord) -> [UInt8] {
+        JSONWriter.bytes(.object(record.jsonObject), style: .compact) + [UInt8(ascii: "\n")]
+    }
+
+    func corrupt(_ detail: String) -> StoreError {
+        .corrupt(path: path, detail: detail, hint: StoreError.rebuildHint)
+    }
+
+    /// Parses the whole journal.
+    func parse(_ bytes: [UInt8]) throws(StoreError) -> Contents {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Contents in
+            var lineStart = 0
+            var base: Int?
+            var records: [JournalRecord] = []
+            var validLength = 0
+            var index = 0
+            while index < buffer.count {
+                guard buffer[index] == UInt8(ascii: "\n") else {
+                    index += 1
+                    continue
+                }
+                let range = lineStart..<index
+                if base == nil {
+                    base = try parseHeader(buffer, range)
+                } else if !range.isEmpty {
+                    records.append(try parseRecord(buffer, range))
+                }
+                index += 1
+                lineStart = index
+                validLength = index
+            }
+            guard let base else { throw corrupt("the header line is missing or incomplete") }
+            return Contents(baseGeneration: base, records: records, validLength: validLength, fileLength: buffer.count)
+        }
+    }
+
+    func parseHeader(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(StoreError) -> Int {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(buffer, range: range)
+        } catch {
+            throw StoreError.corrupt(path, error, hint: StoreError.rebuildHint)
+        }
+        guard case .object(let object) = value else { throw corrupt("line 1: the header must be a JSON object") }
+        try StoreFormat.checkVersion(object, path: path)
+        guard let base = object["base_generation"]?.intValue, base >= 0 else {
+            throw corrupt("line 1: base_generation must be a non-negative integer")
+        }
+        return base
+    }
+
+    func parseRecord(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(StoreError) -> JournalRecord {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(buffer, range: range)
+        } catch {
+            throw StoreError.corrupt(path, error, hint: StoreError.rebuildHint)
+        }
+        do {
+            return try JournalRecord.decode(value)
+        } catch {
+            let line = buffer[0..<range.lowerBound].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            throw corrupt("line \(line): \(error.description)")
+        }
+    }
+
+    /// The header and the last complete record, reading only the two ends of
+    /// the file, so a commit costs the same however long the journal is.
+    func readTail() throws(StoreError) -> Tail? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw FileIO.fail("read", path)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileIO.fail("read", path) }
+        let size = Int(info.st_size)
+
+        // The header: the first line, short.
+        var window = min(size, 4096)
+        var head = try pread(fd, offset: 0, count: window)
+        while head.firstIndex(of: UInt8(ascii: "\n")) == nil && window < size {
+            window = min(size, window * 4)
+            head = try pread(fd, offset: 0, count: window)
+        }
+        guard let headerEnd = head.firstIndex(of: UInt8(ascii: "\n")) else {
+            throw corrupt("the header line is missing or incomplete")
+        }
+        let base = try head.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Int in
+            try parseHeader(buffer, 0..<headerEnd)
+        }
+
+        // The last newline-terminated line.
+        window = min(size, 65_536)
+        while true {
+            let offset = size - window
+            let tail = try pread(fd, offset: offset, count: window)
+            guard let lastNewline = tail.lastIndex(of: UInt8(ascii: "\n")) else {
+                if window == size { throw corrupt("the header line is missing or incomplete") }
+                window = min(size, window * 4)
+                continue
+            }
+            let validLength = offset + lastNewline + 1
+            if validLength == headerEnd + 1 {
+                return Tail(baseGeneration: base, last: nil, validLength: validLength, fileLength: size)
+            }
+            if let previousNewline = tail[..<lastNewline].lastIndex(of: UInt8(ascii: "\n")) {
+                let record = try tail.withUnsafeBufferPointer { (buffer) throws(StoreError) -> JournalRecord in
+                    try parseRecord(buffer, (previousNewline + 1)..<lastNewline)
+                }
+                return Tail(baseGeneration: base, last: record, validLength: validLength, fileLength: size)
+            }
+            if window == size { throw corrupt("the header line is missing or incomplete") }
+            window = min(size, window * 4)
+        }
+    }
+
+    func pread(_ fd: Int32, offset: Int, count: Int) throws(StoreError) -> [UInt8] {
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
+            var filled = 0
+            while filled < count {
+                let got = Glibc.pread(fd, raw.baseAddress! + filled, count - filled, off_t(offset + filled))
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if got == 0 { break }
+                filled += got
+            }
+            initialized = filled
+        }
+        if failure != 0 { throw FileIO.fail("read", path, failure) }
+        return bytes
+    }
+
+    /// Appends one record and syncs it: the commit point of a transaction. On
+    /// any failure the journal is cut back to where it was, so a failed commit
+    /// leaves nothing behind.
+    func append(_ record: JournalRecord, expectedLength: Int) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileIO.fail("open", path) }
+        defer { close(fd) }
+        guard lseek(fd, off_t(expectedLength), SEEK_SET) >= 0 else { throw FileIO.fail("seek in", path) }
+        do {
+            try FileIO.writeAll(fd, Journal.recordLine(record), path: path)
+            try FileIO.fsync(fd, path: path)
+        } catch {
+            // A failed fsync may have dropped the pages already: the record is not
+            // committed. Cut it off so no later open mistakes it for a commit.
+            _ = ftruncate(fd, off_t(expectedLength))
+            _ = Glibc.fsync(fd)
+            throw error
+        }
+    }
+
+    /// Cuts off a torn last line left by a crash.
+    func truncate(to length: Int) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileIO.fail("open", path) }
+        defer { close(fd) }
+        guard ftruncate(fd, off_t(length)) == 0 else { throw FileIO.fail("truncate", path) }
+        try FileIO.fsync(fd, path: path)
+    }
+}

@@ -1,0 +1,44 @@
+/// The persistence boundary. The model layer (`SessionService`) needs only
+/// this; the JSON directory store implements it for real and the in-memory
+/// store for tests, so another backend can come later without touching callers.
+///
+/// Reads see one committed state. Writes run a closure with exclusive access
+/// to the latest committed state and commit what it staged atomically: all of
+/// it or none of it, across processes.
+public protocol SessionStore: AnyObject, Sendable {
+    /// The registries and every session's summary, as of one commit.
+    func catalog() throws -> Catalog
+    /// Only the registries; cheap.
+    func registry() throws -> Registry
+    /// One full session, or nil when no session has that id.
+    func session(id: Int) throws -> Session?
+    /// A number that changes with every commit, for live views to poll cheaply.
+    func generation() throws -> Int
+    /// Runs `body` with exclusive access and commits what it stages.
+    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+}
+
+/// What a write sees and stages. Reads inside it include its own staged changes.
+public protocol StoreTransaction: AnyObject {
+    var registry: Registry { get set }
+    /// Every session's summary, keyed by id. Backends may load these lazily, so
+    /// writes that do not ask for them stay independent of the store's size.
+    func summaries() throws -> [Int: SessionSummary]
+    func session(id: Int) throws -> Session?
+    func put(_ session: Session)
+    func delete(sessionID: Int)
+}
+
+/// A consistent picture of the store without interactions.
+public struct Catalog: Sendable, Equatable {
+    public var registry: Registry
+    /// Every account's sessions, ascending by id. Scoping is the service's job.
+    public var summaries: [SessionSummary]
+    public var generation: Int
+
+    public init(registry: Registry, summaries: [SessionSummary], generation: Int) {
+        self.registry = registry
+        self.summaries = summaries
+        self.generation = generation
+    }
+}

@@ -1,0 +1,305 @@
+import Glibc
+
+/// `sessions doctor`: examines every file of a store and, when asked, repairs
+/// what can be repaired without guessing: finishing an interrupted commit,
+/// removing temp files, rebuilding the index, tightening permissions,
+/// recreating a lost registry from the session files. It never rewrites or
+/// deletes a session file; a corrupt one is reported with its position so the
+/// user can fix it by hand.
+public struct StoreDoctor {
+    public enum Severity: String, Sendable { case ok, warning, problem }
+
+    public struct Finding: Sendable, Equatable, CustomStringConvertible {
+        public var severity: Severity
+        public var subject: String
+        public var message: String
+        public var repaired: Bool = false
+
+        public var description: String {
+            let mark = repaired ? "fixed" : severity.rawValue
+            return "\(mark.padding(7))\(subject): \(message)"
+        }
+    }
+
+    public struct Report: Sendable {
+        public var findings: [Finding]
+        public var sessionCount: Int
+        public var interactionCount: Int
+        /// True when nothing is left that needs attention.
+        public var isHealthy: Bool { !findings.contains { $0.severity == .problem && !$0.repaired } }
+    }
+
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    func path(_ relative: String) -> String { root + "/" + relative }
+
+    public func run(repair: Bool) -> Report {
+        var report = Report(findings: [], sessionCount: 0, interactionCount: 0)
+        func add(_ severity: Severity, _ subject: String, _ message: String, repaired: Bool = false) {
+            report.findings.append(Finding(severity: severity, subject: subject, message: message, repaired: repaired))
+        }
+        do {
+            try examine(repair: repair, report: &report, add: add)
+        } catch {
+            add(.problem, root, String(describing: error))
+        }
+        return report
+    }
+
+    private func examine(repair: Bool, report: inout Report,
+                         add record: (Severity, String, String, Bool) -> Void) throws {
+        func add(_ severity: Severity, _ subject: String, _ message: String, repaired: Bool = false) {
+            record(severity, subject, message, repaired)
+        }
+        guard try FileIO.status(root) != nil else {
+            add(.warning, root, "no store here yet; it is created on first use")
+            return
+        }
+        do {
+            try StoreSafety.checkDirectory(root)
+        } catch {
+            if case .unsafeStore(_, let reason) = error, reason.contains("writable by"), repair {
+                let info = try FileIO.status(root)!
+                guard chmod(root, info.st_mode & 0o7755) == 0 else { throw FileIO.fail("change permissions of", root) }
+                add(.problem, root, reason, repaired: true)
+            } else {
+                add(.problem, root, error.description)
+                return
+            }
+        }
+        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: repair ? .exclusive : .shared, create: repair)
+        defer { withExtendedLifetime(lock) {} }
+
+        // Session files: the truth everything else is checked against.
+        var summaries: [SessionSummary] = []
+        var corrupt = 0
+        for name in (try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? []).sorted(by: naturalOrder) {
+            let relative = "\(StoreFormat.sessionsDirectory)/\(name)"
+            guard let id = StoreFormat.sessionID(fromFileName: name) else {
+                add(.warning, relative, "not a session file; left alone")
+                continue
+            }
+            guard let bytes = try FileIO.read(path(relative)) else { continue }
+            do {
+                let session = try SessionFile.decode(bytes, path: relative, expectedID: id)
+                summaries.append(SessionSummary(session))
+                report.interactionCount += session.interactions.count
+            } catch {
+                corrupt += 1
+                if case .corrupt(_, let detail, _) = error {
+                    add(.problem, relative, "\(detail) (not repairable automatically: fix or move this file)")
+                } else {
+                    add(.problem, relative, error.description)
+                }
+            }
+        }
+        report.sessionCount = summaries.count
+
+        // The registry.
+        var registry: Registry?
+        do {
+            registry = try readRegistryFile()
+        } catch let error as StoreError {
+            if case .needsRepair = error, repair {
+                let rebuilt = reconstructRegistry(from: summaries)
+                try writeFile(StoreFormat.registryFile, RegistryFile.encode(rebuilt))
+                registry = rebuilt
+                add(.problem, StoreFormat.registryFile,
+                    "was missing; recreated from the session files (names of \(rebuilt.accounts.count) accounts, "
+                        + "\(rebuilt.projects.count) projects and \(rebuilt.components.count) components are placeholders)",
+                    repaired: true)
+            } else {
+                add(.problem, StoreFormat.registryFile, error.description)
+            }
+        }
+        if let registry {
+            add(.ok, StoreFormat.registryFile,
+                "format \(StoreFormat.version); \(registry.accounts.count) accounts, \(registry.projects.count) projects, \(registry.components.count) components")
+            for summary in summaries {
+                if registry.account(summary.accountID) == nil {
+                    add(.problem, StoreFormat.sessionFile(summary.id), "belongs to account \(summary.accountID), which does not exist")
+                }
+                if let project = summary.projectID, registry.project(project) == nil {
+                    add(.warning, StoreFormat.sessionFile(summary.id), "names project \(project), which does not exist")
+                }
+                if let component = summary.componentID, registry.component(component) == nil {
+                    add(.warning, StoreFormat.sessionFile(summary.id), "names component \(component), which does not exist")
+                }
+            }
+        }
+
+        // The journal: torn tail, interrupted commit.
+        let store = try? FileStore(opening: root)
+        var journalOK = true
+        var tailGeneration = 0
+        do {
+            guard let tail = try Journal(path: path(StoreFormat.journalFile)).readTail() else {
+                throw StoreError.needsRepair(path: StoreFormat.journalFile, reason: "the journal is missing")
+            }
+            tailGeneration = tail.generation
+            let bytes = try FileIO.read(path(StoreFormat.journalFile)) ?? []
+            _ = try Journal(path: path(StoreFormat.journalFile)).parse(bytes)
+            if let store, let maintenance = try store.needsMaintenance(), maintenance != .missingIndex, maintenance != .staleIndex {
+                if repair {
+                    let actions = try store.performMaintenance()
+                    add(.problem, StoreFormat.journalFile, actions.joined(separator: "; "), repaired: true)
+                } else {
+                    add(.problem, StoreFormat.journalFile, describe(maintenance))
+                }
+            } else {
+                add(.ok, StoreFormat.journalFile, "generation \(tail.generation)")
+            }
+        } catch {
+            journalOK = false
+            add(.problem, StoreFormat.journalFile, String(describing: error))
+        }
+
+        // The index, compared with the session files.
+        var indexProblem: String?
+        do {
+            guard let bytes = try FileIO.read(path(StoreFormat.indexFile)) else {
+                throw StoreError.needsRepair(path: StoreFormat.indexFile, reason: "the index is missing")
+            }
+            guard let registry, let store else { throw StoreError.needsRepair(path: StoreFormat.indexFile, reason: "cannot be checked without the registry") }
+            let journalBytes = try FileIO.read(path(StoreFormat.journalFile)) ?? []
+            let catalog = try store.assembleCatalog(registry: registry, indexBytes: bytes, journalBytes: journalBytes)
+            let indexed = Dictionary(uniqueKeysWithValues: catalog.summaries.map { ($0.id, $0) })
+            let actual = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
+            let missing = actual.keys.filter { indexed[$0] == nil }.count
+            let extra = indexed.keys.filter { actual[$0] == nil }.count
+            let differing = actual.filter { id, summary in indexed[id].map { $0 != summary } ?? false }.count
+            if missing + extra + differing > 0 {
+                indexProblem = "out of date: \(missing) sessions missing, \(extra) that no longer exist, \(differing) that differ"
+            }
+        } catch {
+            indexProblem = String(describing: error)
+        }
+        if let indexProblem {
+            if repair && registry != nil && journalOK {
+                let generation = max(tailGeneration, 0) + 1
+                try writeFile(StoreFormat.indexFile, IndexFile.encode(summaries: summaries.sorted { $0.id < $1.id }, generation: generation))
+                try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation))
+                var message = indexProblem + "; rebuilt from \(summaries.count) session files"
+                if corrupt > 0 { message += " (\(corrupt) unreadable files left out until fixed)" }
+                add(.problem, StoreFormat.indexFile, message, repaired: true)
+            } else {
+                add(.problem, StoreFormat.indexFile, indexProblem)
+            }
+        } else {
+            add(.ok, StoreFormat.indexFile, "matches the \(summaries.count) session files")
+        }
+
+        // Permissions of everything we own.
+        try checkPermissions(repair: repair, add: record)
+        if registry != nil && summaries.count > 0 {
+            add(.ok, StoreFormat.sessionsDirectory, "\(summaries.count) sessions, \(report.interactionCount) interactions")
+        }
+    }
+
+    func describe(_ maintenance: FileStore.Maintenance) -> String {
+        switch maintenance {
+        case .tornJournal: return "ends in an incomplete record left by a crash"
+        case .unappliedCommit: return "its last commit was interrupted before all files were in place"
+        case .strayTempFiles: return "temporary files were left by an interrupted write"
+        case .missingIndex: return "the index is missing"
+        case .staleIndex: return "the index is older than the journal"
+        }
+    }
+
+    func checkPermissions(repair: Bool, add: (Severity, String, String, Bool) -> Void) throws {
+        var entries: [(String, Bool)] = [(StoreFormat.sessionsDirectory, true), (StoreFormat.tempDirectory, true)]
+        for name in [StoreFormat.registryFile, StoreFormat.indexFile, StoreFormat.journalFile, StoreFormat.lockFile] {
+            entries.append((name, false))
+        }
+        for name in try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? [] {
+            entries.append(("\(StoreFormat.sessionsDirectory)/\(name)", false))
+        }
+        var loose: [String] = []
+        for (relative, isDirectory) in entries {
+            guard let info = try FileIO.status(path(relative), followLinks: false) else { continue }
+            let expected: mode_t = isDirectory ? FileIO.directoryMode : FileIO.fileMode
+            let mode = info.st_mode & 0o7777
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                add(.problem, relative, "is a symbolic link; the store only writes regular files", false)
+                continue
+            }
+            if mode != expected {
+                if repair {
+                    guard chmod(path(relative), expected) == 0 else { throw FileIO.fail("change permissions of", path(relative)) }
+                }
+                loose.append("\(relative) (\(String(mode, radix: 8)))")
+            }
+        }
+        if !loose.isEmpty {
+            let shown = loose.prefix(5).joined(separator: ", ") + (loose.count > 5 ? " and \(loose.count - 5) more" : "")
+            add(.warning, "permissions", "should be 0600 for files and 0700 for directories: \(shown)", repair)
+        }
+    }
+
+    func readRegistryFile() throws -> Registry {
+        guard let bytes = try FileIO.read(path(StoreFormat.registryFile)) else {
+            throw StoreError.needsRepair(path: StoreFormat.registryFile, reason: "the registry file is missing")
+        }
+        return try RegistryFile.decode(bytes, path: StoreFormat.registryFile)
+    }
+
+    /// A registry that makes every session file valid again, with placeholder names.
+    func reconstructRegistry(from summaries: [SessionSummary]) -> Registry {
+        var registry = Registry()
+        let now = Timestamp.now()
+        for id in Set(summaries.map(\.accountID)).sorted() {
+            registry.accounts.append(Account(id: id, name: "account \(id)", insertedAt: now))
+        }
+        for id in Set(summaries.compactMap(\.projectID)).sorted() {
+            let owner = summaries.first { $0.projectID == id }!.accountID
+            registry.projects.append(Project(id: id, accountID: owner, name: "project \(id)", insertedAt: now))
+        }
+        for id in Set(summaries.compactMap(\.componentID)).sorted() {
+            let owner = summaries.first { $0.componentID == id }!.accountID
+            registry.components.append(Component(id: id, accountID: owner, name: "component \(id)", insertedAt: now))
+        }
+        registry.defaultAccountID = registry.accounts.first?.id
+        registry.nextSessionID = (summaries.map(\.id).max() ?? 0) + 1
+        registry.nextAccountID = (registry.accounts.map(\.id).max() ?? 0) + 1
+        registry.nextProjectID = (registry.projects.map(\.id).max() ?? 0) + 1
+        registry.nextComponentID = (registry.components.map(\.id).max() ?? 0) + 1
+        if registry.accounts.isEmpty {
+            let account = registry.addAccount(name: UserIdentity.name(), at: now)
+            registry.defaultAccountID = account.id
+        }
+        return registry
+    }
+
+    func writeFile(_ relative: String, _ bytes: [UInt8]) throws {
+        try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
+        let temp = path("\(StoreFormat.tempDirectory)/doctor.\(getpid())")
+        unlink(temp)
+        let fd = try FileIO.createExclusive(temp)
+        do {
+            defer { close(fd) }
+            try FileIO.writeAll(fd, bytes, path: temp)
+            try FileIO.fsync(fd, path: temp)
+        } catch {
+            unlink(temp)
+            throw error
+        }
+        try FileIO.rename(temp, path(relative))
+        try FileIO.syncDirectory(root)
+    }
+
+    func naturalOrder(_ a: String, _ b: String) -> Bool {
+        let ia = StoreFormat.sessionID(fromFileName: a), ib = StoreFormat.sessionID(fromFileName: b)
+        switch (ia, ib) {
+        case let (x?, y?): return x < y
+        case (nil, nil): return a < b
+        case (nil, _): return false
+        case (_, nil): return true
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,43 @@
+import SystemPackage
+
+/// Everything that can go wrong with the store's files. Each message names the
+/// file and says what the user can do, because "invalid JSON" helps nobody.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A file does not parse or breaks the schema. Nothing was written.
+    case corrupt(path: String, detail: String, hint: String)
+    /// A file was written by a newer version of this program.
+    case newerFormat(path: String, found: Int, supported: Int)
+    /// The store directory is not safe to use (owner, mode, type).
+    case unsafeStore(path: String, reason: String)
+    /// A system call failed.
+    case io(operation: String, path: String, errno: Errno)
+    /// The store is in a state that needs `sessions doctor`.
+    case needsRepair(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let path, let detail, let hint):
+            return "\(path): \(detail). Nothing was changed. \(hint)"
+        case .newerFormat(let path, let found, let supported):
+            return "\(path) has format version \(found), but this version of sessions understands up to \(supported). "
+                + "Nothing was changed; upgrade sessions to use this store."
+        case .unsafeStore(let path, let reason):
+            return "refusing to use the store at \(path): \(reason)"
+        case .io(let operation, let path, let errno):
+            return "cannot \(operation) \(path): \(errno.description)"
+        case .needsRepair(let path, let reason):
+            return "\(path): \(reason). Nothing was changed; run `sessions doctor --repair`."
+        }
+    }
+
+    static func corrupt(_ path: String, _ error: JSONSyntaxError, hint: String = StoreError.doctorHint) -> StoreError {
+        .corrupt(path: path, detail: "line \(error.line), column \(error.column): \(error.message)", hint: hint)
+    }
+
+    static func corrupt(_ path: String, _ error: SchemaError, hint: String = StoreError.doctorHint) -> StoreError {
+        .corrupt(path: path, detail: error.description, hint: hint)
+    }
+
+    static let doctorHint = "Run `sessions doctor` for details."
+    static let rebuildHint = "The index can be rebuilt from the session files with `sessions doctor --repair`."
+}

@@ -1,0 +1,184 @@
+/// Encoding and decoding of the store's individual files. Each decode names
+/// the file in its error and never guesses: a file that does not parse is an
+/// error, not an empty store.
+
+/// `sessions/<id>.json`: one session in CodeMySpec's shape, pretty-printed.
+enum SessionFile {
+    static func encode(_ session: Session) -> [UInt8] {
+        JSONWriter.bytes(.object(session.jsonObject), style: .pretty) + [UInt8(ascii: "\n")]
+    }
+
+    static func decode(_ bytes: [UInt8], path: String, expectedID: Int) throws(StoreError) -> Session {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw StoreError.corrupt(path, error)
+        }
+        let session: Session
+        do {
+            session = try Session.decode(value)
+        } catch {
+            throw StoreError.corrupt(path, error)
+        }
+        guard session.id == expectedID else {
+            throw StoreError.corrupt(path: path, detail: "id: is \(session.id) but the file name says \(expectedID)",
+                                     hint: StoreError.doctorHint)
+        }
+        return session
+    }
+}
+
+/// `store.json`: the format version and the registries.
+enum RegistryFile {
+    static func encode(_ registry: Registry) -> [UInt8] {
+        var object = JSONObject()
+        object.append("format", .int(StoreFormat.version))
+        object.members.append(contentsOf: registry.jsonObject.members)
+        return JSONWriter.bytes(.object(object), style: .pretty) + [UInt8(ascii: "\n")]
+    }
+
+    static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> Registry {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw StoreError.corrupt(path, error)
+        }
+        guard case .object(let object) = value else {
+            throw StoreError.corrupt(path: path, detail: "must be a JSON object", hint: StoreError.doctorHint)
+        }
+        try StoreFormat.checkVersion(object, path: path)
+        do {
+            return try Registry.decode(object, skipping: ["format"])
+        } catch {
+            throw StoreError.corrupt(path, error)
+        }
+    }
+}
+
+/// `index.jsonl`: a header line `{"format":1,"generation":G,"count":N}`, then one
+/// session summary per line in ascending id order. It is derived data: the
+/// session files are the truth, and `doctor --repair` rebuilds it from them.
+enum IndexFile {
+    struct Contents {
+        var generation: Int
+        var summaries: [SessionSummary]
+    }
+
+    static func encode(summaries: [SessionSummary], generation: Int) -> [UInt8] {
+        var header = JSONObject()
+        header.append("format", .int(StoreFormat.version))
+        header.append("generation", .int(generation))
+        header.append("count", .int(summaries.count))
+        var output = JSONWriter.bytes(.object(header), style: .compact)
+        output.append(UInt8(ascii: "\n"))
+        output.reserveCapacity(summaries.count * 512)
+        for summary in summaries {
+            JSONWriter.writeObject(summary.jsonObject, style: .compact, into: &output)
+            output.append(UInt8(ascii: "\n"))
+        }
+        return output
+    }
+
+    static func corrupt(_ path: String, _ detail: String) -> StoreError {
+        .corrupt(path: path, detail: detail, hint: StoreError.rebuildHint)
+    }
+
+    static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> Contents {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Contents in
+            var lines = LineScanner(buffer)
+            guard let headerRange = lines.next() else { throw corrupt(path, "the header line is missing") }
+            let (generation, count) = try decodeHeader(buffer, headerRange, path: path)
+            var summaries: [SessionSummary] = []
+            summaries.reserveCapacity(count)
+            var lineNumber = 1
+            while let range = lines.next() {
+                lineNumber += 1
+                if range.isEmpty { continue }
+                let value: JSONValue
+                do throws(JSONSyntaxError) {
+                    value = try JSONParser.parse(buffer, range: range)
+                } catch {
+                    throw StoreError.corrupt(path, error, hint: StoreError.rebuildHint)
+                }
+                do throws(SchemaError) {
+                    summaries.append(try SessionSummary.decode(value))
+                } catch {
+                    throw corrupt(path, "line \(lineNumber): \(error.description)")
+                }
+            }
+            if lines.sawUnterminatedLine {
+                throw corrupt(path, "the last line is incomplete (the file was truncated)")
+            }
+            guard summaries.count == count else {
+                throw corrupt(path, "the header says \(count) sessions but \(summaries.count) follow (the file was truncated)")
+            }
+            return Contents(generation: generation, summaries: summaries)
+        }
+    }
+
+    static func decodeHeader(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String) throws(StoreError) -> (Int, Int) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(buffer, range: range)
+        } catch {
+            throw StoreError.corrupt(path, error, hint: StoreError.rebuildHint)
+        }
+        guard case .object(let header) = value else { throw corrupt(path, "line 1: the header must be a JSON object") }
+        try StoreFormat.checkVersion(header, path: path)
+        guard let generation = header["generation"]?.intValue, generation >= 0,
+              let count = header["count"]?.intValue, count >= 0
+        else {
+            throw corrupt(path, "line 1: the header needs non-negative integers generation and count")
+        }
+        return (generation, count)
+    }
+
+    /// The generation in the header line, reading only the start of the file;
+    /// nil when there is no index.
+    static func readGeneration(_ path: String) throws(StoreError) -> Int? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            throw FileIO.fail("read", path)
+        }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 512)
+        let got = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+        guard got >= 0 else { throw FileIO.fail("read", path) }
+        head.removeSubrange(got...)
+        guard let newline = head.firstIndex(of: UInt8(ascii: "\n")) else {
+            throw corrupt(path, "the header line is missing or incomplete")
+        }
+        return try head.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Int in
+            try decodeHeader(buffer, 0..<newline, path: path).0
+        }
+    }
+}
+
+/// Newline-terminated lines of a buffer, as ranges without the newline.
+struct LineScanner {
+    let buffer: UnsafeBufferPointer<UInt8>
+    var position = 0
+    private(set) var sawUnterminatedLine = false
+
+    init(_ buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
+
+    mutating func next() -> Range<Int>? {
+        guard position < buffer.count else { return nil }
+        let start = position
+        guard let base = buffer.baseAddress,
+              let found = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
+        else {
+            sawUnterminatedLine = true
+            position = buffer.count
+            return nil
+        }
+        let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        position = end + 1
+        return start..<end
+    }
+}
+
+import Glibc

@@ -1,0 +1,40 @@
+import Glibc
+
+/// The store holds command output, which can hold secrets. Like sshd with
+/// `~/.ssh`, refuse a directory someone else could have planted or can write.
+enum StoreSafety {
+    static func checkDirectory(_ path: String) throws(StoreError) {
+        guard let info = try FileIO.status(path) else {
+            throw StoreError.unsafeStore(path: path, reason: "it does not exist")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            throw StoreError.unsafeStore(path: path, reason: "it is not a directory")
+        }
+        let me = geteuid()
+        if info.st_uid != me {
+            throw StoreError.unsafeStore(
+                path: path, reason: "it is owned by uid \(info.st_uid), not by you (uid \(me))")
+        }
+        let mode = info.st_mode & 0o7777
+        if mode & 0o022 != 0 {
+            throw StoreError.unsafeStore(
+                path: path,
+                reason: "it is writable by \(mode & 0o020 != 0 ? "its group" : "others") (mode \(String(mode, radix: 8))); "
+                    + "run `chmod go-w \(path)`")
+        }
+    }
+}
+
+/// Who is running this, for naming account 1.
+public enum UserIdentity {
+    public static func name() -> String {
+        for variable in ["USER", "LOGNAME"] {
+            if let value = getenv(variable).map({ String(cString: $0) }), !value.isEmpty { return value }
+        }
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
+            let text = String(cString: name)
+            if !text.isEmpty { return text }
+        }
+        return "me"
+    }
+}
