@@ -35,10 +35,13 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "sessions", dependencies: ["SessionsCLI"]),
-        .testTarget(name: "SessionsKitTests", dependencies: ["SessionsKit"]),
+        // Helpers shared by the test targets: temporary stores, running the binary.
+        .target(name: "TestSupport", dependencies: ["SessionsKit"], path: "Tests/TestSupport"),
+        .testTarget(name: "SessionsKitTests", dependencies: ["SessionsKit", "TestSupport"]),
+        .testTarget(name: "SessionsDisplayTests", dependencies: ["SessionsDisplay", "SessionsKit"]),
         .testTarget(
             name: "SessionsCLITests",
-            dependencies: ["SessionsCLI", "SessionsDisplay", "SessionsKit", "sessions"]
+            dependencies: ["SessionsCLI", "SessionsDisplay", "SessionsKit", "TestSupport", "sessions"]
         ),
     ]
 )

@@ -19,7 +19,7 @@ struct GlobalOptions: ParsableArguments {
         let context = CLIContext.current
         let root = context.environment.storeRoot(flag: store)
         let config = try Config.load(directory: context.environment.configDirectory)
-        let store = try FileStore(root: root)
+        let store = try FileStore(root: root, options: FileStore.Options(initialAccountName: UserIdentity.name(context.environment)))
         return Workspace(context: context, root: root, config: config, store: store, global: self)
     }
 

@@ -176,15 +176,22 @@ public final class FileStore: SessionStore {
     }
 
     /// What, if anything, must be repaired before the store can be read. Cheap:
-    /// two short reads of the journal, a stat per file of the last commit, and a
-    /// listing of the (normally empty) temp directory.
+    /// two short reads of the journal, a stat per file of the last commit only
+    /// when it lacks its applied marker, and a listing of the (normally empty)
+    /// temp directory.
     func needsMaintenance() throws(StoreError) -> Maintenance? {
         guard let tail = try journal.readTail() else { throw missingJournal() }
-        if tail.isTorn { return .tornJournal }
-        if let last = tail.last, try !isApplied(last) { return .unappliedCommit }
-        if let temps = try FileIO.list(path(StoreFormat.tempDirectory)), !temps.isEmpty { return .strayTempFiles }
+        if let problem = try journalMaintenance(tail) { return problem }
         guard let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)) else { return .missingIndex }
         if indexGeneration < tail.baseGeneration { return .staleIndex }
+        return nil
+    }
+
+    /// The journal's part of `needsMaintenance`, which `doctor` checks apart from the index.
+    func journalMaintenance(_ tail: Journal.Tail) throws(StoreError) -> Maintenance? {
+        if tail.isTorn { return .tornJournal }
+        if let last = tail.last, !tail.lastIsMarkedApplied, try !isApplied(last) { return .unappliedCommit }
+        if let temps = try FileIO.list(path(StoreFormat.tempDirectory)), !temps.isEmpty { return .strayTempFiles }
         return nil
     }
 
@@ -204,6 +211,19 @@ public final class FileStore: SessionStore {
     /// Returns what it did, for `doctor`.
     @discardableResult
     func performMaintenance() throws(StoreError) -> [String] {
+        var actions = try repairJournal()
+        guard let tail = try journal.readTail() else { throw missingJournal() }
+        let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
+        if indexGeneration == nil || indexGeneration! < tail.baseGeneration {
+            let count = try rebuildIndex(generation: tail.generation)
+            actions.append("rebuilt the index from \(count) session files (it was \(indexGeneration == nil ? "missing" : "stale"))")
+        }
+        return actions
+    }
+
+    /// Cuts off a torn record, finishes an interrupted commit and removes temp
+    /// files. Must hold the exclusive lock.
+    func repairJournal() throws(StoreError) -> [String] {
         var actions: [String] = []
         guard var tail = try journal.readTail() else { throw missingJournal() }
         if tail.isTorn {
@@ -211,9 +231,12 @@ public final class FileStore: SessionStore {
             actions.append("cut off an incomplete journal record (\(tail.fileLength - tail.validLength) bytes)")
             tail.fileLength = tail.validLength
         }
-        if let last = tail.last, try !isApplied(last) {
-            try finish(last)
-            actions.append("completed commit \(last.generation), interrupted before all its files were in place")
+        if let last = tail.last, !tail.lastIsMarkedApplied {
+            if try !isApplied(last) {
+                try finish(last)
+                actions.append("completed commit \(last.generation), interrupted before all its files were in place")
+            }
+            try journal.markApplied(generation: last.generation, at: tail.validLength)
         }
         let temps = try FileIO.list(path(StoreFormat.tempDirectory)) ?? []
         for name in temps {
@@ -222,11 +245,6 @@ public final class FileStore: SessionStore {
         if !temps.isEmpty {
             try FileIO.syncDirectory(path(StoreFormat.tempDirectory))
             actions.append("removed \(temps.count) leftover temporary file\(temps.count == 1 ? "" : "s")")
-        }
-        let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
-        if indexGeneration == nil || indexGeneration! < tail.baseGeneration {
-            let count = try rebuildIndex(generation: tail.generation)
-            actions.append("rebuilt the index from \(count) session files (it was \(indexGeneration == nil ? "missing" : "stale"))")
         }
         return actions
     }
@@ -363,12 +381,14 @@ public final class FileStore: SessionStore {
         try step(3)
         try finish(record)
         try step(4)
-        try compactIfNeeded(journalLength: tail.validLength + Journal.recordLine(record).count, generation: record.generation)
+        let recordEnd = tail.validLength + Journal.recordLine(record).count
+        try journal.markApplied(generation: record.generation, at: recordEnd)
+        try compactIfNeeded(journalLength: recordEnd + Journal.markerLine(generation: record.generation).count)
     }
 
     /// Folds the journal into the index once the journal is large, so reads stay
     /// fast. Rare, so its cost (proportional to the store) amortises to nothing.
-    func compactIfNeeded(journalLength: Int, generation: Int) throws(StoreError) {
+    func compactIfNeeded(journalLength: Int) throws(StoreError) {
         guard journalLength > options.compactionThreshold else { return }
         let indexSize = Int(try FileIO.status(path(StoreFormat.indexFile))?.st_size ?? 0)
         guard journalLength > indexSize / 2 else { return }

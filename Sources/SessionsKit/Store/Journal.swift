@@ -2,8 +2,15 @@ import Glibc
 
 /// Reading and appending `journal.jsonl`: a header line
 /// `{"format":1,"base_generation":G}` naming the generation the index was
-/// compacted at, then one `JournalRecord` per line. Only newline-terminated
-/// lines count: a record a crash cut short never committed.
+/// compacted at, then one `JournalRecord` per line, each normally followed by
+/// a marker line `{"applied":G}` once all its files are in place. Only
+/// newline-terminated lines count: a record a crash cut short never committed.
+///
+/// The marker is what lets later opens trust a commit without looking at its
+/// files again, so replacing a file by hand (a restore from backup) can never
+/// make an old commit look unfinished. It is not synced: if a power cut loses
+/// it, the record's files are checked by inode instead, and that check is
+/// exact right after a crash.
 struct Journal {
     let path: String
 
@@ -18,6 +25,8 @@ struct Journal {
     struct Tail {
         var baseGeneration: Int
         var last: JournalRecord?
+        /// The last record is followed by its applied marker.
+        var lastIsMarkedApplied: Bool
         var validLength: Int
         var fileLength: Int
 
@@ -35,6 +44,25 @@ struct Journal {
 
     static func recordLine(_ record: JournalRecord) -> [UInt8] {
         JSONWriter.bytes(.object(record.jsonObject), style: .compact) + [UInt8(ascii: "\n")]
+    }
+
+    static func markerLine(generation: Int) -> [UInt8] {
+        Array("{\"applied\":\(generation)}\n".utf8)
+    }
+
+    /// A marker line is short and starts with `{"applied":`.
+    static func markerGeneration(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        let prefix = Array("{\"applied\":".utf8)
+        guard range.count > prefix.count + 1, range.count < 40 else { return nil }
+        for (offset, byte) in prefix.enumerated() where buffer[range.lowerBound + offset] != byte { return nil }
+        guard buffer[range.upperBound - 1] == UInt8(ascii: "}") else { return nil }
+        var value = 0
+        for index in (range.lowerBound + prefix.count)..<(range.upperBound - 1) {
+            let digit = buffer[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
     }
 
     func corrupt(_ detail: String) -> StoreError {
@@ -57,7 +85,7 @@ struct Journal {
                 let range = lineStart..<index
                 if base == nil {
                     base = try parseHeader(buffer, range)
-                } else if !range.isEmpty {
+                } else if !range.isEmpty && Journal.markerGeneration(buffer, range) == nil {
                     records.append(try parseRecord(buffer, range))
                 }
                 index += 1
@@ -126,29 +154,66 @@ struct Journal {
             try parseHeader(buffer, 0..<headerEnd)
         }
 
-        // The last newline-terminated line.
+        // The last newline-terminated line, and the one before it when the last
+        // is an applied marker.
         window = min(size, 65_536)
         while true {
             let offset = size - window
             let tail = try pread(fd, offset: offset, count: window)
-            guard let lastNewline = tail.lastIndex(of: UInt8(ascii: "\n")) else {
+            let lines = lastLines(tail, count: 2)
+            guard let last = lines.first else {
                 if window == size { throw corrupt("the header line is missing or incomplete") }
                 window = min(size, window * 4)
                 continue
             }
-            let validLength = offset + lastNewline + 1
+            let validLength = offset + last.upperBound + 1
             if validLength == headerEnd + 1 {
-                return Tail(baseGeneration: base, last: nil, validLength: validLength, fileLength: size)
+                return Tail(baseGeneration: base, last: nil, lastIsMarkedApplied: false, validLength: validLength, fileLength: size)
             }
-            if let previousNewline = tail[..<lastNewline].lastIndex(of: UInt8(ascii: "\n")) {
-                let record = try tail.withUnsafeBufferPointer { (buffer) throws(StoreError) -> JournalRecord in
-                    try parseRecord(buffer, (previousNewline + 1)..<lastNewline)
+            let marker = tail.withUnsafeBufferPointer { Journal.markerGeneration($0, last) }
+            let recordRange: Range<Int>
+            if marker != nil {
+                guard lines.count == 2 else {
+                    if window == size { throw corrupt("an applied marker follows no record") }
+                    window = min(size, window * 4)
+                    continue
                 }
-                return Tail(baseGeneration: base, last: record, validLength: validLength, fileLength: size)
+                recordRange = lines[1]
+            } else {
+                recordRange = last
             }
-            if window == size { throw corrupt("the header line is missing or incomplete") }
-            window = min(size, window * 4)
+            // The record must start inside the window (a newline precedes it).
+            if recordRange.lowerBound == 0 && offset > 0 {
+                window = min(size, window * 4)
+                continue
+            }
+            if offset + recordRange.upperBound + 1 == headerEnd + 1 {
+                throw corrupt("an applied marker follows no record")
+            }
+            let record = try tail.withUnsafeBufferPointer { (buffer) throws(StoreError) -> JournalRecord in
+                try parseRecord(buffer, recordRange)
+            }
+            if let marker, marker != record.generation {
+                throw corrupt("the applied marker \(marker) does not match the last record (\(record.generation))")
+            }
+            return Tail(baseGeneration: base, last: record, lastIsMarkedApplied: marker != nil,
+                        validLength: validLength, fileLength: size)
         }
+    }
+
+    /// The ranges (without newline) of up to `count` last complete lines, newest
+    /// first. A line counts only if a newline precedes it in the buffer or it
+    /// starts the buffer.
+    func lastLines(_ bytes: [UInt8], count: Int) -> [Range<Int>] {
+        guard var end = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+        var lines: [Range<Int>] = []
+        while lines.count < count {
+            let start = bytes[..<end].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            lines.append(start..<end)
+            if start == 0 { break }
+            end = start - 1
+        }
+        return lines
     }
 
     func pread(_ fd: Int32, offset: Int, count: Int) throws(StoreError) -> [UInt8] {
@@ -189,6 +254,15 @@ struct Journal {
             _ = Glibc.fsync(fd)
             throw error
         }
+    }
+
+    /// Records that a commit's files are all in place. Not synced; see the type's note.
+    func markApplied(generation: Int, at length: Int) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileIO.fail("open", path) }
+        defer { close(fd) }
+        guard lseek(fd, off_t(length), SEEK_SET) >= 0 else { throw FileIO.fail("seek in", path) }
+        try FileIO.writeAll(fd, Journal.markerLine(generation: generation), path: path)
     }
 
     /// Cuts off a torn last line left by a crash.

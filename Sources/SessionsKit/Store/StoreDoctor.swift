@@ -37,21 +37,17 @@ public struct StoreDoctor {
 
     public func run(repair: Bool) -> Report {
         var report = Report(findings: [], sessionCount: 0, interactionCount: 0)
-        func add(_ severity: Severity, _ subject: String, _ message: String, repaired: Bool = false) {
-            report.findings.append(Finding(severity: severity, subject: subject, message: message, repaired: repaired))
-        }
         do {
-            try examine(repair: repair, report: &report, add: add)
+            try examine(repair: repair, report: &report)
         } catch {
-            add(.problem, root, String(describing: error))
+            report.findings.append(Finding(severity: .problem, subject: root, message: String(describing: error)))
         }
         return report
     }
 
-    private func examine(repair: Bool, report: inout Report,
-                         add record: (Severity, String, String, Bool) -> Void) throws {
+    private func examine(repair: Bool, report: inout Report) throws {
         func add(_ severity: Severity, _ subject: String, _ message: String, repaired: Bool = false) {
-            record(severity, subject, message, repaired)
+            report.findings.append(Finding(severity: severity, subject: subject, message: message, repaired: repaired))
         }
         guard try FileIO.status(root) != nil else {
             add(.warning, root, "no store here yet; it is created on first use")
@@ -141,9 +137,9 @@ public struct StoreDoctor {
             tailGeneration = tail.generation
             let bytes = try FileIO.read(path(StoreFormat.journalFile)) ?? []
             _ = try Journal(path: path(StoreFormat.journalFile)).parse(bytes)
-            if let store, let maintenance = try store.needsMaintenance(), maintenance != .missingIndex, maintenance != .staleIndex {
+            if let store, let maintenance = try store.journalMaintenance(tail) {
                 if repair {
-                    let actions = try store.performMaintenance()
+                    let actions = try store.repairJournal()
                     add(.problem, StoreFormat.journalFile, actions.joined(separator: "; "), repaired: true)
                 } else {
                     add(.problem, StoreFormat.journalFile, describe(maintenance))
@@ -192,7 +188,7 @@ public struct StoreDoctor {
         }
 
         // Permissions of everything we own.
-        try checkPermissions(repair: repair, add: record)
+        try checkPermissions(repair: repair, findings: &report.findings)
         if registry != nil && summaries.count > 0 {
             add(.ok, StoreFormat.sessionsDirectory, "\(summaries.count) sessions, \(report.interactionCount) interactions")
         }
@@ -208,7 +204,10 @@ public struct StoreDoctor {
         }
     }
 
-    func checkPermissions(repair: Bool, add: (Severity, String, String, Bool) -> Void) throws {
+    func checkPermissions(repair: Bool, findings: inout [Finding]) throws {
+        func add(_ severity: Severity, _ subject: String, _ message: String, _ repaired: Bool) {
+            findings.append(Finding(severity: severity, subject: subject, message: message, repaired: repaired))
+        }
         var entries: [(String, Bool)] = [(StoreFormat.sessionsDirectory, true), (StoreFormat.tempDirectory, true)]
         for name in [StoreFormat.registryFile, StoreFormat.indexFile, StoreFormat.journalFile, StoreFormat.lockFile] {
             entries.append((name, false))

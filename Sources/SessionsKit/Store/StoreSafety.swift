@@ -27,9 +27,9 @@ enum StoreSafety {
 
 /// Who is running this, for naming account 1.
 public enum UserIdentity {
-    public static func name() -> String {
+    public static func name(_ environment: SessionsEnvironment = .current()) -> String {
         for variable in ["USER", "LOGNAME"] {
-            if let value = getenv(variable).map({ String(cString: $0) }), !value.isEmpty { return value }
+            if let value = environment[variable] { return value }
         }
         if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
             let text = String(cString: name)

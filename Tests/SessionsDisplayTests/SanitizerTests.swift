@@ -1,0 +1,135 @@
+import Testing
+@testable import SessionsDisplay
+import SessionsKit
+
+@Suite("Sanitizer")
+struct SanitizerTests {
+    /// Bytes a terminal acts on. None may survive sanitising.
+    static func isTerminalSafe(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { scalar in
+            let value = scalar.value
+            return !(value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value)
+                || (0x2066...0x2069).contains(value) || value == 0x200E || value == 0x200F || value == 0x2028 || value == 0x2029)
+        }
+    }
+
+    static let attacks: [(String, String)] = [
+        ("OSC 2 title", "\u{1B}]2;PWNED\u{7}"),
+        ("OSC 0 title with ST", "\u{1B}]0;PWNED\u{1B}\\"),
+        ("OSC 8 link", "\u{1B}]8;;https://evil.example\u{1B}\\click\u{1B}]8;;\u{1B}\\"),
+        ("OSC 52 clipboard", "\u{1B}]52;c;cm0gLXJmIH4=\u{7}"),
+        ("CSI clear", "\u{1B}[2J\u{1B}[H"),
+        ("cursor move", "\u{1B}[10;10Hx\u{1B}[1A"),
+        ("colour", "\u{1B}[31mred\u{1B}[0m"),
+        ("bare CR", "safe\rEVIL"),
+        ("C1 CSI", "\u{9B}2J"),
+        ("C1 OSC", "\u{9D}2;x\u{9C}"),
+        ("bidi override", "abc\u{202E}fed"),
+        ("bidi isolate", "\u{2067}x\u{2069}"),
+        ("DEL and NUL", "a\u{7F}b\u{0}c"),
+        ("backspace", "secret\u{8}\u{8}\u{8}***"),
+        ("line separator", "a\u{2028}b"),
+        ("tag smuggling", "hi\u{E0041}\u{E0042}"),
+    ]
+
+    @Test("no attack survives, and what was hidden is shown", arguments: attacks.map(\.1))
+    func attacksAreNeutralised(attack: String) {
+        let line = Sanitizer.line(attack)
+        #expect(Self.isTerminalSafe(line), "\(line.unicodeScalars.map { String($0.value, radix: 16) })")
+        for block in Sanitizer.lines(attack) { #expect(Self.isTerminalSafe(block)) }
+        #expect(line.unicodeScalars.count >= 1)
+        #expect(!line.unicodeScalars.contains("\u{1B}"))
+    }
+
+    @Test("stand-ins are visible and marked as escapes")
+    func standIns() {
+        #expect(Sanitizer.line("a\u{1B}[2Jb") == "a␛[2Jb")
+        #expect(Sanitizer.line("x\u{9B}y") == "x<U+009B>y")
+        #expect(Sanitizer.line("abc\u{202E}fed") == "abc<U+202E>fed")
+        #expect(Sanitizer.line("tab\there\nnext\r\n") == "tab␉here␊next␍␊")
+        #expect(Sanitizer.segments("a\u{7}b", multiline: false) == [.init("a"), .init("␇", isEscape: true), .init("b")])
+    }
+
+    @Test("blocks keep line breaks (LF and CRLF), expand tabs, and show a bare CR")
+    func blocks() {
+        #expect(Sanitizer.lines("one\ntwo\r\nthree") == ["one", "two", "three"])
+        #expect(Sanitizer.lines("a\tb\tc") == ["a       b       c"])
+        #expect(Sanitizer.lines("中\tx", tabWidth: 4) == ["中  x"])
+        #expect(Sanitizer.lines("over\rwrite") == ["over␍write"])
+    }
+
+    @Test("ordinary text passes unchanged: UTF-8, emoji sequences, flags, combining marks")
+    func ordinaryText() {
+        for text in ["plain ascii", "naïve café", "中文テキスト", "👩‍💻 dev", "🇫🇷 flag", "e\u{301}", "🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}", "❤️"] {
+            #expect(Sanitizer.line(text) == text, "\(text)")
+        }
+    }
+
+    @Test("bytes that are not UTF-8 are shown as \\xNN, valid parts decoded")
+    func invalidBytes() {
+        let bytes: [UInt8] = [0x6F, 0x6B, 0xFF, 0xE4, 0xB8, 0xAD, 0xC3, 0x1B, 0x5B]
+        #expect(Sanitizer.visibleBytes(bytes) == "ok\\xFF中\\xC3\u{1B}[")
+        #expect(Sanitizer.line(.bytes(bytes)) == "ok\\xFF中\\xC3␛[")
+        #expect(Sanitizer.lines(.bytes([0x61, 0x0A, 0x80])) == ["a", "\\x80"])
+    }
+}
+
+@Suite("Cell widths and truncation")
+struct CellWidthTests {
+    @Test("measures graphemes as a terminal draws them")
+    func widths() {
+        #expect(CellWidth.of("abc") == 3)
+        #expect(CellWidth.of("中文") == 4)
+        #expect(CellWidth.of("😀") == 2)
+        #expect(CellWidth.of("e\u{301}") == 1)
+        #expect(CellWidth.of("👩‍💻") == 2)
+        #expect(CellWidth.of("🇫🇷") == 2)
+        #expect(CellWidth.of("❤️") == 2)
+        #expect(CellWidth.of("✓ ✗ ⚠ …") == 7)
+        #expect(CellWidth.of("") == 0)
+    }
+
+    @Test("truncation ends in … on a cell boundary, never splitting a wide character")
+    func truncation() {
+        #expect(CellWidth.truncate("hello world", to: 8) == "hello w…")
+        #expect(CellWidth.truncate("short", to: 8) == "short")
+        #expect(CellWidth.truncate("中文中文", to: 6) == "中文…")
+        #expect(CellWidth.of(CellWidth.truncate("中文中文", to: 6)) == 5)
+        #expect(CellWidth.truncate("中文中文", to: 5) == "中文…")
+        #expect(CellWidth.truncate("😀😀😀", to: 4) == "😀…")
+        #expect(CellWidth.truncate("abc", to: 0) == "")
+        #expect(CellWidth.truncate("abcdef", to: 1) == "…")
+        #expect(CellWidth.fit("中", to: 4) == "中  ")
+        #expect(CellWidth.fit("7", to: 3, alignRight: true) == "  7")
+        #expect(CellWidth.of(CellWidth.fit("中文中文", to: 5)) == 5)
+    }
+}
+
+@Suite("Times and glyphs")
+struct TimeTextTests {
+    let now = Timestamp(iso8601: "2026-11-25T12:00:00Z")!
+
+    static let relativeCases: [(Int64, String)] = [
+        (2, "just now"), (42, "42s ago"), (180, "3m ago"), (7_200, "2h ago"), (259_200, "3d ago"),
+        (5_616_000, "2mo ago"), (69_120_000, "2y ago"), (-30, "just now"),
+    ]
+
+    @Test("relative times", arguments: relativeCases)
+    func relative(seconds: Int64, expected: String) {
+        #expect(TimeText.relative(now.adding(microseconds: -seconds * 1_000_000), now: now) == expected)
+    }
+
+    static let durationCases: [(Int, String)] = [(850, "850ms"), (4_230, "4.2s"), (65_000, "1m05s"), (7_380_000, "2h03m")]
+
+    @Test("durations", arguments: durationCases)
+    func durations(ms: Int, expected: String) {
+        #expect(TimeText.duration(milliseconds: ms) == expected)
+    }
+
+    @Test("every status and result has a distinct glyph")
+    func glyphs() {
+        #expect(Set(SessionStatus.allCases.map(Glyphs.status)).count == 3)
+        #expect(Glyphs.result(LastResult.ok) == "✓" && Glyphs.result(LastResult.error) == "✗")
+        #expect(Glyphs.result(LastResult.warning) == "⚠" && Glyphs.result(LastResult.pending) == "…")
+    }
+}

@@ -1,0 +1,119 @@
+import Testing
+import TestSupport
+@testable import SessionsKit
+
+@Suite("Scope resolution and the config file")
+struct ScopeAndConfigTests {
+    func registry() -> Registry {
+        var registry = Registry()
+        registry.addAccount(name: "alice", at: Timestamp(seconds: 0))
+        registry.addAccount(name: "bob", at: Timestamp(seconds: 0))
+        registry.addProject(name: "web", accountID: 1, at: Timestamp(seconds: 0))
+        registry.addProject(name: "api", accountID: 2, at: Timestamp(seconds: 0))
+        registry.defaultAccountID = 1
+        return registry
+    }
+
+    func resolver(account: Int? = nil, project: Int? = nil, env: [String: String] = [:], config: Config? = nil) -> ScopeResolver {
+        var configured = config ?? Config(path: "/cfg/config.json")
+        if config == nil { configured.setScope(Config.ScopeEntry(accountID: 2, projectID: 2), forStore: "/other-store") }
+        return ScopeResolver(accountFlag: account, projectFlag: project, environment: SessionsEnvironment(variables: env),
+                             config: configured, storeRoot: "/store")
+    }
+
+    @Test("flags beat the environment, which beats the config, which beats the store default")
+    func precedence() throws {
+        var config = Config(path: "/cfg/config.json")
+        config.setScope(Config.ScopeEntry(accountID: 2, projectID: 2), forStore: "/store")
+        let registry = registry()
+        #expect(try resolver().resolve(registry) == Scope(accountID: 1, projectID: nil))
+        #expect(try resolver(config: config).resolve(registry) == Scope(accountID: 2, projectID: 2))
+        #expect(try resolver(env: ["SESSIONS_ACCOUNT": "1", "SESSIONS_PROJECT": "1"], config: config).resolve(registry)
+            == Scope(accountID: 1, projectID: 1))
+        #expect(try resolver(account: 2, env: ["SESSIONS_ACCOUNT": "1"], config: config).resolve(registry)
+            == Scope(accountID: 2, projectID: 2))
+        #expect(try resolver(account: 1, project: 1, env: ["SESSIONS_ACCOUNT": "2"]).resolve(registry) == Scope(accountID: 1, projectID: 1))
+        // Empty variables count as unset.
+        #expect(try resolver(env: ["SESSIONS_ACCOUNT": ""]).resolve(registry) == Scope(accountID: 1, projectID: nil))
+    }
+
+    @Test("a remembered project only applies to its account, and a deleted one is forgotten")
+    func rememberedProject() throws {
+        var config = Config(path: "/cfg/config.json")
+        config.setScope(Config.ScopeEntry(accountID: 2, projectID: 2), forStore: "/store")
+        #expect(try resolver(account: 1, config: config).resolve(registry()) == Scope(accountID: 1, projectID: nil))
+        var withoutProject = registry()
+        withoutProject.projects.removeAll { $0.id == 2 }
+        #expect(try resolver(config: config).resolve(withoutProject) == Scope(accountID: 2, projectID: nil))
+    }
+
+    @Test("naming a missing account or a foreign project says where the name came from")
+    func errors() {
+        let registry = registry()
+        #expect(errorText { _ = try resolver(account: 7).resolve(registry) } == "account 7 (from --account) not found")
+        #expect(errorText { _ = try resolver(env: ["SESSIONS_ACCOUNT": "9"]).resolve(registry) } == "account 9 (from SESSIONS_ACCOUNT) not found")
+        #expect(errorText { _ = try resolver(env: ["SESSIONS_ACCOUNT": "bob"]).resolve(registry) }
+            == "SESSIONS_ACCOUNT: \"bob\" is not an id (a positive integer)")
+        #expect(errorText { _ = try resolver(account: 1, project: 2).resolve(registry) }
+            == "project 2 in account 1 (from --project) not found")
+        var empty = Registry()
+        empty.defaultAccountID = nil
+        #expect(errorText { _ = try resolver().resolve(empty) }?.contains("sessions account add") == true)
+    }
+
+    @Test("store and config locations follow the documented order")
+    func locations() {
+        let env = SessionsEnvironment(variables: ["HOME": "/home/u"])
+        #expect(env.storeRoot() == "/home/u/.local/share/sessions")
+        #expect(env.configDirectory == "/home/u/.config/sessions")
+        let xdg = SessionsEnvironment(variables: ["HOME": "/home/u", "XDG_DATA_HOME": "/data", "XDG_CONFIG_HOME": "/conf"])
+        #expect(xdg.storeRoot() == "/data/sessions")
+        #expect(xdg.configDirectory == "/conf/sessions")
+        let explicit = SessionsEnvironment(variables: ["HOME": "/home/u", "XDG_DATA_HOME": "/data", "SESSIONS_HOME": "/s"])
+        #expect(explicit.storeRoot() == "/s")
+        #expect(explicit.storeRoot(flag: "/flag//dir/./x/../y/") == "/flag/dir/y")
+        #expect(explicit.storeRoot(flag: "~/st") == "/home/u/st")
+        // Relative XDG paths are invalid by the spec and ignored.
+        #expect(SessionsEnvironment(variables: ["HOME": "/h", "XDG_DATA_HOME": "rel"]).storeRoot() == "/h/.local/share/sessions")
+    }
+
+    @Test("the config file keeps what it does not know, and is written privately")
+    func configRoundTrip() throws {
+        let directory = TemporaryDirectory()
+        let configDirectory = directory.path + "/conf/sessions"
+        FileIOForTests.makeDirectory(directory.path + "/conf")
+        FileIOForTests.makeDirectory(configDirectory)
+        TestFiles.write(configDirectory + "/config.json", """
+            {"theme": "light", "session_types": ["MyReviewSessions"], "future_setting": {"x": 1}}
+            """)
+        var config = try Config.load(directory: configDirectory)
+        #expect(config.theme == "light")
+        #expect(config.sessionTypes == [SessionType("MyReviewSessions")])
+        config.setScope(Config.ScopeEntry(accountID: 3, projectID: nil), forStore: "/s")
+        try config.save()
+        let reloaded = try Config.load(directory: configDirectory)
+        #expect(reloaded.scope(forStore: "/s") == Config.ScopeEntry(accountID: 3, projectID: nil))
+        #expect(reloaded.object["future_setting"] == .object(JSONObject(["x": .int(1)])))
+        #expect(TestFiles.mode(configDirectory + "/config.json") == 0o600)
+        // A missing config is an empty one.
+        #expect(try Config.load(directory: directory.path + "/none").object.isEmpty)
+    }
+
+    @Test("a broken config file is an error with its position", arguments: [
+        ("{\"theme\": }", "line 1, column 11"),
+        ("{\"session_types\": [\"has space\"]}", "session_types[0]"),
+        ("{\"stores\": {\"/s\": {\"account\": \"one\"}}}", "stores./s.account"),
+        ("[1]", "must be a JSON object"),
+    ])
+    func brokenConfig(text: String, expected: String) {
+        let directory = TemporaryDirectory()
+        TestFiles.write(directory.path + "/config.json", text)
+        let message = errorText { _ = try Config.load(directory: directory.path) }
+        #expect(message?.contains(expected) == true, "\(message ?? "loaded")")
+        #expect(message?.contains("config.json") == true)
+    }
+}
+
+enum FileIOForTests {
+    static func makeDirectory(_ path: String) { _ = try? FileIO.makeDirectory(path) }
+}

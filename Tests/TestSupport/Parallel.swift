@@ -1,0 +1,23 @@
+import Glibc
+
+/// Runs each body on its own OS thread and waits for all of them. Blocking work
+/// (child processes) must not occupy the small cooperative thread pool.
+public func runOnThreads(_ bodies: [@Sendable () -> Void]) {
+    final class Box: @unchecked Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    var threads: [pthread_t] = []
+    for body in bodies {
+        var thread = pthread_t()
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
+        let created = pthread_create(&thread, nil, { raw in
+            let box = Unmanaged<AnyObject>.fromOpaque(raw!).takeRetainedValue() as! Box
+            box.body()
+            return nil
+        }, box)
+        precondition(created == 0, "pthread_create failed")
+        threads.append(thread)
+    }
+    for thread in threads { pthread_join(thread, nil) }
+}
