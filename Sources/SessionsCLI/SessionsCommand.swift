@@ -29,9 +29,17 @@ public struct SessionsCommand: ParsableCommand {
 
     public func run() throws {
         // The full-screen browser arrives with the terminal front end; until then
-        // a bare `sessions` explains where to start.
-        let context = CLIContext.current
-        context.stdout.write(SessionsCommand.helpMessage(columns: nil))
+        // a bare `sessions` says where to start.
+        CLIContext.current.stdout.write("""
+            sessions: track, browse and review AI-assisted development sessions.
+
+              sessions list                  the active account's sessions
+              sessions show ID               one session and its timeline
+              sessions new --type TYPE       start a session
+              sessions demo                  fill the store with example sessions
+              sessions --help                every command and option
+
+            """)
     }
 }
 

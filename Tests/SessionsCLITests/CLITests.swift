@@ -10,8 +10,9 @@ struct CLITests {
         let cli = CLIHarness()
         let result = cli.run([])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("USAGE: sessions"))
-        #expect(result.stdout.contains("set-status"))
+        #expect(result.stdout.contains("sessions list"))
+        #expect(result.stdout.contains("sessions --help"))
+        #expect(result.stderr.isEmpty)
     }
 
     @Test("new prints the id; list prints an aligned table; an empty store says how to start")

@@ -33,16 +33,15 @@ struct Table {
             var line = ""
             for (index, cell) in cells.enumerated() {
                 let isLast = index == cells.count - 1
-                var text = CellWidth.fit(cell.text, to: widths[index], alignRight: columns[index].alignRight)
-                if isLast && !columns[index].alignRight {
-                    text = CellWidth.truncate(cell.text, to: widths[index])
+                let visible = CellWidth.truncate(cell.text, to: widths[index])
+                // Style the visible text only, never the padding.
+                let styled = cell.style?(visible) ?? visible
+                let padding = String(repeating: " ", count: max(0, widths[index] - CellWidth.of(visible)))
+                if columns[index].alignRight {
+                    line += padding + styled
+                } else {
+                    line += styled + (isLast ? "" : padding)
                 }
-                if let style = cell.style {
-                    // Style the visible text, not the padding.
-                    let trimmed = CellWidth.truncate(cell.text, to: widths[index])
-                    if let range = text.firstRange(of: trimmed) { text.replaceSubrange(range, with: style(trimmed)) }
-                }
-                line += text
                 if !isLast { line += "  " }
             }
             output += line + "\n"

@@ -5,9 +5,15 @@ struct ObjectReader {
     let object: JSONObject
     let path: String
     private(set) var errors: [FieldError] = []
-    /// Which members an accessor has read; a flag per member is far cheaper
-    /// than hashing keys on the index's hot path.
+    /// Which members an accessor has read.
     private var consumed: [Bool]
+    /// Keys asked for, so that a duplicate of a known key is not mistaken for
+    /// an unknown field.
+    private var askedKeys: [String] = []
+    /// Where the last key was found. Records are read in their canonical key
+    /// order, so searching on from here finds each key at once: reading an
+    /// object costs O(members), not O(members²), on the index's hot path.
+    private var cursor = 0
 
     init(_ object: JSONObject, path: String) {
         self.object = object
@@ -15,14 +21,23 @@ struct ObjectReader {
         self.consumed = Array(repeating: false, count: object.members.count)
     }
 
-    /// Marks every member with this key as read and returns the first one's value.
+    /// The first unread member with this key, searching on from the last find
+    /// and wrapping around; marks it read.
     private mutating func take(_ key: String) -> JSONValue? {
-        var found: JSONValue?
-        for index in object.members.indices where object.members[index].key == key {
-            consumed[index] = true
-            if found == nil { found = object.members[index].value }
+        askedKeys.append(key)
+        let members = object.members
+        let count = members.count
+        var index = cursor
+        for _ in 0..<count {
+            if index == count { index = 0 }
+            if !consumed[index] && members[index].key == key {
+                consumed[index] = true
+                cursor = index + 1
+                return members[index].value
+            }
+            index += 1
         }
-        return found
+        return nil
     }
 
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -121,10 +136,13 @@ struct ObjectReader {
     /// Marks a key as handled elsewhere (or deliberately dropped).
     mutating func consume(_ key: String) { _ = take(key) }
 
-    /// Members not read by any accessor, in their original order.
+    /// Members not read by any accessor, in their original order. A repeated
+    /// known key is dropped: the first occurrence is the value.
     var extras: JSONObject {
         var members: [JSONObject.Member] = []
-        for index in object.members.indices where !consumed[index] { members.append(object.members[index]) }
+        for index in object.members.indices where !consumed[index] && !askedKeys.contains(object.members[index].key) {
+            members.append(object.members[index])
+        }
         return JSONObject(members)
     }
 }

@@ -40,17 +40,38 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public var description: String { iso8601 }
 
-    /// `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`.
+    /// `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`, built byte by byte: lists format tens of
+    /// thousands of these.
     public var iso8601: String {
         let parts = CivilTime(microseconds: microseconds)
-        var text = "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T"
-        text += "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))"
-        if fractionDigits > 0 {
-            var fraction = parts.microsecond
-            for _ in 0..<(6 - fractionDigits) { fraction /= 10 }
-            text += "." + pad(fraction, fractionDigits)
+        return String(unsafeUninitializedCapacity: 27) { buffer in
+            var index = 0
+            func digits(_ value: Int, _ width: Int) {
+                var value = value
+                var position = index + width - 1
+                while position >= index {
+                    buffer[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                    position -= 1
+                }
+                index += width
+            }
+            func literal(_ byte: UInt8) {
+                buffer[index] = byte
+                index += 1
+            }
+            digits(max(0, min(9999, parts.year)), 4); literal(0x2D); digits(parts.month, 2); literal(0x2D); digits(parts.day, 2)
+            literal(UInt8(ascii: "T"))
+            digits(parts.hour, 2); literal(0x3A); digits(parts.minute, 2); literal(0x3A); digits(parts.second, 2)
+            if fractionDigits > 0 {
+                var fraction = parts.microsecond
+                for _ in 0..<(6 - fractionDigits) { fraction /= 10 }
+                literal(0x2E)
+                digits(fraction, fractionDigits)
+            }
+            literal(UInt8(ascii: "Z"))
+            return index
         }
-        return text + "Z"
     }
 
     /// Accepts ISO 8601 / RFC 3339 date-times: `Z`, a numeric offset, or no zone

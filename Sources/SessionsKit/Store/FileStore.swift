@@ -12,8 +12,8 @@ public final class FileStore: SessionStore {
         /// Name of account 1, created when the store is first used.
         public var initialAccountName: String
         /// Compact the journal into the index once it is this large (bytes), or
-        /// half the index's size, whichever is larger.
-        public var compactionThreshold: Int = 1 << 20
+        /// a quarter of the index's size, whichever is larger.
+        public var compactionThreshold: Int = 256 << 10
         /// Test-only: stop a commit after this many steps, as a crash would.
         var crashAfterStep: Int?
 
@@ -135,8 +135,24 @@ public final class FileStore: SessionStore {
     }
 
     func assembleCatalog(registry: Registry, indexBytes: [UInt8], journalBytes: [UInt8]) throws(StoreError) -> Catalog {
-        let index = try IndexFile.decode(indexBytes, path: path(StoreFormat.indexFile))
-        let contents = try journal.parse(journalBytes)
+        let indexPath = path(StoreFormat.indexFile)
+        let journal = self.journal
+        // The journal parses on its own core while the index does.
+        let (index, contents): (IndexFile.Contents, Journal.Contents)
+        if journalBytes.count > 64 * 1024 {
+            let results: [Result<Any, StoreError>] = Parallel.map(2) { part in
+                do throws(StoreError) {
+                    return part == 0 ? .success(try IndexFile.decode(indexBytes, path: indexPath)) : .success(try journal.parse(journalBytes))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            index = try results[0].get() as! IndexFile.Contents
+            contents = try results[1].get() as! Journal.Contents
+        } else {
+            index = try IndexFile.decode(indexBytes, path: indexPath)
+            contents = try journal.parse(journalBytes)
+        }
         var byID = [Int: SessionSummary](minimumCapacity: index.summaries.count)
         for summary in index.summaries { byID[summary.id] = summary }
         var generation = index.generation
@@ -391,7 +407,7 @@ public final class FileStore: SessionStore {
     func compactIfNeeded(journalLength: Int) throws(StoreError) {
         guard journalLength > options.compactionThreshold else { return }
         let indexSize = Int(try FileIO.status(path(StoreFormat.indexFile))?.st_size ?? 0)
-        guard journalLength > indexSize / 2 else { return }
+        guard journalLength > indexSize / 4 else { return }
         try compact()
     }
 

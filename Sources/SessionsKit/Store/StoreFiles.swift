@@ -90,32 +90,56 @@ enum IndexFile {
             var lines = LineScanner(buffer)
             guard let headerRange = lines.next() else { throw corrupt(path, "the header line is missing") }
             let (generation, count) = try decodeHeader(buffer, headerRange, path: path)
+            if buffer.last != UInt8(ascii: "\n") {
+                throw corrupt(path, "the last line is incomplete (the file was truncated)")
+            }
+            // Summaries are independent lines: decode them on every core.
+            let body = (headerRange.upperBound + 1)..<buffer.count
+            let pieces = body.count > 256 * 1024 ? Parallel.coreCount : 1
+            let chunks = Parallel.lineChunks(buffer, body, pieces: pieces)
+            let shared = SharedBuffer(buffer: buffer)
+            let decoded: [Result<[SessionSummary], StoreError>] = Parallel.map(chunks.count) { index in
+                decodeLines(shared.buffer, chunks[index], path: path)
+            }
             var summaries: [SessionSummary] = []
             summaries.reserveCapacity(count)
-            var lineNumber = 1
-            while let range = lines.next() {
-                lineNumber += 1
-                if range.isEmpty { continue }
-                let value: JSONValue
-                do throws(JSONSyntaxError) {
-                    value = try JSONParser.parse(buffer, range: range)
-                } catch {
-                    throw StoreError.corrupt(path, error, hint: StoreError.rebuildHint)
+            for result in decoded {
+                switch result {
+                case .success(let part): summaries.append(contentsOf: part)
+                case .failure(let error): throw error
                 }
-                do throws(SchemaError) {
-                    summaries.append(try SessionSummary.decode(value))
-                } catch {
-                    throw corrupt(path, "line \(lineNumber): \(error.description)")
-                }
-            }
-            if lines.sawUnterminatedLine {
-                throw corrupt(path, "the last line is incomplete (the file was truncated)")
             }
             guard summaries.count == count else {
                 throw corrupt(path, "the header says \(count) sessions but \(summaries.count) follow (the file was truncated)")
             }
             return Contents(generation: generation, summaries: summaries)
         }
+    }
+
+    static func decodeLines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String)
+        -> Result<[SessionSummary], StoreError>
+    {
+        var summaries: [SessionSummary] = []
+        var start = range.lowerBound
+        while start < range.upperBound {
+            var end = start
+            while end < range.upperBound && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+            defer { start = end + 1 }
+            if end == start { continue }
+            let value: JSONValue
+            do throws(JSONSyntaxError) {
+                value = try JSONParser.parse(buffer, range: start..<end)
+            } catch {
+                return .failure(StoreError.corrupt(path, error, hint: StoreError.rebuildHint))
+            }
+            do throws(SchemaError) {
+                summaries.append(try SessionSummary.decode(value))
+            } catch {
+                let line = buffer[0..<start].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                return .failure(corrupt(path, "line \(line): \(error.description)"))
+            }
+        }
+        return .success(summaries)
     }
 
     static func decodeHeader(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String) throws(StoreError) -> (Int, Int) {
@@ -182,3 +206,8 @@ struct LineScanner {
 }
 
 import Glibc
+
+/// A read-only view of bytes shared by the threads that decode it.
+struct SharedBuffer: @unchecked Sendable {
+    let buffer: UnsafeBufferPointer<UInt8>
+}
