@@ -95,7 +95,7 @@ struct HumanFormat {
         var table = Table(columns: [
             .init(title: "#", alignRight: true), .init(title: "TIME"), .init(title: "R"),
             .init(title: "STEP", maxWidth: 28), .init(title: "COMMAND", maxWidth: full ? .max : 60),
-            .init(title: "EXIT", alignRight: true), .init(title: "DURATION", alignRight: true),
+            .init(title: "EXIT", alignRight: true), .init(title: "DURATION", alignRight: true), .init(title: ""),
         ])
         let longest = session.interactions.compactMap { $0.result?.durationMS }.max() ?? 0
         for (index, interaction) in session.interactions.enumerated() {
@@ -107,7 +107,8 @@ struct HumanFormat {
                 .init(Sanitizer.line(HumanFormat.stepLabel(interaction))),
                 .init(Sanitizer.line(interaction.command.command)),
                 .init(interaction.result?.code.map(String.init) ?? "-"),
-                .init(durationCell(interaction.result?.durationMS, longest: longest)),
+                .init(interaction.result?.durationMS.map { TimeText.duration(milliseconds: $0) } ?? "-"),
+                .init(durationBar(interaction.result?.durationMS, longest: longest)),
             ])
         }
         var out = heading + "\n" + indent(table.render())
@@ -125,10 +126,9 @@ struct HumanFormat {
     }
 
     /// A bar beside the duration makes slow steps stand out in a column of numbers.
-    func durationCell(_ ms: Int?, longest: Int) -> String {
-        guard let ms else { return "-" }
-        let bar = longest > 0 ? String(repeating: "▇", count: max(1, Int((Double(ms) / Double(longest) * 8).rounded(.up)))) : ""
-        return TimeText.duration(milliseconds: ms) + " " + CellWidth.fit(bar, to: 8)
+    func durationBar(_ ms: Int?, longest: Int) -> String {
+        guard let ms, longest > 0 else { return "" }
+        return String(repeating: "▇", count: max(1, Int((Double(ms) / Double(longest) * 8).rounded(.up))))
     }
 
     func details(_ session: Session) -> String {

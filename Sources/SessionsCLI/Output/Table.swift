@@ -44,6 +44,7 @@ struct Table {
                 }
                 if !isLast { line += "  " }
             }
+            while line.hasSuffix(" ") { line.removeLast() }
             output += line + "\n"
         }
         emit(columns.map { Cell($0.title) })

@@ -68,7 +68,7 @@ public struct DemoGenerator: Sendable {
     }
 
     /// Finds or creates the demo projects and components in the active account.
-    func ensureRegistry(_ service: SessionService) throws -> ([Int], [(id: Int, name: String)]) {
+    func ensureRegistry(_ service: SessionService) throws -> ([Int], [DemoComponent]) {
         try service.store.write { transaction in
             try service.checkScope(transaction.registry)
             let account = service.scope.accountID
@@ -81,20 +81,17 @@ public struct DemoGenerator: Sendable {
                     projects.append(transaction.registry.addProject(name: name, accountID: account, at: time).id)
                 }
             }
-            var components: [(id: Int, name: String)] = []
+            var components: [DemoComponent] = []
             for (index, name) in DemoGenerator.componentNames.enumerated() {
-                if let existing = transaction.registry.components.first(where: { $0.accountID == account && $0.name == name }) {
-                    components.append((existing.id, name))
-                } else {
-                    let project = projects[index % projects.count]
-                    components.append((transaction.registry.addComponent(name: name, accountID: account, projectID: project, at: time).id, name))
-                }
+                let component = transaction.registry.components.first(where: { $0.accountID == account && $0.name == name })
+                    ?? transaction.registry.addComponent(name: name, accountID: account, projectID: projects[index % projects.count], at: time)
+                components.append(DemoComponent(id: component.id, name: name, projectID: component.projectID))
             }
             return (projects, components)
         }
     }
 
-    func makeSession(id: Int, index: Int, scope: Scope, projects: [Int], components: [(id: Int, name: String)],
+    func makeSession(id: Int, index: Int, scope: Scope, projects: [Int], components: [DemoComponent],
                      rng: inout SplitMix64) -> Session {
         let types = SessionType.builtIn
         // Cycle through every type and status so that even a small demo shows them all.
@@ -164,7 +161,7 @@ public struct DemoGenerator: Sendable {
         return Session(
             id: id, type: type, agent: rng.chance(0.85) ? .claudeCode : nil,
             environment: rng.chance(0.9) ? (rng.chance(0.65) ? .local : .vscode) : nil, status: status, state: state,
-            accountID: scope.accountID, projectID: component == nil ? scope.projectID ?? projects.first : projects[component!.id % projects.count],
+            accountID: scope.accountID, projectID: component.map { $0.projectID } ?? scope.projectID ?? rng.pick(projects),
             componentID: component?.id, interactions: interactions, insertedAt: inserted, updatedAt: updated)
     }
 
@@ -227,6 +224,12 @@ public struct DemoGenerator: Sendable {
 
             """
     }
+}
+
+struct DemoComponent {
+    var id: Int
+    var name: String
+    var projectID: Int?
 }
 
 extension String {

@@ -7,22 +7,23 @@ enum Parallel {
     static let coreCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     /// `body(i)` for i in 0..<count, concurrently; results in index order.
-    static func map<T>(_ count: Int, _ body: (Int) throws -> T) rethrows -> [T] {
-        if count <= 1 { return try (0..<count).map(body) }
-        let slots = UnsafeMutableBufferPointer<Result<T, any Error>?>.allocate(capacity: count)
+    /// Failures travel inside `T` (a `Result`), so nothing is thrown across threads.
+    static func map<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+        if count <= 1 { return (0..<count).map(body) }
+        let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         slots.initialize(repeating: nil)
         defer {
             slots.deinitialize()
             slots.deallocate()
         }
         let shared = SendableSlots(slots: slots)
-        try withoutActuallyEscaping(body) { body in
+        withoutActuallyEscaping(body) { body in
             let work = SendableBody(body: body)
             DispatchQueue.concurrentPerform(iterations: count) { index in
-                shared.slots[index] = Result { try work.body(index) }
+                shared.slots[index] = work.body(index)
             }
         }
-        return try slots.map { try $0!.get() }
+        return slots.map { $0! }
     }
 
     /// Splits `buffer[range]` into at most `pieces` ranges that end on line boundaries.
@@ -43,10 +44,10 @@ enum Parallel {
 
 /// Each slot is written by exactly one iteration, so sharing is safe.
 private struct SendableSlots<T>: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<Result<T, any Error>?>
+    let slots: UnsafeMutableBufferPointer<T?>
 }
 
 /// The body only reads shared, immutable input.
 private struct SendableBody<T>: @unchecked Sendable {
-    let body: (Int) throws -> T
+    let body: (Int) -> T
 }
