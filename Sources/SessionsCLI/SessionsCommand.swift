@@ -52,18 +52,9 @@ public enum SessionsMain {
             var command = try SessionsCommand.parseAsRoot(arguments)
             try command.run()
             return 0
-        } catch let error as SessionError {
-            context.stderr.line("error: \(error)")
-            return 1
-        } catch let error as SchemaError {
-            context.stderr.line("error: \(error)")
-            return 1
-        } catch let error as CLIError {
-            context.stderr.line("error: \(error)")
-            return 1
-        } catch let error as StoreError {
-            context.stderr.line("error: \(error)")
-            return 2
+        } catch let error as ReportedError {
+            for line in error.messages { context.stderr.line("error: \(line)") }
+            return error.exitStatus
         } catch {
             let code = SessionsCommand.exitCode(for: error)
             var message = SessionsCommand.fullMessage(for: error)
@@ -76,4 +67,35 @@ public enum SessionsMain {
             return code.rawValue
         }
     }
+}
+
+/// Failures the command line reports itself: one `error:` line per message.
+protocol ReportedError: Error {
+    var messages: [String] { get }
+    /// 1: the request failed; 2: the store cannot be used.
+    var exitStatus: Int32 { get }
+}
+
+extension SessionError: ReportedError {
+    var messages: [String] {
+        if case .invalid(let schema) = self { return schema.messages }
+        return [description]
+    }
+    var exitStatus: Int32 { 1 }
+}
+
+extension SchemaError: ReportedError {
+    /// Each broken rule on its own line.
+    var messages: [String] { errors.map(\.description) }
+    var exitStatus: Int32 { 1 }
+}
+
+extension CLIError: ReportedError {
+    var messages: [String] { [description] }
+    var exitStatus: Int32 { 1 }
+}
+
+extension StoreError: ReportedError {
+    var messages: [String] { [description] }
+    var exitStatus: Int32 { 2 }
 }

@@ -102,21 +102,8 @@ public struct Config: Sendable, Equatable {
 
     /// Writes the file atomically with mode 0600 in a 0700 directory.
     public func save() throws(StoreError) {
-        let directory = FileIO.parentDirectory(path)
-        try FileIO.makeDirectories(directory)
+        try FileIO.makeDirectories(FileIO.parentDirectory(path))
         let bytes = JSONWriter.bytes(.object(object), style: .pretty) + [UInt8(ascii: "\n")]
-        let temp = "\(path).\(getpid()).tmp"
-        unlink(temp)
-        let fd = try FileIO.createExclusive(temp)
-        do {
-            defer { close(fd) }
-            try FileIO.writeAll(fd, bytes, path: temp)
-            try FileIO.fsync(fd, path: temp)
-        } catch {
-            unlink(temp)
-            throw error
-        }
-        try FileIO.rename(temp, path)
-        try FileIO.syncDirectory(directory)
+        try FileIO.replaceAtomically(path, with: bytes, temp: "\(path).\(getpid()).tmp")
     }
 }

@@ -27,25 +27,10 @@ enum FileIO {
     static func readAll(_ fd: Int32, path: String) throws(StoreError) -> [UInt8] {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw fail("read", path) }
-        var failure: Int32 = 0
         // Read the size fstat reported straight into uninitialised storage, then
         // keep reading in case the file grew meanwhile.
-        let expected = Int(info.st_size)
-        var buffer = [UInt8](unsafeUninitializedCapacity: expected) { raw, count in
-            var filled = 0
-            while filled < expected {
-                let got = Glibc.read(fd, raw.baseAddress! + filled, expected - filled)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if got == 0 { break }
-                filled += got
-            }
-            count = filled
-        }
-        if failure != 0 { throw fail("read", path, failure) }
+        var buffer = try readFully(fd, offset: 0, count: Int(info.st_size), path: path)
+        guard lseek(fd, off_t(buffer.count), SEEK_SET) >= 0 else { throw fail("read", path) }
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
@@ -56,6 +41,28 @@ enum FileIO {
             if got == 0 { return buffer }
             buffer.append(contentsOf: chunk[0..<got])
         }
+    }
+
+    /// Up to `count` bytes from `offset` (fewer only at the end of the file),
+    /// retrying short reads and EINTR.
+    static func readFully(_ fd: Int32, offset: Int, count: Int, path: String) throws(StoreError) -> [UInt8] {
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
+            var filled = 0
+            while filled < count {
+                let got = Glibc.pread(fd, raw.baseAddress! + filled, count - filled, off_t(offset + filled))
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                if got == 0 { break }
+                filled += got
+            }
+            initialized = filled
+        }
+        if failure != 0 { throw fail("read", path, failure) }
+        return bytes
     }
 
     /// Writes every byte, retrying short writes and EINTR.
@@ -148,6 +155,24 @@ enum FileIO {
         return String(trimmed[..<slash])
     }
 
+    /// Temp file (created exclusively, 0600), write, fsync, rename over
+    /// `target`, fsync the target's directory: afterwards `target` holds
+    /// `bytes` completely, or still holds what it held before.
+    static func replaceAtomically(_ target: String, with bytes: [UInt8], temp: String) throws(StoreError) {
+        unlink(temp)
+        let fd = try createExclusive(temp)
+        do throws(StoreError) {
+            defer { close(fd) }
+            try writeAll(fd, bytes, path: temp)
+            try fsync(fd, path: temp)
+        } catch {
+            unlink(temp)
+            throw error
+        }
+        try rename(temp, target)
+        try syncDirectory(parentDirectory(target))
+    }
+
     static func rename(_ from: String, _ to: String) throws(StoreError) {
         if Glibc.rename(from, to) != 0 { throw fail("rename \(from) to", to) }
     }
@@ -195,12 +220,12 @@ final class StoreLock {
     private let fd: Int32
     let path: String
 
-    init(path: String, mode: Mode, create: Bool) throws(StoreError) {
+    /// Creates the (always empty) lock file when it is missing.
+    init(path: String, mode: Mode) throws(StoreError) {
         self.path = path
-        var flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW
-        if create { flags |= O_CREAT }
-        let fd = open(path, flags, FileIO.fileMode)
+        let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, FileIO.fileMode)
         guard fd >= 0 else { throw FileIO.fail("open lock file", path) }
+        _ = fchmod(fd, FileIO.fileMode)
         let operation = mode == .exclusive ? LOCK_EX : LOCK_SH
         while flock(fd, operation) != 0 {
             if errno == EINTR { continue }

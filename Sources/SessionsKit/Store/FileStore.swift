@@ -45,7 +45,7 @@ public final class FileStore: SessionStore {
     // MARK: - Creating a store
 
     private func initialize() throws(StoreError) {
-        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive, create: true)
+        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive)
         defer { withExtendedLifetime(lock) {} }
         // Another process may have initialised it while we waited for the lock.
         if try FileIO.status(path(StoreFormat.registryFile)) != nil { return }
@@ -71,9 +71,8 @@ public final class FileStore: SessionStore {
     /// Temp file, fsync, rename, fsync the directory: the file is complete on
     /// disk under its name, or the old one still is.
     func writeAtomically(_ relative: String, _ bytes: [UInt8]) throws(StoreError) {
-        let temp = try writeTemp(bytes, label: relative.replacingSlashes(), sync: true)
-        try FileIO.rename(path(temp.path), path(relative))
-        try FileIO.syncDirectory(FileIO.parentDirectory(path(relative)))
+        let temp = "\(StoreFormat.tempDirectory)/\(relative.replacingSlashes()).\(getpid())"
+        try FileIO.replaceAtomically(path(relative), with: bytes, temp: path(temp))
     }
 
     struct TempFile {
@@ -171,16 +170,16 @@ public final class FileStore: SessionStore {
     func consistentRead<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         for _ in 0..<3 {
             do {
-                let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared, create: false)
+                let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared)
                 defer { withExtendedLifetime(lock) {} }
                 if try needsMaintenance() == nil { return try body() }
             }
-            let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive, create: false)
+            let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive)
             defer { withExtendedLifetime(lock) {} }
             _ = try performMaintenance()
         }
         // Maintenance keeps being needed: some other process keeps crashing mid-commit.
-        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared, create: false)
+        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared)
         defer { withExtendedLifetime(lock) {} }
         return try body()
     }
@@ -333,7 +332,7 @@ public final class FileStore: SessionStore {
     // MARK: - Writing
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive, create: false)
+        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive)
         defer { withExtendedLifetime(lock) {} }
         try performMaintenance()
         guard let tail = try journal.readTail() else { throw missingJournal() }

@@ -217,23 +217,7 @@ struct Journal {
     }
 
     func pread(_ fd: Int32, offset: Int, count: Int) throws(StoreError) -> [UInt8] {
-        var failure: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { raw, initialized in
-            var filled = 0
-            while filled < count {
-                let got = Glibc.pread(fd, raw.baseAddress! + filled, count - filled, off_t(offset + filled))
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if got == 0 { break }
-                filled += got
-            }
-            initialized = filled
-        }
-        if failure != 0 { throw FileIO.fail("read", path, failure) }
-        return bytes
+        try FileIO.readFully(fd, offset: offset, count: count, path: path)
     }
 
     /// Appends one record and syncs it: the commit point of a transaction. On

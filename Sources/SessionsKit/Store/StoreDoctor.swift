@@ -65,7 +65,7 @@ public struct StoreDoctor {
                 return
             }
         }
-        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: repair ? .exclusive : .shared, create: repair)
+        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: repair ? .exclusive : .shared)
         defer { withExtendedLifetime(lock) {} }
 
         // Session files: the truth everything else is checked against.
@@ -273,19 +273,7 @@ public struct StoreDoctor {
 
     func writeFile(_ relative: String, _ bytes: [UInt8]) throws {
         try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
-        let temp = path("\(StoreFormat.tempDirectory)/doctor.\(getpid())")
-        unlink(temp)
-        let fd = try FileIO.createExclusive(temp)
-        do {
-            defer { close(fd) }
-            try FileIO.writeAll(fd, bytes, path: temp)
-            try FileIO.fsync(fd, path: temp)
-        } catch {
-            unlink(temp)
-            throw error
-        }
-        try FileIO.rename(temp, path(relative))
-        try FileIO.syncDirectory(root)
+        try FileIO.replaceAtomically(path(relative), with: bytes, temp: path("\(StoreFormat.tempDirectory)/doctor.\(getpid())"))
     }
 
     func naturalOrder(_ a: String, _ b: String) -> Bool {
