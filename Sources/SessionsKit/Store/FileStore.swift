@@ -334,6 +334,9 @@ public final class FileStore: SessionStore {
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive)
         defer { withExtendedLifetime(lock) {} }
+        // Recreate the working directories if someone removed them.
+        try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
+        try FileIO.makeDirectory(path(StoreFormat.sessionsDirectory))
         try performMaintenance()
         guard let tail = try journal.readTail() else { throw missingJournal() }
         let transaction = FileTransaction(store: self, registry: try readRegistry())
@@ -392,13 +395,22 @@ public final class FileStore: SessionStore {
             }
             throw error
         }
-        try journal.append(record, expectedLength: tail.validLength)
+        do {
+            try journal.append(record, expectedLength: tail.validLength)
+        } catch {
+            // The journal was cut back: not committed.
+            for temp in temps { unlink(path(temp.path)) }
+            throw error
+        }
         try step(3)
         try finish(record)
         try step(4)
+        // The change is committed and in place. What follows only saves later
+        // work, so its failure (a full disk, say) must not report the change as
+        // failed: the next write simply tries again.
         let recordEnd = tail.validLength + Journal.recordLine(record).count
-        try journal.markApplied(generation: record.generation, at: recordEnd)
-        try compactIfNeeded(journalLength: recordEnd + Journal.markerLine(generation: record.generation).count)
+        guard (try? journal.markApplied(generation: record.generation, at: recordEnd)) != nil else { return }
+        try? compactIfNeeded(journalLength: recordEnd + Journal.markerLine(generation: record.generation).count)
     }
 
     /// Folds the journal into the index once the journal is large, so reads stay
