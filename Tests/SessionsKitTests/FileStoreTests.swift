@@ -287,3 +287,28 @@ extension String {
         replacing(target, with: replacement)
     }
 }
+
+@Suite("File store: symbolic links")
+struct FileStoreLinkTests {
+    @Test("a store path that is a link to a directory is followed; links inside the store are refused")
+    func links() throws {
+        let directory = TemporaryDirectory()
+        let real = directory.path + "/real"
+        mkdir(real, 0o700)
+        #expect(symlink(real, directory.path + "/link") == 0)
+        let store = try FileStore(root: directory.path + "/link", options: .init(initialAccountName: "a"))
+        let service = SessionService(store: store, scope: Scope(accountID: 1))
+        _ = try service.create(SessionDraft(type: "ContextSpecSessions"))
+        #expect(TestFiles.exists(real + "/sessions/1.json"))
+        #expect(TestFiles.mode(directory.path + "/link") != nil)
+
+        // A session file replaced by a link to a secret is not read through it.
+        let secret = directory.path + "/secret"
+        TestFiles.write(secret, "{\"id\": 1}")
+        unlink(real + "/sessions/1.json")
+        #expect(symlink(secret, real + "/sessions/1.json") == 0)
+        let message = errorText { _ = try service.session(id: 1) }
+        #expect(message?.contains("is a symbolic link") == true, "\(message ?? "read")")
+        #expect(TestFiles.readText(secret) == "{\"id\": 1}")
+    }
+}

@@ -21,7 +21,7 @@ public struct Config: Sendable, Equatable {
 
     public static func load(directory: String) throws(StoreError) -> Config {
         let path = directory + "/config.json"
-        guard let bytes = try FileIO.read(path) else { return Config(path: path) }
+        guard let bytes = try FileIO.read(path, followLinks: true) else { return Config(path: path) }
         let hint = "Fix or remove the config file."
         let value: JSONValue
         do {

@@ -13,15 +13,25 @@ enum FileIO {
         .io(operation: operation, path: path, errno: Errno(rawValue: code))
     }
 
-    /// The whole file, or nil when it does not exist.
-    static func read(_ path: String) throws(StoreError) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw fail("read", path)
-        }
+    /// The whole file, or nil when it does not exist. Store files are never
+    /// read through a symbolic link; the user's own files (config, `--stdout-file`) may be.
+    static func read(_ path: String, followLinks: Bool = false) throws(StoreError) -> [UInt8]? {
+        guard let fd = try openForReading(path, followLinks: followLinks) else { return nil }
         defer { close(fd) }
         return try readAll(fd, path: path)
+    }
+
+    /// A read-only descriptor, or nil when the file does not exist.
+    static func openForReading(_ path: String, followLinks: Bool = false) throws(StoreError) -> Int32? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW))
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            if errno == ELOOP && !followLinks {
+                throw StoreError.unsafeStore(path: path, reason: "it is a symbolic link, and the store only uses regular files")
+            }
+            throw fail("read", path)
+        }
+        return fd
     }
 
     static func readAll(_ fd: Int32, path: String) throws(StoreError) -> [UInt8] {
@@ -245,5 +255,5 @@ final class StoreLock {
 /// Reading a whole file for callers outside the store (e.g. `--stdout-file`).
 public enum FileBytes {
     /// The file's bytes, or nil when it does not exist.
-    public static func read(_ path: String) throws(StoreError) -> [UInt8]? { try FileIO.read(path) }
+    public static func read(_ path: String) throws(StoreError) -> [UInt8]? { try FileIO.read(path, followLinks: true) }
 }

@@ -130,11 +130,7 @@ struct Journal {
     /// The header and the last complete record, reading only the two ends of
     /// the file, so a commit costs the same however long the journal is.
     func readTail() throws(StoreError) -> Tail? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw FileIO.fail("read", path)
-        }
+        guard let fd = try FileIO.openForReading(path) else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw FileIO.fail("read", path) }

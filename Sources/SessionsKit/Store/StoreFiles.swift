@@ -162,11 +162,7 @@ enum IndexFile {
     /// The generation in the header line, reading only the start of the file;
     /// nil when there is no index.
     static func readGeneration(_ path: String) throws(StoreError) -> Int? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw FileIO.fail("read", path)
-        }
+        guard let fd = try FileIO.openForReading(path) else { return nil }
         defer { close(fd) }
         var head = [UInt8](repeating: 0, count: 512)
         let got = head.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
