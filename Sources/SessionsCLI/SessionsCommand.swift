@@ -1,4 +1,5 @@
 import ArgumentParser
+import SessionsDisplay
 import SessionsKit
 
 /// `sessions`: browse and record AI-assisted development sessions.
@@ -53,11 +54,13 @@ public enum SessionsMain {
             try command.run()
             return 0
         } catch let error as ReportedError {
-            for line in error.messages { context.stderr.line("error: \(line)") }
+            // Messages quote paths and values from the store and the command
+            // line; they pass the sanitizer like everything else shown.
+            for line in error.messages { context.stderr.line("error: \(Sanitizer.line(line))") }
             return error.exitStatus
         } catch {
             let code = SessionsCommand.exitCode(for: error)
-            var message = SessionsCommand.fullMessage(for: error)
+            var message = Sanitizer.lines(SessionsCommand.fullMessage(for: error)).joined(separator: "\n")
             if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
             if code == .success {
                 if !message.isEmpty { context.stdout.line(message) }

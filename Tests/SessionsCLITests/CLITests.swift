@@ -255,3 +255,23 @@ struct CLITests {
         }
     }
 }
+
+@Suite("Command line: hostile names in messages")
+struct CLIMessageTests {
+    @Test("doctor findings and error lines never carry control sequences")
+    func sanitisedMessages() throws {
+        let cli = CLIHarness()
+        try cli.ok(["new", "--type", "ContextSpecSessions"])
+        TestFiles.write(cli.storeRoot + "/sessions/\u{1B}]0;pwned\u{7}\u{1B}[2Jx", "junk")
+        let doctor = cli.run(["doctor"])
+        #expect(doctor.stdout.contains("␛]0;pwned␇␛[2Jx"))
+        let error = cli.run(["new", "--type", "Evil\u{1B}[2J\u{9B}"])
+        #expect(error.status == 1)
+        for output in [doctor.stdout, doctor.stderr, error.stderr] {
+            #expect(!output.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || (0x7F...0x9F).contains($0.value) })
+        }
+        let usage = cli.run(["list", "--\u{1B}]2;x\u{7}"])
+        #expect(usage.status == 64)
+        #expect(!usage.stderr.unicodeScalars.contains { $0 == "\u{1B}" || $0 == "\u{7}" })
+    }
+}

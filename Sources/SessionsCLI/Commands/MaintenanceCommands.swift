@@ -1,4 +1,5 @@
 import ArgumentParser
+import SessionsDisplay
 import SessionsKit
 
 struct DoctorCommand: ParsableCommand {
@@ -20,8 +21,9 @@ struct DoctorCommand: ParsableCommand {
         let context = CLIContext.current
         let root = context.environment.storeRoot(flag: global.store)
         let report = StoreDoctor(root: root).run(repair: repair)
-        context.stdout.line("store \(root)")
-        for finding in report.findings { context.stdout.line(finding.description) }
+        context.stdout.line("store \(Sanitizer.line(root))")
+        // Findings quote file names and contents found in the store.
+        for finding in report.findings { context.stdout.line(Sanitizer.line(finding.description)) }
         if !report.isHealthy {
             let hint = repair ? "Some problems need a manual fix; see above." : "Run `sessions doctor --repair` to fix what can be fixed."
             context.stdout.line(hint)

@@ -53,7 +53,7 @@ public struct DemoGenerator: Sendable {
             let batch: [Int] = try service.store.write { transaction in
                 var created: [Int] = []
                 for _ in 0..<count {
-                    let id = transaction.registry.allocateSessionID()
+                    let id = try transaction.newSessionID()
                     transaction.put(makeSession(id: id, index: made + created.count, scope: service.scope,
                                                 projects: projects, components: components, rng: &rng))
                     created.append(id)

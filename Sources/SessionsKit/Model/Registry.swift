@@ -71,9 +71,10 @@ public struct Registry: Sendable, Hashable {
     public func project(_ id: Int) -> Project? { projects.first { $0.id == id } }
     public func component(_ id: Int) -> Component? { components.first { $0.id == id } }
 
-    /// Reserves the next session id. Ids are never reused, even after a delete,
-    /// so a script holding an old id can never act on a different session.
-    public mutating func allocateSessionID() -> Int {
+    /// Reserves the next session id from the counter. Callers go through
+    /// `StoreTransaction.newSessionID()`, which also skips ids a stale counter
+    /// (a registry restored from a backup) would hand out twice.
+    mutating func allocateSessionID() -> Int {
         defer { nextSessionID += 1 }
         return nextSessionID
     }
@@ -83,8 +84,11 @@ public struct Registry: Sendable, Hashable {
         nextSessionID = max(nextSessionID, id + 1)
     }
 
+    /// New registry ids always lie above every id in use, even if the counter
+    /// was restored from an older copy of the file.
     @discardableResult
     public mutating func addAccount(name: String, at time: Timestamp) -> Account {
+        nextAccountID = max(nextAccountID, (accounts.map(\.id).max() ?? 0) + 1)
         let account = Account(id: nextAccountID, name: name, insertedAt: time)
         nextAccountID += 1
         accounts.append(account)
@@ -93,6 +97,7 @@ public struct Registry: Sendable, Hashable {
 
     @discardableResult
     public mutating func addProject(name: String, accountID: Int, at time: Timestamp) -> Project {
+        nextProjectID = max(nextProjectID, (projects.map(\.id).max() ?? 0) + 1)
         let project = Project(id: nextProjectID, accountID: accountID, name: name, insertedAt: time)
         nextProjectID += 1
         projects.append(project)
@@ -101,6 +106,7 @@ public struct Registry: Sendable, Hashable {
 
     @discardableResult
     public mutating func addComponent(name: String, accountID: Int, projectID: Int?, at time: Timestamp) -> Component {
+        nextComponentID = max(nextComponentID, (components.map(\.id).max() ?? 0) + 1)
         let component = Component(id: nextComponentID, accountID: accountID, projectID: projectID, name: name, insertedAt: time)
         nextComponentID += 1
         components.append(component)

@@ -39,10 +39,28 @@ public struct SessionService: Sendable {
     /// One session with its interactions. Another account's session is "not
     /// found", exactly like an id that does not exist.
     public func session(id: Int) throws -> Session {
-        guard let session = try store.session(id: id), session.accountID == scope.accountID else {
-            throw SessionError.session(id)
+        try scoped(id, read: { try store.session(id: id) }, owner: {
+            try store.catalog().summaries.first { $0.id == id }?.accountID
+        })
+    }
+
+    /// The session if it belongs to the active account, else "not found". A
+    /// session file that cannot be read is reported as such only to its own
+    /// account: to anyone else it is as absent as a missing id.
+    private func scoped(_ id: Int, read: () throws -> Session?, owner: () throws -> Int?) throws -> Session {
+        let session: Session?
+        do {
+            session = try read()
+        } catch let error as StoreError {
+            guard try owner() == scope.accountID else { throw SessionError.session(id) }
+            throw error
         }
+        guard let session, session.accountID == scope.accountID else { throw SessionError.session(id) }
         return session
+    }
+
+    private func scoped(_ id: Int, in transaction: any StoreTransaction) throws -> Session {
+        try scoped(id, read: { try transaction.session(id: id) }, owner: { try transaction.summaries()[id]?.accountID })
     }
 
     // MARK: - Changing sessions
@@ -76,7 +94,7 @@ public struct SessionService: Sendable {
 
             let now = clock()
             let session = Session(
-                id: transaction.registry.allocateSessionID(), type: type, agent: agent, environment: environment,
+                id: try transaction.newSessionID(), type: type, agent: agent, environment: environment,
                 status: status ?? .active, state: state, accountID: scope.accountID, projectID: scope.projectID,
                 componentID: draft.componentID, insertedAt: now, updatedAt: now)
             transaction.put(session)
@@ -98,9 +116,7 @@ public struct SessionService: Sendable {
 
     public func delete(id: Int) throws {
         try store.write { transaction in
-            guard let session = try transaction.session(id: id), session.accountID == scope.accountID else {
-                throw SessionError.session(id)
-            }
+            _ = try scoped(id, in: transaction)
             transaction.delete(sessionID: id)
         }
     }
@@ -160,9 +176,7 @@ public struct SessionService: Sendable {
     /// changed. The session passed to `change` already carries the new time.
     private func modify<T>(id: Int, _ change: (inout Session) throws -> T) throws -> (value: T, session: Session) {
         try store.write { transaction in
-            guard let original = try transaction.session(id: id), original.accountID == scope.accountID else {
-                throw SessionError.session(id)
-            }
+            let original = try scoped(id, in: transaction)
             var session = original
             session.updatedAt = nextUpdateTime(after: original.updatedAt)
             let result = try change(&session)

@@ -198,7 +198,9 @@ public final class FileStore: SessionStore {
         guard let tail = try journal.readTail() else { throw missingJournal() }
         if let problem = try journalMaintenance(tail) { return problem }
         guard let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)) else { return .missingIndex }
-        if indexGeneration < tail.baseGeneration { return .staleIndex }
+        // An index behind the journal's base misses commits; one ahead of the
+        // journal's newest commit (an interrupted rebuild) would hide the next ones.
+        if indexGeneration < tail.baseGeneration || indexGeneration > tail.generation { return .staleIndex }
         return nil
     }
 
@@ -229,8 +231,9 @@ public final class FileStore: SessionStore {
         var actions = try repairJournal()
         guard let tail = try journal.readTail() else { throw missingJournal() }
         let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
-        if indexGeneration == nil || indexGeneration! < tail.baseGeneration {
-            let count = try rebuildIndex(generation: tail.generation)
+        if indexGeneration == nil || indexGeneration! < tail.baseGeneration || indexGeneration! > tail.generation {
+            // A new generation, so that live views notice the rebuilt index.
+            let count = try rebuildIndex(generation: max(tail.generation, indexGeneration ?? 0) + 1)
             actions.append("rebuilt the index from \(count) session files (it was \(indexGeneration == nil ? "missing" : "stale"))")
         }
         return actions
@@ -247,8 +250,9 @@ public final class FileStore: SessionStore {
             tail.fileLength = tail.validLength
         }
         if let last = tail.last, !tail.lastIsMarkedApplied {
-            if try !isApplied(last) {
-                try finish(last)
+            let wasApplied = try isApplied(last)
+            try finish(last)
+            if !wasApplied {
                 actions.append("completed commit \(last.generation), interrupted before all its files were in place")
             }
             try journal.markApplied(generation: last.generation, at: tail.validLength)
@@ -265,12 +269,16 @@ public final class FileStore: SessionStore {
     }
 
     /// Rolls a committed record forward: renames its synced temp files into place
-    /// and removes what it removes. Every step is idempotent.
+    /// and removes what it removes, then syncs every directory the record
+    /// touches, including renames an earlier, killed process already made: its
+    /// directory sync may never have happened, and the applied marker written
+    /// after this must not claim more than the disk holds. Every step is idempotent.
     func finish(_ record: JournalRecord) throws(StoreError) {
         var directories: Set<String> = []
         for file in record.files {
             try StoreFormat.checkRelativePath(file.path, in: journal.path)
             try StoreFormat.checkRelativePath(file.temp, in: journal.path)
+            directories.insert(FileIO.parentDirectory(path(file.path)))
             if let info = try FileIO.status(path(file.path), followLinks: false), UInt64(info.st_ino) == file.inode {
                 continue
             }
@@ -280,13 +288,13 @@ public final class FileStore: SessionStore {
                     reason: "commit \(record.generation) cannot be completed: \(file.temp) is gone")
             }
             try FileIO.rename(path(file.temp), path(file.path))
-            directories.insert(FileIO.parentDirectory(path(file.path)))
         }
         for removed in record.removes {
             try StoreFormat.checkRelativePath(removed, in: journal.path)
             try FileIO.remove(path(removed))
             directories.insert(FileIO.parentDirectory(path(removed)))
         }
+        if !record.files.isEmpty { directories.insert(path(StoreFormat.tempDirectory)) }
         for directory in directories.sorted() { try FileIO.syncDirectory(directory) }
     }
 
@@ -403,7 +411,14 @@ public final class FileStore: SessionStore {
             throw error
         }
         try step(3)
-        try finish(record)
+        // Committed: the journal holds the change durably. If putting the files
+        // in place fails now, the next command finishes it, so this one still
+        // succeeded; reporting failure would make a retrying script do it twice.
+        do {
+            try finish(record)
+        } catch {
+            return
+        }
         try step(4)
         // The change is committed and in place. What follows only saves later
         // work, so its failure (a full disk, say) must not report the change as

@@ -33,6 +33,14 @@ final class FileTransaction: StoreTransaction {
         }
     }
 
+    func sessionExists(id: Int) throws -> Bool {
+        switch staged[id] {
+        case .put?: return true
+        case .delete?: return false
+        case nil: return try FileIO.status(store.path(StoreFormat.sessionFile(id)), followLinks: false) != nil
+        }
+    }
+
     func summaries() throws -> [Int: SessionSummary] {
         if baseSummaries == nil {
             guard let indexBytes = try FileIO.read(store.path(StoreFormat.indexFile)) else { throw store.missingIndex() }

@@ -49,6 +49,7 @@ public final class MemoryStore: SessionStore {
 
         func summaries() throws -> [Int: SessionSummary] { sessions.mapValues(SessionSummary.init) }
         func session(id: Int) throws -> Session? { sessions[id] }
+        func sessionExists(id: Int) throws -> Bool { sessions[id] != nil }
         func put(_ session: Session) { sessions[session.id] = session }
         func delete(sessionID: Int) { sessions[sessionID] = nil }
     }

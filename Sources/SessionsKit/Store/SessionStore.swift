@@ -25,8 +25,22 @@ public protocol StoreTransaction: AnyObject {
     /// writes that do not ask for them stay independent of the store's size.
     func summaries() throws -> [Int: SessionSummary]
     func session(id: Int) throws -> Session?
+    /// Whether a session with this id exists, without reading it.
+    func sessionExists(id: Int) throws -> Bool
     func put(_ session: Session)
     func delete(sessionID: Int)
+}
+
+extension StoreTransaction {
+    /// A session id no session has: the registry's next id, skipping any that
+    /// exist already. Without the check, a registry restored from a backup
+    /// would hand out an id in use and `new` would overwrite that session.
+    public func newSessionID() throws -> Int {
+        while true {
+            let id = registry.allocateSessionID()
+            if try !sessionExists(id: id) { return id }
+        }
+    }
 }
 
 /// A consistent picture of the store without interactions.

@@ -67,8 +67,34 @@ public struct StoreDoctor {
         }
         let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: repair ? .exclusive : .shared)
         defer { withExtendedLifetime(lock) {} }
+        let store = try? FileStore(opening: root)
 
-        // Session files: the truth everything else is checked against.
+        // 1. The journal first: with --repair, an interrupted commit is finished
+        // before any session file is read, so everything below sees its result.
+        let journal = Journal(path: path(StoreFormat.journalFile))
+        var journalProblem: String?
+        var newestGeneration = 0
+        do {
+            guard let tail = try journal.readTail() else {
+                throw StoreError.needsRepair(path: StoreFormat.journalFile, reason: "the journal is missing")
+            }
+            newestGeneration = tail.generation
+            _ = try journal.parse(try FileIO.read(journal.path) ?? [])
+            if let store, let maintenance = try store.journalMaintenance(tail) {
+                if repair {
+                    let actions = try store.repairJournal()
+                    add(.problem, StoreFormat.journalFile, actions.joined(separator: "; "), repaired: true)
+                } else {
+                    add(.problem, StoreFormat.journalFile, describe(maintenance))
+                }
+            } else {
+                add(.ok, StoreFormat.journalFile, "generation \(tail.generation)")
+            }
+        } catch {
+            journalProblem = String(describing: error)
+        }
+
+        // 2. Session files: the truth everything else is checked against.
         var summaries: [SessionSummary] = []
         var corrupt = 0
         for name in (try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? []).sorted(by: naturalOrder) {
@@ -77,8 +103,8 @@ public struct StoreDoctor {
                 add(.warning, relative, "not a session file; left alone")
                 continue
             }
-            guard let bytes = try FileIO.read(path(relative)) else { continue }
-            do {
+            do throws(StoreError) {
+                guard let bytes = try FileIO.read(path(relative)) else { continue }
                 let session = try SessionFile.decode(bytes, path: relative, expectedID: id)
                 summaries.append(SessionSummary(session))
                 report.interactionCount += session.interactions.count
@@ -93,7 +119,7 @@ public struct StoreDoctor {
         }
         report.sessionCount = summaries.count
 
-        // The registry.
+        // 3. The registry.
         var registry: Registry?
         do {
             registry = try readRegistryFile()
@@ -110,55 +136,44 @@ public struct StoreDoctor {
                 add(.problem, StoreFormat.registryFile, error.description)
             }
         }
-        if let registry {
+        if var current = registry {
             add(.ok, StoreFormat.registryFile,
-                "format \(StoreFormat.version); \(registry.accounts.count) accounts, \(registry.projects.count) projects, \(registry.components.count) components")
+                "format \(StoreFormat.version); \(current.accounts.count) accounts, \(current.projects.count) projects, \(current.components.count) components")
             for summary in summaries {
-                if registry.account(summary.accountID) == nil {
+                if current.account(summary.accountID) == nil {
                     add(.problem, StoreFormat.sessionFile(summary.id), "belongs to account \(summary.accountID), which does not exist")
                 }
-                if let project = summary.projectID, registry.project(project) == nil {
+                if let project = summary.projectID, current.project(project) == nil {
                     add(.warning, StoreFormat.sessionFile(summary.id), "names project \(project), which does not exist")
                 }
-                if let component = summary.componentID, registry.component(component) == nil {
+                if let component = summary.componentID, current.component(component) == nil {
                     add(.warning, StoreFormat.sessionFile(summary.id), "names component \(component), which does not exist")
                 }
             }
-        }
-
-        // The journal: torn tail, interrupted commit.
-        let store = try? FileStore(opening: root)
-        var journalOK = true
-        var tailGeneration = 0
-        do {
-            guard let tail = try Journal(path: path(StoreFormat.journalFile)).readTail() else {
-                throw StoreError.needsRepair(path: StoreFormat.journalFile, reason: "the journal is missing")
-            }
-            tailGeneration = tail.generation
-            let bytes = try FileIO.read(path(StoreFormat.journalFile)) ?? []
-            _ = try Journal(path: path(StoreFormat.journalFile)).parse(bytes)
-            if let store, let maintenance = try store.journalMaintenance(tail) {
+            // Counters behind the ids in use would hand an id out twice.
+            let behind = counterProblems(current, summaries: summaries)
+            if !behind.isEmpty {
                 if repair {
-                    let actions = try store.repairJournal()
-                    add(.problem, StoreFormat.journalFile, actions.joined(separator: "; "), repaired: true)
-                } else {
-                    add(.problem, StoreFormat.journalFile, describe(maintenance))
+                    raiseCounters(&current, summaries: summaries)
+                    try writeFile(StoreFormat.registryFile, RegistryFile.encode(current))
+                    registry = current
                 }
-            } else {
-                add(.ok, StoreFormat.journalFile, "generation \(tail.generation)")
+                add(.problem, StoreFormat.registryFile, behind.joined(separator: "; "), repaired: repair)
             }
-        } catch {
-            journalOK = false
-            add(.problem, StoreFormat.journalFile, String(describing: error))
         }
 
-        // The index, compared with the session files.
+        // 4. The index, compared with the session files. It is rebuilt (with a
+        // fresh journal) when it differs or when the journal itself is unusable.
         var indexProblem: String?
+        var indexGeneration = 0
         do {
             guard let bytes = try FileIO.read(path(StoreFormat.indexFile)) else {
                 throw StoreError.needsRepair(path: StoreFormat.indexFile, reason: "the index is missing")
             }
-            guard let registry, let store else { throw StoreError.needsRepair(path: StoreFormat.indexFile, reason: "cannot be checked without the registry") }
+            guard let registry, let store else {
+                throw StoreError.needsRepair(path: StoreFormat.indexFile, reason: "cannot be checked without the registry")
+            }
+            indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)) ?? 0
             let journalBytes = try FileIO.read(path(StoreFormat.journalFile)) ?? []
             let catalog = try store.assembleCatalog(registry: registry, indexBytes: bytes, journalBytes: journalBytes)
             let indexed = Dictionary(uniqueKeysWithValues: catalog.summaries.map { ($0.id, $0) })
@@ -168,30 +183,56 @@ public struct StoreDoctor {
             let differing = actual.filter { id, summary in indexed[id].map { $0 != summary } ?? false }.count
             if missing + extra + differing > 0 {
                 indexProblem = "out of date: \(missing) sessions missing, \(extra) that no longer exist, \(differing) that differ"
+            } else if let tail = try? journal.readTail(), indexGeneration > tail.generation || indexGeneration < tail.baseGeneration {
+                indexProblem = "its generation \(indexGeneration) does not fit the journal's"
             }
         } catch {
             indexProblem = String(describing: error)
         }
-        if let indexProblem {
-            if repair && registry != nil && journalOK {
-                let generation = max(tailGeneration, 0) + 1
-                try writeFile(StoreFormat.indexFile, IndexFile.encode(summaries: summaries.sorted { $0.id < $1.id }, generation: generation))
-                try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation))
-                var message = indexProblem + "; rebuilt from \(summaries.count) session files"
-                if corrupt > 0 { message += " (\(corrupt) unreadable files left out until fixed)" }
-                add(.problem, StoreFormat.indexFile, message, repaired: true)
-            } else {
-                add(.problem, StoreFormat.indexFile, indexProblem)
-            }
-        } else {
+        if indexProblem == nil && journalProblem == nil {
             add(.ok, StoreFormat.indexFile, "matches the \(summaries.count) session files")
+        } else if repair && registry != nil {
+            let generation = max(newestGeneration, indexGeneration) + 1
+            try writeFile(StoreFormat.indexFile, IndexFile.encode(summaries: summaries.sorted { $0.id < $1.id }, generation: generation))
+            try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation))
+            var message = "rebuilt from \(summaries.count) session files"
+            if corrupt > 0 { message += " (\(corrupt) unreadable files left out until fixed)" }
+            if let journalProblem { add(.problem, StoreFormat.journalFile, journalProblem + "; started afresh", repaired: true) }
+            if let indexProblem { message = indexProblem + "; " + message }
+            add(.problem, StoreFormat.indexFile, message, repaired: true)
+        } else {
+            if let journalProblem { add(.problem, StoreFormat.journalFile, journalProblem) }
+            if let indexProblem { add(.problem, StoreFormat.indexFile, indexProblem) }
         }
 
-        // Permissions of everything we own.
+        // 5. Permissions of everything we own.
         try checkPermissions(repair: repair, findings: &report.findings)
         if registry != nil && summaries.count > 0 {
             add(.ok, StoreFormat.sessionsDirectory, "\(summaries.count) sessions, \(report.interactionCount) interactions")
         }
+    }
+
+    /// The id counters that lag behind an id already in use.
+    func counterProblems(_ registry: Registry, summaries: [SessionSummary]) -> [String] {
+        var problems: [String] = []
+        func check(_ name: String, _ next: Int, _ used: [Int]) {
+            if let highest = used.max(), next <= highest {
+                problems.append("next \(name) id is \(next) but \(name) \(highest) exists")
+            }
+        }
+        check("session", registry.nextSessionID, summaries.map(\.id))
+        check("account", registry.nextAccountID, registry.accounts.map(\.id) + summaries.map(\.accountID))
+        check("project", registry.nextProjectID, registry.projects.map(\.id) + summaries.compactMap(\.projectID))
+        check("component", registry.nextComponentID, registry.components.map(\.id) + summaries.compactMap(\.componentID))
+        return problems
+    }
+
+    func raiseCounters(_ registry: inout Registry, summaries: [SessionSummary]) {
+        registry.nextSessionID = max(registry.nextSessionID, (summaries.map(\.id).max() ?? 0) + 1)
+        registry.nextAccountID = max(registry.nextAccountID, ((registry.accounts.map(\.id) + summaries.map(\.accountID)).max() ?? 0) + 1)
+        registry.nextProjectID = max(registry.nextProjectID, ((registry.projects.map(\.id) + summaries.compactMap(\.projectID)).max() ?? 0) + 1)
+        registry.nextComponentID = max(registry.nextComponentID,
+                                       ((registry.components.map(\.id) + summaries.compactMap(\.componentID)).max() ?? 0) + 1)
     }
 
     func describe(_ maintenance: FileStore.Maintenance) -> String {

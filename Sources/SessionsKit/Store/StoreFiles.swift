@@ -102,7 +102,8 @@ enum IndexFile {
                 decodeLines(shared.buffer, chunks[index], path: path)
             }
             var summaries: [SessionSummary] = []
-            summaries.reserveCapacity(count)
+            // The header's count is only a claim until the lines are read.
+            summaries.reserveCapacity(min(count, body.count / 64))
             for result in decoded {
                 switch result {
                 case .success(let part): summaries.append(contentsOf: part)

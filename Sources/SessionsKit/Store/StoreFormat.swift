@@ -98,10 +98,18 @@ struct JournalRecord: Equatable {
             var fileReader = ObjectReader(fileObject, path: "files[\(index)]")
             let path = fileReader.string("path", required: true)
             let temp = fileReader.string("temp", required: true)
-            let inode = fileReader.int("inode", required: true, minimum: 0)
+            // Inodes are unsigned 64-bit; some filesystems use the top bit.
+            let inode: UInt64?
+            if case .number(let literal)? = fileObject["inode"], let value = UInt64(literal) {
+                inode = value
+            } else {
+                inode = nil
+                fileReader.fail("inode", "must be an unsigned 64-bit integer")
+            }
+            fileReader.consume("inode")
             errors.append(contentsOf: fileReader.errors)
             if let path, let temp, let inode {
-                record.files.append(FileReplacement(path: path, temp: temp, inode: UInt64(inode)))
+                record.files.append(FileReplacement(path: path, temp: temp, inode: inode))
             }
         }
         for (index, element) in (reader.array("remove") ?? []).enumerated() {
