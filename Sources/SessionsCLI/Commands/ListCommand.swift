@@ -20,7 +20,7 @@ struct ListCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only sessions of this component.", valueName: "ID"))
     var component: Int?
 
-    @Option(help: "Order: updated, created, id or type.")
+    @Option(help: "Sort order; time orders put the newest first.")
     var sort: SessionSort = .updated
 
     @Option(help: ArgumentHelp("Show at most N sessions.", valueName: "N"))
