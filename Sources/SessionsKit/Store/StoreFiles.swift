@@ -87,8 +87,10 @@ enum IndexFile {
 
     static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> Contents {
         try bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Contents in
-            var lines = LineScanner(buffer)
-            guard let headerRange = lines.next() else { throw corrupt(path, "the header line is missing") }
+            guard let headerEnd = buffer.firstIndex(of: UInt8(ascii: "\n")) else {
+                throw corrupt(path, "the header line is missing")
+            }
+            let headerRange = 0..<headerEnd
             let (generation, count) = try decodeHeader(buffer, headerRange, path: path)
             if buffer.last != UInt8(ascii: "\n") {
                 throw corrupt(path, "the last line is incomplete (the file was truncated)")
@@ -175,30 +177,6 @@ enum IndexFile {
         return try head.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Int in
             try decodeHeader(buffer, 0..<newline, path: path).0
         }
-    }
-}
-
-/// Newline-terminated lines of a buffer, as ranges without the newline.
-struct LineScanner {
-    let buffer: UnsafeBufferPointer<UInt8>
-    var position = 0
-    private(set) var sawUnterminatedLine = false
-
-    init(_ buffer: UnsafeBufferPointer<UInt8>) { self.buffer = buffer }
-
-    mutating func next() -> Range<Int>? {
-        guard position < buffer.count else { return nil }
-        let start = position
-        guard let base = buffer.baseAddress,
-              let found = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
-        else {
-            sawUnterminatedLine = true
-            position = buffer.count
-            return nil
-        }
-        let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-        position = end + 1
-        return start..<end
     }
 }
 
