@@ -106,6 +106,19 @@ struct DoctorTests {
         #expect(StoreDoctor(root: fixture.root).run(repair: false).isHealthy)
     }
 
+    @Test("a store directory others can write is refused, and repair removes their write bits")
+    func writableRoot() throws {
+        let fixture = try populated()
+        chmod(fixture.root, 0o770)
+        #expect(throws: StoreError.self) { try FileStore(root: fixture.root) }
+        #expect(!StoreDoctor(root: fixture.root).run(repair: false).isHealthy)
+        #expect(TestFiles.mode(fixture.root) == 0o770)
+        let report = StoreDoctor(root: fixture.root).run(repair: true)
+        #expect(report.isHealthy, "\(report.findings)")
+        #expect(TestFiles.mode(fixture.root) == 0o750)
+        #expect(try FileStore(root: fixture.root).catalog().summaries.count == 5)
+    }
+
     @Test("a lost registry is recreated from the session files")
     func lostRegistry() throws {
         let fixture = try populated()

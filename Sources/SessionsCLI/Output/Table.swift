@@ -22,21 +22,28 @@ struct Table {
     var rows: [[Cell]] = []
 
     func render() -> String {
-        var widths = columns.map { CellWidth.of($0.title) }
-        for row in rows {
-            for (index, cell) in row.enumerated() {
-                widths[index] = min(max(widths[index], CellWidth.of(cell.text)), columns[index].maxWidth)
-            }
+        // Measure every cell once; emitting reuses the measurement and only
+        // truncates the cells that overflow their column.
+        let header = columns.map { Cell($0.title) }
+        let measured = ([header] + rows).map { row in row.map { CellWidth.of($0.text) } }
+        var widths = Array(repeating: 0, count: columns.count)
+        for row in measured {
+            for (index, width) in row.enumerated() { widths[index] = min(max(widths[index], width), columns[index].maxWidth) }
         }
         var output = ""
-        func emit(_ cells: [Cell]) {
+        for (cells, cellWidths) in zip([header] + rows, measured) {
             var line = ""
             for (index, cell) in cells.enumerated() {
                 let isLast = index == cells.count - 1
-                let visible = CellWidth.truncate(cell.text, to: widths[index])
+                var visible = cell.text
+                var used = cellWidths[index]
+                if used > widths[index] {
+                    visible = CellWidth.truncate(cell.text, to: widths[index])
+                    used = CellWidth.of(visible)
+                }
                 // Style the visible text only, never the padding.
                 let styled = cell.style?(visible) ?? visible
-                let padding = String(repeating: " ", count: max(0, widths[index] - CellWidth.of(visible)))
+                let padding = String(repeating: " ", count: max(0, widths[index] - used))
                 if columns[index].alignRight {
                     line += padding + styled
                 } else {
@@ -47,8 +54,6 @@ struct Table {
             while line.hasSuffix(" ") { line.removeLast() }
             output += line + "\n"
         }
-        emit(columns.map { Cell($0.title) })
-        for row in rows { emit(row) }
         return output
     }
 }

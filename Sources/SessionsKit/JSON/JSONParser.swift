@@ -26,14 +26,7 @@ public struct JSONParser {
     }
 
     public static func parse(_ buffer: UnsafeBufferPointer<UInt8>, options: Options = Options()) throws(JSONSyntaxError) -> JSONValue {
-        var parser = Cursor(buffer: buffer, options: options)
-        parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        if parser.index != buffer.count {
-            throw parser.error("unexpected \(parser.describeCurrent()) after the JSON value")
-        }
-        return value
+        try parse(buffer, range: 0..<buffer.count, options: options)
     }
 
     /// Parses one value that starts at `range.lowerBound` and must fill the range

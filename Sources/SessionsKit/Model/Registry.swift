@@ -79,11 +79,6 @@ public struct Registry: Sendable, Hashable {
         return nextSessionID
     }
 
-    /// Keeps the counter ahead of an id chosen elsewhere (an import that keeps its ids).
-    public mutating func reserveSessionID(_ id: Int) {
-        nextSessionID = max(nextSessionID, id + 1)
-    }
-
     /// New registry ids always lie above every id in use, even if the counter
     /// was restored from an older copy of the file.
     @discardableResult

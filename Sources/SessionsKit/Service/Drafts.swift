@@ -91,11 +91,6 @@ public enum SessionSort: String, CaseIterable, Sendable {
             return a.type != b.type ? a.type < b.type : a.id < b.id
         }
     }
-
-    public var next: SessionSort {
-        let all = SessionSort.allCases
-        return all[(all.firstIndex(of: self)! + 1) % all.count]
-    }
 }
 
 /// The account and project every request acts within. The account is never

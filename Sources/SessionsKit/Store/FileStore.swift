@@ -133,25 +133,23 @@ public final class FileStore: SessionStore {
         return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
     }
 
+    /// The catalog from the files as they are now; the caller holds a lock.
+    func loadCatalog(registry: Registry) throws(StoreError) -> Catalog {
+        guard let indexBytes = try FileIO.read(path(StoreFormat.indexFile)) else { throw missingIndex() }
+        guard let journalBytes = try FileIO.read(journal.path) else { throw missingJournal() }
+        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
+    }
+
     func assembleCatalog(registry: Registry, indexBytes: [UInt8], journalBytes: [UInt8]) throws(StoreError) -> Catalog {
         let indexPath = path(StoreFormat.indexFile)
         let journal = self.journal
-        // The journal parses on its own core while the index does.
-        let (index, contents): (IndexFile.Contents, Journal.Contents)
-        if journalBytes.count > 64 * 1024 {
-            let results: [Result<Any, StoreError>] = Parallel.map(2) { part in
-                do throws(StoreError) {
-                    return part == 0 ? .success(try IndexFile.decode(indexBytes, path: indexPath)) : .success(try journal.parse(journalBytes))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            index = try results[0].get() as! IndexFile.Contents
-            contents = try results[1].get() as! Journal.Contents
-        } else {
-            index = try IndexFile.decode(indexBytes, path: indexPath)
-            contents = try journal.parse(journalBytes)
-        }
+        let decodeIndex = { Result { () throws(StoreError) in try IndexFile.decode(indexBytes, path: indexPath) } }
+        let parseJournal = { Result { () throws(StoreError) in try journal.parse(journalBytes) } }
+        // A long journal parses on its own core while the index decodes.
+        let (indexResult, journalResult) = journalBytes.count > 64 * 1024
+            ? Parallel.both(decodeIndex, parseJournal) : (decodeIndex(), parseJournal())
+        let index = try indexResult.get()
+        let contents = try journalResult.get()
         var byID = [Int: SessionSummary](minimumCapacity: index.summaries.count)
         for summary in index.summaries { byID[summary.id] = summary }
         var generation = index.generation
@@ -198,9 +196,7 @@ public final class FileStore: SessionStore {
         guard let tail = try journal.readTail() else { throw missingJournal() }
         if let problem = try journalMaintenance(tail) { return problem }
         guard let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)) else { return .missingIndex }
-        // An index behind the journal's base misses commits; one ahead of the
-        // journal's newest commit (an interrupted rebuild) would hide the next ones.
-        if indexGeneration < tail.baseGeneration || indexGeneration > tail.generation { return .staleIndex }
+        if !tail.continues(indexGeneration: indexGeneration) { return .staleIndex }
         return nil
     }
 
@@ -224,30 +220,38 @@ public final class FileStore: SessionStore {
         return true
     }
 
+    /// What maintenance did (for `doctor`) and the journal's tail afterwards,
+    /// so that a write does not read the tail again.
+    struct MaintenanceResult {
+        var actions: [String]
+        var tail: Journal.Tail
+    }
+
     /// Brings the store to a consistent state. Must hold the exclusive lock.
-    /// Returns what it did, for `doctor`.
     @discardableResult
-    func performMaintenance() throws(StoreError) -> [String] {
-        var actions = try repairJournal()
-        guard let tail = try journal.readTail() else { throw missingJournal() }
+    func performMaintenance() throws(StoreError) -> MaintenanceResult {
+        var result = try repairJournal()
         let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
-        if indexGeneration == nil || indexGeneration! < tail.baseGeneration || indexGeneration! > tail.generation {
+        if indexGeneration.map(result.tail.continues) != true {
             // A new generation, so that live views notice the rebuilt index.
-            let count = try rebuildIndex(generation: max(tail.generation, indexGeneration ?? 0) + 1)
-            actions.append("rebuilt the index from \(count) session files (it was \(indexGeneration == nil ? "missing" : "stale"))")
+            let count = try rebuildIndex(generation: max(result.tail.generation, indexGeneration ?? 0) + 1)
+            result.actions.append("rebuilt the index from \(count) session files (it was \(indexGeneration == nil ? "missing" : "stale"))")
+            guard let tail = try journal.readTail() else { throw missingJournal() }
+            result.tail = tail
         }
-        return actions
+        return result
     }
 
     /// Cuts off a torn record, finishes an interrupted commit and removes temp
     /// files. Must hold the exclusive lock.
-    func repairJournal() throws(StoreError) -> [String] {
+    func repairJournal() throws(StoreError) -> MaintenanceResult {
         var actions: [String] = []
         guard var tail = try journal.readTail() else { throw missingJournal() }
+        var rewritten = false
         if tail.isTorn {
             try journal.truncate(to: tail.validLength)
             actions.append("cut off an incomplete journal record (\(tail.fileLength - tail.validLength) bytes)")
-            tail.fileLength = tail.validLength
+            rewritten = true
         }
         if let last = tail.last, !tail.lastIsMarkedApplied {
             let wasApplied = try isApplied(last)
@@ -256,6 +260,7 @@ public final class FileStore: SessionStore {
                 actions.append("completed commit \(last.generation), interrupted before all its files were in place")
             }
             try journal.markApplied(generation: last.generation, at: tail.validLength)
+            rewritten = true
         }
         let temps = try FileIO.list(path(StoreFormat.tempDirectory)) ?? []
         for name in temps {
@@ -265,7 +270,11 @@ public final class FileStore: SessionStore {
             try FileIO.syncDirectory(path(StoreFormat.tempDirectory))
             actions.append("removed \(temps.count) leftover temporary file\(temps.count == 1 ? "" : "s")")
         }
-        return actions
+        if rewritten {
+            guard let repaired = try journal.readTail() else { throw missingJournal() }
+            tail = repaired
+        }
+        return MaintenanceResult(actions: actions, tail: tail)
     }
 
     /// Rolls a committed record forward: renames its synced temp files into place
@@ -345,8 +354,7 @@ public final class FileStore: SessionStore {
         // Recreate the working directories if someone removed them.
         try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
         try FileIO.makeDirectory(path(StoreFormat.sessionsDirectory))
-        try performMaintenance()
-        guard let tail = try journal.readTail() else { throw missingJournal() }
+        let tail = try performMaintenance().tail
         let transaction = FileTransaction(store: self, registry: try readRegistry())
         let result = try body(transaction)
         try commit(transaction, after: tail)
@@ -403,8 +411,9 @@ public final class FileStore: SessionStore {
             }
             throw error
         }
+        let recordEnd: Int
         do {
-            try journal.append(record, expectedLength: tail.validLength)
+            recordEnd = try journal.append(record, expectedLength: tail.validLength)
         } catch {
             // The journal was cut back: not committed.
             for temp in temps { unlink(path(temp.path)) }
@@ -423,7 +432,6 @@ public final class FileStore: SessionStore {
         // The change is committed and in place. What follows only saves later
         // work, so its failure (a full disk, say) must not report the change as
         // failed: the next write simply tries again.
-        let recordEnd = tail.validLength + Journal.recordLine(record).count
         guard (try? journal.markApplied(generation: record.generation, at: recordEnd)) != nil else { return }
         try? compactIfNeeded(journalLength: recordEnd + Journal.markerLine(generation: record.generation).count)
     }
@@ -441,11 +449,7 @@ public final class FileStore: SessionStore {
     /// journal. A crash between the two leaves records the index already covers,
     /// which readers skip by generation.
     func compact() throws(StoreError) {
-        guard let registryBytes = try FileIO.read(path(StoreFormat.registryFile)) else { throw missingRegistry() }
-        guard let indexBytes = try FileIO.read(path(StoreFormat.indexFile)) else { throw missingIndex() }
-        guard let journalBytes = try FileIO.read(journal.path) else { throw missingJournal() }
-        let registry = try RegistryFile.decode(registryBytes, path: path(StoreFormat.registryFile))
-        let catalog = try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
+        let catalog = try loadCatalog(registry: try readRegistry())
         try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: catalog.summaries, generation: catalog.generation))
         try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: catalog.generation))
     }

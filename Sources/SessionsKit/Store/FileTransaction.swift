@@ -43,9 +43,7 @@ final class FileTransaction: StoreTransaction {
 
     func summaries() throws -> [Int: SessionSummary] {
         if baseSummaries == nil {
-            guard let indexBytes = try FileIO.read(store.path(StoreFormat.indexFile)) else { throw store.missingIndex() }
-            guard let journalBytes = try FileIO.read(store.journal.path) else { throw store.missingJournal() }
-            let catalog = try store.assembleCatalog(registry: originalRegistry, indexBytes: indexBytes, journalBytes: journalBytes)
+            let catalog = try store.loadCatalog(registry: originalRegistry)
             baseSummaries = Dictionary(uniqueKeysWithValues: catalog.summaries.map { ($0.id, $0) })
         }
         var result = baseSummaries ?? [:]

@@ -33,6 +33,13 @@ struct Journal {
         /// The generation of the newest commit.
         var generation: Int { last?.generation ?? baseGeneration }
         var isTorn: Bool { validLength != fileLength }
+
+        /// Whether an index at this generation is the one this journal continues:
+        /// not behind its base (it would miss commits) and not ahead of its newest
+        /// commit (an interrupted rebuild, which would hide the next ones).
+        func continues(indexGeneration: Int) -> Bool {
+            indexGeneration >= baseGeneration && indexGeneration <= generation
+        }
     }
 
     static func headerLine(baseGeneration: Int) -> [UInt8] {
@@ -218,15 +225,17 @@ struct Journal {
 
     /// Appends one record and syncs it: the commit point of a transaction. On
     /// any failure the journal is cut back to where it was, so a failed commit
-    /// leaves nothing behind.
-    func append(_ record: JournalRecord, expectedLength: Int) throws(StoreError) {
+    /// leaves nothing behind. Returns the journal's new length.
+    func append(_ record: JournalRecord, expectedLength: Int) throws(StoreError) -> Int {
         let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else { throw FileIO.fail("open", path) }
         defer { close(fd) }
         guard lseek(fd, off_t(expectedLength), SEEK_SET) >= 0 else { throw FileIO.fail("seek in", path) }
+        let line = Journal.recordLine(record)
         do {
-            try FileIO.writeAll(fd, Journal.recordLine(record), path: path)
+            try FileIO.writeAll(fd, line, path: path)
             try FileIO.fsync(fd, path: path)
+            return expectedLength + line.count
         } catch {
             // A failed fsync may have dropped the pages already: the record is not
             // committed. Cut it off so no later open mistakes it for a commit.

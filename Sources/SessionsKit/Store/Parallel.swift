@@ -26,6 +26,29 @@ enum Parallel {
         return slots.map { $0! }
     }
 
+    /// Runs two different pieces of work side by side.
+    static func both<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
+        var a: A?
+        var b: B?
+        withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                withUnsafeMutablePointer(to: &a) { aSlot in
+                    withUnsafeMutablePointer(to: &b) { bSlot in
+                        let work = SendableBox((first, second, aSlot, bSlot))
+                        DispatchQueue.concurrentPerform(iterations: 2) { index in
+                            if index == 0 {
+                                work.value.2.pointee = work.value.0()
+                            } else {
+                                work.value.3.pointee = work.value.1()
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (a!, b!)
+    }
+
     /// Splits `buffer[range]` into at most `pieces` ranges that end on line boundaries.
     static func lineChunks(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, pieces: Int) -> [Range<Int>] {
         var chunks: [Range<Int>] = []
@@ -45,6 +68,12 @@ enum Parallel {
 /// Each slot is written by exactly one iteration, so sharing is safe.
 private struct SendableSlots<T>: @unchecked Sendable {
     let slots: UnsafeMutableBufferPointer<T?>
+}
+
+/// Each side writes only its own slot and reads only immutable input.
+private struct SendableBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// The body only reads shared, immutable input.

@@ -56,14 +56,16 @@ public struct StoreDoctor {
         do {
             try StoreSafety.checkDirectory(root)
         } catch {
-            if case .unsafeStore(_, let reason) = error, reason.contains("writable by"), repair {
-                let info = try FileIO.status(root)!
-                guard chmod(root, info.st_mode & 0o7755) == 0 else { throw FileIO.fail("change permissions of", root) }
-                add(.problem, root, reason, repaired: true)
-            } else {
+            // A directory of ours that others can write is fixed by removing
+            // their write bits; anything else (another owner, not a directory) is not ours to fix.
+            guard repair, let info = try FileIO.status(root), info.st_uid == geteuid(), info.st_mode & 0o022 != 0,
+                  (info.st_mode & S_IFMT) == S_IFDIR
+            else {
                 add(.problem, root, error.description)
                 return
             }
+            guard chmod(root, info.st_mode & 0o7755) == 0 else { throw FileIO.fail("change permissions of", root) }
+            add(.problem, root, error.description, repaired: true)
         }
         let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: repair ? .exclusive : .shared)
         defer { withExtendedLifetime(lock) {} }
@@ -82,7 +84,7 @@ public struct StoreDoctor {
             _ = try journal.parse(try FileIO.read(journal.path) ?? [])
             if let store, let maintenance = try store.journalMaintenance(tail) {
                 if repair {
-                    let actions = try store.repairJournal()
+                    let actions = try store.repairJournal().actions
                     add(.problem, StoreFormat.journalFile, actions.joined(separator: "; "), repaired: true)
                 } else {
                     add(.problem, StoreFormat.journalFile, describe(maintenance))
@@ -167,15 +169,11 @@ public struct StoreDoctor {
         var indexProblem: String?
         var indexGeneration = 0
         do {
-            guard let bytes = try FileIO.read(path(StoreFormat.indexFile)) else {
-                throw StoreError.needsRepair(path: StoreFormat.indexFile, reason: "the index is missing")
-            }
             guard let registry, let store else {
                 throw StoreError.needsRepair(path: StoreFormat.indexFile, reason: "cannot be checked without the registry")
             }
             indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)) ?? 0
-            let journalBytes = try FileIO.read(path(StoreFormat.journalFile)) ?? []
-            let catalog = try store.assembleCatalog(registry: registry, indexBytes: bytes, journalBytes: journalBytes)
+            let catalog = try store.loadCatalog(registry: registry)
             let indexed = Dictionary(uniqueKeysWithValues: catalog.summaries.map { ($0.id, $0) })
             let actual = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
             let missing = actual.keys.filter { indexed[$0] == nil }.count
@@ -183,7 +181,7 @@ public struct StoreDoctor {
             let differing = actual.filter { id, summary in indexed[id].map { $0 != summary } ?? false }.count
             if missing + extra + differing > 0 {
                 indexProblem = "out of date: \(missing) sessions missing, \(extra) that no longer exist, \(differing) that differ"
-            } else if let tail = try? journal.readTail(), indexGeneration > tail.generation || indexGeneration < tail.baseGeneration {
+            } else if let tail = try? journal.readTail(), !tail.continues(indexGeneration: indexGeneration) {
                 indexProblem = "its generation \(indexGeneration) does not fit the journal's"
             }
         } catch {
@@ -213,26 +211,29 @@ public struct StoreDoctor {
     }
 
     /// The id counters that lag behind an id already in use.
+    /// For each id counter: its name, a key path to it, and the ids in use it
+    /// must stay above (the registry's own and those the session files name).
+    func counters(_ registry: Registry, _ summaries: [SessionSummary]) -> [(String, WritableKeyPath<Registry, Int>, [Int])] {
+        [
+            ("session", \.nextSessionID, summaries.map(\.id)),
+            ("account", \.nextAccountID, registry.accounts.map(\.id) + summaries.map(\.accountID)),
+            ("project", \.nextProjectID, registry.projects.map(\.id) + summaries.compactMap(\.projectID)),
+            ("component", \.nextComponentID, registry.components.map(\.id) + summaries.compactMap(\.componentID)),
+        ]
+    }
+
+    /// The id counters that lag behind an id already in use.
     func counterProblems(_ registry: Registry, summaries: [SessionSummary]) -> [String] {
-        var problems: [String] = []
-        func check(_ name: String, _ next: Int, _ used: [Int]) {
-            if let highest = used.max(), next <= highest {
-                problems.append("next \(name) id is \(next) but \(name) \(highest) exists")
-            }
+        counters(registry, summaries).compactMap { name, counter, used in
+            guard let highest = used.max(), registry[keyPath: counter] <= highest else { return nil }
+            return "next \(name) id is \(registry[keyPath: counter]) but \(name) \(highest) exists"
         }
-        check("session", registry.nextSessionID, summaries.map(\.id))
-        check("account", registry.nextAccountID, registry.accounts.map(\.id) + summaries.map(\.accountID))
-        check("project", registry.nextProjectID, registry.projects.map(\.id) + summaries.compactMap(\.projectID))
-        check("component", registry.nextComponentID, registry.components.map(\.id) + summaries.compactMap(\.componentID))
-        return problems
     }
 
     func raiseCounters(_ registry: inout Registry, summaries: [SessionSummary]) {
-        registry.nextSessionID = max(registry.nextSessionID, (summaries.map(\.id).max() ?? 0) + 1)
-        registry.nextAccountID = max(registry.nextAccountID, ((registry.accounts.map(\.id) + summaries.map(\.accountID)).max() ?? 0) + 1)
-        registry.nextProjectID = max(registry.nextProjectID, ((registry.projects.map(\.id) + summaries.compactMap(\.projectID)).max() ?? 0) + 1)
-        registry.nextComponentID = max(registry.nextComponentID,
-                                       ((registry.components.map(\.id) + summaries.compactMap(\.componentID)).max() ?? 0) + 1)
+        for (_, counter, used) in counters(registry, summaries) {
+            registry[keyPath: counter] = max(registry[keyPath: counter], (used.max() ?? 0) + 1)
+        }
     }
 
     func describe(_ maintenance: FileStore.Maintenance) -> String {
@@ -301,10 +302,7 @@ public struct StoreDoctor {
             registry.components.append(Component(id: id, accountID: owner, name: "component \(id)", insertedAt: now))
         }
         registry.defaultAccountID = registry.accounts.first?.id
-        registry.nextSessionID = (summaries.map(\.id).max() ?? 0) + 1
-        registry.nextAccountID = (registry.accounts.map(\.id).max() ?? 0) + 1
-        registry.nextProjectID = (registry.projects.map(\.id).max() ?? 0) + 1
-        registry.nextComponentID = (registry.components.map(\.id).max() ?? 0) + 1
+        raiseCounters(&registry, summaries: summaries)
         if registry.accounts.isEmpty {
             let account = registry.addAccount(name: UserIdentity.name(), at: now)
             registry.defaultAccountID = account.id
