@@ -29,6 +29,7 @@ let package = Package(
         .target(
             name: "SessionsCLI",
             dependencies: [
+                "CSupport",
                 "SessionsKit",
                 "SessionsDisplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

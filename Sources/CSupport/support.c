@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <locale.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include <wchar.h>
 #include "CSupport.h"
@@ -29,4 +30,12 @@ int sessions_wcwidth_utf8(unsigned int codepoint) {
     int width = wcwidth((wchar_t)codepoint);
     uselocale(previous);
     return width;
+}
+
+int sessions_terminal_columns(int fd) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) {
+        return 0;
+    }
+    return size.ws_col;
 }

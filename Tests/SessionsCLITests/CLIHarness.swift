@@ -25,11 +25,12 @@ final class CLIHarness: @unchecked Sendable {
     var storeRoot: String { directory.path + "/store" }
 
     @discardableResult
-    func run(_ arguments: [String], stdin: [UInt8] = [], env extra: [String: String] = [:], terminal: Bool = false) -> Result {
+    func run(_ arguments: [String], stdin: [UInt8] = [], env extra: [String: String] = [:], terminal: Bool = false,
+             columns: Int? = nil) -> Result {
         let out = BufferSink(), err = BufferSink()
         let context = CLIContext(
             environment: SessionsEnvironment(variables: variables.merging(extra) { $1 }), stdout: out, stderr: err,
-            readStandardInput: { stdin }, stdoutIsTerminal: terminal, now: clock.function)
+            readStandardInput: { stdin }, stdoutIsTerminal: terminal, terminalColumns: columns, now: clock.function)
         let status = CLIContext.$current.withValue(context) { SessionsMain.run(arguments: arguments) }
         return Result(status: status, stdout: out.text, stderr: err.text)
     }

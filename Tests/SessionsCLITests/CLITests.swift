@@ -1,5 +1,6 @@
 import Glibc
 import Testing
+import SessionsDisplay
 import SessionsKit
 import TestSupport
 
@@ -30,6 +31,27 @@ struct CLITests {
         #expect(table[2].contains("1  ● active  ComponentCodingSessions  claude_code  local"))
         // Columns line up: every row has the STATUS column at the same offset.
         #expect(Set(table.map { $0.firstRange(of: "STATUS")?.lowerBound.utf16Offset(in: $0) ?? $0.firstRange(of: "●")!.lowerBound.utf16Offset(in: $0) }).count == 1)
+    }
+
+    @Test("on a terminal, tables fit its width by narrowing the long columns; pipes get everything")
+    func fitsTerminal() throws {
+        let cli = CLIHarness()
+        let result = cli.run(["demo", "--sessions", "15", "--interactions", "3", "--now", "2026-11-25T11:00:00Z"])
+        #expect(result.status == 0)
+        for width in [80, 100, 120] {
+            let list = cli.run(["list"], env: ["NO_COLOR": "1"], terminal: true, columns: width).stdout
+            let lines = list.split(separator: "\n").map(String.init)
+            #expect(lines.count == 16)
+            #expect(lines.allSatisfy { CellWidth.of($0) <= width }, "\(width): \(lines.map { CellWidth.of($0) }.max() ?? 0)")
+            let show = cli.run(["show", "3"], env: ["NO_COLOR": "1"], terminal: true, columns: width).stdout
+            let timeline = show.split(separator: "\n").drop { !$0.hasPrefix("Timeline") }.dropFirst()
+            #expect(timeline.allSatisfy { CellWidth.of(String($0)) <= width })
+        }
+        // Narrowed cells end in …; piped output keeps every cell whole.
+        let narrow = cli.run(["list"], terminal: true, columns: 80).stdout
+        let piped = try cli.ok(["list"])
+        #expect(narrow.filter { $0 == "…" }.count > piped.filter { $0 == "…" }.count)
+        #expect(piped.split(separator: "\n").contains { CellWidth.of(String($0)) > 80 })
     }
 
     @Test("list --json prints sessions without interactions but with their count and last time")

@@ -133,3 +133,25 @@ struct DoctorTests {
         #expect(try store.catalog().summaries.count == 5)
     }
 }
+
+@Suite("Demo generator: time")
+struct DemoTimeTests {
+    @Test("no generated time lies in the future, even for long histories")
+    func nothingInTheFuture() throws {
+        let fixture = try StoreFixture()
+        var options = DemoGenerator.Options()
+        options.sessions = 40
+        options.interactions = 30
+        options.outputBytes = 50
+        options.now = Timestamp(iso8601: "2026-03-01T12:00:00Z")!
+        try DemoGenerator(options: options).populate(fixture.service())
+        for summary in try fixture.store.catalog().summaries {
+            let session = try #require(try fixture.store.session(id: summary.id))
+            let times = [session.insertedAt, session.updatedAt] + session.interactions.flatMap {
+                [$0.insertedAt, $0.completedAt, $0.command.timestamp, $0.result?.timestamp].compactMap { $0 }
+            }
+            #expect(times.allSatisfy { $0 < options.now }, "session \(session.id)")
+            #expect(session.insertedAt <= session.updatedAt)
+        }
+    }
+}

@@ -13,4 +13,7 @@ int sessions_syncfs(int fd);
 /// UTF-8 locale exists on this system.
 int sessions_wcwidth_utf8(unsigned int codepoint);
 
+/// Columns of the terminal on `fd`, or 0 when it is not a terminal.
+int sessions_terminal_columns(int fd);
+
 #endif

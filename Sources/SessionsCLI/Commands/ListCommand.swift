@@ -53,7 +53,8 @@ struct ListCommand: ParsableCommand {
             context.stderr.line("No sessions match. Create one with `sessions new --type TYPE`, or try `sessions demo`.")
             return
         }
-        let format = HumanFormat(registry: catalog.registry, now: context.now(), style: Style(enabled: context.useColor))
+        let format = HumanFormat(registry: catalog.registry, now: context.now(), style: Style(enabled: context.useColor),
+                                 columns: context.terminalColumns)
         context.stdout.write(format.list(summaries))
     }
 }
@@ -82,7 +83,8 @@ struct ShowCommand: ParsableCommand {
             context.stdout.write(JSONWriter.bytes(.object(session.jsonObject)) + [UInt8(ascii: "\n")])
             return
         }
-        let format = HumanFormat(registry: registry, now: context.now(), style: Style(enabled: context.useColor))
+        let format = HumanFormat(registry: registry, now: context.now(), style: Style(enabled: context.useColor),
+                                 columns: context.terminalColumns)
         context.stdout.write(format.show(session, full: full))
     }
 }

@@ -7,6 +7,8 @@ struct HumanFormat {
     let registry: Registry
     let now: Timestamp
     let style: Style
+    /// The terminal's width, when printing to one.
+    var columns: Int? = nil
 
     func projectName(_ id: Int?) -> String? {
         guard let id else { return nil }
@@ -25,8 +27,9 @@ struct HumanFormat {
 
     func list(_ summaries: [SessionSummary]) -> String {
         var table = Table(columns: [
-            .init(title: "ID", alignRight: true), .init(title: "STATUS"), .init(title: "TYPE", maxWidth: 34),
-            .init(title: "AGENT"), .init(title: "ENV"), .init(title: "PROJECT / COMPONENT", maxWidth: 36),
+            .init(title: "ID", alignRight: true), .init(title: "STATUS"), .init(title: "TYPE", maxWidth: 34, shrinks: true),
+            .init(title: "AGENT", dropOrder: 2), .init(title: "ENV", dropOrder: 1),
+            .init(title: "PROJECT / COMPONENT", maxWidth: 36, shrinks: true),
             .init(title: "INTER", alignRight: true), .init(title: "LAST"), .init(title: "UPDATED"),
         ])
         for summary in summaries {
@@ -44,7 +47,7 @@ struct HumanFormat {
                 .init(TimeText.relative(summary.updatedAt, now: now)),
             ])
         }
-        return table.render()
+        return table.render(fitting: columns)
     }
 
     /// The step's short name: its step name, else the last part of its module.
@@ -94,7 +97,7 @@ struct HumanFormat {
 
         var table = Table(columns: [
             .init(title: "#", alignRight: true), .init(title: "TIME"), .init(title: "R"),
-            .init(title: "STEP", maxWidth: 28), .init(title: "COMMAND", maxWidth: full ? .max : 60),
+            .init(title: "STEP", maxWidth: 28, shrinks: true), .init(title: "COMMAND", maxWidth: full ? .max : 60, shrinks: true),
             .init(title: "EXIT", alignRight: true), .init(title: "DURATION", alignRight: true), .init(title: ""),
         ])
         let longest = session.interactions.compactMap { $0.result?.durationMS }.max() ?? 0
@@ -111,7 +114,7 @@ struct HumanFormat {
                 .init(durationBar(interaction.result?.durationMS, longest: longest)),
             ])
         }
-        var out = heading + "\n" + indent(table.render())
+        var out = heading + "\n" + indent(table.render(fitting: columns.map { $0 - 2 }))
         if full {
             out += "\n" + details(session)
         } else {

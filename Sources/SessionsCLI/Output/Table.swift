@@ -7,6 +7,10 @@ struct Table {
         var title: String
         var maxWidth: Int = .max
         var alignRight = false
+        /// May be narrowed (its cells truncated with …) to fit the terminal.
+        var shrinks = false
+        /// May be left out on a narrow terminal; lower numbers go first.
+        var dropOrder: Int? = nil
     }
 
     struct Cell {
@@ -21,7 +25,16 @@ struct Table {
     var columns: [Column]
     var rows: [[Cell]] = []
 
-    func render() -> String {
+    /// Shrinking columns keep this many cells before optional columns are
+    /// dropped, and never get narrower than the minimum.
+    static let comfortableWidth = 16
+    static let minimumShrunkWidth = 8
+
+    /// The table as text. With `fitting`, the table is made to fit that many
+    /// columns: shrinking columns give up cells (widest first) down to a
+    /// comfortable width, then optional columns are left out, then shrinking
+    /// continues to the minimum. Past that, lines are left to wrap.
+    func render(fitting limit: Int? = nil) -> String {
         // Measure every cell once; emitting reuses the measurement and only
         // truncates the cells that overflow their column.
         let header = columns.map { Cell($0.title) }
@@ -30,11 +43,28 @@ struct Table {
         for row in measured {
             for (index, width) in row.enumerated() { widths[index] = min(max(widths[index], width), columns[index].maxWidth) }
         }
+        var shown = Array(columns.indices)
+        if let limit {
+            func total(floor: Int = .max) -> Int {
+                shown.reduce(2 * (shown.count - 1)) { $0 + (columns[$1].shrinks ? min(widths[$1], floor) : widths[$1]) }
+            }
+            // Leave out optional columns only if the shrinking ones would
+            // otherwise drop below a comfortable width...
+            let optional = shown.filter { columns[$0].dropOrder != nil }.sorted { columns[$0].dropOrder! < columns[$1].dropOrder! }
+            for column in optional where total(floor: Table.comfortableWidth) > limit { shown.removeAll { $0 == column } }
+            // ...then shrink, widest first, giving back what the dropped columns freed.
+            while total() > limit {
+                let candidates = shown.filter { columns[$0].shrinks && widths[$0] > Table.minimumShrunkWidth }
+                guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
+                widths[widest] -= 1
+            }
+        }
         var output = ""
         for (cells, cellWidths) in zip([header] + rows, measured) {
             var line = ""
-            for (index, cell) in cells.enumerated() {
-                let isLast = index == cells.count - 1
+            for index in shown {
+                let cell = cells[index]
+                let isLast = index == shown.last
                 var visible = cell.text
                 var used = cellWidths[index]
                 if used > widths[index] {

@@ -1,3 +1,4 @@
+import CSupport
 import Glibc
 import SessionsKit
 import Synchronization
@@ -12,23 +13,34 @@ public struct CLIContext: Sendable {
     public var readStandardInput: @Sendable () throws -> [UInt8]
     /// Styled output (colour) only for a terminal, and never with `NO_COLOR`.
     public var stdoutIsTerminal: Bool
+    /// The terminal's width, so tables fit it; nil when output goes to a pipe
+    /// or file, which get every character.
+    public var terminalColumns: Int?
     public var now: @Sendable () -> Timestamp
 
     public init(environment: SessionsEnvironment, stdout: any OutputSink, stderr: any OutputSink,
                 readStandardInput: @escaping @Sendable () throws -> [UInt8], stdoutIsTerminal: Bool,
-                now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+                terminalColumns: Int? = nil, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
         self.environment = environment
         self.stdout = stdout
         self.stderr = stderr
         self.readStandardInput = readStandardInput
         self.stdoutIsTerminal = stdoutIsTerminal
+        self.terminalColumns = terminalColumns
         self.now = now
     }
 
     public static func process() -> CLIContext {
-        CLIContext(
-            environment: .current(), stdout: FileSink(fd: 1), stderr: FileSink(fd: 2),
-            readStandardInput: { try FileSink.readAll(fd: 0) }, stdoutIsTerminal: isatty(1) == 1)
+        let environment = SessionsEnvironment.current()
+        let terminal = isatty(1) == 1
+        var columns: Int?
+        if terminal {
+            let measured = Int(sessions_terminal_columns(1))
+            columns = measured > 0 ? measured : environment["COLUMNS"].flatMap { Int($0) }
+        }
+        return CLIContext(
+            environment: environment, stdout: FileSink(fd: 1), stderr: FileSink(fd: 2),
+            readStandardInput: { try FileSink.readAll(fd: 0) }, stdoutIsTerminal: terminal, terminalColumns: columns)
     }
 
     @TaskLocal public static var current: CLIContext = .process()

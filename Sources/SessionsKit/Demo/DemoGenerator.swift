@@ -158,11 +158,15 @@ public struct DemoGenerator: Sendable {
         if rng.chance(0.2) {
             state.append("files", .array([.string("lib/\(slug).ex"), .string("test/\(slug)_test.exs")]))
         }
-        return Session(
+        let session = Session(
             id: id, type: type, agent: rng.chance(0.85) ? .claudeCode : nil,
             environment: rng.chance(0.9) ? (rng.chance(0.65) ? .local : .vscode) : nil, status: status, state: state,
             accountID: scope.accountID, projectID: component.map { $0.projectID } ?? scope.projectID ?? rng.pick(projects),
             componentID: component?.id, interactions: interactions, insertedAt: inserted, updatedAt: updated)
+        // A long history that started recently would end in the future: move it
+        // back so that its last activity lies a little before "now".
+        let latest = options.now.microseconds - Int64(rng.int(in: 30...900)) * 1_000_000
+        return updated.microseconds > latest ? session.shifted(by: latest - updated.microseconds) : session
     }
 
     func durationMS(for step: String, rng: inout SplitMix64) -> Int {
@@ -223,6 +227,27 @@ public struct DemoGenerator: Sendable {
                 (elixir 1.17.2) lib/kernel/parallel_compiler.ex:429: Kernel.ParallelCompiler.\(step.lowercased())/1
 
             """
+    }
+}
+
+extension Session {
+    /// The same history, every time moved by `delta` microseconds.
+    func shifted(by delta: Int64) -> Session {
+        func move(_ time: Timestamp?) -> Timestamp? { time.map { $0.adding(microseconds: delta) } }
+        var copy = self
+        copy.insertedAt = insertedAt.adding(microseconds: delta)
+        copy.updatedAt = updatedAt.adding(microseconds: delta)
+        copy.interactions = interactions.map { original in
+            var interaction = original
+            interaction.insertedAt = move(interaction.insertedAt)
+            interaction.updatedAt = move(interaction.updatedAt)
+            interaction.completedAt = move(interaction.completedAt)
+            interaction.command.timestamp = move(interaction.command.timestamp)
+            let resultTime = move(interaction.result?.timestamp)
+            interaction.result?.timestamp = resultTime
+            return interaction
+        }
+        return copy
     }
 }
 
