@@ -89,7 +89,7 @@ struct ProcessTests {
                 arguments = ["new", "--type", "ContextSpecSessions", "--state", "{\"iteration\": \(iteration)}"]
             }
             let child = runner.start(arguments)
-            usleep(UInt32(rng.int(in: (typical / 2)...(typical * 11 / 10))))
+            usleep(UInt32(rng.int(in: (typical / 2)...(typical * 13 / 10))))
             child.kill(SIGKILL)
             let result = child.wait()
 
