@@ -26,12 +26,18 @@ let package = Package(
         ),
         // Presentation shared by every front end: the sanitizer, cell widths, glyphs.
         .target(name: "SessionsDisplay", dependencies: ["SessionsKit", "CSupport"]),
+        // The system's wide-character curses, with a shim for the macros Swift cannot import.
+        .systemLibrary(name: "CCurses", path: "Sources/CCurses", providers: [.apt(["libncurses-dev"])]),
+        // The full-screen front end: state, update and render are pure and
+        // testable as text; only Terminal/ talks to curses.
+        .target(name: "SessionsTUI", dependencies: ["SessionsKit", "SessionsDisplay", "CSupport", "CCurses"]),
         .target(
             name: "SessionsCLI",
             dependencies: [
                 "CSupport",
                 "SessionsKit",
                 "SessionsDisplay",
+                "SessionsTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +46,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["SessionsKit"], path: "Tests/TestSupport"),
         .testTarget(name: "SessionsKitTests", dependencies: ["SessionsKit", "TestSupport"]),
         .testTarget(name: "SessionsDisplayTests", dependencies: ["SessionsDisplay", "SessionsKit"]),
+        .testTarget(name: "SessionsTUITests", dependencies: ["SessionsTUI", "SessionsDisplay", "SessionsKit", "TestSupport"],
+                    exclude: ["Golden"]),
         .testTarget(
             name: "SessionsCLITests",
             dependencies: ["SessionsCLI", "SessionsDisplay", "SessionsKit", "TestSupport", "sessions"]

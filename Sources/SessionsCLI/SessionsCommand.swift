@@ -8,6 +8,8 @@ public struct SessionsCommand: ParsableCommand {
         commandName: "sessions",
         abstract: "Track, browse and review AI-assisted development sessions.",
         discussion: """
+            Without a subcommand, opens the full-screen browser (press ? inside for keys).
+
             Sessions live in a local store (default ~/.local/share/sessions). Every command acts \
             within one account: --account, else $SESSIONS_ACCOUNT, else the config file, else \
             the store's first account.
@@ -20,27 +22,19 @@ public struct SessionsCommand: ParsableCommand {
         subcommands: [
             ListCommand.self, ShowCommand.self, NewCommand.self, SetStatusCommand.self, DeleteCommand.self,
             InteractionCommand.self, AccountCommand.self, ProjectCommand.self, ComponentCommand.self,
-            DoctorCommand.self, DemoCommand.self,
+            DoctorCommand.self, DemoCommand.self, TUICommand.self,
         ]
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var browser: BrowserOptions
 
     public init() {}
 
+    /// A bare `sessions` opens the browser; without a terminal it explains
+    /// itself and points to `sessions list`.
     public func run() throws {
-        // The full-screen browser arrives with the terminal front end; until then
-        // a bare `sessions` says where to start.
-        CLIContext.current.stdout.write("""
-            sessions: track, browse and review AI-assisted development sessions.
-
-              sessions list                  the active account's sessions
-              sessions show ID               one session and its timeline
-              sessions new --type TYPE       start a session
-              sessions demo                  fill the store with example sessions
-              sessions --help                every command and option
-
-            """)
+        try browser.run(global: global)
     }
 }
 

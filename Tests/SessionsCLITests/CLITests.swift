@@ -6,14 +6,17 @@ import TestSupport
 
 @Suite("Command line")
 struct CLITests {
-    @Test("a bare `sessions` explains itself and exits 0")
+    @Test("a bare `sessions` without a terminal fails clearly, points to `sessions list`, and creates nothing")
     func bare() {
         let cli = CLIHarness()
-        let result = cli.run([])
-        #expect(result.status == 0)
-        #expect(result.stdout.contains("sessions list"))
-        #expect(result.stdout.contains("sessions --help"))
-        #expect(result.stderr.isEmpty)
+        for arguments in [[], ["tui"]] {
+            let result = cli.run(arguments)
+            #expect(result.status == 1)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.hasPrefix("error: the browser needs a terminal"))
+            #expect(result.stderr.contains("sessions list"))
+        }
+        #expect(access(cli.storeRoot, F_OK) != 0)
     }
 
     @Test("new prints the id; list prints an aligned table; an empty store says how to start")

@@ -16,4 +16,24 @@ int sessions_wcwidth_utf8(unsigned int codepoint);
 /// Columns of the terminal on `fd`, or 0 when it is not a terminal.
 int sessions_terminal_columns(int fd);
 
+/// Routes SIGINT, SIGTERM and SIGHUP into a non-blocking pipe and returns
+/// its read end, so a run loop can restore the terminal before exiting.
+int sessions_signal_pipe_install(void);
+/// The next signal number waiting in the pipe, or 0.
+int sessions_signal_pipe_read(void);
+/// Restores the default action for `signo` and raises it, so the parent sees
+/// the process die of that signal. Does not return.
+void sessions_die_of_signal(int signo) __attribute__((noreturn));
+
+/// On SEGV, BUS, ILL, TRAP, ABRT or FPE: calls `restore` once, then hands the
+/// signal to whatever handled it before.
+int sessions_crash_handlers_install(void (*restore)(void));
+void sessions_crash_handlers_remove(void);
+
+/// An inotify descriptor watching `path` for files written, created, renamed
+/// or removed; -1 when inotify is unavailable.
+int sessions_watch_directory(const char *path);
+/// Reads every pending event; returns how many reads found some.
+int sessions_watch_drain(int fd);
+
 #endif

@@ -50,12 +50,6 @@ struct HumanFormat {
         return table.render(fitting: columns)
     }
 
-    /// The step's short name: its step name, else the last part of its module.
-    static func stepLabel(_ interaction: Interaction) -> String {
-        if let step = interaction.stepName, !step.isEmpty { return step }
-        return interaction.command.module.split(separator: ".").last.map(String.init) ?? interaction.command.module
-    }
-
     func show(_ session: Session, full: Bool) -> String {
         var out = ""
         let statusText = style.status(session.status)
@@ -107,7 +101,7 @@ struct HumanFormat {
                 .init(String(index + 1)),
                 .init(interaction.startedAt.map(TimeText.clock) ?? "-"),
                 .init(Glyphs.result(last), style: { style.apply($0, style.color(for: last)) }),
-                .init(Sanitizer.line(HumanFormat.stepLabel(interaction))),
+                .init(Sanitizer.line(Labels.step(interaction))),
                 .init(Sanitizer.line(interaction.command.command)),
                 .init(interaction.result?.code.map(String.init) ?? "-"),
                 .init(interaction.result?.durationMS.map { TimeText.duration(milliseconds: $0) } ?? "-"),

@@ -133,6 +133,27 @@ public final class FileStore: SessionStore {
         return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
     }
 
+    /// Reads only the registry and the journal: every commit since `previous`
+    /// is a journal record carrying its summaries, unless a compaction or a
+    /// repair folded the journal away, in which case it reads everything.
+    public func catalog(refreshing previous: Catalog) throws -> Catalog {
+        let (registryBytes, journalBytes) = try consistentRead { () throws(StoreError) -> ([UInt8]?, [UInt8]?) in
+            (try FileIO.read(path(StoreFormat.registryFile)), try FileIO.read(journal.path))
+        }
+        guard let registryBytes else { throw missingRegistry() }
+        guard let journalBytes else { throw missingJournal() }
+        let contents = try journal.parse(journalBytes)
+        let latest = contents.records.last?.generation ?? contents.baseGeneration
+        guard contents.baseGeneration <= previous.generation, latest >= previous.generation else { return try catalog() }
+        var next = previous
+        next.registry = try RegistryFile.decode(registryBytes, path: path(StoreFormat.registryFile))
+        for record in contents.records where record.generation > previous.generation {
+            next.apply(deletes: record.deletes, puts: record.puts)
+        }
+        next.generation = latest
+        return next
+    }
+
     /// The catalog from the files as they are now; the caller holds a lock.
     func loadCatalog(registry: Registry) throws(StoreError) -> Catalog {
         guard let indexBytes = try FileIO.read(path(StoreFormat.indexFile)) else { throw missingIndex() }

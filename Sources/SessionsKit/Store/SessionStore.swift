@@ -8,6 +8,10 @@
 public protocol SessionStore: AnyObject, Sendable {
     /// The registries and every session's summary, as of one commit.
     func catalog() throws -> Catalog
+    /// The catalog as of now, given an earlier one from this store: backends
+    /// that know what changed since apply just that, so a live view stays
+    /// cheap however large the store is.
+    func catalog(refreshing previous: Catalog) throws -> Catalog
     /// Only the registries; cheap.
     func registry() throws -> Registry
     /// One full session, or nil when no session has that id.
@@ -16,6 +20,10 @@ public protocol SessionStore: AnyObject, Sendable {
     func generation() throws -> Int
     /// Runs `body` with exclusive access and commits what it stages.
     func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+}
+
+extension SessionStore {
+    public func catalog(refreshing previous: Catalog) throws -> Catalog { try catalog() }
 }
 
 /// What a write sees and stages. Reads inside it include its own staged changes.
@@ -54,5 +62,30 @@ public struct Catalog: Sendable, Equatable {
         self.registry = registry
         self.summaries = summaries
         self.generation = generation
+    }
+
+    /// Applies changes on top of this catalog, keeping it in ascending id
+    /// order: `deletes` go, `puts` replace or join.
+    mutating func apply(deletes: [Int], puts: [SessionSummary]) {
+        func position(_ id: Int) -> Int {
+            var low = 0, high = summaries.count
+            while low < high {
+                let middle = (low + high) / 2
+                if summaries[middle].id < id { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        for id in deletes {
+            let index = position(id)
+            if index < summaries.count && summaries[index].id == id { summaries.remove(at: index) }
+        }
+        for summary in puts {
+            let index = position(summary.id)
+            if index < summaries.count && summaries[index].id == summary.id {
+                summaries[index] = summary
+            } else {
+                summaries.insert(summary, at: index)
+            }
+        }
     }
 }

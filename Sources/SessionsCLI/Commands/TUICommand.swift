@@ -1,0 +1,56 @@
+import ArgumentParser
+import SessionsKit
+import SessionsTUI
+
+/// Options of the full-screen browser, shared by bare `sessions` and `sessions tui`.
+struct BrowserOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Colour theme: default, light, high-contrast, mono, or a file NAME.theme in the config directory's themes/.",
+        valueName: "NAME"))
+    var theme: String?
+
+    /// Opens the browser on the store, or fails with a message that points to `list`.
+    func run(global: GlobalOptions) throws {
+        // Before the store is opened (and perhaps created): output meant for
+        // a pipe or a file must never become a screen of escape codes.
+        guard CLIContext.current.stdoutIsTerminal else { throw TerminalProblem.notATerminal }
+        let workspace = try global.workspace()
+        let environment = workspace.context.environment
+        let themeName = theme ?? workspace.config.theme ?? "default"
+        let loaded = try ThemeLibrary.load(name: themeName, userDirectory: environment.configDirectory + "/themes")
+        let configuration = TUIConfiguration(service: try workspace.service(), storeRoot: workspace.root,
+                                             projectFilter: global.project, theme: loaded,
+                                             environment: environment.variables)
+        let status = try TerminalApp.run(configuration)
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// `sessions tui`: the same browser a bare `sessions` opens.
+struct TUICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "Browse sessions full-screen (what a bare `sessions` does on a terminal).",
+        discussion: """
+            Lists active, complete and failed sessions beside the selected session's timeline. \
+            Press ? inside for every key. Needs a terminal; for scripts use `sessions list`.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var browser: BrowserOptions
+
+    func run() throws {
+        try browser.run(global: global)
+    }
+}
+
+extension TerminalProblem: ReportedError {
+    var messages: [String] { [description] }
+    var exitStatus: Int32 { 1 }
+}
+
+extension ThemeError: ReportedError {
+    var messages: [String] { [description] }
+    var exitStatus: Int32 { 1 }
+}

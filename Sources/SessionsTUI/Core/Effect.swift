@@ -1,0 +1,20 @@
+import SessionsKit
+
+/// Work `update` asks the runtime to do: everything that touches the store or
+/// the terminal. Keeping it out of `update` is what makes update pure and the
+/// whole UI testable without a terminal.
+public enum Effect: Sendable, Equatable {
+    case loadSession(Int)
+    /// Write a status; `isUndo` marks the write-back of an earlier change.
+    case setStatus(sessionID: Int, to: SessionStatus, isUndo: Bool)
+    case createSession(SessionDraft)
+    case deleteSession(Int)
+    case switchAccount(Int)
+    /// Show text in the user's own pager, leaving the UI meanwhile.
+    case openPager(String)
+    /// Put text on the system clipboard through the terminal.
+    case copyToClipboard(String)
+    /// Repaint every cell, discarding what the terminal is believed to show.
+    case redraw
+    case quit
+}

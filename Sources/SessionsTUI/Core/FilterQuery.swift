@@ -1,0 +1,73 @@
+import SessionsKit
+
+/// The `/` filter, parsed. Plain words must all appear in a session's text
+/// (id, type, component, agent, environment, state); `type:`, `agent:`,
+/// `env:` and `project:` terms narrow on one field. Matching ignores case.
+public struct FilterQuery: Sendable, Equatable {
+    public var words: [String] = []
+    public var type: [String] = []
+    public var agent: [String] = []
+    public var environment: [String] = []
+    public var project: [String] = []
+
+    public init(_ text: String) {
+        for term in text.lowercased().split(separator: " ") {
+            let term = String(term)
+            func value(_ prefix: String) -> String? {
+                guard term.hasPrefix(prefix) else { return nil }
+                let rest = String(term.dropFirst(prefix.count))
+                return rest.isEmpty ? nil : rest
+            }
+            if let v = value("type:") { type.append(v) }
+            else if let v = value("agent:") { agent.append(v) }
+            else if let v = value("env:") ?? value("environment:") { environment.append(v) }
+            else if let v = value("project:") { project.append(v) }
+            else if term.hasSuffix(":") && ["type:", "agent:", "env:", "environment:", "project:"].contains(term) { continue }
+            else { words.append(term) }
+        }
+    }
+
+    public var isEmpty: Bool {
+        words.isEmpty && type.isEmpty && agent.isEmpty && environment.isEmpty && project.isEmpty
+    }
+
+    public var needsText: Bool { !words.isEmpty }
+
+    /// Whether `summary` passes. `text` is its lower-cased search text (only
+    /// read when there are plain words); `registry` names projects.
+    public func matches(_ summary: SessionSummary, text: () -> String, registry: Registry) -> Bool {
+        if !type.isEmpty {
+            let name = summary.type.name.lowercased()
+            guard type.allSatisfy({ name.contains($0) }) else { return false }
+        }
+        if !agent.isEmpty {
+            let name = summary.agent?.rawValue.lowercased() ?? ""
+            guard agent.allSatisfy({ name.contains($0) }) else { return false }
+        }
+        if !environment.isEmpty {
+            let name = summary.environment?.rawValue.lowercased() ?? ""
+            guard environment.allSatisfy({ name.contains($0) }) else { return false }
+        }
+        if !project.isEmpty {
+            guard let id = summary.projectID else { return false }
+            let name = (registry.project(id)?.name ?? "").lowercased()
+            guard project.allSatisfy({ name.contains($0) || String(id) == $0 }) else { return false }
+        }
+        if !words.isEmpty {
+            let haystack = text()
+            guard words.allSatisfy({ haystack.contains($0) }) else { return false }
+        }
+        return true
+    }
+
+    /// What plain words search in: `#id`, type, component, agent,
+    /// environment and the state map's compact JSON.
+    public static func searchText(_ summary: SessionSummary, registry: Registry) -> String {
+        var text = "#\(summary.id) \(summary.type.name)"
+        if let id = summary.componentID, let component = registry.component(id) { text += " " + component.name }
+        if let agent = summary.agent { text += " " + agent.rawValue }
+        if let environment = summary.environment { text += " " + environment.rawValue }
+        if let state = summary.state { text += " " + JSONWriter.string(.object(state), style: .compact) }
+        return text.lowercased()
+    }
+}

@@ -1,0 +1,201 @@
+import SessionsDisplay
+import SessionsKit
+
+/// One interaction opened in full: its fields, stdout and stderr as one
+/// scrollable document of sanitized lines.
+public struct PagerState: Sendable {
+    public enum Part: Sendable, Equatable { case fields, command, pipe, stdout, stderr }
+
+    public struct Line: Sendable, Equatable {
+        public var spans: [Span]
+        public var part: Part
+        /// The line's plain text, lower-cased, for search.
+        public var searchText: String { spans.map(\.text).joined().lowercased() }
+    }
+
+    /// Which interaction of the open session this is.
+    public var index: Int
+    public var title: String
+    public var lines: [Line]
+    /// The first line shown, and how many of its wrapped rows are scrolled past.
+    public var top = 0
+    public var topRow = 0
+    public var wrap = true
+    /// The search being typed, while `/` is open.
+    public var searchInput: String?
+    /// The last search, which `n` and `N` repeat.
+    public var search: String?
+    /// Raw text per part, for `y` and `o`: the user gets the bytes they asked
+    /// for, not the escaped display form.
+    public var copyText: [Part: String]
+
+    public init(session: Session, index: Int, registry: Registry?) {
+        self.index = index
+        let interaction = session.interactions[index]
+        let glyph = Glyphs.result(interaction.result)
+        let status = interaction.result?.status.rawValue ?? "pending"
+        title = "#\(session.id) · interaction \(index + 1) of \(session.interactions.count) · \(glyph) \(status)"
+        var lines: [Line] = []
+        var copy: [Part: String] = [:]
+
+        func field(_ name: String, _ value: String, part: Part = .fields, role: StyleRole = .normal) {
+            let label = Span(CellWidth.fit(name, to: 10), .label)
+            let segments = Sanitizer.lineSegments(value)
+            for (number, segment) in segments.enumerated() {
+                let lead = number == 0 ? label : Span(String(repeating: " ", count: 10), .label)
+                lines.append(Line(spans: [lead] + PagerState.spans(segment, role: role), part: part))
+            }
+            if segments.isEmpty { lines.append(Line(spans: [label], part: part)) }
+        }
+        func heading(_ text: String, part: Part) {
+            lines.append(Line(spans: [], part: part))
+            lines.append(Line(spans: [Span("── " + text + " ", .border)], part: part))
+        }
+
+        field("step", Labels.step(interaction))
+        field("module", interaction.command.module)
+        field("id", interaction.id)
+        field("command", interaction.command.command, part: .command)
+        copy[.command] = interaction.command.command
+        copy[.fields] = interaction.command.command
+        if let pipe = interaction.command.pipe {
+            field("pipe", pipe, part: .pipe)
+            copy[.pipe] = pipe
+        }
+        if let started = interaction.startedAt { field("started", TimeText.dateTime(started)) }
+        if let result = interaction.result {
+            let role = PagerState.role(for: result.status)
+            lines.append(Line(spans: [Span(CellWidth.fit("result", to: 10), .label), Span(glyph + " " + status, role)],
+                              part: .fields))
+            field("exit code", result.code.map(String.init) ?? "—")
+            field("duration", result.durationMS.map { TimeText.duration(milliseconds: $0) } ?? "—")
+            if let finished = interaction.completedAt ?? result.timestamp { field("finished", TimeText.dateTime(finished)) }
+            if let message = result.errorMessage { field("error", message, role: .resultError) }
+            if let data = result.data, !data.isEmpty { field("data", JSONWriter.string(.object(data), style: .pretty)) }
+            for member in result.extra.members {
+                field(member.key, JSONWriter.string(member.value, style: .compact))
+            }
+            for (name, output, part) in [("stdout", result.stdout, Part.stdout), ("stderr", result.stderr, Part.stderr)] {
+                guard let output, output.byteCount > 0 else {
+                    heading("\(name) · empty", part: part)
+                    continue
+                }
+                var segmentLines: [[Sanitizer.Segment]]
+                var note = ""
+                switch output {
+                case .text(let text):
+                    segmentLines = Sanitizer.lineSegments(text)
+                case .bytes(let bytes):
+                    segmentLines = Sanitizer.lineSegments(Sanitizer.visibleBytes(bytes))
+                    note = " · not UTF-8, invalid bytes shown as \\xNN"
+                }
+                if segmentLines.last?.isEmpty == true { segmentLines.removeLast() }
+                heading("\(name) · \(segmentLines.count) line\(segmentLines.count == 1 ? "" : "s") · \(PagerState.size(output.byteCount))\(note)",
+                        part: part)
+                for segments in segmentLines {
+                    lines.append(Line(spans: PagerState.spans(segments, role: .normal), part: part))
+                }
+                copy[part] = output.lossyText
+            }
+        } else {
+            lines.append(Line(spans: [Span(CellWidth.fit("result", to: 10), .label), Span("… pending", .resultPending)],
+                              part: .fields))
+        }
+        for member in interaction.extra.members {
+            field(member.key, JSONWriter.string(member.value, style: .compact))
+        }
+        self.lines = lines
+        copyText = copy
+    }
+
+    /// What `y` copies: the part at the top of the screen.
+    public var partAtTop: Part { top < lines.count ? lines[top].part : .fields }
+
+    static func spans(_ segments: [Sanitizer.Segment], role: StyleRole) -> [Span] {
+        segments.map { Span($0.text, $0.isEscape ? .escape : role) }
+    }
+
+    static func role(for status: ResultStatus) -> StyleRole {
+        switch status {
+        case .ok: return .resultOK
+        case .error: return .resultError
+        case .warning: return .resultWarning
+        }
+    }
+
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        if bytes < 1024 * 1024 { return "\(bytes * 10 / 1024 / 10).\(bytes * 10 / 1024 % 10) KB" }
+        return "\(bytes * 10 / (1024 * 1024) / 10).\(bytes * 10 / (1024 * 1024) % 10) MB"
+    }
+
+    /// Rows a line takes at `width`: one unless wrapping splits it.
+    public func rowCount(of line: Int, width: Int) -> Int {
+        guard wrap, width > 0 else { return 1 }
+        let cells = lines[line].spans.reduce(0) { $0 + CellWidth.of($1.text) }
+        return max(1, (cells + width - 1) / width)
+    }
+
+    /// Scrolls by `delta` screen rows, wrapping-aware, clamped so the last
+    /// page stays full.
+    public mutating func scroll(by delta: Int, width: Int, rows: Int) {
+        guard !lines.isEmpty else { return }
+        if delta > 0 {
+            for _ in 0..<delta {
+                if topRow + 1 < rowCount(of: top, width: width) {
+                    topRow += 1
+                } else if top + 1 < lines.count {
+                    top += 1
+                    topRow = 0
+                } else { break }
+            }
+        } else {
+            for _ in 0..<(-delta) {
+                if topRow > 0 {
+                    topRow -= 1
+                } else if top > 0 {
+                    top -= 1
+                    topRow = rowCount(of: top, width: width) - 1
+                } else { break }
+            }
+        }
+        clampToEnd(width: width, rows: rows)
+    }
+
+    /// Keeps the last page full: never scroll past the point where the final
+    /// line sits on the bottom row.
+    public mutating func clampToEnd(width: Int, rows: Int) {
+        let limit = lastTop(width: width, rows: rows)
+        if (top, topRow) > (limit.line, limit.row) { (top, topRow) = (limit.line, limit.row) }
+    }
+
+    public mutating func scrollToEnd(width: Int, rows: Int) {
+        let limit = lastTop(width: width, rows: rows)
+        (top, topRow) = (limit.line, limit.row)
+    }
+
+    func lastTop(width: Int, rows: Int) -> (line: Int, row: Int) {
+        var remaining = rows
+        var line = lines.count - 1
+        while line >= 0 {
+            let count = rowCount(of: line, width: width)
+            if count >= remaining { return (line, count - remaining) }
+            remaining -= count
+            line -= 1
+        }
+        return (0, 0)
+    }
+
+    /// The next line at or after (`forward`) or before `start` containing
+    /// `needle`, wrapping around the document.
+    public func find(_ needle: String, from start: Int, forward: Bool) -> Int? {
+        let needle = needle.lowercased()
+        guard !needle.isEmpty, !lines.isEmpty else { return nil }
+        let count = lines.count
+        for step in 0..<count {
+            let line = forward ? (start + step) % count : ((start - step) % count + count) % count
+            if lines[line].searchText.contains(needle) { return line }
+        }
+        return nil
+    }
+}

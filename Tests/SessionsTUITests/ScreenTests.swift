@@ -1,0 +1,398 @@
+import SessionsDisplay
+import SessionsKit
+@testable import SessionsTUI
+import Testing
+
+/// Every view rendered headless at 80x24, 200x60 and too small, compared with
+/// reviewed golden files, plus the behaviour behind each key.
+@Suite("Screens", .serialized)
+struct ScreenTests {
+    @Test("the main screen: tabs with counts, the list, the session and its timeline")
+    func mainScreen() throws {
+        let wide = try ScreenHarness(width: 200, height: 60)
+        wide.press("j")
+        let header = wide.frame.line(0)
+        #expect(header.contains("Active (2)") && header.contains("Complete (2)") && header.contains("Failed (1)"))
+        #expect(wide.text.contains("Timeline · 5 interactions · 1 error · 1 pending"))
+        expectGolden(wide.text, "main-200x60")
+        let small = try ScreenHarness(width: 80, height: 24)
+        expectGolden(small.text, "main-80x24")
+        small.resize(30, 8)
+        #expect(small.text.contains("Terminal too small"))
+        expectGolden(small.text, "too-small-30x8")
+        small.resize(80, 24)
+        expectGolden(small.text, "main-80x24")
+    }
+
+    @Test("status and result are glyph and colour together")
+    func glyphsCarryMeaning() throws {
+        let screen = try ScreenHarness(width: 200, height: 60)
+        screen.press("j")
+        let row = 3
+        let line = screen.frame.line(row)
+        #expect(line.hasPrefix(" ● #1"))
+        #expect(line.contains(" 5 … "), "the last step is pending")
+        let roles = screen.frame.roles(row: 2)
+        #expect(roles[1] == .statusActive)
+        let glyph = try #require(Array(line.prefix(80)).lastIndex(of: "…"))
+        #expect(screen.frame.roles(row: 2)[glyph] == .resultOK, "#2 ended ok")
+    }
+
+    @Test("j/k, g/G and page keys move; Tab and 1/2/3 switch sections")
+    func navigation() throws {
+        let screen = try ScreenHarness(width: 80, height: 24)
+        #expect(screen.state.selectedSummary?.id == 2, "newest first")
+        screen.press("j")
+        #expect(screen.state.selectedSummary?.id == 1)
+        screen.press("j")
+        #expect(screen.state.selectedSummary?.id == 1, "stops at the end")
+        screen.press("g")
+        #expect(screen.state.selectedSummary?.id == 2)
+        screen.press("G<up>")
+        #expect(screen.state.selectedSummary?.id == 2)
+        screen.press("<tab>")
+        #expect(screen.state.section == .complete)
+        screen.press("3")
+        #expect(screen.state.section == .failed && screen.state.selectedSummary?.id == 4)
+        screen.press("<btab>")
+        #expect(screen.state.section == .complete)
+        screen.press("1")
+        #expect(screen.state.section == .active && screen.state.selectedSummary?.id == 2, "each section keeps its cursor")
+        expectGolden(screen.text, "main-80x24")
+    }
+
+    @Test("Enter opens the timeline, Enter again an interaction; Esc goes back; q quits only at the top")
+    func openAndBack() throws {
+        let screen = try ScreenHarness(width: 80, height: 24)
+        screen.press("j<enter>")
+        #expect(screen.state.focus == .timeline)
+        #expect(screen.state.timeline?.cursor == 4, "opens on the newest interaction")
+        expectGolden(screen.text, "timeline-80x24")
+        screen.press("ggj<enter>")
+        #expect(screen.state.focus == .detail)
+        #expect(screen.text.contains("claude -p 'write the mailer'"))
+        expectGolden(screen.text, "detail-80x24")
+        screen.press("<esc>")
+        #expect(screen.state.focus == .timeline)
+        #expect(screen.press("q").isEmpty)
+        #expect(screen.state.focus == .list)
+        #expect(screen.press("q") == [.quit])
+
+        let wide = try ScreenHarness(width: 200, height: 60)
+        wide.press("j<enter>")
+        expectGolden(wide.text, "timeline-200x60")
+        wide.press("E<enter>")
+        #expect(wide.text.contains("tests failed"))
+        expectGolden(wide.text, "detail-200x60")
+    }
+
+    @Test("e and E jump between errors")
+    func errorJumps() throws {
+        let screen = try ScreenHarness()
+        screen.press("j<enter>g")
+        screen.press("e")
+        #expect(screen.state.timeline?.cursor == 2)
+        screen.press("e")
+        #expect(screen.state.timeline?.cursor == 2)
+        #expect(screen.text.contains("no later error"))
+        screen.press("GE")
+        #expect(screen.state.timeline?.cursor == 2)
+    }
+
+    @Test("c marks complete, moves the session, keeps a neighbour, flashes, and u undoes")
+    func statusChangeAndUndo() throws {
+        let screen = try ScreenHarness(width: 80, height: 24)
+        #expect(screen.state.selectedSummary?.id == 2)
+        screen.press("c")
+        #expect(try screen.store.session(id: 2)?.status == .complete, "written through the model at once")
+        #expect(screen.state.section == .active)
+        #expect(screen.state.selectedSummary?.id == 1, "the neighbour takes the cursor")
+        #expect(screen.frame.line(0).contains("Active (1)") && screen.frame.line(0).contains("Complete (3)"))
+        #expect(screen.frame.line(23).contains("#2 → complete (u: undo)"))
+        expectGolden(screen.text, "status-changed-80x24")
+        screen.press("u")
+        #expect(try screen.store.session(id: 2)?.status == .active)
+        #expect(screen.state.selectedSummary?.id == 2)
+        #expect(screen.frame.line(23).contains("#2 → active (undone)"))
+        #expect(screen.frame.line(0).contains("Active (2)"))
+        screen.press("u")
+        #expect(screen.frame.line(23).contains("nothing to undo"))
+        screen.press("a")
+        #expect(screen.frame.line(23).contains("#2 is already active"))
+    }
+
+    @Test("a status change while reading the timeline follows the session")
+    func statusChangeInTimeline() throws {
+        let screen = try ScreenHarness()
+        screen.press("j<enter>f")
+        #expect(screen.state.section == .failed)
+        #expect(screen.state.focus == .timeline && screen.state.timeline?.session.status == .failed)
+        #expect(screen.state.selectedSummary?.id == 1)
+        screen.press("u")
+        #expect(screen.state.section == .active && screen.state.selectedSummary?.id == 1)
+    }
+
+    @Test("/ filters incrementally over text and structural terms; Esc clears")
+    func filter() throws {
+        let screen = try ScreenHarness(width: 80, height: 24)
+        screen.press("/vsc")
+        #expect(screen.state.currentRows.map(\.id) == [2])
+        #expect(screen.frame.line(23).contains("/ filter: vsc"))
+        screen.press("<bs><bs><bs>attempt")
+        #expect(screen.state.currentRows.map(\.id) == [1], "state text is searched")
+        screen.press("<enter>")
+        #expect(!screen.state.filter.isEditing)
+        expectGolden(screen.text, "filter-80x24")
+        screen.press("/<C-u>type:test<enter>3")
+        #expect(screen.state.currentRows.map(\.id) == [4])
+        screen.press("1")
+        #expect(screen.state.currentRows.isEmpty)
+        #expect(screen.text.contains("Nothing matches the filter"))
+        screen.press("/<C-u>agent:claude env:local<enter>")
+        #expect(screen.state.currentRows.map(\.id) == [1])
+        screen.press("/<C-u>project:billing<enter>")
+        #expect(screen.state.currentRows.map(\.id) == [1])
+        screen.press("<esc>")
+        #expect(!screen.state.filter.isActive && screen.state.currentRows.count == 2)
+    }
+
+    @Test("s cycles the sort through updated, created, id and type")
+    func sort() throws {
+        let screen = try ScreenHarness(width: 200, height: 60)
+        screen.press("2")
+        #expect(screen.state.currentRows.map(\.id) == [5, 3])
+        var seen: [SessionSort] = []
+        for _ in 0..<4 {
+            screen.press("s")
+            seen.append(screen.state.sort)
+            if screen.state.sort == .id { #expect(screen.state.currentRows.map(\.id) == [3, 5]) }
+            if screen.state.sort == .type { expectGolden(screen.text, "sort-type-200x60") }
+        }
+        #expect(seen == [.created, .id, .type, .updated])
+    }
+
+    @Test("the empty store suggests n and sessions demo")
+    func emptyState() throws {
+        for (width, height) in [(80, 24), (200, 60)] {
+            let screen = try ScreenHarness(width: width, height: height) { _ in }
+            #expect(screen.text.contains("No sessions yet."))
+            #expect(screen.text.contains("Press n to start one,"))
+            #expect(screen.text.contains("sessions demo"))
+            expectGolden(screen.text, "empty-\(width)x\(height)")
+        }
+    }
+
+    @Test("n creates a session through a form; D deletes after y")
+    func newAndDelete() throws {
+        let screen = try ScreenHarness(width: 80, height: 24)
+        screen.press("n")
+        expectGolden(screen.text, "new-form-80x24")
+        screen.press("<right><down><right><down><right><right><down><right><enter>")
+        let created = try #require(try screen.store.session(id: 6))
+        #expect(created.agent == .claudeCode && created.environment == .vscode && created.componentID == 1)
+        #expect(screen.state.selectedSummary?.id == 6)
+        #expect(screen.frame.line(23).contains("#6 created"))
+        screen.press("D")
+        expectGolden(screen.text, "confirm-delete-80x24")
+        screen.press("n")
+        #expect(try screen.store.session(id: 6) != nil)
+        screen.press("Dy")
+        #expect(try screen.store.session(id: 6) == nil)
+        #expect(screen.frame.line(23).contains("#6 deleted"))
+    }
+
+    @Test("A switches account; only that account's sessions show")
+    func switchAccount() throws {
+        let screen = try ScreenHarness(width: 80, height: 24)
+        screen.press("A")
+        #expect(screen.text.contains("Switch account"))
+        screen.press("j<enter>")
+        #expect(screen.state.scope.accountID == 2)
+        #expect(SessionStatus.allCases.allSatisfy { screen.state.rows[$0]?.isEmpty == true })
+        #expect(screen.text.contains("No sessions yet."))
+        #expect(screen.frame.line(0).contains("bob"))
+    }
+
+    @Test("? shows every binding of the key map")
+    func help() throws {
+        let screen = try ScreenHarness(width: 200, height: 60)
+        screen.press("?")
+        let text = screen.text
+        for binding in KeyMap.standard.bindings {
+            #expect(text.contains(binding.summary), "help lists \(binding.summary)")
+        }
+        expectGolden(text, "help-200x60")
+        screen.press("x")
+        #expect(screen.state.overlay == nil)
+    }
+
+    @Test("the pager wraps, searches with / n N, and copies the part at the top")
+    func pager() throws {
+        let screen = try ScreenHarness(width: 80, height: 24) { service in
+            let session = try service.create(SessionDraft(type: "ClaudeCodeSessions"))
+            let step = try service.addInteraction(sessionID: session.id, CommandDraft(module: "Bash", command: "make"))
+            let lines = (1...60).map { "output line \($0) " + String(repeating: "x", count: $0 == 7 ? 150 : 3) }
+            _ = try service.completeInteraction(sessionID: session.id, interactionID: step.id, ResultDraft(
+                status: "ok", code: 0, stdout: .text(lines.joined(separator: "\n")), durationMS: 10))
+        }
+        screen.press("<enter><enter>")
+        #expect(screen.state.focus == .detail)
+        let wrapped = screen.text
+        screen.press("w")
+        #expect(screen.state.detail?.wrap == false)
+        #expect(screen.text != wrapped)
+        screen.press("w/LINE 4<enter>")
+        #expect(screen.state.detail?.search == "line 4" || screen.state.detail?.search == "LINE 4")
+        let first = try #require(screen.state.detail?.top)
+        #expect(screen.state.detail?.lines[first].spans.map(\.text).joined().contains("output line 4") == true)
+        screen.press("n")
+        let second = try #require(screen.state.detail?.top)
+        #expect(second > first)
+        #expect(screen.state.detail?.lines[second].spans.map(\.text).joined().contains("output line 40") == true)
+        screen.press("N")
+        #expect(screen.state.detail?.top == first)
+        let copy = screen.press("y")
+        #expect(copy.count == 1)
+        if case .copyToClipboard(let text)? = copy.first { #expect(text.hasPrefix("output line 1 xxx")) }
+        screen.press("G")
+        #expect(screen.text.contains("output line 60"))
+        #expect(screen.press("o").count == 1)
+    }
+
+    @Test("hostile text is shown visibly and never reaches the frame as control characters")
+    func hostileText() throws {
+        let attack = "\u{1B}]2;PWNED\u{07}\u{1B}[2J\u{1B}[31mred\u{1B}[0m bare\rCR \u{9B}31m \u{202E}evil \u{7F}"
+        let screen = try ScreenHarness(width: 120, height: 40) { service in
+            let session = try service.create(SessionDraft(type: "ClaudeCodeSessions",
+                                                          state: .object(JSONObject(["note": .string(attack)]))))
+            let step = try service.addInteraction(sessionID: session.id, CommandDraft(module: "Bash\u{1B}[2J", command: attack))
+            _ = try service.completeInteraction(sessionID: session.id, interactionID: step.id, ResultDraft(
+                status: "error", code: 1, errorMessage: attack, stdout: .text(attack), stderr: .bytes([0x66, 0xFF, 0x1B, 0x0A]),
+                durationMS: 5))
+        }
+        func check(_ frame: Frame) {
+            for cell in frame.cells {
+                for scalar in cell.text.unicodeScalars {
+                    let v = scalar.value
+                    #expect(!(v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)),
+                            "control U+\(String(v, radix: 16)) reached the frame")
+                }
+            }
+        }
+        check(screen.frame)
+        #expect(screen.text.contains("␛]2;PWNED␇"))
+        expectGolden(screen.text, "hostile-120x40")
+        screen.press("<enter><enter>")
+        check(screen.frame)
+        #expect(screen.text.contains("<U+202E>"))
+        #expect(screen.text.contains("\\xFF"))
+        expectGolden(screen.text, "hostile-detail-120x40")
+    }
+
+    @Test("wide characters keep columns aligned and cut on a cell boundary")
+    func wideCharacters() throws {
+        let screen = try ScreenHarness(width: 200, height: 60) { service in
+            _ = try service.addComponent(name: "請求書メーラー🚀コンポーネント名がとても長い")
+            for command in ["echo 漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字", "printf '😀👍🏽🇫🇷'"] {
+                let session = try service.create(SessionDraft(type: "ClaudeCodeSessions", componentID: 2))
+                let step = try service.addInteraction(sessionID: session.id, CommandDraft(module: "Bash", command: command))
+                _ = try service.completeInteraction(sessionID: session.id, interactionID: step.id,
+                                                    ResultDraft(status: "ok", code: 0, durationMS: 1000))
+            }
+        }
+        let frame = screen.frame
+        // Every row's cells add up to the frame's width: nothing spills.
+        for row in 0..<frame.height {
+            #expect(CellWidth.of(String(frame.line(row))) <= frame.width)
+        }
+        // The separator stays in one column on every body row.
+        let separator = Layout(width: 200, height: 60).leftWidth
+        for row in 1..<(frame.height - 1) { #expect(frame[row, separator].text == "│") }
+        #expect(frame.text.contains("…"))
+        expectGolden(frame.text, "wide-200x60")
+        screen.resize(80, 24)
+        expectGolden(screen.text, "wide-80x24")
+    }
+
+    @Test("changes from another process appear on refresh, keeping the selection")
+    func liveRefresh() throws {
+        let screen = try ScreenHarness()
+        screen.press("j")
+        #expect(screen.state.selectedSummary?.id == 1)
+        let other = screen.otherProcess()
+        _ = try other.addInteraction(sessionID: 1, CommandDraft(module: "Bash", command: "echo from-a-hook"))
+        _ = try other.create(SessionDraft(type: "ClaudeCodeSessions"))
+        screen.runtime.refresh()
+        screen.runtime.settle()
+        #expect(screen.state.selectedSummary?.id == 1, "1 moved to the top, the cursor followed it")
+        #expect(screen.state.timeline?.interactions.count == 6)
+        #expect(screen.text.contains("echo from-a-hook"))
+        #expect(screen.frame.line(0).contains("Active (3)"))
+    }
+
+    @Test("mouse: a click selects a row or a tab, the wheel scrolls")
+    func mouse() throws {
+        let screen = try ScreenHarness(width: 120, height: 40)
+        let tabs = HeaderView.tabColumns(screen.state)
+        let failed = try #require(tabs.first { $0.0 == .failed })
+        screen.send(.mouse(MouseEvent(.press, row: 0, column: failed.1.lowerBound + 1)))
+        #expect(screen.state.section == .failed)
+        screen.press("1")
+        screen.send(.mouse(MouseEvent(.press, row: 3, column: 5)))
+        #expect(screen.state.selectedSummary?.id == 1)
+        screen.send(.mouse(MouseEvent(.wheelUp, row: 3, column: 5)))
+        #expect(screen.state.selectedSummary?.id == 2)
+    }
+}
+
+@Suite("Frame")
+struct FrameTests {
+    @Test("a wide character that would straddle the limit becomes a space")
+    func straddle() {
+        var frame = Frame(width: 5, height: 1)
+        let end = frame.put("ab漢字", row: 0, column: 0, limit: 5)
+        #expect(end == 5)
+        #expect(frame.line(0) == "ab漢")
+        #expect(frame[0, 3].isContinuation)
+    }
+
+    @Test("overwriting half of a wide character blanks the other half")
+    func overwriteHalf() {
+        var frame = Frame(width: 4, height: 1)
+        frame.put("漢字", row: 0, column: 0)
+        frame.put("x", row: 0, column: 1)
+        #expect(frame.line(0) == " x字")
+        frame.put("y", row: 0, column: 2)
+        #expect(frame.line(0) == " xy")
+    }
+}
+
+@Suite("Key map")
+struct KeyMapTests {
+    @Test("no key means two things in one context")
+    func unambiguous() {
+        for context in KeyContext.allCases {
+            var seen: [Key: Intent] = [:]
+            for binding in KeyMap.standard.bindings(in: context) {
+                for key in binding.keys {
+                    #expect(seen[key] == nil || seen[key] == binding.command, "\(key.label) twice in \(context)")
+                    seen[key] = binding.command
+                }
+            }
+        }
+    }
+
+    @Test("the documented defaults are bound")
+    func defaults() {
+        let map = KeyMap.standard
+        #expect(map.command(for: .character("c"), in: .list) == .markComplete)
+        #expect(map.command(for: .character("f"), in: .list) == .markFailed)
+        #expect(map.command(for: .character("a"), in: .list) == .markActive)
+        #expect(map.command(for: .character("u"), in: .list) == .undo)
+        #expect(map.command(for: .character("?"), in: .detail) == .help)
+        #expect(map.command(for: .control("l"), in: .timeline) == .redraw)
+        #expect(map.command(for: .character("q"), in: .list) == .quit)
+        #expect(map.command(for: .escape, in: .timeline) == .back)
+        #expect(map.command(for: .character("y"), in: .detail) == .copy)
+    }
+}
