@@ -56,6 +56,8 @@ public enum TerminalApp {
         terminal.draw(Render.frame(runtime.state))
         runtime.settle()
         terminal.draw(Render.frame(runtime.state))
+        // Test-only: proves the crash handlers give the terminal back.
+        if configuration.environment["SESSIONS_TEST_CRASH"] == "1" { fatalError("crash requested by SESSIONS_TEST_CRASH") }
 
         let watchFD = configuration.storeRoot.withCString { sessions_watch_directory($0) }
         defer { if watchFD >= 0 { close(watchFD) } }
