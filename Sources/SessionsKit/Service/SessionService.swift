@@ -31,7 +31,7 @@ public struct SessionService: Sendable {
                 && (query.projectID == nil || summary.projectID == query.projectID)
                 && (query.componentID == nil || summary.componentID == query.componentID)
         }
-        result.sort(by: query.sort.areInIncreasingOrder)
+        result = query.sort.sorted(result)
         if let limit = query.limit, result.count > limit { result.removeSubrange(limit...) }
         return result
     }

@@ -52,10 +52,16 @@ public enum TerminalApp {
                              scope: configuration.service.scope, projectFilter: configuration.projectFilter,
                              sessionTypes: configuration.service.types.types)
         let runtime = Runtime(state: state, service: configuration.service)
+        let trace = TimingTrace(environment: configuration.environment)
+        let started = TimingTrace.now()
         runtime.refresh()
+        let loaded = TimingTrace.now()
         terminal.draw(Render.frame(runtime.state))
+        let painted = TimingTrace.now()
+        trace?.log("first-frame", [("catalog", loaded - started), ("paint", painted - loaded), ("total", painted - started)])
         runtime.settle()
         terminal.draw(Render.frame(runtime.state))
+        trace?.log("first-timeline", [("total", TimingTrace.now() - painted)])
         // Test-only: proves the crash handlers give the terminal back.
         if configuration.environment["SESSIONS_TEST_CRASH"] == "1" { fatalError("crash requested by SESSIONS_TEST_CRASH") }
 
@@ -80,13 +86,18 @@ public enum TerminalApp {
                     return 128 + signal
                 }
             }
+            let woke = TimingTrace.now()
             if watchFD < 0 || fds[2].revents != 0 {
                 if watchFD >= 0 { _ = sessions_watch_drain(watchFD) }
                 runtime.refresh()
+                trace?.log("refresh", [("total", TimingTrace.now() - woke)])
             }
+            let inputStart = TimingTrace.now()
+            var inputCount = 0
             // Always read: a resize arrives as a key after poll is interrupted.
             var outcome = Outcome.proceed
             for event in terminal.readEvents() where outcome == .proceed {
+                inputCount += 1
                 let effects: [Effect]
                 switch event {
                 case .key(let key): effects = runtime.send(.key(key))
@@ -96,11 +107,21 @@ public enum TerminalApp {
                 outcome = perform(effects, terminal: terminal, runtime: runtime, environment: configuration.environment)
             }
             if outcome == .proceed {
+                let handled = TimingTrace.now()
                 runtime.send(.tick(Timestamp.now()))
-                terminal.draw(Render.frame(runtime.state))
+                let frame = Render.frame(runtime.state)
+                let rendered = TimingTrace.now()
+                terminal.draw(frame)
+                let drawn = TimingTrace.now()
+                if inputCount > 0 {
+                    trace?.log("input", [("events", Int64(inputCount) * 1000), ("update", handled - inputStart),
+                                         ("render", rendered - handled), ("draw", drawn - rendered), ("total", drawn - inputStart)])
+                }
                 if runtime.pendingLoad != nil {
                     outcome = perform(runtime.settle(), terminal: terminal, runtime: runtime, environment: configuration.environment)
                     terminal.draw(Render.frame(runtime.state))
+                    let count = runtime.state.timeline?.interactions.count ?? 0
+                    trace?.log("load", [("interactions", Int64(count) * 1000), ("total", TimingTrace.now() - drawn)])
                 }
             }
             switch outcome {

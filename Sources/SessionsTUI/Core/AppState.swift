@@ -23,7 +23,7 @@ public struct AppState: Sendable {
     public var sort: SessionSort = .updated
     public var filter = FilterInput()
     /// Each section's sessions after filter and sort; what the lists show.
-    public var rows: [SessionStatus: [SessionSummary]] = [:]
+    public var rows: [SessionStatus: SessionRows] = [:]
     /// Each section's cursor, by index and by id: the id keeps the selection
     /// when sessions come and go, the index picks a neighbour when it leaves.
     public var cursors: [SessionStatus: ListCursor] = [:]
@@ -50,7 +50,7 @@ public struct AppState: Sendable {
 
     public var layout: Layout { Layout(width: width, height: height) }
 
-    public var currentRows: [SessionSummary] { rows[section] ?? [] }
+    public var currentRows: SessionRows { rows[section] ?? SessionRows() }
 
     public var cursor: ListCursor { cursors[section] ?? ListCursor() }
 
@@ -93,9 +93,11 @@ public struct FilterInput: Sendable, Equatable {
     public var isActive: Bool { !text.trimmingSpaces.isEmpty }
 }
 
+/// A session's lower-cased search text as UTF-8, so a filter keystroke over
+/// 10,000 sessions is a byte search, not a string comparison per character.
 public struct SearchEntry: Sendable {
     public var updatedAt: Timestamp
-    public var text: String
+    public var bytes: [UInt8]
 }
 
 /// A transient message in the footer.

@@ -35,7 +35,7 @@ public struct FilterQuery: Sendable, Equatable {
 
     /// Whether `summary` passes. `text` is its lower-cased search text (only
     /// read when there are plain words); `registry` names projects.
-    public func matches(_ summary: SessionSummary, text: () -> String, registry: Registry) -> Bool {
+    public func matches(_ summary: SessionSummary, text: () -> [UInt8], registry: Registry) -> Bool {
         if !type.isEmpty {
             let name = summary.type.name.lowercased()
             guard type.allSatisfy({ name.contains($0) }) else { return false }
@@ -55,9 +55,29 @@ public struct FilterQuery: Sendable, Equatable {
         }
         if !words.isEmpty {
             let haystack = text()
-            guard words.allSatisfy({ haystack.contains($0) }) else { return false }
+            guard words.allSatisfy({ Self.contains(haystack, Array($0.utf8)) }) else { return false }
         }
         return true
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                let last = h.count - n.count
+                guard last >= 0 else { return false }
+                var i = 0
+                while i <= last {
+                    if h[i] == first {
+                        var j = 1
+                        while j < n.count && h[i + j] == n[j] { j += 1 }
+                        if j == n.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 
     /// What plain words search in: `#id`, type, component, agent,

@@ -86,29 +86,34 @@ public enum Update {
         guard let catalog = state.catalog else { return }
         let query = FilterQuery(state.filter.text)
         let registry = catalog.registry
-        var sections: [SessionStatus: [SessionSummary]] = [.active: [], .complete: [], .failed: []]
+        var sections: [SessionStatus: [Int]] = [.active: [], .complete: [], .failed: []]
+        // Moved out of the state so adding entries does not copy the table.
         var searchText = state.searchText
-        for summary in catalog.summaries where summary.accountID == state.scope.accountID {
-            if let project = state.projectFilter, summary.projectID != project { continue }
+        state.searchText = [:]
+        let all = catalog.summaries
+        // Stored properties, not the summary's key-path members: this loop
+        // runs over every session on each keystroke of the filter.
+        for (position, summary) in all.enumerated() where summary.session.accountID == state.scope.accountID {
+            if let project = state.projectFilter, summary.session.projectID != project { continue }
             if !query.isEmpty {
                 let passes = query.matches(summary, text: {
-                    if let entry = searchText[summary.id], entry.updatedAt == summary.updatedAt { return entry.text }
-                    let text = FilterQuery.searchText(summary, registry: registry)
-                    searchText[summary.id] = SearchEntry(updatedAt: summary.updatedAt, text: text)
-                    return text
+                    if let entry = searchText[summary.session.id], entry.updatedAt == summary.session.updatedAt { return entry.bytes }
+                    let bytes = Array(FilterQuery.searchText(summary, registry: registry).utf8)
+                    searchText[summary.session.id] = SearchEntry(updatedAt: summary.session.updatedAt, bytes: bytes)
+                    return bytes
                 }, registry: registry)
                 if !passes { continue }
             }
-            sections[summary.status, default: []].append(summary)
+            sections[summary.session.status, default: []].append(position)
         }
         state.searchText = searchText
-        let order = state.sort.areInIncreasingOrder
         for status in SessionStatus.allCases {
-            sections[status]?.sort(by: order)
-            state.rows[status] = sections[status] ?? []
+            var order = sections[status] ?? []
+            state.sort.sort(&order, of: all)
+            state.rows[status] = SessionRows(all: all, order: order)
             var cursor = state.cursors[status] ?? ListCursor()
-            let rows = state.rows[status] ?? []
-            if let id = cursor.id, let index = rows.firstIndex(where: { $0.id == id }) {
+            let rows = state.rows[status] ?? SessionRows()
+            if let id = cursor.id, let index = all.withUnsafeBufferPointer({ all in order.firstIndex { all[$0].session.id == id } }) {
                 cursor.index = index
             } else {
                 cursor.index = max(0, min(cursor.index, rows.count - 1))

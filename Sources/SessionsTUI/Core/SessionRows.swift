@@ -1,0 +1,23 @@
+import SessionsKit
+
+/// One section's sessions in display order: positions into the catalog's
+/// summaries, which are shared rather than copied, so filtering and sorting
+/// 10,000 sessions on a key press moves integers, not records.
+public struct SessionRows: RandomAccessCollection, Sendable {
+    let all: [SessionSummary]
+    let order: [Int]
+
+    public init() {
+        all = []
+        order = []
+    }
+
+    init(all: [SessionSummary], order: [Int]) {
+        self.all = all
+        self.order = order
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { order.count }
+    public subscript(position: Int) -> SessionSummary { all[order[position]] }
+}
