@@ -396,3 +396,76 @@ struct KeyMapTests {
         #expect(map.command(for: .character("y"), in: .detail) == .copy)
     }
 }
+
+/// Defects found in review, each pinned by the scenario that exposed it.
+@Suite("Browser review regressions", .serialized)
+struct BrowserRegressionTests {
+    @Test("a header that fills a short pane does not crash the timeline")
+    func shortPane() throws {
+        let screen = try ScreenHarness(width: 100, height: 12) { service in
+            let session = try service.create(SessionDraft(type: "ClaudeCodeSessions",
+                                                          state: try JSONParser.parse(#"{"a":1,"b":2,"c":3,"d":4}"#)))
+            _ = try service.addInteraction(sessionID: session.id, CommandDraft(module: "Bash", command: "ls"))
+            try service.store.write { transaction in
+                guard var stored = try transaction.session(id: session.id) else { return }
+                for key in ["x", "y", "z", "w"] { stored.extra.append(key, .string("extra")) }
+                transaction.put(stored)
+            }
+        }
+        #expect(screen.text.contains("#1"))
+        screen.resize(100, 11)
+        #expect(screen.text.contains("Terminal too small"))
+    }
+
+    @Test("Enter in the same batch as a move opens the newly selected session")
+    func openBeforeLoad() throws {
+        let screen = try ScreenHarness()
+        #expect(screen.state.timeline?.session.id == 2)
+        screen.runtime.send(.key(.character("j")))
+        screen.runtime.send(.key(.enter))
+        #expect(screen.state.timeline == nil, "the old session is not shown as the opened one")
+        screen.runtime.settle()
+        #expect(screen.state.timeline?.session.id == 1)
+        screen.press("c")
+        #expect(try screen.store.session(id: 1)?.status == .complete)
+        #expect(try screen.store.session(id: 2)?.status == .active)
+    }
+
+    @Test("a session rewritten with fewer interactions leaves no stale cursor or pager")
+    func shrunkSession() throws {
+        let screen = try ScreenHarness()
+        screen.press("j<enter>g<enter>")
+        #expect(screen.state.focus == .detail)
+        try screen.store.write { transaction in
+            guard var stored = try transaction.session(id: 1) else { return }
+            stored.interactions = []
+            stored.updatedAt = Timestamp(microseconds: stored.updatedAt.microseconds + 1)
+            transaction.put(stored)
+        }
+        screen.runtime.refresh()
+        screen.runtime.settle()
+        #expect(screen.state.detail == nil && screen.state.focus == .timeline)
+        #expect(screen.state.timeline?.cursor == 0)
+        screen.press("<enter>E")
+        #expect(screen.text.contains("No interactions yet."))
+    }
+
+    @Test("unmodelled keys are sanitized like values")
+    func hostileKeys() throws {
+        let screen = try ScreenHarness { service in
+            let session = try service.create(SessionDraft(type: "ClaudeCodeSessions"))
+            let step = try service.addInteraction(sessionID: session.id, CommandDraft(module: "Bash", command: "ls"))
+            _ = try service.completeInteraction(sessionID: session.id, interactionID: step.id, ResultDraft(status: "ok"))
+            try service.store.write { transaction in
+                guard var stored = try transaction.session(id: session.id) else { return }
+                stored.interactions[0].extra.append("a\u{1B}[2J\nb", .string("v"))
+                transaction.put(stored)
+            }
+        }
+        screen.press("<enter><enter>")
+        #expect(screen.state.focus == .detail)
+        let scalars = screen.frame.cells.flatMap { $0.text.unicodeScalars }
+        #expect(!scalars.contains { $0.value < 0x20 })
+        #expect(screen.text.contains("a␛[2J"))
+    }
+}

@@ -79,6 +79,12 @@ public enum TerminalApp {
             for index in fds.indices { fds[index].revents = 0 }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { break }
+            // A hung-up terminal makes poll return at once forever; leave as
+            // a hang-up would, rather than spin drawing to nobody.
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                exitSignal = SIGHUP
+                return 128 + SIGHUP
+            }
             if fds[1].revents != 0 {
                 let signal = sessions_signal_pipe_read()
                 if signal != 0 {

@@ -39,7 +39,7 @@ public struct PagerState: Sendable {
         var copy: [Part: String] = [:]
 
         func field(_ name: String, _ value: String, part: Part = .fields, role: StyleRole = .normal) {
-            let label = Span(CellWidth.fit(name, to: 10), .label)
+            let label = Span(CellWidth.fit(Sanitizer.line(name), to: 10), .label)
             let segments = Sanitizer.lineSegments(value)
             for (number, segment) in segments.enumerated() {
                 let lead = number == 0 ? label : Span(String(repeating: " ", count: 10), .label)
@@ -133,7 +133,9 @@ public struct PagerState: Sendable {
     public func rowCount(of line: Int, width: Int) -> Int {
         guard wrap, width > 0 else { return 1 }
         let cells = lines[line].spans.reduce(0) { $0 + CellWidth.of($1.text) }
-        return max(1, (cells + width - 1) / width)
+        if cells <= width { return 1 }
+        // Counted the way the view wraps: a wide character never straddles the edge.
+        return PagerView.wrap(lines[line].spans, width: width).count
     }
 
     /// Scrolls by `delta` screen rows, wrapping-aware, clamped so the last

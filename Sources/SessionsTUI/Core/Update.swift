@@ -214,19 +214,24 @@ public enum Update {
     }
 
     static func sessionLoaded(_ state: inout AppState, _ session: Session) -> [Effect] {
-        let wanted = state.focus == .list ? state.selectedSummary?.id : state.timeline?.session.id
+        let wanted = state.focus == .list || state.timeline == nil ? state.selectedSummary?.id : state.timeline?.session.id
         guard session.id == wanted else { return [] }
         var next = TimelineState(session: session)
         if let old = state.timeline, old.session.id == session.id {
             let wasAtEnd = old.cursor >= old.interactions.count - 1
-            next.cursor = wasAtEnd ? max(0, session.interactions.count - 1) : min(old.cursor, session.interactions.count - 1)
+            next.cursor = max(0, wasAtEnd ? session.interactions.count - 1 : min(old.cursor, session.interactions.count - 1))
             next.top = old.top
         }
         state.timeline = next
-        if var detail = state.detail, detail.index < session.interactions.count {
+        if let detail = state.detail, detail.index >= session.interactions.count {
+            // The interaction read is gone (the session was rewritten).
+            state.detail = nil
+            if state.focus == .detail { state.focus = .timeline }
+        }
+        if var detail = state.detail {
             // A pending interaction that finished while open shows its result.
             var fresh = PagerState(session: session, index: detail.index, registry: state.catalog?.registry)
-            if fresh.lines != detail.lines {
+            if fresh.lines != detail.lines || fresh.title != detail.title {
                 fresh.top = min(detail.top, max(0, fresh.lines.count - 1))
                 fresh.wrap = detail.wrap
                 fresh.search = detail.search
@@ -374,6 +379,10 @@ public enum Update {
                 keepInView(&state)
                 return []
             }
+            // The pane shows another session until this one loads; never let
+            // the keys act on that one meanwhile.
+            state.timeline = nil
+            state.detail = nil
             return [.loadSession(selected.id)]
         case .back:
             if state.filter.isActive {
@@ -432,7 +441,7 @@ public enum Update {
         }
         switch command {
         case .open:
-            guard timeline.cursor < count else { return [] }
+            guard timeline.cursor >= 0, timeline.cursor < count else { return [] }
             state.detail = PagerState(session: timeline.session, index: timeline.cursor, registry: state.catalog?.registry)
             state.focus = .detail
             return []
@@ -463,6 +472,7 @@ public enum Update {
 
     static func errorIndex(_ timeline: TimelineState, from start: Int, forward: Bool) -> Int? {
         let interactions = timeline.interactions
+        let start = min(start, interactions.count)
         let candidates = forward ? Array((start + 1)..<max(start + 1, interactions.count))
                                  : Array((0..<max(0, start)).reversed())
         return candidates.first { interactions[$0].result?.status == .error }
@@ -591,11 +601,13 @@ public enum Update {
         guard let overlay = state.overlay else { return [] }
         switch overlay {
         case .help(let top):
+            let last = max(0, OverlayView.helpLines(state.keyMap).count - max(1, state.height - 4))
+            func scrolled(_ value: Int) -> Overlay { .help(top: max(0, min(value, last))) }
             switch key {
-            case .character("j"), .down: state.overlay = .help(top: top + 1)
-            case .character("k"), .up: state.overlay = .help(top: max(0, top - 1))
-            case .pageDown, .character(" "): state.overlay = .help(top: top + max(1, state.height - 6))
-            case .pageUp: state.overlay = .help(top: max(0, top - max(1, state.height - 6)))
+            case .character("j"), .down: state.overlay = scrolled(top + 1)
+            case .character("k"), .up: state.overlay = scrolled(top - 1)
+            case .pageDown, .character(" "): state.overlay = scrolled(top + max(1, state.height - 6))
+            case .pageUp: state.overlay = scrolled(top - max(1, state.height - 6))
             default: state.overlay = nil
             }
             return []

@@ -80,7 +80,7 @@ enum SessionPaneView {
         let step = max(6, min(22, width / 5))
         let fixed = 8 + 1 + 1 + 1 + step + 1 + 1 + 4 + 1 + 7 + (showBars ? 1 + barWidth : 0)
         let command = max(4, width - fixed)
-        for offset in 0..<(body.upperBound - row) {
+        for offset in 0..<max(0, body.upperBound - row) {
             let index = timeline.top + offset
             guard index < interactions.count else { break }
             let interaction = interactions[index]
