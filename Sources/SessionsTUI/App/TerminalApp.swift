@@ -36,12 +36,7 @@ public enum TerminalApp {
         // Our handlers must be in place before curses starts, or curses
         // installs its own, which do not cover SIGHUP.
         let signalFD = sessions_signal_pipe_install()
-        let terminal: CursesTerminal
-        do {
-            terminal = try CursesTerminal(theme: configuration.theme, environment: configuration.environment)
-        } catch {
-            throw error
-        }
+        let terminal = try CursesTerminal(theme: configuration.theme, environment: configuration.environment)
         var exitSignal: Int32 = 0
         defer {
             terminal.end()
@@ -52,6 +47,9 @@ public enum TerminalApp {
                              scope: configuration.service.scope, projectFilter: configuration.projectFilter,
                              sessionTypes: configuration.service.types.types)
         let runtime = Runtime(state: state, service: configuration.service)
+        // Watch before the first read, so no change can fall between the two.
+        let watchFD = configuration.storeRoot.withCString { sessions_watch_directory($0) }
+        defer { if watchFD >= 0 { close(watchFD) } }
         let trace = TimingTrace(environment: configuration.environment)
         let started = TimingTrace.now()
         runtime.refresh()
@@ -65,8 +63,6 @@ public enum TerminalApp {
         // Test-only: proves the crash handlers give the terminal back.
         if configuration.environment["SESSIONS_TEST_CRASH"] == "1" { fatalError("crash requested by SESSIONS_TEST_CRASH") }
 
-        let watchFD = configuration.storeRoot.withCString { sessions_watch_directory($0) }
-        defer { if watchFD >= 0 { close(watchFD) } }
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: watchFD, events: Int16(POLLIN), revents: 0)]
