@@ -30,7 +30,13 @@ let package = Package(
         .systemLibrary(name: "CCurses", path: "Sources/CCurses", providers: [.apt(["libncurses-dev"])]),
         // The full-screen front end: state, update and render are pure and
         // testable as text; only Terminal/ talks to curses.
-        .target(name: "SessionsTUI", dependencies: ["SessionsKit", "SessionsDisplay", "CSupport", "CCurses"]),
+        .target(
+            name: "SessionsTUI",
+            dependencies: [
+                "SessionsKit", "SessionsDisplay", "CSupport", "CCurses",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .target(
             name: "SessionsCLI",
             dependencies: [
@@ -38,6 +44,7 @@ let package = Package(
                 "SessionsKit",
                 "SessionsDisplay",
                 "SessionsTUI",
+                .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

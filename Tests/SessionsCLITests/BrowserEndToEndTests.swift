@@ -45,43 +45,35 @@ struct BrowserEndToEndTests {
 
         var title: String { tmux.run(["-L", socket, "display", "-p", "-t", "t", "#{pane_title}"]).stdout }
 
+        /// Asks `probe` every 20 ms until it answers; returns the answer and
+        /// the seconds it took, or nil after `timeout`.
+        func poll<T>(timeout: Double, _ probe: () -> T?) -> (value: T, seconds: Double)? {
+            let start = Timestamp.now()
+            while true {
+                let seconds = Double(Timestamp.now().microseconds - start.microseconds) / 1e6
+                if let value = probe() { return (value, seconds) }
+                if seconds > timeout { return nil }
+                usleep(20_000)
+            }
+        }
+
         /// Polls the screen until `predicate` holds; returns the seconds it took, or nil.
         @discardableResult
         func waitFor(timeout: Double = 10, _ predicate: (String) -> Bool) -> Double? {
-            let start = Timestamp.now()
-            while true {
-                if predicate(screen) { return Double(Timestamp.now().microseconds - start.microseconds) / 1e6 }
-                if Double(Timestamp.now().microseconds - start.microseconds) / 1e6 > timeout { return nil }
-                usleep(20_000)
-            }
+            poll(timeout: timeout) { predicate(screen) ? true : nil }?.seconds
         }
 
         @discardableResult
         func waitFor(_ text: String, timeout: Double = 10) -> Double? { waitFor(timeout: timeout) { $0.contains(text) } }
 
-        func file(_ name: String) -> String? {
-            guard let fd = Optional(open(home.file(name), O_RDONLY)), fd >= 0 else { return nil }
-            defer { close(fd) }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if got <= 0 { break }
-                bytes += buffer[0..<got]
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        func file(_ name: String) -> String? { TestFiles.readText(home.file(name)) }
 
         /// Waits for the program to exit; returns its status and `stty -a`.
         func exit(timeout: Double = 10) -> (status: String, stty: String)? {
-            let start = Timestamp.now()
-            while Double(Timestamp.now().microseconds - start.microseconds) / 1e6 < timeout {
-                if let stty = file("stty"), !stty.isEmpty, let status = file("status") {
-                    return (status.trimmingCharacters(), stty)
-                }
-                usleep(20_000)
-            }
-            return nil
+            poll(timeout: timeout) { () -> (status: String, stty: String)? in
+                guard let stty = file("stty"), !stty.isEmpty, let status = file("status") else { return nil }
+                return (status.trimmingCharacters(), stty)
+            }?.value
         }
 
         /// The browser's process id: the pane shell's child.

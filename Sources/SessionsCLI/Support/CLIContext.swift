@@ -1,5 +1,6 @@
 import CSupport
 import Glibc
+import SystemPackage
 import SessionsKit
 import Synchronization
 
@@ -63,17 +64,8 @@ public struct FileSink: OutputSink {
     public init(fd: Int32) { self.fd = fd }
 
     public func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return  // EPIPE and friends: the reader went away; nothing useful to do.
-                }
-                offset += written
-            }
-        }
+        // EPIPE and friends: the reader went away; nothing useful to do.
+        _ = try? FileDescriptor(rawValue: fd).writeAll(bytes)
     }
 
     static func readAll(fd: Int32) throws -> [UInt8] {

@@ -79,19 +79,6 @@ public struct SessionQuery: Sendable, Equatable {
 public enum SessionSort: String, CaseIterable, Sendable {
     case updated, created, id, type
 
-    public func areInIncreasingOrder(_ a: SessionSummary, _ b: SessionSummary) -> Bool {
-        switch self {
-        case .updated:
-            return a.updatedAt != b.updatedAt ? a.updatedAt > b.updatedAt : a.id > b.id
-        case .created:
-            return a.insertedAt != b.insertedAt ? a.insertedAt > b.insertedAt : a.id > b.id
-        case .id:
-            return a.id < b.id
-        case .type:
-            return a.type != b.type ? a.type < b.type : a.id < b.id
-        }
-    }
-
     /// `summaries` in this order.
     public func sorted(_ summaries: [SessionSummary]) -> [SessionSummary] {
         var order = Array(summaries.indices)

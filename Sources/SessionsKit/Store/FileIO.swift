@@ -77,20 +77,11 @@ enum FileIO {
 
     /// Writes every byte, retrying short writes and EINTR.
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(StoreError) {
-        var offset = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += written
-            }
+        do {
+            _ = try FileDescriptor(rawValue: fd).writeAll(bytes)
+        } catch {
+            throw fail("write", path, (error as? Errno)?.rawValue ?? EIO)
         }
-        if failure != 0 { throw fail("write", path, failure) }
     }
 
     static func fsync(_ fd: Int32, path: String) throws(StoreError) {

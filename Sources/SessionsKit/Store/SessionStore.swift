@@ -66,7 +66,7 @@ public struct Catalog: Sendable, Equatable {
 
     /// Applies changes on top of this catalog, keeping it in ascending id
     /// order: `deletes` go, `puts` replace or join.
-    mutating func apply(deletes: [Int], puts: [SessionSummary]) {
+    public mutating func apply(deletes: [Int], puts: [SessionSummary]) {
         func position(_ id: Int) -> Int {
             var low = 0, high = summaries.count
             while low < high {

@@ -1,4 +1,5 @@
 import Glibc
+import SystemPackage
 
 /// `o` in the detail view: the text goes to the user's `$PAGER` through a
 /// private temporary file, so their own search and bindings work on it.
@@ -13,18 +14,9 @@ enum ExternalPager {
         guard fd >= 0 else { return "cannot create a temporary file in \(directory)" }
         let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         defer { unlink(path) }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                close(fd)
-                return "cannot write the temporary file"
-            }
-            offset += written
-        }
+        let written = (try? FileDescriptor(rawValue: fd).writeAll(text.utf8)) != nil
         close(fd)
+        guard written else { return "cannot write the temporary file" }
         // The pager string may carry options ("less -S"), so the shell splits
         // it; the file name travels as a positional argument, never as code.
         let arguments = ["/bin/sh", "-c", pager + " \"$1\"", "sh", path]

@@ -116,14 +116,14 @@ public enum TerminalApp {
                 terminal.draw(frame)
                 let drawn = TimingTrace.now()
                 if inputCount > 0 {
-                    trace?.log("input", [("events", Int64(inputCount) * 1000), ("update", handled - inputStart),
+                    trace?.log("input", counts: [("events", inputCount)], [("update", handled - inputStart),
                                          ("render", rendered - handled), ("draw", drawn - rendered), ("total", drawn - inputStart)])
                 }
                 if runtime.pendingLoad != nil {
                     outcome = perform(runtime.settle(), terminal: terminal, runtime: runtime, environment: configuration.environment)
                     terminal.draw(Render.frame(runtime.state))
                     let count = runtime.state.timeline?.interactions.count ?? 0
-                    trace?.log("load", [("interactions", Int64(count) * 1000), ("total", TimingTrace.now() - drawn)])
+                    trace?.log("load", counts: [("interactions", count)], [("total", TimingTrace.now() - drawn)])
                 }
             }
             switch outcome {

@@ -22,9 +22,10 @@ final class TimingTrace {
         return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000
     }
 
-    /// Writes `event key=ms ...` with milliseconds to three decimals.
-    func log(_ event: String, _ parts: [(String, Int64)]) {
+    /// Writes `event count=N ... key=ms ...`, times in milliseconds to three decimals.
+    func log(_ event: String, counts: [(String, Int)] = [], _ parts: [(String, Int64)]) {
         var line = event
+        for (name, count) in counts { line += " \(name)=\(count)" }
         for (name, micros) in parts {
             let millis = micros / 1000, fraction = micros % 1000
             line += " \(name)=\(millis).\(String(repeating: "0", count: 3 - String(fraction).count))\(fraction)"

@@ -10,20 +10,20 @@ public struct FilterQuery: Sendable, Equatable {
     public var environment: [String] = []
     public var project: [String] = []
 
+    static let fields: [(prefix: String, terms: WritableKeyPath<FilterQuery, [String]> & Sendable)] = [
+        ("type:", \.type), ("agent:", \.agent), ("env:", \.environment), ("environment:", \.environment),
+        ("project:", \.project),
+    ]
+
     public init(_ text: String) {
-        for term in text.lowercased().split(separator: " ") {
-            let term = String(term)
-            func value(_ prefix: String) -> String? {
-                guard term.hasPrefix(prefix) else { return nil }
-                let rest = String(term.dropFirst(prefix.count))
-                return rest.isEmpty ? nil : rest
+        terms: for term in text.lowercased().split(separator: " ") {
+            for field in Self.fields where term.hasPrefix(field.prefix) {
+                // A bare `type:` is a term still being typed: it narrows nothing yet.
+                let value = term.dropFirst(field.prefix.count)
+                if !value.isEmpty { self[keyPath: field.terms].append(String(value)) }
+                continue terms
             }
-            if let v = value("type:") { type.append(v) }
-            else if let v = value("agent:") { agent.append(v) }
-            else if let v = value("env:") ?? value("environment:") { environment.append(v) }
-            else if let v = value("project:") { project.append(v) }
-            else if term.hasSuffix(":") && ["type:", "agent:", "env:", "environment:", "project:"].contains(term) { continue }
-            else { words.append(term) }
+            words.append(String(term))
         }
     }
 

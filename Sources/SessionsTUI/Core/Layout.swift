@@ -33,9 +33,6 @@ public struct Layout: Sendable, Equatable {
 
     var leftWidth: Int { min(max(44, width * 2 / 5), 84) }
 
-    /// Session rows the list can show: the body less its column titles.
-    public var listRows: Int { max(1, bodyHeight - 1) }
-
-    /// Rows the pager can show: the body less its title.
-    public var pagerRows: Int { max(1, bodyHeight - 1) }
+    /// Rows the list or the pager can show: the body less their title line.
+    public var contentRows: Int { max(1, bodyHeight - 1) }
 }

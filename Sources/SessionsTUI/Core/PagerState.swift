@@ -29,7 +29,7 @@ public struct PagerState: Sendable {
     /// for, not the escaped display form.
     public var copyText: [Part: String]
 
-    public init(session: Session, index: Int, registry: Registry?) {
+    public init(session: Session, index: Int) {
         self.index = index
         let interaction = session.interactions[index]
         let glyph = Glyphs.result(interaction.result)

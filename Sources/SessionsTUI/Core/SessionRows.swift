@@ -6,15 +6,20 @@ import SessionsKit
 public struct SessionRows: RandomAccessCollection, Sendable {
     let all: [SessionSummary]
     let order: [Int]
+    /// The largest id, which sizes the id column; found once here rather
+    /// than on every frame.
+    public let widestID: Int
 
     public init() {
         all = []
         order = []
+        widestID = 0
     }
 
     init(all: [SessionSummary], order: [Int]) {
         self.all = all
         self.order = order
+        widestID = all.withUnsafeBufferPointer { all in order.reduce(0) { Swift.max($0, all[$1].session.id) } }
     }
 
     public var startIndex: Int { 0 }

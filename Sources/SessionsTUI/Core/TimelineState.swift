@@ -15,6 +15,9 @@ public struct TimelineState: Sendable {
     public let stateLines: [String]
     /// Fields this version does not model, as sanitized `key value` lines.
     public let extraLines: [String]
+    /// For the timeline's title, counted once per load rather than per frame.
+    public let errorCount: Int
+    public let pendingCount: Int
 
     public init(session: Session) {
         self.session = session
@@ -29,6 +32,8 @@ public struct TimelineState: Sendable {
         } else {
             stateLines = []
         }
+        errorCount = session.interactions.count { $0.result?.status == .error }
+        pendingCount = session.interactions.count(where: \.isPending)
         extraLines = session.extra.members.map {
             Sanitizer.line($0.key) + " " + Sanitizer.line(JSONWriter.string($0.value, style: .compact))
         }

@@ -125,14 +125,11 @@ public enum Update {
     }
 
     static func replaceSummary(_ state: inout AppState, id: Int, with summary: SessionSummary?) {
-        guard var catalog = state.catalog else { return }
-        if let index = catalog.summaries.firstIndex(where: { $0.id == id }) {
-            if let summary { catalog.summaries[index] = summary } else { catalog.summaries.remove(at: index) }
-        } else if let summary {
-            let position = catalog.summaries.firstIndex { $0.id > id } ?? catalog.summaries.count
-            catalog.summaries.insert(summary, at: position)
+        if let summary {
+            state.catalog?.apply(deletes: [], puts: [summary])
+        } else {
+            state.catalog?.apply(deletes: [id], puts: [])
         }
-        state.catalog = catalog
     }
 
     static func select(_ state: inout AppState, id: Int) {
@@ -156,7 +153,7 @@ public enum Update {
         for status in SessionStatus.allCases {
             guard var cursor = state.cursors[status] else { continue }
             let count = state.rows[status]?.count ?? 0
-            cursor.top = scrolled(top: cursor.top, cursor: cursor.index, visible: layout.listRows, count: count)
+            cursor.top = scrolled(top: cursor.top, cursor: cursor.index, visible: layout.contentRows, count: count)
             state.cursors[status] = cursor
         }
         if var timeline = state.timeline {
@@ -172,7 +169,7 @@ public enum Update {
             state.timeline = timeline
         }
         if var detail = state.detail {
-            detail.clampToEnd(width: pagerWidth(state), rows: layout.pagerRows)
+            detail.clampToEnd(width: pagerWidth(state), rows: layout.contentRows)
             state.detail = detail
         }
     }
@@ -230,7 +227,7 @@ public enum Update {
         }
         if var detail = state.detail {
             // A pending interaction that finished while open shows its result.
-            var fresh = PagerState(session: session, index: detail.index, registry: state.catalog?.registry)
+            var fresh = PagerState(session: session, index: detail.index)
             if fresh.lines != detail.lines || fresh.title != detail.title {
                 fresh.top = min(detail.top, max(0, fresh.lines.count - 1))
                 fresh.wrap = detail.wrap
@@ -360,7 +357,7 @@ public enum Update {
         let sections = SessionStatus.allCases
         let position = sections.firstIndex(of: state.section) ?? 0
         if let target = moveTarget(command, current: state.cursor.index, count: state.currentRows.count,
-                                   page: state.layout.listRows) {
+                                   page: state.layout.contentRows) {
             setCursor(&state, target)
             return refreshTimeline(&state, catalogChanged: false)
         }
@@ -442,7 +439,7 @@ public enum Update {
         switch command {
         case .open:
             guard timeline.cursor >= 0, timeline.cursor < count else { return [] }
-            state.detail = PagerState(session: timeline.session, index: timeline.cursor, registry: state.catalog?.registry)
+            state.detail = PagerState(session: timeline.session, index: timeline.cursor)
             state.focus = .detail
             return []
         case .nextError, .previousError:
@@ -483,7 +480,7 @@ public enum Update {
             state.focus = .timeline
             return []
         }
-        let width = pagerWidth(state), rows = state.layout.pagerRows
+        let width = pagerWidth(state), rows = state.layout.contentRows
         switch command {
         case .moveDown: detail.scroll(by: 1, width: width, rows: rows)
         case .moveUp: detail.scroll(by: -1, width: width, rows: rows)
@@ -523,7 +520,7 @@ public enum Update {
                 flash(&state, command == .nextError ? "no later error" : "no earlier error")
                 return []
             }
-            var next = PagerState(session: timeline.session, index: index, registry: state.catalog?.registry)
+            var next = PagerState(session: timeline.session, index: index)
             next.wrap = detail.wrap
             next.search = detail.search
             detail = next
@@ -575,7 +572,7 @@ public enum Update {
                 detail.search = input
                 if let line = detail.find(input, from: detail.top, forward: true) {
                     (detail.top, detail.topRow) = (line, 0)
-                    detail.clampToEnd(width: pagerWidth(state), rows: state.layout.pagerRows)
+                    detail.clampToEnd(width: pagerWidth(state), rows: state.layout.contentRows)
                 } else {
                     flash(&state, "not found: \(input)", isError: true)
                 }
@@ -599,6 +596,16 @@ public enum Update {
 
     static func overlayKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         guard let overlay = state.overlay else { return [] }
+        // Esc and q cancel either dialog that edits or picks something.
+        if key == .escape || key == .character("q") {
+            switch overlay {
+            case .newSession, .accountPicker:
+                state.overlay = nil
+                return []
+            default:
+                break
+            }
+        }
         switch overlay {
         case .help(let top):
             let last = max(0, OverlayView.helpLines(state.keyMap).count - max(1, state.height - 4))
@@ -618,9 +625,6 @@ public enum Update {
             return []
         case .newSession(var form):
             switch key {
-            case .escape, .character("q"):
-                state.overlay = nil
-                return []
             case .enter:
                 state.overlay = nil
                 guard let draft = form.draft else { return [] }
@@ -635,9 +639,6 @@ public enum Update {
             return []
         case .accountPicker(let accounts, var cursor):
             switch key {
-            case .escape, .character("q"):
-                state.overlay = nil
-                return []
             case .enter:
                 state.overlay = nil
                 guard cursor < accounts.count else { return [] }
@@ -666,7 +667,7 @@ public enum Update {
         let wheel = event.kind == .wheelDown ? 3 : event.kind == .wheelUp ? -3 : 0
         if state.focus == .detail, var detail = state.detail {
             if wheel != 0 {
-                detail.scroll(by: wheel, width: pagerWidth(state), rows: layout.pagerRows)
+                detail.scroll(by: wheel, width: pagerWidth(state), rows: layout.contentRows)
                 state.detail = detail
             }
             return []

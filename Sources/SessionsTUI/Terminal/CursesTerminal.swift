@@ -1,6 +1,7 @@
 import CCurses
 import CSupport
 import Glibc
+import SystemPackage
 
 /// The only code that talks to curses. It owns the screen from `init` to
 /// `end`, turns curses input into `Key`s and `MouseEvent`s, and draws frames,
@@ -226,15 +227,7 @@ final class CursesTerminal {
     /// Writes bytes straight to the terminal, around curses (clipboard escapes).
     func writeDirectly(_ bytes: [UInt8]) {
         fflush(output)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-            if written <= 0 {
-                if written < 0 && errno == EINTR { continue }
-                break
-            }
-            offset += written
-        }
+        _ = try? FileDescriptor.standardOutput.writeAll(bytes)
     }
 
     /// Restores the terminal. Safe to call more than once.

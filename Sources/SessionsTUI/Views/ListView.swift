@@ -40,8 +40,7 @@ enum ListView {
             return
         }
         let rows = state.currentRows
-        let widestID = rows.reduce(0) { max($0, $1.id) }
-        let cols = columns(width: range.count - 1, idDigits: String(widestID).count)
+        let cols = columns(width: range.count - 1, idDigits: String(rows.widestID).count)
         var title: [Span] = [Span("  "), Span(Render.fit("ID", cols.id)), Span(" "), Span(Render.fit("TYPE", cols.type))]
         if cols.agent > 0 { title += [Span(" "), Span(Render.fit("AGENT · ENV", cols.agent))] }
         if cols.place > 0 { title += [Span(" "), Span(Render.fit("COMPONENT", cols.place))] }
@@ -54,7 +53,7 @@ enum ListView {
         }
         let cursor = state.cursor
         let firstRow = titleRow + 1
-        for offset in 0..<layout.listRows {
+        for offset in 0..<layout.contentRows {
             let index = cursor.top + offset
             guard index < rows.count else { break }
             let summary = rows[index]

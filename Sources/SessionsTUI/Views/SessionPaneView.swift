@@ -58,8 +58,7 @@ enum SessionPaneView {
 
         // The timeline's title: counts, then a rule to the edge.
         let interactions = timeline.interactions
-        let errors = interactions.filter { $0.result?.status == .error }.count
-        let pending = interactions.filter(\.isPending).count
+        let errors = timeline.errorCount, pending = timeline.pendingCount
         var title = "Timeline · \(interactions.count) interaction\(interactions.count == 1 ? "" : "s")"
         if errors > 0 { title += " · \(errors) error\(errors == 1 ? "" : "s")" }
         if pending > 0 { title += " · \(pending) pending" }
