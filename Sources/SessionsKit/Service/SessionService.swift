@@ -40,7 +40,7 @@ public struct SessionService: Sendable {
     /// found", exactly like an id that does not exist.
     public func session(id: Int) throws -> Session {
         try scoped(id, read: { try store.session(id: id) }, owner: {
-            try store.catalog().summaries.first { $0.id == id }?.accountID
+            try store.catalog().summary(id: id)?.accountID
         })
     }
 

@@ -64,17 +64,25 @@ public struct Catalog: Sendable, Equatable {
         self.generation = generation
     }
 
+    /// Where `id` is, or would go, in the ascending summaries.
+    func position(_ id: Int) -> Int {
+        var low = 0, high = summaries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if summaries[middle].session.id < id { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// The summary of session `id`, found by binary search.
+    public func summary(id: Int) -> SessionSummary? {
+        let index = position(id)
+        return index < summaries.count && summaries[index].session.id == id ? summaries[index] : nil
+    }
+
     /// Applies changes on top of this catalog, keeping it in ascending id
     /// order: `deletes` go, `puts` replace or join.
     public mutating func apply(deletes: [Int], puts: [SessionSummary]) {
-        func position(_ id: Int) -> Int {
-            var low = 0, high = summaries.count
-            while low < high {
-                let middle = (low + high) / 2
-                if summaries[middle].id < id { low = middle + 1 } else { high = middle }
-            }
-            return low
-        }
         for id in deletes {
             let index = position(id)
             if index < summaries.count && summaries[index].id == id { summaries.remove(at: index) }

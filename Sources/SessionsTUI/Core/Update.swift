@@ -189,7 +189,7 @@ public enum Update {
         // While reading a session, keep it even if the list moved on.
         if state.focus != .list, let open = state.timeline?.session {
             guard catalogChanged else { return [] }
-            guard let summary = state.catalog?.summaries.first(where: { $0.id == open.id }),
+            guard let summary = state.catalog?.summary(id: open.id),
                   summary.accountID == state.scope.accountID else {
                 return [.loadSession(open.id)]
             }
@@ -267,7 +267,7 @@ public enum Update {
             flash(&state, "nothing to undo")
             return []
         }
-        let current = state.catalog?.summaries.first { $0.id == last.sessionID }?.status
+        let current = state.catalog?.summary(id: last.sessionID)?.status
         guard current == last.to else {
             state.undoStack.removeLast()
             flash(&state, "#\(last.sessionID) changed since; nothing undone", isError: true)
