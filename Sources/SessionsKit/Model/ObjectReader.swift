@@ -7,9 +7,6 @@ struct ObjectReader {
     private(set) var errors: [FieldError] = []
     /// Which members an accessor has read.
     private var consumed: [Bool]
-    /// Keys asked for, so that a duplicate of a known key is not mistaken for
-    /// an unknown field.
-    private var askedKeys: [String] = []
     /// Where the last key was found. Records are read in their canonical key
     /// order, so searching on from here finds each key at once: reading an
     /// object costs O(members), not O(members²), on the index's hot path.
@@ -24,7 +21,6 @@ struct ObjectReader {
     /// The first unread member with this key, searching on from the last find
     /// and wrapping around; marks it read.
     private mutating func take(_ key: String) -> JSONValue? {
-        askedKeys.append(key)
         let members = object.members
         let count = members.count
         var index = cursor
@@ -137,13 +133,17 @@ struct ObjectReader {
     mutating func consume(_ key: String) { _ = take(key) }
 
     /// Members not read by any accessor, in their original order. A repeated
-    /// known key is dropped: the first occurrence is the value.
+    /// known key is dropped: the first occurrence is the value. A key was
+    /// asked for exactly when a member with that key was read, so no list of
+    /// asked keys is kept; the check costs something only for unread members.
     var extras: JSONObject {
-        var members: [JSONObject.Member] = []
-        for index in object.members.indices where !consumed[index] && !askedKeys.contains(object.members[index].key) {
-            members.append(object.members[index])
+        let members = object.members
+        var extras: [JSONObject.Member] = []
+        for index in members.indices where !consumed[index] {
+            let key = members[index].key
+            if !members.indices.contains(where: { consumed[$0] && members[$0].key == key }) { extras.append(members[index]) }
         }
-        return JSONObject(members)
+        return JSONObject(extras)
     }
 }
 

@@ -79,11 +79,16 @@ public struct Registry: Sendable, Hashable {
         return nextSessionID
     }
 
-    /// New registry ids always lie above every id in use, even if the counter
-    /// was restored from an older copy of the file.
+    /// Moves `counter` above every id in `used`. New ids always lie above
+    /// every id in use, even if the counter was restored from an older copy
+    /// of the file.
+    mutating func raise(_ counter: WritableKeyPath<Registry, Int>, above used: some Sequence<Int>) {
+        self[keyPath: counter] = Swift.max(self[keyPath: counter], (used.max() ?? 0) + 1)
+    }
+
     @discardableResult
     public mutating func addAccount(name: String, at time: Timestamp) -> Account {
-        nextAccountID = max(nextAccountID, (accounts.map(\.id).max() ?? 0) + 1)
+        raise(\.nextAccountID, above: accounts.map(\.id))
         let account = Account(id: nextAccountID, name: name, insertedAt: time)
         nextAccountID += 1
         accounts.append(account)
@@ -92,7 +97,7 @@ public struct Registry: Sendable, Hashable {
 
     @discardableResult
     public mutating func addProject(name: String, accountID: Int, at time: Timestamp) -> Project {
-        nextProjectID = max(nextProjectID, (projects.map(\.id).max() ?? 0) + 1)
+        raise(\.nextProjectID, above: projects.map(\.id))
         let project = Project(id: nextProjectID, accountID: accountID, name: name, insertedAt: time)
         nextProjectID += 1
         projects.append(project)
@@ -101,7 +106,7 @@ public struct Registry: Sendable, Hashable {
 
     @discardableResult
     public mutating func addComponent(name: String, accountID: Int, projectID: Int?, at time: Timestamp) -> Component {
-        nextComponentID = max(nextComponentID, (components.map(\.id).max() ?? 0) + 1)
+        raise(\.nextComponentID, above: components.map(\.id))
         let component = Component(id: nextComponentID, accountID: accountID, projectID: projectID, name: name, insertedAt: time)
         nextComponentID += 1
         components.append(component)

@@ -226,7 +226,10 @@ final class StoreLock {
         self.path = path
         let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, FileIO.fileMode)
         guard fd >= 0 else { throw FileIO.fail("open lock file", path) }
-        _ = fchmod(fd, FileIO.fileMode)
+        // Only when it differs: a chmod moves ctime, and readers should not
+        // write metadata on every lock.
+        var info = stat()
+        if fstat(fd, &info) == 0 && info.st_mode & 0o7777 != FileIO.fileMode { _ = fchmod(fd, FileIO.fileMode) }
         let operation = mode == .exclusive ? LOCK_EX : LOCK_SH
         while flock(fd, operation) != 0 {
             if errno == EINTR { continue }

@@ -57,9 +57,11 @@ struct Journal {
         Array("{\"applied\":\(generation)}\n".utf8)
     }
 
+    static let markerPrefix = Array("{\"applied\":".utf8)
+
     /// A marker line is short and starts with `{"applied":`.
     static func markerGeneration(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
-        let prefix = Array("{\"applied\":".utf8)
+        let prefix = markerPrefix
         guard range.count > prefix.count + 1, range.count < 40 else { return nil }
         for (offset, byte) in prefix.enumerated() where buffer[range.lowerBound + offset] != byte { return nil }
         guard buffer[range.upperBound - 1] == UInt8(ascii: "}") else { return nil }
@@ -145,10 +147,10 @@ struct Journal {
 
         // The header: the first line, short.
         var window = min(size, 4096)
-        var head = try pread(fd, offset: 0, count: window)
+        var head = try FileIO.readFully(fd, offset: 0, count: window, path: path)
         while head.firstIndex(of: UInt8(ascii: "\n")) == nil && window < size {
             window = min(size, window * 4)
-            head = try pread(fd, offset: 0, count: window)
+            head = try FileIO.readFully(fd, offset: 0, count: window, path: path)
         }
         guard let headerEnd = head.firstIndex(of: UInt8(ascii: "\n")) else {
             throw corrupt("the header line is missing or incomplete")
@@ -162,7 +164,7 @@ struct Journal {
         window = min(size, 65_536)
         while true {
             let offset = size - window
-            let tail = try pread(fd, offset: offset, count: window)
+            let tail = try FileIO.readFully(fd, offset: offset, count: window, path: path)
             let lines = lastLines(tail, count: 2)
             guard let last = lines.first else {
                 if window == size { throw corrupt("the header line is missing or incomplete") }
@@ -219,16 +221,18 @@ struct Journal {
         return lines
     }
 
-    func pread(_ fd: Int32, offset: Int, count: Int) throws(StoreError) -> [UInt8] {
-        try FileIO.readFully(fd, offset: offset, count: count, path: path)
+    /// The journal opened for writing; never through a symbolic link.
+    private func openForWriting() throws(StoreError) -> Int32 {
+        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileIO.fail("open", path) }
+        return fd
     }
 
     /// Appends one record and syncs it: the commit point of a transaction. On
     /// any failure the journal is cut back to where it was, so a failed commit
     /// leaves nothing behind. Returns the journal's new length.
     func append(_ record: JournalRecord, expectedLength: Int) throws(StoreError) -> Int {
-        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { throw FileIO.fail("open", path) }
+        let fd = try openForWriting()
         defer { close(fd) }
         guard lseek(fd, off_t(expectedLength), SEEK_SET) >= 0 else { throw FileIO.fail("seek in", path) }
         let line = Journal.recordLine(record)
@@ -247,8 +251,7 @@ struct Journal {
 
     /// Records that a commit's files are all in place. Not synced; see the type's note.
     func markApplied(generation: Int, at length: Int) throws(StoreError) {
-        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { throw FileIO.fail("open", path) }
+        let fd = try openForWriting()
         defer { close(fd) }
         guard lseek(fd, off_t(length), SEEK_SET) >= 0 else { throw FileIO.fail("seek in", path) }
         try FileIO.writeAll(fd, Journal.markerLine(generation: generation), path: path)
@@ -256,8 +259,7 @@ struct Journal {
 
     /// Cuts off a torn last line left by a crash.
     func truncate(to length: Int) throws(StoreError) {
-        let fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { throw FileIO.fail("open", path) }
+        let fd = try openForWriting()
         defer { close(fd) }
         guard ftruncate(fd, off_t(length)) == 0 else { throw FileIO.fail("truncate", path) }
         try FileIO.fsync(fd, path: path)

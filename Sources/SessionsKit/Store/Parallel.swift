@@ -16,11 +16,11 @@ enum Parallel {
             slots.deinitialize()
             slots.deallocate()
         }
-        let shared = SendableSlots(slots: slots)
+        let shared = SendableBox(slots)
         withoutActuallyEscaping(body) { body in
-            let work = SendableBody(body: body)
+            let work = SendableBox(body)
             DispatchQueue.concurrentPerform(iterations: count) { index in
-                shared.slots[index] = work.body(index)
+                shared.value[index] = work.value(index)
             }
         }
         return slots.map { $0! }
@@ -28,25 +28,8 @@ enum Parallel {
 
     /// Runs two different pieces of work side by side.
     static func both<A, B>(_ first: () -> A, _ second: () -> B) -> (A, B) {
-        var a: A?
-        var b: B?
-        withoutActuallyEscaping(first) { first in
-            withoutActuallyEscaping(second) { second in
-                withUnsafeMutablePointer(to: &a) { aSlot in
-                    withUnsafeMutablePointer(to: &b) { bSlot in
-                        let work = SendableBox((first, second, aSlot, bSlot))
-                        DispatchQueue.concurrentPerform(iterations: 2) { index in
-                            if index == 0 {
-                                work.value.2.pointee = work.value.0()
-                            } else {
-                                work.value.3.pointee = work.value.1()
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return (a!, b!)
+        let results = map(2) { index -> (A?, B?) in index == 0 ? (first(), nil) : (nil, second()) }
+        return (results[0].0!, results[1].1!)
     }
 
     /// Splits `buffer[range]` into at most `pieces` ranges that end on line boundaries.
@@ -65,18 +48,10 @@ enum Parallel {
     }
 }
 
-/// Each slot is written by exactly one iteration, so sharing is safe.
-private struct SendableSlots<T>: @unchecked Sendable {
-    let slots: UnsafeMutableBufferPointer<T?>
-}
-
-/// Each side writes only its own slot and reads only immutable input.
-private struct SendableBox<T>: @unchecked Sendable {
+/// Shares a value with the threads of one `map`. Safe only as used there:
+/// each result slot is written by exactly one iteration, and everything else
+/// shared (the body, the input bytes) is only read.
+struct SendableBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
-}
-
-/// The body only reads shared, immutable input.
-private struct SendableBody<T>: @unchecked Sendable {
-    let body: (Int) -> T
 }

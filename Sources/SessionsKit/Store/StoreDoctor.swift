@@ -76,16 +76,20 @@ public struct StoreDoctor {
         let journal = Journal(path: path(StoreFormat.journalFile))
         var journalProblem: String?
         var newestGeneration = 0
+        // Kept for step 4: nothing below writes the journal before then.
+        var journalTail: Journal.Tail?
         do {
             guard let tail = try journal.readTail() else {
                 throw StoreError.needsRepair(path: StoreFormat.journalFile, reason: "the journal is missing")
             }
             newestGeneration = tail.generation
+            journalTail = tail
             _ = try journal.parse(try FileIO.read(journal.path) ?? [])
             if let store, let maintenance = try store.journalMaintenance(tail) {
                 if repair {
-                    let actions = try store.repairJournal().actions
-                    add(.problem, StoreFormat.journalFile, actions.joined(separator: "; "), repaired: true)
+                    let result = try store.repairJournal()
+                    journalTail = result.tail
+                    add(.problem, StoreFormat.journalFile, result.actions.joined(separator: "; "), repaired: true)
                 } else {
                     add(.problem, StoreFormat.journalFile, describe(maintenance))
                 }
@@ -181,7 +185,7 @@ public struct StoreDoctor {
             let differing = actual.filter { id, summary in indexed[id].map { $0 != summary } ?? false }.count
             if missing + extra + differing > 0 {
                 indexProblem = "out of date: \(missing) sessions missing, \(extra) that no longer exist, \(differing) that differ"
-            } else if let tail = try? journal.readTail(), !tail.continues(indexGeneration: indexGeneration) {
+            } else if let tail = journalTail, !tail.continues(indexGeneration: indexGeneration) {
                 indexProblem = "its generation \(indexGeneration) does not fit the journal's"
             }
         } catch {
@@ -210,7 +214,6 @@ public struct StoreDoctor {
         }
     }
 
-    /// The id counters that lag behind an id already in use.
     /// For each id counter: its name, a key path to it, and the ids in use it
     /// must stay above (the registry's own and those the session files name).
     func counters(_ registry: Registry, _ summaries: [SessionSummary]) -> [(String, WritableKeyPath<Registry, Int>, [Int])] {
@@ -232,7 +235,7 @@ public struct StoreDoctor {
 
     func raiseCounters(_ registry: inout Registry, summaries: [SessionSummary]) {
         for (_, counter, used) in counters(registry, summaries) {
-            registry[keyPath: counter] = max(registry[keyPath: counter], (used.max() ?? 0) + 1)
+            registry.raise(counter, above: used)
         }
     }
 

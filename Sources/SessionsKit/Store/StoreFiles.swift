@@ -1,3 +1,5 @@
+import Glibc
+
 /// Encoding and decoding of the store's individual files. Each decode names
 /// the file in its error and never guesses: a file that does not parse is an
 /// error, not an empty store.
@@ -99,9 +101,9 @@ enum IndexFile {
             let body = (headerRange.upperBound + 1)..<buffer.count
             let pieces = body.count > 256 * 1024 ? Parallel.coreCount : 1
             let chunks = Parallel.lineChunks(buffer, body, pieces: pieces)
-            let shared = SharedBuffer(buffer: buffer)
+            let shared = SendableBox(buffer)
             let decoded: [Result<[SessionSummary], StoreError>] = Parallel.map(chunks.count) { index in
-                decodeLines(shared.buffer, chunks[index], path: path)
+                decodeLines(shared.value, chunks[index], path: path)
             }
             var summaries: [SessionSummary] = []
             // The header's count is only a claim until the lines are read.
@@ -180,9 +182,3 @@ enum IndexFile {
     }
 }
 
-import Glibc
-
-/// A read-only view of bytes shared by the threads that decode it.
-struct SharedBuffer: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<UInt8>
-}

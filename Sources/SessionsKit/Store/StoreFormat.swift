@@ -100,13 +100,12 @@ struct JournalRecord: Equatable {
             let temp = fileReader.string("temp", required: true)
             // Inodes are unsigned 64-bit; some filesystems use the top bit.
             let inode: UInt64?
-            if case .number(let literal)? = fileObject["inode"], let value = UInt64(literal) {
+            if case .number(let literal)? = fileReader.value("inode"), let value = UInt64(literal) {
                 inode = value
             } else {
                 inode = nil
                 fileReader.fail("inode", "must be an unsigned 64-bit integer")
             }
-            fileReader.consume("inode")
             errors.append(contentsOf: fileReader.errors)
             if let path, let temp, let inode {
                 record.files.append(FileReplacement(path: path, temp: temp, inode: inode))
