@@ -90,7 +90,8 @@ public struct FilterInput: Sendable, Equatable {
     public var text = ""
     /// Whether keys go into the filter line.
     public var isEditing = false
-    public var isActive: Bool { !text.trimmingSpaces.isEmpty }
+    /// Whether the text narrows anything (a bare `type:` does not yet).
+    public var isActive: Bool { !FilterQuery(text).isEmpty }
 }
 
 /// A session's lower-cased search text as UTF-8, so a filter keystroke over
@@ -113,13 +114,4 @@ public enum Overlay: Sendable, Equatable {
     case confirmDelete(sessionID: Int, interactions: Int)
     case newSession(NewSessionForm)
     case accountPicker(accounts: [Account], cursor: Int)
-}
-
-extension String {
-    var trimmingSpaces: Substring {
-        var view = Substring(self)
-        while view.first == " " { view.removeFirst() }
-        while view.last == " " { view.removeLast() }
-        return view
-    }
 }
