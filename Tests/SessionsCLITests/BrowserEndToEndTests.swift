@@ -149,6 +149,18 @@ struct BrowserEndToEndTests {
         #expect(Self.saneTerminal(exit.stty), "stty after q: \(exit.stty)")
     }
 
+    @Test("a flash after a long idle stays up: the clock is read before the key is handled")
+    func flashAfterIdle() throws {
+        let pane = Pane()
+        #expect(pane.cli.run(["new", "--type", "ClaudeCodeSessions"]).status == 0)
+        pane.start()
+        #expect(pane.waitFor("Active (1)") != nil, "\(pane.screen)")
+        sleep(5)
+        pane.keys("c")
+        #expect(pane.waitFor("#1 → complete (u: undo)", timeout: 3) != nil, "\(pane.screen)")
+        pane.keys("q")
+    }
+
     @Test("SIGTERM, SIGINT and SIGHUP restore the terminal and end with the signal's status", arguments: [SIGTERM, SIGINT, SIGHUP])
     func signals(_ signal: Int32) throws {
         let pane = Pane()

@@ -88,7 +88,11 @@ public enum TerminalApp {
                     return 128 + signal
                 }
             }
+            // The clock first: what happens next (a flash's expiry, "just
+            // now") is timed from this wake, not from the one before, which
+            // may be half a minute old.
             let woke = TimingTrace.now()
+            runtime.send(.tick(Timestamp.now()))
             if watchFD < 0 || fds[2].revents != 0 {
                 if watchFD >= 0 { _ = sessions_watch_drain(watchFD) }
                 runtime.refresh()
@@ -110,7 +114,6 @@ public enum TerminalApp {
             }
             if outcome == .proceed {
                 let handled = TimingTrace.now()
-                runtime.send(.tick(Timestamp.now()))
                 let frame = Render.frame(runtime.state)
                 let rendered = TimingTrace.now()
                 terminal.draw(frame)
