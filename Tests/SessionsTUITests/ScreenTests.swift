@@ -244,11 +244,11 @@ struct ScreenTests {
         screen.press("w/LINE 4<enter>")
         #expect(screen.state.detail?.search == "line 4" || screen.state.detail?.search == "LINE 4")
         let first = try #require(screen.state.detail?.top)
-        #expect(screen.state.detail?.lines[first].spans.map(\.text).joined().contains("output line 4") == true)
+        #expect(screen.state.detail?.lines.line(first).spans.map(\.text).joined().contains("output line 4") == true)
         screen.press("n")
         let second = try #require(screen.state.detail?.top)
         #expect(second > first)
-        #expect(screen.state.detail?.lines[second].spans.map(\.text).joined().contains("output line 40") == true)
+        #expect(screen.state.detail?.lines.line(second).spans.map(\.text).joined().contains("output line 40") == true)
         screen.press("N")
         #expect(screen.state.detail?.top == first)
         let copy = screen.press("y")
@@ -467,5 +467,48 @@ struct BrowserRegressionTests {
         let scalars = screen.frame.cells.flatMap { $0.text.unicodeScalars }
         #expect(!scalars.contains { $0.value < 0x20 })
         #expect(screen.text.contains("a␛[2J"))
+    }
+}
+
+@Suite("Pager document")
+struct PagerDocumentTests {
+    func document(_ text: String) -> PagerDocument {
+        var document = PagerDocument()
+        document.append(PagerDocument.Output(part: .stdout, text: text))
+        return document
+    }
+
+    func lines(_ document: PagerDocument) -> [String] {
+        (0..<document.count).map { document.line($0).spans.map(\.text).joined() }
+    }
+
+    @Test("lines split as the sanitizer splits them: CRLF and LF end lines, a final newline adds none, a bare CR shows")
+    func splitting() {
+        #expect(lines(document("a\r\nb\nc")) == ["a", "b", "c"])
+        #expect(lines(document("a\n\n")) == ["a", ""])
+        #expect(lines(document("\n")) == [""])
+        #expect(lines(document("x\ry\r\n")) == ["x␍y"])
+        #expect(lines(document("tab\there")) == ["tab     here"])
+        for text in ["a\r\nb\nc", "a\n\n", "one\ntwo\r\n\r\nthree\r", "\u{1B}[31mred\u{1B}[0m\n漢字\t😀\n"] {
+            var expected = Sanitizer.lines(text)
+            if expected.last == "" { expected.removeLast() }
+            #expect(lines(document(text)) == expected, "\(text.debugDescription)")
+        }
+    }
+
+    @Test("a huge output is indexed, not sanitized, when opened; search folds ASCII case both ways")
+    func hugeOutput() {
+        let text = (0..<200_000).map { "line \($0) \u{1B}[1mBOLD\u{1B}[0m" }.joined(separator: "\n")
+        var document = PagerDocument()
+        document.append(PagerDocument.Line(spans: [Span("header")], part: .fields))
+        document.append(PagerDocument.Output(part: .stdout, text: text))
+        #expect(document.count == 200_001)
+        #expect(lines(PagerDocument()).isEmpty)
+        #expect(document.line(150_001).spans.map(\.text).joined() == "line 150000 ␛[1mBOLD␛[0m")
+        #expect(document.match("LINE 199999 ", in: 0..<document.count, last: false) == 200_000)
+        #expect(document.match("bold", in: 0..<100, last: true) == 99)
+        #expect(document.match("header", in: 0..<document.count, last: false) == 0)
+        #expect(document.match("absent", in: 0..<document.count, last: false) == nil)
+        #expect(document.part(of: 0) == .fields && document.part(of: 5) == .stdout)
     }
 }

@@ -6,17 +6,14 @@ import SessionsKit
 public struct PagerState: Sendable {
     public enum Part: Sendable, Equatable { case fields, command, pipe, stdout, stderr }
 
-    public struct Line: Sendable, Equatable {
-        public var spans: [Span]
-        public var part: Part
-        /// The line's plain text, lower-cased, for search.
-        public var searchText: String { spans.map(\.text).joined().lowercased() }
-    }
+    public typealias Line = PagerDocument.Line
 
     /// Which interaction of the open session this is.
     public var index: Int
+    /// What the document was built from, to tell whether a reload changed it.
+    public let interaction: Interaction
     public var title: String
-    public var lines: [Line]
+    public var lines: PagerDocument
     /// The first line shown, and how many of its wrapped rows are scrolled past.
     public var top = 0
     public var topRow = 0
@@ -32,10 +29,11 @@ public struct PagerState: Sendable {
     public init(session: Session, index: Int) {
         self.index = index
         let interaction = session.interactions[index]
+        self.interaction = interaction
         let glyph = Glyphs.result(interaction.result)
         let status = interaction.result?.status.rawValue ?? "pending"
         title = "#\(session.id) · interaction \(index + 1) of \(session.interactions.count) · \(glyph) \(status)"
-        var lines: [Line] = []
+        var lines = PagerDocument()
         var copy: [Part: String] = [:]
 
         func field(_ name: String, _ value: String, part: Part = .fields, role: StyleRole = .normal) {
@@ -80,21 +78,19 @@ public struct PagerState: Sendable {
                     heading("\(name) · empty", part: part)
                     continue
                 }
-                var segmentLines: [[Sanitizer.Segment]]
                 var note = ""
+                let text: String
                 switch output {
-                case .text(let text):
-                    segmentLines = Sanitizer.lineSegments(text)
+                case .text(let value):
+                    text = value
                 case .bytes(let bytes):
-                    segmentLines = Sanitizer.lineSegments(Sanitizer.visibleBytes(bytes))
+                    text = Sanitizer.visibleBytes(bytes)
                     note = " · not UTF-8, invalid bytes shown as \\xNN"
                 }
-                if segmentLines.last?.isEmpty == true { segmentLines.removeLast() }
-                heading("\(name) · \(segmentLines.count) line\(segmentLines.count == 1 ? "" : "s") · \(PagerState.size(output.byteCount))\(note)",
-                        part: part)
-                for segments in segmentLines {
-                    lines.append(Line(spans: PagerState.spans(segments, role: .normal), part: part))
-                }
+                let block = PagerDocument.Output(part: part, text: text)
+                let count = block.starts.count
+                heading("\(name) · \(count) line\(count == 1 ? "" : "s") · \(PagerState.size(output.byteCount))\(note)", part: part)
+                lines.append(block)
                 copy[part] = output.lossyText
             }
         } else {
@@ -109,7 +105,7 @@ public struct PagerState: Sendable {
     }
 
     /// What `y` copies: the part at the top of the screen.
-    public var partAtTop: Part { top < lines.count ? lines[top].part : .fields }
+    public var partAtTop: Part { top < lines.count ? lines.part(of: top) : .fields }
 
     static func spans(_ segments: [Sanitizer.Segment], role: StyleRole) -> [Span] {
         segments.map { Span($0.text, $0.isEscape ? .escape : role) }
@@ -132,10 +128,11 @@ public struct PagerState: Sendable {
     /// Rows a line takes at `width`: one unless wrapping splits it.
     public func rowCount(of line: Int, width: Int) -> Int {
         guard wrap, width > 0 else { return 1 }
-        let cells = lines[line].spans.reduce(0) { $0 + CellWidth.of($1.text) }
+        let spans = lines.line(line).spans
+        let cells = spans.reduce(0) { $0 + CellWidth.of($1.text) }
         if cells <= width { return 1 }
         // Counted the way the view wraps: a wide character never straddles the edge.
-        return PagerView.wrap(lines[line].spans, width: width).count
+        return PagerView.wrap(spans, width: width).count
     }
 
     /// Scrolls by `delta` screen rows, wrapping-aware, clamped so the last
@@ -191,13 +188,12 @@ public struct PagerState: Sendable {
     /// The next line at or after (`forward`) or before `start` containing
     /// `needle`, wrapping around the document.
     public func find(_ needle: String, from start: Int, forward: Bool) -> Int? {
-        let needle = needle.lowercased()
         guard !needle.isEmpty, !lines.isEmpty else { return nil }
         let count = lines.count
-        for step in 0..<count {
-            let line = forward ? (start + step) % count : ((start - step) % count + count) % count
-            if lines[line].searchText.contains(needle) { return line }
+        let start = (start % count + count) % count
+        if forward {
+            return lines.match(needle, in: start..<count, last: false) ?? lines.match(needle, in: 0..<start, last: false)
         }
-        return nil
+        return lines.match(needle, in: 0..<(start + 1), last: true) ?? lines.match(needle, in: (start + 1)..<count, last: true)
     }
 }

@@ -228,7 +228,7 @@ public enum Update {
         if var detail = state.detail {
             // A pending interaction that finished while open shows its result.
             var fresh = PagerState(session: session, index: detail.index)
-            if fresh.lines != detail.lines || fresh.title != detail.title {
+            if fresh.interaction != detail.interaction || fresh.title != detail.title {
                 fresh.top = min(detail.top, max(0, fresh.lines.count - 1))
                 fresh.wrap = detail.wrap
                 fresh.search = detail.search
@@ -508,7 +508,8 @@ public enum Update {
                 flash(&state, "not found: \(needle)", isError: true)
             }
         case .openInPager:
-            let text = detail.lines.map { $0.spans.map(\.text).joined() }.joined(separator: "\n") + "\n"
+            let text = (0..<detail.lines.count).map { detail.lines.line($0).spans.map(\.text).joined() }
+                .joined(separator: "\n") + "\n"
             return [.openPager(text)]
         case .copy:
             let part = detail.partAtTop

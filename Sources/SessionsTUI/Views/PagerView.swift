@@ -14,7 +14,7 @@ enum PagerView {
         var line = detail.top
         var skip = detail.topRow
         while row < layout.body.upperBound && line < detail.lines.count {
-            var spans = detail.lines[line].spans
+            var spans = detail.lines.line(line).spans
             if let needle, !needle.isEmpty { spans = highlight(spans, needle) }
             let pieces = detail.wrap ? wrap(spans, width: width) : [cut(spans, width: width)]
             for piece in pieces.dropFirst(skip) {

@@ -1,0 +1,174 @@
+import SessionsDisplay
+
+/// The pager's lines. Fields are few and built at once; stdout and stderr can
+/// be hundreds of megabytes, so they are kept as their text plus where each
+/// line starts, and a line is sanitized only when it is shown. Opening a huge
+/// output costs one scan for newlines, not a sanitized copy of every line.
+public struct PagerDocument: Sendable {
+    public struct Line: Sendable, Equatable {
+        public var spans: [Span]
+        public var part: PagerState.Part
+    }
+
+    /// One output's text and the UTF-8 offset where each of its lines starts.
+    struct Output: Sendable {
+        let part: PagerState.Part
+        let text: String
+        let starts: [Int]
+
+        init(part: PagerState.Part, text: String) {
+            self.part = part
+            self.text = text
+            starts = Self.withBytes(text) { bytes in
+                var starts = bytes.isEmpty ? [] : [0]
+                for index in bytes.indices where bytes[index] == 10 && index + 1 < bytes.count {
+                    starts.append(index + 1)
+                }
+                return starts
+            }
+        }
+
+        static func withBytes<R>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            var text = text
+            return text.withUTF8(body)
+        }
+
+        /// Line `index` without its newline; CRLF ends a line like LF does,
+        /// and a bare CR stays for the sanitizer to show.
+        func range(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+            let start = starts[index]
+            var end = index + 1 < starts.count ? starts[index + 1] - 1 : bytes.count
+            let endsLine = index + 1 < starts.count || (end > start && bytes[end - 1] == 10)
+            if index + 1 == starts.count && endsLine { end -= 1 }
+            if endsLine && end > start && bytes[end - 1] == 13 { end -= 1 }
+            return start..<end
+        }
+
+        func line(_ index: Int) -> Line {
+            let text = Self.withBytes(self.text) { bytes in String(decoding: UnsafeBufferPointer(rebasing: bytes[range(index, in: bytes)]), as: UTF8.self) }
+            let segments = Sanitizer.lineSegments(text).first ?? []
+            return Line(spans: segments.map { Span($0.text, $0.isEscape ? .escape : .normal) }, part: part)
+        }
+
+        /// Lines in `lines` holding `needle` (lower-case UTF-8), compared with
+        /// ASCII letters folded: the first such line, or the last one.
+        func match(_ needle: [UInt8], in lines: Range<Int>, last: Bool) -> Int? {
+            guard !lines.isEmpty, let first = needle.first else { return nil }
+            return Self.withBytes(text) { bytes -> Int? in
+                let lower = starts[lines.lowerBound]
+                let upper = range(lines.upperBound - 1, in: bytes).upperBound
+                var found: Int?
+                var position = lower
+                while position + needle.count <= upper {
+                    if Self.fold(bytes[position]) == first {
+                        var offset = 1
+                        while offset < needle.count && Self.fold(bytes[position + offset]) == needle[offset] { offset += 1 }
+                        if offset == needle.count {
+                            found = position
+                            if !last { break }
+                        }
+                    }
+                    position += 1
+                }
+                return found.map(lineContaining)
+            }
+        }
+
+        static func fold(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
+
+        func lineContaining(_ offset: Int) -> Int {
+            var low = 0, high = starts.count
+            while low + 1 < high {
+                let middle = (low + high) / 2
+                if starts[middle] <= offset { low = middle } else { high = middle }
+            }
+            return low
+        }
+    }
+
+    enum Piece: Sendable {
+        case lines([Line])
+        case output(Output)
+
+        var count: Int {
+            switch self {
+            case .lines(let lines): return lines.count
+            case .output(let output): return output.starts.count
+            }
+        }
+    }
+
+    private(set) var pieces: [Piece] = []
+    /// The document line each piece starts at.
+    private var firsts: [Int] = []
+    public private(set) var count = 0
+
+    mutating func append(_ line: Line) {
+        if case .lines(var lines)? = pieces.last {
+            lines.append(line)
+            pieces[pieces.count - 1] = .lines(lines)
+        } else {
+            firsts.append(count)
+            pieces.append(.lines([line]))
+        }
+        count += 1
+    }
+
+    mutating func append(_ output: Output) {
+        firsts.append(count)
+        pieces.append(.output(output))
+        count += output.starts.count
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    private func piece(containing index: Int) -> Int {
+        var piece = 0
+        while piece + 1 < firsts.count && firsts[piece + 1] <= index { piece += 1 }
+        return piece
+    }
+
+    public func line(_ index: Int) -> Line {
+        let number = piece(containing: index)
+        let local = index - firsts[number]
+        switch pieces[number] {
+        case .lines(let lines): return lines[local]
+        case .output(let output): return output.line(local)
+        }
+    }
+
+    public func part(of index: Int) -> PagerState.Part {
+        let number = piece(containing: index)
+        switch pieces[number] {
+        case .lines(let lines): return lines[index - firsts[number]].part
+        case .output(let output): return output.part
+        }
+    }
+
+    /// The first (or last) line in `range` containing `needle`, ignoring case.
+    func match(_ needle: String, in range: Range<Int>, last: Bool) -> Int? {
+        let lowered = needle.lowercased()
+        let bytes = Array(lowered.utf8)
+        var found: Int?
+        for (number, piece) in pieces.enumerated() {
+            let first = firsts[number]
+            let lower = max(range.lowerBound, first), upper = min(range.upperBound, first + piece.count)
+            guard lower < upper else { continue }
+            let local = lower..<upper
+            let hit: Int?
+            switch piece {
+            case .lines(let lines):
+                let indices = (local.lowerBound - first)..<(local.upperBound - first)
+                let matches = { (i: Int) in lines[i].spans.map(\.text).joined().lowercased().contains(lowered) }
+                hit = last ? indices.last(where: matches) : indices.first(where: matches)
+            case .output(let output):
+                hit = output.match(bytes, in: (local.lowerBound - first)..<(local.upperBound - first), last: last)
+            }
+            if let hit {
+                found = first + hit
+                if !last { return found }
+            }
+        }
+        return found
+    }
+}
