@@ -450,6 +450,21 @@ struct BrowserRegressionTests {
         #expect(screen.text.contains("No interactions yet."))
     }
 
+    @Test("at the minimum width every section's count stays in the header")
+    func narrowHeader() throws {
+        let screen = try ScreenHarness(width: Layout.minimumWidth, height: Layout.minimumHeight) { service in
+            for status in SessionStatus.allCases {
+                for _ in 0..<10 {
+                    _ = try service.create(SessionDraft(type: "ClaudeCodeSessions", status: status.rawValue))
+                }
+            }
+        }
+        let header = screen.frame.line(0)
+        #expect(header.contains("Active (10)") && header.contains("Complete (10)") && header.contains("Failed (10)"), "\(header)")
+        screen.resize(120, 40)
+        #expect(screen.frame.line(0).hasPrefix(" sessions "))
+    }
+
     @Test("unmodelled keys are sanitized like values")
     func hostileKeys() throws {
         let screen = try ScreenHarness { service in
