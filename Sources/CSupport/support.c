@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include <locale.h>
 #include <pthread.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -8,6 +9,12 @@
 
 int sessions_syncfs(int fd) {
     return syncfs(fd);
+}
+
+long sessions_memmem(const void *haystack, unsigned long haystack_length,
+                     const void *needle, unsigned long needle_length) {
+    const char *found = memmem(haystack, haystack_length, needle, needle_length);
+    return found ? (long)(found - (const char *)haystack) : -1;
 }
 
 static locale_t utf8_locale_value = (locale_t)0;

@@ -7,6 +7,11 @@ public enum Labels {
     /// (`Elixir.CodeMySpec.….Steps.RunTests` → `RunTests`).
     public static func step(_ interaction: Interaction) -> String {
         if let step = interaction.stepName, !step.isEmpty { return step }
-        return interaction.command.module.split(separator: ".").last.map(String.init) ?? interaction.command.module
+        return interaction.command.module.map { $0.split(separator: ".").last.map(String.init) ?? $0 } ?? unknownModule
     }
+
+    /// What stands for a module the record does not name (CodeMySpec writes
+    /// null for modules it has since renamed).
+    public static let unknownModule = "(module unknown)"
+
 }

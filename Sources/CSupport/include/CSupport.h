@@ -36,4 +36,9 @@ int sessions_watch_directory(const char *path);
 /// Reads every pending event; returns how many reads found some.
 int sessions_watch_drain(int fd);
 
+/// Offset of the first occurrence of `needle` in `haystack`, or -1. glibc's
+/// memmem is a GNU extension that Swift's Glibc module does not export.
+long sessions_memmem(const void *haystack, unsigned long haystack_length,
+                     const void *needle, unsigned long needle_length);
+
 #endif

@@ -131,7 +131,7 @@ struct HumanFormat {
     func details(_ session: Session) -> String {
         var out = ""
         for (index, interaction) in session.interactions.enumerated() {
-            out += style.apply("── #\(index + 1) \(Sanitizer.line(interaction.command.module))", .bold) + "\n"
+            out += style.apply("── #\(index + 1) \(Sanitizer.line(interaction.command.module ?? Labels.unknownModule))", .bold) + "\n"
             out += "  id        \(Sanitizer.line(interaction.id))\n"
             out += "  command   \(Sanitizer.line(interaction.command.command))\n"
             if let pipe = interaction.command.pipe {

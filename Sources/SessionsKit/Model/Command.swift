@@ -2,8 +2,9 @@
 public struct Command: Sendable, Hashable {
     public var id: String?
     /// The step module, e.g. `Elixir.CodeMySpec.ComponentCodingSessions.Steps.RunTests`,
-    /// or a tool name for Claude Code sessions.
-    public var module: String
+    /// or a tool name for Claude Code sessions. CodeMySpec writes null for
+    /// modules that have since been renamed; that is kept, not invented.
+    public var module: String?
     public var command: String
     /// Input piped to the command, such as a prompt.
     public var pipe: String?
@@ -11,7 +12,7 @@ public struct Command: Sendable, Hashable {
     /// Members this version does not model, kept in order.
     public var extra: JSONObject
 
-    public init(id: String? = UUIDText.random(), module: String, command: String, pipe: String? = nil,
+    public init(id: String? = UUIDText.random(), module: String?, command: String, pipe: String? = nil,
                 timestamp: Timestamp? = nil, extra: JSONObject = JSONObject()) {
         self.id = id
         self.module = module
@@ -24,7 +25,7 @@ public struct Command: Sendable, Hashable {
     public var jsonObject: JSONObject {
         var object = JSONObject()
         object.put("id", id)
-        object.put("module", module)
+        object.append("module", module.map { .string($0) } ?? .null)
         object.put("command", command)
         object.put("pipe", pipe)
         object.put("timestamp", timestamp)
@@ -35,11 +36,11 @@ public struct Command: Sendable, Hashable {
     static func decode(_ object: JSONObject, path: String) -> (Command?, [FieldError]) {
         var reader = ObjectReader(object, path: path)
         let id = reader.uuid("id")
-        let module = reader.string("module", required: true)
+        let module = reader.string("module")
         let command = reader.string("command", required: true)
         let pipe = reader.string("pipe")
         let timestamp = reader.timestamp("timestamp")
-        guard reader.errors.isEmpty, let module, let command else { return (nil, reader.errors) }
+        guard reader.errors.isEmpty, let command else { return (nil, reader.errors) }
         return (Command(id: id, module: module, command: command, pipe: pipe, timestamp: timestamp, extra: reader.extras), [])
     }
 }

@@ -37,6 +37,15 @@ public struct Session: Sendable, Hashable {
 
     public func interaction(id: String) -> Interaction? { interactions.first { $0.id == id } }
 
+    /// The member CodeMySpec uses for the agent's own id of the conversation
+    /// (a Claude Code session id). Importers and hooks find sessions by it.
+    public static let externalConversationKey = "external_conversation_id"
+
+    public var externalConversationID: String? {
+        get { extra[Session.externalConversationKey]?.stringValue }
+        set { extra[Session.externalConversationKey] = newValue.map(JSONValue.string) }
+    }
+
     /// The full record, as stored and as `show --json` prints it.
     public var jsonObject: JSONObject { jsonObject(includeInteractions: true) }
 

@@ -33,6 +33,39 @@ public enum UUIDText {
         return format(bytes)
     }
 
+    /// A name-based (version 5) UUID: the same namespace and name always give
+    /// the same UUID, so a record imported twice, or recorded live and then
+    /// imported, keeps one id.
+    public static func named(_ name: String, in namespace: String) -> String {
+        var bytes = parse(namespace) ?? []
+        bytes.append(contentsOf: Array(name.utf8))
+        var digest = Array(SHA1.digest(bytes).prefix(16))
+        digest[6] = (digest[6] & 0x0F) | 0x50
+        digest[8] = (digest[8] & 0x3F) | 0x80
+        return format(digest)
+    }
+
+    /// The 16 bytes of a UUID, or nil if it is not one.
+    static func parse(_ text: String) -> [UInt8]? {
+        guard isValid(text) else { return nil }
+        var bytes: [UInt8] = []
+        var high: UInt8?
+        for byte in text.utf8 where byte != UInt8(ascii: "-") {
+            let value: UInt8 = switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            default: byte - UInt8(ascii: "A") + 10
+            }
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return bytes
+    }
+
     static func format(_ bytes: [UInt8]) -> String {
         let hex = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []

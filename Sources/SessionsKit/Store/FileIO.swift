@@ -251,3 +251,37 @@ public enum FileBytes {
     /// The file's bytes, or nil when it does not exist.
     public static func read(_ path: String) throws(StoreError) -> [UInt8]? { try FileIO.read(path, followLinks: true) }
 }
+
+extension FileBytes {
+    public struct Status: Sendable {
+        public var isDirectory: Bool
+        public var size: Int
+    }
+
+    /// What is at `path` (following links), or nil when nothing is.
+    public static func status(_ path: String) throws(StoreError) -> Status? {
+        guard let info = try FileIO.status(path) else { return nil }
+        return Status(isDirectory: info.st_mode & S_IFMT == S_IFDIR, size: Int(info.st_size))
+    }
+}
+
+extension FileBytes {
+    /// Writes `path` from the chunks `body` emits, atomically: a private temp
+    /// file beside it, synced, then renamed over it. A failure part way leaves
+    /// the old file (or none) and no partial one.
+    public static func writeAtomically(_ path: String, _ body: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
+        let temp = "\(FileIO.parentDirectory(path))/.\(path.split(separator: "/").last.map(String.init) ?? "export").\(getpid()).tmp"
+        unlink(temp)
+        let fd = try FileIO.createExclusive(temp)
+        do {
+            defer { close(fd) }
+            try body { chunk throws(StoreError) in try FileIO.writeAll(fd, chunk, path: temp) }
+            try FileIO.fsync(fd, path: temp)
+        } catch {
+            unlink(temp)
+            throw error
+        }
+        try FileIO.rename(temp, path)
+        try FileIO.syncDirectory(FileIO.parentDirectory(path))
+    }
+}

@@ -11,7 +11,7 @@ final class FileTransaction: StoreTransaction {
     var registry: Registry
     let originalRegistry: Registry
     private var order: [Int] = []
-    private var staged: [Int: Change] = [:]
+    private(set) var staged: [Int: Change] = [:]
     private var baseSummaries: [Int: SessionSummary]?
 
     init(store: FileStore, registry: Registry) {
@@ -64,5 +64,31 @@ final class FileTransaction: StoreTransaction {
     func delete(sessionID: Int) {
         if staged[sessionID] == nil { order.append(sessionID) }
         staged[sessionID] = .delete(sessionID)
+    }
+}
+
+extension FileTransaction {
+    /// Finds sessions by external id without decoding the index: a byte
+    /// search for the exact member (the writer's output is canonical) finds
+    /// the few lines that can match, only those are parsed, and each
+    /// candidate is confirmed against its session file, which is the truth.
+    /// A hook on a 10,000-session store pays milliseconds, not a full load.
+    func sessionIDs(externalConversationID key: String) throws -> [Int] {
+        var needle: [UInt8] = []
+        JSONWriter.writeString(Session.externalConversationKey, into: &needle)
+        needle.append(UInt8(ascii: ":"))
+        JSONWriter.writeString(key, into: &needle)
+        var candidates = Set<Int>()
+        for file in [StoreFormat.indexFile, StoreFormat.journalFile] {
+            guard let bytes = try FileIO.read(store.path(file)) else { continue }
+            for line in ByteSearch.lines(in: bytes, containing: needle) {
+                guard let value = try? JSONParser.parse(line) else { continue }
+                ByteSearch.collectIDs(in: value, key: key, into: &candidates)
+            }
+        }
+        for case .put(let session) in staged.values where session.externalConversationID == key {
+            candidates.insert(session.id)
+        }
+        return try candidates.sorted().filter { id in try session(id: id)?.externalConversationID == key }
     }
 }

@@ -37,6 +37,16 @@ public protocol StoreTransaction: AnyObject {
     func sessionExists(id: Int) throws -> Bool
     func put(_ session: Session)
     func delete(sessionID: Int)
+    /// Every session (of any account) whose `external_conversation_id` is
+    /// `key`, ascending. Hooks call this on every event, so backends should
+    /// answer without decoding every summary.
+    func sessionIDs(externalConversationID key: String) throws -> [Int]
+}
+
+extension StoreTransaction {
+    public func sessionIDs(externalConversationID key: String) throws -> [Int] {
+        try summaries().values.filter { $0.session.externalConversationID == key }.map(\.id).sorted()
+    }
 }
 
 extension StoreTransaction {

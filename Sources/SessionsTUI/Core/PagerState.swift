@@ -51,7 +51,7 @@ public struct PagerState: Sendable {
         }
 
         field("step", Labels.step(interaction))
-        field("module", interaction.command.module)
+        field("module", interaction.command.module ?? Labels.unknownModule)
         field("id", interaction.id)
         field("command", interaction.command.command, part: .command)
         copy[.command] = interaction.command.command

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Glibc
+import SessionsDisplay
+import SessionsKit
+
+struct HookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hook", abstract: "Record an agent's sessions live, from its hooks.",
+        subcommands: [HookClaudeCode.self])
+}
+
+struct HookClaudeCode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "claude-code",
+        abstract: "Record one Claude Code hook event, read as JSON on standard input.",
+        discussion: """
+            Wire it to SessionStart, PreToolUse, PostToolUse, PostToolUseFailure, Stop and SessionEnd \
+            in ~/.claude/settings.json (see the README). It never gets in Claude Code's way: it always \
+            exits 0 and prints nothing. Its own problems go to hook.log in the store directory.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() {
+        let context = CLIContext.current
+        let root = context.environment.storeRoot(flag: global.store)
+        var event = "event"
+        do {
+            let payload = try context.readStandardInput()
+            event = HookLog.eventName(in: payload) ?? event
+            if case .ignored = try ClaudeCodeHook(service: try global.service()).record(payload) {}
+        } catch {
+            HookLog.append("\(event): \(error)", root: root, at: context.now())
+        }
+    }
+}
+
+/// The hook's own problems, where a user can find them later: Claude Code
+/// shows nothing a successful hook prints, and a failing one could block it.
+enum HookLog {
+    static let fileName = "hook.log"
+    /// Beyond this the log is moved to `hook.log.1`, so a store whose hook
+    /// keeps failing does not fill the disk.
+    static let limit = 1 << 20
+
+    static func append(_ message: String, root: String, at time: Timestamp) {
+        let path = root + "/" + fileName
+        var info = stat()
+        if stat(path, &info) == 0, Int(info.st_size) > limit { rename(path, path + ".1") }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let line = Array("\(time.iso8601) \(Sanitizer.line(message))\n".utf8)
+        _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    /// The event's name for the log line, even when the payload is otherwise unusable.
+    static func eventName(in payload: [UInt8]) -> String? {
+        guard case .object(let object)? = try? JSONParser.parse(payload) else { return nil }
+        return object["hook_event_name"]?.stringValue.map { Sanitizer.line($0) }
+    }
+}

@@ -1,0 +1,113 @@
+/// Records Claude Code's hook events as they happen. Each payload is one
+/// event on one session; the session and its interactions get the same keys
+/// the transcript importer uses, so importing the transcript later merges
+/// into what the hooks recorded instead of adding a second copy.
+public struct ClaudeCodeHook {
+    public let service: SessionService
+
+    public init(service: SessionService) { self.service = service }
+
+    public enum Outcome: Sendable, Equatable {
+        case recorded(sessionID: Int)
+        /// Nothing to record, and why (an event that does not change a
+        /// session, or one for a session never started here).
+        case ignored(String)
+    }
+
+    /// Events that may start recording a session this store has not seen:
+    /// hooks can be wired while a session is already running.
+    static let creatingEvents: Set<String> = ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure"]
+    static let knownEvents = creatingEvents.union(["Stop", "SubagentStop", "SessionEnd"])
+
+    public func record(_ payload: [UInt8]) throws -> Outcome {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(payload)
+        } catch {
+            throw SessionError.invalid(SchemaError("payload", "is not JSON: \(error)"))
+        }
+        guard case .object(let event) = value else {
+            throw SessionError.invalid(SchemaError("payload", "must be a JSON object, not \(value.kindName)"))
+        }
+        guard let key = nonEmpty(event["session_id"]) else { throw SessionError.invalid(SchemaError("session_id", "is required")) }
+        guard let name = nonEmpty(event["hook_event_name"]) else {
+            throw SessionError.invalid(SchemaError("hook_event_name", "is required"))
+        }
+        guard Self.knownEvents.contains(name) else { return .ignored("\(name) is not recorded") }
+        let account = service.scope.accountID
+        return try service.store.write { transaction in
+            try service.checkScope(transaction.registry)
+            let now = service.clock()
+            var session: Session
+            if let found = try ClaudeCodeSessions.find(key, account: account, in: transaction) {
+                session = found
+            } else {
+                guard Self.creatingEvents.contains(name) else { return .ignored("\(name) for a session not recorded here") }
+                let project = ClaudeCodeSessions.projectID(forDirectory: nonEmpty(event["cwd"]), account: account,
+                                                           registry: &transaction.registry, at: now)
+                session = ClaudeCodeSessions.newSession(id: try transaction.newSessionID(), key: key, accountID: account,
+                                                        projectID: project, at: now)
+            }
+            let original = session
+            var state = session.state ?? JSONObject()
+            if state["session_id"] == nil { state["session_id"] = .string(key) }
+            if state["cwd"] == nil, let cwd = nonEmpty(event["cwd"]) { state["cwd"] = .string(cwd) }
+            if let path = nonEmpty(event["transcript_path"]) { state["transcript_path"] = .string(path) }
+            if let mode = nonEmpty(event["permission_mode"]) { state["permission_mode"] = .string(mode) }
+
+            switch name {
+            case "SessionStart":
+                session.status = .active
+                state["ended_at"] = nil
+                state["end_reason"] = nil
+                if let source = nonEmpty(event["source"]) { state["start_source"] = .string(source) }
+            case "PreToolUse":
+                let call = toolCall(event, at: now)
+                if position(of: call, in: session) == nil {
+                    session.interactions.append(ClaudeCodeTools.interaction(call))
+                }
+            case "PostToolUse", "PostToolUseFailure":
+                var call = toolCall(event, at: now)
+                let failed = name == "PostToolUseFailure"
+                let index = position(of: call, in: session)
+                if let index { call.startedAt = session.interactions[index].startedAt }
+                call.outcome = ToolOutcome(
+                    content: failed ? .string(nonEmpty(event["error"]) ?? "failed") : nil, isError: failed,
+                    detail: failed ? nil : event["tool_response"], finishedAt: now)
+                var interaction = ClaudeCodeTools.interaction(call)
+                if let index {
+                    interaction.id = session.interactions[index].id
+                    interaction.extra = session.interactions[index].extra
+                    if session.interactions[index].result == nil { session.interactions[index] = interaction }
+                } else {
+                    session.interactions.append(interaction)
+                }
+            case "SessionEnd":
+                if session.status != .failed { session.status = .complete }
+                state["ended_at"] = .string(now.iso8601)
+                if let reason = nonEmpty(event["reason"]) { state["end_reason"] = .string(reason) }
+            default:
+                break  // Stop, SubagentStop, UserPromptSubmit: the session moved on.
+            }
+            session.state = state
+            session.updatedAt = service.nextUpdateTime(after: original.updatedAt)
+            if session.insertedAt > session.updatedAt { session.insertedAt = session.updatedAt }
+            transaction.put(session)
+            return .recorded(sessionID: session.id)
+        }
+    }
+
+    func toolCall(_ event: JSONObject, at time: Timestamp) -> ToolCall {
+        let name = nonEmpty(event["tool_name"]) ?? "(unnamed tool)"
+        let input = event["tool_input"]?.objectValue ?? JSONObject()
+        // Without a tool_use id (older versions), the call is keyed by what it
+        // ran, so its Pre and Post events still meet.
+        let id = nonEmpty(event["tool_use_id"])
+            ?? "hook/" + UUIDText.named(name + "\n" + JSONWriter.string(.object(input), style: .compact), in: ClaudeCodeTools.namespace)
+        return ToolCall(id: id, name: name, input: input, startedAt: time)
+    }
+
+    func position(of call: ToolCall, in session: Session) -> Int? {
+        session.interactions.lastIndex { $0.extra[ClaudeCodeTools.toolUseKey]?.stringValue == call.id }
+    }
+}

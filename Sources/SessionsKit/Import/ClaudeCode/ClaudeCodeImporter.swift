@@ -1,0 +1,184 @@
+/// Brings Claude Code transcripts into the active account: one session per
+/// transcript, one interaction per tool call. Sessions are found again by
+/// their Claude Code session id, and interactions by their `tool_use` id, so
+/// importing again (or after hooks recorded the session live) adds only what
+/// is new and never duplicates.
+public struct ClaudeCodeImporter {
+    public let service: SessionService
+    /// A transcript written to this recently is still in use: its session is active.
+    public var recentWindowMicroseconds: Int64 = 10 * 60 * 1_000_000
+    /// Files per transaction: each batch commits on its own, so an
+    /// interrupted import keeps what it finished and resumes idempotently.
+    public var batchFiles = 64
+    public var batchBytes = 48 << 20
+
+    public init(service: SessionService) { self.service = service }
+
+    /// Imports `files` (see `TranscriptFiles.discover`), reporting `(done, total)` as it goes.
+    public func run(_ files: [String], progress: (Int, Int) -> Void = { _, _ in }) throws -> ImportReport {
+        var report = ImportReport()
+        report.files = files.count
+        var catalog = try service.store.catalog()
+        var done = 0
+        var index = 0
+        while index < files.count {
+            var batch: [(path: String, fingerprint: FileFingerprint)] = []
+            var bytes = 0
+            while index < files.count, batch.count < batchFiles, bytes < batchBytes || batch.isEmpty {
+                let path = files[index]
+                index += 1
+                guard let fingerprint = FileFingerprint(path: path) else {
+                    report.unreadable.append("\(path): cannot be read")
+                    continue
+                }
+                batch.append((path, fingerprint))
+                bytes += fingerprint.bytes
+            }
+            let known = knownTranscripts(in: catalog)
+            let changed = batch.filter { entry in
+                guard let summary = known[entry.path], summary.status != .active,
+                      FileFingerprint(summary.state?["transcript"]?.objectValue) == entry.fingerprint else { return true }
+                report.filesUnchanged += 1
+                return false
+            }
+            let parsed: [Result<(Transcript, FileFingerprint), StoreError>] = Parallel.map(changed.count) { position in
+                let entry = changed[position]
+                return Result { () throws(StoreError) in
+                    let data = try FileIO.read(entry.path, followLinks: true) ?? []
+                    return (TranscriptParser.parse(data, path: entry.path), entry.fingerprint)
+                }
+            }
+            var transcripts: [(Transcript, FileFingerprint)] = []
+            for (entry, result) in zip(changed, parsed) {
+                switch result {
+                case .success(let value): transcripts.append(value)
+                case .failure(let error): report.unreadable.append("\(entry.path): \(error)")
+                }
+            }
+            if !transcripts.isEmpty {
+                try write(transcripts, into: &report)
+                catalog = try service.store.catalog(refreshing: catalog)
+            }
+            done += batch.count
+            progress(min(done, files.count), files.count)
+        }
+        return report
+    }
+
+    /// This account's imported transcripts by path, for the unchanged-file check.
+    func knownTranscripts(in catalog: Catalog) -> [String: SessionSummary] {
+        var known: [String: SessionSummary] = [:]
+        for summary in catalog.summaries where summary.session.accountID == service.scope.accountID {
+            if let path = summary.session.state?["transcript"]?.objectValue?["path"]?.stringValue { known[path] = summary }
+        }
+        return known
+    }
+
+    func write(_ transcripts: [(Transcript, FileFingerprint)], into report: inout ImportReport) throws {
+        let delta = try service.store.write { transaction in
+            var delta = ImportReport()
+            try service.checkScope(transaction.registry)
+            var keys = ClaudeCodeSessions.keys(in: try transaction.summaries(), account: service.scope.accountID)
+            var touched: [(key: String, transcript: Transcript)] = []
+            for (transcript, fingerprint) in transcripts {
+                delta.absorb(transcript.stats, path: transcript.path)
+                guard transcript.hasConversation else {
+                    delta.filesWithoutConversation += 1
+                    continue
+                }
+                let key = transcript.conversationKey ?? fileStem(transcript.path)
+                let existing = try keys[key].flatMap { try transaction.session(id: $0) }
+                let id = try existing?.id ?? transaction.newSessionID()
+                let projectID = existing?.projectID
+                    ?? ClaudeCodeSessions.projectID(forDirectory: transcript.cwd, account: service.scope.accountID,
+                                                    registry: &transaction.registry, at: service.clock())
+                var merged = ClaudeCodeSessions.merge(
+                    transcript, fingerprint: fingerprint, key: key, into: existing, id: id,
+                    accountID: service.scope.accountID, projectID: projectID,
+                    now: service.clock(), recentWindow: recentWindowMicroseconds)
+                ClaudeCodeSessions.linkSubagents(of: &merged.session, keys: keys)
+                delta.interactionsAdded += merged.added
+                delta.interactionsUpdated += merged.updated
+                if let existing {
+                    if merged.session != existing {
+                        delta.sessionsUpdated += 1
+                        transaction.put(merged.session)
+                    } else {
+                        delta.sessionsUnchanged += 1
+                    }
+                } else {
+                    delta.sessionsCreated += 1
+                    transaction.put(merged.session)
+                }
+                keys[key] = id
+                touched.append((key, transcript))
+            }
+            // A subagent names its parent, and the parent's call that started
+            // it names the subagent, whichever of the two came in first.
+            for (key, transcript) in touched where transcript.agentID != nil {
+                guard let sessionID = transcript.sessionID, let parentID = keys[sessionID], let childID = keys[key],
+                      var parent = try transaction.session(id: parentID), var child = try transaction.session(id: childID)
+                else { continue }
+                if ClaudeCodeSessions.linkSubagents(of: &parent, keys: keys) { transaction.put(parent) }
+                if child.state?["parent_id"]?.intValue != parentID {
+                    var state = child.state ?? JSONObject()
+                    state["parent_id"] = .int(parentID)
+                    child.state = state
+                    transaction.put(child)
+                }
+            }
+            return delta
+        }
+        report.add(delta)
+    }
+
+    func fileStem(_ path: String) -> String {
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasSuffix(".jsonl") { name.removeLast(".jsonl".count) }
+        return name
+    }
+}
+
+/// What an import did, for its closing summary.
+public struct ImportReport: Sendable, Equatable {
+    public var files = 0
+    public var filesUnchanged = 0
+    public var filesWithoutConversation = 0
+    public var sessionsCreated = 0
+    public var sessionsUpdated = 0
+    public var sessionsUnchanged = 0
+    public var interactionsAdded = 0
+    public var interactionsUpdated = 0
+    public var linesRead = 0
+    /// `file:line` of each line that is not a JSON object.
+    public var malformed: [String] = []
+    public var skippedTypes: [String: Int] = [:]
+    public var duplicateRecords = 0
+    public var orphanResults = 0
+    public var unreadable: [String] = []
+
+    public init() {}
+
+    mutating func absorb(_ stats: TranscriptStats, path: String) {
+        linesRead += stats.lines
+        malformed += stats.malformedLines.map { "\(path):\($0)" }
+        for (type, count) in stats.skippedTypes { skippedTypes[type, default: 0] += count }
+        duplicateRecords += stats.duplicateRecords
+        orphanResults += stats.orphanResults
+    }
+
+    mutating func add(_ other: ImportReport) {
+        filesWithoutConversation += other.filesWithoutConversation
+        sessionsCreated += other.sessionsCreated
+        sessionsUpdated += other.sessionsUpdated
+        sessionsUnchanged += other.sessionsUnchanged
+        interactionsAdded += other.interactionsAdded
+        interactionsUpdated += other.interactionsUpdated
+        linesRead += other.linesRead
+        malformed += other.malformed
+        for (type, count) in other.skippedTypes { skippedTypes[type, default: 0] += count }
+        duplicateRecords += other.duplicateRecords
+        orphanResults += other.orphanResults
+        unreadable += other.unreadable
+    }
+}

@@ -1,0 +1,190 @@
+/// The rules a Claude Code session follows however it arrives, from a
+/// transcript or from live hooks: how it is found, which project it belongs
+/// to, and how new facts merge into what is already recorded.
+public enum ClaudeCodeSessions {
+    /// This account's Claude Code sessions by conversation key. Sessions of
+    /// other types that carry the same id (a CodeMySpec session names its
+    /// conversation) are left alone: tool calls belong to the conversation's own session.
+    static func keys(in summaries: [Int: SessionSummary], account: Int) -> [String: Int] {
+        var keys: [String: Int] = [:]
+        for summary in summaries.values where summary.session.accountID == account && summary.session.type == .claudeCode {
+            guard let key = summary.session.externalConversationID else { continue }
+            keys[key] = min(keys[key] ?? .max, summary.id)
+        }
+        return keys
+    }
+
+    /// The account's Claude Code session for `key`, found without loading the catalog.
+    static func find(_ key: String, account: Int, in transaction: any StoreTransaction) throws -> Session? {
+        for id in try transaction.sessionIDs(externalConversationID: key) {
+            if let session = try transaction.session(id: id), session.accountID == account, session.type == .claudeCode {
+                return session
+            }
+        }
+        return nil
+    }
+
+    /// The project for a working directory: the account's project with that
+    /// path, else one of that folder's name that has no path yet, else a new
+    /// one named after the folder.
+    static func projectID(forDirectory directory: String?, account: Int, registry: inout Registry, at time: Timestamp) -> Int? {
+        guard var path = directory, !path.isEmpty else { return nil }
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if let project = registry.projects.first(where: { $0.accountID == account && $0.extra["path"]?.stringValue == path }) {
+            return project.id
+        }
+        if let index = registry.projects.firstIndex(where: {
+            $0.accountID == account && $0.name == name && $0.extra["path"] == nil
+        }) {
+            registry.projects[index].extra["path"] = .string(path)
+            return registry.projects[index].id
+        }
+        var project = registry.addProject(name: name, accountID: account, at: time)
+        project.extra["path"] = .string(path)
+        registry.projects[registry.projects.count - 1] = project
+        return project.id
+    }
+
+    /// A new, empty Claude Code session.
+    static func newSession(id: Int, key: String, accountID: Int, projectID: Int?, at time: Timestamp) -> Session {
+        var session = Session(id: id, type: .claudeCode, agent: .claudeCode, environment: .local, status: .active,
+                              state: JSONObject(), accountID: accountID, projectID: projectID, insertedAt: time, updatedAt: time)
+        session.externalConversationID = key
+        return session
+    }
+
+    struct Merged {
+        var session: Session
+        var added = 0
+        var updated = 0
+    }
+
+    /// `existing` (or a new session) with everything the transcript says.
+    /// Interactions are matched by `tool_use` id: a call already recorded is
+    /// replaced only when the transcript knows more (a result it lacked);
+    /// anything only the store knows, such as calls a hook recorded that the
+    /// transcript does not hold yet, is kept.
+    static func merge(_ transcript: Transcript, fingerprint: FileFingerprint, key: String, into existing: Session?,
+                      id: Int, accountID: Int, projectID: Int?, now: Timestamp, recentWindow: Int64) -> Merged {
+        let first = transcript.firstTimestamp ?? fingerprint.modifiedAt
+        let last = transcript.lastTimestamp ?? fingerprint.modifiedAt
+        var session = existing ?? newSession(id: id, key: key, accountID: accountID, projectID: projectID, at: first)
+        var merged = Merged(session: session)
+
+        var positions: [String: Int] = [:]
+        for (index, interaction) in session.interactions.enumerated() {
+            if let toolID = interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue { positions[toolID] = index }
+        }
+        var appended = false
+        for call in transcript.toolCalls {
+            var interaction = ClaudeCodeTools.interaction(call)
+            if let index = positions[call.id] {
+                let current = session.interactions[index]
+                // Links made by the store, not the transcript, stay.
+                if let link = current.result?.data?[subagentKey], interaction.result != nil {
+                    interaction.result?.data?[subagentKey] = link
+                }
+                guard current != interaction, interaction.result != nil || current.result == nil else { continue }
+                session.interactions[index] = interaction
+                merged.updated += 1
+            } else {
+                positions[call.id] = session.interactions.count
+                session.interactions.append(interaction)
+                merged.added += 1
+                appended = true
+            }
+        }
+        if appended && existing?.interactions.isEmpty == false {
+            // Stable: calls with the same start keep the order they were made in.
+            let ordered = session.interactions.enumerated().sorted { lhs, rhs in
+                let left = lhs.element.startedAt?.microseconds ?? .max, right = rhs.element.startedAt?.microseconds ?? .max
+                return left != right ? left < right : lhs.offset < rhs.offset
+            }
+            session.interactions = ordered.map(\.element)
+        }
+
+        session.agent = .claudeCode
+        if let entry = transcript.entrypoint {
+            session.environment = entry.contains("vscode") ? .vscode : .local
+        } else if session.environment == nil {
+            session.environment = .local
+        }
+        session.state = state(of: transcript, fingerprint: fingerprint, over: session.state)
+        session.status = status(of: transcript, fingerprint: fingerprint, state: session.state, now: now, recentWindow: recentWindow)
+        session.insertedAt = min(session.insertedAt, first)
+        session.updatedAt = max(session.updatedAt, last)
+        if session.projectID == nil { session.projectID = projectID }
+        merged.session = session
+        return merged
+    }
+
+    /// Active while a call is pending or the file is still being written;
+    /// failed when it ends in an API error or an interruption; else complete.
+    /// A session the `SessionEnd` hook closed is not reopened just because
+    /// its file is recent.
+    static func status(of transcript: Transcript, fingerprint: FileFingerprint, state: JSONObject?, now: Timestamp,
+                       recentWindow: Int64) -> SessionStatus {
+        let pending = transcript.toolCalls.last.map { $0.outcome == nil } ?? false
+        let endedAt = state?["ended_at"]?.stringValue.flatMap(Timestamp.init(iso8601:))
+        let endedSinceLastRecord = endedAt.map { ended in transcript.lastTimestamp.map { ended >= $0 } ?? true } ?? false
+        let recent = !endedSinceLastRecord && now.microseconds - fingerprint.modifiedAt.microseconds < recentWindow
+        if pending || recent { return .active }
+        switch transcript.ending {
+        case .apiError, .interrupted: return .failed
+        case .normal: return .complete
+        }
+    }
+
+    /// The session's state with the transcript's facts written over the
+    /// members the importer owns; members anything else wrote are kept.
+    static func state(of transcript: Transcript, fingerprint: FileFingerprint, over existing: JSONObject?) -> JSONObject {
+        var state = existing ?? JSONObject()
+        func set(_ key: String, _ value: JSONValue?) {
+            if let value { state[key] = value }
+        }
+        set("session_id", transcript.sessionID.map(JSONValue.string))
+        if let agent = transcript.agentID {
+            set("agent_id", .string(agent))
+            set("parent_session_id", transcript.sessionID.map(JSONValue.string))
+        }
+        set("cwd", transcript.cwd.map(JSONValue.string))
+        set("git_branch", transcript.gitBranch.map(JSONValue.string))
+        set("version", transcript.version.map(JSONValue.string))
+        set("entrypoint", transcript.entrypoint.map(JSONValue.string))
+        set("models", .array(transcript.models.map(JSONValue.string)))
+        set("title", transcript.title.map(JSONValue.string))
+        set("tokens", .object(transcript.tokens.jsonObject))
+        switch transcript.ending {
+        case .normal: state["ended_with"] = nil
+        case .apiError(let message): set("ended_with", .string("api error: " + message))
+        case .interrupted: set("ended_with", .string("interrupted"))
+        }
+        set("transcript", .object(fingerprint.jsonObject))
+        return state
+    }
+
+    /// The result member naming the session of the subagent a call started.
+    static let subagentKey = "subagent_session_id"
+
+    /// Marks each call that started a subagent with the subagent's session
+    /// id, so the parent's timeline shows where each one ran. Returns whether
+    /// anything changed.
+    @discardableResult
+    static func linkSubagents(of session: inout Session, keys: [String: Int]) -> Bool {
+        guard let sessionID = session.state?["session_id"]?.stringValue, session.state?["agent_id"] == nil else { return false }
+        var changed = false
+        for index in session.interactions.indices {
+            guard var result = session.interactions[index].result,
+                  let agent = result.data?["agentId"]?.stringValue ?? result.data?["agent_id"]?.stringValue,
+                  let child = keys["\(sessionID)/agent-\(agent)"], result.data?[subagentKey]?.intValue != child
+            else { continue }
+            var data = result.data ?? JSONObject()
+            data[subagentKey] = .int(child)
+            result.data = data
+            session.interactions[index].result = result
+            changed = true
+        }
+        return changed
+    }
+}

@@ -1,0 +1,216 @@
+/// Reads a Claude Code transcript (JSON Lines) leniently: a line that is not
+/// JSON is noted by number and skipped, unknown record types are counted and
+/// skipped, and everything else still imports.
+public enum TranscriptParser {
+    /// Record types that only carry Claude Code's own bookkeeping.
+    static let bookkeepingTypes: Set<String> = ["file-history-snapshot", "queue-operation", "progress"]
+
+    public static func parse(_ bytes: [UInt8], path: String) -> Transcript {
+        var reader = Reader(path: path)
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            var number = 0
+            while start < buffer.count {
+                var end = start
+                while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+                number += 1
+                reader.line(UnsafeBufferPointer(rebasing: buffer[start..<end]), number: number)
+                start = end + 1
+            }
+        }
+        return reader.finish()
+    }
+
+    struct Reader {
+        var transcript: Transcript
+        var seenRecords = Set<String>()
+        var callIndex: [String: Int] = [:]
+        var outcomes: [String: ToolOutcome] = [:]
+        var usage: [String: TokenTotals] = [:]
+        var usageOrder: [String] = []
+        var customTitle: String?
+
+        init(path: String) { transcript = Transcript(path: path) }
+
+        mutating func line(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) {
+            var end = bytes.count
+            while end > 0, bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == UInt8(ascii: " ") { end -= 1 }
+            guard end > 0 else { return }
+            transcript.stats.lines += 1
+            var options = JSONParser.Options()
+            options.repairInvalidUTF8 = true
+            guard case .object(let record)? = try? JSONParser.parse(UnsafeBufferPointer(rebasing: bytes[0..<end]), options: options)
+            else {
+                transcript.stats.malformedLines.append(number)
+                return
+            }
+            consume(record)
+        }
+
+        mutating func consume(_ record: JSONObject) {
+            let type = record["type"]?.stringValue ?? "(no type)"
+            if let uuid = record["uuid"]?.stringValue, !seenRecords.insert(uuid).inserted {
+                transcript.stats.duplicateRecords += 1
+                return
+            }
+            switch type {
+            case "user", "assistant", "system", "summary", "ai-title", "custom-title":
+                break
+            default:
+                transcript.stats.skippedTypes[type, default: 0] += 1
+                return
+            }
+            let time = record["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:))
+            if let time {
+                if transcript.firstTimestamp.map({ time < $0 }) ?? true { transcript.firstTimestamp = time }
+                if transcript.lastTimestamp.map({ time > $0 }) ?? true { transcript.lastTimestamp = time }
+            }
+            if transcript.sessionID == nil, let id = nonEmpty(record["sessionId"]) { transcript.sessionID = id }
+            if transcript.agentID == nil, let id = nonEmpty(record["agentId"]) { transcript.agentID = id }
+            if transcript.cwd == nil, let cwd = nonEmpty(record["cwd"]) { transcript.cwd = cwd }
+            if transcript.entrypoint == nil, let entry = nonEmpty(record["entrypoint"]) { transcript.entrypoint = entry }
+            if let branch = nonEmpty(record["gitBranch"]) { transcript.gitBranch = branch }
+            if let version = nonEmpty(record["version"]) { transcript.version = version }
+
+            switch type {
+            case "user": user(record, at: time)
+            case "assistant": assistant(record, at: time)
+            case "system":
+                if record["subtype"]?.stringValue == "api_error" {
+                    transcript.ending = .apiError(apiErrorText(record) ?? "API error")
+                }
+            case "summary":
+                if let summary = nonEmpty(record["summary"]) { transcript.title = summary }
+            case "ai-title":
+                if let title = nonEmpty(record["aiTitle"]) ?? nonEmpty(record["title"]) { transcript.title = title }
+            case "custom-title":
+                if let title = nonEmpty(record["customTitle"]) ?? nonEmpty(record["title"]) { customTitle = title }
+            default:
+                break
+            }
+        }
+
+        mutating func user(_ record: JSONObject, at time: Timestamp?) {
+            guard let message = record["message"]?.objectValue else { return }
+            let isMeta = record["isMeta"] == .bool(true)
+            switch message["content"] {
+            case .string(let text)?:
+                transcript.hasConversation = true
+                if !isMeta { noteUserText(text) }
+            case .array(let blocks)?:
+                transcript.hasConversation = true
+                let results = blocks.filter { $0.objectValue?["type"]?.stringValue == "tool_result" }
+                for block in blocks {
+                    guard let block = block.objectValue else { continue }
+                    switch block["type"]?.stringValue {
+                    case "tool_result":
+                        guard let id = nonEmpty(block["tool_use_id"]) else { continue }
+                        // A record's toolUseResult describes its result only
+                        // when the record carries exactly one.
+                        let detail = results.count == 1 ? record["toolUseResult"] : nil
+                        let outcome = ToolOutcome(content: block["content"], isError: block["is_error"] == .bool(true),
+                                                  detail: detail, finishedAt: time)
+                        if outcomes[id] == nil { outcomes[id] = outcome }
+                        transcript.ending = isInterruption(outcome.content) ? .interrupted : .normal
+                    case "text":
+                        if !isMeta, let text = block["text"]?.stringValue { noteUserText(text) }
+                    default:
+                        break
+                    }
+                }
+            default:
+                break
+            }
+        }
+
+        mutating func noteUserText(_ text: String) {
+            transcript.ending = text.hasPrefix("[Request interrupted by user") ? .interrupted : .normal
+        }
+
+        func isInterruption(_ content: JSONValue?) -> Bool {
+            ClaudeCodeTools.text(of: content).hasPrefix("[Request interrupted by user")
+        }
+
+        mutating func assistant(_ record: JSONObject, at time: Timestamp?) {
+            guard let message = record["message"]?.objectValue else { return }
+            transcript.hasConversation = true
+            let model = message["model"]?.stringValue
+            if let model, !model.isEmpty, model != "<synthetic>", !transcript.models.contains(model) {
+                transcript.models.append(model)
+            }
+            if let id = nonEmpty(message["id"]), let usage = message["usage"]?.objectValue {
+                var totals = TokenTotals()
+                totals.input = usage["input_tokens"]?.intValue ?? 0
+                totals.output = usage["output_tokens"]?.intValue ?? 0
+                totals.cacheCreation = usage["cache_creation_input_tokens"]?.intValue ?? 0
+                totals.cacheRead = usage["cache_read_input_tokens"]?.intValue ?? 0
+                if self.usage.updateValue(totals, forKey: id) == nil { usageOrder.append(id) }
+            }
+            var text = ""
+            if case .array(let blocks)? = message["content"] {
+                for block in blocks {
+                    guard let block = block.objectValue else { continue }
+                    switch block["type"]?.stringValue {
+                    case "tool_use":
+                        guard let id = nonEmpty(block["id"]), callIndex[id] == nil else { continue }
+                        callIndex[id] = transcript.toolCalls.count
+                        transcript.toolCalls.append(ToolCall(
+                            id: id, name: block["name"]?.stringValue ?? "(unnamed tool)",
+                            input: block["input"]?.objectValue ?? JSONObject(), startedAt: time))
+                    case "text":
+                        if text.isEmpty { text = block["text"]?.stringValue ?? "" }
+                    default:
+                        break
+                    }
+                }
+            }
+            let isAPIError = record["isApiErrorMessage"] == .bool(true)
+                || (model == "<synthetic>" && text.hasPrefix("API Error"))
+            transcript.ending = isAPIError ? .apiError(firstLine(text).isEmpty ? "API error" : firstLine(text)) : .normal
+        }
+
+        func apiErrorText(_ record: JSONObject) -> String? {
+            if let message = nonEmpty(record["content"]) { return firstLine(message) }
+            if let error = record["error"]?.objectValue {
+                if let message = nonEmpty(error["message"]) { return firstLine(message) }
+                if let nested = error["error"]?.objectValue, let message = nonEmpty(nested["message"]) { return firstLine(message) }
+            }
+            return nil
+        }
+
+        mutating func finish() -> Transcript {
+            for index in transcript.toolCalls.indices {
+                transcript.toolCalls[index].outcome = outcomes.removeValue(forKey: transcript.toolCalls[index].id)
+            }
+            transcript.stats.orphanResults = outcomes.count
+            for id in usageOrder {
+                guard let totals = usage[id] else { continue }
+                transcript.tokens.input += totals.input
+                transcript.tokens.output += totals.output
+                transcript.tokens.cacheCreation += totals.cacheCreation
+                transcript.tokens.cacheRead += totals.cacheRead
+            }
+            if let customTitle { transcript.title = customTitle }
+            return transcript
+        }
+    }
+}
+
+func nonEmpty(_ value: JSONValue?) -> String? {
+    guard let text = value?.stringValue, !text.isEmpty else { return nil }
+    return text
+}
+
+func firstLine(_ text: String) -> String {
+    let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: true).first.map(String.init) ?? ""
+    return line.trimmingSpaces()
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}
