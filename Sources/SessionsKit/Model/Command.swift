@@ -36,7 +36,9 @@ public struct Command: Sendable, Hashable {
     static func decode(_ object: JSONObject, path: String) -> (Command?, [FieldError]) {
         var reader = ObjectReader(object, path: path)
         let id = reader.uuid("id")
+        // Null is how CodeMySpec writes a module since renamed; an empty name is no module at all.
         let module = reader.string("module")
+        if module?.isEmpty == true { reader.fail("module", "must not be empty") }
         let command = reader.string("command", required: true)
         let pipe = reader.string("pipe")
         let timestamp = reader.timestamp("timestamp")

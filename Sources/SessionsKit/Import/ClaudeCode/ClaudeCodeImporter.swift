@@ -115,9 +115,23 @@ public struct ClaudeCodeImporter {
             }
             // A subagent names its parent, and the parent's call that started
             // it names the subagent, whichever of the two came in first.
-            for (key, transcript) in touched where transcript.agentID != nil {
-                guard let sessionID = transcript.sessionID, let parentID = keys[sessionID], let childID = keys[key],
-                      var parent = try transaction.session(id: parentID), var child = try transaction.session(id: childID)
+            var children: [String: [Int]] = [:]
+            for (key, id) in keys {
+                guard let marker = key.firstRange(of: "/agent-") else { continue }
+                children[String(key[..<marker.lowerBound]), default: []].append(id)
+            }
+            var pairs: [(parent: Int, child: Int)] = []
+            for (key, transcript) in touched {
+                if transcript.agentID != nil {
+                    if let sessionID = transcript.sessionID, let parent = keys[sessionID], let child = keys[key] {
+                        pairs.append((parent, child))
+                    }
+                } else if let parent = keys[key] {
+                    pairs += (children[key] ?? []).map { (parent, $0) }
+                }
+            }
+            for (parentID, childID) in pairs {
+                guard var parent = try transaction.session(id: parentID), var child = try transaction.session(id: childID)
                 else { continue }
                 if ClaudeCodeSessions.linkSubagents(of: &parent, keys: keys) { transaction.put(parent) }
                 if child.state?["parent_id"]?.intValue != parentID {

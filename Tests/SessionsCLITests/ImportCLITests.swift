@@ -1,0 +1,119 @@
+import Glibc
+import Testing
+@testable import SessionsKit
+import TestSupport
+
+/// The importers, the exporter and the hook as a user and Claude Code run
+/// them: the real binary for the hook, in-process for the rest.
+@Suite("Import, export and hooks from the command line", .serialized)
+struct ImportCLITests {
+    static func payload(_ event: String, _ extra: String = "") -> [UInt8] {
+        Array(#"{"session_id":"9f0c7a52-1c1e-4b7e-9d35-000000000001","transcript_path":"/home/u/.claude/projects/-w-app/9f0c7a52-1c1e-4b7e-9d35-000000000001.jsonl","cwd":"/w/app","permission_mode":"default","hook_event_name":"\#(event)"\#(extra)}"#.utf8)
+    }
+
+    @Test("a scripted sequence of hook events, through the real binary, gives the session and timeline `show --json` reports")
+    func hookSequence() throws {
+        let directory = TemporaryDirectory("sessions-hook")
+        let runner = ProcessTests.runner(directory)
+        let events: [[UInt8]] = [
+            Self.payload("SessionStart", #","source":"startup""#),
+            Self.payload("PreToolUse", #","tool_name":"Bash","tool_input":{"command":"mix test","description":"Run tests"},"tool_use_id":"toolu_A""#),
+            Self.payload("PostToolUse", #","tool_name":"Bash","tool_input":{"command":"mix test","description":"Run tests"},"tool_use_id":"toolu_A","tool_response":{"stdout":"3 tests, 0 failures","stderr":"","interrupted":false,"isImage":false}"#),
+            Self.payload("PreToolUse", #","tool_name":"Bash","tool_input":{"command":"mix credo"},"tool_use_id":"toolu_B""#),
+            Self.payload("PostToolUseFailure", #","tool_name":"Bash","tool_input":{"command":"mix credo"},"tool_use_id":"toolu_B","error":"Exit code 4\nfound 2 issues""#),
+            Self.payload("PreToolUse", #","tool_name":"Read","tool_input":{"file_path":"/w/app/mix.exs"},"tool_use_id":"toolu_C""#),
+            Self.payload("Stop"),
+            Self.payload("SessionEnd", #","reason":"prompt_input_exit""#),
+        ]
+        for event in events {
+            let result = runner.run(["hook", "claude-code"], stdin: event)
+            #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty)
+        }
+        #expect(!TestFiles.exists(directory.path + "/store/hook.log"), "nothing went wrong, so nothing was logged")
+        let shown = runner.run(["show", "1", "--json"])
+        let session = try #require(try JSONParser.parse(shown.stdout).objectValue)
+        #expect(session["type"] == .string("ClaudeCodeSessions") && session["agent"] == .string("claude_code"))
+        #expect(session["status"] == .string("complete"))
+        #expect(session["external_conversation_id"] == .string("9f0c7a52-1c1e-4b7e-9d35-000000000001"))
+        #expect(session["state"]?.objectValue?["end_reason"] == .string("prompt_input_exit"))
+        let elements = try #require(session["interactions"]?.arrayValue)
+        let timeline = elements.compactMap { $0.objectValue }
+        #expect(timeline.map { $0["command"]?.objectValue?["command"] } == [.string("mix test"), .string("mix credo"), .string("/w/app/mix.exs")])
+        #expect(timeline.map { $0["result"]?.objectValue?["status"] ?? .null } == [.string("ok"), .string("error"), .null])
+        #expect(timeline[0]["result"]?.objectValue?["stdout"] == .string("3 tests, 0 failures"))
+        #expect(timeline[0]["result"]?.objectValue?["code"] == .int(0))
+        #expect(timeline[1]["result"]?.objectValue?["code"] == .int(4))
+        #expect(timeline[1]["result"]?.objectValue?["stderr"] == .string("Exit code 4\nfound 2 issues"))
+        let list = runner.run(["list", "--status", "complete", "--json"])
+        #expect(try JSONParser.parse(list.stdout).arrayValue?.count == 1)
+    }
+
+    @Test("the hook never gets in the way: bad input or an unusable store still exit 0, print nothing, and log why")
+    func hookNeverFails() throws {
+        let directory = TemporaryDirectory("sessions-hook-bad")
+        let runner = ProcessTests.runner(directory)
+        for input in [Array("not json".utf8), [], Array(#"{"hook_event_name":"PreToolUse"}"#.utf8)] {
+            let result = runner.run(["hook", "claude-code"], stdin: input)
+            #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty)
+        }
+        let log = try #require(TestFiles.readText(directory.path + "/store/hook.log"))
+        #expect(log.split(separator: "\n").count == 3)
+        #expect(log.contains("PreToolUse: session_id: is required"))
+        #expect(TestFiles.mode(directory.path + "/store/hook.log") == 0o600)
+
+        // A store path that is a file: nothing can be recorded, and still nothing is printed.
+        TestFiles.write(directory.path + "/file-store", "x")
+        var blocked = runner
+        blocked.environment["SESSIONS_HOME"] = directory.path + "/file-store"
+        let result = blocked.run(["hook", "claude-code"], stdin: Self.payload("SessionStart"))
+        #expect(result.status == 0 && result.stdout.isEmpty)
+    }
+
+    @Test("import detects the format, reports progress only on a terminal, and summarises what it did")
+    func importDetects() throws {
+        let cli = CLIHarness()
+        let transcripts = cli.directory.path + "/projects"
+        TranscriptFixtures.write(TranscriptFixtures.old, to: transcripts + "/-w-todo/\(TranscriptFixtures.oldSession).jsonl",
+                                 modified: Timestamp(iso8601: "2026-01-01T00:00:00Z")!)
+        let result = cli.run(["import", transcripts])
+        #expect(result.status == 0 && result.stderr.isEmpty)
+        #expect(result.stdout == """
+            Read 1 transcript (0 unchanged since the last import).
+            Sessions: 1 created, 0 updated, 0 already up to date.
+            Interactions: 2 added, 0 updated.
+
+            """)
+        let again = try cli.json(["import", "claude-code", transcripts, "--json"])
+        #expect(again.objectValue?["files_unchanged"] == .int(1) && again.objectValue?["sessions_created"] == .int(0))
+
+        // With no path, `import claude-code` reads ~/.claude/projects.
+        TranscriptFixtures.write(TranscriptFixtures.apiError, to: cli.directory.path + "/home/.claude/projects/-w-api/x.jsonl",
+                                 modified: Timestamp(iso8601: "2026-01-01T00:00:00Z")!)
+        #expect(try cli.ok(["import", "claude-code"]).hasPrefix("Read 1 transcript"))
+
+        let exported = cli.directory.path + "/export.json"
+        try cli.ok(["export", "--output", exported])
+        #expect(TestFiles.mode(exported) == 0o600)
+        let other = CLIHarness()
+        let imported = other.run(["import", exported])
+        #expect(imported.stdout.hasPrefix("Read 2 records: 2 created"), "a JSON document is detected as CodeMySpec's shape")
+        #expect(try other.ok(["export"]) + "\n" == TestFiles.readText(exported))
+
+        TestFiles.write(cli.directory.path + "/notes.txt", "hello")
+        #expect(cli.run(["import", cli.directory.path + "/notes.txt"]).stderr.contains("cannot tell what"))
+        #expect(cli.run(["import", cli.directory.path + "/missing"]).status == 1)
+    }
+
+    @Test("--map-status turns a status this schema lacks into one it has; without it the record is skipped and the exit is 1")
+    func mapStatus() throws {
+        let cli = CLIHarness()
+        let file = cli.directory.path + "/cancelled.json"
+        TestFiles.write(file, #"{"data": [{"id": 3, "type": "ComponentTestSessions", "status": "cancelled", "account_id": 8, "inserted_at": "2025-10-02T10:00:00Z", "updated_at": "2025-10-02T10:00:00Z"}]}"#)
+        let refused = cli.run(["import", "codemyspec", file])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains(#"skipped data[0] (id 3): status: "cancelled" is not one of active, complete, failed"#))
+        #expect(cli.run(["import", "codemyspec", file, "--map-status", "cancelled=failed"]).status == 0)
+        #expect(try cli.json(["show", "3", "--json"]).objectValue?["status"] == .string("failed"))
+        #expect(cli.run(["import", "codemyspec", file, "--map-status", "cancelled"]).stderr.contains("expected FROM=TO"))
+    }
+}
