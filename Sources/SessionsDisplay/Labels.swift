@@ -14,4 +14,12 @@ public enum Labels {
     /// null for modules it has since renamed).
     public static let unknownModule = "(module unknown)"
 
+
+    /// The session a call's subagent ran in, when an importer linked one
+    /// (`result.data.subagent_session_id`), shown as `→ #N` before the command
+    /// so a parent's timeline says where each subagent ran.
+    public static func subagentMarker(_ interaction: Interaction) -> String? {
+        guard let id = interaction.result?.data?["subagent_session_id"]?.intValue else { return nil }
+        return "→ #\(id) "
+    }
 }

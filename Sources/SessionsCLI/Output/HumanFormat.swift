@@ -54,8 +54,10 @@ struct HumanFormat {
         var out = ""
         let statusText = style.status(session.status)
         out += style.apply("Session \(session.id)", .bold) + "  \(statusText)  \(Sanitizer.line(session.type.name))\n"
+        // Wide enough for fields the schema does not model (`external_conversation_id`), never cut.
+        let width = session.extra.members.map { CellWidth.of(Sanitizer.line($0.key)) }.reduce(12, max)
         func field(_ name: String, _ value: String) {
-            out += "  " + CellWidth.fit(name, to: 12) + " " + value + "\n"
+            out += "  " + CellWidth.fit(name, to: width) + " " + value + "\n"
         }
         field("agent", session.agent?.rawValue ?? "-")
         field("environment", session.environment?.rawValue ?? "-")
@@ -102,7 +104,7 @@ struct HumanFormat {
                 .init(interaction.startedAt.map(TimeText.clock) ?? "-"),
                 .init(Glyphs.result(last), style: { style.apply($0, style.color(for: last)) }),
                 .init(Sanitizer.line(Labels.step(interaction))),
-                .init(Sanitizer.line(interaction.command.command)),
+                .init((Labels.subagentMarker(interaction) ?? "") + Sanitizer.line(interaction.command.command)),
                 .init(interaction.result?.code.map(String.init) ?? "-"),
                 .init(interaction.result?.durationMS.map { TimeText.duration(milliseconds: $0) } ?? "-"),
                 .init(durationBar(interaction.result?.durationMS, longest: longest)),

@@ -89,7 +89,7 @@ enum SessionPaneView {
                 Span(Render.fit(interaction.startedAt.map(TimeText.clock) ?? "—", 8), .dim), Span(" "),
                 Span(Glyphs.result(last), Render.role(for: last)), Span(" "),
                 Span(Render.fit(Sanitizer.line(Labels.step(interaction)), step), .label), Span(" "),
-                Span(Render.fit(Sanitizer.line(interaction.command.command), command)), Span(" "),
+                Self.commandSpan(interaction, width: command), Span(" "),
                 Span(Render.fit(result?.code.map(String.init) ?? "—", 4, right: true), (result?.code ?? 0) != 0 ? .resultError : .dim),
                 Span(" "),
                 Span(Render.fit(result?.durationMS.map { TimeText.duration(milliseconds: $0) } ?? "—", 7, right: true)),
@@ -103,6 +103,12 @@ enum SessionPaneView {
                 frame.paint(row: screenRow, columns: range, role: state.focus == .timeline ? .selection : .selectionInactive)
             }
         }
+    }
+
+    /// The command, after a marker naming the subagent session it started, if any.
+    static func commandSpan(_ interaction: Interaction, width: Int) -> Span {
+        let marker = Labels.subagentMarker(interaction) ?? ""
+        return Span(Render.fit(marker + Sanitizer.line(interaction.command.command), width))
     }
 
     /// A bar `barWidth` cells long at the longest duration, in eighths of a

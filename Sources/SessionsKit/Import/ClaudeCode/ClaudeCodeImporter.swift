@@ -55,8 +55,11 @@ public struct ClaudeCodeImporter {
                 case .failure(let error): report.unreadable.append("\(entry.path): \(error)")
                 }
             }
+            let skippedHere = batch.count - transcripts.count
+            progress(min(done + skippedHere, files.count), files.count)
             if !transcripts.isEmpty {
-                try write(transcripts, into: &report)
+                let base = done + skippedHere
+                try write(transcripts, into: &report) { merged in progress(min(base + merged, files.count), files.count) }
                 catalog = try service.store.catalog(refreshing: catalog)
             }
             done += batch.count
@@ -74,13 +77,15 @@ public struct ClaudeCodeImporter {
         return known
     }
 
-    func write(_ transcripts: [(Transcript, FileFingerprint)], into report: inout ImportReport) throws {
+    func write(_ transcripts: [(Transcript, FileFingerprint)], into report: inout ImportReport,
+               merged: (Int) -> Void) throws {
         let delta = try service.store.write { transaction in
             var delta = ImportReport()
             try service.checkScope(transaction.registry)
             var keys = ClaudeCodeSessions.keys(in: try transaction.summaries(), account: service.scope.accountID)
             var touched: [(key: String, transcript: Transcript)] = []
-            for (transcript, fingerprint) in transcripts {
+            for (position, (transcript, fingerprint)) in transcripts.enumerated() {
+                defer { merged(position + 1) }
                 delta.absorb(transcript.stats, path: transcript.path)
                 guard transcript.hasConversation else {
                     delta.filesWithoutConversation += 1
