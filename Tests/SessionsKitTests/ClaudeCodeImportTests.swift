@@ -133,6 +133,14 @@ struct ClaudeCodeImportTests {
         #expect(again.filesUnchanged == 1 && again.interactionsAdded == 0 && again.interactionsUpdated == 0)
         #expect(try world.session(key: TranscriptFixtures.newSession) == after)
         #expect(try world.fixture.store.catalog().summaries.count == 1)
+
+        // Touched, not changed: read and merged again, and found up to date.
+        TranscriptFixtures.setModified(world.path(relative), ImportWorld.fileTime.adding(microseconds: 120_000_000))
+        let touched = try world.importAll()
+        #expect(touched.filesUnchanged == 0 && touched.sessionsUnchanged == 1 && touched.sessionsUpdated == 0)
+        #expect(touched.interactionsAdded == 0 && touched.interactionsUpdated == 0)
+        #expect(try world.session(key: TranscriptFixtures.newSession).interactions == after.interactions)
+        #expect(try world.importAll().filesUnchanged == 1, "the new modification time was recorded")
     }
 
     @Test("status: recent files and pending calls are active; API errors and interruptions fail")

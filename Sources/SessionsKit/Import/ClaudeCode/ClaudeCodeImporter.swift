@@ -105,11 +105,16 @@ public struct ClaudeCodeImporter {
                 delta.interactionsAdded += merged.added
                 delta.interactionsUpdated += merged.updated
                 if let existing {
-                    if merged.session != existing {
-                        delta.sessionsUpdated += 1
+                    if merged.session == existing {
+                        delta.sessionsUnchanged += 1
+                    } else if Self.sameApartFromFingerprint(merged.session, existing) {
+                        // Touched but not changed: only the recorded size and
+                        // time move, so next time the file is skipped.
+                        delta.sessionsUnchanged += 1
                         transaction.put(merged.session)
                     } else {
-                        delta.sessionsUnchanged += 1
+                        delta.sessionsUpdated += 1
+                        transaction.put(merged.session)
                     }
                 } else {
                     delta.sessionsCreated += 1
@@ -149,6 +154,12 @@ public struct ClaudeCodeImporter {
             return delta
         }
         report.add(delta)
+    }
+
+    static func sameApartFromFingerprint(_ a: Session, _ b: Session) -> Bool {
+        var a = a
+        a.state?["transcript"] = b.state?["transcript"]
+        return a == b
     }
 
     func fileStem(_ path: String) -> String {
