@@ -99,6 +99,12 @@ struct ImportCLITests {
         #expect(imported.stdout.hasPrefix("Read 2 records: 2 created"), "a JSON document is detected as CodeMySpec's shape")
         #expect(try other.ok(["export"]) + "\n" == TestFiles.readText(exported))
 
+        // A transcript whose first line was cut off is still a transcript.
+        let torn = cli.directory.path + "/torn.jsonl"
+        TestFiles.write(torn, "{\"parentUuid\": nul\n" + TranscriptFixtures.interrupted)
+        let tornResult = cli.run(["import", torn])
+        #expect(tornResult.status == 0 && tornResult.stdout.contains("malformed line: \(torn):1"))
+
         TestFiles.write(cli.directory.path + "/notes.txt", "hello")
         #expect(cli.run(["import", cli.directory.path + "/notes.txt"]).stderr.contains("cannot tell what"))
         #expect(cli.run(["import", cli.directory.path + "/missing"]).status == 1)

@@ -242,6 +242,68 @@ struct ClaudeCodeImportTests {
     }
 }
 
+extension ClaudeCodeImportTests {
+    @Test("a 1.0.x subagent kept inline (isSidechain) becomes its own session, started by the Task with its prompt")
+    func inlineSidechain() throws {
+        let world = try ImportWorld()
+        world.write(TranscriptFixtures.inlineSidechain, "-w-todo/\(TranscriptFixtures.inlineSession).jsonl")
+        let report = try world.importAll()
+        #expect(report.sessionsCreated == 2 && report.interactionsAdded == 2 && report.linesRead == 8)
+        let parent = try world.session(key: TranscriptFixtures.inlineSession)
+        let child = try world.session(key: TranscriptFixtures.inlineSession + "/agent-sidechain-c1")
+        #expect(parent.interactions.map { $0.extra["tool_use_id"] } == [.string("toolu_inline_task")])
+        #expect(child.interactions.map { $0.extra["tool_use_id"] } == [.string("toolu_inline_ls")])
+        #expect(try world.interaction(parent, "toolu_inline_task").result?.data?["subagent_session_id"] == .int(child.id))
+        #expect(child.state?["parent_id"] == .int(parent.id))
+        #expect(parent.state?["tokens"]?.objectValue?["input"] == .int(10), "the subagent's tokens are its own")
+        #expect(parent.state?["models"] == .array([.string("claude-sonnet-4-20250514")]))
+        #expect(parent.status == .complete, "the subagent's API error ended the subagent, not the session")
+        #expect(child.status == .failed)
+        #expect(try world.importAll().filesUnchanged == 1, "a file holding two sessions is skipped only as a whole")
+    }
+
+    @Test("a subagent's calls recorded live on its parent move to the subagent when its transcript comes in")
+    func hookSubagentCallsMove() throws {
+        let world = try ImportWorld()
+        let hook = ClaudeCodeHook(service: world.service)
+        for (event, id) in [("PreToolUse", "toolu_task_1"), ("PreToolUse", "toolu_sub_1")] {
+            let payload = #"{"session_id":"\#(TranscriptFixtures.parentSession)","hook_event_name":"\#(event)","tool_name":"Bash","tool_input":{"command":"ls"},"tool_use_id":"\#(id)"}"#
+            _ = try hook.record(Array(payload.utf8))
+        }
+        #expect(try world.session(key: TranscriptFixtures.parentSession).interactions.count == 2)
+        world.write(TranscriptFixtures.parent, "p/\(TranscriptFixtures.parentSession).jsonl")
+        world.write(TranscriptFixtures.subagent, "p/\(TranscriptFixtures.parentSession)/subagents/agent-abc1234.jsonl")
+        try world.importAll()
+        let parent = try world.session(key: TranscriptFixtures.parentSession)
+        let child = try world.session(key: TranscriptFixtures.parentSession + "/agent-abc1234")
+        #expect(parent.interactions.compactMap { $0.extra["tool_use_id"]?.stringValue } == ["toolu_task_1"])
+        #expect(child.interactions.compactMap { $0.extra["tool_use_id"]?.stringValue } == ["toolu_sub_1"])
+
+        // Events that name their agent go straight to the subagent's session.
+        let named = #"{"session_id":"\#(TranscriptFixtures.parentSession)","agent_id":"abc1234","hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"/a"},"tool_use_id":"toolu_sub_2"}"#
+        #expect(try hook.record(Array(named.utf8)) == .recorded(sessionID: child.id))
+    }
+
+    @Test("a transcript is keyed by its file's session id, and a session the hooks ended stays ended")
+    func keysAndEndings() throws {
+        let world = try ImportWorld()
+        let renamed = "77777777-7777-4777-8777-777777777777"
+        // Its records carry another session's id, as a copied-on-resume file may.
+        world.write(TranscriptFixtures.newPart1, "p/\(renamed).jsonl")
+        world.write(TranscriptFixtures.newPart1, "p/\(TranscriptFixtures.newSession).jsonl")
+        try world.importAll()
+        #expect(try world.fixture.store.catalog().summaries.count == 2)
+        #expect(try world.session(key: renamed).state?["session_id"] == .string(renamed))
+
+        let hook = ClaudeCodeHook(service: world.service)
+        _ = try hook.record(Array(#"{"session_id":"\#(renamed)","hook_event_name":"SessionEnd","reason":"exit"}"#.utf8))
+        TranscriptFixtures.setModified(world.path("p/\(renamed).jsonl"), ImportWorld.fileTime.adding(microseconds: 1_000_000))
+        try world.importAll()
+        #expect(try world.session(key: renamed).status == .complete, "its pending Read will never finish")
+        #expect(try world.session(key: TranscriptFixtures.newSession).status == .active)
+    }
+}
+
 @Suite("Mapping tool calls")
 struct ClaudeCodeToolTests {
     @Test("one-line summaries name what the call acted on")

@@ -97,6 +97,42 @@ struct CodeMySpecTests {
         #expect(report.created == 1 && report.renumbered == ["1 → 2"])
         #expect(try fixture.store.session(id: 1) == existing)
         #expect(try fixture.store.session(id: 2)?.type == SessionType("ContextSpecSessions"))
+        #expect(try fixture.store.session(id: 2)?.extra["source_id"] == .int(1))
+
+        let again = try CodeMySpecImporter(service: service).run(Array(document.utf8))
+        #expect(again.created == 0 && again.unchanged == 1 && again.renumbered.isEmpty, "found again, not copied")
+        #expect(try fixture.store.catalog().summaries.count == 2)
+    }
+
+    @Test("re-importing keeps interactions recorded here since the export, and reports where a record breaks")
+    func mergeAndPositions() throws {
+        let (fixture, service) = try world()
+        _ = try CodeMySpecImporter(service: service).run(Array(Self.document.utf8))
+        let added = try service.addInteraction(sessionID: 12, CommandDraft(module: "Local", command: "mix format"))
+        let report = try CodeMySpecImporter(service: service).run(Array(Self.document.utf8))
+        #expect(report.unchanged == 1 && report.keptLocal == 1, "the file adds nothing, and takes nothing away")
+        let session = try #require(try fixture.store.session(id: 12))
+        #expect(session.interactions.count == 3 && session.interactions.last?.id == added.id)
+
+        // The file's first interaction (newest) is broken: the path names it as the file does.
+        let broken = Self.document.replacing(#""id": "1a5c2d3e-0000-4000-8000-000000000002""#, with: #""id": "nope""#)
+        let skipped = try CodeMySpecImporter(service: service).run(Array(broken.utf8)).skipped
+        #expect(skipped.first?.hasPrefix(#"data[0] (id 12): interactions[0].id: "nope" is not a UUID"#) == true)
+    }
+
+    @Test("duplicate ids inside one file are refused, not silently merged")
+    func duplicates() throws {
+        let (fixture, service) = try world()
+        defer { withExtendedLifetime(fixture) {} }
+        let record = #"{"id": 5, "type": "IntegrationSessions", "account_id": 1, "inserted_at": "2025-10-01T10:00:00Z", "updated_at": "2025-10-01T10:00:00Z"}"#
+        let interaction = #"{"id": "1a5c2d3e-0000-4000-8000-000000000009", "command": {"module": "M", "command": "c"}, "result": null}"#
+        let twice = #"{"id": 6, "type": "IntegrationSessions", "account_id": 1, "interactions": [\#(interaction), \#(interaction)], "inserted_at": "2025-10-01T10:00:00Z", "updated_at": "2025-10-01T10:00:00Z"}"#
+        let report = try CodeMySpecImporter(service: service).run(Array("[\(record), \(record), \(twice)]".utf8))
+        #expect(report.created == 1)
+        #expect(report.skipped == [
+            "[1] (id 5): id: another record in this file has id 5",
+            "[2] (id 6): interactions: the id 1a5c2d3e-0000-4000-8000-000000000009 appears more than once",
+        ])
     }
 
     @Test("export, import into an empty store and export again give identical bytes")

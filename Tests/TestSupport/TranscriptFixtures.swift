@@ -101,6 +101,25 @@ public enum TranscriptFixtures {
         ].joined(separator: "\n") + "\n"
     }
 
+    public static let inlineSession = "66666666-6666-4666-8666-666666666666"
+
+    /// 1.0.x: a Task whose subagent's conversation is inline, marked
+    /// `isSidechain` and chained from its prompt (root record `c1`).
+    public static var inlineSidechain: String {
+        let c = common(inlineSession, "1.0.98", cwd: "/home/u/work/todo")
+        let side = c.replacing(#""isSidechain":false"#, with: #""isSidechain":true"#)
+        return [
+            #"{"parentUuid":null,\#(c),"type":"user","message":{"role":"user","content":"count the files"},"uuid":"m1","timestamp":"2025-09-04T10:00:00.000Z"}"#,
+            #"{"parentUuid":"m1",\#(c),"type":"assistant","message":{"id":"msg_m1","type":"message","role":"assistant","model":"claude-sonnet-4-20250514","content":[{"type":"tool_use","id":"toolu_inline_task","name":"Task","input":{"description":"Count files","prompt":"Count the files.","subagent_type":"general-purpose"}}],"usage":{"input_tokens":10,"output_tokens":10,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}},"uuid":"m2","timestamp":"2025-09-04T10:00:01.000Z"}"#,
+            #"{"parentUuid":null,\#(side),"type":"user","message":{"role":"user","content":"Count the files."},"uuid":"c1","timestamp":"2025-09-04T10:00:02.000Z"}"#,
+            #"{"parentUuid":"c1",\#(side),"type":"assistant","message":{"id":"msg_c1","type":"message","role":"assistant","model":"claude-haiku-3-5","content":[{"type":"tool_use","id":"toolu_inline_ls","name":"Bash","input":{"command":"ls | wc -l"}}],"usage":{"input_tokens":500,"output_tokens":500,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}},"uuid":"c2","timestamp":"2025-09-04T10:00:03.000Z"}"#,
+            #"{"parentUuid":"c2",\#(side),"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_inline_ls","type":"tool_result","content":"12","is_error":false}]},"uuid":"c3","timestamp":"2025-09-04T10:00:04.000Z","toolUseResult":{"stdout":"12","stderr":"","interrupted":false,"isImage":false}}"#,
+            #"{"parentUuid":"c3",\#(side),"type":"assistant","message":{"id":"msg_c2","type":"message","role":"assistant","model":"claude-haiku-3-5","content":[{"type":"text","text":"API Error: 500"}]},"isApiErrorMessage":true,"uuid":"c4","timestamp":"2025-09-04T10:00:05.000Z"}"#,
+            #"{"parentUuid":"m2",\#(c),"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_inline_task","type":"tool_result","content":[{"type":"text","text":"There are 12 files."}]}]},"uuid":"m3","timestamp":"2025-09-04T10:00:06.000Z","toolUseResult":{"content":[{"type":"text","text":"There are 12 files."}],"totalDurationMs":4000,"totalTokens":1000,"totalToolUseCount":1}}"#,
+            #"{"parentUuid":"m3",\#(c),"type":"assistant","message":{"id":"msg_m2","type":"message","role":"assistant","model":"claude-sonnet-4-20250514","content":[{"type":"text","text":"12 files."}]},"uuid":"m4","timestamp":"2025-09-04T10:00:07.000Z"}"#,
+        ].joined(separator: "\n") + "\n"
+    }
+
     /// Writes `text` at `path` (creating directories) and dates it `modified`.
     public static func write(_ text: String, to path: String, modified: Timestamp) {
         var directory = ""

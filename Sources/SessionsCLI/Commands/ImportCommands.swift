@@ -56,6 +56,8 @@ struct ImportClaudeCode: ParsableCommand {
         } else {
             for line in report.humanLines { context.stdout.line(Sanitizer.line(line)) }
         }
+        // Files that could not be read are a partial failure a script must see.
+        if !report.unreadable.isEmpty { throw ExitCode.failure }
     }
 }
 
@@ -235,12 +237,27 @@ struct ImportAuto: ParsableCommand {
             case .codeMySpec: documents.append(file)
             }
         }
+        if json && !transcripts.isEmpty && !documents.isEmpty {
+            throw CLIError("--json prints one summary; import the transcripts and the CodeMySpec files separately")
+        }
+        // Every file is imported even if an earlier one was not entirely;
+        // the exit status still says so.
+        var partial = false
         if !transcripts.isEmpty {
-            try ImportClaudeCode.importFiles(try TranscriptFiles.discover(transcripts), global: global, json: json)
+            do {
+                try ImportClaudeCode.importFiles(try TranscriptFiles.discover(transcripts), global: global, json: json)
+            } catch let exit as ExitCode where exit == .failure {
+                partial = true
+            }
         }
         for document in documents {
-            try ImportCodeMySpec.importFile(document, mapStatus: mapStatus, global: global, json: json)
+            do {
+                try ImportCodeMySpec.importFile(document, mapStatus: mapStatus, global: global, json: json)
+            } catch let exit as ExitCode where exit == .failure {
+                partial = true
+            }
         }
+        if partial { throw ExitCode.failure }
     }
 }
 
@@ -249,8 +266,9 @@ enum ImportFormat: Equatable {
     case claudeCode, codeMySpec
 
     static func detect(_ path: String) throws -> ImportFormat {
-        guard let info = try? FileBytes.status(path) else { throw SessionError.notFound(path) }
-        if info.isDirectory { return .claudeCode }
+        guard let info = try FileBytes.status(path) else { throw SessionError.notFound(path) }
+        // Transcripts are JSON Lines; their first line may be the malformed one.
+        if info.isDirectory || path.hasSuffix(".jsonl") { return .claudeCode }
         guard let bytes = try FileBytes.read(path) else { throw SessionError.notFound(path) }
         if let document = try? JSONParser.parse(bytes) {
             switch document {

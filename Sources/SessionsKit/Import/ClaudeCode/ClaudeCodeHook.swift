@@ -29,7 +29,13 @@ public struct ClaudeCodeHook {
         guard case .object(let event) = value else {
             throw SessionError.invalid(SchemaError("payload", "must be a JSON object, not \(value.kindName)"))
         }
-        guard let key = nonEmpty(event["session_id"]) else { throw SessionError.invalid(SchemaError("session_id", "is required")) }
+        guard let sessionID = nonEmpty(event["session_id"]) else {
+            throw SessionError.invalid(SchemaError("session_id", "is required"))
+        }
+        // A subagent's events carry its parent's session id; where they also
+        // name the agent, they go to the subagent's own session, keyed as the
+        // importer keys its transcript.
+        let key = nonEmpty(event["agent_id"]).map { "\(sessionID)/agent-\($0)" } ?? sessionID
         guard let name = nonEmpty(event["hook_event_name"]) else {
             throw SessionError.invalid(SchemaError("hook_event_name", "is required"))
         }
@@ -50,7 +56,11 @@ public struct ClaudeCodeHook {
             }
             let original = session
             var state = session.state ?? JSONObject()
-            if state["session_id"] == nil { state["session_id"] = .string(key) }
+            if state["session_id"] == nil { state["session_id"] = .string(sessionID) }
+            if let agent = nonEmpty(event["agent_id"]), state["agent_id"] == nil {
+                state["agent_id"] = .string(agent)
+                state["parent_session_id"] = .string(sessionID)
+            }
             if state["cwd"] == nil, let cwd = nonEmpty(event["cwd"]) { state["cwd"] = .string(cwd) }
             if let path = nonEmpty(event["transcript_path"]) { state["transcript_path"] = .string(path) }
             if let mode = nonEmpty(event["permission_mode"]) { state["permission_mode"] = .string(mode) }

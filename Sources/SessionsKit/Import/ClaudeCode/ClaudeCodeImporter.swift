@@ -36,8 +36,10 @@ public struct ClaudeCodeImporter {
             }
             let known = knownTranscripts(in: catalog)
             let changed = batch.filter { entry in
-                guard let summary = known[entry.path], summary.status != .active,
-                      FileFingerprint(summary.state?["transcript"]?.objectValue) == entry.fingerprint else { return true }
+                // A file can hold several sessions (1.0.x sidechains): all must be settled and current.
+                guard let sessions = known[entry.path], sessions.allSatisfy({ summary in
+                    summary.status != .active && FileFingerprint(summary.state?["transcript"]?.objectValue) == entry.fingerprint
+                }) else { return true }
                 report.filesUnchanged += 1
                 return false
             }
@@ -51,7 +53,9 @@ public struct ClaudeCodeImporter {
             var transcripts: [(Transcript, FileFingerprint)] = []
             for (entry, result) in zip(changed, parsed) {
                 switch result {
-                case .success(let value): transcripts.append(value)
+                case .success(let (transcript, fingerprint)):
+                    transcripts.append((transcript, fingerprint))
+                    transcripts += transcript.sidechains.map { ($0, fingerprint) }
                 case .failure(let error): report.unreadable.append("\(entry.path): \(error)")
                 }
             }
@@ -68,11 +72,13 @@ public struct ClaudeCodeImporter {
         return report
     }
 
-    /// This account's imported transcripts by path, for the unchanged-file check.
-    func knownTranscripts(in catalog: Catalog) -> [String: SessionSummary] {
-        var known: [String: SessionSummary] = [:]
+    /// This account's sessions imported from each transcript path, for the unchanged-file check.
+    func knownTranscripts(in catalog: Catalog) -> [String: [SessionSummary]] {
+        var known: [String: [SessionSummary]] = [:]
         for summary in catalog.summaries where summary.session.accountID == service.scope.accountID {
-            if let path = summary.session.state?["transcript"]?.objectValue?["path"]?.stringValue { known[path] = summary }
+            if let path = summary.session.state?["transcript"]?.objectValue?["path"]?.stringValue {
+                known[path, default: []].append(summary)
+            }
         }
         return known
     }
@@ -143,7 +149,13 @@ public struct ClaudeCodeImporter {
             for (parentID, childID) in pairs {
                 guard var parent = try transaction.session(id: parentID), var child = try transaction.session(id: childID)
                 else { continue }
-                if ClaudeCodeSessions.linkSubagents(of: &parent, keys: keys) { transaction.put(parent) }
+                // Hooks see a subagent's calls under its parent's session id;
+                // once the subagent's own transcript is in, they live there only.
+                let childCalls = Set(child.interactions.compactMap { $0.extra[ClaudeCodeTools.toolUseKey]?.stringValue })
+                let before = parent.interactions.count
+                parent.interactions.removeAll { $0.extra[ClaudeCodeTools.toolUseKey]?.stringValue.map(childCalls.contains) ?? false }
+                let moved = before - parent.interactions.count
+                if ClaudeCodeSessions.linkSubagents(of: &parent, keys: keys) || moved > 0 { transaction.put(parent) }
                 if child.state?["parent_id"]?.intValue != parentID {
                     var state = child.state ?? JSONObject()
                     state["parent_id"] = .int(parentID)

@@ -121,13 +121,14 @@ public enum ClaudeCodeSessions {
 
     /// Active while a call is pending or the file is still being written;
     /// failed when it ends in an API error or an interruption; else complete.
-    /// A session the `SessionEnd` hook closed is not reopened just because
-    /// its file is recent.
+    /// A session the `SessionEnd` hook closed is not reopened because its file
+    /// is recent or its last call never got a result.
     static func status(of transcript: Transcript, fingerprint: FileFingerprint, state: JSONObject?, now: Timestamp,
                        recentWindow: Int64) -> SessionStatus {
-        let pending = transcript.toolCalls.last.map { $0.outcome == nil } ?? false
         let endedAt = state?["ended_at"]?.stringValue.flatMap(Timestamp.init(iso8601:))
         let endedSinceLastRecord = endedAt.map { ended in transcript.lastTimestamp.map { ended >= $0 } ?? true } ?? false
+        // Once the session has ended, a call left without a result will never get one.
+        let pending = !endedSinceLastRecord && (transcript.toolCalls.last.map { $0.outcome == nil } ?? false)
         let recent = !endedSinceLastRecord && now.microseconds - fingerprint.modifiedAt.microseconds < recentWindow
         if pending || recent { return .active }
         switch transcript.ending {

@@ -25,6 +25,9 @@ public struct Transcript: Sendable {
     /// Whether any user or assistant message was found at all.
     public var hasConversation = false
     public var stats = TranscriptStats()
+    /// Subagent conversations a 1.0.x transcript holds inline, each read as a
+    /// transcript of its own (agent id `sidechain-<first record's uuid>`).
+    public var sidechains: [Transcript] = []
 
     public init(path: String) { self.path = path }
 

@@ -6,7 +6,7 @@ public enum TranscriptParser {
     static let bookkeepingTypes: Set<String> = ["file-history-snapshot", "queue-operation", "progress"]
 
     public static func parse(_ bytes: [UInt8], path: String) -> Transcript {
-        var reader = Reader(path: path)
+        var reader = Reader(path: path, splitsSidechains: !TranscriptFiles.isSubagent(path))
         bytes.withUnsafeBufferPointer { buffer in
             var start = 0
             var number = 0
@@ -29,8 +29,20 @@ public enum TranscriptParser {
         var usage: [String: TokenTotals] = [:]
         var usageOrder: [String] = []
         var customTitle: String?
+        /// 1.0.x kept a subagent's conversation inline, marked `isSidechain`
+        /// and chained by `parentUuid` to its first prompt. Each chain is read
+        /// apart, so it becomes its own session like a 2.1.x subagent file.
+        let splitsSidechains: Bool
+        var sidechains: [String: Reader] = [:]
+        var sidechainOrder: [String] = []
+        var sidechainRoot: [String: String] = [:]
+        /// The first thing a sidechain was asked: the prompt of the call that started it.
+        var firstPrompt: String?
 
-        init(path: String) { transcript = Transcript(path: path) }
+        init(path: String, splitsSidechains: Bool) {
+            transcript = Transcript(path: path)
+            self.splitsSidechains = splitsSidechains
+        }
 
         mutating func line(_ bytes: UnsafeBufferPointer<UInt8>, number: Int) {
             var end = bytes.count
@@ -58,6 +70,19 @@ public enum TranscriptParser {
                 break
             default:
                 transcript.stats.skippedTypes[type, default: 0] += 1
+                return
+            }
+            if splitsSidechains, record["isSidechain"] == .bool(true), record["agentId"] == nil,
+               let uuid = record["uuid"]?.stringValue {
+                let root = record["parentUuid"]?.stringValue.flatMap { sidechainRoot[$0] } ?? uuid
+                sidechainRoot[uuid] = root
+                if sidechains[root] == nil {
+                    var reader = Reader(path: transcript.path, splitsSidechains: false)
+                    reader.transcript.agentID = "sidechain-" + root
+                    sidechains[root] = reader
+                    sidechainOrder.append(root)
+                }
+                sidechains[root]?.consume(record)
                 return
             }
             let time = record["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:))
@@ -93,6 +118,9 @@ public enum TranscriptParser {
         mutating func user(_ record: JSONObject, at time: Timestamp?) {
             guard let message = record["message"]?.objectValue else { return }
             let isMeta = record["isMeta"] == .bool(true)
+            if firstPrompt == nil {
+                firstPrompt = message["content"]?.stringValue ?? ClaudeCodeTools.text(of: message["content"])
+            }
             switch message["content"] {
             case .string(let text)?:
                 transcript.hasConversation = true
@@ -191,6 +219,38 @@ public enum TranscriptParser {
                 transcript.tokens.cacheRead += totals.cacheRead
             }
             if let customTitle { transcript.title = customTitle }
+            // Claude Code names a transcript after its session; a file that
+            // begins with records copied from an earlier session is still its own.
+            let name = transcript.path.split(separator: "/").last.map(String.init) ?? ""
+            let stem = name.hasSuffix(".jsonl") ? String(name.dropLast(".jsonl".count)) : name
+            if splitsSidechains, UUIDText.isValid(stem.lowercased()) {
+                transcript.sessionID = stem
+            } else if !splitsSidechains, transcript.agentID == nil, stem.hasPrefix("agent-") {
+                transcript.agentID = String(stem.dropFirst("agent-".count))
+            }
+            var claimed = Set<String>()
+            for root in sidechainOrder {
+                guard var reader = sidechains[root] else { continue }
+                var child = reader.finish()
+                child.sessionID = transcript.sessionID
+                child.cwd = child.cwd ?? transcript.cwd
+                child.stats = TranscriptStats()  // its lines are counted in the file's own
+                // The Task call whose prompt started this chain runs it.
+                if let prompt = reader.firstPrompt, let index = transcript.toolCalls.firstIndex(where: {
+                    !claimed.contains($0.id) && ($0.name == "Task" || $0.name == "Agent") && $0.input["prompt"]?.stringValue == prompt
+                }) {
+                    claimed.insert(transcript.toolCalls[index].id)
+                    if var outcome = transcript.toolCalls[index].outcome {
+                        var detail = outcome.detail?.objectValue ?? JSONObject()
+                        if detail["agentId"] == nil, outcome.detail?.stringValue == nil {
+                            detail["agentId"] = child.agentID.map(JSONValue.string)
+                            outcome.detail = .object(detail)
+                            transcript.toolCalls[index].outcome = outcome
+                        }
+                    }
+                }
+                transcript.sidechains.append(child)
+            }
             return transcript
         }
     }

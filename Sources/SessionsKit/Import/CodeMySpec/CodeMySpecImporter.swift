@@ -23,6 +23,8 @@ public struct CodeMySpecImporter {
         public var componentsCreated: [Int] = []
         /// Records that kept their content but took a new id, as "old → new".
         public var renumbered: [String] = []
+        /// Interactions a session here had that the record lacked, kept.
+        public var keptLocal = 0
 
         /// What was adjusted to fit this store, one line per kind.
         public var notes: [String] {
@@ -34,6 +36,9 @@ public struct CodeMySpecImporter {
             if !componentsCreated.isEmpty {
                 notes.append("created \(componentsCreated.count == 1 ? "component" : "components") "
                     + componentsCreated.sorted().map(String.init).joined(separator: ", ") + ", named after their ids")
+            }
+            if keptLocal > 0 {
+                notes.append("kept \(keptLocal) interaction\(keptLocal == 1 ? "" : "s") recorded here that the file does not have")
             }
             if !renumbered.isEmpty {
                 notes.append("ids already used by other sessions here, so given new ones: " + renumbered.joined(separator: ", "))
@@ -54,9 +59,10 @@ public struct CodeMySpecImporter {
         report.records = records.count
         try service.store.write { transaction in
             try service.checkScope(transaction.registry)
+            var seenIDs = Set<Int>()
             for (index, record) in records.enumerated() {
                 let path = prefix.map { "\($0)[\(index)]" } ?? "[\(index)]"
-                try importRecord(record, path: path, transaction: transaction, report: &report)
+                try importRecord(record, path: path, transaction: transaction, report: &report, seenIDs: &seenIDs)
             }
         }
         return report
@@ -85,7 +91,8 @@ public struct CodeMySpecImporter {
         }
     }
 
-    func importRecord(_ value: JSONValue, path: String, transaction: any StoreTransaction, report: inout Report) throws {
+    func importRecord(_ value: JSONValue, path: String, transaction: any StoreTransaction, report: inout Report,
+                      seenIDs: inout Set<Int>) throws {
         guard case .object(var record) = value else {
             report.skipped.append("\(path): must be a JSON object, not \(value.kindName)")
             return
@@ -96,9 +103,6 @@ public struct CodeMySpecImporter {
         }
         // The account always comes from the scope, never from the record.
         record["account_id"] = .int(service.scope.accountID)
-        if case .array(let interactions)? = record["interactions"], Self.isNewestFirst(interactions) {
-            record["interactions"] = .array(interactions.reversed())
-        }
         var session: Session
         do {
             session = try Session.decode(.object(record))
@@ -108,6 +112,18 @@ public struct CodeMySpecImporter {
                 messages.append("use --map-status \(status)=STATUS to import it as another status")
             }
             report.skipped.append("\(label): " + messages.joined(separator: "; "))
+            return
+        }
+        // The API lists interactions newest first, which export writes too;
+        // the store keeps them oldest first. Reversing after decoding keeps
+        // error paths pointing at the file's own positions.
+        session.interactions.reverse()
+        if let duplicate = Self.firstDuplicate(session.interactions.map(\.id)) {
+            report.skipped.append("\(label): interactions: the id \(duplicate) appears more than once")
+            return
+        }
+        guard seenIDs.insert(session.id).inserted else {
+            report.skipped.append("\(label): id: another record in this file has id \(session.id)")
             return
         }
         guard SessionType.isWellFormed(session.type.name) else {
@@ -136,19 +152,27 @@ public struct CodeMySpecImporter {
             transaction.registry.raise(\.nextComponentID, above: [componentID])
             report.componentsCreated.append(componentID)
         }
+        func isSame(_ existing: Session) -> Bool {
+            existing.accountID == account && existing.type == session.type && existing.insertedAt == session.insertedAt
+        }
         if let existing = try transaction.session(id: session.id) {
-            let same = existing.accountID == account && existing.type == session.type && existing.insertedAt == session.insertedAt
-            if same {
-                if existing == session {
-                    report.unchanged += 1
-                } else {
-                    transaction.put(session)
-                    report.updated += 1
-                }
+            if isSame(existing) {
+                update(existing, with: session, transaction: transaction, report: &report)
                 return
             }
+            // Imported before under a new id? Then that session is this record.
             let original = session.id
+            let earlier = try transaction.summaries().values
+                .filter { $0.session.extra[Self.sourceIDKey] == .int(original) }.map(\.id).sorted()
+            for id in earlier {
+                guard let candidate = try transaction.session(id: id), isSame(candidate) else { continue }
+                session.id = id
+                session.extra[Self.sourceIDKey] = .int(original)
+                update(candidate, with: session, transaction: transaction, report: &report)
+                return
+            }
             session.id = try transaction.newSessionID()
+            session.extra[Self.sourceIDKey] = .int(original)
             report.renumbered.append("\(original) → \(session.id)")
         } else {
             transaction.registry.raise(\.nextSessionID, above: [session.id])
@@ -158,15 +182,35 @@ public struct CodeMySpecImporter {
         report.interactions += session.interactions.count
     }
 
-    /// CodeMySpec lists interactions newest first; a list whose first
-    /// command is later than its last is in that order.
-    static func isNewestFirst(_ interactions: [JSONValue]) -> Bool {
-        func time(_ value: JSONValue?) -> Timestamp? {
-            value?.objectValue?["command"]?.objectValue?["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:))
-                ?? value?.objectValue?["inserted_at"]?.stringValue.flatMap(Timestamp.init(iso8601:))
+    /// Where a record that had to take a new id keeps the id it came with, so
+    /// importing the same file again finds it instead of adding a copy.
+    static let sourceIDKey = "source_id"
+
+    /// The record's version of a session this store already has. Its fields
+    /// win, but interactions only the store knows (recorded here since the
+    /// export) are kept, in time order, never dropped.
+    func update(_ existing: Session, with incoming: Session, transaction: any StoreTransaction, report: inout Report) {
+        var merged = incoming
+        let known = Set(incoming.interactions.map(\.id))
+        let local = existing.interactions.filter { !known.contains($0.id) }
+        if !local.isEmpty {
+            merged.interactions = (merged.interactions + local).enumerated().sorted { lhs, rhs in
+                let left = lhs.element.startedAt?.microseconds ?? .max, right = rhs.element.startedAt?.microseconds ?? .max
+                return left != right ? left < right : lhs.offset < rhs.offset
+            }.map(\.element)
+            merged.updatedAt = max(merged.updatedAt, existing.updatedAt)
+            report.keptLocal += local.count
         }
-        guard interactions.count > 1 else { return false }
-        guard let first = time(interactions.first), let last = time(interactions.last) else { return true }
-        return first >= last
+        if merged == existing {
+            report.unchanged += 1
+        } else {
+            transaction.put(merged)
+            report.updated += 1
+        }
+    }
+
+    static func firstDuplicate(_ ids: [String]) -> String? {
+        var seen = Set<String>()
+        return ids.first { !seen.insert($0).inserted }
     }
 }
