@@ -69,7 +69,7 @@ struct ImportCLITests {
         #expect(result.status == 0 && result.stdout.isEmpty)
     }
 
-    @Test("import detects the format, reports progress only on a terminal, and summarises what it did")
+    @Test("import detects the format and summarises what it did, with no progress line when not on a terminal")
     func importDetects() throws {
         let cli = CLIHarness()
         let transcripts = cli.directory.path + "/projects"

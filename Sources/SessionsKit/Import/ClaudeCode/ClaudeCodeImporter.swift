@@ -51,23 +51,29 @@ public struct ClaudeCodeImporter {
                 }
             }
             var transcripts: [(Transcript, FileFingerprint)] = []
+            // Files finished once each transcript is merged: a file's inline
+            // subagents finish with it.
+            var filesThrough: [Int] = []
+            var parsedFiles = 0
             for (entry, result) in zip(changed, parsed) {
                 switch result {
                 case .success(let (transcript, fingerprint)):
-                    transcripts.append((transcript, fingerprint))
-                    transcripts += transcript.sidechains.map { ($0, fingerprint) }
+                    parsedFiles += 1
+                    for part in [transcript] + transcript.sidechains {
+                        transcripts.append((part, fingerprint))
+                        filesThrough.append(parsedFiles)
+                    }
                 case .failure(let error): report.unreadable.append("\(entry.path): \(error)")
                 }
             }
-            let skippedHere = batch.count - transcripts.count
-            progress(min(done + skippedHere, files.count), files.count)
+            let base = done + (index - done - parsedFiles)
+            progress(base, files.count)
             if !transcripts.isEmpty {
-                let base = done + skippedHere
-                try write(transcripts, into: &report) { merged in progress(min(base + merged, files.count), files.count) }
+                try write(transcripts, into: &report) { merged in progress(base + filesThrough[merged - 1], files.count) }
                 catalog = try service.store.catalog(refreshing: catalog)
             }
-            done += batch.count
-            progress(min(done, files.count), files.count)
+            done = index
+            progress(done, files.count)
         }
         return report
     }
