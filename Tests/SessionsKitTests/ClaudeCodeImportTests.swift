@@ -262,6 +262,25 @@ extension ClaudeCodeImportTests {
         #expect(try world.importAll().filesUnchanged == 1, "a file holding two sessions is skipped only as a whole")
     }
 
+    @Test("progress counts files, rises steadily and ends at the total, whatever sessions the files hold")
+    func progress() throws {
+        let world = try ImportWorld()
+        world.write(TranscriptFixtures.inlineSidechain, "p/\(TranscriptFixtures.inlineSession).jsonl")
+        world.write(TranscriptFixtures.old, "p/old.jsonl")
+        world.write(TranscriptFixtures.apiError, "p/api.jsonl")
+        var importer = ClaudeCodeImporter(service: world.service)
+        importer.batchFiles = 2
+        var seen: [Int] = []
+        let files = try TranscriptFiles.discover([world.projects]) + [world.path("p/missing.jsonl")]
+        let report = try importer.run(files) { done, total in
+            #expect(total == 4)
+            seen.append(done)
+        }
+        #expect(seen == seen.sorted() && seen.last == 4 && seen.allSatisfy { $0 <= 4 })
+        #expect(report.unreadable == [world.path("p/missing.jsonl") + ": cannot be read"])
+        #expect(report.sessionsCreated == 4)
+    }
+
     @Test("a subagent's calls recorded live on its parent move to the subagent when its transcript comes in")
     func hookSubagentCallsMove() throws {
         let world = try ImportWorld()
