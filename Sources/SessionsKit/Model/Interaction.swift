@@ -24,6 +24,17 @@ public struct Interaction: Sendable, Hashable {
 
     public var isPending: Bool { result == nil }
 
+    /// `interactions` by start time; interactions that started together (or
+    /// have no time) keep the order they were given in. Merging two histories
+    /// of one session (a transcript and live hooks, a file and this store) must
+    /// never reorder steps that were already in order.
+    public static func chronological(_ interactions: [Interaction]) -> [Interaction] {
+        interactions.enumerated().sorted { lhs, rhs in
+            let left = lhs.element.startedAt?.microseconds ?? .max, right = rhs.element.startedAt?.microseconds ?? .max
+            return left != right ? left < right : lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+
     /// When this interaction last did something: its result, else its command.
     public var latestActivity: Timestamp? {
         completedAt ?? result?.timestamp ?? command.timestamp ?? insertedAt

@@ -96,12 +96,7 @@ public enum ClaudeCodeSessions {
             }
         }
         if appended && existing?.interactions.isEmpty == false {
-            // Stable: calls with the same start keep the order they were made in.
-            let ordered = session.interactions.enumerated().sorted { lhs, rhs in
-                let left = lhs.element.startedAt?.microseconds ?? .max, right = rhs.element.startedAt?.microseconds ?? .max
-                return left != right ? left < right : lhs.offset < rhs.offset
-            }
-            session.interactions = ordered.map(\.element)
+            session.interactions = Interaction.chronological(session.interactions)
         }
 
         session.agent = .claudeCode

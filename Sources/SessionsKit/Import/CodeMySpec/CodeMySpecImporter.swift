@@ -194,10 +194,7 @@ public struct CodeMySpecImporter {
         let known = Set(incoming.interactions.map(\.id))
         let local = existing.interactions.filter { !known.contains($0.id) }
         if !local.isEmpty {
-            merged.interactions = (merged.interactions + local).enumerated().sorted { lhs, rhs in
-                let left = lhs.element.startedAt?.microseconds ?? .max, right = rhs.element.startedAt?.microseconds ?? .max
-                return left != right ? left < right : lhs.offset < rhs.offset
-            }.map(\.element)
+            merged.interactions = Interaction.chronological(merged.interactions + local)
             merged.updatedAt = max(merged.updatedAt, existing.updatedAt)
             report.keptLocal += local.count
         }
