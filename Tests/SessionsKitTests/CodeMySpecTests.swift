@@ -120,6 +120,25 @@ struct CodeMySpecTests {
         #expect(skipped.first?.hasPrefix(#"data[0] (id 12): interactions[0].id: "nope" is not a UUID"#) == true)
     }
 
+    @Test("a project id another account holds is neither used nor revealed: the record gets a project of its own")
+    func foreignProject() throws {
+        let (fixture, service) = try world()
+        try fixture.store.write { transaction in
+            let bob = transaction.registry.addAccount(name: "bob", at: Timestamp(seconds: 0))
+            _ = transaction.registry.addProject(name: "bob's secret", accountID: bob.id, at: Timestamp(seconds: 0))
+        }
+        let document = #"[{"id": 8, "type": "IntegrationSessions", "account_id": 1, "project_id": 1, "inserted_at": "2025-10-01T10:00:00Z", "updated_at": "2025-10-01T10:00:00Z"}]"#
+        let report = try CodeMySpecImporter(service: service).run(Array(document.utf8))
+        #expect(report.created == 1 && report.skipped.isEmpty && report.projectsCreated == [2])
+        #expect(!report.notes.joined().contains("bob"))
+        let registry = try fixture.store.registry()
+        #expect(registry.project(2)?.accountID == 1 && registry.project(2)?.name == "project 1")
+        #expect(registry.project(1)?.name == "bob's secret")
+        #expect(try fixture.store.session(id: 8)?.projectID == 2)
+        let again = try CodeMySpecImporter(service: service).run(Array(document.utf8))
+        #expect(again.unchanged == 1 && again.projectsCreated.isEmpty, "the stand-in project is found again")
+    }
+
     @Test("duplicate ids inside one file are refused, not silently merged")
     func duplicates() throws {
         let (fixture, service) = try world()

@@ -31,11 +31,11 @@ public struct CodeMySpecImporter {
             var notes: [String] = []
             if !projectsCreated.isEmpty {
                 notes.append("created \(projectsCreated.count == 1 ? "project" : "projects") "
-                    + projectsCreated.sorted().map(String.init).joined(separator: ", ") + ", named after their ids")
+                    + projectsCreated.sorted().map(String.init).joined(separator: ", ") + ", named after the ids records gave")
             }
             if !componentsCreated.isEmpty {
                 notes.append("created \(componentsCreated.count == 1 ? "component" : "components") "
-                    + componentsCreated.sorted().map(String.init).joined(separator: ", ") + ", named after their ids")
+                    + componentsCreated.sorted().map(String.init).joined(separator: ", ") + ", named after the ids records gave")
             }
             if keptLocal > 0 {
                 notes.append("kept \(keptLocal) interaction\(keptLocal == 1 ? "" : "s") recorded here that the file does not have")
@@ -131,26 +131,38 @@ public struct CodeMySpecImporter {
             return
         }
         let account = service.scope.accountID
+        // Ids that another account's project or component holds here are
+        // not this account's to use, nor its business: the record gets a
+        // project of its own under a new id.
         if let projectID = session.projectID, transaction.registry.project(projectID)?.accountID != account {
-            guard transaction.registry.project(projectID) == nil else {
-                report.skipped.append("\(label): project_id: project \(projectID) belongs to another account")
-                return
+            let taken = transaction.registry.project(projectID) != nil
+            let name = "project \(projectID)"
+            if taken, let mine = transaction.registry.projects.first(where: { $0.accountID == account && $0.name == name }) {
+                session.projectID = mine.id
+            } else if taken {
+                session.projectID = transaction.registry.addProject(name: name, accountID: account, at: service.clock()).id
+                report.projectsCreated.append(session.projectID!)
+            } else {
+                transaction.registry.projects.append(Project(id: projectID, accountID: account, name: name, insertedAt: service.clock()))
+                transaction.registry.raise(\.nextProjectID, above: [projectID])
+                report.projectsCreated.append(projectID)
             }
-            transaction.registry.projects.append(Project(id: projectID, accountID: account, name: "project \(projectID)",
-                                                         insertedAt: service.clock()))
-            transaction.registry.raise(\.nextProjectID, above: [projectID])
-            report.projectsCreated.append(projectID)
         }
         if let componentID = session.componentID, transaction.registry.component(componentID)?.accountID != account {
-            guard transaction.registry.component(componentID) == nil else {
-                report.skipped.append("\(label): component_id: component \(componentID) belongs to another account")
-                return
+            let taken = transaction.registry.component(componentID) != nil
+            let name = "component \(componentID)"
+            if taken, let mine = transaction.registry.components.first(where: { $0.accountID == account && $0.name == name }) {
+                session.componentID = mine.id
+            } else if taken {
+                session.componentID = transaction.registry.addComponent(
+                    name: name, accountID: account, projectID: session.projectID, at: service.clock()).id
+                report.componentsCreated.append(session.componentID!)
+            } else {
+                transaction.registry.components.append(Component(
+                    id: componentID, accountID: account, projectID: session.projectID, name: name, insertedAt: service.clock()))
+                transaction.registry.raise(\.nextComponentID, above: [componentID])
+                report.componentsCreated.append(componentID)
             }
-            transaction.registry.components.append(Component(
-                id: componentID, accountID: account, projectID: session.projectID, name: "component \(componentID)",
-                insertedAt: service.clock()))
-            transaction.registry.raise(\.nextComponentID, above: [componentID])
-            report.componentsCreated.append(componentID)
         }
         func isSame(_ existing: Session) -> Bool {
             existing.accountID == account && existing.type == session.type && existing.insertedAt == session.insertedAt
