@@ -28,7 +28,8 @@ struct HookClaudeCode: ParsableCommand {
         do {
             let payload = try context.readStandardInput()
             event = HookLog.eventName(in: payload) ?? event
-            if case .ignored = try ClaudeCodeHook(service: try global.service()).record(payload) {}
+            // An ignored event (one this program does not record) is not a problem to log.
+            _ = try ClaudeCodeHook(service: try global.service()).record(payload)
         } catch {
             HookLog.append("\(event): \(error)", root: root, at: context.now())
         }
