@@ -17,7 +17,7 @@ public enum TranscriptFixtures {
     public static var old: String {
         let c = common(oldSession, "1.0.98", cwd: "/home/u/work/todo")
         return [
-            #"{"type":"summary","summary":"Set up the TODO app","leafUuid":"l1"}"#,
+            #"{"type":"summary","summary":"Set up the checklist app","leafUuid":"l1"}"#,
             #"{"parentUuid":null,\#(c),"type":"user","message":{"role":"user","content":"make a todo app"},"uuid":"o1","timestamp":"2025-09-03T00:52:31.217Z"}"#,
             #"{"parentUuid":"o1",\#(c),"type":"assistant","message":{"id":"msg_o1","type":"message","role":"assistant","model":"claude-sonnet-4-20250514","content":[{"type":"tool_use","id":"toolu_old_1","name":"Glob","input":{"pattern":"**/*.ts","path":"/home/u/work/todo"}}],"stop_reason":null,"usage":{"input_tokens":3,"output_tokens":10,"cache_creation_input_tokens":100,"cache_read_input_tokens":1000}},"uuid":"o2","timestamp":"2025-09-03T00:52:34.495Z"}"#,
             #"{"parentUuid":"o2",\#(c),"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_old_1","type":"tool_result","content":"No files found"}]},"uuid":"o3","timestamp":"2025-09-03T00:52:35.613Z","toolUseResult":{"filenames":[],"durationMs":4,"numFiles":0,"truncated":false}}"#,
