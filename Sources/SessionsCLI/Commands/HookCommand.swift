@@ -51,8 +51,7 @@ enum HookLog {
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { return }
         defer { close(fd) }
-        let line = Array("\(time.iso8601) \(Sanitizer.line(message))\n".utf8)
-        _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        FileSink(fd: fd).line("\(time.iso8601) \(Sanitizer.line(message))")
     }
 
     /// The event's name for the log line, even when the payload is otherwise unusable.

@@ -270,20 +270,24 @@ enum ImportFormat: Equatable {
         // Transcripts are JSON Lines; their first line may be the malformed one.
         if info.isDirectory || path.hasSuffix(".jsonl") { return .claudeCode }
         guard let bytes = try FileBytes.read(path) else { throw SessionError.notFound(path) }
-        if let document = try? JSONParser.parse(bytes) {
-            switch document {
-            case .array: return .codeMySpec
-            case .object(let object):
-                if object["data"] != nil || object["errors"] != nil { return .codeMySpec }
-                if object["sessionId"] != nil || object["uuid"] != nil || object["leafUuid"] != nil { return .claudeCode }
-                if object["id"] != nil && object["type"] != nil { return .codeMySpec }
-            default: break
-            }
-        } else {
-            let firstLine = bytes.prefix { $0 != UInt8(ascii: "\n") }
-            if case .object(let object)? = try? JSONParser.parse(Array(firstLine)), object["type"] != nil {
-                return .claudeCode
-            }
+        // Only the first line is parsed: the importer parses the whole file
+        // once, and a large export should not be parsed twice to be recognised.
+        let firstLine = Array(bytes.prefix { $0 != UInt8(ascii: "\n") })
+        switch try? JSONParser.parse(firstLine) {
+        case .array?:
+            return .codeMySpec
+        case .object(let object)?:
+            if object["data"] != nil || object["errors"] != nil { return .codeMySpec }
+            let isRecord = object["sessionId"] != nil || object["uuid"] != nil || object["leafUuid"] != nil
+            if isRecord || (object["type"] != nil && object["id"] == nil) { return .claudeCode }
+            if object["id"] != nil && object["type"] != nil { return .codeMySpec }
+        case nil:
+            // A first line that is not JSON on its own starts a document
+            // spread over lines: `{"data": [` as export writes, or pretty JSON.
+            let start = bytes.first { ![UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n")].contains($0) }
+            if start == UInt8(ascii: "{") || start == UInt8(ascii: "[") { return .codeMySpec }
+        default:
+            break
         }
         throw CLIError("cannot tell what \(path) holds; use `sessions import claude-code` or `sessions import codemyspec`")
     }

@@ -103,7 +103,7 @@ public struct ClaudeCodeImporter {
                     delta.filesWithoutConversation += 1
                     continue
                 }
-                let key = transcript.conversationKey ?? fileStem(transcript.path)
+                let key = transcript.conversationKey ?? TranscriptFiles.stem(transcript.path)
                 let existing = try keys[key].flatMap { try transaction.session(id: $0) }
                 let id = try existing?.id ?? transaction.newSessionID()
                 let projectID = existing?.projectID
@@ -178,12 +178,6 @@ public struct ClaudeCodeImporter {
         var a = a
         a.state?["transcript"] = b.state?["transcript"]
         return a == b
-    }
-
-    func fileStem(_ path: String) -> String {
-        var name = path.split(separator: "/").last.map(String.init) ?? path
-        if name.hasSuffix(".jsonl") { name.removeLast(".jsonl".count) }
-        return name
     }
 }
 

@@ -45,8 +45,15 @@ public enum TranscriptFiles {
     }
 
     public static func isSubagent(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        return name.hasPrefix("agent-") || path.contains("/subagents/")
+        stem(path).hasPrefix("agent-") || path.contains("/subagents/")
+    }
+
+    /// The file's name without `.jsonl`: Claude Code names a transcript after
+    /// its session id, and a subagent's after its agent id.
+    static func stem(_ path: String) -> String {
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasSuffix(".jsonl") { name.removeLast(".jsonl".count) }
+        return name
     }
 }
 

@@ -221,8 +221,7 @@ public enum TranscriptParser {
             if let customTitle { transcript.title = customTitle }
             // Claude Code names a transcript after its session; a file that
             // begins with records copied from an earlier session is still its own.
-            let name = transcript.path.split(separator: "/").last.map(String.init) ?? ""
-            let stem = name.hasSuffix(".jsonl") ? String(name.dropLast(".jsonl".count)) : name
+            let stem = TranscriptFiles.stem(transcript.path)
             if splitsSidechains, UUIDText.isValid(stem.lowercased()) {
                 transcript.sessionID = stem
             } else if !splitsSidechains, transcript.agentID == nil, stem.hasPrefix("agent-") {
