@@ -255,13 +255,12 @@ public enum FileBytes {
 extension FileBytes {
     public struct Status: Sendable {
         public var isDirectory: Bool
-        public var size: Int
     }
 
     /// What is at `path` (following links), or nil when nothing is.
     public static func status(_ path: String) throws(StoreError) -> Status? {
         guard let info = try FileIO.status(path) else { return nil }
-        return Status(isDirectory: info.st_mode & S_IFMT == S_IFDIR, size: Int(info.st_size))
+        return Status(isDirectory: info.st_mode & S_IFMT == S_IFDIR)
     }
 }
 
