@@ -24,6 +24,11 @@ public struct SessionType: Sendable, Hashable, Comparable, CustomStringConvertib
     /// CodeMySpec serialises modules as `Elixir.CodeMySpec.ComponentCodingSessions`;
     /// the short name is what identifies the type.
     public init(normalizing text: String) {
+        // Every index line passes through here: most names have no prefix to drop.
+        guard text.utf8.first == UInt8(ascii: "E") || text.utf8.first == UInt8(ascii: "C") else {
+            self.name = text
+            return
+        }
         var name = Substring(text)
         if name.hasPrefix("Elixir.") { name = name.dropFirst("Elixir.".count) }
         if name.hasPrefix("CodeMySpec.") { name = name.dropFirst("CodeMySpec.".count) }

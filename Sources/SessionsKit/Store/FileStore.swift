@@ -164,23 +164,63 @@ public final class FileStore: SessionStore {
     func assembleCatalog(registry: Registry, indexBytes: [UInt8], journalBytes: [UInt8]) throws(StoreError) -> Catalog {
         let indexPath = path(StoreFormat.indexFile)
         let journal = self.journal
-        let decodeIndex = { Result { () throws(StoreError) in try IndexFile.decode(indexBytes, path: indexPath) } }
-        let parseJournal = { Result { () throws(StoreError) in try journal.parse(journalBytes) } }
-        // A long journal parses on its own core while the index decodes.
-        let (indexResult, journalResult) = journalBytes.count > 64 * 1024
-            ? Parallel.both(decodeIndex, parseJournal) : (decodeIndex(), parseJournal())
-        let index = try indexResult.get()
+        // The journal parses on a core of its own while the index decodes on the others.
+        var (index, journalResult) = try IndexFile.decode(indexBytes, path: indexPath, alongside: {
+            Result { () throws(StoreError) in try journal.parse(journalBytes) }
+        })
         let contents = try journalResult.get()
-        var byID = [Int: SessionSummary](minimumCapacity: index.summaries.count)
-        for summary in index.summaries { byID[summary.id] = summary }
+        // The journal's changes, last one winning; nil marks a deletion.
+        var changes: [Int: SessionSummary?] = [:]
         var generation = index.generation
         for record in contents.records where record.generation > index.generation {
-            for id in record.deletes { byID[id] = nil }
-            for summary in record.puts { byID[summary.id] = summary }
+            for id in record.deletes { changes[id] = .some(nil) }
+            for summary in record.puts { changes[summary.id] = summary }
             generation = record.generation
         }
-        let summaries = byID.values.sorted { $0.id < $1.id }
-        return Catalog(registry: registry, summaries: summaries, generation: generation)
+        Self.apply(changes, to: &index.summaries)
+        return Catalog(registry: registry, summaries: index.summaries, generation: generation)
+    }
+
+    /// Applies the journal's changes to the index's summaries, keeping id order.
+    static func apply(_ changes: [Int: SessionSummary?], to summaries: inout [SessionSummary]) {
+        let ordered = summaries.indices.dropFirst().allSatisfy { summaries[$0 - 1].id < summaries[$0].id }
+        guard ordered else {
+            // An index edited by hand: a later line wins over an earlier one with its id.
+            var byID = [Int: SessionSummary](minimumCapacity: summaries.count)
+            for summary in summaries { byID[summary.id] = summary }
+            for (id, change) in changes { byID[id] = change }
+            summaries = byID.values.sorted { $0.id < $1.id }
+            return
+        }
+        // The journal is short next to the index: each change is found by
+        // binary search instead of copying 100,000 summaries into a new array.
+        var doomed = Set<Int>()
+        var added: [SessionSummary] = []
+        for (id, change) in changes {
+            var low = 0, high = summaries.count
+            while low < high {
+                let middle = (low + high) / 2
+                if summaries[middle].id < id { low = middle + 1 } else { high = middle }
+            }
+            if low < summaries.count && summaries[low].id == id {
+                if let change { summaries[low] = change } else { doomed.insert(low) }
+            } else if let change {
+                added.append(change)
+            }
+        }
+        if !doomed.isEmpty {
+            var kept = 0
+            for position in summaries.indices where !doomed.contains(position) {
+                summaries.swapAt(kept, position)
+                kept += 1
+            }
+            summaries.removeLast(summaries.count - kept)
+        }
+        guard !added.isEmpty else { return }
+        added.sort { $0.id < $1.id }
+        let appendsInOrder = summaries.last.map { $0.id < added[0].id } ?? true
+        summaries.append(contentsOf: added)
+        if !appendsInOrder { summaries.sort { $0.id < $1.id } }
     }
 
     /// Runs `body` under a shared lock once the store is known to be consistent:

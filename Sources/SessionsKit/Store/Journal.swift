@@ -122,6 +122,7 @@ struct Journal {
     }
 
     func parseRecord(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(StoreError) -> JournalRecord {
+        if let record = Journal.parsePlainRecord(buffer, range) { return record }
         let value: JSONValue
         do {
             value = try JSONParser.parse(buffer, range: range)
@@ -263,5 +264,76 @@ struct Journal {
         defer { close(fd) }
         guard ftruncate(fd, off_t(length)) == 0 else { throw FileIO.fail("truncate", path) }
         try FileIO.fsync(fd, path: path)
+    }
+}
+
+extension Journal {
+    /// A record whose summaries all take `SummaryDecoder`'s fast path; nil
+    /// sends the line down the general path, which reports any error. Every
+    /// other member is decoded by the general rules.
+    static func parsePlainRecord(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> JournalRecord? {
+        var cursor = JSONParser.Cursor(buffer: buffer, options: JSONParser.Options(), start: range.lowerBound, end: range.upperBound)
+        var others: [JSONObject.Member] = []
+        var puts: [SessionSummary]?
+        do {
+            cursor.skipWhitespace()
+            guard cursor.next == UInt8(ascii: "{") else { return nil }
+            cursor.index += 1
+            cursor.skipWhitespace()
+            if cursor.next == UInt8(ascii: "}") { return nil }
+            members: while true {
+                cursor.skipWhitespace()
+                guard cursor.next == UInt8(ascii: "\"") else { return nil }
+                let key = try cursor.parseString()
+                cursor.skipWhitespace()
+                guard cursor.next == UInt8(ascii: ":") else { return nil }
+                cursor.index += 1
+                cursor.skipWhitespace()
+                if key == "put" {
+                    guard puts == nil, cursor.next == UInt8(ascii: "[") else { return nil }
+                    puts = try parsePuts(&cursor)
+                    guard puts != nil else { return nil }
+                } else {
+                    others.append(JSONObject.Member(key, try cursor.parseValue(depth: 1)))
+                }
+                cursor.skipWhitespace()
+                switch cursor.next {
+                case UInt8(ascii: ","): cursor.index += 1
+                case UInt8(ascii: "}"): cursor.index += 1; break members
+                default: return nil
+                }
+            }
+            cursor.skipWhitespace()
+            guard cursor.index == range.upperBound, let puts else { return nil }
+            others.append(JSONObject.Member("put", .array([])))
+            var record = try JournalRecord.decode(.object(JSONObject(others)))
+            record.puts = puts
+            return record
+        } catch {
+            return nil
+        }
+    }
+
+    /// The summaries of a `put` array, or nil if any needs the general path.
+    static func parsePuts(_ cursor: inout JSONParser.Cursor) throws -> [SessionSummary]? {
+        cursor.index += 1  // [
+        var puts: [SessionSummary] = []
+        cursor.skipWhitespace()
+        if cursor.next == UInt8(ascii: "]") {
+            cursor.index += 1
+            return puts
+        }
+        while true {
+            cursor.skipWhitespace()
+            // The record is depth 1 and the array depth 2, as the general parser counts.
+            guard let summary = SummaryDecoder.decode(&cursor, depth: 3) else { return nil }
+            puts.append(summary)
+            cursor.skipWhitespace()
+            switch cursor.next {
+            case UInt8(ascii: ","): cursor.index += 1
+            case UInt8(ascii: "]"): cursor.index += 1; return puts
+            default: return nil
+            }
+        }
     }
 }

@@ -55,3 +55,8 @@ struct SendableBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }
+
+/// A result written by exactly one task of a `map` and read after it returns.
+final class Slot<T>: @unchecked Sendable {
+    var value: T?
+}

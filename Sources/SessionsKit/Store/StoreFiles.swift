@@ -88,7 +88,14 @@ enum IndexFile {
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> Contents {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Contents in
+        try decode(bytes, path: path, alongside: {}).0
+    }
+
+    /// Decodes the index on every core. `alongside` (reading the journal) runs
+    /// as one more task of the same pass: a parallel pass started inside
+    /// another one would get no free core and run on one.
+    static func decode<Extra>(_ bytes: [UInt8], path: String, alongside: () -> Extra) throws(StoreError) -> (Contents, Extra) {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) -> (Contents, Extra) in
             guard let headerEnd = buffer.firstIndex(of: UInt8(ascii: "\n")) else {
                 throw corrupt(path, "the header line is missing")
             }
@@ -97,54 +104,100 @@ enum IndexFile {
             if buffer.last != UInt8(ascii: "\n") {
                 throw corrupt(path, "the last line is incomplete (the file was truncated)")
             }
-            // Summaries are independent lines: decode them on every core.
+            // Summaries are independent lines. Each chunk decodes into its own
+            // part of one array, so nothing is copied or freed afterwards.
             let body = (headerRange.upperBound + 1)..<buffer.count
-            let pieces = body.count > 256 * 1024 ? Parallel.coreCount : 1
+            let pieces = body.count > 256 * 1024 ? Parallel.coreCount * 4 : 1
             let chunks = Parallel.lineChunks(buffer, body, pieces: pieces)
-            let shared = SendableBox(buffer)
-            let decoded: [Result<[SessionSummary], StoreError>] = Parallel.map(chunks.count) { index in
-                decodeLines(shared.value, chunks[index], path: path)
+            var offsets: [Int] = []
+            var total = 0
+            for chunk in chunks {
+                offsets.append(total)
+                total += lineCount(buffer, chunk)
             }
-            var summaries: [SessionSummary] = []
-            // The header's count is only a claim until the lines are read.
-            summaries.reserveCapacity(min(count, body.count / 64))
-            for result in decoded {
-                switch result {
-                case .success(let part): summaries.append(contentsOf: part)
-                case .failure(let error): throw error
+            let shared = SendableBox(buffer)
+            let extra = Slot<Extra>()
+            var firstError: StoreError?
+            let summaries = [SessionSummary](unsafeUninitializedCapacity: total) { storage, initialized in
+                let target = SendableBox(storage)
+                // Task 0 is the extra work, started first as the largest single piece.
+                let outcomes: [(Int, StoreError?)] = Parallel.map(chunks.count + 1) { task in
+                    guard task > 0 else {
+                        extra.value = alongside()
+                        return (0, nil)
+                    }
+                    let index = task - 1
+                    return decodeLines(shared.value, chunks[index], path: path, into: target.value.baseAddress! + offsets[index])
+                }.dropFirst().map { $0 }
+                firstError = outcomes.lazy.compactMap(\.1).first
+                if firstError == nil {
+                    initialized = total
+                } else {
+                    for (index, outcome) in outcomes.enumerated() {
+                        (storage.baseAddress! + offsets[index]).deinitialize(count: outcome.0)
+                    }
+                    initialized = 0
                 }
             }
+            if let firstError { throw firstError }
+            // The header's count is only a claim until the lines are read.
             guard summaries.count == count else {
                 throw corrupt(path, "the header says \(count) sessions but \(summaries.count) follow (the file was truncated)")
             }
-            return Contents(generation: generation, summaries: summaries)
+            return (Contents(generation: generation, summaries: summaries), extra.value!)
         }
     }
 
-    static func decodeLines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String)
-        -> Result<[SessionSummary], StoreError>
-    {
-        var summaries: [SessionSummary] = []
+    /// Lines with something on them; `decodeLines` skips empty ones alike.
+    static func lineCount(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var count = 0
+        var start = range.lowerBound
+        let base = buffer.baseAddress!
+        while start < range.upperBound {
+            let found = memchr(base + start, Int32(UInt8(ascii: "\n")), range.upperBound - start)
+            let end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? range.upperBound
+            if end > start { count += 1 }
+            start = end + 1
+        }
+        return count
+    }
+
+    /// Decodes the lines of `range` into consecutive slots from `target`.
+    /// Returns how many it initialized, and the error that stopped it.
+    static func decodeLines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String,
+                            into target: UnsafeMutablePointer<SessionSummary>) -> (Int, StoreError?) {
+        var written = 0
         var start = range.lowerBound
         while start < range.upperBound {
             var end = start
             while end < range.upperBound && buffer[end] != UInt8(ascii: "\n") { end += 1 }
             defer { start = end + 1 }
             if end == start { continue }
-            let value: JSONValue
-            do throws(JSONSyntaxError) {
-                value = try JSONParser.parse(buffer, range: start..<end)
-            } catch {
-                return .failure(StoreError.corrupt(path, error, hint: StoreError.rebuildHint))
-            }
-            do throws(SchemaError) {
-                summaries.append(try SessionSummary.decode(value))
-            } catch {
-                let line = buffer[0..<start].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-                return .failure(corrupt(path, "line \(line): \(error.description)"))
+            switch decodeLine(buffer, start..<end, path: path) {
+            case .success(let summary):
+                (target + written).initialize(to: summary)
+                written += 1
+            case .failure(let error):
+                return (written, error)
             }
         }
-        return .success(summaries)
+        return (written, nil)
+    }
+
+    static func decodeLine(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String) -> Result<SessionSummary, StoreError> {
+        if let summary = SummaryDecoder.decode(buffer, range: range) { return .success(summary) }
+        let value: JSONValue
+        do throws(JSONSyntaxError) {
+            value = try JSONParser.parse(buffer, range: range)
+        } catch {
+            return .failure(StoreError.corrupt(path, error, hint: StoreError.rebuildHint))
+        }
+        do throws(SchemaError) {
+            return .success(try SessionSummary.decode(value))
+        } catch {
+            let line = buffer[0..<range.lowerBound].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            return .failure(corrupt(path, "line \(line): \(error.description)"))
+        }
     }
 
     static func decodeHeader(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String) throws(StoreError) -> (Int, Int) {

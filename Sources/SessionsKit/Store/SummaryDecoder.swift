@@ -1,0 +1,261 @@
+/// Decodes one summary line of the index straight from its bytes.
+///
+/// Opening a store decodes every summary, and the general path (a JSON tree,
+/// then `SessionSummary.decode` reading it member by member) spends most of
+/// its time building and freeing the tree. This decoder walks the top-level
+/// object once and builds the summary directly; only `state` and unknown
+/// members become JSON values. It accepts exactly what the general path
+/// accepts with the same result, or gives up: for anything unusual (a
+/// repeated key, a number with a fraction, a field that breaks a rule, a
+/// syntax error) it returns nil and the caller takes the general path, which
+/// also produces the error message. Tests hold it to that, on store lines and
+/// on mutated ones, against the general path and against `JSONDecoder`.
+enum SummaryDecoder {
+    static func decode(_ buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> SessionSummary? {
+        var cursor = JSONParser.Cursor(buffer: buffer, options: JSONParser.Options(), start: range.lowerBound, end: range.upperBound)
+        cursor.skipWhitespace()
+        guard let summary = decode(&cursor, depth: 1) else { return nil }
+        cursor.skipWhitespace()
+        return cursor.index == range.upperBound ? summary : nil
+    }
+
+    /// Decodes the object under the cursor, which the general parser would
+    /// read at nesting `depth`, and moves past it; nil leaves the cursor
+    /// anywhere inside it.
+    static func decode(_ cursor: inout JSONParser.Cursor, depth: Int) -> SessionSummary? {
+        var fields = Fields(depth: depth)
+        guard (try? fields.read(&cursor)) == true else { return nil }
+        return fields.summary()
+    }
+
+    /// Gives up on the fast path; never shown to anyone.
+    struct Unusual: Error {}
+
+    enum Key: Int, CaseIterable {
+        case id, type, agent, environment, status, state, accountID, projectID, componentID
+        case insertedAt, updatedAt, interactionCount, lastInteractionAt, lastResultStatus, interactions
+
+        var name: StaticString {
+            switch self {
+            case .id: "id"
+            case .type: "type"
+            case .agent: "agent"
+            case .environment: "environment"
+            case .status: "status"
+            case .state: "state"
+            case .accountID: "account_id"
+            case .projectID: "project_id"
+            case .componentID: "component_id"
+            case .insertedAt: "inserted_at"
+            case .updatedAt: "updated_at"
+            case .interactionCount: "interaction_count"
+            case .lastInteractionAt: "last_interaction_at"
+            case .lastResultStatus: "last_result_status"
+            case .interactions: "interactions"
+            }
+        }
+
+        /// The key these bytes name. `expected` is tried first: the store
+        /// writes keys in one order, so the guess is almost always right.
+        static func find(_ bytes: UnsafeBufferPointer<UInt8>, expected: Key?) -> Key? {
+            if let expected, expected.matches(bytes) { return expected }
+            return allCases.first { $0.matches(bytes) }
+        }
+
+        func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let name = self.name
+            guard name.utf8CodeUnitCount == bytes.count else { return false }
+            let start = name.utf8Start
+            for offset in 0..<bytes.count where start[offset] != bytes[offset] { return false }
+            return true
+        }
+    }
+
+    struct Fields {
+        /// The nesting depth of the object itself, as the general parser counts it.
+        let depth: Int
+        /// One bit per `Key` already read.
+        var seen: UInt32 = 0
+        var id: Int?
+        var type: String?
+        var agent: Agent?
+        var environment: SessionEnvironment?
+        var status: SessionStatus = .active
+        var state: JSONObject?
+        var accountID: Int?
+        var projectID: Int?
+        var componentID: Int?
+        var insertedAt: Timestamp?
+        var updatedAt: Timestamp?
+        var interactionCount: Int?
+        var lastInteractionAt: Timestamp?
+        var lastResult: LastResult?
+        var extras: [JSONObject.Member] = []
+
+        init(depth: Int) { self.depth = depth }
+
+        func summary() -> SessionSummary? {
+            guard let id, let type, let accountID, let insertedAt, let updatedAt, let interactionCount else { return nil }
+            let header = Session(id: id, type: SessionType(normalizing: type), agent: agent, environment: environment,
+                                 status: status, state: state, accountID: accountID, projectID: projectID,
+                                 componentID: componentID, insertedAt: insertedAt, updatedAt: updatedAt,
+                                 extra: JSONObject(extras))
+            return SessionSummary(header: header, interactionCount: interactionCount, lastInteractionAt: lastInteractionAt,
+                                  lastResult: lastResult)
+        }
+
+        /// Reads the object; false or a throw means "take the general path".
+        mutating func read(_ cursor: inout JSONParser.Cursor) throws -> Bool {
+            guard cursor.next == UInt8(ascii: "{") else { return false }
+            cursor.index += 1
+            cursor.skipWhitespace()
+            if cursor.next == UInt8(ascii: "}") {
+                cursor.index += 1
+                return true
+            }
+            var expected: Key? = .id
+            while true {
+                cursor.skipWhitespace()
+                guard cursor.next == UInt8(ascii: "\"") else { return false }
+                let nameStart = cursor.index + 1
+                var nameEnd = nameStart
+                // Known names have no escapes; a name with one is unknown and parsed in full.
+                while nameEnd < cursor.end, cursor.buffer[nameEnd] != UInt8(ascii: "\""), cursor.buffer[nameEnd] != UInt8(ascii: "\\") {
+                    nameEnd += 1
+                }
+                let plainName = nameEnd < cursor.end && cursor.buffer[nameEnd] == UInt8(ascii: "\"")
+                let key = plainName ? Key.find(UnsafeBufferPointer(rebasing: cursor.buffer[nameStart..<nameEnd]), expected: expected) : nil
+                if let key { expected = Key(rawValue: key.rawValue + 1) }
+                let unknownName: String? = key == nil ? try cursor.parseString() : nil
+                if key != nil { cursor.index = nameEnd + 1 }
+                cursor.skipWhitespace()
+                guard cursor.next == UInt8(ascii: ":") else { return false }
+                cursor.index += 1
+                cursor.skipWhitespace()
+                if let key {
+                    let bit: UInt32 = 1 << UInt32(key.rawValue)
+                    guard seen & bit == 0 else { return false }
+                    seen |= bit
+                    guard try readValue(key, &cursor) else { return false }
+                } else if let unknownName {
+                    extras.append(JSONObject.Member(unknownName, try cursor.parseValue(depth: depth)))
+                }
+                cursor.skipWhitespace()
+                switch cursor.next {
+                case UInt8(ascii: ","): cursor.index += 1
+                case UInt8(ascii: "}"): cursor.index += 1; return true
+                default: return false
+                }
+            }
+        }
+
+        mutating func readValue(_ key: Key, _ cursor: inout JSONParser.Cursor) throws -> Bool {
+            let isNull = cursor.next == UInt8(ascii: "n")
+            if isNull { try cursor.expectLiteral("null") }
+            switch key {
+            case .id:
+                id = isNull ? nil : try cursor.plainInteger(minimum: 1)
+                return id != nil
+            case .type:
+                guard !isNull, let text = try cursor.plainString(), !text.isEmpty else { return false }
+                type = text
+            case .agent:
+                if !isNull {
+                    guard let value = Agent(rawValue: try cursor.plainString() ?? "") else { return false }
+                    agent = value
+                }
+            case .environment:
+                if !isNull {
+                    guard let value = SessionEnvironment(rawValue: try cursor.plainString() ?? "") else { return false }
+                    environment = value
+                }
+            case .status:
+                if !isNull {
+                    guard let value = SessionStatus(rawValue: try cursor.plainString() ?? "") else { return false }
+                    status = value
+                }
+            case .state:
+                if !isNull {
+                    guard cursor.next == UInt8(ascii: "{") else { return false }
+                    // The depth the general parser would be at, so its nesting limit holds alike.
+                    state = try cursor.parseObject(depth: depth + 1)
+                }
+            case .accountID:
+                accountID = isNull ? nil : try cursor.plainInteger(minimum: 1)
+                return accountID != nil
+            case .projectID:
+                if !isNull {
+                    projectID = try cursor.plainInteger(minimum: 1)
+                    return projectID != nil
+                }
+            case .componentID:
+                if !isNull {
+                    componentID = try cursor.plainInteger(minimum: 1)
+                    return componentID != nil
+                }
+            case .insertedAt:
+                insertedAt = isNull ? nil : try cursor.plainTimestamp()
+                return insertedAt != nil
+            case .updatedAt:
+                updatedAt = isNull ? nil : try cursor.plainTimestamp()
+                return updatedAt != nil
+            case .interactionCount:
+                interactionCount = isNull ? nil : try cursor.plainInteger(minimum: 0)
+                return interactionCount != nil
+            case .lastInteractionAt:
+                if !isNull {
+                    lastInteractionAt = try cursor.plainTimestamp()
+                    return lastInteractionAt != nil
+                }
+            case .lastResultStatus:
+                if !isNull {
+                    guard let value = LastResult(rawValue: try cursor.plainString() ?? "") else { return false }
+                    lastResult = value
+                }
+            case .interactions:
+                // A summary never carries interactions; the general path decides what that means.
+                return false
+            }
+            return true
+        }
+    }
+}
+
+extension JSONParser.Cursor {
+    /// The byte under the cursor, or 0 at the end.
+    var next: UInt8 { index < end ? buffer[index] : 0 }
+
+    /// A non-negative integer written as plain digits, at least `minimum`;
+    /// nil for anything else (a sign, a fraction, an exponent, too many digits).
+    mutating func plainInteger(minimum: Int) throws -> Int? {
+        let start = index
+        var value = 0
+        while index < end, buffer[index] &- UInt8(ascii: "0") < 10, index - start < 18 {
+            value = value * 10 + Int(buffer[index] &- UInt8(ascii: "0"))
+            index += 1
+        }
+        let digits = index - start
+        guard digits > 0, !(digits > 1 && buffer[start] == UInt8(ascii: "0")) else { return nil }
+        switch next {
+        case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "0")...UInt8(ascii: "9"): return nil
+        default: return value >= minimum ? value : nil
+        }
+    }
+
+    /// A string value; nil if the value is not a string.
+    mutating func plainString() throws -> String? {
+        guard next == UInt8(ascii: "\"") else { return nil }
+        return try parseString()
+    }
+
+    /// A timestamp string without escapes; nil for anything else.
+    mutating func plainTimestamp() throws -> Timestamp? {
+        guard next == UInt8(ascii: "\"") else { return nil }
+        let start = index + 1
+        var close = start
+        while close < end, buffer[close] != UInt8(ascii: "\""), buffer[close] != UInt8(ascii: "\\") { close += 1 }
+        guard close < end, buffer[close] == UInt8(ascii: "\"") else { return nil }
+        index = close + 1
+        return Timestamp.parse(UnsafeBufferPointer(rebasing: buffer[start..<close]))
+    }
+}
