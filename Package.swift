@@ -6,6 +6,8 @@ let package = Package(
     products: [
         .executable(name: "sessions", targets: ["sessions"]),
         .library(name: "SessionsKit", targets: ["SessionsKit"]),
+        // For the benchmark suite in Benchmarks/, which renders frames headless.
+        .library(name: "SessionsTUI", targets: ["SessionsTUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
