@@ -2,27 +2,25 @@ import CSupport
 
 /// Finding records in line-oriented store files by their bytes.
 enum ByteSearch {
-    /// The lines of `bytes` that contain `needle`, each once.
-    static func lines(in bytes: [UInt8], containing needle: [UInt8]) -> [[UInt8]] {
-        guard !needle.isEmpty else { return [] }
-        return bytes.withUnsafeBufferPointer { buffer in
-            needle.withUnsafeBufferPointer { pattern in
-                var found: [[UInt8]] = []
-                var from = 0
-                while from < buffer.count {
-                    let offset = sessions_memmem(buffer.baseAddress! + from, UInt(buffer.count - from),
-                                                 pattern.baseAddress!, UInt(pattern.count))
-                    guard offset >= 0 else { break }
-                    let hit = from + offset
-                    var start = hit
-                    while start > 0 && buffer[start - 1] != UInt8(ascii: "\n") { start -= 1 }
-                    var end = hit + pattern.count
-                    while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
-                    found.append(Array(buffer[start..<end]))
-                    from = end + 1
-                }
-                return found
+    /// The lines of `buffer` that contain `needle`, each once.
+    static func lines(in buffer: UnsafeBufferPointer<UInt8>, containing needle: [UInt8]) -> [[UInt8]] {
+        guard !needle.isEmpty, buffer.count > 0 else { return [] }
+        return needle.withUnsafeBufferPointer { pattern in
+            var found: [[UInt8]] = []
+            var from = 0
+            while from < buffer.count {
+                let offset = sessions_memmem(buffer.baseAddress! + from, UInt(buffer.count - from),
+                                             pattern.baseAddress!, UInt(pattern.count))
+                guard offset >= 0 else { break }
+                let hit = from + offset
+                var start = hit
+                while start > 0 && buffer[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+                var end = hit + pattern.count
+                while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+                found.append(Array(buffer[start..<end]))
+                from = end + 1
             }
+            return found
         }
     }
 

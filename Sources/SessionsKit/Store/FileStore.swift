@@ -120,17 +120,20 @@ public final class FileStore: SessionStore {
     }
 
     public func catalog() throws -> Catalog {
-        let (registryBytes, indexBytes, journalBytes) = try consistentRead {
-            () throws(StoreError) -> ([UInt8]?, [UInt8]?, [UInt8]?) in
-            (try FileIO.read(path(StoreFormat.registryFile)), try FileIO.read(path(StoreFormat.indexFile)),
+        let (registryBytes, index, journalBytes) = try consistentRead {
+            () throws(StoreError) -> ([UInt8]?, MappedFile?, [UInt8]?) in
+            (try FileIO.read(path(StoreFormat.registryFile)), try MappedFile.open(path(StoreFormat.indexFile)),
              try FileIO.read(journal.path))
         }
         // Parsing happens after the lock is released; the bytes are one commit's.
+        // The index may stay mapped: it is only ever replaced, never changed in place.
         guard let registryBytes else { throw missingRegistry() }
-        guard let indexBytes else { throw missingIndex() }
+        guard let index else { throw missingIndex() }
         guard let journalBytes else { throw missingJournal() }
         let registry = try RegistryFile.decode(registryBytes, path: path(StoreFormat.registryFile))
-        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
+        return try index.withBytes { (bytes) throws(StoreError) -> Catalog in
+            try assembleCatalog(registry: registry, index: bytes, journalBytes: journalBytes)
+        }
     }
 
     /// Reads only the registry and the journal: every commit since `previous`
@@ -156,12 +159,16 @@ public final class FileStore: SessionStore {
 
     /// The catalog from the files as they are now; the caller holds a lock.
     func loadCatalog(registry: Registry) throws(StoreError) -> Catalog {
-        guard let indexBytes = try FileIO.read(path(StoreFormat.indexFile)) else { throw missingIndex() }
+        guard let index = try MappedFile.open(path(StoreFormat.indexFile)) else { throw missingIndex() }
         guard let journalBytes = try FileIO.read(journal.path) else { throw missingJournal() }
-        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
+        return try index.withBytes { (bytes) throws(StoreError) -> Catalog in
+            try assembleCatalog(registry: registry, index: bytes, journalBytes: journalBytes)
+        }
     }
 
-    func assembleCatalog(registry: Registry, indexBytes: [UInt8], journalBytes: [UInt8]) throws(StoreError) -> Catalog {
+    func assembleCatalog(registry: Registry, index indexBytes: UnsafeBufferPointer<UInt8>, journalBytes: [UInt8])
+        throws(StoreError) -> Catalog
+    {
         let indexPath = path(StoreFormat.indexFile)
         let journal = self.journal
         // The journal parses on a core of its own while the index decodes on the others.

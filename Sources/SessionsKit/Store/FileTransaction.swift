@@ -80,8 +80,9 @@ extension FileTransaction {
         JSONWriter.writeString(key, into: &needle)
         var candidates = Set<Int>()
         for file in [StoreFormat.indexFile, StoreFormat.journalFile] {
-            guard let bytes = try FileIO.read(store.path(file)) else { continue }
-            for line in ByteSearch.lines(in: bytes, containing: needle) {
+            // Mapped, not read: a writer holds the lock, so neither file can change underneath.
+            guard let mapped = try MappedFile.open(store.path(file)) else { continue }
+            for line in mapped.withBytes({ ByteSearch.lines(in: $0, containing: needle) }) {
                 guard let value = try? JSONParser.parse(line) else { continue }
                 ByteSearch.collectIDs(in: value, key: key, into: &candidates)
             }

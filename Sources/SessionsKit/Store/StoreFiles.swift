@@ -88,64 +88,66 @@ enum IndexFile {
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> Contents {
-        try decode(bytes, path: path, alongside: {}).0
+        try bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Contents in
+            try decode(buffer, path: path, alongside: {}).0
+        }
     }
 
     /// Decodes the index on every core. `alongside` (reading the journal) runs
     /// as one more task of the same pass: a parallel pass started inside
     /// another one would get no free core and run on one.
-    static func decode<Extra>(_ bytes: [UInt8], path: String, alongside: () -> Extra) throws(StoreError) -> (Contents, Extra) {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) -> (Contents, Extra) in
-            guard let headerEnd = buffer.firstIndex(of: UInt8(ascii: "\n")) else {
-                throw corrupt(path, "the header line is missing")
-            }
-            let headerRange = 0..<headerEnd
-            let (generation, count) = try decodeHeader(buffer, headerRange, path: path)
-            if buffer.last != UInt8(ascii: "\n") {
-                throw corrupt(path, "the last line is incomplete (the file was truncated)")
-            }
-            // Summaries are independent lines. Each chunk decodes into its own
-            // part of one array, so nothing is copied or freed afterwards.
-            let body = (headerRange.upperBound + 1)..<buffer.count
-            let pieces = body.count > 256 * 1024 ? Parallel.coreCount * 4 : 1
-            let chunks = Parallel.lineChunks(buffer, body, pieces: pieces)
-            var offsets: [Int] = []
-            var total = 0
-            for chunk in chunks {
-                offsets.append(total)
-                total += lineCount(buffer, chunk)
-            }
-            let shared = SendableBox(buffer)
-            let extra = Slot<Extra>()
-            var firstError: StoreError?
-            let summaries = [SessionSummary](unsafeUninitializedCapacity: total) { storage, initialized in
-                let target = SendableBox(storage)
-                // Task 0 is the extra work, started first as the largest single piece.
-                let outcomes: [(Int, StoreError?)] = Parallel.map(chunks.count + 1) { task in
-                    guard task > 0 else {
-                        extra.value = alongside()
-                        return (0, nil)
-                    }
-                    let index = task - 1
-                    return decodeLines(shared.value, chunks[index], path: path, into: target.value.baseAddress! + offsets[index])
-                }.dropFirst().map { $0 }
-                firstError = outcomes.lazy.compactMap(\.1).first
-                if firstError == nil {
-                    initialized = total
-                } else {
-                    for (index, outcome) in outcomes.enumerated() {
-                        (storage.baseAddress! + offsets[index]).deinitialize(count: outcome.0)
-                    }
-                    initialized = 0
-                }
-            }
-            if let firstError { throw firstError }
-            // The header's count is only a claim until the lines are read.
-            guard summaries.count == count else {
-                throw corrupt(path, "the header says \(count) sessions but \(summaries.count) follow (the file was truncated)")
-            }
-            return (Contents(generation: generation, summaries: summaries), extra.value!)
+    static func decode<Extra>(_ buffer: UnsafeBufferPointer<UInt8>, path: String, alongside: () -> Extra) throws(StoreError)
+        -> (Contents, Extra)
+    {
+        guard let headerEnd = buffer.firstIndex(of: UInt8(ascii: "\n")) else {
+            throw corrupt(path, "the header line is missing")
         }
+        let headerRange = 0..<headerEnd
+        let (generation, count) = try decodeHeader(buffer, headerRange, path: path)
+        if buffer.last != UInt8(ascii: "\n") {
+            throw corrupt(path, "the last line is incomplete (the file was truncated)")
+        }
+        // Summaries are independent lines. Each chunk decodes into its own
+        // part of one array, so nothing is copied or freed afterwards.
+        let body = (headerRange.upperBound + 1)..<buffer.count
+        let pieces = body.count > 256 * 1024 ? Parallel.coreCount * 4 : 1
+        let chunks = Parallel.lineChunks(buffer, body, pieces: pieces)
+        var offsets: [Int] = []
+        var total = 0
+        for chunk in chunks {
+            offsets.append(total)
+            total += lineCount(buffer, chunk)
+        }
+        let shared = SendableBox(buffer)
+        let extra = Slot<Extra>()
+        var firstError: StoreError?
+        let summaries = [SessionSummary](unsafeUninitializedCapacity: total) { storage, initialized in
+            let target = SendableBox(storage)
+            // Task 0 is the extra work, started first as the largest single piece.
+            let outcomes: [(Int, StoreError?)] = Parallel.map(chunks.count + 1) { task in
+                guard task > 0 else {
+                    extra.value = alongside()
+                    return (0, nil)
+                }
+                let index = task - 1
+                return decodeLines(shared.value, chunks[index], path: path, into: target.value.baseAddress! + offsets[index])
+            }.dropFirst().map { $0 }
+            firstError = outcomes.lazy.compactMap(\.1).first
+            if firstError == nil {
+                initialized = total
+            } else {
+                for (index, outcome) in outcomes.enumerated() {
+                    (storage.baseAddress! + offsets[index]).deinitialize(count: outcome.0)
+                }
+                initialized = 0
+            }
+        }
+        if let firstError { throw firstError }
+        // The header's count is only a claim until the lines are read.
+        guard summaries.count == count else {
+            throw corrupt(path, "the header says \(count) sessions but \(summaries.count) follow (the file was truncated)")
+        }
+        return (Contents(generation: generation, summaries: summaries), extra.value!)
     }
 
     /// Lines with something on them; `decodeLines` skips empty ones alike.
