@@ -90,20 +90,33 @@ public enum SessionSort: String, CaseIterable, Sendable {
     /// and moving integers, instead of swapping whole summaries at every
     /// comparison, keeps a re-sort of 10,000 sessions inside one frame.
     public func sort(_ order: inout [Int], of summaries: [SessionSummary]) {
+        var orders = [order]
+        order = []
+        sort(&orders, of: summaries)
+        order = orders[0]
+    }
+
+    /// Sorts several lists of positions (a browser's sections) with one
+    /// computation of the keys, which reads every summary.
+    public func sort(_ orders: inout [[Int]], of summaries: [SessionSummary]) {
         summaries.withUnsafeBufferPointer { all in
             switch self {
             case .updated, .created:
                 let keys = all.map { (self == .updated ? $0.session.updatedAt : $0.session.insertedAt).microseconds }
-                order.sort { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : all[$0].session.id > all[$1].session.id }
+                for index in orders.indices {
+                    orders[index].sort { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : all[$0].session.id > all[$1].session.id }
+                }
             case .id:
-                order.sort { all[$0].session.id < all[$1].session.id }
+                for index in orders.indices { orders[index].sort { all[$0].session.id < all[$1].session.id } }
             case .type:
                 // Few distinct types: rank them once rather than comparing
                 // strings at every step.
                 let names = Set(all.map(\.session.type.name)).sorted()
                 let rank = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
                 let keys = all.map { rank[$0.session.type.name] ?? 0 }
-                order.sort { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : all[$0].session.id < all[$1].session.id }
+                for index in orders.indices {
+                    orders[index].sort { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : all[$0].session.id < all[$1].session.id }
+                }
             }
         }
     }

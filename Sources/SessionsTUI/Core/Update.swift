@@ -86,30 +86,38 @@ public enum Update {
         guard let catalog = state.catalog else { return }
         let query = FilterQuery(state.filter.text)
         let registry = catalog.registry
-        var sections: [SessionStatus: [Int]] = [.active: [], .complete: [], .failed: []]
+        // One list of positions per status, in `SessionStatus.allCases` order.
+        var sections: [[Int]] = Array(repeating: [], count: SessionStatus.allCases.count)
         // Moved out of the state so adding entries does not copy the table.
         var searchText = state.searchText
         state.searchText = [:]
         let all = catalog.summaries
-        // Stored properties, not the summary's key-path members: this loop
-        // runs over every session on each keystroke of the filter.
-        for (position, summary) in all.enumerated() where summary.session.accountID == state.scope.accountID {
-            if let project = state.projectFilter, summary.session.projectID != project { continue }
-            if !query.isEmpty {
-                let passes = query.matches(summary, text: {
-                    if let entry = searchText[summary.session.id], entry.updatedAt == summary.session.updatedAt { return entry.bytes }
-                    let bytes = Array(FilterQuery.searchText(summary, registry: registry).utf8)
-                    searchText[summary.session.id] = SearchEntry(updatedAt: summary.session.updatedAt, bytes: bytes)
-                    return bytes
-                }, registry: registry)
-                if !passes { continue }
+        let account = state.scope.accountID, project = state.projectFilter
+        // This loop runs over every session on each keystroke of the filter:
+        // it reads stored fields in place instead of copying each summary.
+        all.withUnsafeBufferPointer { all in
+            for position in all.indices where all[position].session.accountID == account {
+                if let project, all[position].session.projectID != project { continue }
+                if !query.isEmpty {
+                    let summary = all[position]
+                    let passes = query.matches(summary, text: {
+                        if let entry = searchText[summary.session.id], entry.updatedAt == summary.session.updatedAt { return entry.bytes }
+                        let bytes = Array(FilterQuery.searchText(summary, registry: registry).utf8)
+                        searchText[summary.session.id] = SearchEntry(updatedAt: summary.session.updatedAt, bytes: bytes)
+                        return bytes
+                    }, registry: registry)
+                    if !passes { continue }
+                }
+                switch all[position].session.status {
+                case .active: sections[0].append(position)
+                case .complete: sections[1].append(position)
+                case .failed: sections[2].append(position)
+                }
             }
-            sections[summary.session.status, default: []].append(position)
         }
         state.searchText = searchText
-        for status in SessionStatus.allCases {
-            var order = sections[status] ?? []
-            state.sort.sort(&order, of: all)
+        state.sort.sort(&sections, of: all)
+        for (status, order) in zip(SessionStatus.allCases, sections) {
             state.rows[status] = SessionRows(all: all, order: order)
             var cursor = state.cursors[status] ?? ListCursor()
             let rows = state.rows[status] ?? SessionRows()
