@@ -44,7 +44,8 @@ struct SummaryDecoderTests {
     }
 
     static func fast(_ bytes: [UInt8]) -> SessionSummary? {
-        bytes.withUnsafeBufferPointer { SummaryDecoder.decode($0, range: 0..<$0.count) }
+        var types = SummaryDecoder.TypeNames()
+        return bytes.withUnsafeBufferPointer { SummaryDecoder.decode($0, range: 0..<$0.count, types: &types) }
     }
 
     @Test("every line the store writes takes the fast path and decodes to the same summary")
@@ -59,6 +60,9 @@ struct SummaryDecoderTests {
             // Written back, it is byte for byte the same line.
             #expect(Self.line(fast) == bytes)
         }
+        // A whole index, where later lines find their type among the names met before.
+        let index = IndexFile.encode(summaries: summaries, generation: 3)
+        #expect(try IndexFile.decode(index, path: "index.jsonl").summaries == summaries)
     }
 
     @Test("valid variations it accepts: whitespace, other key orders, nulls, prefixed type names")

@@ -318,6 +318,7 @@ extension Journal {
     static func parsePuts(_ cursor: inout JSONParser.Cursor) throws -> [SessionSummary]? {
         cursor.index += 1  // [
         var puts: [SessionSummary] = []
+        var types = SummaryDecoder.TypeNames()
         cursor.skipWhitespace()
         if cursor.next == UInt8(ascii: "]") {
             cursor.index += 1
@@ -326,7 +327,7 @@ extension Journal {
         while true {
             cursor.skipWhitespace()
             // The record is depth 1 and the array depth 2, as the general parser counts.
-            guard let summary = SummaryDecoder.decode(&cursor, depth: 3) else { return nil }
+            guard let summary = SummaryDecoder.decode(&cursor, depth: 3, types: &types) else { return nil }
             puts.append(summary)
             cursor.skipWhitespace()
             switch cursor.next {

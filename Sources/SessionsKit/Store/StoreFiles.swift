@@ -169,13 +169,15 @@ enum IndexFile {
     static func decodeLines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String,
                             into target: UnsafeMutablePointer<SessionSummary>) -> (Int, StoreError?) {
         var written = 0
+        var types = SummaryDecoder.TypeNames()
         var start = range.lowerBound
+        let base = buffer.baseAddress!
         while start < range.upperBound {
-            var end = start
-            while end < range.upperBound && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+            let found = memchr(base + start, Int32(UInt8(ascii: "\n")), range.upperBound - start)
+            let end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? range.upperBound
             defer { start = end + 1 }
             if end == start { continue }
-            switch decodeLine(buffer, start..<end, path: path) {
+            switch decodeLine(buffer, start..<end, path: path, types: &types) {
             case .success(let summary):
                 (target + written).initialize(to: summary)
                 written += 1
@@ -186,8 +188,9 @@ enum IndexFile {
         return (written, nil)
     }
 
-    static func decodeLine(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String) -> Result<SessionSummary, StoreError> {
-        if let summary = SummaryDecoder.decode(buffer, range: range) { return .success(summary) }
+    static func decodeLine(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String,
+                           types: inout SummaryDecoder.TypeNames) -> Result<SessionSummary, StoreError> {
+        if let summary = SummaryDecoder.decode(buffer, range: range, types: &types) { return .success(summary) }
         let value: JSONValue
         do throws(JSONSyntaxError) {
             value = try JSONParser.parse(buffer, range: range)

@@ -11,10 +11,10 @@
 /// also produces the error message. Tests hold it to that, on store lines and
 /// on mutated ones, against the general path and against `JSONDecoder`.
 enum SummaryDecoder {
-    static func decode(_ buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> SessionSummary? {
+    static func decode(_ buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, types: inout TypeNames) -> SessionSummary? {
         var cursor = JSONParser.Cursor(buffer: buffer, options: JSONParser.Options(), start: range.lowerBound, end: range.upperBound)
         cursor.skipWhitespace()
-        guard let summary = decode(&cursor, depth: 1) else { return nil }
+        guard let summary = decode(&cursor, depth: 1, types: &types) else { return nil }
         cursor.skipWhitespace()
         return cursor.index == range.upperBound ? summary : nil
     }
@@ -22,10 +22,32 @@ enum SummaryDecoder {
     /// Decodes the object under the cursor, which the general parser would
     /// read at nesting `depth`, and moves past it; nil leaves the cursor
     /// anywhere inside it.
-    static func decode(_ cursor: inout JSONParser.Cursor, depth: Int) -> SessionSummary? {
+    static func decode(_ cursor: inout JSONParser.Cursor, depth: Int, types: inout TypeNames) -> SessionSummary? {
         var fields = Fields(depth: depth)
-        guard (try? fields.read(&cursor)) == true else { return nil }
+        guard (try? fields.read(&cursor, types: &types)) == true else { return nil }
         return fields.summary()
+    }
+
+    /// The session types met so far. A store holds a handful of types over
+    /// thousands of lines: each line finds its type here by its bytes instead
+    /// of allocating and checking a new string.
+    struct TypeNames {
+        private var known: [(raw: String, type: SessionType)] = []
+
+        init() {}
+
+        /// The type these bytes name; nil unless they are valid, non-empty
+        /// string contents the general parser would read as they are.
+        mutating func type(_ bytes: UnsafeBufferPointer<UInt8>) -> SessionType? {
+            for entry in known where entry.raw.utf8.elementsEqual(bytes) { return entry.type }
+            guard !bytes.isEmpty, !bytes.contains(where: { $0 < 0x20 }), UTF8Validation.firstInvalidByte(bytes) == nil else {
+                return nil
+            }
+            let raw = String(decoding: bytes, as: UTF8.self)
+            let type = SessionType(normalizing: raw)
+            if known.count < 64 { known.append((raw, type)) }
+            return type
+        }
     }
 
     /// Gives up on the fast path; never shown to anyone.
@@ -77,7 +99,7 @@ enum SummaryDecoder {
         /// One bit per `Key` already read.
         var seen: UInt32 = 0
         var id: Int?
-        var type: String?
+        var type: SessionType?
         var agent: Agent?
         var environment: SessionEnvironment?
         var status: SessionStatus = .active
@@ -96,7 +118,7 @@ enum SummaryDecoder {
 
         func summary() -> SessionSummary? {
             guard let id, let type, let accountID, let insertedAt, let updatedAt, let interactionCount else { return nil }
-            let header = Session(id: id, type: SessionType(normalizing: type), agent: agent, environment: environment,
+            let header = Session(id: id, type: type, agent: agent, environment: environment,
                                  status: status, state: state, accountID: accountID, projectID: projectID,
                                  componentID: componentID, insertedAt: insertedAt, updatedAt: updatedAt,
                                  extra: JSONObject(extras))
@@ -105,7 +127,7 @@ enum SummaryDecoder {
         }
 
         /// Reads the object; false or a throw means "take the general path".
-        mutating func read(_ cursor: inout JSONParser.Cursor) throws -> Bool {
+        mutating func read(_ cursor: inout JSONParser.Cursor, types: inout TypeNames) throws -> Bool {
             guard cursor.next == UInt8(ascii: "{") else { return false }
             cursor.index += 1
             cursor.skipWhitespace()
@@ -136,7 +158,7 @@ enum SummaryDecoder {
                     let bit: UInt32 = 1 << UInt32(key.rawValue)
                     guard seen & bit == 0 else { return false }
                     seen |= bit
-                    guard try readValue(key, &cursor) else { return false }
+                    guard try readValue(key, &cursor, types: &types) else { return false }
                 } else if let unknownName {
                     extras.append(JSONObject.Member(unknownName, try cursor.parseValue(depth: depth)))
                 }
@@ -149,7 +171,7 @@ enum SummaryDecoder {
             }
         }
 
-        mutating func readValue(_ key: Key, _ cursor: inout JSONParser.Cursor) throws -> Bool {
+        mutating func readValue(_ key: Key, _ cursor: inout JSONParser.Cursor, types: inout TypeNames) throws -> Bool {
             let isNull = cursor.next == UInt8(ascii: "n")
             if isNull { try cursor.expectLiteral("null") }
             switch key {
@@ -157,21 +179,21 @@ enum SummaryDecoder {
                 id = isNull ? nil : try cursor.plainInteger(minimum: 1)
                 return id != nil
             case .type:
-                guard !isNull, let text = try cursor.plainString(), !text.isEmpty else { return false }
-                type = text
+                guard !isNull, let value = try cursor.plainType(&types) else { return false }
+                type = value
             case .agent:
                 if !isNull {
-                    guard let value = Agent(rawValue: try cursor.plainString() ?? "") else { return false }
+                    guard let value = cursor.plainCase(Agent.self) else { return false }
                     agent = value
                 }
             case .environment:
                 if !isNull {
-                    guard let value = SessionEnvironment(rawValue: try cursor.plainString() ?? "") else { return false }
+                    guard let value = cursor.plainCase(SessionEnvironment.self) else { return false }
                     environment = value
                 }
             case .status:
                 if !isNull {
-                    guard let value = SessionStatus(rawValue: try cursor.plainString() ?? "") else { return false }
+                    guard let value = cursor.plainCase(SessionStatus.self) else { return false }
                     status = value
                 }
             case .state:
@@ -194,22 +216,22 @@ enum SummaryDecoder {
                     return componentID != nil
                 }
             case .insertedAt:
-                insertedAt = isNull ? nil : try cursor.plainTimestamp()
+                insertedAt = isNull ? nil : cursor.plainTimestamp()
                 return insertedAt != nil
             case .updatedAt:
-                updatedAt = isNull ? nil : try cursor.plainTimestamp()
+                updatedAt = isNull ? nil : cursor.plainTimestamp()
                 return updatedAt != nil
             case .interactionCount:
                 interactionCount = isNull ? nil : try cursor.plainInteger(minimum: 0)
                 return interactionCount != nil
             case .lastInteractionAt:
                 if !isNull {
-                    lastInteractionAt = try cursor.plainTimestamp()
+                    lastInteractionAt = cursor.plainTimestamp()
                     return lastInteractionAt != nil
                 }
             case .lastResultStatus:
                 if !isNull {
-                    guard let value = LastResult(rawValue: try cursor.plainString() ?? "") else { return false }
+                    guard let value = cursor.plainCase(LastResult.self) else { return false }
                     lastResult = value
                 }
             case .interactions:
@@ -242,20 +264,35 @@ extension JSONParser.Cursor {
         }
     }
 
-    /// A string value; nil if the value is not a string.
-    mutating func plainString() throws -> String? {
-        guard next == UInt8(ascii: "\"") else { return nil }
-        return try parseString()
-    }
-
-    /// A timestamp string without escapes; nil for anything else.
-    mutating func plainTimestamp() throws -> Timestamp? {
+    /// The contents of a string value without escapes, and moves past it; nil
+    /// (and the cursor unmoved) for anything else.
+    mutating func plainStringBytes() -> UnsafeBufferPointer<UInt8>? {
         guard next == UInt8(ascii: "\"") else { return nil }
         let start = index + 1
         var close = start
         while close < end, buffer[close] != UInt8(ascii: "\""), buffer[close] != UInt8(ascii: "\\") { close += 1 }
         guard close < end, buffer[close] == UInt8(ascii: "\"") else { return nil }
         index = close + 1
-        return Timestamp.parse(UnsafeBufferPointer(rebasing: buffer[start..<close]))
+        return UnsafeBufferPointer(rebasing: buffer[start..<close])
+    }
+
+    /// A string naming one of `E`'s cases, matched on its bytes.
+    mutating func plainCase<E: CaseIterable & RawRepresentable>(_ type: E.Type) -> E? where E.RawValue == String {
+        guard let bytes = plainStringBytes() else { return nil }
+        return E.allCases.first { $0.rawValue.utf8.elementsEqual(bytes) }
+    }
+
+    /// A session type name, through the cache of names already met; a name
+    /// with escapes is parsed in full.
+    mutating func plainType(_ types: inout SummaryDecoder.TypeNames) throws -> SessionType? {
+        guard next == UInt8(ascii: "\"") else { return nil }
+        if let bytes = plainStringBytes() { return types.type(bytes) }
+        let text = try parseString()
+        return text.isEmpty ? nil : SessionType(normalizing: text)
+    }
+
+    /// A timestamp string without escapes; nil for anything else.
+    mutating func plainTimestamp() -> Timestamp? {
+        plainStringBytes().flatMap { Timestamp.parse($0) }
     }
 }
