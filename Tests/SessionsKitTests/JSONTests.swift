@@ -16,6 +16,9 @@ struct JSONTests {
 
     @Test("decodes escapes and surrogate pairs; lone surrogates become U+FFFD")
     func decodesEscapes() throws {
+        // Long plain runs between escapes are copied whole.
+        let long = String(repeating: "ok é ", count: 400)
+        #expect(try JSONParser.parse("\"\(long)\\n\(long)\\t\\\"end\"") == .string(long + "\n" + long + "\t\"end"))
         #expect(try JSONParser.parse(#""a\"b\\c\/d\b\f\n\r\t""#) == .string("a\"b\\c/d\u{8}\u{C}\n\r\t"))
         #expect(try JSONParser.parse(#""\u00e9\ud83d\ude00\u4e2d""#) == .string("é😀中"))
         #expect(try JSONParser.parse(#""x\ud800y""#) == .string("x\u{FFFD}y"))
@@ -32,6 +35,7 @@ struct JSONTests {
         ("", 1, 1, "unexpected end of input"),
         ("{\"a\": [1, 2", 1, 12, "unexpected end of input"),
         ("\"tab\there\"", 1, 5, "control character"),
+        ("\"a\\nb\tc\"", 1, 6, "control character"),
         ("\"bad \\x\"", 1, 6, "invalid escape"),
         ("1.", 1, 3, "digit after '.'"),
     ])

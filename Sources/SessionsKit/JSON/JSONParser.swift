@@ -247,8 +247,16 @@ extension JSONParser {
                     }
                 default:
                     if byte < 0x20 { throw error("control character 0x\(String(byte, radix: 16, uppercase: true)) must be escaped inside a string") }
-                    scratch.append(byte)
-                    index += 1
+                    // Copy the run up to the next quote, escape or control
+                    // character at once: outputs are long and mostly plain.
+                    var runEnd = index + 1
+                    while runEnd < end {
+                        let next = buffer[runEnd]
+                        if next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") || next < 0x20 { break }
+                        runEnd += 1
+                    }
+                    scratch.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<runEnd]))
+                    index = runEnd
                 }
             }
             throw error("unterminated string", at: open)
