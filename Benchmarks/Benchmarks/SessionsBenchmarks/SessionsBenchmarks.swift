@@ -81,7 +81,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("import Claude Code transcripts", configuration: .init(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, .throughput],
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
         maxDuration: .seconds(60), maxIterations: 5, skip: Fixtures.transcripts == nil
     )) { benchmark in
         let files = try Fixtures.transcriptFiles() ?? []
