@@ -93,6 +93,7 @@ struct SummaryDecoderTests {
         #"{"id":1,"type":"T","account_id":1,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","interaction_count":0} x"#,
         #"{"id":1,"type":"T","account_id":1,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","interaction_count":99999999999999999999}"#,
         #"{"i\u0064":1,"type":"T","account_id":1,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","interaction_count":0}"#,
+        #"{"id":1,"type":"T","i\u0064":2,"account_id":1,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","interaction_count":0}"#,
     ])
     func refusals(text: String) {
         let bytes = Array(text.utf8)
@@ -151,8 +152,9 @@ struct SummaryDecoderTests {
                 bytes.insert(contentsOf: Array(bytes[comma..<next]), at: comma)
             }
         default:
-            // Add an unknown member at the front.
-            bytes.insert(contentsOf: Array("\"k\(random.int(in: 0...9))\":\(random.pick(tokens)),".utf8), at: 1)
+            // Add a member at the front: an unknown one, or a known name spelled with an escape.
+            let names = ["k\(random.int(in: 0...9))", "i\\u0064", "st\\u0061tus", "typ\\u0065", "x\\u0041"]
+            bytes.insert(contentsOf: Array("\"\(random.pick(names))\":\(random.pick(tokens)),".utf8), at: 1)
         }
     }
 

@@ -50,9 +50,6 @@ enum SummaryDecoder {
         }
     }
 
-    /// Gives up on the fast path; never shown to anyone.
-    struct Unusual: Error {}
-
     enum Key: Int, CaseIterable {
         case id, type, agent, environment, status, state, accountID, projectID, componentID
         case insertedAt, updatedAt, interactionCount, lastInteractionAt, lastResultStatus, interactions
@@ -149,6 +146,8 @@ enum SummaryDecoder {
                 let key = plainName ? Key.find(UnsafeBufferPointer(rebasing: cursor.buffer[nameStart..<nameEnd]), expected: expected) : nil
                 if let key { expected = Key(rawValue: key.rawValue + 1) }
                 let unknownName: String? = key == nil ? try cursor.parseString() : nil
+                // A known name spelled with escapes is still that name: the general path decides.
+                if var name = unknownName, name.withUTF8({ Key.find($0, expected: nil) }) != nil { return false }
                 if key != nil { cursor.index = nameEnd + 1 }
                 cursor.skipWhitespace()
                 guard cursor.next == UInt8(ascii: ":") else { return false }
