@@ -158,6 +158,18 @@ struct SummaryDecoderTests {
         }
     }
 
+    @Test("an index of blank lines, or with blank lines between summaries, decodes as the lines say")
+    func blankLines() throws {
+        let summaries = try Self.sampleSummaries()
+        let empty = Array("{\"format\":1,\"generation\":0,\"count\":0}\n\n\n".utf8)
+        #expect(try IndexFile.decode(empty, path: "index.jsonl").summaries.isEmpty)
+        var spaced = Array("{\"format\":1,\"generation\":2,\"count\":3}\n\n".utf8)
+        for summary in summaries.prefix(3) { spaced += Self.line(summary) + Array("\n\n".utf8) }
+        #expect(try IndexFile.decode(spaced, path: "index.jsonl").summaries == Array(summaries.prefix(3)))
+        let claimsMore = Array("{\"format\":1,\"generation\":0,\"count\":2}\n\n".utf8)
+        #expect(throws: StoreError.self) { try IndexFile.decode(claimsMore, path: "index.jsonl") }
+    }
+
     @Test("journal records take the fast path and decode like the general path")
     func journalRecords() throws {
         let summaries = try Self.sampleSummaries()

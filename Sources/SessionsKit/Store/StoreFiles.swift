@@ -118,6 +118,10 @@ enum IndexFile {
             offsets.append(total)
             total += lineCount(buffer, chunk)
         }
+        guard total > 0 else {
+            guard count == 0 else { throw corrupt(path, "the header says \(count) sessions but 0 follow (the file was truncated)") }
+            return (Contents(generation: generation, summaries: []), alongside())
+        }
         let shared = SendableBox(buffer)
         let extra = Slot<Extra>()
         var firstError: StoreError?
