@@ -68,6 +68,39 @@ enum Fixtures {
         return try open(path)
     }
 
+    static func writablePath(_ size: StoreSize) -> String { "\(root)/writable-\(size.rawValue)" }
+
+    /// Makes a fresh copy of the store of `size` for a benchmark that writes,
+    /// so the stores the reading benchmarks measure never change, whatever ran
+    /// before them. Session files are hard links, which is safe because the
+    /// store only ever replaces them by rename; the top-level files, which the
+    /// journal's appends change in place, are real copies.
+    static func prepareWritableCopy(_ size: StoreSize) throws {
+        _ = try service(size)
+        let source = path(size), copy = writablePath(size)
+        try? FileManager.default.removeItem(atPath: copy)
+        try run("/bin/cp", ["-al", source, copy])
+        for file in try FileManager.default.contentsOfDirectory(atPath: source) {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: "\(source)/\(file)", isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
+            try FileManager.default.removeItem(atPath: "\(copy)/\(file)")
+            try run("/bin/cp", ["-p", "\(source)/\(file)", "\(copy)/\(file)"])
+        }
+    }
+
+    static func run(_ program: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "\(program) \(arguments) failed"])
+        }
+    }
+
     static func open(_ path: String) throws -> SessionService {
         let store = try FileStore(root: path, options: FileStore.Options(initialAccountName: "bench"))
         return SessionService(store: store, scope: scope, clock: { Timestamp.now() })

@@ -18,6 +18,8 @@ let benchmarks: @Sendable () -> Void = {
         // Few iterations at XL: each one reads a 37 MB index.
         let heavy = Benchmark.Configuration(maxIterations: size == .XL ? 7 : 20, setup: { _ = try Fixtures.service(size) })
         let light = Benchmark.Configuration(maxIterations: 200, setup: { _ = try Fixtures.service(size) })
+        // Writes go to a fresh copy, so no benchmark measures another's leftovers.
+        let writing = Benchmark.Configuration(maxIterations: 200, setup: { try Fixtures.prepareWritableCopy(size) })
 
         Benchmark("open store + summaries · \(size)", configuration: heavy) { benchmark in
             for _ in benchmark.scaledIterations {
@@ -45,10 +47,9 @@ let benchmarks: @Sendable () -> Void = {
             }
         }
 
-        Benchmark("status change · \(size)", configuration: light) { benchmark in
-            let service = try Fixtures.open(Fixtures.path(size))
-            // One session moves to another status and back outside the
-            // measurement, so repeated runs measure the same store.
+        Benchmark("status change · \(size)", configuration: writing) { benchmark in
+            let service = try Fixtures.open(Fixtures.writablePath(size))
+            // One session moves to another status, and back outside the measurement.
             let id = 2
             let original = try service.session(id: id).status
             benchmark.startMeasurement()
@@ -57,8 +58,8 @@ let benchmarks: @Sendable () -> Void = {
             _ = try service.setStatus(id: id, to: original)
         }
 
-        Benchmark("interaction append · \(size)", configuration: light) { benchmark in
-            let service = try Fixtures.open(Fixtures.path(size))
+        Benchmark("interaction append · \(size)", configuration: writing) { benchmark in
+            let service = try Fixtures.open(Fixtures.writablePath(size))
             // The append goes to a session made for it and deleted after it.
             let scratch = try service.create(SessionDraft(type: "ComponentCodingSessions"))
             benchmark.startMeasurement()
