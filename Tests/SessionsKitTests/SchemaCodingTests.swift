@@ -60,6 +60,17 @@ struct SchemaCodingTests {
 
         """
 
+    @Test("a repeated unknown member keeps its first value, so a session reads back as it was written")
+    func repeatedUnknownMembers() throws {
+        let text = #"{"id":3,"type":"ComponentTestSessions","mode":"a","account_id":1,"mode":"b","note":1,"inserted_at":"2026-10-18T20:14:04Z","updated_at":"2026-10-18T20:14:04Z","note":2}"#
+        let session = try Session.decode(JSONParser.parse(text))
+        #expect(session.extra.members.map(\.key) == ["mode", "note"])
+        #expect(session.extra["mode"] == .string("a"))
+        #expect(session.extra["note"] == .number("1"))
+        let again = try Session.decode(JSONParser.parse(JSONWriter.bytes(.object(session.jsonObject))))
+        #expect(again == session)
+    }
+
     @Test("a canonical session file is byte-stable through decode and encode")
     func byteStable() throws {
         let session = try Session.decode(try JSONParser.parse(Self.fullSession))

@@ -70,7 +70,7 @@ struct SummaryDecoderTests {
         let accepted = [
             #" { "id" : 7 , "type":"ComponentCodingSessions","status":"failed","account_id":2,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05.123456Z","interaction_count":0 } "#,
             #"{"interaction_count":3,"updated_at":"2026-01-02T03:04:05Z","inserted_at":"2026-01-02T03:04:05Z","account_id":1,"type":"Elixir.CodeMySpec.X","id":1,"agent":null,"state":null,"project_id":null}"#,
-            #"{"id":1,"type":"T","account_id":1,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","interaction_count":0,"status":null,"last_result_status":"pending","x\u0041":1,"x\u0041":2}"#,
+            #"{"id":1,"type":"T","account_id":1,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","interaction_count":0,"status":null,"last_result_status":"pending","x\u0041":1,"y":2}"#,
         ]
         for text in accepted {
             let bytes = Array(text.utf8)
@@ -94,6 +94,7 @@ struct SummaryDecoderTests {
         #"{"id":1,"type":"T","account_id":1,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","interaction_count":99999999999999999999}"#,
         #"{"i\u0064":1,"type":"T","account_id":1,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","interaction_count":0}"#,
         #"{"id":1,"type":"T","i\u0064":2,"account_id":1,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","interaction_count":0}"#,
+        #"{"id":1,"type":"T","x":1,"account_id":1,"x":2,"inserted_at":"2026-01-02T03:04:05Z","updated_at":"2026-01-02T03:04:05Z","interaction_count":0}"#,
     ])
     func refusals(text: String) {
         let bytes = Array(text.utf8)

@@ -133,15 +133,18 @@ struct ObjectReader {
     mutating func consume(_ key: String) { _ = take(key) }
 
     /// Members not read by any accessor, in their original order. A repeated
-    /// known key is dropped: the first occurrence is the value. A key was
-    /// asked for exactly when a member with that key was read, so no list of
-    /// asked keys is kept; the check costs something only for unread members.
+    /// key, known or not, is dropped: the first occurrence is the value, so a
+    /// record written back reads back the same. A key was asked for exactly
+    /// when a member with that key was read, so no list of asked keys is kept;
+    /// the check costs something only for unread members.
     var extras: JSONObject {
         let members = object.members
         var extras: [JSONObject.Member] = []
         for index in members.indices where !consumed[index] {
             let key = members[index].key
-            if !members.indices.contains(where: { consumed[$0] && members[$0].key == key }) { extras.append(members[index]) }
+            if members.indices.contains(where: { consumed[$0] && members[$0].key == key }) { continue }
+            if extras.contains(where: { $0.key == key }) { continue }
+            extras.append(members[index])
         }
         return JSONObject(extras)
     }
