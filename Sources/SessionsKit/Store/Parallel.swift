@@ -8,8 +8,10 @@ enum Parallel {
 
     /// `body(i)` for i in 0..<count, concurrently; results in index order.
     /// Failures travel inside `T` (a `Result`), so nothing is thrown across threads.
-    static func map<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
-        if count <= 1 { return (0..<count).map(body) }
+    /// `serially` runs them on this thread instead, for work too small to
+    /// pay for waking others.
+    static func map<T>(_ count: Int, serially: Bool = false, _ body: (Int) -> T) -> [T] {
+        if count <= 1 || serially { return (0..<count).map(body) }
         let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         slots.initialize(repeating: nil)
         defer {

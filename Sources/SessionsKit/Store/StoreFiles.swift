@@ -128,7 +128,7 @@ enum IndexFile {
         let summaries = [SessionSummary](unsafeUninitializedCapacity: total) { storage, initialized in
             let target = SendableBox(storage)
             // Task 0 is the extra work, started first as the largest single piece.
-            let outcomes: [(Int, StoreError?)] = Parallel.map(chunks.count + 1) { task in
+            let outcomes: [(Int, StoreError?)] = Parallel.map(chunks.count + 1, serially: pieces == 1) { task in
                 guard task > 0 else {
                     extra.value = alongside()
                     return (0, nil)
