@@ -6,8 +6,10 @@ let package = Package(
     products: [
         .executable(name: "sessions", targets: ["sessions"]),
         .library(name: "SessionsKit", targets: ["SessionsKit"]),
-        // For the benchmark suite in Benchmarks/, which renders frames headless.
+        // For the benchmark suite in Benchmarks/, which renders frames headless,
+        // and the fuzz targets in Fuzz/.
         .library(name: "SessionsTUI", targets: ["SessionsTUI"]),
+        .library(name: "SessionsDisplay", targets: ["SessionsDisplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
