@@ -149,6 +149,67 @@ struct BrowserEndToEndTests {
         #expect(Self.saneTerminal(exit.stty), "stty after q: \(exit.stty)")
     }
 
+    /// Every sequence from the known attacks on terminal programs, in one string.
+    static let attack = "\u{1B}]0;PWNED0\u{07}\u{1B}]2;PWNED2\u{1B}\\\u{1B}]8;;https://example.invalid/x\u{1B}\\link\u{1B}]8;;\u{1B}\\"
+        + "\u{1B}]52;c;cm0gLXJmIH4=\u{07}\u{1B}[2J\u{1B}[H\u{1B}[10;10Hmoved bare\rCR \u{9B}31m C1 \u{202E}evil"
+
+    @Test("escape attacks in the list, timeline, pager and CLI output leave the title, clipboard and screen alone")
+    func escapeAttacks() throws {
+        let pane = Pane()
+        let attack = Self.attack
+        #expect(pane.cli.run(["new", "--type", "ContextSpecSessions",
+                              "--state", JSONWriter.string(.object(JSONObject([attack: .string(attack)])))]).status == 0)
+        let added = pane.cli.run(["interaction", "add", "1", "--module", attack, "--command", attack, "--step", attack])
+        #expect(added.status == 0)
+        let interaction = added.stdout.trimmingCharacters()
+        #expect(pane.cli.run(["interaction", "complete", "1", interaction, "--status", "error", "--stdout", attack + "\n" + attack,
+                              "--stderr", attack, "--error-message", attack]).status == 0)
+        pane.start()
+        // OSC 52 reaches tmux's paste buffers only when clipboard writes are allowed: allow them, to see none arrive.
+        _ = pane.tmux.run(["-L", pane.socket, "set-option", "-g", "set-clipboard", "on"])
+        #expect(pane.waitFor("Active (") != nil, "first frame:\n\(pane.screen)")
+        let title = pane.title
+        func untouched(_ place: String) {
+            #expect(!pane.title.contains("PWNED"), "\(place): title \(pane.title)")
+            #expect(pane.title == title, "\(place): title \(pane.title)")
+            let buffers = pane.tmux.run(["-L", pane.socket, "list-buffers"]).stdout
+            #expect(buffers.isEmpty, "\(place): paste buffers \(buffers)")
+            let screen = pane.screen
+            // Nothing cleared the screen or moved the cursor: the header is still the first line.
+            #expect(screen.split(separator: "\n").first?.contains("sessions") == true, "\(place):\n\(screen)")
+            #expect(!screen.contains("\u{202E}") && !screen.contains("\u{1B}"), "\(place):\n\(screen)")
+        }
+        #expect(pane.waitFor("␛]0;PWNED0␇") != nil, "list:\n\(pane.screen)")
+        untouched("list")
+        pane.keys("Enter")
+        #expect(pane.waitFor("Timeline · ") != nil, "\(pane.screen)")
+        #expect(pane.waitFor("␛]0;PWNED0␇␛]2;PWNED2") != nil, "timeline:\n\(pane.screen)")
+        untouched("timeline")
+        pane.keys("g", "Enter")
+        #expect(pane.waitFor("── stdout") != nil, "pager:\n\(pane.screen)")
+        #expect(pane.waitFor("<U+009B>31m C1 <U+202E>evil") != nil, "pager:\n\(pane.screen)")
+        untouched("pager")
+        pane.keys("Escape")
+        pane.keys("Escape")
+        pane.keys("q")
+        #expect(pane.exit() != nil)
+
+        // The CLI's human output, printed to the same terminal.
+        _ = pane.tmux.run(["-L", pane.socket, "new-window", "-t", "t", "sh", "-c",
+                           "'\(ProcessRunner.sessionsBinary())' show 1 --full; '\(ProcessRunner.sessionsBinary())' list; sleep 600"])
+        #expect(pane.waitFor("␛[10;10Hmoved bare␍CR") != nil, "show:\n\(pane.screen)")
+        #expect(pane.title != "" && !pane.title.contains("PWNED"), "title \(pane.title)")
+        #expect(pane.tmux.run(["-L", pane.socket, "list-buffers"]).stdout.isEmpty)
+        #expect(!pane.screen.contains("\u{202E}"))
+
+        // The control: the same bytes printed raw do retitle the pane and write a
+        // paste buffer here, so the checks above could have seen an escape.
+        TestFiles.write(pane.home.file("raw"), Array(attack.utf8))
+        _ = pane.tmux.run(["-L", pane.socket, "new-window", "-t", "t", "sh", "-c", "cat '\(pane.home.file("raw"))'; sleep 600"])
+        #expect(pane.poll(timeout: 5) { pane.title.contains("PWNED") ? true : nil } != nil, "raw bytes did not retitle: \(pane.title)")
+        #expect(pane.poll(timeout: 5) { pane.tmux.run(["-L", pane.socket, "list-buffers"]).stdout.isEmpty ? nil : true } != nil)
+    }
+
     @Test("a flash after a long idle stays up: the clock is read before the key is handled")
     func flashAfterIdle() throws {
         let pane = Pane()
