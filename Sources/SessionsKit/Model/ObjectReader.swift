@@ -138,12 +138,14 @@ struct ObjectReader {
     /// when a member with that key was read, so no list of asked keys is kept;
     /// the check costs something only for unread members.
     var extras: JSONObject {
+        // Most records have no member the schema does not know.
+        guard consumed.contains(false) else { return JSONObject() }
         let members = object.members
+        // Keys seen once, so a record of many members costs O(members), not O(members²).
+        var taken = Set<String>()
+        for index in members.indices where consumed[index] { taken.insert(members[index].key) }
         var extras: [JSONObject.Member] = []
-        for index in members.indices where !consumed[index] {
-            let key = members[index].key
-            if members.indices.contains(where: { consumed[$0] && members[$0].key == key }) { continue }
-            if extras.contains(where: { $0.key == key }) { continue }
+        for index in members.indices where !consumed[index] && taken.insert(members[index].key).inserted {
             extras.append(members[index])
         }
         return JSONObject(extras)

@@ -163,8 +163,9 @@ enum SummaryDecoder {
                     seen |= bit
                     guard try readValue(key, &cursor, types: &types) else { return false }
                 } else if let unknownName {
-                    // A repeated unknown key keeps its first value; the general path decides.
-                    if extras.contains(where: { $0.key == unknownName }) { return false }
+                    // A repeated unknown key keeps its first value, and a line of many
+                    // unknown keys is no summary the store wrote: the general path decides.
+                    if extras.count >= 32 || extras.contains(where: { $0.key == unknownName }) { return false }
                     extras.append(JSONObject.Member(unknownName, try cursor.parseValue(depth: depth)))
                 }
                 cursor.skipWhitespace()
