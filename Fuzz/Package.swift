@@ -11,10 +11,10 @@ let mainPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 /// libFuzzer supplies `main`, so the targets are libraries of code, not scripts.
 let fuzzSettings: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
 
-func fuzzTarget(_ name: String, _ products: [String]) -> Target {
+func fuzzTarget(_ name: String, _ products: [String], support: Bool = false) -> Target {
     .executableTarget(
         name: name,
-        dependencies: products.map { .product(name: $0, package: mainPackage) },
+        dependencies: products.map { .product(name: $0, package: mainPackage) } + (support ? ["FuzzSupport"] : []),
         path: "Targets/\(name)",
         swiftSettings: fuzzSettings
     )
@@ -24,10 +24,12 @@ let package = Package(
     name: "SessionsFuzz",
     dependencies: [.package(path: "..")],
     targets: [
+        .target(name: "FuzzSupport", dependencies: [.product(name: "SessionsKit", package: mainPackage)],
+                path: "Targets/FuzzSupport"),
         fuzzTarget("FuzzStoreDecoding", ["SessionsKit"]),
         fuzzTarget("FuzzTranscript", ["SessionsKit"]),
-        fuzzTarget("FuzzCodeMySpec", ["SessionsKit"]),
-        fuzzTarget("FuzzHookPayload", ["SessionsKit"]),
+        fuzzTarget("FuzzCodeMySpec", ["SessionsKit"], support: true),
+        fuzzTarget("FuzzHookPayload", ["SessionsKit"], support: true),
         fuzzTarget("FuzzSanitizer", ["SessionsKit", "SessionsDisplay"]),
     ]
 )
