@@ -157,15 +157,24 @@ enum IndexFile {
     /// Lines with something on them; `decodeLines` skips empty ones alike.
     static func lineCount(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
         var count = 0
+        forEachLine(buffer, range) { _ in
+            count += 1
+            return true
+        }
+        return count
+    }
+
+    /// Calls `body` with each non-empty line of `range`, found with `memchr`,
+    /// until it returns false. Counting and decoding split lines alike.
+    static func forEachLine(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ body: (Range<Int>) -> Bool) {
+        guard let base = buffer.baseAddress else { return }
         var start = range.lowerBound
-        let base = buffer.baseAddress!
         while start < range.upperBound {
             let found = memchr(base + start, Int32(UInt8(ascii: "\n")), range.upperBound - start)
             let end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? range.upperBound
-            if end > start { count += 1 }
+            if end > start && !body(start..<end) { return }
             start = end + 1
         }
-        return count
     }
 
     /// Decodes the lines of `range` into consecutive slots from `target`.
@@ -173,23 +182,20 @@ enum IndexFile {
     static func decodeLines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String,
                             into target: UnsafeMutablePointer<SessionSummary>) -> (Int, StoreError?) {
         var written = 0
+        var failure: StoreError?
         var types = SummaryDecoder.TypeNames()
-        var start = range.lowerBound
-        let base = buffer.baseAddress!
-        while start < range.upperBound {
-            let found = memchr(base + start, Int32(UInt8(ascii: "\n")), range.upperBound - start)
-            let end = found.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? range.upperBound
-            defer { start = end + 1 }
-            if end == start { continue }
-            switch decodeLine(buffer, start..<end, path: path, types: &types) {
+        forEachLine(buffer, range) { line in
+            switch decodeLine(buffer, line, path: path, types: &types) {
             case .success(let summary):
                 (target + written).initialize(to: summary)
                 written += 1
+                return true
             case .failure(let error):
-                return (written, error)
+                failure = error
+                return false
             }
         }
-        return (written, nil)
+        return (written, failure)
     }
 
     static func decodeLine(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String,
