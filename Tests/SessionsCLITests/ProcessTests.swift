@@ -48,93 +48,156 @@ struct ProcessTests {
         #expect(summary.interactionCount == 600)
     }
 
-    @Test("100 writers killed at random instants: the store always opens and keeps every acknowledged change")
+    /// The write paths a killed writer may be in the middle of.
+    enum WritePath: String, CaseIterable {
+        case append, setStatus = "set-status", complete, create = "new", importTranscript = "import", hook
+    }
+
+    @Test("500 writers killed at random instants: the store always opens and keeps every acknowledged change")
     func killNine() throws {
         let directory = TemporaryDirectory("sessions-kill")
         let runner = Self.runner(directory)
         let root = directory.path + "/store"
-        #expect(runner.run(["new", "--type", "ComponentCodingSessions"]).status == 0)
-        // How long a write takes here. A writer spends most of its short life
-        // starting up and commits at the very end, so the kills are aimed at
-        // the second half of its life, where the store is read and written.
-        var samples: [Int] = []
-        for index in 0..<7 {
-            let start = Timestamp.now()
-            _ = runner.run(["interaction", "add", "1", "--module", "Probe", "--command", "timing \(index)"])
-            samples.append(Int(Timestamp.now().microseconds - start.microseconds))
-        }
-        let typical = max(5_000, samples.sorted()[samples.count / 2])
-
-        var rng = SplitMix64(seed: UInt64(Timestamp.now().microseconds))
-        var acknowledgedInteractions: [String] = []
-        var acknowledgedSessions: [Int] = []
-        var killedMidway = 0
-        var killedMidCommit = 0
-        var pending: [String] = []
-        for iteration in 0..<100 {
-            let operation = rng.int(in: 0...3)
+        let targets = 1...4
+        for _ in targets { #expect(runner.run(["new", "--type", "ComponentCodingSessions"]).status == 0) }
+        let conversation = "44444444-4444-4444-8444-444444444444"
+        var pending: [(session: Int, id: String)] = []
+        struct Writer {
             var arguments: [String]
+            /// The session an append or status change writes to.
+            var target = 0
+            var stdin: [UInt8] = []
             var status: SessionStatus?
-            switch operation {
-            case 0:
-                arguments = ["interaction", "add", "1", "--module", "Killed", "--command", "attempt \(iteration)"]
-            case 1:
-                status = rng.pick(SessionStatus.allCases)
-                arguments = ["set-status", "1", status!.rawValue]
-            case 2 where !pending.isEmpty:
+            var conversationID = ""
+        }
+        func writer(_ path: WritePath, _ iteration: Int, rng: inout SplitMix64) -> Writer {
+            let target = rng.int(in: targets)
+            switch path {
+            case .append:
+                return Writer(arguments: ["interaction", "add", "\(target)", "--module", "Killed", "--command", "attempt \(iteration)"],
+                              target: target)
+            case .setStatus:
+                let status = rng.pick(SessionStatus.allCases)
+                return Writer(arguments: ["set-status", "\(target)", status.rawValue], target: target, status: status)
+            case .complete where !pending.isEmpty:
                 // Large outputs make the commit (write, fsync, rename) a bigger target.
-                arguments = ["interaction", "complete", "1", pending.removeLast(), "--status", "ok",
-                             "--stdout", String(repeating: "output line \(iteration)\n", count: 8_000)]
-            default:
-                arguments = ["new", "--type", "ContextSpecSessions", "--state", "{\"iteration\": \(iteration)}"]
+                let interaction = pending.removeLast()
+                return Writer(arguments: ["interaction", "complete", "\(interaction.session)", interaction.id, "--status", "ok",
+                                          "--stdout", String(repeating: "output line \(iteration)\n", count: 4_000)])
+            case .complete, .create:
+                return Writer(arguments: ["new", "--type", "ContextSpecSessions", "--state", "{\"iteration\": \(iteration)}"])
+            case .importTranscript:
+                let digits = String(iteration)
+                let conversationID = "55555555-5555-4555-8555-" + String(repeating: "0", count: 12 - digits.count) + digits
+                let transcript = TranscriptFixtures.old.replacing(TranscriptFixtures.oldSession, with: conversationID)
+                let folder = directory.path + "/transcripts/\(iteration)"
+                TranscriptFixtures.write(transcript, to: folder + "/-w-todo/\(conversationID).jsonl",
+                                         modified: Timestamp(iso8601: "2026-01-01T00:00:00Z")!)
+                return Writer(arguments: ["import", "claude-code", folder], conversationID: conversationID)
+            case .hook:
+                let event = #"{"session_id":"\#(conversation)","transcript_path":"/t/\#(conversation).jsonl","cwd":"/w/app","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"echo hook \#(iteration)"},"tool_use_id":"toolu_\#(iteration)"}"#
+                return Writer(arguments: ["hook", "claude-code"], stdin: Array(event.utf8))
             }
-            let child = runner.start(arguments)
-            usleep(UInt32(rng.int(in: (typical / 2)...(typical * 13 / 10))))
+        }
+
+        // How long each kind of write takes here. A writer spends most of its
+        // short life starting up and commits at the very end, so the kills are
+        // aimed at the second half of its life, where the store is read and written.
+        let seed = UInt64(Timestamp.now().microseconds)
+        var rng = SplitMix64(seed: seed)
+        var typical: [WritePath: Int] = [:]
+        for (number, path) in WritePath.allCases.enumerated() {
+            var samples: [Int] = []
+            for index in 0..<5 {
+                let calibration = writer(path, 100_000 + 10 * number + index, rng: &rng)
+                let start = Timestamp.now()
+                let result = runner.run(calibration.arguments, stdin: calibration.stdin)
+                samples.append(Int(Timestamp.now().microseconds - start.microseconds))
+                if path == .append { pending.append((calibration.target, String(result.stdout.dropLast()))) }
+            }
+            typical[path] = max(5_000, samples.sorted()[samples.count / 2])
+        }
+
+        var attempts: [WritePath: Int] = [:], acknowledged: [WritePath: Int] = [:]
+        var acknowledgedInteractions: [(session: Int, id: String)] = []
+        var acknowledgedSessions: [Int] = []
+        var acknowledgedImports: [String] = []
+        var acknowledgedHookCommands: [String] = []
+        var killedMidCommit = 0
+        let writers = 500
+        for iteration in 0..<writers {
+            var path = rng.pick(WritePath.allCases)
+            if path == .complete && pending.isEmpty { path = .create }
+            let planned = writer(path, iteration, rng: &rng)
+            let arguments = planned.arguments, status = planned.status, conversationID = planned.conversationID
+            let target = planned.target
+            let span = typical[path]!
+            let logBefore = TestFiles.read(root + "/hook.log")?.count ?? 0
+            attempts[path, default: 0] += 1
+            let child = runner.start(arguments, stdin: planned.stdin)
+            usleep(UInt32(rng.int(in: (span / 2)...(span * 13 / 10))))
             child.kill(SIGKILL)
             let result = child.wait()
 
             // Whatever happened, the next open works and cleans up after the dead writer.
             let store = try FileStore(root: root)
             if result.status != 0, try store.needsMaintenance() != nil { killedMidCommit += 1 }
-            let session = try #require(try store.session(id: 1))
             let catalog = try store.catalog()
-            #expect(TestFiles.list(root + "/tmp").isEmpty)
+            #expect(TestFiles.list(root + "/tmp").isEmpty, "a temp file survived the open after writer \(iteration)")
             #expect(try store.needsMaintenance() == nil)
 
-            guard result.status == 0 else {
-                killedMidway += 1
-                continue
-            }
+            // The hook exits 0 even when it could not record; its log says so.
+            let hookFailed = (TestFiles.read(root + "/hook.log")?.count ?? 0) != logBefore
+            guard result.status == 0, !hookFailed else { continue }
             // Acknowledged: the change must be visible now.
+            acknowledged[path, default: 0] += 1
             let printed = result.stdout.split(separator: "\n").first.map(String.init) ?? ""
-            switch arguments[0] {
-            case "interaction" where arguments[1] == "add":
-                acknowledgedInteractions.append(printed)
-                pending.append(printed)
-                #expect(session.interaction(id: printed) != nil)
-            case "set-status":
-                #expect(session.status == status)
-                #expect(catalog.summaries.first { $0.id == 1 }?.status == status)
-            case "interaction":
-                #expect(session.interaction(id: arguments[3])?.result?.status == .ok)
-            default:
+            switch path {
+            case .append:
+                acknowledgedInteractions.append((target, printed))
+                pending.append((target, printed))
+                #expect(try store.session(id: target)?.interaction(id: printed) != nil)
+            case .setStatus:
+                #expect(try store.session(id: target)?.status == status)
+                #expect(catalog.summaries.first { $0.id == target }?.status == status)
+            case .complete:
+                #expect(try store.session(id: Int(arguments[2])!)?.interaction(id: arguments[3])?.result?.status == .ok)
+            case .create:
                 let id = Int(printed)!
                 acknowledgedSessions.append(id)
                 #expect(catalog.summaries.contains { $0.id == id })
+            case .importTranscript:
+                acknowledgedImports.append(conversationID)
+                #expect(catalog.summaries.contains { $0.externalConversationID == conversationID && $0.interactionCount == 2 })
+            case .hook:
+                acknowledgedHookCommands.append("echo hook \(iteration)")
+                let session = try catalog.summaries.first { $0.externalConversationID == conversation }
+                    .flatMap { try store.session(id: $0.id) }
+                #expect(session?.interactions.contains { $0.command.command == "echo hook \(iteration)" } == true)
             }
         }
         // Nothing acknowledged earlier was lost later, and the store is consistent.
         let store = try FileStore(root: root)
-        let session = try #require(try store.session(id: 1))
-        for id in acknowledgedInteractions { #expect(session.interaction(id: id) != nil) }
+        var lost = 0
+        for (session, id) in acknowledgedInteractions where try store.session(id: session)?.interaction(id: id) == nil { lost += 1 }
         let catalog = try store.catalog()
-        for id in acknowledgedSessions { #expect(catalog.summaries.contains { $0.id == id }) }
+        lost += acknowledgedSessions.filter { id in !catalog.summaries.contains { $0.id == id } }.count
+        lost += acknowledgedImports.filter { id in !catalog.summaries.contains { $0.externalConversationID == id } }.count
+        let hookSession = try catalog.summaries.first { $0.externalConversationID == conversation }.flatMap { try store.session(id: $0.id) }
+        let hookCommands = Set(hookSession?.interactions.map(\.command.command) ?? [])
+        lost += acknowledgedHookCommands.filter { !hookCommands.contains($0) }.count
+        #expect(lost == 0)
         #expect(Set(catalog.summaries.map(\.id)).count == catalog.summaries.count)
         #expect(try store.scanSessionFiles() == catalog.summaries)
         let doctor = StoreDoctor(root: root).run(repair: false)
         #expect(doctor.isHealthy, "\(doctor.findings)")
-        print("kill -9: \(killedMidway) of 100 writers killed before acknowledging (\(killedMidCommit) of them mid-commit, "
-            + "leaving temp files or an unfinished journal record); \(100 - killedMidway) acknowledged and verified")
+        let total = acknowledged.values.reduce(0, +)
+        let perPath = WritePath.allCases.map {
+            "\($0.rawValue) \(acknowledged[$0, default: 0])/\(attempts[$0, default: 0]) (typical \(typical[$0]! / 1000) ms)"
+        }
+        print("kill -9 (seed \(seed)): \(writers) writers; \(total) acknowledged and verified, \(writers - total) killed first "
+            + "(\(killedMidCommit) of them mid-commit, leaving temp files or an unfinished journal record); "
+            + "acknowledged/attempted by path: \(perPath.joined(separator: ", ")); \(lost) lost; doctor healthy: \(doctor.isHealthy)")
     }
 
     @Test("files stay 0600 and directories 0700 when the caller's umask is 000")
