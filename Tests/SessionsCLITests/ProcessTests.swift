@@ -200,19 +200,61 @@ struct ProcessTests {
             + "acknowledged/attempted by path: \(perPath.joined(separator: ", ")); \(lost) lost; doctor healthy: \(doctor.isHealthy)")
     }
 
-    @Test("files stay 0600 and directories 0700 when the caller's umask is 000")
+    @Test("files stay 0600 and directories 0700 when the caller's umask is 000, on every write path")
     func umaskZero() throws {
         let directory = TemporaryDirectory("sessions-umask")
         let runner = Self.runner(directory)
-        let previous = umask(0)
-        defer { umask(previous) }
-        #expect(runner.run(["new", "--type", "ContextSpecSessions"]).status == 0)
-        #expect(runner.run(["account", "use", "1"]).status == 0)
-        #expect(runner.run(["demo", "--sessions", "20", "--interactions", "2"]).status == 0)
+        let callerMask = umask(0)
+        defer { umask(callerMask) }
         let root = directory.path + "/store"
-        for (name, _) in TestFiles.snapshot(root) { #expect(TestFiles.mode(root + "/" + name) == 0o600, "\(name)") }
-        for directory in [root, root + "/sessions", root + "/tmp"] { #expect(TestFiles.mode(directory) == 0o700) }
+        let transcripts = directory.path + "/transcripts"
+        TranscriptFixtures.write(TranscriptFixtures.old, to: transcripts + "/-w-todo/\(TranscriptFixtures.oldSession).jsonl",
+                                 modified: Timestamp(iso8601: "2026-01-01T00:00:00Z")!)
+        let exported = directory.path + "/out/export.json"
+        mkdir(directory.path + "/out", 0o755)
+        let hook = #"{"session_id":"77777777-7777-4777-8777-777777777777","transcript_path":"/t/x.jsonl","cwd":"/w","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"tool_use_id":"toolu_1"}"#
+        // Every command that writes a file, each checked right after it ran.
+        // `previous` is what the command before printed, such as an interaction's id.
+        let writes: [(arguments: (_ previous: String) -> [String], stdin: String)] = [
+            ({ _ in ["new", "--type", "ContextSpecSessions"] }, ""),
+            ({ _ in ["account", "use", "1"] }, ""),
+            ({ _ in ["account", "add", "second"] }, ""),
+            ({ _ in ["project", "add", "p"] }, ""),
+            ({ _ in ["project", "use", "1"] }, ""),
+            ({ _ in ["component", "add", "Accounts.User"] }, ""),
+            ({ _ in ["set-status", "1", "failed"] }, ""),
+            ({ _ in ["interaction", "add", "1", "--module", "Bash", "--command", "ls"] }, ""),
+            ({ ["interaction", "complete", "1", $0, "--status", "ok", "--stdout-file", "-"] }, "output"),
+            ({ _ in ["demo", "--sessions", "20", "--interactions", "2"] }, ""),
+            ({ _ in ["import", "claude-code", transcripts] }, ""),
+            ({ _ in ["export", "--output", exported] }, ""),
+            ({ _ in ["import", exported] }, ""),
+            ({ _ in ["hook", "claude-code"] }, hook),
+            ({ _ in ["hook", "claude-code"] }, "not json: the hook logs it"),
+            ({ _ in ["delete", "2"] }, ""),
+            ({ _ in ["doctor", "--repair"] }, ""),
+        ]
+        var checked = 0, wrong = 0
+        var previous = ""
+        for write in writes {
+            let arguments = write.arguments(previous)
+            let result = runner.run(arguments, stdin: Array(write.stdin.utf8))
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            previous = result.stdout.trimmingCharacters()
+            for (name, _) in TestFiles.snapshot(root) {
+                let mode = TestFiles.mode(root + "/" + name)
+                #expect(mode == 0o600, "\(name) after \(arguments)")
+                checked += 1
+                if mode != 0o600 { wrong += 1 }
+            }
+            for directory in [root, root + "/sessions", root + "/tmp"] {
+                #expect(TestFiles.mode(directory) == 0o700, "\(directory) after \(arguments)")
+            }
+        }
+        #expect(TestFiles.exists(root + "/hook.log"), "the bad hook payload was logged")
+        #expect(TestFiles.mode(exported) == 0o600)
         #expect(TestFiles.mode(directory.path + "/config/sessions/config.json") == 0o600)
         #expect(TestFiles.mode(directory.path + "/config/sessions") == 0o700)
+        print("umask 000: \(writes.count) write commands, \(checked) file modes checked after them, \(wrong) not 0600")
     }
 }

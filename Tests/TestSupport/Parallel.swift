@@ -3,6 +3,21 @@ import Glibc
 /// Runs each body on its own OS thread and waits for all of them. Blocking work
 /// (child processes) must not occupy the small cooperative thread pool.
 public func runOnThreads(_ bodies: [@Sendable () -> Void]) {
+    startThreads(bodies).join()
+}
+
+/// Threads started by `startThreads`, for work that runs beside the caller's own.
+public struct RunningThreads: ~Copyable {
+    fileprivate var threads: [pthread_t]
+
+    /// Waits for every thread to finish.
+    public consuming func join() {
+        for thread in threads { pthread_join(thread, nil) }
+    }
+}
+
+/// Starts each body on its own OS thread and returns at once.
+public func startThreads(_ bodies: [@Sendable () -> Void]) -> RunningThreads {
     final class Box: @unchecked Sendable {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -19,5 +34,5 @@ public func runOnThreads(_ bodies: [@Sendable () -> Void]) {
         precondition(created == 0, "pthread_create failed")
         threads.append(thread)
     }
-    for thread in threads { pthread_join(thread, nil) }
+    return RunningThreads(threads: threads)
 }
