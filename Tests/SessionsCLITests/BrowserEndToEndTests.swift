@@ -205,9 +205,12 @@ struct BrowserEndToEndTests {
         // The control: the same bytes printed raw do retitle the pane and write a
         // paste buffer here, so the checks above could have seen an escape.
         TestFiles.write(pane.home.file("raw"), Array(attack.utf8))
-        _ = pane.tmux.run(["-L", pane.socket, "new-window", "-t", "t", "sh", "-c", "cat '\(pane.home.file("raw"))'; sleep 600"])
-        #expect(pane.poll(timeout: 5) { pane.title.contains("PWNED") ? true : nil } != nil, "raw bytes did not retitle: \(pane.title)")
-        #expect(pane.poll(timeout: 5) { pane.tmux.run(["-L", pane.socket, "list-buffers"]).stdout.isEmpty ? nil : true } != nil)
+        let control = pane.tmux.run(["-L", pane.socket, "new-window", "-t", "t", "sh", "-c", "cat '\(pane.home.file("raw"))'; sleep 600"])
+        #expect(control.status == 0, "new-window: \(control.stderr)")
+        let windows = { pane.tmux.run(["-L", pane.socket, "list-windows", "-a", "-F", "#{window_index} #{pane_title} #{pane_dead}"]) }
+        #expect(pane.poll(timeout: 10) { pane.title.contains("PWNED") ? true : nil } != nil,
+                "raw bytes did not retitle: \(pane.title); windows: \(windows().stdout) \(windows().stderr)\n\(pane.screen)")
+        #expect(pane.poll(timeout: 10) { pane.tmux.run(["-L", pane.socket, "list-buffers"]).stdout.isEmpty ? nil : true } != nil)
     }
 
     @Test("a flash after a long idle stays up: the clock is read before the key is handled")
