@@ -251,6 +251,23 @@ struct AccountIsolationScreenTests {
         print("isolation on screen: \(Self.paths.count) paths × 2 directions = \(checked) runs checked")
     }
 
+    @Test("switching accounts drops the --project filter: the project is the account's left behind, and would hide every session of the next")
+    func projectFilterStaysWithItsAccount() throws {
+        for (actorIndex, victimIndex) in [(1, 0), (0, 1)] {
+            let (store, sides) = try Self.makeStore()
+            let actor = sides[actorIndex], other = sides[victimIndex]
+            let screen = try Screen(actor: actor, victim: other, store: store, projectFilter: actor.project)
+            #expect(screen.allRowIDs == actor.all)
+            let order = screen.state.catalog?.registry.accounts.map(\.id) ?? []
+            screen.press("Agkkkk")
+            for _ in 0..<(order.firstIndex(of: other.account) ?? 0) { screen.press("j") }
+            screen.press("<enter>")
+            #expect(screen.state.scope.accountID == other.account)
+            #expect(screen.state.projectFilter == nil)
+            #expect(screen.allRowIDs == other.all, "the other account's sessions, all of them")
+        }
+    }
+
     static let paths: [Path] = [
         Path("sections and their counts") { s in
             for (key, status) in zip(["1", "2", "3"], SessionStatus.allCases) {

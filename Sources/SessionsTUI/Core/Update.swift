@@ -55,6 +55,9 @@ public enum Update {
             return refreshTimeline(&state, catalogChanged: false)
         case .accountSwitched(let scope):
             state.scope = scope
+            // A project belongs to one account: kept, the filter would hide
+            // every session of the next one, with nothing on screen saying why.
+            state.projectFilter = nil
             state.cursors = [:]
             state.timeline = nil
             state.detail = nil
