@@ -163,10 +163,29 @@ struct AccountIsolationTests {
 
     struct Path: Sendable {
         var name: String
+        /// What the store looks like before the path runs, when not as prepared.
+        var breaking: Breakage?
         var check: @Sendable (Run) throws -> Void
-        init(_ name: String, _ check: @escaping @Sendable (Run) throws -> Void) {
+        init(_ name: String, breaking: Breakage? = nil, _ check: @escaping @Sendable (Run) throws -> Void) {
             self.name = name
+            self.breaking = breaking
             self.check = check
+        }
+    }
+
+    /// Session files of the other account that cannot be read: that is its
+    /// own trouble, and to everyone else they must be as absent as ever.
+    enum Breakage: Sendable {
+        case claudeSession, sharedSession, everySession
+
+        func apply(to run: Run) {
+            let ids: [Int]
+            switch self {
+            case .claudeSession: ids = [run.victim.claude]
+            case .sharedSession: ids = [run.victim.shared]
+            case .everySession: ids = run.victim.all.sorted()
+            }
+            for id in ids { TestFiles.write(run.storeRoot + "/sessions/\(id).json", "{\"id\": \(id), \"broken") }
         }
     }
 
@@ -182,6 +201,7 @@ struct AccountIsolationTests {
                 for path in paths {
                     let run = try Run(template: template.storeRoot, actor: actor, victim: victim, selector: selector,
                                       files: files.path)
+                    path.breaking?.apply(to: run)
                     let before = try Self.picture(of: victim, root: run.storeRoot)
                     try path.check(run)
                     #expect(!run.outputs.isEmpty, "\(path.name) ran nothing")
@@ -320,14 +340,15 @@ struct AccountIsolationTests {
     /// A CodeMySpec document whose records take the ids, types and times of
     /// `side`'s sessions, exactly what the importer matches a session by,
     /// with neutral content and no interactions.
-    static func lookalikes(of side: Side) throws -> [UInt8] {
+    static func lookalikes(of side: Side, renumberedFrom base: Int? = nil) throws -> [UInt8] {
         let export = try JSONParser.parse(try #require(TestFiles.read(side.export)))
         let records = try #require(export.objectValue?["data"]?.arrayValue?.compactMap { $0.objectValue })
-        let made: [JSONValue] = records.map { record in
+        let made: [JSONValue] = records.enumerated().map { index, record in
             var object = JSONObject()
             for key in ["id", "type", "status", "account_id", "inserted_at", "updated_at"] {
                 if let value = record[key] { object.append(key, value) }
             }
+            if let base { object["id"] = .int(base + index) }
             object.append("state", .object(JSONObject(["note": .string("lookalike")])))
             object.append("interactions", .array([]))
             return .object(object)
@@ -338,6 +359,49 @@ struct AccountIsolationTests {
     // MARK: - The paths
 
     static let paths: [Path] = listPaths + showPaths + changePaths + registryPaths + importPaths + hookPaths + otherPaths
+        + unreadablePaths
+
+    static let unreadablePaths: [Path] = [
+        Path("show, set-status, delete, interaction add (the other account's sessions unreadable)", breaking: .everySession) { r in
+            for id in r.victim.all.sorted() {
+                r.refusedLikeFree({ ["show", $0, "--full"] }, taken: id, free: freeSession)
+                r.refusedLikeFree({ ["set-status", $0, "failed"] }, taken: id, free: freeSession)
+                r.refusedLikeFree({ ["delete", $0] }, taken: id, free: freeSession)
+                r.refusedLikeFree({ ["interaction", "add", $0, "--module", "M", "--command", "C"] }, taken: id, free: freeSession)
+            }
+        },
+        Path("list, export (the other account's sessions unreadable)", breaking: .everySession) { r in
+            #expect(r.listedIDs() == r.actor.all)
+            let ids = (try? JSONParser.parse(r.ok(["export"])))?.objectValue?["data"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.intValue }
+            #expect(ids.map(Set.init) == r.actor.all)
+        },
+        Path("hook PreToolUse (the other account's conversation, its session unreadable)", breaking: .claudeSession) { r in
+            r.ok(["hook", "claude-code"], stdin: hook("PreToolUse", r.victim.conversation,
+                                                      #","tool_name":"Bash","tool_input":{"command":"ls"},"tool_use_id":"toolu_live""#))
+            #expect(r.listedIDs().count == r.actor.all.count + 1, "a session of the actor's own")
+            #expect(TestFiles.readText(r.storeRoot + "/hook.log") == nil)
+        },
+        Path("hook PostToolUse (shared conversation, the other account's session unreadable)", breaking: .sharedSession) { r in
+            r.ok(["hook", "claude-code"], stdin: hook("PostToolUse", sharedConversation,
+                                                      #","tool_name":"Bash","tool_input":{"command":"x"},"tool_use_id":"toolu_shared","tool_response":{"stdout":"done","stderr":""}"#))
+            let shown = r.json(["show", String(r.actor.shared), "--json"])?.objectValue
+            let results = shown?["interactions"]?.arrayValue?.compactMap { $0.objectValue?["result"]?.objectValue } ?? []
+            #expect(results.count == 1, "the actor's own pending call got the result")
+            #expect(TestFiles.readText(r.storeRoot + "/hook.log") == nil)
+        },
+        Path("import codemyspec (the other account's ids, types and times, their files unreadable)", breaking: .everySession) { r in
+            let free = try lookalikes(of: r.victim, renumberedFrom: freeSession)
+            let a = r.run(["import", "codemyspec", "--json", "-"], stdin: try lookalikes(of: r.victim))
+            let b = r.run(["import", "codemyspec", "--json", "-"], stdin: free)
+            #expect(a.status == 0 && a.status == b.status, "\(a.stderr)")
+            let report = (try? JSONParser.parse(a.stdout))?.objectValue
+            #expect(report?["created"] == .int(r.victim.all.count) && report?["updated"] == .int(0))
+        },
+        Path("import claude-code (the other account's transcript, its session unreadable)", breaking: .claudeSession) { r in
+            let report = r.json(["import", "claude-code", "--json", r.victim.transcript])?.objectValue
+            #expect(report?["sessions_created"] == .int(1))
+        },
+    ]
 
     static let listPaths: [Path] = [
         Path("list") { r in

@@ -60,7 +60,8 @@ public struct SessionService: Sendable {
     }
 
     private func scoped(_ id: Int, in transaction: any StoreTransaction) throws -> Session {
-        try scoped(id, read: { try transaction.session(id: id) }, owner: { try transaction.summaries()[id]?.accountID })
+        guard let session = try transaction.session(id: id, ofAccount: scope.accountID) else { throw SessionError.session(id) }
+        return session
     }
 
     // MARK: - Changing sessions
@@ -309,6 +310,23 @@ public struct SessionService: Sendable {
     func checkName(_ name: String) throws {
         if name.allSatisfy(\.isWhitespace) {
             throw SessionError.invalid(SchemaError("name", "must not be empty"))
+        }
+    }
+}
+
+extension StoreTransaction {
+    /// Session `id` if it is `account`'s, else nil. Another account's session
+    /// is nil even when its file cannot be read: that is its own account's
+    /// trouble, and failing on it would stop this account's work and tell it
+    /// the id exists. Importers and hooks look sessions up through this, as
+    /// the service does.
+    func session(id: Int, ofAccount account: Int) throws -> Session? {
+        do {
+            guard let session = try session(id: id), session.accountID == account else { return nil }
+            return session
+        } catch let error as StoreError {
+            guard try summaries()[id]?.accountID == account else { return nil }
+            throw error
         }
     }
 }

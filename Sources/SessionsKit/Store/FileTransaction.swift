@@ -73,6 +73,9 @@ extension FileTransaction {
     /// the few lines that can match, only those are parsed, and each
     /// candidate is confirmed against its session file, which is the truth.
     /// A hook on a 10,000-session store pays milliseconds, not a full load.
+    /// A candidate whose file cannot be read stays one: it may be another
+    /// account's, which must not stop the caller, or the caller's own, which
+    /// must not be taken for absent. The caller reads it and decides.
     func sessionIDs(externalConversationID key: String) throws -> [Int] {
         var needle: [UInt8] = []
         JSONWriter.writeString(Session.externalConversationKey, into: &needle)
@@ -90,6 +93,12 @@ extension FileTransaction {
         for case .put(let session) in staged.values where session.externalConversationID == key {
             candidates.insert(session.id)
         }
-        return try candidates.sorted().filter { id in try session(id: id)?.externalConversationID == key }
+        return try candidates.sorted().filter { id in
+            do {
+                return try session(id: id)?.externalConversationID == key
+            } catch is StoreError {
+                return true
+            }
+        }
     }
 }

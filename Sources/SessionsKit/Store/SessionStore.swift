@@ -38,8 +38,9 @@ public protocol StoreTransaction: AnyObject {
     func put(_ session: Session)
     func delete(sessionID: Int)
     /// Every session (of any account) whose `external_conversation_id` is
-    /// `key`, ascending. Hooks call this on every event, so backends should
-    /// answer without decoding every summary.
+    /// `key`, ascending, plus any the index says so of whose file cannot be
+    /// read. Hooks call this on every event, so backends should answer
+    /// without decoding every summary.
     func sessionIDs(externalConversationID key: String) throws -> [Int]
 }
 

@@ -17,7 +17,7 @@ public enum ClaudeCodeSessions {
     /// The account's Claude Code session for `key`, found without loading the catalog.
     static func find(_ key: String, account: Int, in transaction: any StoreTransaction) throws -> Session? {
         for id in try transaction.sessionIDs(externalConversationID: key) {
-            if let session = try transaction.session(id: id), session.accountID == account, session.type == .claudeCode {
+            if let session = try transaction.session(id: id, ofAccount: account), session.type == .claudeCode {
                 return session
             }
         }

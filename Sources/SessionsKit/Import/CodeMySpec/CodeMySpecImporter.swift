@@ -167,17 +167,19 @@ public struct CodeMySpecImporter {
         func isSame(_ existing: Session) -> Bool {
             existing.accountID == account && existing.type == session.type && existing.insertedAt == session.insertedAt
         }
-        if let existing = try transaction.session(id: session.id) {
-            if isSame(existing) {
+        // Another account's sessions are never read here, only known to take
+        // their ids: one whose file cannot be read must not fail this import.
+        if try transaction.sessionExists(id: session.id) {
+            if let existing = try transaction.session(id: session.id, ofAccount: account), isSame(existing) {
                 update(existing, with: session, transaction: transaction, report: &report)
                 return
             }
             // Imported before under a new id? Then that session is this record.
             let original = session.id
             let earlier = try transaction.summaries().values
-                .filter { $0.session.extra[Self.sourceIDKey] == .int(original) }.map(\.id).sorted()
+                .filter { $0.accountID == account && $0.session.extra[Self.sourceIDKey] == .int(original) }.map(\.id).sorted()
             for id in earlier {
-                guard let candidate = try transaction.session(id: id), isSame(candidate) else { continue }
+                guard let candidate = try transaction.session(id: id, ofAccount: account), isSame(candidate) else { continue }
                 session.id = id
                 session.extra[Self.sourceIDKey] = .int(original)
                 update(candidate, with: session, transaction: transaction, report: &report)
