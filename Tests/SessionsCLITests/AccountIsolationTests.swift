@@ -36,6 +36,8 @@ struct AccountIsolationTests {
         var shared = 0
         /// What `export` wrote for this account.
         var export = ""
+        /// The name of a project only this account has.
+        var solo: String { account == 1 ? "solo-alice" : "solo-bob" }
         /// Every session of the account.
         var all: Set<Int> = []
     }
@@ -196,6 +198,7 @@ struct AccountIsolationTests {
         let paths = Self.paths
         #expect(Set(paths.map(\.name)).count == paths.count, "path names are unique")
         var checked = 0
+        let started = ContinuousClock.now
         for (actor, victim) in [(sides[1], sides[0]), (sides[0], sides[1])] {
             for selector in Selector.allCases {
                 for path in paths {
@@ -221,7 +224,8 @@ struct AccountIsolationTests {
         }
         let perDirection = paths.count * Selector.allCases.count
         #expect(checked == perDirection * 2)
-        print("isolation: \(paths.count) paths × \(Selector.allCases.count) ways to choose the account × 2 directions = \(checked) runs checked")
+        let seconds = (ContinuousClock.now - started).components.seconds
+        print("isolation: \(paths.count) paths × \(Selector.allCases.count) ways to choose the account × 2 directions = \(checked) runs checked in \(seconds) s")
     }
 
     // MARK: - What must not change
@@ -260,6 +264,8 @@ struct AccountIsolationTests {
             let as_ = ["--account", String(account)]
             let project = try #require(Int(try cli.ok(["project", "add", "shop"] + as_)))
             let component = try #require(Int(try cli.ok(["component", "add", "Shop.Cart", "--project", String(project)] + as_)))
+            // A project only this account has, for the hook to find by its folder's name.
+            try cli.ok(["project", "add", account == 1 ? "solo-alice" : "solo-bob"] + as_)
             sides.append(Side(account: account, marker: account == 1 ? "MARK-ALICE-7f3a" : "MARK-BOB-91c2",
                               project: project, component: component))
         }
@@ -363,7 +369,7 @@ struct AccountIsolationTests {
 
     static let unreadablePaths: [Path] = [
         Path("show, set-status, delete, interaction add (the other account's sessions unreadable)", breaking: .everySession) { r in
-            for id in r.victim.all.sorted() {
+            for id in [r.victim.coding[0], r.victim.claude] {
                 r.refusedLikeFree({ ["show", $0, "--full"] }, taken: id, free: freeSession)
                 r.refusedLikeFree({ ["set-status", $0, "failed"] }, taken: id, free: freeSession)
                 r.refusedLikeFree({ ["delete", $0] }, taken: id, free: freeSession)
@@ -532,7 +538,7 @@ struct AccountIsolationTests {
     static let registryPaths: [Path] = [
         Path("project list, --json") { r in
             let json = r.json(["project", "list", "--json"])?.arrayValue ?? []
-            #expect(json.allSatisfy { $0.objectValue?["account_id"]?.intValue == r.actor.account } && json.count == 2)
+            #expect(json.allSatisfy { $0.objectValue?["account_id"]?.intValue == r.actor.account } && json.count == 3)
             #expect(r.ok(["project", "list"]).contains("shop"))
         },
         Path("component list, --json") { r in
@@ -564,6 +570,24 @@ struct AccountIsolationTests {
             r.ok(["project", "delete", String(r.actor.project)])
             r.ok(["project", "delete", project])
             #expect(r.listedIDs().count == r.actor.all.count + 1)
+        },
+        Path("component add --project (other account's)") { r in
+            r.refusedLikeFree({ ["component", "add", "Shop.Cart", "--project", $0] }, taken: r.victim.project, free: freeRegistryID)
+        },
+        Path("config file naming the other account's project") { r in
+            let directory = r.cli.variables["XDG_CONFIG_HOME", default: ""] + "/sessions"
+            mkdir(r.cli.variables["XDG_CONFIG_HOME", default: ""], 0o700)
+            mkdir(directory, 0o700)
+            let account = r.selector == .environmentOverConfigFile ? r.victim.account : r.actor.account
+            TestFiles.write(directory + "/config.json", #"{"stores": {"\#(r.storeRoot)": {"account": \#(account), "project": \#(r.victim.project)}}}"#)
+            let id = r.ok(["new", "--type", "ComponentCodingSessions"]).firstLine
+            let session = r.json(["show", id, "--json"])?.objectValue
+            #expect(session?["account_id"] == .int(r.actor.account) && session?["project_id"] == .null)
+            let component = r.ok(["component", "add", "Shop.Cart"]).firstLine
+            let components = r.json(["component", "list", "--json"])?.arrayValue?.compactMap(\.objectValue) ?? []
+            #expect(components.first { $0["id"]?.intValue == Int(component) }?["project_id"] == .null)
+            let projects = r.json(["project", "list", "--json"])?.arrayValue?.compactMap(\.objectValue) ?? []
+            #expect(projects.allSatisfy { $0["active"] == .bool(false) })
         },
         Path("account delete (the other account)") { r in
             let result = r.run(["account", "delete", String(r.victim.account)])
@@ -602,6 +626,13 @@ struct AccountIsolationTests {
             r.ok(["import", r.victim.export])
             r.importedOtherData = r.outputs.count
             #expect(r.listedIDs().count == 2 * r.actor.all.count)
+        },
+        Path("import codemyspec twice (the other account's export)") { r in
+            r.ok(["import", "codemyspec", r.victim.export])
+            r.importedOtherData = r.outputs.count
+            let again = r.json(["import", "codemyspec", "--json", r.victim.export])?.objectValue
+            #expect(again?["created"] == .int(0) && again?["updated"] == .int(0) && again?["unchanged"] == .int(r.victim.all.count),
+                    "the second import finds the copies it made, not the originals")
         },
         Path("import codemyspec (own export)") { r in
             let report = r.json(["import", "codemyspec", "--json", r.actor.export])?.objectValue
@@ -652,6 +683,12 @@ struct AccountIsolationTests {
             r.ok(["hook", "claude-code"], stdin: hook("SessionStart", sharedConversation, #","source":"resume""#))
             r.ok(["hook", "claude-code"], stdin: hook("SessionEnd", sharedConversation, #","reason":"logout""#))
             #expect(r.listedIDs(["--status", "complete"]).contains(r.actor.shared))
+        },
+        Path("hook SessionStart (a folder only the other account has a project for)") { r in
+            r.ok(["hook", "claude-code"], stdin: Array(#"{"session_id":"solo","cwd":"/home/u/work/\#(r.victim.solo)","hook_event_name":"SessionStart"}"#.utf8))
+            let projects = r.json(["project", "list", "--json"])?.arrayValue?.compactMap(\.objectValue) ?? []
+            let made = projects.filter { $0["name"] == .string(r.victim.solo) }
+            #expect(made.count == 1 && made.first?["account_id"] == .int(r.actor.account), "a project of the actor's own")
         },
         Path("hook subagent PreToolUse (the other account's conversation)") { r in
             r.ok(["hook", "claude-code"], stdin: hook("PreToolUse", r.victim.conversation,
