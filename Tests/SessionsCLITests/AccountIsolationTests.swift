@@ -192,40 +192,51 @@ struct AccountIsolationTests {
     }
 
     @Test("no command, filter, export, import or hook shows or touches the other account's sessions")
-    func everyPath() throws {
+    func everyPath() async throws {
         let files = TemporaryDirectory("sessions-isolation-files")
         let (template, sides) = try Self.prepare(files: files.path)
         let paths = Self.paths
         #expect(Set(paths.map(\.name)).count == paths.count, "path names are unique")
-        var checked = 0
         let started = ContinuousClock.now
-        for (actor, victim) in [(sides[1], sides[0]), (sides[0], sides[1])] {
-            for selector in Selector.allCases {
-                for path in paths {
-                    let run = try Run(template: template.storeRoot, actor: actor, victim: victim, selector: selector,
-                                      files: files.path)
-                    path.breaking?.apply(to: run)
-                    let before = try Self.picture(of: victim, root: run.storeRoot)
-                    try path.check(run)
-                    #expect(!run.outputs.isEmpty, "\(path.name) ran nothing")
-                    for output in run.outputs.prefix(run.importedOtherData ?? .max) where output.text.contains(victim.marker) {
-                        Issue.record("""
-                            \(path.name) [\(selector.rawValue), account \(actor.account)]: \
-                            `sessions \(output.arguments.joined(separator: " "))` showed account \(victim.account)'s data:
-                            \(output.text)
-                            """)
-                    }
-                    let after = try Self.picture(of: victim, root: run.storeRoot)
-                    #expect(after == before,
-                            "\(path.name) [\(selector.rawValue), account \(actor.account)] changed account \(victim.account)'s sessions")
-                    checked += 1
+        let combinations = [(sides[1], sides[0]), (sides[0], sides[1])].flatMap { pair in Selector.allCases.map { (pair.0, pair.1, $0) } }
+        // Every run has its own copy of the store, so the combinations run
+        // side by side.
+        let checked = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (actor, victim, selector) in combinations {
+                group.addTask {
+                    try Self.check(paths, actor: actor, victim: victim, selector: selector, template: template.storeRoot, files: files.path)
                 }
             }
+            return try await group.reduce(0, +)
         }
         let perDirection = paths.count * Selector.allCases.count
         #expect(checked == perDirection * 2)
         let seconds = (ContinuousClock.now - started).components.seconds
         print("isolation: \(paths.count) paths × \(Selector.allCases.count) ways to choose the account × 2 directions = \(checked) runs checked in \(seconds) s")
+    }
+
+    /// Runs every path as `actor` and returns how many were checked.
+    static func check(_ paths: [Path], actor: Side, victim: Side, selector: Selector, template: String, files: String) throws -> Int {
+        var checked = 0
+        for path in paths {
+            let run = try Run(template: template, actor: actor, victim: victim, selector: selector, files: files)
+            path.breaking?.apply(to: run)
+            let before = try picture(of: victim, root: run.storeRoot)
+            try path.check(run)
+            #expect(!run.outputs.isEmpty, "\(path.name) ran nothing")
+            for output in run.outputs.prefix(run.importedOtherData ?? .max) where output.text.contains(victim.marker) {
+                Issue.record("""
+                    \(path.name) [\(selector.rawValue), account \(actor.account)]: \
+                    `sessions \(output.arguments.joined(separator: " "))` showed account \(victim.account)'s data:
+                    \(output.text)
+                    """)
+            }
+            let after = try picture(of: victim, root: run.storeRoot)
+            #expect(after == before,
+                    "\(path.name) [\(selector.rawValue), account \(actor.account)] changed account \(victim.account)'s sessions")
+            checked += 1
+        }
+        return checked
     }
 
     // MARK: - What must not change
