@@ -179,10 +179,18 @@ struct AccountIsolationTests {
     /// own trouble, and to everyone else they must be as absent as ever.
     enum Breakage: Sendable {
         case claudeSession, sharedSession, everySession
+        /// Not broken: the other account ran `demo` first, so its projects
+        /// and components carry the names the actor's `demo` looks for.
+        case otherRanDemo
 
         func apply(to run: Run) {
             let ids: [Int]
             switch self {
+            case .otherRanDemo:
+                let result = run.cli.run(["demo", "--sessions", "4", "--interactions", "1", "--now", time,
+                                          "--account", String(run.victim.account)])
+                #expect(result.status == 0, "\(result.stderr)")
+                return
             case .claudeSession: ids = [run.victim.claude]
             case .sharedSession: ids = [run.victim.shared]
             case .everySession: ids = run.victim.all.sorted()
@@ -729,6 +737,17 @@ struct AccountIsolationTests {
         Path("demo") { r in
             r.run(["demo", "--sessions", "3", "--interactions", "2", "--now", time])
             #expect(r.listedIDs().count == r.actor.all.count + 3)
+        },
+        Path("demo (after the other account's demo)", breaking: .otherRanDemo) { r in
+            r.ok(["demo", "--sessions", "4", "--interactions", "1", "--now", time])
+            let listed = r.json(["list", "--json"])?.arrayValue?.compactMap(\.objectValue) ?? []
+            #expect(listed.count == r.actor.all.count + 4)
+            let projects = Set(r.json(["project", "list", "--json"])?.arrayValue?.compactMap { $0.objectValue?["id"]?.intValue } ?? [])
+            let components = Set(r.json(["component", "list", "--json"])?.arrayValue?.compactMap { $0.objectValue?["id"]?.intValue } ?? [])
+            for session in listed {
+                if let project = session["project_id"]?.intValue { #expect(projects.contains(project), "project \(project) is the actor's") }
+                if let component = session["component_id"]?.intValue { #expect(components.contains(component)) }
+            }
         },
         Path("doctor, doctor --repair") { r in
             r.ok(["doctor"])
