@@ -30,38 +30,38 @@ struct DiskFullTests {
         return result.status == 0
     }()
 
-    /// Mounts a tmpfs of `$size` bytes on `$mnt`, copies the home in, fills all
-    /// but `$level` bytes, runs the command, then a `list` on the still-full
-    /// disk, and copies the home back out to `$out/after`.
+    /// Mounts a tmpfs of `$size` bytes on `$fs`, copies the home to
+    /// `$fs/home`, fills all but `$level` bytes, and runs the command. Then it
+    /// waits on `$out/go` while the test looks at the home in place, through
+    /// `/proc/PID/root` (a copy would change inode numbers, which the journal
+    /// records), and finally runs a `list` on the still-full disk.
     static let tmpfsScript = """
         set -e
-        mnt=$1 template=$2 out=$3 level=$4 size=$5 bin=$6
+        fs=$1 template=$2 out=$3 level=$4 size=$5 bin=$6
         shift 6
-        mount -t tmpfs -o size=$size,mode=0755 tmpfs "$mnt"
-        cp -a "$template"/. "$mnt"/
-        free=$(( $(stat -f -c %a "$mnt") * $(stat -f -c %S "$mnt") ))
-        if [ $((free - level)) -gt 0 ]; then fallocate -l $((free - level)) "$mnt/filler"; fi
-        echo $(( $(stat -f -c %a "$mnt") * $(stat -f -c %S "$mnt") )) > "$out/free"
+        mount -t tmpfs -o size=$size,mode=0755 tmpfs "$fs"
+        cp -a "$template" "$fs/home"
+        free=$(( $(stat -f -c %a "$fs") * $(stat -f -c %S "$fs") ))
+        if [ $((free - level)) -gt 0 ]; then fallocate -l $((free - level)) "$fs/filler"; fi
+        echo $(( $(stat -f -c %a "$fs") * $(stat -f -c %S "$fs") )) > "$out/free"
         set +e
         "$bin" "$@" > "$out/stdout" 2> "$out/stderr"
-        echo $? > "$out/status"
+        echo $? > "$out/status.new"
+        mv "$out/status.new" "$out/status"
+        read go < "$out/go"
         "$bin" list --json < /dev/null > "$out/list.stdout" 2> "$out/list.stderr"
         echo $? > "$out/list.status"
-        set -e
-        rm -f "$mnt/filler"
-        mkdir "$out/after"
-        cp -a "$mnt"/. "$out/after"/
         """
 
     struct Run {
         var status: Int32
         var stdout: String
         var stderr: String
-        /// Where the home is after the run.
+        /// Where the home is after the run, as the command left it.
         var after: String
-        /// A `list` run right after, on the same (still full) disk.
-        var listStatus: Int32
-        var listError: String
+        /// Runs a `list` on the same (still full) disk; its status and stderr.
+        /// Called once the home has been looked at: a reader may repair.
+        var list: () throws -> (Int32, String)
     }
 
     /// What the sweep saw, for the printed counts.
@@ -97,21 +97,42 @@ struct DiskFullTests {
     }
 
     static func runInNamespace(template: String, scratch: String, level: Int, path: FaultScenarios.WritePath) throws -> Run {
-        let mount = scratch + "/home"
+        let fs = scratch + "/fs"
         let out = scratch + "/out"
         removeTree(out)
         mkdir(out, 0o700)
-        var runner = ProcessRunner(executable: "/usr/bin/unshare", environment: FaultScenarios.environment(home: mount))
+        try #require(mkfifo(out + "/go", 0o600) == 0)
+        var runner = ProcessRunner(executable: "/usr/bin/unshare", environment: FaultScenarios.environment(home: fs + "/home"))
         runner.environment["PATH"] = "/usr/bin:/bin:/usr/sbin:/sbin"
-        let result = runner.run(["--user", "--map-root-user", "--mount", "sh", "-c", tmpfsScript, "sh", mount, template, out,
-                                 String(level), String(8 << 20), ProcessRunner.sessionsBinary()] + path.arguments,
-                                stdin: path.stdin)
-        try #require(result.status == 0, "the namespace script failed: \(result.stderr)")
+        let child = runner.start(["--user", "--map-root-user", "--mount", "sh", "-c", tmpfsScript, "sh", fs, template, out,
+                                  String(level), String(8 << 20), ProcessRunner.sessionsBinary()] + path.arguments,
+                                 stdin: path.stdin)
         func read(_ name: String) -> String { TestFiles.readText(out + "/" + name) ?? "" }
+        // The script renames `status` into place once the command is done.
+        var waited = 0
+        while !TestFiles.exists(out + "/status") {
+            var info = stat()
+            if waited > 30_000 || (waited % 100 == 0 && Glibc.kill(child.pid, 0) != 0) || lstat("/proc/\(child.pid)", &info) != 0 {
+                let result = child.wait()
+                Issue.record("the namespace script stopped: \(result.stderr)")
+                throw CancellationError()
+            }
+            usleep(1_000)
+            waited += 1
+        }
         let free = Int(read("free").dropLast()) ?? -1
-        try #require(free == level, "asked for \(level) bytes free, got \(free)")
+        #expect(free == level, "asked for \(level) bytes free, got \(free)")
         return Run(status: Int32(read("status").dropLast()) ?? -1, stdout: read("stdout"), stderr: read("stderr"),
-                   after: out + "/after", listStatus: Int32(read("list.status").dropLast()) ?? -1, listError: read("list.stderr"))
+                   after: "/proc/\(child.pid)/root\(fs)/home") {
+            let go = open(out + "/go", O_WRONLY)
+            if go >= 0 {
+                _ = write(go, "go\n", 3)
+                close(go)
+            }
+            let result = child.wait()
+            try #require(result.status == 0, "the namespace script failed: \(result.stderr)")
+            return (Int32(read("list.status").dropLast()) ?? -1, read("list.stderr"))
+        }
     }
 
     /// The fallback: the file size limit (RLIMIT_FSIZE) set to `level` bytes,
@@ -125,9 +146,10 @@ struct DiskFullTests {
         let runner = ProcessRunner(executable: "/bin/sh", environment: FaultScenarios.environment(home: home))
         let result = runner.run(["-c", "trap '' XFSZ; exec prlimit --fsize=$0 \"$@\"", String(level),
                                  ProcessRunner.sessionsBinary()] + path.arguments, stdin: path.stdin)
-        let list = ProcessRunner(environment: FaultScenarios.environment(home: home)).run(["list", "--json"])
-        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr, after: home,
-                   listStatus: list.status, listError: list.stderr)
+        return Run(status: result.status, stdout: result.stdout, stderr: result.stderr, after: home) {
+            let list = ProcessRunner(environment: FaultScenarios.environment(home: home)).run(["list", "--json"])
+            return (list.status, list.stderr)
+        }
     }
 
     /// Sweeps `path` from no space upwards until `done` says the run went far
@@ -149,7 +171,6 @@ struct DiskFullTests {
             tally.partialFiles += partial.count
             #expect(partial.isEmpty, "\(path) at \(level): partial files \(partial)")
             #expect(TestFiles.list(run.after + "/store/tmp").isEmpty, "\(path) at \(level)")
-            #expect(run.listStatus == 0, "\(path) at \(level): list on the full disk failed: \(run.listError)")
             let problems = FaultScenarios.healthProblems(home: run.after)
             #expect(problems.isEmpty, "\(path) at \(level): \(problems)")
             let landed = try path.landed(run.after, home, run.stdout)
@@ -186,7 +207,10 @@ struct DiskFullTests {
                 tally.failurePoints[failurePoint(run.stderr, home: home), default: 0] += 1
             }
             // The hook exits 0 either way: it is done when its change is there.
-            if try done?(run) ?? (path.isHook ? landed : run.status == 0) { break }
+            let finished = try done?(run) ?? (path.isHook ? landed : run.status == 0)
+            let (listStatus, listError) = try run.list()
+            #expect(listStatus == 0, "\(path) at \(level): list on the full disk failed: \(listError)")
+            if finished { break }
             level += step
         }
         tally.levelsPerPath[path.name] = levels
@@ -237,7 +261,9 @@ struct DiskFullTests {
         }
         let scratch = TemporaryDirectory("sessions-diskfull")
         chmod(scratch.path, 0o755)
-        let home = scratch.path + "/home"
+        // Commands see the home where the tmpfs will hold it; it is built there first.
+        mkdir(scratch.path + "/fs", 0o755)
+        let home = scratch.path + "/fs/home"
         mkdir(home, 0o755)
         let inputs = try FaultScenarios.writeInputs(in: scratch.path + "/inputs",
                                                     runner: ProcessRunner(environment: FaultScenarios.environment(home: home)))
