@@ -308,6 +308,41 @@ struct DiskFullTests {
         print("disk full: failure points: \(tally.pointsText)")
     }
 
+    @Test("a limit that cuts the journal's applied marker short leaves a complete journal: the change is committed")
+    func markerCutShort() throws {
+        guard access("/usr/bin/prlimit", X_OK) == 0 else { return }
+        let scratch = TemporaryDirectory("sessions-marker")
+        chmod(scratch.path, 0o755)
+        let home = scratch.path + "/home"
+        mkdir(home, 0o755)
+        let template = scratch.path + "/template"
+        let pending = try Self.makeTemplate(home: home, template: template)
+        let inputs = FaultScenarios.Inputs(transcript: "", codeMySpec: "")
+        let path = FaultScenarios.writePaths(home: home, pending: pending, inputs: inputs)[1]
+        // How much one set-status adds to the journal: its record and its marker.
+        let journal = "/store/journal.jsonl"
+        let before = try #require(TestFiles.read(template + journal)).count
+        let dry = try Self.runUnderSizeLimit(template: template, scratch: scratch.path, level: 1 << 30, path: path)
+        try #require(dry.status == 0, "\(dry.stderr)")
+        let grown = try #require(TestFiles.read(dry.after + journal)).count - before
+        // Limits from inside the record's last bytes to past the marker, byte by byte.
+        var tally = Tally()
+        var committed = 0
+        for level in (before + grown - 30)...(before + grown + 2) {
+            let run = try Self.runUnderSizeLimit(template: template, scratch: scratch.path, level: level, path: path)
+            tally.injections += 1
+            let problems = FaultScenarios.healthProblems(home: run.after)
+            #expect(problems.isEmpty, "at \(level): \(problems)")
+            #expect(FaultScenarios.partialFiles(in: run.after).isEmpty, "at \(level)")
+            let landed = try path.landed(run.after, home, run.stdout)
+            #expect((run.status == 0) == landed, "at \(level): status \(run.status), \(run.stderr)")
+            if run.status == 0 { committed += 1 }
+        }
+        #expect(committed > 0 && committed < tally.injections)
+        print("journal end: \(tally.injections) file size limits, byte by byte across the last record and its marker; "
+            + "\(committed) committed, \(tally.injections - committed) refused; every journal ended on a complete line")
+    }
+
     @Test("file size limit: every write path completes or fails with one clear error, the store byte-identical and healthy")
     func fileSizeLimit() throws {
         guard access("/usr/bin/prlimit", X_OK) == 0 else {

@@ -251,11 +251,19 @@ struct Journal {
     }
 
     /// Records that a commit's files are all in place. Not synced; see the type's note.
+    /// A marker the disk had room for only part of is cut off again: the commit
+    /// stands without it, but a journal ending mid-line would make every reader
+    /// stop to repair it, and a full disk would fail that repair too.
     func markApplied(generation: Int, at length: Int) throws(StoreError) {
         let fd = try openForWriting()
         defer { close(fd) }
         guard lseek(fd, off_t(length), SEEK_SET) >= 0 else { throw FileIO.fail("seek in", path) }
-        try FileIO.writeAll(fd, Journal.markerLine(generation: generation), path: path)
+        do {
+            try FileIO.writeAll(fd, Journal.markerLine(generation: generation), path: path)
+        } catch {
+            _ = ftruncate(fd, off_t(length))
+            throw error
+        }
     }
 
     /// Cuts off a torn last line left by a crash.
