@@ -272,7 +272,7 @@ struct DiskFullTests {
         var tally = Tally()
         let paths = FaultScenarios.writePaths(home: home, pending: pending, inputs: inputs)
         for path in paths {
-            try Self.sweep(path, template: template, home: home, step: 4096, limit: 4 << 20, message: "No space left on device",
+            try Self.sweep(path, template: template, home: home, step: 4096, limit: 4 << 20, message: "No space left on device (the disk is full: free some space and try again)",
                            tally: &tally) { level in
                 try Self.runInNamespace(template: template, scratch: scratch.path, level: level, path: path)
             }
@@ -286,7 +286,7 @@ struct DiskFullTests {
         let compaction = Self.compactingNew
         var commitsWithoutCompaction = 0
         try Self.sweep(compaction, template: compactionTemplate, home: home, step: 4096, limit: 4 << 20,
-                       message: "No space left on device", tally: &tally, done: { run in
+                       message: "No space left on device (the disk is full: free some space and try again)", tally: &tally, done: { run in
             guard run.status == 0 else { return false }
             let generation = try IndexFile.readGeneration(run.after + "/store/index.jsonl")
             if generation == indexBefore { commitsWithoutCompaction += 1 }

@@ -24,7 +24,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsafeStore(let path, let reason):
             return "refusing to use the store at \(path): \(reason)"
         case .io(let operation, let path, let errno):
-            return "cannot \(operation) \(path): \(errno.description)"
+            return "cannot \(operation) \(path): \(errno.description)\(StoreError.advice(for: errno))"
         case .needsRepair(let path, let reason):
             return "\(path): \(reason). Nothing was changed; run `sessions doctor --repair`."
         }
@@ -36,6 +36,15 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func corrupt(_ path: String, _ error: SchemaError, hint: String = StoreError.doctorHint) -> StoreError {
         .corrupt(path: path, detail: error.description, hint: hint)
+    }
+
+    /// What to do about the failures a user can fix and might not recognise
+    /// from the system's wording alone.
+    static func advice(for errno: Errno) -> String {
+        switch errno {
+        case .noSpace, .diskQuotaExceeded: return " (the disk is full: free some space and try again)"
+        default: return ""
+        }
     }
 
     static let doctorHint = "Run `sessions doctor` for details."
