@@ -343,6 +343,35 @@ struct DiskFullTests {
             + "\(committed) committed, \(tally.injections - committed) refused; every journal ended on a complete line")
     }
 
+    @Test("a hook.log line the disk has no room for is cut off whole: the log never ends mid-line")
+    func hookLogCutShort() throws {
+        guard access("/usr/bin/prlimit", X_OK) == 0 else { return }
+        let scratch = TemporaryDirectory("sessions-hooklog")
+        let home = scratch.path + "/home"
+        let runner = ProcessRunner(environment: FaultScenarios.environment(home: home))
+        #expect(runner.run(["new", "--type", "ContextSpecSessions"]).status == 0)
+        // A log larger than every store file, so the limit stops only the log.
+        let log = home + "/store/hook.log"
+        let previous = Array(String(repeating: "2026-01-01T00:00:00Z earlier: problem\n", count: 2_000).utf8)
+        TestFiles.write(log, previous)
+        var cutOff = 0
+        for room in [0, 1, 10, 30, 60, 1_000] {
+            TestFiles.write(log, previous)
+            let shell = ProcessRunner(executable: "/bin/sh", environment: runner.environment)
+            let result = shell.run(["-c", "trap '' XFSZ; exec prlimit --fsize=$0 \"$@\"", String(previous.count + room),
+                                    ProcessRunner.sessionsBinary(), "hook", "claude-code"], stdin: Array("not json".utf8))
+            #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty)
+            let bytes = try #require(TestFiles.read(log))
+            #expect(bytes.starts(with: previous) && bytes.last == UInt8(ascii: "\n"), "with \(room) bytes of room")
+            let added = String(decoding: bytes[previous.count...], as: UTF8.self)
+            #expect(added.isEmpty || (added.contains("payload: is not JSON") && added.split(separator: "\n").count == 1))
+            if added.isEmpty { cutOff += 1 }
+        }
+        #expect(cutOff == 5, "only 1,000 bytes of room fit the line")
+        print("hook.log: 6 file size limits from 0 to 1,000 bytes past its end; \(cutOff) lines cut off whole, "
+            + "\(6 - cutOff) written whole, none left partial")
+    }
+
     @Test("file size limit: every write path completes or fails with one clear error, the store byte-identical and healthy")
     func fileSizeLimit() throws {
         guard access("/usr/bin/prlimit", X_OK) == 0 else {

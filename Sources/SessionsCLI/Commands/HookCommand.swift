@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import SessionsDisplay
 import SessionsKit
+import SystemPackage
 
 struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,11 +48,28 @@ enum HookLog {
     static func append(_ message: String, root: String, at time: Timestamp) {
         let path = root + "/" + fileName
         var info = stat()
-        if stat(path, &info) == 0, Int(info.st_size) > limit { rename(path, path + ".1") }
+        if lstat(path, &info) == 0, Int(info.st_size) > limit, isRegularFileOrAbsent(path), isRegularFileOrAbsent(path + ".1") {
+            rename(path, path + ".1")
+        }
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { return }
         defer { close(fd) }
-        FileSink(fd: fd).line("\(time.iso8601) \(Sanitizer.line(message))")
+        // Hooks of several sessions run at once: the lock keeps each line
+        // whole, and lets a line the disk had no room for be cut off again
+        // without cutting into another's.
+        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        guard fstat(fd, &info) == 0 else { return }
+        do {
+            _ = try FileDescriptor(rawValue: fd).writeAll(Array("\(time.iso8601) \(Sanitizer.line(message))\n".utf8))
+        } catch {
+            _ = ftruncate(fd, info.st_size)
+        }
+    }
+
+    /// Rotation renames: a link there would be moved or replaced, not its target.
+    static func isRegularFileOrAbsent(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) != 0 ? errno == ENOENT : (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The event's name for the log line, even when the payload is otherwise unusable.
