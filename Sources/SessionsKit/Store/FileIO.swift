@@ -120,7 +120,8 @@ enum FileIO {
     }
 
     /// Creates a directory with mode 0700 whatever the umask; an existing
-    /// directory is left as it is.
+    /// directory is left as it is. A link is not a directory here: the store's
+    /// own directories are never followed anywhere else.
     static func makeDirectory(_ path: String) throws(StoreError) {
         if mkdir(path, directoryMode) == 0 {
             if chmod(path, directoryMode) != 0 { throw fail("set permissions of", path) }
@@ -128,24 +129,57 @@ enum FileIO {
         }
         if errno == EEXIST {
             var info = stat()
-            if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { return }
+            if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR { return }
+            try StoreSafety.checkNotLink(path)
             throw StoreError.unsafeStore(path: path, reason: "it exists and is not a directory")
         }
         throw fail("create directory", path)
     }
 
     /// Creates `path` and any missing parents (parents we create are 0700 too).
+    /// A link to a directory is followed; a link to nothing is refused rather
+    /// than having its target created, which would put the store somewhere
+    /// the path does not say.
     static func makeDirectories(_ path: String) throws(StoreError) {
         var info = stat()
         if stat(path, &info) == 0 {
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw StoreError.unsafeStore(path: path, reason: "it exists and is not a directory")
+                let reason = linkTarget(path).map { "it is a symbolic link to \($0), which is not a directory" }
+                throw StoreError.unsafeStore(path: path, reason: reason ?? "it exists and is not a directory")
             }
             return
         }
+        let code = errno
+        if let target = linkTarget(path) {
+            throw StoreError.unsafeStore(
+                path: path,
+                reason: code == ELOOP ? "it is a symbolic link that loops (\(target))"
+                    : "it is a symbolic link to \(target), which does not exist")
+        }
+        if code != ENOENT && code != ENOTDIR { throw fail("inspect", path, code) }
         let parent = parentDirectory(path)
         if parent != path && !parent.isEmpty { try makeDirectories(parent) }
         try makeDirectory(path)
+    }
+
+    /// What the link at `path` points to, or nil when `path` is not a link.
+    static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The file a chain of links at `path` ends at (which may not exist yet),
+    /// for the user's own files, which may be links: replacing the link by a
+    /// rename would cut it, so the file it names is replaced instead.
+    static func followingLinks(_ path: String) throws(StoreError) -> String {
+        var current = path
+        for _ in 0..<40 {
+            guard let target = linkTarget(current) else { return current }
+            current = target.hasPrefix("/") ? target : parentDirectory(current) + "/" + target
+        }
+        throw fail("follow the links at", path, ELOOP)
     }
 
     static func parentDirectory(_ path: String) -> String {
@@ -159,7 +193,9 @@ enum FileIO {
     /// Temp file (created exclusively, 0600), write, fsync, rename over
     /// `target`, fsync the target's directory: afterwards `target` holds
     /// `bytes` completely, or still holds what it held before.
+    /// A link at `target` is refused: the rename would replace the link itself.
     static func replaceAtomically(_ target: String, with bytes: [UInt8], temp: String) throws(StoreError) {
+        try StoreSafety.checkNotLink(target)
         unlink(temp)
         let fd = try createExclusive(temp)
         do throws(StoreError) {
@@ -225,7 +261,11 @@ final class StoreLock {
     init(path: String, mode: Mode) throws(StoreError) {
         self.path = path
         let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, FileIO.fileMode)
-        guard fd >= 0 else { throw FileIO.fail("open lock file", path) }
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP { try StoreSafety.checkNotLink(path) }
+            throw FileIO.fail("open lock file", path, code)
+        }
         // Only when it differs: a chmod moves ctime, and readers should not
         // write metadata on every lock.
         var info = stat()

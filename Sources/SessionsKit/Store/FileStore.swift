@@ -35,7 +35,15 @@ public final class FileStore: SessionStore {
         self.journal = Journal(path: trimmed + "/" + StoreFormat.journalFile)
         try FileIO.makeDirectories(trimmed)
         try StoreSafety.checkDirectory(trimmed)
-        if try FileIO.status(path(StoreFormat.registryFile)) == nil {
+        // Files in a directory reached through a link are outside the store:
+        // temp files there would be renamed in from elsewhere, and cleaning up
+        // after a crash would delete whatever the link points at.
+        for directory in [StoreFormat.sessionsDirectory, StoreFormat.tempDirectory] {
+            try StoreSafety.checkNotLink(path(directory))
+        }
+        // A link where the registry should be is not a missing registry:
+        // creating the store would rename a new one over it.
+        if try FileIO.status(path(StoreFormat.registryFile), followLinks: false) == nil {
             try initialize()
         }
     }
@@ -355,6 +363,7 @@ public final class FileStore: SessionStore {
         for file in record.files {
             try StoreFormat.checkRelativePath(file.path, in: journal.path)
             try StoreFormat.checkRelativePath(file.temp, in: journal.path)
+            try StoreSafety.checkNotLink(path(file.path))
             directories.insert(FileIO.parentDirectory(path(file.path)))
             if let info = try FileIO.status(path(file.path), followLinks: false), UInt64(info.st_ino) == file.inode {
                 continue
@@ -464,6 +473,11 @@ public final class FileStore: SessionStore {
                 let temp = try writeTemp(RegistryFile.encode(transaction.registry), label: "store", sync: !bulk)
                 temps.append(temp)
                 record.files.append(.init(path: StoreFormat.registryFile, temp: temp.path, inode: temp.inode))
+            }
+            // The renames after the commit point must not land on a link (a
+            // rename replaces the link); refusing is only possible before it.
+            for relative in record.files.map(\.path) + record.removes {
+                try StoreSafety.checkNotLink(path(relative))
             }
             try step(1)
             if bulk {

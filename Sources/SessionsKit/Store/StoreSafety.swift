@@ -3,6 +3,15 @@ import Glibc
 /// The store holds command output, which can hold secrets. Like sshd with
 /// `~/.ssh`, refuse a directory someone else could have planted or can write.
 enum StoreSafety {
+    /// Store files and the store's own directories are never links: writing
+    /// through one would change a file outside the store, and renaming onto
+    /// one would replace the link.
+    static func checkNotLink(_ path: String) throws(StoreError) {
+        guard let target = FileIO.linkTarget(path) else { return }
+        throw StoreError.unsafeStore(
+            path: path, reason: "it is a symbolic link (to \(target)), and the store only uses regular files and directories")
+    }
+
     static func checkDirectory(_ path: String) throws(StoreError) {
         guard let info = try FileIO.status(path) else {
             throw StoreError.unsafeStore(path: path, reason: "it does not exist")
