@@ -87,3 +87,41 @@ struct LinkRegressionTests {
         #expect(!TestFiles.exists(fixture.directory.path + "/elsewhere"))
     }
 }
+
+/// The user's own files may be links (a dotfiles checkout): writing them
+/// replaces the file the link names and keeps the link.
+@Suite("Config and export files: links are followed")
+struct UserFileLinkTests {
+    @Test("saving a config file that is a link replaces its target and keeps the link")
+    func configLink() throws {
+        let directory = TemporaryDirectory()
+        let dotfiles = directory.path + "/dotfiles"
+        mkdir(dotfiles, 0o700)
+        mkdir(directory.path + "/config", 0o700)
+        TestFiles.write(dotfiles + "/config.json", "{\"theme\": \"default\"}\n")
+        #expect(symlink("../dotfiles/config.json", directory.path + "/config/config.json") == 0)
+        var config = try Config.load(directory: directory.path + "/config")
+        config.setScope(Config.ScopeEntry(accountID: 2), forStore: "/s")
+        try config.save()
+        #expect(TestFiles.linkTarget(directory.path + "/config/config.json") == "../dotfiles/config.json")
+        let saved = try Config.load(directory: directory.path + "/config")
+        #expect(saved.scope(forStore: "/s").accountID == 2 && saved.theme == "default")
+        #expect(TestFiles.list(dotfiles) == ["config.json"], "no temp file left beside it")
+    }
+
+    @Test("an export onto a link replaces its target and keeps the link; a loop is an error naming the path")
+    func exportLink() throws {
+        let directory = TemporaryDirectory()
+        TestFiles.write(directory.path + "/real.json", "old\n")
+        #expect(symlink(directory.path + "/real.json", directory.path + "/out.json") == 0)
+        try FileBytes.writeAtomically(directory.path + "/out.json") { emit in try emit(Array("new\n".utf8)) }
+        #expect(TestFiles.linkTarget(directory.path + "/out.json") == directory.path + "/real.json")
+        #expect(TestFiles.readText(directory.path + "/real.json") == "new\n")
+
+        #expect(symlink(directory.path + "/b", directory.path + "/a") == 0)
+        #expect(symlink(directory.path + "/a", directory.path + "/b") == 0)
+        let message = errorText { try FileBytes.writeAtomically(directory.path + "/a") { emit in try emit([1]) } }
+        #expect(message == "cannot follow the links at \(directory.path)/a: Too many levels of symbolic links")
+        #expect(TestFiles.linkTarget(directory.path + "/a") == directory.path + "/b")
+    }
+}

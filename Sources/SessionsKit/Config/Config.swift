@@ -100,10 +100,13 @@ public struct Config: Sendable, Equatable {
         object["stores"] = .object(stores)
     }
 
-    /// Writes the file atomically with mode 0600 in a 0700 directory.
+    /// Writes the file atomically with mode 0600 in a 0700 directory. A
+    /// config file that is a link (into a dotfiles checkout, say) stays one:
+    /// the file it names is replaced, beside itself.
     public func save() throws(StoreError) {
         try FileIO.makeDirectories(FileIO.parentDirectory(path))
+        let target = try FileIO.followingLinks(path)
         let bytes = JSONWriter.bytes(.object(object), style: .pretty) + [UInt8(ascii: "\n")]
-        try FileIO.replaceAtomically(path, with: bytes, temp: "\(path).\(getpid()).tmp")
+        try FileIO.replaceAtomically(target, with: bytes, temp: "\(target).\(getpid()).tmp")
     }
 }

@@ -308,7 +308,10 @@ extension FileBytes {
     /// Writes `path` from the chunks `body` emits, atomically: a private temp
     /// file beside it, synced, then renamed over it. A failure part way leaves
     /// the old file (or none) and no partial one.
+    /// A link at `path` is followed, as the shell's `>` would: the file it
+    /// names is replaced and the link stays.
     public static func writeAtomically(_ path: String, _ body: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
+        let path = try FileIO.followingLinks(path)
         let temp = "\(FileIO.parentDirectory(path))/.\(path.split(separator: "/").last.map(String.init) ?? "export").\(getpid()).tmp"
         unlink(temp)
         let fd = try FileIO.createExclusive(temp)
