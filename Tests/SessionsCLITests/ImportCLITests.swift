@@ -69,6 +69,22 @@ struct ImportCLITests {
         #expect(result.status == 0 && result.stdout.isEmpty)
     }
 
+    @Test("the hook logs nothing into a store directory it refuses to use")
+    func hookLogStaysOutOfUnsafeDirectories() throws {
+        let directory = TemporaryDirectory("sessions-hook-unsafe")
+        let runner = ProcessTests.runner(directory)
+        let store = directory.path + "/store"
+        mkdir(store, 0o770)
+        chmod(store, 0o770)
+        let result = runner.run(["hook", "claude-code"], stdin: Self.payload("SessionStart"))
+        #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty)
+        #expect(TestFiles.list(store).isEmpty, "a group-writable directory is not the store's to write")
+        // The same directory made private is used, and a bad payload is logged there.
+        chmod(store, 0o700)
+        _ = runner.run(["hook", "claude-code"], stdin: Array("not json".utf8))
+        #expect(TestFiles.readText(store + "/hook.log")?.contains("payload: is not JSON") == true)
+    }
+
     @Test("import detects the format and summarises what it did, with no progress line when not on a terminal")
     func importDetects() throws {
         let cli = CLIHarness()

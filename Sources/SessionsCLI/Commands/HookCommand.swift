@@ -46,6 +46,7 @@ enum HookLog {
     static let limit = 1 << 20
 
     static func append(_ message: String, root: String, at time: Timestamp) {
+        guard StoreSafety.isSafeDirectory(root) else { return }
         let path = root + "/" + fileName
         var info = stat()
         if lstat(path, &info) == 0, Int(info.st_size) > limit, isRegularFileOrAbsent(path), isRegularFileOrAbsent(path + ".1") {

@@ -2,7 +2,13 @@ import Glibc
 
 /// The store holds command output, which can hold secrets. Like sshd with
 /// `~/.ssh`, refuse a directory someone else could have planted or can write.
-enum StoreSafety {
+public enum StoreSafety {
+    /// Whether the store could use the directory at `path`: the hook writes
+    /// its log there only then, never into a directory it refused.
+    public static func isSafeDirectory(_ path: String) -> Bool {
+        (try? checkDirectory(path)) != nil
+    }
+
     /// Store files and the store's own directories are never links: writing
     /// through one would change a file outside the store, and renaming onto
     /// one would replace the link.
