@@ -35,8 +35,13 @@ enum FaultScenarios {
     /// pending interaction), a second account, a project, and a session the
     /// hook started. Returns the pending interaction's id.
     static func populate(home: String, runner: ProcessRunner) throws -> String {
+        try populate { runner.run($0, stdin: $1) }
+    }
+
+    /// The same, with the binary started by `start` (as another user, say).
+    static func populate(_ start: ([String], [UInt8]) -> ProcessRunner.Output) throws -> String {
         func run(_ arguments: [String], stdin: [UInt8] = []) throws -> String {
-            let result = runner.run(arguments, stdin: stdin)
+            let result = start(arguments, stdin)
             try #require(result.status == 0, "\(arguments): \(result.stderr)")
             return result.stdout
         }

@@ -194,8 +194,11 @@ enum FileIO {
     /// `target`, fsync the target's directory: afterwards `target` holds
     /// `bytes` completely, or still holds what it held before.
     /// A link at `target` is refused: the rename would replace the link itself.
+    /// So is a file the caller may not write: a rename would replace it all
+    /// the same, though someone made it read-only.
     static func replaceAtomically(_ target: String, with bytes: [UInt8], temp: String) throws(StoreError) {
         try StoreSafety.checkNotLink(target)
+        try checkAccess(target, W_OK, "replace")
         unlink(temp)
         let fd = try createExclusive(temp)
         do throws(StoreError) {
@@ -208,6 +211,12 @@ enum FileIO {
         }
         try rename(temp, target)
         try syncDirectory(parentDirectory(target))
+    }
+
+    /// Whether this process may do `mode` (W_OK, X_OK) to `path`, judged by
+    /// its effective ids; a path that does not exist passes.
+    static func checkAccess(_ path: String, _ mode: Int32, _ operation: String) throws(StoreError) {
+        if faccessat(AT_FDCWD, path, mode, AT_EACCESS) != 0 && errno != ENOENT { throw fail(operation, path) }
     }
 
     static func rename(_ from: String, _ to: String) throws(StoreError) {

@@ -428,6 +428,7 @@ public final class FileStore: SessionStore {
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive)
         defer { withExtendedLifetime(lock) {} }
+        try checkWritable()
         // Recreate the working directories if someone removed them.
         try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
         try FileIO.makeDirectory(path(StoreFormat.sessionsDirectory))
@@ -436,6 +437,18 @@ public final class FileStore: SessionStore {
         let result = try body(transaction)
         try commit(transaction, after: tail)
         return result
+    }
+
+    /// A store someone made read-only (its directory, its journal, a file
+    /// mode or a read-only mount) is refused before anything is written.
+    /// Found later, it would be found too late: once the journal holds a
+    /// commit, a rename that fails leaves it for the next command to finish,
+    /// and in a read-only store nothing could, so every read would fail.
+    func checkWritable() throws(StoreError) {
+        for directory in [root, path(StoreFormat.sessionsDirectory), path(StoreFormat.tempDirectory)] {
+            try FileIO.checkAccess(directory, W_OK | X_OK, "write to")
+        }
+        try FileIO.checkAccess(journal.path, W_OK, "write")
     }
 
     private var crashPoint: Int? { options.crashAfterStep }
@@ -478,6 +491,7 @@ public final class FileStore: SessionStore {
             // rename replaces the link); refusing is only possible before it.
             for relative in record.files.map(\.path) + record.removes {
                 try StoreSafety.checkNotLink(path(relative))
+                try FileIO.checkAccess(path(relative), W_OK, "replace")
             }
             try step(1)
             if bulk {
