@@ -166,11 +166,11 @@ struct PermissionTests {
                        unaffected: outsideStore, tally: &tally) {
             Self.chmodFiles(store, 0o400, except: ["lock"])
         }
-        try Self.sweep(setup, "config directory 0500", reason: "Permission denied", named: config,
+        try Self.sweep(setup, "config directory 0500", reason: "cannot write to \(config): Permission denied", named: config,
                        unaffected: Set(setup.paths.map(\.name)).subtracting(["account use"]), tally: &tally) {
             chmod(config, 0o500)
         }
-        try Self.sweep(setup, "config file 0400", reason: "Permission denied", named: config + "/config.json",
+        try Self.sweep(setup, "config file 0400", reason: "cannot replace \(config)/config.json: Permission denied", named: config,
                        unaffected: Set(setup.paths.map(\.name)).subtracting(["account use"]), tally: &tally) {
             chmod(config + "/config.json", 0o400)
         }
@@ -204,6 +204,26 @@ struct PermissionTests {
         exec "$bin" "$@"
         """
 
+    @Test("an export onto a read-only file or into a read-only directory names what is read-only")
+    func exportTarget() throws {
+        let setup = try Setup()
+        try setup.reset()
+        let output = setup.home + "/out"
+        mkdir(output, 0o700)
+        if Self.asRoot { chown(output, Self.user, Self.user) }
+        TestFiles.write(output + "/export.json", "old\n")
+        if Self.asRoot { chown(output + "/export.json", Self.user, Self.user) }
+        chmod(output + "/export.json", 0o400)
+        var result = setup.runner.run(["export", "-o", output + "/export.json"])
+        #expect(result.status == 2 && result.stderr == "error: cannot replace \(output)/export.json: Permission denied\n")
+        chmod(output + "/export.json", 0o600)
+        chmod(output, 0o500)
+        result = setup.runner.run(["export", "-o", output + "/export.json"])
+        #expect(result.status == 2 && result.stderr == "error: cannot write to \(output): Permission denied\n")
+        chmod(output, 0o700)
+        #expect(TestFiles.list(output) == ["export.json"] && TestFiles.readText(output + "/export.json") == "old\n")
+    }
+
     @Test("a store on a read-only mount: reads work, every write fails with one clear error")
     func readOnlyMount() throws {
         guard DiskFullTests.namespacesWork else {
@@ -236,7 +256,7 @@ struct PermissionTests {
                 continue
             }
             let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-            let clear = result.status == 2 && lines.count == 1 && lines[0].hasPrefix("error: ") && lines[0].contains(home + "/")
+            let clear = result.status == 2 && lines.count == 1 && lines[0].hasPrefix("error: ") && lines[0].contains(home)
                 && lines[0].contains("Read-only file system")
             #expect(clear, "\(path): status \(result.status): \(result.stderr)")
             if clear { refused += 1 }

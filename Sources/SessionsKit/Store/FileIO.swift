@@ -199,6 +199,8 @@ enum FileIO {
     static func replaceAtomically(_ target: String, with bytes: [UInt8], temp: String) throws(StoreError) {
         try StoreSafety.checkNotLink(target)
         try checkAccess(target, W_OK, "replace")
+        // Named as the directory, not as a temp file the user never asked for.
+        for directory in Set([parentDirectory(temp), parentDirectory(target)]) { try checkAccess(directory, W_OK | X_OK, "write to") }
         unlink(temp)
         let fd = try createExclusive(temp)
         do throws(StoreError) {
@@ -321,6 +323,8 @@ extension FileBytes {
     /// names is replaced and the link stays.
     public static func writeAtomically(_ path: String, _ body: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
         let path = try FileIO.followingLinks(path)
+        try FileIO.checkAccess(path, W_OK, "replace")
+        try FileIO.checkAccess(FileIO.parentDirectory(path), W_OK | X_OK, "write to")
         let temp = "\(FileIO.parentDirectory(path))/.\(path.split(separator: "/").last.map(String.init) ?? "export").\(getpid()).tmp"
         unlink(temp)
         let fd = try FileIO.createExclusive(temp)
