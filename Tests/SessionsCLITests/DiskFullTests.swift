@@ -12,9 +12,11 @@ import TestSupport
 /// partial file behind.
 ///
 /// The tmpfs lives in a private user and mount namespace, so no privilege is
-/// needed; the mount is only visible inside it, so setup, the command and the
-/// copy back out happen in one invocation. Where namespaces are not
-/// permitted, the same sweep runs under a file size limit instead.
+/// needed; the mount is only visible inside it, so setup and the command run
+/// in one invocation, which then waits while the test reads the home through
+/// `/proc/PID/root`. The same sweep also runs under a file size limit, which
+/// needs no namespace: where namespaces are not permitted, that is the one
+/// that runs.
 ///
 /// Child processes and a fixed mount point: one test at a time.
 @Suite("Filesystem faults: a full disk", .serialized)
