@@ -85,6 +85,22 @@ struct ImportCLITests {
         #expect(TestFiles.readText(store + "/hook.log")?.contains("payload: is not JSON") == true)
     }
 
+    @Test("a hook.log that is a link to a large file is neither rotated nor written through")
+    func hookLogLinkIsNotRotated() throws {
+        let directory = TemporaryDirectory("sessions-hook-link")
+        let runner = ProcessTests.runner(directory)
+        #expect(runner.run(["new", "--type", "ContextSpecSessions"]).status == 0)
+        let target = directory.path + "/big.log"
+        let big = Array(String(repeating: "an old line\n", count: 100_000).utf8)  // 1.2 MB, past the rotation size
+        TestFiles.write(target, big)
+        #expect(symlink(target, directory.path + "/store/hook.log") == 0)
+        let result = runner.run(["hook", "claude-code"], stdin: Array("not json".utf8))
+        #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty)
+        #expect(TestFiles.linkTarget(directory.path + "/store/hook.log") == target)
+        #expect(!TestFiles.exists(directory.path + "/store/hook.log.1"))
+        #expect(TestFiles.read(target) == big)
+    }
+
     @Test("import detects the format and summarises what it did, with no progress line when not on a terminal")
     func importDetects() throws {
         let cli = CLIHarness()
