@@ -105,3 +105,26 @@ public struct JSONObject: Sendable, Hashable {
         members.contains { $0.key == key }
     }
 }
+
+extension JSONValue {
+    /// Whether arrays and objects nest more than `limit` levels deep (a scalar
+    /// is level 0, `[]` level 1). Walked with a work list rather than
+    /// recursion, so a value built in memory at any depth is measured without
+    /// risking the stack, and it stops at the first branch past the limit.
+    public func nests(deeperThan limit: Int) -> Bool {
+        var pending: [(value: JSONValue, depth: Int)] = [(self, 0)]
+        while let (value, depth) = pending.popLast() {
+            switch value {
+            case .array(let elements):
+                if depth + 1 > limit { return true }
+                for element in elements { pending.append((element, depth + 1)) }
+            case .object(let object):
+                if depth + 1 > limit { return true }
+                for member in object.members { pending.append((member.value, depth + 1)) }
+            default:
+                continue
+            }
+        }
+        return false
+    }
+}

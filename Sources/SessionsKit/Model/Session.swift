@@ -112,3 +112,44 @@ public struct Session: Sendable, Hashable {
                        updatedAt: updatedAt, extra: reader.extras)
     }
 }
+
+extension Session {
+    /// How deep the JSON a session carries (its state, result data, and
+    /// members this version does not model) may nest. The store writes such
+    /// values up to seven levels below the top of a file (an export puts
+    /// result data at `data[].interactions[].result.data`), and the parser
+    /// refuses anything past 512 levels; without a limit of its own, a value a
+    /// little under the parser's limit is accepted, written, and then makes
+    /// its session file, or for `state` the whole journal, unreadable. Half
+    /// the parser's limit leaves room for every placement.
+    public static let maximumNesting = 256
+
+    /// The first field whose JSON nests deeper than `maximumNesting`, as a
+    /// field error, or nil.
+    public func nestingError() -> FieldError? {
+        func check(_ field: String, _ object: JSONObject?) -> FieldError? {
+            guard let object, JSONValue.object(object).nests(deeperThan: Session.maximumNesting) else { return nil }
+            return FieldError(field, "nests deeper than \(Session.maximumNesting) levels")
+        }
+        // Unknown members sit in their parent object, one level in, as a
+        // member of `state` does.
+        func checkMembers(_ path: String, _ extra: JSONObject) -> FieldError? {
+            for member in extra.members where member.value.nests(deeperThan: Session.maximumNesting - 1) {
+                return FieldError(path + member.key, "nests deeper than \(Session.maximumNesting) levels")
+            }
+            return nil
+        }
+        if let error = check("state", state) ?? checkMembers("", extra) { return error }
+        for (index, interaction) in interactions.enumerated() {
+            let path = "interactions[\(index)]."
+            if let error = checkMembers(path, interaction.extra) ?? checkMembers(path + "command.", interaction.command.extra) {
+                return error
+            }
+            if let result = interaction.result,
+               let error = check(path + "result.data", result.data) ?? checkMembers(path + "result.", result.extra) {
+                return error
+            }
+        }
+        return nil
+    }
+}

@@ -86,6 +86,9 @@ public struct SessionService: Sendable {
             case .object(let object)?: state = object
             case let other?: errors.append(FieldError("state", "must be a JSON object, not \(other.kindName)"))
             }
+            if let state, JSONValue.object(state).nests(deeperThan: Session.maximumNesting) {
+                errors.append(FieldError("state", "nests deeper than \(Session.maximumNesting) levels"))
+            }
             let registry = transaction.registry
             try checkScope(registry)
             if let componentID = draft.componentID, !isVisible(componentID: componentID, in: registry) {
@@ -152,6 +155,9 @@ public struct SessionService: Sendable {
         case .null?: data = nil
         case .object(let object)?: data = object
         case let other?: errors.append(FieldError("result.data", "must be a JSON object, not \(other.kindName)"))
+        }
+        if let data, JSONValue.object(data).nests(deeperThan: Session.maximumNesting) {
+            errors.append(FieldError("result.data", "nests deeper than \(Session.maximumNesting) levels"))
         }
         guard errors.isEmpty, let status else { throw SessionError.invalid(SchemaError(errors)) }
         return try modify(id: sessionID) { session in

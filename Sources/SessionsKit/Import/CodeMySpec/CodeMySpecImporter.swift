@@ -126,6 +126,10 @@ public struct CodeMySpecImporter {
             report.skipped.append("\(label): id: another record in this file has id \(session.id)")
             return
         }
+        if let error = session.nestingError() {
+            report.skipped.append("\(label): \(error)")
+            return
+        }
         guard SessionType.isWellFormed(session.type.name) else {
             report.skipped.append("\(label): type: \(quoted(session.type.name)) is not a module name")
             return
