@@ -132,4 +132,56 @@ struct TimeTextTests {
         #expect(Glyphs.result(LastResult.ok) == "✓" && Glyphs.result(LastResult.error) == "✗")
         #expect(Glyphs.result(LastResult.warning) == "⚠" && Glyphs.result(LastResult.pending) == "…")
     }
+
+    /// The split by characters that `lineSegments` replaced with a split on
+    /// bytes, kept here as the reference the faster one must equal.
+    static func referenceLines(_ text: String) -> [String] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map { Sanitizer.expandTabs(Sanitizer.segments(String($0), multiline: true), tabWidth: 8).map(\.text).joined() }
+    }
+
+    @Test("lines split on bytes exactly as they did on characters: CR LF, bare CR, marks after a newline, empty ends")
+    func lineSplitMatchesCharacters() {
+        let cases = ["", "\n", "\n\n", "a", "a\n", "\na", "a\r\nb", "a\r\r\nb", "a\rb\n", "\r", "\r\n", "\r\n\r\n",
+                     "x\n\u{301}y", "e\u{301}\n\u{200D}🙂\r\n\t中\t|", "\u{1B}]0;t\u{07}\r\n\u{85}\n\u{2028}"]
+        for text in cases {
+            #expect(Sanitizer.lines(text) == Self.referenceLines(text), "\(Array(text.unicodeScalars))")
+        }
+        // Random mixes of the characters that matter to the split.
+        var generator = SplitMix64(seed: 11)
+        let alphabet: [String] = ["\n", "\r", "\r\n", "a", "\t", "\u{301}", "中", "\u{1B}", " "]
+        for _ in 0..<500 {
+            let text = (0..<Int(generator.next() % 12)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }.joined()
+            #expect(Sanitizer.lines(text) == Self.referenceLines(text), "\(Array(text.unicodeScalars))")
+        }
+    }
+
+    @Test("invalid bytes become \\xNN and valid sequences stay, for every byte after every byte")
+    func visibleBytesEveryPair() {
+        for first in 0...255 {
+            for second in [0x00, 0x41, 0x80, 0xA0, 0xBF, 0xC3, 0xFF] {
+                let bytes = [UInt8(first), UInt8(second)]
+                // Reference: a byte is kept when some valid sequence covers it.
+                let expected: String
+                if let text = String(validating: bytes, as: UTF8.self) {
+                    expected = text
+                } else if let one = String(validating: [bytes[0]], as: UTF8.self) {
+                    expected = one + "\\x" + String(format2: bytes[1])
+                } else if let two = String(validating: [bytes[1]], as: UTF8.self) {
+                    expected = "\\x" + String(format2: bytes[0]) + two
+                } else {
+                    expected = "\\x" + String(format2: bytes[0]) + "\\x" + String(format2: bytes[1])
+                }
+                #expect(Sanitizer.visibleBytes(bytes) == expected, "\(bytes)")
+            }
+        }
+    }
+}
+
+extension String {
+    /// Two upper-case hex digits.
+    init(format2 byte: UInt8) {
+        let text = String(byte, radix: 16, uppercase: true)
+        self = text.count == 1 ? "0" + text : text
+    }
 }
