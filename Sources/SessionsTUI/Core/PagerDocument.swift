@@ -1,4 +1,5 @@
 import SessionsDisplay
+import Synchronization
 
 /// The pager's lines. Fields are few and built at once; stdout and stderr can
 /// be hundreds of megabytes, so they are kept as their text plus where each
@@ -99,6 +100,9 @@ public struct PagerDocument: Sendable {
     }
 
     private(set) var pieces: [Piece] = []
+    /// Long lines as laid out on screen. Shared by copies, which all show
+    /// the same lines: the document never changes once built.
+    let layouts = LongLineLayouts()
     /// The document line each piece starts at.
     private var firsts: [Int] = []
     public private(set) var count = 0
@@ -137,6 +141,16 @@ public struct PagerDocument: Sendable {
         }
     }
 
+    /// The UTF-8 length of line `index` as stored, without building it.
+    func byteCount(of index: Int) -> Int {
+        let number = piece(containing: index)
+        let local = index - firsts[number]
+        switch pieces[number] {
+        case .lines(let lines): return lines[local].spans.reduce(0) { $0 + $1.text.utf8.count }
+        case .output(let output): return Output.withBytes(output.text) { output.range(local, in: $0).count }
+        }
+    }
+
     public func part(of index: Int) -> PagerState.Part {
         let number = piece(containing: index)
         switch pieces[number] {
@@ -170,5 +184,44 @@ public struct PagerDocument: Sendable {
             }
         }
         return found
+    }
+}
+
+/// Lines too long to lay out on every frame (a one-line megabyte of minified
+/// JSON, a command a megabyte long), laid out once for the width, wrap and
+/// search they are shown with. Without it, every key press in such a line
+/// sanitized and wrapped the whole line once per row it scrolled: seconds
+/// per key. A few entries suffice: only a handful of long lines fit on a screen.
+final class LongLineLayouts: Sendable {
+    /// Lines up to this many bytes are laid out afresh each time: that costs
+    /// less than a screen's worth of drawing.
+    static let threshold = 4096
+    static let capacity = 8
+
+    struct Key: Equatable {
+        var line: Int
+        var width: Int
+        var wrap: Bool
+        var needle: String?
+    }
+
+    private let entries = Mutex<[(key: Key, rows: [[Span]])]>([])
+    private let made = Mutex(0)
+
+    /// How many layouts were made rather than found: what a key press in a
+    /// long line costs, counted.
+    var layoutsMade: Int { made.withLock { $0 } }
+
+    /// The rows of a line for `key`, made by `layout` unless kept from before.
+    func rows(_ key: Key, layout: () -> [[Span]]) -> [[Span]] {
+        if let rows = entries.withLock({ entries in entries.first { $0.key == key }?.rows }) { return rows }
+        let rows = layout()
+        made.withLock { $0 += 1 }
+        entries.withLock { entries in
+            entries.removeAll { $0.key == key }
+            entries.append((key, rows))
+            if entries.count > Self.capacity { entries.removeFirst() }
+        }
+        return rows
     }
 }

@@ -128,11 +128,25 @@ public struct PagerState: Sendable {
     /// Rows a line takes at `width`: one unless wrapping splits it.
     public func rowCount(of line: Int, width: Int) -> Int {
         guard wrap, width > 0 else { return 1 }
+        if lines.byteCount(of: line) > LongLineLayouts.threshold { return rows(of: line, width: width).count }
         let spans = lines.line(line).spans
         let cells = spans.reduce(0) { $0 + CellWidth.of($1.text) }
         if cells <= width { return 1 }
         // Counted the way the view wraps: a wide character never straddles the edge.
         return PagerView.wrap(spans, width: width).count
+    }
+
+    /// Line `line` as the screen shows it at `width`: wrapped into rows, or
+    /// cut to one, with search matches marked. Long lines are laid out once.
+    public func rows(of line: Int, width: Int) -> [[Span]] {
+        let needle = search.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        let layout = { [lines, wrap] () -> [[Span]] in
+            var spans = lines.line(line).spans
+            if let needle { spans = PagerView.highlight(spans, needle) }
+            return wrap ? PagerView.wrap(spans, width: width) : [PagerView.cut(spans, width: width)]
+        }
+        guard lines.byteCount(of: line) > LongLineLayouts.threshold else { return layout() }
+        return lines.layouts.rows(.init(line: line, width: width, wrap: wrap, needle: needle), layout: layout)
     }
 
     /// Scrolls by `delta` screen rows, wrapping-aware, clamped so the last

@@ -9,14 +9,11 @@ enum PagerView {
         frame.fill(row: titleRow, columns: 0..<frame.width, role: .border, with: "─")
         frame.put(" " + detail.title + " ", row: titleRow, column: 1, role: .border)
         let width = Update.pagerWidth(state)
-        let needle = detail.search?.lowercased()
         var row = titleRow + 1
         var line = detail.top
         var skip = detail.topRow
         while row < layout.body.upperBound && line < detail.lines.count {
-            var spans = detail.lines.line(line).spans
-            if let needle, !needle.isEmpty { spans = highlight(spans, needle) }
-            let pieces = detail.wrap ? wrap(spans, width: width) : [cut(spans, width: width)]
+            let pieces = detail.rows(of: line, width: width)
             for piece in pieces.dropFirst(skip) {
                 guard row < layout.body.upperBound else { break }
                 frame.put(piece, row: row, column: 1, limit: 1 + width)
@@ -32,6 +29,27 @@ enum PagerView {
         var rows: [[Span]] = [[]]
         var used = 0
         for span in spans {
+            // Printable ASCII is one cell a byte: cut it by bytes, not by
+            // characters, which is most of laying out a megabyte line.
+            var text = span.text
+            let ascii = width > 0 && text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 >= 0x7F } }
+            if ascii {
+                text.withUTF8 { bytes in
+                    var start = 0
+                    while start < bytes.count {
+                        if used >= width {
+                            rows.append([])
+                            used = 0
+                        }
+                        let end = min(bytes.count, start + width - used)
+                        rows[rows.count - 1].append(Span(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self),
+                                                         span.role))
+                        used += end - start
+                        start = end
+                    }
+                }
+                continue
+            }
             var current = ""
             for character in span.text {
                 let w = CellWidth.of(character)
@@ -49,14 +67,31 @@ enum PagerView {
         return rows
     }
 
-    /// The first row of the line, ending in `…` if it was longer.
+    /// The first row of the line, ending in `…` if it was longer. Reads no
+    /// further than the edge, so a megabyte line costs what a short one does.
     static func cut(_ spans: [Span], width: Int) -> [Span] {
-        let total = spans.reduce(0) { $0 + CellWidth.of($1.text) }
-        guard total > width else { return spans }
-        var rows = wrap(spans, width: width - 1)
-        var first = rows.isEmpty ? [] : rows.removeFirst()
-        first.append(Span("…", .dim))
-        return first
+        // The longest prefix within `width - 1` cells, as the first row of a
+        // wrap at that width would hold it, in case the line is too long.
+        var first: [Span] = []
+        var used = 0
+        var prefixEnded = false
+        for span in spans {
+            var current = ""
+            for character in span.text {
+                let w = CellWidth.of(character)
+                if !prefixEnded {
+                    if used + w <= width - 1 { current.append(character) } else { prefixEnded = true }
+                }
+                used += w
+                if used > width {
+                    if !current.isEmpty { first.append(Span(current, span.role)) }
+                    first.append(Span("…", .dim))
+                    return first
+                }
+            }
+            if !current.isEmpty { first.append(Span(current, span.role)) }
+        }
+        return spans
     }
 
     /// Marks every case-insensitive occurrence of `needle`.

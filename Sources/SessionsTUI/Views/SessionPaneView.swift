@@ -108,7 +108,10 @@ enum SessionPaneView {
     /// The command, after a marker naming the subagent session it started, if any.
     static func commandSpan(_ interaction: Interaction, width: Int) -> Span {
         let marker = Labels.subagentMarker(interaction) ?? ""
-        return Span(Render.fit(marker + Sanitizer.line(interaction.command.command), width))
+        // Every character takes a cell at least, so one more than fits is
+        // enough to cut it the same: a megabyte command costs a row's worth.
+        let shown = String(interaction.command.command.prefix(width + 1))
+        return Span(Render.fit(marker + Sanitizer.line(shown), width))
     }
 
     /// A bar `barWidth` cells long at the longest duration, in eighths of a
