@@ -181,7 +181,9 @@ public enum Sanitizer {
     }
 
     static func expandTabs(_ segments: [Segment], tabWidth: Int) -> [Segment] {
-        guard segments.contains(where: { !$0.isEscape && $0.text.contains("\t") }) else { return segments }
+        // A tab is always a character of its own, so looking for its byte
+        // finds the same, without walking every line grapheme by grapheme.
+        guard segments.contains(where: { !$0.isEscape && $0.text.utf8.contains(0x09) }) else { return segments }
         var column = 0
         var result: [Segment] = []
         for segment in segments {
