@@ -202,4 +202,53 @@ struct HugeFieldScreenTests {
             }
         }
     }
+
+    /// Where every line starts, the way the pager kept it before it kept marks.
+    static func referenceStarts(_ bytes: [UInt8]) -> [Int] {
+        var starts = bytes.isEmpty ? [] : [0]
+        for index in bytes.indices where bytes[index] == 10 && index + 1 < bytes.count { starts.append(index + 1) }
+        return starts
+    }
+
+    @Test("an output's lines are found from sparse marks exactly as from every line's start")
+    func outputLinesFromMarks() {
+        var generator = SplitMix64(seed: 9)
+        let pieces: [[UInt8]] = [[10], [13, 10], [13], Array("abc".utf8), Array(repeating: 0x78, count: 5000), [0xFF], []]
+        var texts: [[UInt8]] = [[], [10], [10, 10], Array("a".utf8), Array("a\n".utf8), Array(repeating: 10, count: 300)]
+        for _ in 0..<60 {
+            texts.append((0..<Int(generator.next() % 400)).flatMap { _ in pieces[Int(generator.next() % UInt64(pieces.count))] })
+        }
+        for bytes in texts {
+            let text = String(decoding: bytes, as: UTF8.self)
+            let output = PagerDocument.Output(part: .stdout, text: text)
+            let utf8 = Array(text.utf8)
+            let starts = Self.referenceStarts(utf8)
+            #expect(output.count == starts.count)
+            PagerDocument.Output.withBytes(text) { buffer in
+                for index in starts.indices {
+                    var end = index + 1 < starts.count ? starts[index + 1] - 1 : utf8.count
+                    let endsLine = index + 1 < starts.count || (end > starts[index] && utf8[end - 1] == 10)
+                    if index + 1 == starts.count && endsLine { end -= 1 }
+                    if endsLine && end > starts[index] && utf8[end - 1] == 13 { end -= 1 }
+                    #expect(output.range(index, in: buffer) == starts[index]..<end)
+                    #expect(output.lineContaining(starts[index], in: buffer) == index)
+                }
+            }
+        }
+    }
+
+    @Test("a megabyte of empty lines keeps a mark per 64 lines, not an offset per line, and still pages to its end")
+    func emptyLinesCostMarksNotOffsets() throws {
+        let text = String(repeating: "\n", count: Self.mebibyte - 1) + Self.marker
+        let output = PagerDocument.Output(part: .stdout, text: text)
+        #expect(output.count == Self.mebibyte)
+        #expect(output.marks.count == Self.mebibyte / 64)
+        let screen = try Self.pager(stdout: .text(text))
+        #expect(screen.text.contains("stdout · 1048576 lines · 1.0 MB"))
+        screen.press("G")
+        #expect(screen.text.contains(Self.marker))
+        screen.press("/end-of<enter>")
+        #expect(screen.text.contains(Self.marker))
+        #expect(screen.text.contains("line 1048"))
+    }
 }

@@ -11,21 +11,42 @@ public struct PagerDocument: Sendable {
         public var part: PagerState.Part
     }
 
-    /// One output's text and the UTF-8 offset where each of its lines starts.
+    /// One output's text, and where some of its lines start: every 64th
+    /// line, and any line 4 KB or more past the previous mark. Any other line
+    /// is found by scanning forward from its mark, which reads less than a
+    /// screen's worth of bytes; keeping where every line starts would cost 8
+    /// bytes a line, 800 MB for 100 MB of empty lines.
     struct Output: Sendable {
+        struct Mark: Sendable {
+            var line: Int
+            var offset: Int
+        }
+
+        static let linesPerMark = 64
+        static let bytesPerMark = 4096
+
         let part: PagerState.Part
         let text: String
-        let starts: [Int]
+        /// How many lines: a final newline ends the last line, it does not start one.
+        let count: Int
+        let marks: [Mark]
 
         init(part: PagerState.Part, text: String) {
             self.part = part
             self.text = text
-            starts = Self.withBytes(text) { bytes in
-                var starts = bytes.isEmpty ? [] : [0]
+            (count, marks) = Self.withBytes(text) { bytes in
+                guard !bytes.isEmpty else { return (0, []) }
+                var marks = [Mark(line: 0, offset: 0)]
+                var line = 0
+                var last = marks[0]
                 for index in bytes.indices where bytes[index] == 10 && index + 1 < bytes.count {
-                    starts.append(index + 1)
+                    line += 1
+                    if line - last.line >= Self.linesPerMark || index + 1 - last.offset >= Self.bytesPerMark {
+                        last = Mark(line: line, offset: index + 1)
+                        marks.append(last)
+                    }
                 }
-                return starts
+                return (line + 1, marks)
             }
         }
 
@@ -34,13 +55,29 @@ public struct PagerDocument: Sendable {
             return text.withUTF8(body)
         }
 
+        /// The UTF-8 offset where line `index` starts.
+        func start(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+            var low = 0, high = marks.count
+            while low + 1 < high {
+                let middle = (low + high) / 2
+                if marks[middle].line <= index { low = middle } else { high = middle }
+            }
+            var offset = marks[low].offset
+            for _ in marks[low].line..<index {
+                while bytes[offset] != 10 { offset += 1 }
+                offset += 1
+            }
+            return offset
+        }
+
         /// Line `index` without its newline; CRLF ends a line like LF does,
         /// and a bare CR stays for the sanitizer to show.
         func range(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
-            let start = starts[index]
-            var end = index + 1 < starts.count ? starts[index + 1] - 1 : bytes.count
-            let endsLine = index + 1 < starts.count || (end > start && bytes[end - 1] == 10)
-            if index + 1 == starts.count && endsLine { end -= 1 }
+            let start = start(index, in: bytes)
+            var end = start
+            while end < bytes.count && bytes[end] != 10 { end += 1 }
+            // `end` is the newline, or the end of the output.
+            let endsLine = end < bytes.count
             if endsLine && end > start && bytes[end - 1] == 13 { end -= 1 }
             return start..<end
         }
@@ -56,7 +93,7 @@ public struct PagerDocument: Sendable {
         func match(_ needle: [UInt8], in lines: Range<Int>, last: Bool) -> Int? {
             guard !lines.isEmpty, let first = needle.first else { return nil }
             return Self.withBytes(text) { bytes -> Int? in
-                let lower = starts[lines.lowerBound]
+                let lower = start(lines.lowerBound, in: bytes)
                 let upper = range(lines.upperBound - 1, in: bytes).upperBound
                 var found: Int?
                 var position = lower
@@ -71,19 +108,23 @@ public struct PagerDocument: Sendable {
                     }
                     position += 1
                 }
-                return found.map(lineContaining)
+                return found.map { lineContaining($0, in: bytes) }
             }
         }
 
         static func fold(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
 
-        func lineContaining(_ offset: Int) -> Int {
-            var low = 0, high = starts.count
+        /// The line holding byte `offset`: the mark before it, then the
+        /// newlines between.
+        func lineContaining(_ offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+            var low = 0, high = marks.count
             while low + 1 < high {
                 let middle = (low + high) / 2
-                if starts[middle] <= offset { low = middle } else { high = middle }
+                if marks[middle].offset <= offset { low = middle } else { high = middle }
             }
-            return low
+            var line = marks[low].line
+            for position in marks[low].offset..<offset where bytes[position] == 10 { line += 1 }
+            return line
         }
     }
 
@@ -94,7 +135,7 @@ public struct PagerDocument: Sendable {
         var count: Int {
             switch self {
             case .lines(let lines): return lines.count
-            case .output(let output): return output.starts.count
+            case .output(let output): return output.count
             }
         }
     }
@@ -121,7 +162,7 @@ public struct PagerDocument: Sendable {
     mutating func append(_ output: Output) {
         firsts.append(count)
         pieces.append(.output(output))
-        count += output.starts.count
+        count += output.count
     }
 
     public var isEmpty: Bool { count == 0 }

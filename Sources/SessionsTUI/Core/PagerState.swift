@@ -88,7 +88,7 @@ public struct PagerState: Sendable {
                     note = " · not UTF-8, invalid bytes shown as \\xNN"
                 }
                 let block = PagerDocument.Output(part: part, text: text)
-                let count = block.starts.count
+                let count = block.count
                 heading("\(name) · \(count) line\(count == 1 ? "" : "s") · \(PagerState.size(output.byteCount))\(note)", part: part)
                 lines.append(block)
                 copy[part] = output.lossyText
