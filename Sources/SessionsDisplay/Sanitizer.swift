@@ -33,6 +33,14 @@ public enum Sanitizer {
     /// Like `lines`, keeping the escape marks.
     public static func lineSegments(_ text: String, tabWidth: Int = 8) -> [[Segment]] {
         var lines: [[Segment]] = []
+        forEachLine(text, tabWidth: tabWidth) { lines.append($0) }
+        return lines
+    }
+
+    /// Each line of `text`, sanitized as in `lineSegments`, handed over as it
+    /// is split, so a caller that only writes the lines out never holds them
+    /// all: 100 MB of empty lines is a hundred million of them.
+    public static func forEachLine(_ text: String, tabWidth: Int = 8, _ body: ([Segment]) -> Void) {
         // CRLF ends a line like LF does; a bare CR stays visible. Split on
         // the bytes: an LF is always a character of its own or the end of a
         // CR LF, so this is the split by characters, without walking a
@@ -42,7 +50,7 @@ public enum Sanitizer {
             var start = 0
             func add(_ end: Int) {
                 let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-                lines.append(expandTabs(segments(line, multiline: true), tabWidth: tabWidth))
+                body(expandTabs(segments(line, multiline: true), tabWidth: tabWidth))
             }
             for index in 0..<bytes.count where bytes[index] == 0x0A {
                 add(index > start && bytes[index - 1] == 0x0D ? index - 1 : index)
@@ -50,7 +58,6 @@ public enum Sanitizer {
             }
             add(bytes.count)
         }
-        return lines
     }
 
     /// A captured output's lines. Bytes that are not UTF-8 appear as `\xNN`.

@@ -137,7 +137,7 @@ struct HumanFormat {
             out += "  id        \(Sanitizer.line(interaction.id))\n"
             out += "  command   \(Sanitizer.line(interaction.command.command))\n"
             if let pipe = interaction.command.pipe {
-                out += "  pipe\n" + indentLines(Sanitizer.lines(pipe))
+                out += "  pipe\n" + indented(pipe)
             }
             guard let result = interaction.result else {
                 out += "  result    pending\n\n"
@@ -148,33 +148,44 @@ struct HumanFormat {
             if let duration = result.durationMS { out += "  \(TimeText.duration(milliseconds: duration))" }
             out += "\n"
             if let message = result.errorMessage {
-                out += "  error\n" + indentLines(Sanitizer.lines(message))
+                out += "  error\n" + indented(message)
             }
             if let data = result.data, !data.isEmpty {
-                out += "  data\n" + indentLines(Sanitizer.lines(JSONWriter.string(.object(data))))
+                out += "  data\n" + indented(JSONWriter.string(.object(data)))
             }
             for (name, output) in [("stdout", result.stdout), ("stderr", result.stderr)] {
                 guard let output, output.byteCount > 0 else { continue }
                 var label = "  \(name)"
                 if case .bytes = output { label += " (not UTF-8; invalid bytes shown as \\xNN)" }
-                out += label + "\n" + indentLines(Sanitizer.lines(output))
+                out += label + "\n" + indented(output)
             }
             out += "\n"
         }
         return out
     }
 
-    /// Sanitized lines, each on its own line four spaces in. Built from the
-    /// lines rather than by splitting their joined text again: a split by
-    /// characters walks a 100 MB output grapheme by grapheme, for nothing.
-    func indentLines(_ lines: [String]) -> String {
+    /// Text as sanitized lines, each four spaces in, written out as it is
+    /// split rather than collected first: a split by characters walked a
+    /// 100 MB output grapheme by grapheme, and a list of its lines cost more
+    /// than the output itself when they were many and short.
+    func indented(_ text: String) -> String {
         var out = ""
-        out.reserveCapacity(lines.reduce(0) { $0 + $1.utf8.count + 5 })
-        for line in lines {
-            if !line.isEmpty { out += "    " + line }
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 16 + 16)
+        Sanitizer.forEachLine(text) { segments in
+            if !segments.isEmpty {
+                out += "    "
+                for segment in segments { out += segment.text }
+            }
             out += "\n"
         }
         return out
+    }
+
+    func indented(_ output: CapturedOutput) -> String {
+        switch output {
+        case .text(let text): return indented(text)
+        case .bytes(let bytes): return indented(Sanitizer.visibleBytes(bytes))
+        }
     }
 
     func indent(_ text: String, by spaces: Int = 2) -> String {
