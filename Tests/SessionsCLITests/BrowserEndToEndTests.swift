@@ -99,6 +99,27 @@ struct BrowserEndToEndTests {
         stty.contains(" icanon") && !stty.contains("-icanon") && stty.contains(" echo ") && !stty.contains("-echo ")
     }
 
+    @Test("keys answer while a session is still being read, and its timeline shows when the read is done")
+    func keysAnswerDuringLoad() throws {
+        let pane = Pane()
+        #expect(pane.cli.run(["demo", "--sessions", "6", "--interactions", "3"]).status == 0)
+        // Every read takes two seconds, as reading a 100,000-interaction session does.
+        pane.start(environment: "SESSIONS_TEST_LOAD_DELAY_MS=2000")
+        #expect(pane.waitFor("Loading #") != nil, "\(pane.screen)")
+        let before = Timestamp.now()
+        pane.keys("?")
+        let answered = pane.waitFor(timeout: 5) { $0.contains(" Keys ") }
+        let seconds = Double(Timestamp.now().microseconds - before.microseconds) / 1e6
+        #expect(answered != nil, "\(pane.screen)")
+        // Answered well before the read it would have waited behind.
+        #expect(seconds < 1.5, "help took \(seconds) s to show")
+        #expect(pane.screen.contains("Loading #") || !pane.screen.contains("Timeline ·"))
+        pane.keys("Escape")
+        #expect(pane.waitFor("Timeline · 3 interactions", timeout: 10) != nil, "\(pane.screen)")
+        pane.keys("q")
+        #expect(pane.exit()?.status == "0")
+    }
+
     @Test("counts, c and u through the model, timeline and pager, resize, live refresh, quit, sane terminal")
     func fullSession() throws {
         let pane = Pane()

@@ -52,6 +52,13 @@ public final class Runtime {
         return terminal
     }
 
+    /// Takes the deferred load, for a caller that performs it on another
+    /// thread and sends the result back.
+    public func takePendingLoad() -> Int? {
+        defer { pendingLoad = nil }
+        return pendingLoad
+    }
+
     /// Loads the catalog: in full the first time, then only what changed.
     public func refresh() {
         do {
@@ -68,7 +75,10 @@ public final class Runtime {
         }
     }
 
-    func load(_ id: Int) -> Action {
+    func load(_ id: Int) -> Action { Self.load(id, service: service) }
+
+    /// What reading session `id` ends in; safe on any thread.
+    static func load(_ id: Int, service: SessionService) -> Action {
         do {
             return .sessionLoaded(try service.session(id: id))
         } catch SessionError.notFound {

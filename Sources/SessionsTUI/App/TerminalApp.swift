@@ -57,15 +57,42 @@ public enum TerminalApp {
         terminal.draw(Render.frame(runtime.state))
         let painted = TimingTrace.now()
         trace?.log("first-frame", [("catalog", loaded - started), ("paint", painted - loaded), ("total", painted - started)])
-        runtime.settle()
-        terminal.draw(Render.frame(runtime.state))
-        trace?.log("first-timeline", [("total", TimingTrace.now() - painted)])
         // Test-only: proves the crash handlers give the terminal back.
         if configuration.environment["SESSIONS_TEST_CRASH"] == "1" { fatalError("crash requested by SESSIONS_TEST_CRASH") }
 
+        // Sessions are read off this thread, so a huge one never holds up
+        // the keys; without a pipe for the result, they are read here.
+        let loader = BackgroundLoader(delayMS: configuration.environment["SESSIONS_TEST_LOAD_DELAY_MS"].flatMap { Int($0) } ?? 0)
+        /// When the read in progress started, and whether it is the first.
+        var loadStarted: Int64?
+        var firstLoad = true
+        func logLoad(since started: Int64) {
+            let count = runtime.state.timeline?.interactions.count ?? 0
+            trace?.log(firstLoad ? "first-timeline" : "load", counts: [("interactions", count)],
+                       [("total", TimingTrace.now() - started)])
+            firstLoad = false
+        }
+        func startLoad() {
+            guard loadStarted == nil else { return }
+            guard let loader else {
+                if runtime.pendingLoad != nil {
+                    let started = TimingTrace.now()
+                    _ = perform(runtime.settle(), terminal: terminal, runtime: runtime, environment: configuration.environment)
+                    terminal.draw(Render.frame(runtime.state))
+                    logLoad(since: started)
+                }
+                return
+            }
+            guard let id = runtime.takePendingLoad() else { return }
+            loadStarted = TimingTrace.now()
+            loader.start(id, service: runtime.service)
+        }
+        startLoad()
+
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: watchFD, events: Int16(POLLIN), revents: 0)]
+                   pollfd(fd: watchFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: loader?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
         while true {
             var timeout = watchFD >= 0 ? idleWakeMS : pollWakeMS
             if let flash = runtime.state.flash {
@@ -98,10 +125,16 @@ public enum TerminalApp {
                 runtime.refresh()
                 trace?.log("refresh", [("total", TimingTrace.now() - woke)])
             }
+            var outcome = Outcome.proceed
+            if fds[3].revents != 0, let loader, let started = loadStarted, let action = loader.take() {
+                loadStarted = nil
+                outcome = perform(runtime.send(action), terminal: terminal, runtime: runtime, environment: configuration.environment)
+                terminal.draw(Render.frame(runtime.state))
+                logLoad(since: started)
+            }
             let inputStart = TimingTrace.now()
             var inputCount = 0
             // Always read: a resize arrives as a key after poll is interrupted.
-            var outcome = Outcome.proceed
             for event in terminal.readEvents() where outcome == .proceed {
                 inputCount += 1
                 let effects: [Effect]
@@ -122,13 +155,8 @@ public enum TerminalApp {
                     trace?.log("input", counts: [("events", inputCount)], [("update", handled - inputStart),
                                          ("render", rendered - handled), ("draw", drawn - rendered), ("total", drawn - inputStart)])
                 }
-                if runtime.pendingLoad != nil {
-                    outcome = perform(runtime.settle(), terminal: terminal, runtime: runtime, environment: configuration.environment)
-                    terminal.draw(Render.frame(runtime.state))
-                    let count = runtime.state.timeline?.interactions.count ?? 0
-                    trace?.log("load", counts: [("interactions", count)], [("total", TimingTrace.now() - drawn)])
-                }
             }
+            if outcome == .proceed { startLoad() }
             switch outcome {
             case .proceed: continue
             case .quit: return 0
