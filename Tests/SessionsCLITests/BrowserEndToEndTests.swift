@@ -20,7 +20,15 @@ struct BrowserEndToEndTests {
             cli = ProcessRunner(environment: environment)
         }
 
-        deinit { _ = tmux.run(["-L", socket, "kill-server"]) }
+        /// `kill-server` alone may leave the server waiting on its panes: a
+        /// shell started with SIGHUP ignored (as under a runner that ignores it)
+        /// never dies of the hang-up. Each pane's shell leads its own process
+        /// group, so killing the group ends the pane, and then the server.
+        deinit {
+            let panes = tmux.run(["-L", socket, "list-panes", "-a", "-F", "#{pane_pid}"]).stdout
+            for pid in panes.split(separator: "\n").compactMap({ pid_t(String($0)) }) where pid > 1 { kill(-pid, SIGKILL) }
+            _ = tmux.run(["-L", socket, "kill-server"])
+        }
 
         /// Starts `sessions` (with `arguments`) in a pane; afterwards its exit
         /// status and `stty -a` land in files, so restore can be checked.
