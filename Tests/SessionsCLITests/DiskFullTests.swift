@@ -257,6 +257,24 @@ struct DiskFullTests {
         return try FaultScenarios.session(after, id) != nil
     }
 
+    /// A scratch directory others can enter (the sweeps run commands that
+    /// must reach it), a home at `relative` inside it with its inputs, the
+    /// template store every injection starts from, and the write paths.
+    static func prepare(_ scratch: TemporaryDirectory, home relative: String)
+        throws -> (home: String, template: String, paths: [FaultScenarios.WritePath]) {
+        chmod(scratch.path, 0o755)
+        var home = scratch.path
+        for component in relative.split(separator: "/") {
+            home += "/" + component
+            mkdir(home, 0o755)
+        }
+        let inputs = try FaultScenarios.writeInputs(in: scratch.path + "/inputs",
+                                                    runner: ProcessRunner(environment: FaultScenarios.environment(home: home)))
+        let template = scratch.path + "/template"
+        let pending = try makeTemplate(home: home, template: template)
+        return (home, template, FaultScenarios.writePaths(home: home, pending: pending, inputs: inputs))
+    }
+
     @Test("disk full: every write path completes or fails with one clear error, the store byte-identical and healthy")
     func diskFull() throws {
         guard Self.namespacesWork else {
@@ -265,19 +283,12 @@ struct DiskFullTests {
             return
         }
         let scratch = TemporaryDirectory("sessions-diskfull")
-        chmod(scratch.path, 0o755)
         // Commands see the home where the tmpfs will hold it; it is built there first.
-        mkdir(scratch.path + "/fs", 0o755)
-        let home = scratch.path + "/fs/home"
-        mkdir(home, 0o755)
-        let inputs = try FaultScenarios.writeInputs(in: scratch.path + "/inputs",
-                                                    runner: ProcessRunner(environment: FaultScenarios.environment(home: home)))
-        let template = scratch.path + "/template"
-        let pending = try Self.makeTemplate(home: home, template: template)
+        let (home, template, paths) = try Self.prepare(scratch, home: "fs/home")
         var tally = Tally()
-        let paths = FaultScenarios.writePaths(home: home, pending: pending, inputs: inputs)
         for path in paths {
-            try Self.sweep(path, template: template, home: home, step: 4096, limit: 4 << 20, message: "No space left on device (the disk is full: free some space and try again)",
+            try Self.sweep(path, template: template, home: home, step: 4096, limit: 4 << 20,
+                           message: "No space left on device (the disk is full: free some space and try again)",
                            tally: &tally) { level in
                 try Self.runInNamespace(template: template, scratch: scratch.path, level: level, path: path)
             }
@@ -386,15 +397,8 @@ struct DiskFullTests {
             return
         }
         let scratch = TemporaryDirectory("sessions-fsize")
-        chmod(scratch.path, 0o755)
-        let home = scratch.path + "/home"
-        mkdir(home, 0o755)
-        let inputs = try FaultScenarios.writeInputs(in: scratch.path + "/inputs",
-                                                    runner: ProcessRunner(environment: FaultScenarios.environment(home: home)))
-        let template = scratch.path + "/template"
-        let pending = try Self.makeTemplate(home: home, template: template)
+        let (home, template, paths) = try Self.prepare(scratch, home: "home")
         var tally = Tally()
-        let paths = FaultScenarios.writePaths(home: home, pending: pending, inputs: inputs)
         for path in paths {
             try Self.sweep(path, template: template, home: home, step: 2048, limit: 1 << 20, message: "File too large",
                            tally: &tally) { level in
