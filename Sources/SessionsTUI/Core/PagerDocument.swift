@@ -57,13 +57,9 @@ public struct PagerDocument: Sendable {
 
         /// The UTF-8 offset where line `index` starts.
         func start(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
-            var low = 0, high = marks.count
-            while low + 1 < high {
-                let middle = (low + high) / 2
-                if marks[middle].line <= index { low = middle } else { high = middle }
-            }
-            var offset = marks[low].offset
-            for _ in marks[low].line..<index {
+            let mark = lastMark { $0.line <= index }
+            var offset = mark.offset
+            for _ in mark.line..<index {
                 while bytes[offset] != 10 { offset += 1 }
                 offset += 1
             }
@@ -117,14 +113,21 @@ public struct PagerDocument: Sendable {
         /// The line holding byte `offset`: the mark before it, then the
         /// newlines between.
         func lineContaining(_ offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+            let mark = lastMark { $0.offset <= offset }
+            var line = mark.line
+            for position in mark.offset..<offset where bytes[position] == 10 { line += 1 }
+            return line
+        }
+
+        /// The last mark at or before a position, by binary search: marks
+        /// ascend in line and offset alike, and the first is at the start.
+        func lastMark(atOrBefore isAtOrBefore: (Mark) -> Bool) -> Mark {
             var low = 0, high = marks.count
             while low + 1 < high {
                 let middle = (low + high) / 2
-                if marks[middle].offset <= offset { low = middle } else { high = middle }
+                if isAtOrBefore(marks[middle]) { low = middle } else { high = middle }
             }
-            var line = marks[low].line
-            for position in marks[low].offset..<offset where bytes[position] == 10 { line += 1 }
-            return line
+            return marks[low]
         }
     }
 
