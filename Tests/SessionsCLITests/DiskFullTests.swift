@@ -200,9 +200,7 @@ struct DiskFullTests {
                 tally.completed += 1
                 #expect(landed, "\(path) at \(level): exit 0 but the change is not there")
             } else {
-                let lines = run.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-                let clear = run.status == 2 && lines.count == 1 && lines[0].hasPrefix("error: ")
-                    && lines[0].contains(home + "/") && lines[0].contains(message)
+                let clear = FaultScenarios.isClearError(status: run.status, stderr: run.stderr, naming: home + "/", saying: message)
                 #expect(clear, "\(path) at \(level): status \(run.status), \(run.stderr)")
                 #expect(!landed, "\(path) at \(level): failed but the change is there")
                 let changed = FaultScenarios.differences(before, after)

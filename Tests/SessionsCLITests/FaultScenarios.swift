@@ -11,6 +11,14 @@ import TestSupport
 /// so that every injection starts from the same bytes and "nothing changed"
 /// means byte-identical to that copy.
 enum FaultScenarios {
+    /// The one way a refused write must end: exit 2 and a single line,
+    /// `error: `, naming `path` and saying `reason`.
+    static func isClearError(status: Int32, stderr: String, naming path: String, saying reason: String) -> Bool {
+        let lines = stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        return status == 2 && lines.count == 1 && lines[0].hasPrefix("error: ") && lines[0].contains(path)
+            && lines[0].contains(reason)
+    }
+
     /// The environment the binary runs with for a home at `home`.
     static func environment(home: String) -> [String: String] {
         [

@@ -117,9 +117,7 @@ struct PermissionTests {
                 tally.refused += 1
                 continue
             }
-            let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-            let clear = result.status == 2 && lines.count == 1 && lines[0].hasPrefix("error: ")
-                && lines[0].contains(named) && lines[0].contains(reason)
+            let clear = FaultScenarios.isClearError(status: result.status, stderr: result.stderr, naming: named, saying: reason)
             #expect(clear, "\(name), \(path): status \(result.status): \(result.stderr)")
             if clear { tally.refused += 1 }
         }
@@ -255,9 +253,8 @@ struct PermissionTests {
                 refused += 1
                 continue
             }
-            let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-            let clear = result.status == 2 && lines.count == 1 && lines[0].hasPrefix("error: ") && lines[0].contains(home)
-                && lines[0].contains("Read-only file system")
+            let clear = FaultScenarios.isClearError(status: result.status, stderr: result.stderr, naming: home,
+                                                    saying: "Read-only file system")
             #expect(clear, "\(path): status \(result.status): \(result.stderr)")
             if clear { refused += 1 }
         }

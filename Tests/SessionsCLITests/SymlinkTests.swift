@@ -46,11 +46,8 @@ struct SymlinkTests {
 
     static func readLink(_ path: String) -> String? { TestFiles.linkTarget(path) }
 
-    /// One line, `error: `, naming `path` and saying why.
     static func isClear(_ output: ProcessRunner.Output, naming path: String, saying reason: String) -> Bool {
-        let lines = output.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        return output.status == 2 && lines.count == 1 && lines[0].hasPrefix("error: ") && lines[0].contains(path)
-            && lines[0].contains(reason)
+        FaultScenarios.isClearError(status: output.status, stderr: output.stderr, naming: path, saying: reason)
     }
 
     struct Tally {
