@@ -265,9 +265,10 @@ struct AccountIsolationTests {
         let files = TestFiles.snapshot(root + "/sessions").filter { name, _ in
             name.hasSuffix(".json") && Int(name.dropLast(5)).map(side.all.contains) == true
         }
-        return Picture(files: files, summaries: catalog.summaries.filter { $0.accountID == side.account },
-                       projects: catalog.registry.projects.filter { $0.accountID == side.account },
-                       components: catalog.registry.components.filter { $0.accountID == side.account })
+        let account = Account.ID(side.account)
+        return Picture(files: files, summaries: catalog.summaries.filter { $0.accountID == account },
+                       projects: catalog.registry.projects.filter { $0.accountID == account },
+                       components: catalog.registry.components.filter { $0.accountID == account })
     }
 
     // MARK: - The store

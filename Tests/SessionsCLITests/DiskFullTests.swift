@@ -251,7 +251,7 @@ struct DiskFullTests {
     static let compactingNew = FaultScenarios.WritePath(
         name: "new, then compaction", arguments: ["new", "--type", "ContextSpecSessions", "--state", paddedState(40_000)]
     ) { after, _, out in
-        guard let id = Int(out.dropLast()) else { return false }
+        guard let id = Int(out.dropLast()).map({ Session.ID($0) }) else { return false }
         return try FaultScenarios.session(after, id) != nil
     }
 

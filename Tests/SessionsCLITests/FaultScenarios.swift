@@ -100,7 +100,7 @@ enum FaultScenarios {
 
     static let largeText = String(repeating: "0123456789abcdef output line\n", count: 2_260)  // 65,540 bytes
 
-    static func session(_ after: String, _ id: Int) throws -> Session? {
+    static func session(_ after: String, _ id: Session.ID) throws -> Session? {
         try FileStore(root: after + "/store").session(id: id)
     }
 
@@ -113,7 +113,7 @@ enum FaultScenarios {
     static func writePaths(home: String, pending: String, inputs: Inputs) -> [WritePath] {
         [
             WritePath(name: "new", arguments: ["new", "--type", "ContextSpecSessions", "--state", #"{"note": "fault"}"#]) { after, _, out in
-                guard let id = Int(out.dropLast()) else { return false }
+                guard let id = Int(out.dropLast()).map({ Session.ID($0) }) else { return false }
                 return try session(after, id) != nil
             },
             WritePath(name: "set-status", arguments: ["set-status", "1", "failed"]) { after, _, _ in

@@ -170,16 +170,16 @@ struct ProcessTests {
             case .append:
                 acknowledgedInteractions.append((target, printed))
                 pending.append((target, printed))
-                #expect(try store.session(id: target)?.interaction(id: printed) != nil)
+                #expect(try store.session(id: Session.ID(target))?.interaction(id: printed) != nil)
             case .setStatus:
-                #expect(try store.session(id: target)?.status == status)
-                #expect(catalog.summaries.first { $0.id == target }?.status == status)
+                #expect(try store.session(id: Session.ID(target))?.status == status)
+                #expect(catalog.summaries.first { $0.id.rawValue == target }?.status == status)
             case .complete:
-                #expect(try store.session(id: Int(arguments[2])!)?.interaction(id: arguments[3])?.result?.status == .ok)
+                #expect(try store.session(id: Session.ID(Int(arguments[2])!))?.interaction(id: arguments[3])?.result?.status == .ok)
             case .create:
                 let id = Int(printed)!
                 acknowledgedSessions.append(id)
-                #expect(catalog.summaries.contains { $0.id == id })
+                #expect(catalog.summaries.contains { $0.id.rawValue == id })
             case .importTranscript:
                 acknowledgedImports.append(conversationID)
                 #expect(catalog.summaries.contains { $0.externalConversationID == conversationID && $0.interactionCount == 2 })
@@ -193,9 +193,9 @@ struct ProcessTests {
         // Nothing acknowledged earlier was lost later, and the store is consistent.
         let store = try FileStore(root: root)
         var lost = 0
-        for (session, id) in acknowledgedInteractions where try store.session(id: session)?.interaction(id: id) == nil { lost += 1 }
+        for (session, id) in acknowledgedInteractions where try store.session(id: Session.ID(session))?.interaction(id: id) == nil { lost += 1 }
         let catalog = try store.catalog()
-        lost += acknowledgedSessions.filter { id in !catalog.summaries.contains { $0.id == id } }.count
+        lost += acknowledgedSessions.filter { id in !catalog.summaries.contains { $0.id.rawValue == id } }.count
         lost += acknowledgedImports.filter { id in !catalog.summaries.contains { $0.externalConversationID == id } }.count
         let hookSession = try catalog.summaries.first { $0.externalConversationID == conversation }.flatMap { try store.session(id: $0.id) }
         let hookCommands = Set(hookSession?.interactions.map(\.command.command) ?? [])

@@ -130,21 +130,21 @@ struct RaceTests {
         var appends = 0
         for tally in final[0...1] {
             appends += tally.appended.count
-            for (session, id) in tally.appended where try store.session(id: session)?.interaction(id: id) == nil {
+            for (session, id) in tally.appended where try store.session(id: Session.ID(session))?.interaction(id: id) == nil {
                 losses.append("append \(id) to #\(session)")
             }
         }
         for id in 1...sessions {
             let written = final[0...1].flatMap(\.appended).filter { $0.session == id }.count
-            let stored = try store.session(id: id)?.interactions.count
+            let stored = try store.session(id: Session.ID(id))?.interactions.count
             if stored != written { losses.append("#\(id) has \(stored ?? -1) interactions, \(written) appended") }
         }
         for (id, status) in final[2].statuses {
-            let stored = catalog.summaries.first(where: { $0.id == id })?.status
+            let stored = catalog.summaries.first(where: { $0.id.rawValue == id })?.status
             if stored != status { losses.append("other account's #\(id) is \(stored?.rawValue ?? "missing"), set \(status.rawValue)") }
         }
         for (id, status) in browserStatuses {
-            let stored = catalog.summaries.first(where: { $0.id == id })?.status
+            let stored = catalog.summaries.first(where: { $0.id.rawValue == id })?.status
             if stored != status {
                 losses.append("browser's #\(id) is \(stored?.rawValue ?? "missing"), set \(status.rawValue) after \(browserHistory[id] ?? [])")
             }

@@ -246,7 +246,7 @@ struct ExternalIDLookupTests {
     func lookup(backend: Backend) throws {
         let world = try World(backend)
         let service = world.service()
-        var ids: [Int] = []
+        var ids: [Session.ID] = []
         for key in ["k1", "k2", "k1"] {
             var session = try service.create(SessionDraft(type: "ClaudeCodeSessions"))
             try world.store.write { transaction in
@@ -255,7 +255,7 @@ struct ExternalIDLookupTests {
             }
             ids.append(session.id)
         }
-        func find(_ key: String) throws -> [Int] { try world.store.write { try $0.sessionIDs(externalConversationID: key) } }
+        func find(_ key: String) throws -> [Session.ID] { try world.store.write { try $0.sessionIDs(externalConversationID: key) } }
         #expect(try find("k1") == [ids[0], ids[2]])
         #expect(try find("k2") == [ids[1]])
         #expect(try find("k3") == [])
@@ -265,7 +265,7 @@ struct ExternalIDLookupTests {
             try FileStore(root: root).compact()
             #expect(try find("k1") == [ids[2]] && (try find("k2")) == [ids[1]])
         }
-        let staged = try world.store.write { transaction -> [Int] in
+        let staged = try world.store.write { transaction -> [Session.ID] in
             var session = try #require(try transaction.session(id: ids[1]))
             session.externalConversationID = "k9"
             transaction.put(session)

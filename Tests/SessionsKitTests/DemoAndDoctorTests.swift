@@ -20,7 +20,7 @@ struct DemoTests {
     func coverage() throws {
         let fixture = try StoreFixture()
         let ids = try DemoGenerator(options: options(sessions: 60)).populate(fixture.service())
-        #expect(ids == Array(1...60))
+        #expect(ids == (1...60).map { Session.ID($0) })
         let sessions = try ids.map { try #require(try fixture.store.session(id: $0)) }
         #expect(Set(sessions.map(\.type)) == Set(SessionType.builtIn))
         #expect(Set(sessions.map(\.status)) == Set(SessionStatus.allCases))

@@ -95,7 +95,7 @@ struct ReviewRegressionTests {
     @Test("another account's unreadable session is 'not found', like any other id")
     func corruptForeignSession() throws {
         let fixture = try StoreFixture()
-        let bob = try fixture.service().addAccount(name: "bob")
+        let bob = try fixture.service().directory.addAccount(name: "bob")
         let bobs = try fixture.service(account: bob.id).create(SessionDraft(type: "ContextSpecSessions"))
         TestFiles.write(fixture.root + "/sessions/\(bobs.id).json", "{ broken")
         let alice = fixture.service(account: 1)

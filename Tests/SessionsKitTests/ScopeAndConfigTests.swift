@@ -14,7 +14,7 @@ struct ScopeAndConfigTests {
         return registry
     }
 
-    func resolver(account: Int? = nil, project: Int? = nil, env: [String: String] = [:], config: Config? = nil) -> ScopeResolver {
+    func resolver(account: Account.ID? = nil, project: Project.ID? = nil, env: [String: String] = [:], config: Config? = nil) -> ScopeResolver {
         var configured = config ?? Config(path: "/cfg/config.json")
         if config == nil { configured.setScope(Config.ScopeEntry(accountID: 2, projectID: 2), forStore: "/other-store") }
         return ScopeResolver(accountFlag: account, projectFlag: project, environment: SessionsEnvironment(variables: env),

@@ -40,7 +40,7 @@ final class World: @unchecked Sendable {
 
     var root: String? { fixture?.root }
 
-    func service(account: Int = 1, project: Int? = nil, custom: [SessionType] = []) -> SessionService {
+    func service(account: Account.ID = 1, project: Project.ID? = nil, custom: [SessionType] = []) -> SessionService {
         SessionService(store: store, scope: Scope(accountID: account, projectID: project),
                        types: SessionTypeRegistry(custom: custom), clock: clock.function)
     }
@@ -256,8 +256,8 @@ struct ServiceTests {
         #expect(try alice.projects().map(\.name) == ["web", "api"])
         #expect(try world.service(account: 2).projects().map(\.name) == ["bob-app"])
         #expect(try alice.components().map(\.name) == ["Accounts.User", "Billing.Invoice"])
-        let account = try alice.addAccount(name: "carol")
+        let account = try alice.directory.addAccount(name: "carol")
         #expect(account.id == 3)
-        #expect(try alice.accounts().map(\.name) == ["alice", "bob", "carol"])
+        #expect(try alice.directory.accounts().map(\.name) == ["alice", "bob", "carol"])
     }
 }

@@ -179,7 +179,7 @@ struct SummaryDecoderTests {
         for round in 0..<400 {
             var record = JournalRecord(generation: round + 1)
             record.puts = (0..<random.int(in: 0...4)).map { _ in random.pick(summaries) }
-            record.deletes = random.chance(0.3) ? [random.int(in: 1...50)] : []
+            record.deletes = random.chance(0.3) ? [Session.ID(random.int(in: 1...50))] : []
             record.files = [.init(path: "sessions/\(round + 1).json", temp: "tmp/\(round).json", inode: UInt64.max - UInt64(round))]
             record.removes = random.chance(0.2) ? ["sessions/3.json"] : []
             var bytes = JSONWriter.bytes(.object(record.jsonObject), style: .compact)
@@ -205,12 +205,12 @@ struct SummaryDecoderTests {
             var indexed = Array(all.prefix(random.int(in: 0...40)))
             if random.chance(0.1), indexed.count > 2 { indexed.swapAt(0, indexed.count - 1) }  // hand-edited
             if random.chance(0.1), let first = indexed.first { indexed.append(first) }  // a repeated line
-            var changes: [Int: SessionSummary?] = [:]
+            var changes: [Session.ID: SessionSummary?] = [:]
             for _ in 0..<random.int(in: 0...6) {
                 let target = random.pick(all)
                 changes[target.id] = random.chance(0.3) ? .some(nil) : target
             }
-            var expected = [Int: SessionSummary]()
+            var expected = [Session.ID: SessionSummary]()
             for summary in indexed { expected[summary.id] = summary }
             for (id, change) in changes { expected[id] = change }
             var applied = indexed
@@ -248,14 +248,14 @@ struct ReferenceSummary: Decodable {
         let ours = summary.state.flatMap { try? JSONSerialization.jsonObject(with: Data(JSONWriter.bytes(.object($0)))) }
         let statesAgree = canonical(tree["state"]) == canonical(ours) && (summary.state == nil) == (canonical(tree["state"]) == nil)
         return statesAgree
-            && reference.id == summary.id
+            && reference.id == summary.id.rawValue
             && SessionType(normalizing: reference.type) == summary.type
             && reference.agent == summary.agent?.rawValue
             && reference.environment == summary.environment?.rawValue
             && (reference.status ?? "active") == summary.status.rawValue
-            && reference.account_id == summary.accountID
-            && reference.project_id == summary.projectID
-            && reference.component_id == summary.componentID
+            && reference.account_id == summary.accountID.rawValue
+            && reference.project_id == summary.projectID?.rawValue
+            && reference.component_id == summary.componentID?.rawValue
             && Timestamp(iso8601: reference.inserted_at) == summary.insertedAt
             && Timestamp(iso8601: reference.updated_at) == summary.updatedAt
             && reference.interaction_count == summary.interactionCount

@@ -14,20 +14,20 @@ import TestSupport
 @Suite("Account isolation on screen")
 struct AccountIsolationScreenTests {
     struct Side {
-        var account: Int
+        var account: Account.ID
         var marker: String
-        var project = 0
-        var component = 0
-        var coding: [Int] = []
-        var shared = 0
-        var all: Set<Int> = []
+        var project: Project.ID = 0
+        var component: Component.ID = 0
+        var coding: [Session.ID] = []
+        var shared: Session.ID = 0
+        var all: Set<Session.ID> = []
     }
 
     static let sharedConversation = "c0ffee00-0000-4000-8000-000000000042"
     /// Ids nothing has, as wide as the ones the accounts have, so screens
     /// that echo them line up.
-    static let freeSession = 9
-    static let freeProject = 9
+    static let freeSession: Session.ID = 9
+    static let freeProject: Project.ID = 9
 
     /// Text nobody used, as wide as `text`.
     static func nobody(like text: String) -> String { "MARK-" + String(repeating: "Z", count: max(0, text.count - 5)) }
@@ -112,7 +112,7 @@ struct AccountIsolationScreenTests {
         var seen: [(what: String, text: String)] = []
         var baseline: Picture
 
-        init(actor: Side, victim: Side, store: MemoryStore, projectFilter: Int? = nil, width: Int = 160, height: Int = 50) throws {
+        init(actor: Side, victim: Side, store: MemoryStore, projectFilter: Project.ID? = nil, width: Int = 160, height: Int = 50) throws {
             self.store = store
             self.actor = actor
             self.victim = victim
@@ -172,11 +172,11 @@ struct AccountIsolationScreenTests {
         }
 
         /// Ids on the rows of `status`.
-        func ids(_ status: SessionStatus) -> [Int] { (state.rows[status] ?? SessionRows()).map(\.id) }
-        var allRowIDs: Set<Int> { Set(SessionStatus.allCases.flatMap(ids)) }
+        func ids(_ status: SessionStatus) -> [Session.ID] { (state.rows[status] ?? SessionRows()).map(\.id) }
+        var allRowIDs: Set<Session.ID> { Set(SessionStatus.allCases.flatMap(ids)) }
 
         /// Puts the list cursor on session `id`.
-        func select(_ id: Int) {
+        func select(_ id: Session.ID) {
             guard let status = state.catalog?.summary(id: id)?.status, let index = ids(status).firstIndex(of: id) else {
                 Issue.record("#\(id) is not on any list")
                 return
@@ -192,7 +192,7 @@ struct AccountIsolationScreenTests {
         func rebaseline() throws { baseline = try Picture(of: victim, in: store) }
 
         /// Filters the list for `text` and returns the screen with `text` blanked.
-        func filtered(_ text: String) -> (screen: String, rows: Set<Int>) {
+        func filtered(_ text: String) -> (screen: String, rows: Set<Session.ID>) {
             press("/" + text + "<enter>", keep: false)
             let screen = self.text.replacing(text, with: "<TYPED>")
             let rows = allRowIDs
@@ -219,9 +219,9 @@ struct AccountIsolationScreenTests {
 
     struct Path: Sendable {
         var name: String
-        var projectFilter: (@Sendable (Side, Side) -> Int?)?
+        var projectFilter: (@Sendable (Side, Side) -> Project.ID?)?
         var check: @Sendable (Screen) throws -> Void
-        init(_ name: String, projectFilter: (@Sendable (Side, Side) -> Int?)? = nil, _ check: @escaping @Sendable (Screen) throws -> Void) {
+        init(_ name: String, projectFilter: (@Sendable (Side, Side) -> Project.ID?)? = nil, _ check: @escaping @Sendable (Screen) throws -> Void) {
             self.name = name
             self.projectFilter = projectFilter
             self.check = check
@@ -373,7 +373,7 @@ struct AccountIsolationScreenTests {
             let order = s.state.catalog?.registry.accounts.map(\.id) ?? []
             // The picker opens over whichever account is shown: only what
             // follows the switch back is the actor's to see.
-            func pick(_ account: Int, keep: Bool) {
+            func pick(_ account: Account.ID, keep: Bool) {
                 s.press("Agkkkk", keep: false)
                 for _ in 0..<(order.firstIndex(of: account) ?? 0) { s.press("j", keep: false) }
                 s.press("<enter>", keep: keep)
@@ -447,7 +447,7 @@ struct AccountIsolationScreenTests {
 }
 
 extension MemoryStore {
-    func catalogStatus(_ id: Int) -> SessionStatus? { (try? catalog())?.summary(id: id)?.status }
+    func catalogStatus(_ id: Session.ID) -> SessionStatus? { (try? catalog())?.summary(id: id)?.status }
 }
 
 /// The header's tab text, as the header draws it.

@@ -115,7 +115,7 @@ final class ScreenHarness {
 
     /// Sessions in every section with ok, error, warning and pending steps.
     static func standardFixture(_ service: SessionService) throws {
-        func session(_ type: String, agent: String? = "claude_code", env: String? = "local", component: Int? = nil,
+        func session(_ type: String, agent: String? = "claude_code", env: String? = "local", component: Component.ID? = nil,
                      state: JSONValue? = nil, steps: [(String, String, String?, Int?, Int?)], status: SessionStatus) throws {
             // The component's sessions belong to its project, as the CLI's
             // project scope would file them.

@@ -35,7 +35,7 @@ public final class StoreFixture: @unchecked Sendable {
 
     public var root: String { store.root }
 
-    public func service(account: Int = 1, project: Int? = nil, custom: [SessionType] = []) -> SessionService {
+    public func service(account: Account.ID = 1, project: Project.ID? = nil, custom: [SessionType] = []) -> SessionService {
         SessionService(store: store, scope: Scope(accountID: account, projectID: project),
                        types: SessionTypeRegistry(custom: custom), clock: clock.function)
     }

@@ -21,7 +21,7 @@ enum StoreSize: String, CaseIterable, Sendable {
 
     static let interactions = 20
     /// The id of the one long session appended after the demo sessions.
-    var longSessionID: Int { sessions + 1 }
+    var longSessionID: Session.ID { Session.ID(sessions + 1) }
     static let longSessionInteractions = 1_000
 }
 

@@ -23,7 +23,7 @@ let benchmarks: @Sendable () -> Void = {
 
         Benchmark("open store + summaries · \(size)", configuration: heavy) { benchmark in
             for _ in benchmark.scaledIterations {
-                let catalog = try Fixtures.open(Fixtures.path(size)).store.catalog()
+                let catalog = try Fixtures.open(Fixtures.path(size)).catalog()
                 precondition(catalog.summaries.count == size.sessions + 1)
                 blackHole(catalog)
             }
@@ -50,7 +50,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("status change · \(size)", configuration: writing) { benchmark in
             let service = try Fixtures.open(Fixtures.writablePath(size))
             // One session moves to another status, and back outside the measurement.
-            let id = 2
+            let id: Session.ID = 2
             let original = try service.session(id: id).status
             benchmark.startMeasurement()
             _ = try service.setStatus(id: id, to: original == .failed ? .active : .failed)

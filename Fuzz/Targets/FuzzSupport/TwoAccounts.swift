@@ -5,7 +5,7 @@ import SessionsKit
 /// in the other account.
 public struct TwoAccounts {
     public let service: SessionService
-    public let mine: Int
+    public let mine: Account.ID
 
     public init() {
         var registry = Registry()
@@ -18,7 +18,7 @@ public struct TwoAccounts {
 
     /// Stops the fuzzer if the store cannot be read, or holds a session of the other account.
     public func requireIsolation(after what: String) {
-        guard let catalog = try? service.store.catalog() else { fatalError("the store cannot be read after \(what)") }
+        guard let catalog = try? service.catalog() else { fatalError("the store cannot be read after \(what)") }
         if catalog.summaries.contains(where: { $0.accountID != mine }) { fatalError("\(what) wrote into another account") }
     }
 }

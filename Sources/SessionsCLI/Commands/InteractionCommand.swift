@@ -14,7 +14,7 @@ struct AddInteraction: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The session id.")
-    var sessionID: Int
+    var sessionID: Session.ID
 
     @Option(help: ArgumentHelp("The step module, e.g. Elixir.CodeMySpec.ComponentCodingSessions.Steps.RunTests.", valueName: "M"))
     var module: String
@@ -43,7 +43,7 @@ struct CompleteInteraction: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The session id.")
-    var sessionID: Int
+    var sessionID: Session.ID
 
     @Argument(help: "The interaction id that `interaction add` printed.")
     var interactionID: String

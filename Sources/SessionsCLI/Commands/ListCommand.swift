@@ -18,7 +18,7 @@ struct ListCommand: ParsableCommand {
     var type: String?
 
     @Option(help: ArgumentHelp("Only sessions of this component.", valueName: "ID"))
-    var component: Int?
+    var component: Component.ID?
 
     @Option(help: "Sort order; time orders put the newest first.")
     var sort: SessionSort = .updated
@@ -35,8 +35,8 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try global.workspace()
-        let catalog = try workspace.store.catalog()
-        let service = try workspace.service(registry: catalog.registry)
+        let service = try workspace.service()
+        let catalog = try service.catalog()
         let query = SessionQuery(status: status, type: type.map { SessionType(normalizing: $0) }, projectID: global.project,
                                  componentID: component, sort: sort, limit: limit)
         let summaries = service.list(query, in: catalog)
@@ -66,7 +66,7 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The session id.")
-    var id: Int
+    var id: Session.ID
 
     @Flag(help: "Print the session as JSON, in the schema's shape.")
     var json = false
@@ -76,8 +76,9 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try global.workspace()
-        let registry = try workspace.store.registry()
-        let session = try workspace.service(registry: registry).session(id: id)
+        let service = try workspace.service()
+        let registry = try service.registry()
+        let session = try service.session(id: id)
         let context = CLIContext.current
         if json {
             context.stdout.write(JSONWriter.bytes(.object(session.jsonObject)) + [UInt8(ascii: "\n")])

@@ -2,198 +2,229 @@ import ArgumentParser
 import SessionsDisplay
 import SessionsKit
 
+/// What `account`, `project` and `component` differ in. Their subcommands
+/// are one generic shape each, so `list`, `add`, `use` and `delete` read,
+/// print and fail alike for all three.
+protocol RegistryEntries {
+    associatedtype Entity
+    static var texts: RegistryTexts { get }
+    /// Titles of the columns after ID and NAME.
+    static var extraColumns: [String] { get }
+    static func rows(_ workspace: Workspace) throws -> [RegistryRow]
+    static func add(name: String, _ workspace: Workspace) throws -> Identifier<Entity>
+    static func delete(_ id: Identifier<Entity>, _ workspace: Workspace) throws
+}
+
+/// Entries one can make active for a store, remembered in the config file.
+protocol SelectableEntries: RegistryEntries {
+    /// The scope entry to remember with `id` active, and the entry's name.
+    static func select(_ id: Identifier<Entity>, _ workspace: Workspace) throws -> (Config.ScopeEntry, name: String)
+}
+
+struct RegistryTexts {
+    var noun: String
+    var abstract: String
+    var list: String
+    var add: String
+    var name: String
+    var use = ""
+    var delete: String
+}
+
 struct AccountCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "account", abstract: "List, add, switch and delete accounts.",
-        subcommands: [List.self, Add.self, Use.self, Delete.self])
-
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List accounts; * marks the active one.")
-        @OptionGroup var global: GlobalOptions
-        @Flag(help: "Print JSON.") var json = false
-
-        func run() throws {
-            let workspace = try global.workspace()
-            let registry = try workspace.store.registry()
-            let active = try? workspace.scope(registry: registry).accountID
-            let rows = registry.accounts.map { account in
-                RegistryRow(id: account.id, name: account.name, extra: [], active: account.id == active,
-                            json: accountJSON(account, active: account.id == active))
-            }
-            printRows(rows, json: json, columns: ["ID", "NAME"])
-        }
-    }
-
-    struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add an account; prints its id.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The account's name.") var name: String
-
-        func run() throws {
-            let workspace = try global.workspace()
-            // Adding an account must work even when the current scope is broken.
-            let service = SessionService(store: workspace.store, scope: Scope(accountID: 0), clock: workspace.context.now)
-            CLIContext.current.stdout.line(String(try service.addAccount(name: name).id))
-        }
-    }
-
-    struct Use: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Make an account active for this store (saved in the config file).")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The account id.") var id: Int
-
-        func run() throws {
-            let workspace = try global.workspace()
-            guard let account = try workspace.store.registry().account(id) else { throw SessionError.notFound("account \(id)") }
-            var config = workspace.config
-            // A project belongs to one account, so switching accounts clears it.
-            config.setScope(Config.ScopeEntry(accountID: account.id, projectID: nil), forStore: workspace.root)
-            try config.save()
-            CLIContext.current.stderr.line("Now using account \(account.id) (\(Sanitizer.line(account.name))).")
-        }
-    }
-
-    struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Delete an account that has no sessions, with its projects and components.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The account id.") var id: Int
-
-        func run() throws {
-            let workspace = try global.workspace()
-            let registry = try workspace.store.registry()
-            let active = (try? workspace.scope(registry: registry).accountID) ?? 0
-            try SessionService(store: workspace.store, scope: Scope(accountID: active), clock: workspace.context.now)
-                .deleteAccount(id: id)
-        }
-    }
+        commandName: "account", abstract: Accounts.texts.abstract,
+        subcommands: [ListEntries<Accounts>.self, AddEntry<Accounts>.self, UseEntry<Accounts>.self, DeleteEntry<Accounts>.self])
 }
 
 struct ProjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "project", abstract: "List, add, switch and delete the active account's projects.",
-        subcommands: [List.self, Add.self, Use.self, Delete.self])
-
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List projects; * marks the active one.")
-        @OptionGroup var global: GlobalOptions
-        @Flag(help: "Print JSON.") var json = false
-
-        func run() throws {
-            let service = try global.service()
-            let rows = try service.projects().map { project in
-                RegistryRow(id: project.id, name: project.name, extra: [], active: project.id == service.scope.projectID,
-                            json: projectJSON(project, active: project.id == service.scope.projectID))
-            }
-            printRows(rows, json: json, columns: ["ID", "NAME"])
-        }
-    }
-
-    struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a project to the active account; prints its id.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The project's name.") var name: String
-
-        func run() throws {
-            CLIContext.current.stdout.line(String(try global.service().addProject(name: name).id))
-        }
-    }
-
-    struct Use: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Make a project active for new sessions (saved in the config file).")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The project id.") var id: Int
-
-        func run() throws {
-            let workspace = try global.workspace()
-            let service = try workspace.service()
-            guard let project = try service.projects().first(where: { $0.id == id }) else {
-                throw SessionError.notFound("project \(id)")
-            }
-            var config = workspace.config
-            config.setScope(Config.ScopeEntry(accountID: service.scope.accountID, projectID: project.id), forStore: workspace.root)
-            try config.save()
-            CLIContext.current.stderr.line("Now using project \(project.id) (\(Sanitizer.line(project.name))).")
-        }
-    }
-
-    struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Delete a project; its sessions and components keep existing without a project.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The project id.") var id: Int
-
-        func run() throws {
-            let workspace = try global.workspace()
-            let changed = try workspace.service().deleteProject(id: id)
-            // Forget it as this store's active project, so later commands do not trip on it.
-            var config = workspace.config
-            var remembered = config.scope(forStore: workspace.root)
-            if remembered.projectID == id {
-                remembered.projectID = nil
-                config.setScope(remembered, forStore: workspace.root)
-                try config.save()
-            }
-            if changed > 0 { CLIContext.current.stderr.line("\(changed) session\(changed == 1 ? "" : "s") no longer have a project.") }
-        }
-    }
+        commandName: "project", abstract: Projects.texts.abstract,
+        subcommands: [ListEntries<Projects>.self, AddEntry<Projects>.self, UseEntry<Projects>.self, DeleteEntry<Projects>.self])
 }
 
 struct ComponentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "component", abstract: "List, add and delete the active account's components.",
-        subcommands: [List.self, Add.self, Delete.self])
+        commandName: "component", abstract: Components.texts.abstract,
+        subcommands: [ListEntries<Components>.self, AddEntry<Components>.self, DeleteEntry<Components>.self])
+}
 
-    struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List components.")
-        @OptionGroup var global: GlobalOptions
-        @Flag(help: "Print JSON.") var json = false
+struct ListEntries<Kind: RegistryEntries>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "list", abstract: Kind.texts.list) }
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            let workspace = try global.workspace()
-            let registry = try workspace.store.registry()
-            let service = try workspace.service(registry: registry)
-            let rows = try service.components().map { component in
-                RegistryRow(id: component.id, name: component.name,
-                            extra: [component.projectID.flatMap { registry.project($0)?.name } ?? "-"], active: false,
-                            json: componentJSON(component))
-            }
-            printRows(rows, json: json, columns: ["ID", "NAME", "PROJECT"])
-        }
-    }
-
-    struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Add a component to the active account and project; prints its id.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The component's name, e.g. Accounts.User.") var name: String
-
-        func run() throws {
-            CLIContext.current.stdout.line(String(try global.service().addComponent(name: name).id))
-        }
-    }
-
-    struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Delete a component; its sessions keep existing without one.")
-        @OptionGroup var global: GlobalOptions
-        @Argument(help: "The component id.") var id: Int
-
-        func run() throws {
-            let changed = try global.service().deleteComponent(id: id)
-            if changed > 0 { CLIContext.current.stderr.line("\(changed) session\(changed == 1 ? "" : "s") no longer have a component.") }
-        }
+    func run() throws {
+        printRows(try Kind.rows(global.workspace()), json: json, columns: ["ID", "NAME"] + Kind.extraColumns)
     }
 }
 
+struct AddEntry<Kind: RegistryEntries>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "add", abstract: Kind.texts.add) }
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp(Kind.texts.name)) var name: String
+
+    func run() throws {
+        CLIContext.current.stdout.line(try Kind.add(name: name, global.workspace()).description)
+    }
+}
+
+struct UseEntry<Kind: SelectableEntries>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "use", abstract: Kind.texts.use) }
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The \(Kind.texts.noun) id.")) var id: Identifier<Kind.Entity>
+
+    func run() throws {
+        let workspace = try global.workspace()
+        let (entry, name) = try Kind.select(id, workspace)
+        var config = workspace.config
+        config.setScope(entry, forStore: workspace.root)
+        try config.save()
+        CLIContext.current.stderr.line("Now using \(Kind.texts.noun) \(id) (\(Sanitizer.line(name))).")
+    }
+}
+
+struct DeleteEntry<Kind: RegistryEntries>: ParsableCommand {
+    static var configuration: CommandConfiguration { CommandConfiguration(commandName: "delete", abstract: Kind.texts.delete) }
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("The \(Kind.texts.noun) id.")) var id: Identifier<Kind.Entity>
+
+    func run() throws {
+        try Kind.delete(id, global.workspace())
+    }
+}
+
+enum Accounts: SelectableEntries {
+    typealias Entity = Account
+    static let texts = RegistryTexts(
+        noun: "account", abstract: "List, add, switch and delete accounts.", list: "List accounts; * marks the active one.",
+        add: "Add an account; prints its id.", name: "The account's name.",
+        use: "Make an account active for this store (saved in the config file).",
+        delete: "Delete an account that has no sessions, with its projects and components.")
+    static let extraColumns: [String] = []
+
+    static func rows(_ workspace: Workspace) throws -> [RegistryRow] {
+        let registry = try workspace.directory.registry()
+        let active = try? workspace.scope(registry: registry).accountID
+        return registry.accounts.map { account in
+            RegistryRow(id: account.id, name: account.name, active: account.id == active, insertedAt: account.insertedAt)
+        }
+    }
+
+    static func add(name: String, _ workspace: Workspace) throws -> Account.ID {
+        try workspace.directory.addAccount(name: name).id
+    }
+
+    /// A project belongs to one account, so switching accounts forgets it.
+    static func select(_ id: Account.ID, _ workspace: Workspace) throws -> (Config.ScopeEntry, name: String) {
+        guard let account = try workspace.directory.registry().account(id) else { throw SessionError.notFound("account \(id)") }
+        return (Config.ScopeEntry(accountID: account.id, projectID: nil), account.name)
+    }
+
+    /// Works while the configured scope is broken: then no account is active.
+    static func delete(_ id: Account.ID, _ workspace: Workspace) throws {
+        let active = try? workspace.scope().accountID
+        try workspace.directory.deleteAccount(id: id, active: active)
+    }
+}
+
+enum Projects: SelectableEntries {
+    typealias Entity = Project
+    static let texts = RegistryTexts(
+        noun: "project", abstract: "List, add, switch and delete the active account's projects.",
+        list: "List projects; * marks the active one.", add: "Add a project to the active account; prints its id.",
+        name: "The project's name.", use: "Make a project active for new sessions (saved in the config file).",
+        delete: "Delete a project; its sessions and components keep existing without a project.")
+    static let extraColumns: [String] = []
+
+    static func rows(_ workspace: Workspace) throws -> [RegistryRow] {
+        let service = try workspace.service()
+        return try service.projects().map { project in
+            RegistryRow(id: project.id, name: project.name, active: project.id == service.scope.projectID,
+                        insertedAt: project.insertedAt, fields: [("account_id", .id(project.accountID))])
+        }
+    }
+
+    static func add(name: String, _ workspace: Workspace) throws -> Project.ID {
+        try workspace.service().addProject(name: name).id
+    }
+
+    static func select(_ id: Project.ID, _ workspace: Workspace) throws -> (Config.ScopeEntry, name: String) {
+        let service = try workspace.service()
+        guard let project = try service.projects().first(where: { $0.id == id }) else { throw SessionError.notFound("project \(id)") }
+        return (Config.ScopeEntry(accountID: service.scope.accountID, projectID: project.id), project.name)
+    }
+
+    /// Also forgets it as this store's active project, so later commands do not trip on it.
+    static func delete(_ id: Project.ID, _ workspace: Workspace) throws {
+        let changed = try workspace.service().deleteProject(id: id)
+        var config = workspace.config
+        var remembered = config.scope(forStore: workspace.root)
+        if remembered.projectID == id {
+            remembered.projectID = nil
+            config.setScope(remembered, forStore: workspace.root)
+            try config.save()
+        }
+        reportOrphans(changed, noun: texts.noun)
+    }
+}
+
+enum Components: RegistryEntries {
+    typealias Entity = Component
+    static let texts = RegistryTexts(
+        noun: "component", abstract: "List, add and delete the active account's components.", list: "List components.",
+        add: "Add a component to the active account and project; prints its id.",
+        name: "The component's name, e.g. Accounts.User.", delete: "Delete a component; its sessions keep existing without one.")
+    static let extraColumns = ["PROJECT"]
+
+    static func rows(_ workspace: Workspace) throws -> [RegistryRow] {
+        let service = try workspace.service()
+        let registry = try service.registry()
+        return try service.components().map { component in
+            RegistryRow(id: component.id, name: component.name, extra: [component.projectID.flatMap { registry.project($0)?.name } ?? "-"],
+                        insertedAt: component.insertedAt,
+                        fields: [("account_id", .id(component.accountID)), ("project_id", component.projectID.map { .id($0) } ?? .null)])
+        }
+    }
+
+    static func add(name: String, _ workspace: Workspace) throws -> Component.ID {
+        try workspace.service().addComponent(name: name).id
+    }
+
+    static func delete(_ id: Component.ID, _ workspace: Workspace) throws {
+        reportOrphans(try workspace.service().deleteComponent(id: id), noun: texts.noun)
+    }
+}
+
+/// Deleting a project or component keeps its sessions, without it.
+private func reportOrphans(_ count: Int, noun: String) {
+    guard count > 0 else { return }
+    CLIContext.current.stderr.line("\(count) session\(count == 1 ? "" : "s") no longer have a \(noun).")
+}
+
+/// One line of a registry listing, as a table row and as JSON.
 struct RegistryRow {
     var id: Int
     var name: String
     var extra: [String]
-    var active: Bool
+    /// nil where nothing can be active (components): JSON then has no `active`.
+    var active: Bool?
     var json: JSONObject
+
+    /// `fields` go between `name`'s neighbours as the schema orders them:
+    /// after `id`, with `name` and `inserted_at` after them.
+    init<Entity>(id: Identifier<Entity>, name: String, extra: [String] = [], active: Bool? = nil, insertedAt: Timestamp?,
+                 fields: [(String, JSONValue)] = []) {
+        self.id = id.rawValue
+        self.name = name
+        self.extra = extra
+        self.active = active
+        var object = JSONObject([JSONObject.Member("id", .id(id))] + fields.map { JSONObject.Member($0.0, $0.1) })
+        object.append("name", .string(name))
+        object.append("inserted_at", insertedAt.map { .string($0.iso8601) } ?? .null)
+        if let active { object.append("active", .bool(active)) }
+        json = object
+    }
 }
 
 func printRows(_ rows: [RegistryRow], json: Bool, columns: [String]) {
@@ -206,30 +237,8 @@ func printRows(_ rows: [RegistryRow], json: Bool, columns: [String]) {
         Table.Column(title: title, maxWidth: index == 0 ? .max : 48, alignRight: index == 0)
     })
     for row in rows {
-        table.rows.append([.init(row.active ? "*" : " "), .init(String(row.id)), .init(Sanitizer.line(row.name))]
+        table.rows.append([.init(row.active == true ? "*" : " "), .init(String(row.id)), .init(Sanitizer.line(row.name))]
             + row.extra.map { .init(Sanitizer.line($0)) })
     }
     context.stdout.write(table.render())
-}
-
-func accountJSON(_ account: Account, active: Bool) -> JSONObject {
-    var object = JSONObject(["id": .int(account.id), "name": .string(account.name)])
-    object.append("inserted_at", account.insertedAt.map { .string($0.iso8601) } ?? .null)
-    object.append("active", .bool(active))
-    return object
-}
-
-func projectJSON(_ project: Project, active: Bool) -> JSONObject {
-    var object = JSONObject(["id": .int(project.id), "account_id": .int(project.accountID), "name": .string(project.name)])
-    object.append("inserted_at", project.insertedAt.map { .string($0.iso8601) } ?? .null)
-    object.append("active", .bool(active))
-    return object
-}
-
-func componentJSON(_ component: Component) -> JSONObject {
-    var object = JSONObject(["id": .int(component.id), "account_id": .int(component.accountID)])
-    object.append("project_id", component.projectID.map { .int($0) } ?? .null)
-    object.append("name", .string(component.name))
-    object.append("inserted_at", component.insertedAt.map { .string($0.iso8601) } ?? .null)
-    return object
 }

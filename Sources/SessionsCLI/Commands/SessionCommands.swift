@@ -20,7 +20,7 @@ struct NewCommand: ParsableCommand {
     var environment: String?
 
     @Option(help: ArgumentHelp("The component it works on.", valueName: "ID"))
-    var component: Int?
+    var component: Component.ID?
 
     @Option(help: ArgumentHelp("Initial state, a JSON object.", valueName: "JSON"))
     var state: String?
@@ -29,7 +29,7 @@ struct NewCommand: ParsableCommand {
         let stateValue = try state.map { try parseJSONArgument($0, option: "--state") }
         let draft = SessionDraft(type: type, agent: agent, environment: environment, componentID: component, state: stateValue)
         let session = try global.service().create(draft)
-        CLIContext.current.stdout.line(String(session.id))
+        CLIContext.current.stdout.line(session.id.description)
     }
 }
 
@@ -40,7 +40,7 @@ struct SetStatusCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The session id.")
-    var id: Int
+    var id: Session.ID
 
     @Argument(help: "active, complete or failed.", completion: .list(SessionStatus.allCases.map(\.rawValue)))
     var status: String
@@ -57,7 +57,7 @@ struct DeleteCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The session id.")
-    var id: Int
+    var id: Session.ID
 
     func run() throws {
         try global.service().delete(id: id)

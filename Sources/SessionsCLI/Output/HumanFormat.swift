@@ -10,18 +10,18 @@ struct HumanFormat {
     /// The terminal's width, when printing to one.
     var columns: Int? = nil
 
-    func projectName(_ id: Int?) -> String? {
+    func projectName(_ id: Project.ID?) -> String? {
         guard let id else { return nil }
         return registry.project(id).map { Sanitizer.line($0.name) } ?? "#\(id)"
     }
 
-    func componentName(_ id: Int?) -> String? {
+    func componentName(_ id: Component.ID?) -> String? {
         guard let id else { return nil }
         return registry.component(id).map { Sanitizer.line($0.name) } ?? "#\(id)"
     }
 
     /// "web / Accounts.User", or whichever of the two exists.
-    func placeLabel(projectID: Int?, componentID: Int?) -> String {
+    func placeLabel(projectID: Project.ID?, componentID: Component.ID?) -> String {
         [projectName(projectID), componentName(componentID)].compactMap { $0 }.joined(separator: " / ")
     }
 
@@ -36,7 +36,7 @@ struct HumanFormat {
             let status = summary.status
             let last = summary.lastResult
             table.rows.append([
-                .init(String(summary.id)),
+                .init(summary.id.description),
                 .init("\(Glyphs.status(status)) \(status.rawValue)", style: { style.apply($0, style.color(for: status)) }),
                 .init(Sanitizer.line(summary.type.name)),
                 .init(summary.agent?.rawValue ?? "-"),

@@ -9,10 +9,10 @@ struct GlobalOptions: ParsableArguments {
     var store: String?
 
     @Option(name: .long, help: ArgumentHelp("Act as account ID (else $SESSIONS_ACCOUNT, else the config file).", valueName: "ID"))
-    var account: Int?
+    var account: Account.ID?
 
     @Option(name: .long, help: ArgumentHelp("Use project ID (else $SESSIONS_PROJECT, else the config file).", valueName: "ID"))
-    var project: Int?
+    var project: Project.ID?
 
     /// Opens the store and resolves the scope, in the order the README documents.
     func workspace() throws -> Workspace {
@@ -36,18 +36,28 @@ struct Workspace {
     let store: FileStore
     let global: GlobalOptions
 
+    /// What the store holds outside any account's scope.
+    var directory: StoreDirectory { StoreDirectory(store: store, clock: context.now) }
+
     var resolver: ScopeResolver {
         ScopeResolver(accountFlag: global.account, projectFlag: global.project, environment: context.environment,
                       config: config, storeRoot: root)
     }
 
     func scope(registry: Registry? = nil) throws -> Scope {
-        try resolver.resolve(registry ?? store.registry())
+        try resolver.resolve(registry ?? directory.registry())
     }
 
     func service(registry: Registry? = nil) throws -> SessionService {
         SessionService(store: store, scope: try scope(registry: registry),
                        types: SessionTypeRegistry(custom: config.sessionTypes), clock: context.now)
+    }
+}
+
+extension Identifier: ExpressibleByArgument {
+    public init?(argument: String) {
+        guard let value = Int(argument) else { return nil }
+        self.init(value)
     }
 }
 

@@ -70,10 +70,10 @@ public struct Config: Sendable, Equatable {
 
     /// The account and project remembered for one store.
     public struct ScopeEntry: Sendable, Equatable {
-        public var accountID: Int?
-        public var projectID: Int?
+        public var accountID: Account.ID?
+        public var projectID: Project.ID?
 
-        public init(accountID: Int? = nil, projectID: Int? = nil) {
+        public init(accountID: Account.ID? = nil, projectID: Project.ID? = nil) {
             self.accountID = accountID
             self.projectID = projectID
         }
@@ -85,8 +85,8 @@ public struct Config: Sendable, Equatable {
         guard let entry = object["stores"]?.objectValue?[store] else { return ScopeEntry() }
         guard let fields = entry.objectValue else { throw SchemaError("stores.\(store)", "must be a JSON object") }
         var reader = ObjectReader(fields, path: "stores.\(store)")
-        let account = reader.int("account", minimum: 1)
-        let project = reader.int("project", minimum: 1)
+        let account: Account.ID? = reader.id("account")
+        let project: Project.ID? = reader.id("project")
         guard reader.errors.isEmpty else { throw SchemaError(reader.errors) }
         return ScopeEntry(accountID: account, projectID: project)
     }
@@ -94,8 +94,8 @@ public struct Config: Sendable, Equatable {
     public mutating func setScope(_ entry: ScopeEntry, forStore store: String) {
         var stores = object["stores"]?.objectValue ?? JSONObject()
         var fields = stores[store]?.objectValue ?? JSONObject()
-        fields["account"] = entry.accountID.map { .int($0) }
-        fields["project"] = entry.projectID.map { .int($0) }
+        fields["account"] = entry.accountID.map { .id($0) }
+        fields["project"] = entry.projectID.map { .id($0) }
         stores[store] = .object(fields)
         object["stores"] = .object(stores)
     }

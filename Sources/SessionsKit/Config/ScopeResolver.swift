@@ -2,13 +2,13 @@
 /// `SESSIONS_ACCOUNT`/`SESSIONS_PROJECT`, else the config file's entry for this
 /// store, else the store's default account (account 1 on a new store).
 public struct ScopeResolver: Sendable {
-    public var accountFlag: Int?
-    public var projectFlag: Int?
+    public var accountFlag: Account.ID?
+    public var projectFlag: Project.ID?
     public var environment: SessionsEnvironment
     public var config: Config
     public var storeRoot: String
 
-    public init(accountFlag: Int?, projectFlag: Int?, environment: SessionsEnvironment, config: Config, storeRoot: String) {
+    public init(accountFlag: Account.ID?, projectFlag: Project.ID?, environment: SessionsEnvironment, config: Config, storeRoot: String) {
         self.accountFlag = accountFlag
         self.projectFlag = projectFlag
         self.environment = environment
@@ -18,10 +18,10 @@ public struct ScopeResolver: Sendable {
 
     public func resolve(_ registry: Registry) throws -> Scope {
         let remembered = config.scope(forStore: storeRoot)
-        let account: (id: Int, source: String)
+        let account: (id: Account.ID, source: String)
         if let flag = accountFlag {
             account = (flag, "--account")
-        } else if let variable = try environmentID("SESSIONS_ACCOUNT") {
+        } else if let variable: Account.ID = try environmentID("SESSIONS_ACCOUNT") {
             account = (variable, "SESSIONS_ACCOUNT")
         } else if let configured = remembered.accountID {
             account = (configured, "the config file \(config.path)")
@@ -34,10 +34,10 @@ public struct ScopeResolver: Sendable {
             throw SessionError.notFound("account \(account.id) (from \(account.source))")
         }
 
-        var project: (id: Int, source: String)?
+        var project: (id: Project.ID, source: String)?
         if let flag = projectFlag {
             project = (flag, "--project")
-        } else if let variable = try environmentID("SESSIONS_PROJECT") {
+        } else if let variable: Project.ID = try environmentID("SESSIONS_PROJECT") {
             project = (variable, "SESSIONS_PROJECT")
         } else if let configured = remembered.projectID, remembered.accountID == nil || remembered.accountID == account.id,
                   registry.project(configured)?.accountID == account.id {
@@ -53,11 +53,11 @@ public struct ScopeResolver: Sendable {
         return Scope(accountID: account.id, projectID: project?.id)
     }
 
-    func environmentID(_ name: String) throws -> Int? {
+    func environmentID<Entity>(_ name: String) throws -> Identifier<Entity>? {
         guard let text = environment[name] else { return nil }
         guard let id = Int(text), id >= 1 else {
             throw SessionError.invalid(SchemaError(name, "\(quoted(text)) is not an id (a positive integer)"))
         }
-        return id
+        return Identifier(id)
     }
 }

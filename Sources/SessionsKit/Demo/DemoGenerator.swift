@@ -43,15 +43,15 @@ public struct DemoGenerator: Sendable {
 
     /// Adds the demo data to the service's account and returns the new ids.
     @discardableResult
-    public func populate(_ service: SessionService, progress: ((Int, Int) -> Void)? = nil) throws -> [Int] {
+    public func populate(_ service: SessionService, progress: ((Int, Int) -> Void)? = nil) throws -> [Session.ID] {
         var rng = SplitMix64(seed: options.seed)
         let (projects, components) = try ensureRegistry(service)
-        var ids: [Int] = []
+        var ids: [Session.ID] = []
         var made = 0
         while made < options.sessions {
             let count = min(options.batchSize, options.sessions - made)
-            let batch: [Int] = try service.store.write { transaction in
-                var created: [Int] = []
+            let batch: [Session.ID] = try service.store.write { transaction in
+                var created: [Session.ID] = []
                 for _ in 0..<count {
                     let id = try transaction.newSessionID()
                     transaction.put(makeSession(id: id, index: made + created.count, scope: service.scope,
@@ -68,12 +68,12 @@ public struct DemoGenerator: Sendable {
     }
 
     /// Finds or creates the demo projects and components in the active account.
-    func ensureRegistry(_ service: SessionService) throws -> ([Int], [DemoComponent]) {
+    func ensureRegistry(_ service: SessionService) throws -> ([Project.ID], [DemoComponent]) {
         try service.store.write { transaction in
             try service.checkScope(transaction.registry)
             let account = service.scope.accountID
             let time = options.now
-            var projects: [Int] = []
+            var projects: [Project.ID] = []
             for name in DemoGenerator.projectNames {
                 if let existing = transaction.registry.projects.first(where: { $0.accountID == account && $0.name == name }) {
                     projects.append(existing.id)
@@ -91,7 +91,7 @@ public struct DemoGenerator: Sendable {
         }
     }
 
-    func makeSession(id: Int, index: Int, scope: Scope, projects: [Int], components: [DemoComponent],
+    func makeSession(id: Session.ID, index: Int, scope: Scope, projects: [Project.ID], components: [DemoComponent],
                      rng: inout SplitMix64) -> Session {
         let types = SessionType.builtIn
         // Cycle through every type and status so that even a small demo shows them all.
@@ -252,9 +252,9 @@ extension Session {
 }
 
 struct DemoComponent {
-    var id: Int
+    var id: Component.ID
     var name: String
-    var projectID: Int?
+    var projectID: Project.ID?
 }
 
 extension String {

@@ -83,6 +83,11 @@ struct ObjectReader {
         return number
     }
 
+    /// An id: an integer of at least 1.
+    mutating func id<Entity>(_ key: String, required: Bool = false) -> Identifier<Entity>? {
+        int(key, required: required, minimum: 1).map { Identifier($0) }
+    }
+
     mutating func object(_ key: String) -> JSONObject? {
         guard let value = value(key) else { return nil }
         guard case .object(let nested) = value else {
@@ -157,6 +162,7 @@ struct ObjectReader {
 extension JSONObject {
     mutating func put(_ key: String, _ value: String?) { append(key, value.map(JSONValue.string) ?? .null) }
     mutating func put(_ key: String, _ value: Int?) { append(key, value.map { JSONValue.int($0) } ?? .null) }
+    mutating func put<Entity>(_ key: String, _ value: Identifier<Entity>?) { put(key, value?.rawValue) }
     mutating func put(_ key: String, _ value: Timestamp?) { append(key, value.map { .string($0.iso8601) } ?? .null) }
     mutating func put(_ key: String, _ value: JSONObject?) { append(key, value.map(JSONValue.object) ?? .null) }
 

@@ -1,11 +1,11 @@
 /// Someone's sessions live under an account; every query is scoped to one.
 public struct Account: Sendable, Hashable {
-    public var id: Int
+    public var id: ID
     public var name: String
     public var insertedAt: Timestamp?
     public var extra: JSONObject
 
-    public init(id: Int, name: String, insertedAt: Timestamp? = nil, extra: JSONObject = JSONObject()) {
+    public init(id: ID, name: String, insertedAt: Timestamp? = nil, extra: JSONObject = JSONObject()) {
         self.id = id
         self.name = name
         self.insertedAt = insertedAt
@@ -15,13 +15,13 @@ public struct Account: Sendable, Hashable {
 
 /// A project belongs to an account; new sessions take the active one.
 public struct Project: Sendable, Hashable {
-    public var id: Int
-    public var accountID: Int
+    public var id: ID
+    public var accountID: Account.ID
     public var name: String
     public var insertedAt: Timestamp?
     public var extra: JSONObject
 
-    public init(id: Int, accountID: Int, name: String, insertedAt: Timestamp? = nil, extra: JSONObject = JSONObject()) {
+    public init(id: ID, accountID: Account.ID, name: String, insertedAt: Timestamp? = nil, extra: JSONObject = JSONObject()) {
         self.id = id
         self.accountID = accountID
         self.name = name
@@ -32,14 +32,14 @@ public struct Project: Sendable, Hashable {
 
 /// A component (a module of the user's code) that a session works on.
 public struct Component: Sendable, Hashable {
-    public var id: Int
-    public var accountID: Int
-    public var projectID: Int?
+    public var id: ID
+    public var accountID: Account.ID
+    public var projectID: Project.ID?
     public var name: String
     public var insertedAt: Timestamp?
     public var extra: JSONObject
 
-    public init(id: Int, accountID: Int, projectID: Int? = nil, name: String, insertedAt: Timestamp? = nil,
+    public init(id: ID, accountID: Account.ID, projectID: Project.ID? = nil, name: String, insertedAt: Timestamp? = nil,
                 extra: JSONObject = JSONObject()) {
         self.id = id
         self.accountID = accountID
@@ -58,7 +58,7 @@ public struct Registry: Sendable, Hashable {
     public var projects: [Project] = []
     public var components: [Component] = []
     /// The account used when no flag, environment variable or config names one.
-    public var defaultAccountID: Int?
+    public var defaultAccountID: Account.ID?
     public var nextSessionID = 1
     public var nextAccountID = 1
     public var nextProjectID = 1
@@ -67,16 +67,16 @@ public struct Registry: Sendable, Hashable {
 
     public init() {}
 
-    public func account(_ id: Int) -> Account? { accounts.first { $0.id == id } }
-    public func project(_ id: Int) -> Project? { projects.first { $0.id == id } }
-    public func component(_ id: Int) -> Component? { components.first { $0.id == id } }
+    public func account(_ id: Account.ID) -> Account? { accounts.first { $0.id == id } }
+    public func project(_ id: Project.ID) -> Project? { projects.first { $0.id == id } }
+    public func component(_ id: Component.ID) -> Component? { components.first { $0.id == id } }
 
     /// Reserves the next session id from the counter. Callers go through
     /// `StoreTransaction.newSessionID()`, which also skips ids a stale counter
     /// (a registry restored from a backup) would hand out twice.
-    mutating func allocateSessionID() -> Int {
+    mutating func allocateSessionID() -> Session.ID {
         defer { nextSessionID += 1 }
-        return nextSessionID
+        return Session.ID(nextSessionID)
     }
 
     /// Moves `counter` above every id in `used`. New ids always lie above
@@ -88,26 +88,26 @@ public struct Registry: Sendable, Hashable {
 
     @discardableResult
     public mutating func addAccount(name: String, at time: Timestamp) -> Account {
-        raise(\.nextAccountID, above: accounts.map(\.id))
-        let account = Account(id: nextAccountID, name: name, insertedAt: time)
+        raise(\.nextAccountID, above: accounts.map(\.id.rawValue))
+        let account = Account(id: Account.ID(nextAccountID), name: name, insertedAt: time)
         nextAccountID += 1
         accounts.append(account)
         return account
     }
 
     @discardableResult
-    public mutating func addProject(name: String, accountID: Int, at time: Timestamp) -> Project {
-        raise(\.nextProjectID, above: projects.map(\.id))
-        let project = Project(id: nextProjectID, accountID: accountID, name: name, insertedAt: time)
+    public mutating func addProject(name: String, accountID: Account.ID, at time: Timestamp) -> Project {
+        raise(\.nextProjectID, above: projects.map(\.id.rawValue))
+        let project = Project(id: Project.ID(nextProjectID), accountID: accountID, name: name, insertedAt: time)
         nextProjectID += 1
         projects.append(project)
         return project
     }
 
     @discardableResult
-    public mutating func addComponent(name: String, accountID: Int, projectID: Int?, at time: Timestamp) -> Component {
-        raise(\.nextComponentID, above: components.map(\.id))
-        let component = Component(id: nextComponentID, accountID: accountID, projectID: projectID, name: name, insertedAt: time)
+    public mutating func addComponent(name: String, accountID: Account.ID, projectID: Project.ID?, at time: Timestamp) -> Component {
+        raise(\.nextComponentID, above: components.map(\.id.rawValue))
+        let component = Component(id: Component.ID(nextComponentID), accountID: accountID, projectID: projectID, name: name, insertedAt: time)
         nextComponentID += 1
         components.append(component)
         return component
@@ -124,7 +124,7 @@ extension Registry {
         ])))
         object.append("accounts", .array(accounts.map { account in
             var entry = JSONObject()
-            entry.append("id", .int(account.id))
+            entry.append("id", .id(account.id))
             entry.append("name", .string(account.name))
             entry.put("inserted_at", account.insertedAt)
             entry.appendExtras(account.extra)
@@ -132,8 +132,8 @@ extension Registry {
         }))
         object.append("projects", .array(projects.map { project in
             var entry = JSONObject()
-            entry.append("id", .int(project.id))
-            entry.append("account_id", .int(project.accountID))
+            entry.append("id", .id(project.id))
+            entry.append("account_id", .id(project.accountID))
             entry.append("name", .string(project.name))
             entry.put("inserted_at", project.insertedAt)
             entry.appendExtras(project.extra)
@@ -141,8 +141,8 @@ extension Registry {
         }))
         object.append("components", .array(components.map { component in
             var entry = JSONObject()
-            entry.append("id", .int(component.id))
-            entry.append("account_id", .int(component.accountID))
+            entry.append("id", .id(component.id))
+            entry.append("account_id", .id(component.accountID))
             entry.put("project_id", component.projectID)
             entry.append("name", .string(component.name))
             entry.put("inserted_at", component.insertedAt)
@@ -159,7 +159,7 @@ extension Registry {
         var reader = ObjectReader(object, path: "")
         for key in skipping { reader.consume(key) }
         var registry = Registry()
-        registry.defaultAccountID = reader.int("default_account_id", minimum: 1)
+        registry.defaultAccountID = reader.id("default_account_id")
         if let ids = reader.object("next_ids") {
             var idReader = ObjectReader(ids, path: "next_ids")
             registry.nextSessionID = idReader.int("session", required: true, minimum: 1) ?? 1
@@ -183,7 +183,7 @@ extension Registry {
             return result
         }
         for (var entry, _) in entries("accounts") {
-            let id = entry.int("id", required: true, minimum: 1)
+            let id: Account.ID? = entry.id("id", required: true)
             let name = entry.string("name", required: true)
             let inserted = entry.timestamp("inserted_at")
             if let id, let name, entry.errors.isEmpty {
@@ -192,8 +192,8 @@ extension Registry {
             reader.absorb(entry.errors)
         }
         for (var entry, _) in entries("projects") {
-            let id = entry.int("id", required: true, minimum: 1)
-            let account = entry.int("account_id", required: true, minimum: 1)
+            let id: Project.ID? = entry.id("id", required: true)
+            let account: Account.ID? = entry.id("account_id", required: true)
             let name = entry.string("name", required: true)
             let inserted = entry.timestamp("inserted_at")
             if let id, let account, let name, entry.errors.isEmpty {
@@ -202,9 +202,9 @@ extension Registry {
             reader.absorb(entry.errors)
         }
         for (var entry, _) in entries("components") {
-            let id = entry.int("id", required: true, minimum: 1)
-            let account = entry.int("account_id", required: true, minimum: 1)
-            let project = entry.int("project_id", minimum: 1)
+            let id: Component.ID? = entry.id("id", required: true)
+            let account: Account.ID? = entry.id("account_id", required: true)
+            let project: Project.ID? = entry.id("project_id")
             let name = entry.string("name", required: true)
             let inserted = entry.timestamp("inserted_at")
             if let id, let account, let name, entry.errors.isEmpty {

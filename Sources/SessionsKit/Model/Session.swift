@@ -1,24 +1,24 @@
 /// One tracked piece of work, in the shape of CodeMySpec's `Sessions.Session`.
 public struct Session: Sendable, Hashable {
-    public var id: Int
+    public var id: ID
     public var type: SessionType
     public var agent: Agent?
     public var environment: SessionEnvironment?
     public var status: SessionStatus
     /// The workflow's own state, kept exactly as given.
     public var state: JSONObject?
-    public var accountID: Int
-    public var projectID: Int?
-    public var componentID: Int?
+    public var accountID: Account.ID
+    public var projectID: Project.ID?
+    public var componentID: Component.ID?
     public var interactions: [Interaction]
     public var insertedAt: Timestamp
     public var updatedAt: Timestamp
     /// Members this version does not model (e.g. `execution_mode`), kept in order.
     public var extra: JSONObject
 
-    public init(id: Int, type: SessionType, agent: Agent? = nil, environment: SessionEnvironment? = nil,
-                status: SessionStatus = .active, state: JSONObject? = nil, accountID: Int, projectID: Int? = nil,
-                componentID: Int? = nil, interactions: [Interaction] = [], insertedAt: Timestamp, updatedAt: Timestamp,
+    public init(id: ID, type: SessionType, agent: Agent? = nil, environment: SessionEnvironment? = nil,
+                status: SessionStatus = .active, state: JSONObject? = nil, accountID: Account.ID, projectID: Project.ID? = nil,
+                componentID: Component.ID? = nil, interactions: [Interaction] = [], insertedAt: Timestamp, updatedAt: Timestamp,
                 extra: JSONObject = JSONObject()) {
         self.id = id
         self.type = type
@@ -51,13 +51,13 @@ public struct Session: Sendable, Hashable {
 
     func jsonObject(includeInteractions: Bool) -> JSONObject {
         var object = JSONObject()
-        object.append("id", .int(id))
+        object.append("id", .id(id))
         object.append("type", .string(type.name))
         object.put("agent", agent?.rawValue)
         object.put("environment", environment?.rawValue)
         object.append("status", .string(status.rawValue))
         object.put("state", state)
-        object.append("account_id", .int(accountID))
+        object.append("account_id", .id(accountID))
         object.put("project_id", projectID)
         object.put("component_id", componentID)
         if includeInteractions {
@@ -78,15 +78,15 @@ public struct Session: Sendable, Hashable {
         }
         var reader = ObjectReader(object, path: path)
         for key in skipping { reader.consume(key) }
-        let id = reader.int("id", required: true, minimum: 1)
+        let id: ID? = reader.id("id", required: true)
         let typeName = reader.string("type", required: true)
         let agent = reader.enumeration("agent", Agent.self)
         let environment = reader.enumeration("environment", SessionEnvironment.self)
         let status = reader.enumeration("status", SessionStatus.self) ?? .active
         let state = reader.object("state")
-        let accountID = reader.int("account_id", required: true, minimum: 1)
-        let projectID = reader.int("project_id", minimum: 1)
-        let componentID = reader.int("component_id", minimum: 1)
+        let accountID: Account.ID? = reader.id("account_id", required: true)
+        let projectID: Project.ID? = reader.id("project_id")
+        let componentID: Component.ID? = reader.id("component_id")
         var interactions: [Interaction] = []
         if let elements = reader.array("interactions") {
             interactions.reserveCapacity(elements.count)

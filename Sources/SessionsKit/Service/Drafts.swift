@@ -6,11 +6,11 @@ public struct SessionDraft: Sendable, Equatable {
     public var agent: String?
     public var environment: String?
     public var status: String?
-    public var componentID: Int?
+    public var componentID: Component.ID?
     public var state: JSONValue?
 
     public init(type: String, agent: String? = nil, environment: String? = nil, status: String? = nil,
-                componentID: Int? = nil, state: JSONValue? = nil) {
+                componentID: Component.ID? = nil, state: JSONValue? = nil) {
         self.type = type
         self.agent = agent
         self.environment = environment
@@ -59,12 +59,12 @@ public struct ResultDraft: Sendable, Equatable {
 public struct SessionQuery: Sendable, Equatable {
     public var status: SessionStatus?
     public var type: SessionType?
-    public var projectID: Int?
-    public var componentID: Int?
+    public var projectID: Project.ID?
+    public var componentID: Component.ID?
     public var sort: SessionSort
     public var limit: Int?
 
-    public init(status: SessionStatus? = nil, type: SessionType? = nil, projectID: Int? = nil, componentID: Int? = nil,
+    public init(status: SessionStatus? = nil, type: SessionType? = nil, projectID: Project.ID? = nil, componentID: Component.ID? = nil,
                 sort: SessionSort = .updated, limit: Int? = nil) {
         self.status = status
         self.type = type
@@ -125,10 +125,10 @@ public enum SessionSort: String, CaseIterable, Sendable {
 /// The account and project every request acts within. The account is never
 /// taken from a record the user supplies; it always comes from here.
 public struct Scope: Sendable, Equatable {
-    public var accountID: Int
-    public var projectID: Int?
+    public var accountID: Account.ID
+    public var projectID: Project.ID?
 
-    public init(accountID: Int, projectID: Int? = nil) {
+    public init(accountID: Account.ID, projectID: Project.ID? = nil) {
         self.accountID = accountID
         self.projectID = projectID
     }

@@ -15,5 +15,5 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static func session(_ id: Int) -> SessionError { .notFound("session \(id)") }
+    static func session(_ id: Session.ID) -> SessionError { .notFound("session \(id)") }
 }

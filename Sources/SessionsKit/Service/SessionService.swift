@@ -1,6 +1,8 @@
 /// The model's operations: every read is scoped to one account, every write is
 /// validated and committed through the store in one transaction. Front ends
-/// (the CLI, the TUI, importers, hooks) call this and nothing below it.
+/// (the CLI, the browser) open a store and hand it to this, or to
+/// `StoreDirectory` for what belongs to no account, and reach it through
+/// nothing else; importers and hooks are built on it too.
 public struct SessionService: Sendable {
     public let store: any SessionStore
     public let scope: Scope
@@ -15,7 +17,26 @@ public struct SessionService: Sendable {
         self.clock = clock
     }
 
+    /// The same store and rules, acting within another scope (the browser's account switch).
+    public func acting(in scope: Scope) -> SessionService {
+        SessionService(store: store, scope: scope, types: types, clock: clock)
+    }
+
     // MARK: - Reading sessions
+
+    /// The registries and every session's summary as of one commit. It holds
+    /// every account's summaries, because one read of the index serves them
+    /// all; `list(_:in:)` and the browser's rows keep to this scope's.
+    public func catalog() throws -> Catalog { try store.catalog() }
+
+    /// The catalog now, given an earlier one: just the commits since, so a
+    /// live view stays cheap at any store size.
+    public func catalog(refreshing previous: Catalog) throws -> Catalog { try store.catalog(refreshing: previous) }
+
+    /// Changes with every commit; a live view polls it before reading more.
+    public func generation() throws -> Int { try store.generation() }
+
+    public func registry() throws -> Registry { try store.registry() }
 
     /// The active account's sessions matching `query`, without interactions.
     public func list(_ query: SessionQuery = SessionQuery()) throws -> [SessionSummary] {
@@ -38,7 +59,7 @@ public struct SessionService: Sendable {
 
     /// One session with its interactions. Another account's session is "not
     /// found", exactly like an id that does not exist.
-    public func session(id: Int) throws -> Session {
+    public func session(id: Session.ID) throws -> Session {
         try scoped(id, read: { try store.session(id: id) }, owner: {
             try store.catalog().summary(id: id)?.accountID
         })
@@ -47,7 +68,7 @@ public struct SessionService: Sendable {
     /// The session if it belongs to the active account, else "not found". A
     /// session file that cannot be read is reported as such only to its own
     /// account: to anyone else it is as absent as a missing id.
-    private func scoped(_ id: Int, read: () throws -> Session?, owner: () throws -> Int?) throws -> Session {
+    private func scoped(_ id: Session.ID, read: () throws -> Session?, owner: () throws -> Account.ID?) throws -> Session {
         let session: Session?
         do {
             session = try read()
@@ -59,7 +80,7 @@ public struct SessionService: Sendable {
         return session
     }
 
-    private func scoped(_ id: Int, in transaction: any StoreTransaction) throws -> Session {
+    private func scoped(_ id: Session.ID, in transaction: any StoreTransaction) throws -> Session {
         guard let session = try transaction.session(id: id, ofAccount: scope.accountID) else { throw SessionError.session(id) }
         return session
     }
@@ -109,7 +130,7 @@ public struct SessionService: Sendable {
     /// Moves a session to another status. Returns the session before and after,
     /// so a front end can offer to undo.
     @discardableResult
-    public func setStatus(id: Int, to status: SessionStatus) throws -> (previous: SessionStatus, session: Session) {
+    public func setStatus(id: Session.ID, to status: SessionStatus) throws -> (previous: SessionStatus, session: Session) {
         let (previous, session) = try modify(id: id) { session in
             let previous = session.status
             session.status = status
@@ -118,7 +139,7 @@ public struct SessionService: Sendable {
         return (previous, session)
     }
 
-    public func delete(id: Int) throws {
+    public func delete(id: Session.ID) throws {
         try store.write { transaction in
             _ = try scoped(id, in: transaction)
             transaction.delete(sessionID: id)
@@ -126,7 +147,7 @@ public struct SessionService: Sendable {
     }
 
     /// Appends a pending interaction and returns it.
-    public func addInteraction(sessionID: Int, _ draft: CommandDraft) throws -> Interaction {
+    public func addInteraction(sessionID: Session.ID, _ draft: CommandDraft) throws -> Interaction {
         var errors: [FieldError] = []
         if draft.module.isEmpty { errors.append(FieldError("command.module", "is required")) }
         if draft.command.isEmpty { errors.append(FieldError("command.command", "is required")) }
@@ -143,7 +164,7 @@ public struct SessionService: Sendable {
     }
 
     /// Records the result of a pending interaction.
-    public func completeInteraction(sessionID: Int, interactionID: String, _ draft: ResultDraft) throws -> Interaction {
+    public func completeInteraction(sessionID: Session.ID, interactionID: String, _ draft: ResultDraft) throws -> Interaction {
         var errors: [FieldError] = []
         let status = collect(Field.parse(draft.status, ResultStatus.self, field: "result.status"), into: &errors)
         if let duration = draft.durationMS, duration < 0 {
@@ -181,7 +202,7 @@ public struct SessionService: Sendable {
     /// Read, change and write back one session of the active account, moving
     /// `updated_at` forward (strictly, even within one clock tick) when anything
     /// changed. The session passed to `change` already carries the new time.
-    private func modify<T>(id: Int, _ change: (inout Session) throws -> T) throws -> (value: T, session: Session) {
+    private func modify<T>(id: Session.ID, _ change: (inout Session) throws -> T) throws -> (value: T, session: Session) {
         try store.write { transaction in
             let original = try scoped(id, in: transaction)
             var session = original
@@ -202,33 +223,12 @@ public struct SessionService: Sendable {
 
     // MARK: - Registries
 
-    public func accounts() throws -> [Account] { try store.registry().accounts }
+    /// The store's accounts, which belong to no account's scope.
+    public var directory: StoreDirectory { StoreDirectory(store: store, clock: clock) }
 
-    public func addAccount(name: String) throws -> Account {
-        try checkName(name)
-        return try store.write { transaction in transaction.registry.addAccount(name: name, at: clock()) }
-    }
-
-    /// Refused while the account has sessions (restrict). Its projects and
-    /// components go with it.
-    public func deleteAccount(id: Int) throws {
-        try store.write { transaction in
-            guard transaction.registry.account(id) != nil else { throw SessionError.notFound("account \(id)") }
-            if id == scope.accountID {
-                throw SessionError.conflict("account \(id) is the active account; switch to another with `sessions account use` first")
-            }
-            let count = try transaction.summaries().values.filter { $0.accountID == id }.count
-            if count > 0 {
-                throw SessionError.conflict(
-                    "account \(id) still has \(count) session\(count == 1 ? "" : "s"); delete them first")
-            }
-            transaction.registry.accounts.removeAll { $0.id == id }
-            transaction.registry.projects.removeAll { $0.accountID == id }
-            transaction.registry.components.removeAll { $0.accountID == id }
-            if transaction.registry.defaultAccountID == id {
-                transaction.registry.defaultAccountID = transaction.registry.accounts.first?.id
-            }
-        }
+    /// Refused for the active account, and while the account has sessions.
+    public func deleteAccount(id: Account.ID) throws {
+        try directory.deleteAccount(id: id, active: scope.accountID)
     }
 
     /// The active account's projects.
@@ -247,7 +247,7 @@ public struct SessionService: Sendable {
     /// Sessions and components of the project keep existing with no project
     /// (nilify). Returns how many sessions were changed.
     @discardableResult
-    public func deleteProject(id: Int) throws -> Int {
+    public func deleteProject(id: Project.ID) throws -> Int {
         try store.write { transaction in
             guard let project = transaction.registry.project(id), project.accountID == scope.accountID else {
                 throw SessionError.notFound("project \(id)")
@@ -275,7 +275,7 @@ public struct SessionService: Sendable {
 
     /// Sessions that named the component keep existing without one (nilify).
     @discardableResult
-    public func deleteComponent(id: Int) throws -> Int {
+    public func deleteComponent(id: Component.ID) throws -> Int {
         try store.write { transaction in
             guard let component = transaction.registry.component(id), component.accountID == scope.accountID else {
                 throw SessionError.notFound("component \(id)")
@@ -309,15 +309,10 @@ public struct SessionService: Sendable {
         }
     }
 
-    func isVisible(componentID: Int, in registry: Registry) -> Bool {
+    func isVisible(componentID: Component.ID, in registry: Registry) -> Bool {
         registry.component(componentID)?.accountID == scope.accountID
     }
 
-    func checkName(_ name: String) throws {
-        if name.allSatisfy(\.isWhitespace) {
-            throw SessionError.invalid(SchemaError("name", "must not be empty"))
-        }
-    }
 }
 
 extension StoreTransaction {
@@ -326,7 +321,7 @@ extension StoreTransaction {
     /// trouble, and failing on it would stop this account's work and tell it
     /// the id exists. Importers and hooks look sessions up through this, as
     /// the service does.
-    func session(id: Int, ofAccount account: Int) throws -> Session? {
+    func session(id: Session.ID, ofAccount account: Account.ID) throws -> Session? {
         do {
             guard let session = try session(id: id), session.accountID == account else { return nil }
             return session

@@ -25,11 +25,11 @@ enum ByteSearch {
     }
 
     /// Ids of the session-shaped objects inside `value` whose external id is `key`.
-    static func collectIDs(in value: JSONValue, key: String, into ids: inout Set<Int>) {
+    static func collectIDs(in value: JSONValue, key: String, into ids: inout Set<Session.ID>) {
         switch value {
         case .object(let object):
             if object[Session.externalConversationKey]?.stringValue == key, let id = object["id"]?.intValue {
-                ids.insert(id)
+                ids.insert(Session.ID(id))
             }
             for member in object.members { collectIDs(in: member.value, key: key, into: &ids) }
         case .array(let elements):

@@ -112,7 +112,7 @@ public final class FileStore: SessionStore {
         try consistentRead { () throws(StoreError) -> Registry in try readRegistry() }
     }
 
-    public func session(id: Int) throws -> Session? {
+    public func session(id: Session.ID) throws -> Session? {
         let bytes = try consistentRead { () throws(StoreError) -> [UInt8]? in
             try FileIO.read(path(StoreFormat.sessionFile(id)))
         }
@@ -185,7 +185,7 @@ public final class FileStore: SessionStore {
         })
         let contents = try journalResult.get()
         // The journal's changes, last one winning; nil marks a deletion.
-        var changes: [Int: SessionSummary?] = [:]
+        var changes: [Session.ID: SessionSummary?] = [:]
         var generation = index.generation
         for record in contents.records where record.generation > index.generation {
             for id in record.deletes { changes[id] = .some(nil) }
@@ -197,11 +197,11 @@ public final class FileStore: SessionStore {
     }
 
     /// Applies the journal's changes to the index's summaries, keeping id order.
-    static func apply(_ changes: [Int: SessionSummary?], to summaries: inout [SessionSummary]) {
+    static func apply(_ changes: [Session.ID: SessionSummary?], to summaries: inout [SessionSummary]) {
         let ordered = summaries.indices.dropFirst().allSatisfy { summaries[$0 - 1].id < summaries[$0].id }
         guard ordered else {
             // An index edited by hand: a later line wins over an earlier one with its id.
-            var byID = [Int: SessionSummary](minimumCapacity: summaries.count)
+            var byID = [Session.ID: SessionSummary](minimumCapacity: summaries.count)
             for summary in summaries { byID[summary.id] = summary }
             for (id, change) in changes { byID[id] = change }
             summaries = byID.values.sorted { $0.id < $1.id }

@@ -4,15 +4,15 @@
 final class FileTransaction: StoreTransaction {
     enum Change {
         case put(Session)
-        case delete(Int)
+        case delete(Session.ID)
     }
 
     unowned let store: FileStore
     var registry: Registry
     let originalRegistry: Registry
-    private var order: [Int] = []
-    private(set) var staged: [Int: Change] = [:]
-    private var baseSummaries: [Int: SessionSummary]?
+    private var order: [Session.ID] = []
+    private(set) var staged: [Session.ID: Change] = [:]
+    private var baseSummaries: [Session.ID: SessionSummary]?
 
     init(store: FileStore, registry: Registry) {
         self.store = store
@@ -22,7 +22,7 @@ final class FileTransaction: StoreTransaction {
 
     func stagedChanges() -> [Change] { order.compactMap { staged[$0] } }
 
-    func session(id: Int) throws -> Session? {
+    func session(id: Session.ID) throws -> Session? {
         switch staged[id] {
         case .put(let session)?: return session
         case .delete?: return nil
@@ -33,7 +33,7 @@ final class FileTransaction: StoreTransaction {
         }
     }
 
-    func sessionExists(id: Int) throws -> Bool {
+    func sessionExists(id: Session.ID) throws -> Bool {
         switch staged[id] {
         case .put?: return true
         case .delete?: return false
@@ -41,7 +41,7 @@ final class FileTransaction: StoreTransaction {
         }
     }
 
-    func summaries() throws -> [Int: SessionSummary] {
+    func summaries() throws -> [Session.ID: SessionSummary] {
         if baseSummaries == nil {
             let catalog = try store.loadCatalog(registry: originalRegistry)
             baseSummaries = Dictionary(uniqueKeysWithValues: catalog.summaries.map { ($0.id, $0) })
@@ -61,7 +61,7 @@ final class FileTransaction: StoreTransaction {
         staged[session.id] = .put(session)
     }
 
-    func delete(sessionID: Int) {
+    func delete(sessionID: Session.ID) {
         if staged[sessionID] == nil { order.append(sessionID) }
         staged[sessionID] = .delete(sessionID)
     }
@@ -76,12 +76,12 @@ extension FileTransaction {
     /// A candidate whose file cannot be read stays one: it may be another
     /// account's, which must not stop the caller, or the caller's own, which
     /// must not be taken for absent. The caller reads it and decides.
-    func sessionIDs(externalConversationID key: String) throws -> [Int] {
+    func sessionIDs(externalConversationID key: String) throws -> [Session.ID] {
         var needle: [UInt8] = []
         JSONWriter.writeString(Session.externalConversationKey, into: &needle)
         needle.append(UInt8(ascii: ":"))
         JSONWriter.writeString(key, into: &needle)
-        var candidates = Set<Int>()
+        var candidates = Set<Session.ID>()
         for file in [StoreFormat.indexFile, StoreFormat.journalFile] {
             // Mapped, not read: a writer holds the lock, so neither file can change underneath.
             guard let mapped = try MappedFile.open(store.path(file)) else { continue }

@@ -5,7 +5,7 @@ import Synchronization
 public final class MemoryStore: SessionStore {
     private struct Contents {
         var registry: Registry
-        var sessions: [Int: Session] = [:]
+        var sessions: [Session.ID: Session] = [:]
         var generation = 0
     }
 
@@ -24,7 +24,7 @@ public final class MemoryStore: SessionStore {
     }
 
     public func registry() throws -> Registry { contents.withLock { $0.registry } }
-    public func session(id: Int) throws -> Session? { contents.withLock { $0.sessions[id] } }
+    public func session(id: Session.ID) throws -> Session? { contents.withLock { $0.sessions[id] } }
     public func generation() throws -> Int { contents.withLock { $0.generation } }
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
@@ -40,17 +40,17 @@ public final class MemoryStore: SessionStore {
 
     private final class Transaction: StoreTransaction {
         var registry: Registry
-        var sessions: [Int: Session]
+        var sessions: [Session.ID: Session]
 
-        init(registry: Registry, sessions: [Int: Session]) {
+        init(registry: Registry, sessions: [Session.ID: Session]) {
             self.registry = registry
             self.sessions = sessions
         }
 
-        func summaries() throws -> [Int: SessionSummary] { sessions.mapValues(SessionSummary.init) }
-        func session(id: Int) throws -> Session? { sessions[id] }
-        func sessionExists(id: Int) throws -> Bool { sessions[id] != nil }
+        func summaries() throws -> [Session.ID: SessionSummary] { sessions.mapValues(SessionSummary.init) }
+        func session(id: Session.ID) throws -> Session? { sessions[id] }
+        func sessionExists(id: Session.ID) throws -> Bool { sessions[id] != nil }
         func put(_ session: Session) { sessions[session.id] = session }
-        func delete(sessionID: Int) { sessions[sessionID] = nil }
+        func delete(sessionID: Session.ID) { sessions[sessionID] = nil }
     }
 }

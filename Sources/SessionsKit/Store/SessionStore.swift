@@ -15,7 +15,7 @@ public protocol SessionStore: AnyObject, Sendable {
     /// Only the registries; cheap.
     func registry() throws -> Registry
     /// One full session, or nil when no session has that id.
-    func session(id: Int) throws -> Session?
+    func session(id: Session.ID) throws -> Session?
     /// A number that changes with every commit, for live views to poll cheaply.
     func generation() throws -> Int
     /// Runs `body` with exclusive access and commits what it stages.
@@ -31,21 +31,21 @@ public protocol StoreTransaction: AnyObject {
     var registry: Registry { get set }
     /// Every session's summary, keyed by id. Backends may load these lazily, so
     /// writes that do not ask for them stay independent of the store's size.
-    func summaries() throws -> [Int: SessionSummary]
-    func session(id: Int) throws -> Session?
+    func summaries() throws -> [Session.ID: SessionSummary]
+    func session(id: Session.ID) throws -> Session?
     /// Whether a session with this id exists, without reading it.
-    func sessionExists(id: Int) throws -> Bool
+    func sessionExists(id: Session.ID) throws -> Bool
     func put(_ session: Session)
-    func delete(sessionID: Int)
+    func delete(sessionID: Session.ID)
     /// Every session (of any account) whose `external_conversation_id` is
     /// `key`, ascending, plus any the index says so of whose file cannot be
     /// read. Hooks call this on every event, so backends should answer
     /// without decoding every summary.
-    func sessionIDs(externalConversationID key: String) throws -> [Int]
+    func sessionIDs(externalConversationID key: String) throws -> [Session.ID]
 }
 
 extension StoreTransaction {
-    public func sessionIDs(externalConversationID key: String) throws -> [Int] {
+    public func sessionIDs(externalConversationID key: String) throws -> [Session.ID] {
         try summaries().values.filter { $0.session.externalConversationID == key }.map(\.id).sorted()
     }
 }
@@ -54,7 +54,7 @@ extension StoreTransaction {
     /// A session id no session has: the registry's next id, skipping any that
     /// exist already. Without the check, a registry restored from a backup
     /// would hand out an id in use and `new` would overwrite that session.
-    public func newSessionID() throws -> Int {
+    public func newSessionID() throws -> Session.ID {
         while true {
             let id = registry.allocateSessionID()
             if try !sessionExists(id: id) { return id }
@@ -76,7 +76,7 @@ public struct Catalog: Sendable, Equatable {
     }
 
     /// Where `id` is, or would go, in the ascending summaries.
-    func position(_ id: Int) -> Int {
+    func position(_ id: Session.ID) -> Int {
         var low = 0, high = summaries.count
         while low < high {
             let middle = (low + high) / 2
@@ -86,14 +86,14 @@ public struct Catalog: Sendable, Equatable {
     }
 
     /// The summary of session `id`, found by binary search.
-    public func summary(id: Int) -> SessionSummary? {
+    public func summary(id: Session.ID) -> SessionSummary? {
         let index = position(id)
         return index < summaries.count && summaries[index].session.id == id ? summaries[index] : nil
     }
 
     /// Applies changes on top of this catalog, keeping it in ascending id
     /// order: `deletes` go, `puts` replace or join.
-    public mutating func apply(deletes: [Int], puts: [SessionSummary]) {
+    public mutating func apply(deletes: [Session.ID], puts: [SessionSummary]) {
         for id in deletes {
             let index = position(id)
             if index < summaries.count && summaries[index].id == id { summaries.remove(at: index) }

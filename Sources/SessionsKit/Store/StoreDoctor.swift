@@ -218,10 +218,11 @@ public struct StoreDoctor {
     /// must stay above (the registry's own and those the session files name).
     func counters(_ registry: Registry, _ summaries: [SessionSummary]) -> [(String, WritableKeyPath<Registry, Int>, [Int])] {
         [
-            ("session", \.nextSessionID, summaries.map(\.id)),
-            ("account", \.nextAccountID, registry.accounts.map(\.id) + summaries.map(\.accountID)),
-            ("project", \.nextProjectID, registry.projects.map(\.id) + summaries.compactMap(\.projectID)),
-            ("component", \.nextComponentID, registry.components.map(\.id) + summaries.compactMap(\.componentID)),
+            ("session", \.nextSessionID, summaries.map { $0.id.rawValue }),
+            ("account", \.nextAccountID, registry.accounts.map(\.id.rawValue) + summaries.map { $0.accountID.rawValue }),
+            ("project", \.nextProjectID, registry.projects.map(\.id.rawValue) + summaries.compactMap { $0.projectID?.rawValue }),
+            ("component", \.nextComponentID,
+             registry.components.map(\.id.rawValue) + summaries.compactMap { $0.componentID?.rawValue }),
         ]
     }
 

@@ -10,7 +10,7 @@ enum SessionFile {
         JSONWriter.bytes(.object(session.jsonObject), style: .pretty) + [UInt8(ascii: "\n")]
     }
 
-    static func decode(_ bytes: [UInt8], path: String, expectedID: Int) throws(StoreError) -> Session {
+    static func decode(_ bytes: [UInt8], path: String, expectedID: Session.ID) throws(StoreError) -> Session {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)

@@ -11,14 +11,14 @@ enum StoreFormat {
     static let sessionsDirectory = "sessions"
     static let tempDirectory = "tmp"
 
-    static func sessionFile(_ id: Int) -> String { "\(sessionsDirectory)/\(id).json" }
+    static func sessionFile(_ id: Session.ID) -> String { "\(sessionsDirectory)/\(id).json" }
 
     /// The id a session file name stands for, or nil for any other file.
-    static func sessionID(fromFileName name: String) -> Int? {
+    static func sessionID(fromFileName name: String) -> Session.ID? {
         guard name.hasSuffix(".json") else { return nil }
         let stem = name.dropLast(5)
         guard !stem.isEmpty, stem.allSatisfy(\.isASCII), stem.allSatisfy(\.isNumber), stem.first != "0" else { return nil }
-        return Int(stem)
+        return Int(stem).map { Session.ID($0) }
     }
 
     /// Reads the `format` member of a store file's envelope, rejecting newer ones.
@@ -54,7 +54,7 @@ struct JournalRecord: Equatable {
 
     var generation: Int
     var puts: [SessionSummary] = []
-    var deletes: [Int] = []
+    var deletes: [Session.ID] = []
     var files: [FileReplacement] = []
     var removes: [String] = []
 
@@ -62,7 +62,7 @@ struct JournalRecord: Equatable {
         var object = JSONObject()
         object.append("generation", .int(generation))
         object.append("put", .array(puts.map { .object($0.jsonObject) }))
-        object.append("delete", .array(deletes.map { .int($0) }))
+        object.append("delete", .array(deletes.map { .id($0) }))
         object.append("files", .array(files.map { file in
             .object(JSONObject(["path": .string(file.path), "temp": .string(file.temp), "inode": .int(file.inode)]))
         }))
@@ -88,7 +88,7 @@ struct JournalRecord: Equatable {
                 errors.append(FieldError("delete[\(index)]", "must be an integer"))
                 continue
             }
-            record.deletes.append(id)
+            record.deletes.append(Session.ID(id))
         }
         for (index, element) in (reader.array("files") ?? []).enumerated() {
             guard case .object(let fileObject) = element else {

@@ -119,9 +119,10 @@ enum SummaryDecoder {
 
         func summary() -> SessionSummary? {
             guard let id, let type, let accountID, let insertedAt, let updatedAt, let interactionCount else { return nil }
-            let header = Session(id: id, type: type, agent: agent, environment: environment,
-                                 status: status, state: state, accountID: accountID, projectID: projectID,
-                                 componentID: componentID, insertedAt: insertedAt, updatedAt: updatedAt,
+            let header = Session(id: Session.ID(id), type: type, agent: agent, environment: environment,
+                                 status: status, state: state, accountID: Account.ID(accountID),
+                                 projectID: projectID.map { Project.ID($0) }, componentID: componentID.map { Component.ID($0) },
+                                 insertedAt: insertedAt, updatedAt: updatedAt,
                                  extra: JSONObject(extras))
             return SessionSummary(header: header, interactionCount: interactionCount, lastInteractionAt: lastInteractionAt,
                                   lastResult: lastResult)

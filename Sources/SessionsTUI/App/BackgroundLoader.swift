@@ -35,7 +35,7 @@ final class BackgroundLoader: Sendable {
     }
 
     /// Starts reading session `id`; call again only after `take()` returned.
-    func start(_ id: Int, service: SessionService) {
+    func start(_ id: Session.ID, service: SessionService) {
         DispatchQueue.global().async { [self] in
             if delayMS > 0 { usleep(UInt32(min(delayMS, 60_000)) * 1000) }
             let action = Runtime.load(id, service: service)

@@ -10,7 +10,7 @@ public final class Runtime {
     public private(set) var service: SessionService
     /// The newest session load asked for; loads wait until input is drained,
     /// so holding `j` over large sessions never queues work.
-    public private(set) var pendingLoad: Int?
+    public private(set) var pendingLoad: Session.ID?
     let clock: @Sendable () -> Timestamp
 
     public init(state: AppState, service: SessionService, clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
@@ -54,7 +54,7 @@ public final class Runtime {
 
     /// Takes the deferred load, for a caller that performs it on another
     /// thread and sends the result back.
-    public func takePendingLoad() -> Int? {
+    public func takePendingLoad() -> Session.ID? {
         defer { pendingLoad = nil }
         return pendingLoad
     }
@@ -64,10 +64,10 @@ public final class Runtime {
         do {
             let catalog: Catalog
             if let previous = state.catalog {
-                guard try service.store.generation() != previous.generation else { return }
-                catalog = try service.store.catalog(refreshing: previous)
+                guard try service.generation() != previous.generation else { return }
+                catalog = try service.catalog(refreshing: previous)
             } else {
-                catalog = try service.store.catalog()
+                catalog = try service.catalog()
             }
             send(.catalogLoaded(catalog))
         } catch {
@@ -75,10 +75,10 @@ public final class Runtime {
         }
     }
 
-    func load(_ id: Int) -> Action { Self.load(id, service: service) }
+    func load(_ id: Session.ID) -> Action { Self.load(id, service: service) }
 
     /// What reading session `id` ends in; safe on any thread.
-    static func load(_ id: Int, service: SessionService) -> Action {
+    static func load(_ id: Session.ID, service: SessionService) -> Action {
         do {
             return .sessionLoaded(try service.session(id: id))
         } catch SessionError.notFound {
@@ -101,7 +101,7 @@ public final class Runtime {
                 return [.sessionDeleted(id)]
             case .switchAccount(let id):
                 let scope = Scope(accountID: id, projectID: nil)
-                service = SessionService(store: service.store, scope: scope, types: service.types, clock: clock)
+                service = service.acting(in: scope)
                 return [.accountSwitched(scope)]
             default:
                 return []

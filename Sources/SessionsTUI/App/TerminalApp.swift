@@ -7,11 +7,11 @@ public struct TUIConfiguration: Sendable {
     public var service: SessionService
     public var storeRoot: String
     /// `--project`: list only this project, as `list --project` does.
-    public var projectFilter: Int?
+    public var projectFilter: Project.ID?
     public var theme: Theme
     public var environment: [String: String]
 
-    public init(service: SessionService, storeRoot: String, projectFilter: Int?, theme: Theme, environment: [String: String]) {
+    public init(service: SessionService, storeRoot: String, projectFilter: Project.ID?, theme: Theme, environment: [String: String]) {
         self.service = service
         self.storeRoot = storeRoot
         self.projectFilter = projectFilter

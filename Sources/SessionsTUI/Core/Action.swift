@@ -12,10 +12,10 @@ public enum Action: Sendable {
     case catalogLoaded(Catalog)
     case sessionLoaded(Session)
     /// The session to load no longer exists (or is not this account's).
-    case sessionMissing(Int)
+    case sessionMissing(Session.ID)
     case statusChanged(StatusChange, isUndo: Bool)
     case sessionCreated(Session)
-    case sessionDeleted(Int)
+    case sessionDeleted(Session.ID)
     case accountSwitched(Scope)
     /// An effect failed; the message is shown as a flash.
     case failed(String)
@@ -25,13 +25,13 @@ public enum Action: Sendable {
 
 /// A status change as written, kept so that `u` can write it back.
 public struct StatusChange: Sendable, Equatable {
-    public var sessionID: Int
+    public var sessionID: Session.ID
     public var from: SessionStatus
     public var to: SessionStatus
     /// The session as the write left it, so lists update without a reload.
     public var session: Session?
 
-    public init(sessionID: Int, from: SessionStatus, to: SessionStatus, session: Session? = nil) {
+    public init(sessionID: Session.ID, from: SessionStatus, to: SessionStatus, session: Session? = nil) {
         self.sessionID = sessionID
         self.from = from
         self.to = to

@@ -13,7 +13,7 @@ public struct AppState: Sendable {
     /// The account (and optionally project) whose sessions are shown.
     public var scope: Scope
     /// Set by `--project`: list only that project's sessions, as `list` does.
-    public var projectFilter: Int?
+    public var projectFilter: Project.ID?
     /// Types offered by the new-session form.
     public var sessionTypes: [SessionType]
     /// nil until the first load finishes.
@@ -36,9 +36,9 @@ public struct AppState: Sendable {
     public var flash: Flash?
     public var undoStack: [StatusChange] = []
     /// Lower-cased text each session is filtered on, built on first use.
-    public var searchText: [Int: SearchEntry] = [:]
+    public var searchText: [Session.ID: SearchEntry] = [:]
 
-    public init(width: Int, height: Int, now: Timestamp, scope: Scope, projectFilter: Int? = nil,
+    public init(width: Int, height: Int, now: Timestamp, scope: Scope, projectFilter: Project.ID? = nil,
                 sessionTypes: [SessionType] = SessionType.builtIn) {
         self.projectFilter = projectFilter
         self.width = width
@@ -81,7 +81,7 @@ public struct AppState: Sendable {
 
 public struct ListCursor: Sendable, Equatable {
     public var index = 0
-    public var id: Int?
+    public var id: Session.ID?
     /// The first row shown.
     public var top = 0
 }
@@ -111,7 +111,7 @@ public struct Flash: Sendable, Equatable {
 /// Something drawn over the main screen that takes the keys while it is open.
 public enum Overlay: Sendable, Equatable {
     case help(top: Int)
-    case confirmDelete(sessionID: Int, interactions: Int)
+    case confirmDelete(sessionID: Session.ID, interactions: Int)
     case newSession(NewSessionForm)
     case accountPicker(accounts: [Account], cursor: Int)
 }

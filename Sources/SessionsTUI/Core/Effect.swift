@@ -4,12 +4,12 @@ import SessionsKit
 /// the terminal. Keeping it out of `update` is what makes update pure and the
 /// whole UI testable without a terminal.
 public enum Effect: Sendable, Equatable {
-    case loadSession(Int)
+    case loadSession(Session.ID)
     /// Write a status; `isUndo` marks the write-back of an earlier change.
-    case setStatus(sessionID: Int, to: SessionStatus, isUndo: Bool)
+    case setStatus(sessionID: Session.ID, to: SessionStatus, isUndo: Bool)
     case createSession(SessionDraft)
-    case deleteSession(Int)
-    case switchAccount(Int)
+    case deleteSession(Session.ID)
+    case switchAccount(Account.ID)
     /// Show text in the user's own pager, leaving the UI meanwhile.
     case openPager(String)
     /// Put text on the system clipboard through the terminal.

@@ -51,7 +51,7 @@ public struct FilterQuery: Sendable, Equatable {
         if !project.isEmpty {
             guard let id = summary.projectID else { return false }
             let name = (registry.project(id)?.name ?? "").lowercased()
-            guard project.allSatisfy({ name.contains($0) || String(id) == $0 }) else { return false }
+            guard project.allSatisfy({ name.contains($0) || id.description == $0 }) else { return false }
         }
         if !words.isEmpty {
             let haystack = text()

@@ -19,7 +19,7 @@ public struct SessionRows: RandomAccessCollection, Sendable {
     init(all: [SessionSummary], order: [Int]) {
         self.all = all
         self.order = order
-        widestID = all.withUnsafeBufferPointer { all in order.reduce(0) { Swift.max($0, all[$1].session.id) } }
+        widestID = all.withUnsafeBufferPointer { all in order.reduce(0) { Swift.max($0, all[$1].session.id.rawValue) } }
     }
 
     public var startIndex: Int { 0 }

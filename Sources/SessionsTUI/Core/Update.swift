@@ -135,7 +135,7 @@ public enum Update {
         keepInView(&state)
     }
 
-    static func replaceSummary(_ state: inout AppState, id: Int, with summary: SessionSummary?) {
+    static func replaceSummary(_ state: inout AppState, id: Session.ID, with summary: SessionSummary?) {
         if let summary {
             state.catalog?.apply(deletes: [], puts: [summary])
         } else {
@@ -143,7 +143,7 @@ public enum Update {
         }
     }
 
-    static func select(_ state: inout AppState, id: Int) {
+    static func select(_ state: inout AppState, id: Session.ID) {
         let rows = state.currentRows
         guard let index = rows.firstIndex(where: { $0.id == id }) else { return }
         setCursor(&state, index)
@@ -256,7 +256,7 @@ public enum Update {
 
     /// The session the status keys act on: the open one while reading it,
     /// else the list's selection.
-    static func targetSession(_ state: AppState) -> (id: Int, status: SessionStatus)? {
+    static func targetSession(_ state: AppState) -> (id: Session.ID, status: SessionStatus)? {
         if state.focus != .list, let session = state.timeline?.session { return (session.id, session.status) }
         return state.selectedSummary.map { ($0.id, $0.status) }
     }

@@ -8,7 +8,7 @@ public struct ClaudeCodeHook {
     public init(service: SessionService) { self.service = service }
 
     public enum Outcome: Sendable, Equatable {
-        case recorded(sessionID: Int)
+        case recorded(sessionID: Session.ID)
         /// Nothing to record, and why (an event that does not change a
         /// session, or one for a session never started here).
         case ignored(String)

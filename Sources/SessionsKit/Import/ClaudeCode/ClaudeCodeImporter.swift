@@ -137,12 +137,12 @@ public struct ClaudeCodeImporter {
             }
             // A subagent names its parent, and the parent's call that started
             // it names the subagent, whichever of the two came in first.
-            var children: [String: [Int]] = [:]
+            var children: [String: [Session.ID]] = [:]
             for (key, id) in keys {
                 guard let marker = key.firstRange(of: "/agent-") else { continue }
                 children[String(key[..<marker.lowerBound]), default: []].append(id)
             }
-            var pairs: [(parent: Int, child: Int)] = []
+            var pairs: [(parent: Session.ID, child: Session.ID)] = []
             for (key, transcript) in touched {
                 if transcript.agentID != nil {
                     if let sessionID = transcript.sessionID, let parent = keys[sessionID], let child = keys[key] {
@@ -162,9 +162,9 @@ public struct ClaudeCodeImporter {
                 parent.interactions.removeAll { $0.extra[ClaudeCodeTools.toolUseKey]?.stringValue.map(childCalls.contains) ?? false }
                 let moved = before - parent.interactions.count
                 if ClaudeCodeSessions.linkSubagents(of: &parent, keys: keys) || moved > 0 { transaction.put(parent) }
-                if child.state?["parent_id"]?.intValue != parentID {
+                if child.state?["parent_id"]?.intValue != parentID.rawValue {
                     var state = child.state ?? JSONObject()
-                    state["parent_id"] = .int(parentID)
+                    state["parent_id"] = .id(parentID)
                     child.state = state
                     transaction.put(child)
                 }

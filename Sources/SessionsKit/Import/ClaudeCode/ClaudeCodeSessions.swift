@@ -5,17 +5,17 @@ public enum ClaudeCodeSessions {
     /// This account's Claude Code sessions by conversation key. Sessions of
     /// other types that carry the same id (a CodeMySpec session names its
     /// conversation) are left alone: tool calls belong to the conversation's own session.
-    static func keys(in summaries: [Int: SessionSummary], account: Int) -> [String: Int] {
-        var keys: [String: Int] = [:]
+    static func keys(in summaries: [Session.ID: SessionSummary], account: Account.ID) -> [String: Session.ID] {
+        var keys: [String: Session.ID] = [:]
         for summary in summaries.values where summary.session.accountID == account && summary.session.type == .claudeCode {
             guard let key = summary.session.externalConversationID else { continue }
-            keys[key] = min(keys[key] ?? .max, summary.id)
+            keys[key] = min(keys[key] ?? summary.id, summary.id)
         }
         return keys
     }
 
     /// The account's Claude Code session for `key`, found without loading the catalog.
-    static func find(_ key: String, account: Int, in transaction: any StoreTransaction) throws -> Session? {
+    static func find(_ key: String, account: Account.ID, in transaction: any StoreTransaction) throws -> Session? {
         for id in try transaction.sessionIDs(externalConversationID: key) {
             if let session = try transaction.session(id: id, ofAccount: account), session.type == .claudeCode {
                 return session
@@ -27,7 +27,7 @@ public enum ClaudeCodeSessions {
     /// The project for a working directory: the account's project with that
     /// path, else one of that folder's name that has no path yet, else a new
     /// one named after the folder.
-    static func projectID(forDirectory directory: String?, account: Int, registry: inout Registry, at time: Timestamp) -> Int? {
+    static func projectID(forDirectory directory: String?, account: Account.ID, registry: inout Registry, at time: Timestamp) -> Project.ID? {
         guard var path = directory, !path.isEmpty else { return nil }
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
         let name = path.split(separator: "/").last.map(String.init) ?? path
@@ -47,7 +47,7 @@ public enum ClaudeCodeSessions {
     }
 
     /// A new, empty Claude Code session.
-    static func newSession(id: Int, key: String, accountID: Int, projectID: Int?, at time: Timestamp) -> Session {
+    static func newSession(id: Session.ID, key: String, accountID: Account.ID, projectID: Project.ID?, at time: Timestamp) -> Session {
         var session = Session(id: id, type: .claudeCode, agent: .claudeCode, environment: .local, status: .active,
                               state: JSONObject(), accountID: accountID, projectID: projectID, insertedAt: time, updatedAt: time)
         session.externalConversationID = key
@@ -66,7 +66,7 @@ public enum ClaudeCodeSessions {
     /// anything only the store knows, such as calls a hook recorded that the
     /// transcript does not hold yet, is kept.
     static func merge(_ transcript: Transcript, fingerprint: FileFingerprint, key: String, into existing: Session?,
-                      id: Int, accountID: Int, projectID: Int?, now: Timestamp, recentWindow: Int64) -> Merged {
+                      id: Session.ID, accountID: Account.ID, projectID: Project.ID?, now: Timestamp, recentWindow: Int64) -> Merged {
         let first = transcript.firstTimestamp ?? fingerprint.modifiedAt
         let last = transcript.lastTimestamp ?? fingerprint.modifiedAt
         var session = existing ?? newSession(id: id, key: key, accountID: accountID, projectID: projectID, at: first)
@@ -167,16 +167,16 @@ public enum ClaudeCodeSessions {
     /// id, so the parent's timeline shows where each one ran. Returns whether
     /// anything changed.
     @discardableResult
-    static func linkSubagents(of session: inout Session, keys: [String: Int]) -> Bool {
+    static func linkSubagents(of session: inout Session, keys: [String: Session.ID]) -> Bool {
         guard let sessionID = session.state?["session_id"]?.stringValue, session.state?["agent_id"] == nil else { return false }
         var changed = false
         for index in session.interactions.indices {
             guard var result = session.interactions[index].result,
                   let agent = result.data?["agentId"]?.stringValue ?? result.data?["agent_id"]?.stringValue,
-                  let child = keys["\(sessionID)/agent-\(agent)"], result.data?[subagentKey]?.intValue != child
+                  let child = keys["\(sessionID)/agent-\(agent)"], result.data?[subagentKey]?.intValue != child.rawValue
             else { continue }
             var data = result.data ?? JSONObject()
-            data[subagentKey] = .int(child)
+            data[subagentKey] = .id(child)
             result.data = data
             session.interactions[index].result = result
             changed = true

@@ -19,8 +19,8 @@ public struct CodeMySpecImporter {
         /// One line per skipped record: where it is and every rule it broke.
         public var skipped: [String] = []
         /// Projects and components created because records named them.
-        public var projectsCreated: [Int] = []
-        public var componentsCreated: [Int] = []
+        public var projectsCreated: [Project.ID] = []
+        public var componentsCreated: [Component.ID] = []
         /// Records that kept their content but took a new id, as "old → new".
         public var renumbered: [String] = []
         /// Interactions a session here had that the record lacked, kept.
@@ -31,11 +31,11 @@ public struct CodeMySpecImporter {
             var notes: [String] = []
             if !projectsCreated.isEmpty {
                 notes.append("created \(projectsCreated.count == 1 ? "project" : "projects") "
-                    + projectsCreated.sorted().map(String.init).joined(separator: ", ") + ", named after the ids records gave")
+                    + projectsCreated.sorted().map(\.description).joined(separator: ", ") + ", named after the ids records gave")
             }
             if !componentsCreated.isEmpty {
                 notes.append("created \(componentsCreated.count == 1 ? "component" : "components") "
-                    + componentsCreated.sorted().map(String.init).joined(separator: ", ") + ", named after the ids records gave")
+                    + componentsCreated.sorted().map(\.description).joined(separator: ", ") + ", named after the ids records gave")
             }
             if keptLocal > 0 {
                 notes.append("kept \(keptLocal) interaction\(keptLocal == 1 ? "" : "s") recorded here that the file does not have")
@@ -59,7 +59,7 @@ public struct CodeMySpecImporter {
         report.records = records.count
         try service.store.write { transaction in
             try service.checkScope(transaction.registry)
-            var seenIDs = Set<Int>()
+            var seenIDs = Set<Session.ID>()
             for (index, record) in records.enumerated() {
                 let path = prefix.map { "\($0)[\(index)]" } ?? "[\(index)]"
                 try importRecord(record, path: path, transaction: transaction, report: &report, seenIDs: &seenIDs)
@@ -92,7 +92,7 @@ public struct CodeMySpecImporter {
     }
 
     func importRecord(_ value: JSONValue, path: String, transaction: any StoreTransaction, report: inout Report,
-                      seenIDs: inout Set<Int>) throws {
+                      seenIDs: inout Set<Session.ID>) throws {
         guard case .object(var record) = value else {
             report.skipped.append("\(path): must be a JSON object, not \(value.kindName)")
             return
@@ -102,7 +102,7 @@ public struct CodeMySpecImporter {
             record["status"] = .string(mapped.rawValue)
         }
         // The account always comes from the scope, never from the record.
-        record["account_id"] = .int(service.scope.accountID)
+        record["account_id"] = .id(service.scope.accountID)
         var session: Session
         do {
             session = try Session.decode(.object(record))
@@ -148,7 +148,7 @@ public struct CodeMySpecImporter {
                 report.projectsCreated.append(session.projectID!)
             } else {
                 transaction.registry.projects.append(Project(id: projectID, accountID: account, name: name, insertedAt: service.clock()))
-                transaction.registry.raise(\.nextProjectID, above: [projectID])
+                transaction.registry.raise(\.nextProjectID, above: [projectID.rawValue])
                 report.projectsCreated.append(projectID)
             }
         }
@@ -164,7 +164,7 @@ public struct CodeMySpecImporter {
             } else {
                 transaction.registry.components.append(Component(
                     id: componentID, accountID: account, projectID: session.projectID, name: name, insertedAt: service.clock()))
-                transaction.registry.raise(\.nextComponentID, above: [componentID])
+                transaction.registry.raise(\.nextComponentID, above: [componentID.rawValue])
                 report.componentsCreated.append(componentID)
             }
         }
@@ -181,19 +181,19 @@ public struct CodeMySpecImporter {
             // Imported before under a new id? Then that session is this record.
             let original = session.id
             let earlier = try transaction.summaries().values
-                .filter { $0.accountID == account && $0.session.extra[Self.sourceIDKey] == .int(original) }.map(\.id).sorted()
+                .filter { $0.accountID == account && $0.session.extra[Self.sourceIDKey] == .id(original) }.map(\.id).sorted()
             for id in earlier {
                 guard let candidate = try transaction.session(id: id, ofAccount: account), isSame(candidate) else { continue }
                 session.id = id
-                session.extra[Self.sourceIDKey] = .int(original)
+                session.extra[Self.sourceIDKey] = .id(original)
                 update(candidate, with: session, transaction: transaction, report: &report)
                 return
             }
             session.id = try transaction.newSessionID()
-            session.extra[Self.sourceIDKey] = .int(original)
+            session.extra[Self.sourceIDKey] = .id(original)
             report.renumbered.append("\(original) → \(session.id)")
         } else {
-            transaction.registry.raise(\.nextSessionID, above: [session.id])
+            transaction.registry.raise(\.nextSessionID, above: [session.id.rawValue])
         }
         transaction.put(session)
         report.created += 1
