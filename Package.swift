@@ -32,12 +32,23 @@ let package = Package(
         .target(name: "SessionsDisplay", dependencies: ["SessionsKit", "CSupport"]),
         // The system's wide-character curses, with a shim for the macros Swift cannot import.
         .systemLibrary(name: "CCurses", path: "Sources/CCurses", providers: [.apt(["libncurses-dev"])]),
-        // The full-screen front end: state, update and render are pure and
-        // testable as text; only Terminal/ talks to curses.
+        // The full-screen browser as data flow: state, update and render are
+        // pure and testable as text, and know nothing of curses. The built-in
+        // themes are the files in themes/ (linked as Theme/BuiltIn), embedded.
         .target(
             name: "SessionsTUI",
+            dependencies: ["SessionsKit", "SessionsDisplay"],
+            exclude: ["Theme/BuiltIn/README.md"],
+            resources: [
+                .embedInCode("Theme/BuiltIn/default.theme"), .embedInCode("Theme/BuiltIn/light.theme"),
+                .embedInCode("Theme/BuiltIn/high-contrast.theme"), .embedInCode("Theme/BuiltIn/mono.theme"),
+            ]
+        ),
+        // The terminal backend and the event loop: the only code that calls curses.
+        .target(
+            name: "SessionsTerminal",
             dependencies: [
-                "SessionsKit", "SessionsDisplay", "CSupport", "CCurses",
+                "SessionsKit", "SessionsTUI", "CSupport", "CCurses",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -48,6 +59,7 @@ let package = Package(
                 "SessionsKit",
                 "SessionsDisplay",
                 "SessionsTUI",
+                "SessionsTerminal",
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -14,6 +14,9 @@ public enum Labels {
     /// null for modules it has since renamed).
     public static let unknownModule = "(module unknown)"
 
+    /// What stands for a value a record does not have: an agent, an exit
+    /// code, a project. One dash, the same in tables, the pane and the pager.
+    public static let none = "—"
 
     /// The session a call's subagent ran in, when an importer linked one
     /// (`result.data.subagent_session_id`), shown as `→ #N` before the command

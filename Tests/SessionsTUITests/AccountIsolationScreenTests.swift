@@ -136,8 +136,8 @@ struct AccountIsolationScreenTests {
         /// unless `keep` is false (when the keys typed are the other
         /// account's marker, which the filter line then echoes).
         @discardableResult
-        func press(_ keys: String, keep: Bool = true) -> [Effect] {
-            var effects: [Effect] = []
+        func press(_ keys: String, keep: Bool = true) -> [TerminalEffect] {
+            var effects: [TerminalEffect] = []
             var index = keys.startIndex
             while index < keys.endIndex {
                 let key: Key
@@ -172,7 +172,7 @@ struct AccountIsolationScreenTests {
         }
 
         /// Ids on the rows of `status`.
-        func ids(_ status: SessionStatus) -> [Session.ID] { (state.rows[status] ?? SessionRows()).map(\.id) }
+        func ids(_ status: SessionStatus) -> [Session.ID] { (state.list.rows[status] ?? SessionRows()).map(\.id) }
         var allRowIDs: Set<Session.ID> { Set(SessionStatus.allCases.flatMap(ids)) }
 
         /// Puts the list cursor on session `id`.
@@ -343,7 +343,7 @@ struct AccountIsolationScreenTests {
                 s.select(id)
                 s.press("<enter>cu<esc>")
             }
-            #expect(s.state.undoStack.isEmpty || s.state.undoStack.allSatisfy { s.actor.all.contains($0.sessionID) })
+            #expect(s.state.undoStack.isEmpty || s.state.undoStack.allSatisfy { $0.sessionIDs.allSatisfy(s.actor.all.contains) })
         },
         Path("delete every row") { s in
             for id in s.actor.all.sorted() {

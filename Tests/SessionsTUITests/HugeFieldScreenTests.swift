@@ -33,8 +33,9 @@ struct HugeFieldScreenTests {
         #expect(Self.megabyteLine.utf8.count == Self.mebibyte)
         let screen = try Self.pager(stdout: .text(Self.megabyteLine))
         #expect(screen.text.contains("── stdout · 1 line · 1.0 MB"))
-        let detail = try #require(screen.state.detail)
-        let width = Update.pagerWidth(screen.state), rows = screen.state.layout.contentRows
+        let detail = try #require(screen.state.pager)
+        let text = PagerScreen.textArea(of: try #require(screen.state.layout.pager))
+        let width = text.width, rows = text.height
         // 1 MiB of one-cell characters, 99 to a row.
         let lineRows = (Self.mebibyte + width - 1) / width
         let stdoutLine = try #require((0..<detail.lines.count).first { detail.lines.byteCount(of: $0) == Self.mebibyte })
@@ -43,12 +44,12 @@ struct HugeFieldScreenTests {
         screen.press("G")
         #expect(screen.text.contains(Self.marker + "!"))
         // Below the line come the blank line and the empty stderr's heading.
-        let end = try #require(screen.state.detail)
+        let end = try #require(screen.state.pager)
         #expect(end.top == stdoutLine && end.topRow == lineRows - (rows - 2))
         for _ in 0..<20 { screen.press("k") }
-        #expect(screen.state.detail?.topRow == lineRows - (rows - 2) - 20)
+        #expect(screen.state.pager?.topRow == lineRows - (rows - 2) - 20)
         screen.press("<pgup><pgup><pgdn>")
-        #expect(screen.state.detail?.topRow == lineRows - (rows - 2) - 20 - (rows - 1))
+        #expect(screen.state.pager?.topRow == lineRows - (rows - 2) - 20 - (rows - 1))
         // Each row on screen is the next 99 characters of the line.
         let shownRow = lineRows - (rows - 2) - 20 - (rows - 1)
         let offset = shownRow * width
@@ -71,7 +72,7 @@ struct HugeFieldScreenTests {
         let line = String(repeating: "0123456789abcdef", count: 4095) + "0123" + Self.marker + "!"
         let screen = try Self.pager(stdout: .text(line))
         screen.press("/end-of-line<enter>")
-        let detail = try #require(screen.state.detail)
+        let detail = try #require(screen.state.pager)
         #expect(detail.lines.part(of: detail.top) == .stdout)
         screen.press("G")
         #expect(screen.text.contains(Self.marker))
@@ -106,7 +107,7 @@ struct HugeFieldScreenTests {
         #expect(text.contains(#"\x80"#))
         #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" || $0.value == 0xFFFD || (0x7F...0x9F).contains($0.value) })
         // What `y` copies stays the output itself, decoded, not the escaped form.
-        #expect(screen.state.detail?.copyText[.stdout] == String(decoding: bytes, as: UTF8.self))
+        #expect(screen.state.pager?.copyText[.stdout] == String(decoding: bytes, as: UTF8.self))
     }
 
     @Test("a session of 100,000 interactions opens at its first, goes to its last, and opens that one")
@@ -197,8 +198,8 @@ struct HugeFieldScreenTests {
                      roles[Int(generator.next() % UInt64(roles.count))])
             }
             for width in 1...9 {
-                #expect(PagerView.wrap(spans, width: width) == Self.referenceWrap(spans, width: width), "\(spans) at \(width)")
-                #expect(PagerView.cut(spans, width: width) == Self.referenceCut(spans, width: width), "\(spans) at \(width)")
+                #expect(TextLayout.wrap(spans, width: width) == Self.referenceWrap(spans, width: width), "\(spans) at \(width)")
+                #expect(TextLayout.cut(spans, width: width) == Self.referenceCut(spans, width: width), "\(spans) at \(width)")
             }
         }
     }

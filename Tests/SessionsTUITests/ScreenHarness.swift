@@ -61,8 +61,8 @@ final class ScreenHarness {
     /// Presses keys: single characters, or names in angle brackets such as
     /// `<enter>`, `<esc>`, `<tab>`, `<down>`, `<C-l>`. Settles loads after each.
     @discardableResult
-    func press(_ keys: String) -> [Effect] {
-        var effects: [Effect] = []
+    func press(_ keys: String) -> [TerminalEffect] {
+        var effects: [TerminalEffect] = []
         var index = keys.startIndex
         while index < keys.endIndex {
             var key: Key

@@ -69,7 +69,7 @@ struct ScreenTests {
         #expect(screen.state.timeline?.cursor == 4, "opens on the newest interaction")
         expectGolden(screen.text, "timeline-80x24")
         screen.press("ggj<enter>")
-        #expect(screen.state.focus == .detail)
+        #expect(screen.state.focus == .pager)
         #expect(screen.text.contains("claude -p 'write the mailer'"))
         expectGolden(screen.text, "detail-80x24")
         screen.press("<esc>")
@@ -141,7 +141,7 @@ struct ScreenTests {
         screen.press("<bs><bs><bs>attempt")
         #expect(screen.state.currentRows.map(\.id) == [1], "state text is searched")
         screen.press("<enter>")
-        #expect(!screen.state.filter.isEditing)
+        #expect(!screen.state.list.filter.isEditing)
         expectGolden(screen.text, "filter-80x24")
         screen.press("/<C-u>type:test<enter>3")
         #expect(screen.state.currentRows.map(\.id) == [4])
@@ -153,7 +153,7 @@ struct ScreenTests {
         screen.press("/<C-u>project:billing<enter>")
         #expect(screen.state.currentRows.map(\.id) == [1])
         screen.press("<esc>")
-        #expect(!screen.state.filter.isActive && screen.state.currentRows.count == 2)
+        #expect(!screen.state.list.filter.isActive && screen.state.currentRows.count == 2)
     }
 
     @Test("s cycles the sort through updated, created, id and type")
@@ -164,9 +164,9 @@ struct ScreenTests {
         var seen: [SessionSort] = []
         for _ in 0..<4 {
             screen.press("s")
-            seen.append(screen.state.sort)
-            if screen.state.sort == .id { #expect(screen.state.currentRows.map(\.id) == [3, 5]) }
-            if screen.state.sort == .type { expectGolden(screen.text, "sort-type-200x60") }
+            seen.append(screen.state.list.sort)
+            if screen.state.list.sort == .id { #expect(screen.state.currentRows.map(\.id) == [3, 5]) }
+            if screen.state.list.sort == .type { expectGolden(screen.text, "sort-type-200x60") }
         }
         #expect(seen == [.created, .id, .type, .updated])
     }
@@ -208,20 +208,46 @@ struct ScreenTests {
         #expect(screen.text.contains("Switch account"))
         screen.press("j<enter>")
         #expect(screen.state.scope.accountID == 2)
-        #expect(SessionStatus.allCases.allSatisfy { screen.state.rows[$0]?.isEmpty == true })
+        #expect(SessionStatus.allCases.allSatisfy { screen.state.list.rows[$0]?.isEmpty == true })
         #expect(screen.text.contains("No sessions yet."))
         #expect(screen.frame.line(0).contains("bob"))
     }
 
-    @Test("? shows every binding of the key map")
-    func help() throws {
-        let screen = try ScreenHarness(width: 200, height: 60)
+    @Test("? shows every binding of the key map, every line whole, a page at a time", arguments: [(200, 60), (80, 24)])
+    func help(width: Int, height: Int) throws {
+        let screen = try ScreenHarness(width: width, height: height)
         screen.press("?")
-        let text = screen.text
-        for binding in KeyMap.standard.bindings {
-            #expect(text.contains(binding.summary), "help lists \(binding.summary)")
+        expectGolden(screen.text, "help-\(width)x\(height)")
+        // Scroll line by line to the end, taking each line as it passes the
+        // top of the box, then the last page whole: every line, once, in order.
+        func page() -> [String] {
+            screen.frame.text.split(separator: "\n").compactMap { line -> String? in
+                guard let left = line.firstIndex(of: "│"), let right = line.lastIndex(of: "│"), left < right else { return nil }
+                return String(line[line.index(after: left)..<right])
+            }
         }
-        expectGolden(text, "help-200x60")
+        var lines: [String] = []
+        var previous: [String] = []
+        for _ in 0..<500 {
+            let current = page()
+            if current == previous { break }
+            lines.append(current.first ?? "")
+            previous = current
+            screen.press("j")
+        }
+        lines += previous.dropFirst().filter { !$0.contains("j/k scroll") }
+        let pages = [lines.joined(separator: "\n")]
+        // Wrapped summaries read whole once their lines are joined.
+        let words = pages.joined(separator: "\n").split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        for binding in KeyMap.standard.bindings {
+            #expect(words.contains(binding.summary), "help lists \(binding.summary) at \(width)x\(height)")
+            #expect(words.contains(binding.keyLabel), "help names \(binding.keyLabel) at \(width)x\(height)")
+        }
+        for page in pages {
+            for line in page.split(separator: "\n") {
+                #expect(!line.contains("…") || line.contains("j/k scroll"), "nothing is cut: \(line)")
+            }
+        }
         screen.press("x")
         #expect(screen.state.overlay == nil)
     }
@@ -236,21 +262,21 @@ struct ScreenTests {
                 status: "ok", code: 0, stdout: .text(lines.joined(separator: "\n")), durationMS: 10))
         }
         screen.press("<enter><enter>")
-        #expect(screen.state.focus == .detail)
+        #expect(screen.state.focus == .pager)
         let wrapped = screen.text
         screen.press("w")
-        #expect(screen.state.detail?.wrap == false)
+        #expect(screen.state.pager?.wrap == false)
         #expect(screen.text != wrapped)
         screen.press("w/LINE 4<enter>")
-        #expect(screen.state.detail?.search == "line 4" || screen.state.detail?.search == "LINE 4")
-        let first = try #require(screen.state.detail?.top)
-        #expect(screen.state.detail?.lines.line(first).spans.map(\.text).joined().contains("output line 4") == true)
+        #expect(screen.state.pager?.search == "line 4" || screen.state.pager?.search == "LINE 4")
+        let first = try #require(screen.state.pager?.top)
+        #expect(screen.state.pager?.lines.line(first).spans.map(\.text).joined().contains("output line 4") == true)
         screen.press("n")
-        let second = try #require(screen.state.detail?.top)
+        let second = try #require(screen.state.pager?.top)
         #expect(second > first)
-        #expect(screen.state.detail?.lines.line(second).spans.map(\.text).joined().contains("output line 40") == true)
+        #expect(screen.state.pager?.lines.line(second).spans.map(\.text).joined().contains("output line 40") == true)
         screen.press("N")
-        #expect(screen.state.detail?.top == first)
+        #expect(screen.state.pager?.top == first)
         let copy = screen.press("y")
         #expect(copy.count == 1)
         if case .copyToClipboard(let text)? = copy.first { #expect(text.hasPrefix("output line 1 xxx")) }
@@ -306,7 +332,7 @@ struct ScreenTests {
             #expect(CellWidth.of(String(frame.line(row))) <= frame.width)
         }
         // The separator stays in one column on every body row.
-        let separator = Layout(width: 200, height: 60).leftWidth
+        let separator = try #require(screen.state.layout.divider?.x)
         for row in 1..<(frame.height - 1) { #expect(frame[row, separator].text == "│") }
         #expect(frame.text.contains("…"))
         expectGolden(frame.text, "wide-200x60")
@@ -333,9 +359,9 @@ struct ScreenTests {
     @Test("mouse: a click selects a row or a tab, the wheel scrolls")
     func mouse() throws {
         let screen = try ScreenHarness(width: 120, height: 40)
-        let tabs = HeaderView.tabColumns(screen.state)
-        let failed = try #require(tabs.first { $0.0 == .failed })
-        screen.send(.mouse(MouseEvent(.press, row: 0, column: failed.1.lowerBound + 1)))
+        let tabs = HeaderBar.tabs(screen.state.list, in: screen.state.layout.header)
+        let failed = try #require(tabs.first { $0.section == .failed })
+        screen.send(.mouse(MouseEvent(.press, row: 0, column: failed.columns.lowerBound + 1)))
         #expect(screen.state.section == .failed)
         screen.press("1")
         screen.send(.mouse(MouseEvent(.press, row: 3, column: 5)))
@@ -435,7 +461,7 @@ struct BrowserRegressionTests {
     func shrunkSession() throws {
         let screen = try ScreenHarness()
         screen.press("j<enter>g<enter>")
-        #expect(screen.state.focus == .detail)
+        #expect(screen.state.focus == .pager)
         try screen.store.write { transaction in
             guard var stored = try transaction.session(id: 1) else { return }
             stored.interactions = []
@@ -444,7 +470,7 @@ struct BrowserRegressionTests {
         }
         screen.runtime.refresh()
         screen.runtime.settle()
-        #expect(screen.state.detail == nil && screen.state.focus == .timeline)
+        #expect(screen.state.pager == nil && screen.state.focus == .timeline)
         #expect(screen.state.timeline?.cursor == 0)
         screen.press("<enter>E")
         #expect(screen.text.contains("No interactions yet."))
@@ -452,7 +478,7 @@ struct BrowserRegressionTests {
 
     @Test("at the minimum width every section's count stays in the header")
     func narrowHeader() throws {
-        let screen = try ScreenHarness(width: Layout.minimumWidth, height: Layout.minimumHeight) { service in
+        let screen = try ScreenHarness(width: ScreenLayout.minimumWidth, height: ScreenLayout.minimumHeight) { service in
             for status in SessionStatus.allCases {
                 for _ in 0..<10 {
                     _ = try service.create(SessionDraft(type: "ClaudeCodeSessions", status: status.rawValue))
@@ -478,7 +504,7 @@ struct BrowserRegressionTests {
             }
         }
         screen.press("<enter><enter>")
-        #expect(screen.state.focus == .detail)
+        #expect(screen.state.focus == .pager)
         let scalars = screen.frame.cells.flatMap { $0.text.unicodeScalars }
         #expect(!scalars.contains { $0.value < 0x20 })
         #expect(screen.text.contains("a␛[2J"))

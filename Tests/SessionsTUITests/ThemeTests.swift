@@ -38,7 +38,7 @@ struct ThemeTests {
         let url = Self.themesDirectory.appendingPathComponent(name + ".theme")
         let onDisk = try Data(contentsOf: url)
         let embedded = try #require(ThemeLibrary.builtInText(named: name))
-        #expect(Data(embedded.utf8) == onDisk, "Sources/SessionsTUI/Theme/BuiltInThemes.swift is out of date for \(name)")
+        #expect(Data(embedded.utf8) == onDisk, "the embedded \(name) theme differs from themes/\(name).theme")
     }
 
     @Test("every built-in parses and sets every role itself", arguments: ThemeLibrary.builtInNames)

@@ -81,7 +81,7 @@ struct DemoCommand: ParsableCommand {
             if showProgress { context.stderr.write("\rgenerating \(done)/\(total) sessions") }
         }
         if showProgress { context.stderr.write("\r\u{1B}[K") }
-        let first = ids.first.map(String.init) ?? "-", last = ids.last.map(String.init) ?? "-"
+        let first = ids.first?.description ?? "-", last = ids.last?.description ?? "-"
         context.stderr.line(ids.count == 1 ? "Added 1 session (id \(first))." : "Added \(ids.count) sessions (ids \(first)–\(last)).")
     }
 }

@@ -181,7 +181,7 @@ enum Components: RegistryEntries {
         let service = try workspace.service()
         let registry = try service.registry()
         return try service.components().map { component in
-            RegistryRow(id: component.id, name: component.name, extra: [component.projectID.flatMap { registry.project($0)?.name } ?? "-"],
+            RegistryRow(id: component.id, name: component.name, extra: [component.projectID.flatMap { registry.project($0)?.name } ?? Labels.none],
                         insertedAt: component.insertedAt,
                         fields: [("account_id", .id(component.accountID)), ("project_id", component.projectID.map { .id($0) } ?? .null)])
         }

@@ -35,32 +35,53 @@ struct NewCommand: ParsableCommand {
 
 struct SetStatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "set-status", abstract: "Mark a session active, complete or failed.")
+        commandName: "set-status", abstract: "Mark sessions active, complete or failed.",
+        usage: "sessions set-status ID... active|complete|failed [--store DIR] [--account ID] [--project ID]",
+        discussion: """
+            Several ids change in one commit: all of them, or none if any id is not a session of the \
+            active account, which is reported as not found.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The session id.")
-    var id: Session.ID
+    /// The ids, then the status: an array must come last among positional
+    /// arguments, so the two are taken apart here.
+    @Argument(help: ArgumentHelp("The session ids, then active, complete or failed.", valueName: "id-or-status"),
+              completion: .list(SessionStatus.allCases.map(\.rawValue)))
+    var words: [String] = []
 
-    @Argument(help: "active, complete or failed.", completion: .list(SessionStatus.allCases.map(\.rawValue)))
-    var status: String
+    func validate() throws {
+        guard words.count >= 2 else { throw ValidationError("give one or more session ids, then active, complete or failed") }
+        _ = try ids()
+    }
+
+    func ids() throws -> [Session.ID] {
+        try words.dropLast().map { word in
+            guard let id = Session.ID(argument: word), id.rawValue >= 1 else {
+                throw ValidationError("\(quoted(word)) is not a session id (a positive integer)")
+            }
+            return id
+        }
+    }
 
     func run() throws {
-        let status = try SessionStatus(validating: status)
-        try global.service().setStatus(id: id, to: status)
+        let status = try SessionStatus(validating: words.last ?? "")
+        try global.service().setStatuses(try ids().map { ($0, status) })
     }
 }
 
 struct DeleteCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete a session and its interactions.")
+    static let configuration = CommandConfiguration(
+        commandName: "delete", abstract: "Delete sessions and their interactions.",
+        discussion: "Several ids go in one commit: all of them, or none if any id is not found.")
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The session id.")
-    var id: Session.ID
+    @Argument(help: "The session ids.")
+    var ids: [Session.ID]
 
     func run() throws {
-        try global.service().delete(id: id)
+        try global.service().delete(ids: ids)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SessionsKit
+import SessionsTerminal
 import SessionsTUI
 
 /// Options of the full-screen browser, shared by bare `sessions` and `sessions tui`.

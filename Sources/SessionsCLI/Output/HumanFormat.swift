@@ -37,13 +37,13 @@ struct HumanFormat {
             let last = summary.lastResult
             table.rows.append([
                 .init(summary.id.description),
-                .init("\(Glyphs.status(status)) \(status.rawValue)", style: { style.apply($0, style.color(for: status)) }),
+                .init("\(Glyphs.status(status)) \(status.rawValue)", style: { style.apply($0, Tone(status)) }),
                 .init(Sanitizer.line(summary.type.name)),
-                .init(summary.agent?.rawValue ?? "-"),
-                .init(summary.environment?.rawValue ?? "-"),
-                .init(placeLabel(projectID: summary.projectID, componentID: summary.componentID).nonEmpty ?? "-"),
+                .init(summary.agent?.rawValue ?? Labels.none),
+                .init(summary.environment?.rawValue ?? Labels.none),
+                .init(placeLabel(projectID: summary.projectID, componentID: summary.componentID).nonEmpty ?? Labels.none),
                 .init(String(summary.interactionCount)),
-                .init(Glyphs.result(last), style: { style.apply($0, style.color(for: last)) }),
+                .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
                 .init(TimeText.relative(summary.updatedAt, now: now)),
             ])
         }
@@ -59,12 +59,12 @@ struct HumanFormat {
         func field(_ name: String, _ value: String) {
             out += "  " + CellWidth.fit(name, to: width) + " " + value + "\n"
         }
-        field("agent", session.agent?.rawValue ?? "-")
-        field("environment", session.environment?.rawValue ?? "-")
+        field("agent", session.agent?.rawValue ?? Labels.none)
+        field("environment", session.environment?.rawValue ?? Labels.none)
         let account = registry.account(session.accountID).map { " " + Sanitizer.line($0.name) } ?? ""
         field("account", "\(session.accountID)\(account)")
-        field("project", session.projectID.map { "\($0) \(projectName($0) ?? "")" } ?? "-")
-        field("component", session.componentID.map { "\($0) \(componentName($0) ?? "")" } ?? "-")
+        field("project", session.projectID.map { "\($0) \(projectName($0) ?? "")" } ?? Labels.none)
+        field("component", session.componentID.map { "\($0) \(componentName($0) ?? "")" } ?? Labels.none)
         field("created", "\(TimeText.dateTime(session.insertedAt)) (\(TimeText.relative(session.insertedAt, now: now)))")
         field("updated", "\(TimeText.dateTime(session.updatedAt)) (\(TimeText.relative(session.updatedAt, now: now)))")
         for member in session.extra.members {
@@ -76,7 +76,7 @@ struct HumanFormat {
                 out += "    " + line + "\n"
             }
         } else {
-            field("state", "-")
+            field("state", Labels.none)
         }
         out += "\n" + timeline(session, full: full)
         return out
@@ -84,11 +84,7 @@ struct HumanFormat {
 
     func timeline(_ session: Session, full: Bool) -> String {
         let count = session.interactions.count
-        let errors = session.interactions.filter { $0.result?.status == .error }.count
-        let pending = session.interactions.filter(\.isPending).count
-        var heading = "Timeline · \(count) interaction\(count == 1 ? "" : "s")"
-        if errors > 0 { heading += " · " + style.apply("\(errors) error\(errors == 1 ? "" : "s")", .red) }
-        if pending > 0 { heading += " · \(pending) pending" }
+        let heading = TimelineText.heading(session.interactions).map { style.apply($0.text, $0.tone) }.joined()
         guard count > 0 else { return heading + "\n  (no interactions yet)\n" }
 
         var table = Table(columns: [
@@ -101,13 +97,13 @@ struct HumanFormat {
             let last = LastResult(interaction.result)
             table.rows.append([
                 .init(String(index + 1)),
-                .init(interaction.startedAt.map(TimeText.clock) ?? "-"),
-                .init(Glyphs.result(last), style: { style.apply($0, style.color(for: last)) }),
+                .init(TimelineText.startTime(interaction)),
+                .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
                 .init(Sanitizer.line(Labels.step(interaction))),
-                .init((Labels.subagentMarker(interaction) ?? "") + Sanitizer.line(interaction.command.command)),
-                .init(interaction.result?.code.map(String.init) ?? "-"),
-                .init(interaction.result?.durationMS.map { TimeText.duration(milliseconds: $0) } ?? "-"),
-                .init(durationBar(interaction.result?.durationMS, longest: longest)),
+                .init(TimelineText.command(interaction)),
+                .init(TimelineText.exitCode(interaction.result)),
+                .init(TimelineText.duration(interaction.result)),
+                .init(DurationBar.text(interaction.result?.durationMS, longest: longest)),
             ])
         }
         var out = heading + "\n" + indent(table.render(fitting: columns.map { $0 - 2 }))
@@ -122,12 +118,6 @@ struct HumanFormat {
             if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
         }
         return out
-    }
-
-    /// A bar beside the duration makes slow steps stand out in a column of numbers.
-    func durationBar(_ ms: Int?, longest: Int) -> String {
-        guard let ms, longest > 0 else { return "" }
-        return String(repeating: "▇", count: max(1, Int((Double(ms) / Double(longest) * 8).rounded(.up))))
     }
 
     func details(_ session: Session) -> String {

@@ -26,6 +26,6 @@ public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Quotes a user-supplied value inside a message the way JSON would, so that
 /// an empty or whitespace-only value is still visible.
-func quoted(_ text: String) -> String {
+public func quoted(_ text: String) -> String {
     JSONWriter.string(.string(text), style: .compact)
 }

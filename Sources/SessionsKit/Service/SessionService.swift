@@ -131,20 +131,40 @@ public struct SessionService: Sendable {
     /// so a front end can offer to undo.
     @discardableResult
     public func setStatus(id: Session.ID, to status: SessionStatus) throws -> (previous: SessionStatus, session: Session) {
-        let (previous, session) = try modify(id: id) { session in
-            let previous = session.status
-            session.status = status
-            return previous
-        }
-        return (previous, session)
+        let update = try setStatuses([(id, status)])[0]
+        return (update.previous, update.session)
     }
 
-    public func delete(id: Session.ID) throws {
-        try store.write { transaction in
-            _ = try scoped(id, in: transaction)
-            transaction.delete(sessionID: id)
+    /// Moves several sessions, each to its own status, in one commit: a crash
+    /// leaves all of them changed or none. An id that is not this account's
+    /// fails the whole request as "not found", with nothing changed. An id
+    /// given twice counts once, at its first status.
+    @discardableResult
+    public func setStatuses(_ targets: [(id: Session.ID, status: SessionStatus)]) throws -> [StatusUpdate] {
+        var seen = Set<Session.ID>()
+        let targets = targets.filter { seen.insert($0.id).inserted }
+        return try store.write { transaction in
+            try targets.map { target in
+                let (previous, session) = try modify(target.id, in: transaction) { session in
+                    let previous = session.status
+                    session.status = target.status
+                    return previous
+                }
+                return StatusUpdate(previous: previous, session: session)
+            }
         }
     }
+
+    /// Deletes sessions with their interactions, in one commit; an id that is
+    /// not this account's deletes none of them.
+    public func delete(ids: [Session.ID]) throws {
+        try store.write { transaction in
+            for id in ids { _ = try scoped(id, in: transaction) }
+            for id in ids { transaction.delete(sessionID: id) }
+        }
+    }
+
+    public func delete(id: Session.ID) throws { try delete(ids: [id]) }
 
     /// Appends a pending interaction and returns it.
     public func addInteraction(sessionID: Session.ID, _ draft: CommandDraft) throws -> Interaction {
@@ -203,17 +223,20 @@ public struct SessionService: Sendable {
     /// `updated_at` forward (strictly, even within one clock tick) when anything
     /// changed. The session passed to `change` already carries the new time.
     private func modify<T>(id: Session.ID, _ change: (inout Session) throws -> T) throws -> (value: T, session: Session) {
-        try store.write { transaction in
-            let original = try scoped(id, in: transaction)
-            var session = original
-            session.updatedAt = nextUpdateTime(after: original.updatedAt)
-            let result = try change(&session)
-            var unchanged = session
-            unchanged.updatedAt = original.updatedAt
-            if unchanged == original { return (result, original) }
-            transaction.put(session)
-            return (result, session)
-        }
+        try store.write { transaction in try modify(id, in: transaction, change) }
+    }
+
+    private func modify<T>(_ id: Session.ID, in transaction: any StoreTransaction,
+                           _ change: (inout Session) throws -> T) throws -> (value: T, session: Session) {
+        let original = try scoped(id, in: transaction)
+        var session = original
+        session.updatedAt = nextUpdateTime(after: original.updatedAt)
+        let result = try change(&session)
+        var unchanged = session
+        unchanged.updatedAt = original.updatedAt
+        if unchanged == original { return (result, original) }
+        transaction.put(session)
+        return (result, session)
     }
 
     func nextUpdateTime(after previous: Timestamp) -> Timestamp {
@@ -338,5 +361,16 @@ private func collect<T>(_ result: Result<T, FieldError>, into errors: inout [Fie
     case .failure(let error):
         errors.append(error)
         return nil
+    }
+}
+
+/// One session's status change: where it was, and the session as written.
+public struct StatusUpdate: Sendable, Equatable {
+    public var previous: SessionStatus
+    public var session: Session
+
+    public init(previous: SessionStatus, session: Session) {
+        self.previous = previous
+        self.session = session
     }
 }

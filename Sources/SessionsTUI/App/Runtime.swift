@@ -1,10 +1,10 @@
-import SessionsDisplay
 import SessionsKit
 
-/// Runs the loop's pure half against a real store: feeds actions to
+/// Runs the browser's pure half against a real store: feeds actions to
 /// `update`, performs the store effects it asks for through the model, and
-/// feeds their results back. Terminal effects (pager, clipboard, redraw,
-/// quit) are handed to the caller. Tests drive it with an in-memory store.
+/// feeds their results back. Loads are deferred for the caller to perform,
+/// here or off its thread; terminal effects are handed to the caller. Tests
+/// drive it with an in-memory store.
 public final class Runtime {
     public private(set) var state: AppState
     public private(set) var service: SessionService
@@ -22,32 +22,29 @@ public final class Runtime {
     /// Applies `action` and every store effect that follows from it.
     /// Returns the effects only the terminal can perform.
     @discardableResult
-    public func send(_ action: Action) -> [Effect] {
+    public func send(_ action: Action) -> [TerminalEffect] {
         var queue = [action]
-        var terminal: [Effect] = []
+        var terminal: [TerminalEffect] = []
         while !queue.isEmpty {
             let next = queue.removeFirst()
             for effect in Update.update(&state, next) {
                 switch effect {
-                case .loadSession(let id):
-                    pendingLoad = id
-                case .openPager, .copyToClipboard, .redraw, .quit:
-                    terminal.append(effect)
-                default:
-                    queue.append(contentsOf: perform(effect))
+                case .store(let write): queue.append(perform(write))
+                case .load(.session(let id)): pendingLoad = id
+                case .terminal(let effect): terminal.append(effect)
                 }
             }
         }
         return terminal
     }
 
-    /// Performs the deferred session load, if any.
+    /// Performs the deferred session load, if any, here.
     @discardableResult
-    public func settle() -> [Effect] {
-        var terminal: [Effect] = []
+    public func settle() -> [TerminalEffect] {
+        var terminal: [TerminalEffect] = []
         while let id = pendingLoad {
             pendingLoad = nil
-            terminal += send(load(id))
+            terminal += send(Self.load(id, service: service))
         }
         return terminal
     }
@@ -75,10 +72,8 @@ public final class Runtime {
         }
     }
 
-    func load(_ id: Session.ID) -> Action { Self.load(id, service: service) }
-
     /// What reading session `id` ends in; safe on any thread.
-    static func load(_ id: Session.ID, service: SessionService) -> Action {
+    public static func load(_ id: Session.ID, service: SessionService) -> Action {
         do {
             return .sessionLoaded(try service.session(id: id))
         } catch SessionError.notFound {
@@ -88,29 +83,30 @@ public final class Runtime {
         }
     }
 
-    func perform(_ effect: Effect) -> [Action] {
+    func perform(_ effect: StoreEffect) -> Action {
         do {
             switch effect {
-            case .setStatus(let id, let status, let isUndo):
-                let (previous, session) = try service.setStatus(id: id, to: status)
-                return [.statusChanged(StatusChange(sessionID: id, from: previous, to: status, session: session), isUndo: isUndo)]
+            case .setStatus(let request):
+                let updates = try service.setStatuses(request.targets.map { ($0.id, $0.status) })
+                let change = StatusChange(entries: updates.map { .init(id: $0.session.id, from: $0.previous) },
+                                          to: request.targets.first?.status ?? .active)
+                return .statusChanged(StatusWrite(change: change, sessions: updates.map(\.session), undoing: request.undoing,
+                                                  leftAlone: request.leftAlone))
             case .createSession(let draft):
-                return [.sessionCreated(try service.create(draft))]
-            case .deleteSession(let id):
-                try service.delete(id: id)
-                return [.sessionDeleted(id)]
+                return .sessionCreated(try service.create(draft))
+            case .deleteSessions(let ids):
+                try service.delete(ids: ids)
+                return .sessionsDeleted(ids)
             case .switchAccount(let id):
                 let scope = Scope(accountID: id, projectID: nil)
                 service = service.acting(in: scope)
-                return [.accountSwitched(scope)]
-            default:
-                return []
+                return .accountSwitched(scope)
             }
         } catch let error as SessionError {
-            if case .invalid(let schema) = error { return [.failed(schema.errors.map(\.description).joined(separator: "; "))] }
-            return [.failed(error.description)]
+            if case .invalid(let schema) = error { return .failed(schema.errors.map(\.description).joined(separator: "; ")) }
+            return .failed(error.description)
         } catch {
-            return [.failed("\(error)")]
+            return .failed("\(error)")
         }
     }
 }

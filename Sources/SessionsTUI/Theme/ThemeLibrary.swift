@@ -4,9 +4,19 @@ import Glibc
 public enum ThemeLibrary {
     public static let builtInNames = ["default", "light", "high-contrast", "mono"]
 
-    /// The text of a built-in theme file, e.g. as a starting point for a user's own.
+    /// The text of a built-in theme file, e.g. as a starting point for a
+    /// user's own: the bytes of `themes/NAME.theme`, embedded at build time,
+    /// so the binary works wherever it is installed and no copy can drift.
     public static func builtInText(named name: String) -> String? {
-        BuiltInThemes.text(named: name)
+        let bytes: [UInt8]
+        switch name {
+        case "default": bytes = PackageResources.default_theme
+        case "light": bytes = PackageResources.light_theme
+        case "high-contrast": bytes = PackageResources.high_contrast_theme
+        case "mono": bytes = PackageResources.mono_theme
+        default: return nil
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Where user themes live, given the program's config directory: beside
@@ -51,7 +61,7 @@ public enum ThemeLibrary {
     static let builtInMono = parseBuiltIn("mono")
 
     private static func parseBuiltIn(_ name: String) -> Theme {
-        guard let text = BuiltInThemes.text(named: name) else {
+        guard let text = builtInText(named: name) else {
             preconditionFailure("no embedded text for built-in theme \(name)")
         }
         do {

@@ -1,0 +1,65 @@
+import SessionsKit
+
+/// Everything that can change the state: input, time, and the results of
+/// effects the runtime performed. `update` is the only consumer.
+public enum Action: Sendable {
+    case key(Key)
+    case mouse(MouseEvent)
+    case resize(width: Int, height: Int)
+    /// Time passed: flashes expire and relative times move on.
+    case tick(Timestamp)
+    /// The store's registries and summaries, at first and after any change.
+    case catalogLoaded(Catalog)
+    case sessionLoaded(Session)
+    /// The session to load no longer exists (or is not this account's).
+    case sessionMissing(Session.ID)
+    case statusChanged(StatusWrite)
+    case sessionCreated(Session)
+    case sessionsDeleted([Session.ID])
+    case accountSwitched(Scope)
+    /// An effect failed; the message is shown as a flash.
+    case failed(String)
+    /// An effect succeeded with something to say (e.g. "copied").
+    case notice(String)
+}
+
+/// A status change as written, kept so that `u` can write it back: every
+/// session it moved, and where each came from.
+public struct StatusChange: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var id: Session.ID
+        public var from: SessionStatus
+
+        public init(id: Session.ID, from: SessionStatus) {
+            self.id = id
+            self.from = from
+        }
+    }
+
+    public var entries: [Entry]
+    public var to: SessionStatus
+
+    public init(entries: [Entry], to: SessionStatus) {
+        self.entries = entries
+        self.to = to
+    }
+
+    public var sessionIDs: [Session.ID] { entries.map(\.id) }
+}
+
+/// What a status write did: the change, and the sessions as it left them,
+/// so the lists update without a reload.
+public struct StatusWrite: Sendable, Equatable {
+    public var change: StatusChange
+    public var sessions: [Session]
+    /// The change this one wrote back, for an undo.
+    public var undoing: StatusChange?
+    public var leftAlone: [Session.ID]
+
+    public init(change: StatusChange, sessions: [Session], undoing: StatusChange? = nil, leftAlone: [Session.ID] = []) {
+        self.change = change
+        self.sessions = sessions
+        self.undoing = undoing
+        self.leftAlone = leftAlone
+    }
+}

@@ -1,0 +1,62 @@
+import SessionsKit
+
+/// Work `update` asks the runtime to do: everything that touches the store or
+/// the terminal. Keeping it out of `update` is what makes update pure and the
+/// whole browser testable without a terminal. Each kind is its own type, so
+/// every switch over one names all its cases: a new effect cannot compile
+/// and then be dropped by a `default:`.
+public enum Effect: Sendable, Equatable {
+    case store(StoreEffect)
+    case load(LoadEffect)
+    case terminal(TerminalEffect)
+}
+
+/// Writes through the model, each one commit.
+public enum StoreEffect: Sendable, Equatable {
+    /// Sessions to move to new statuses, all in one commit.
+    case setStatus(StatusRequest)
+    case createSession(SessionDraft)
+    case deleteSessions([Session.ID])
+    case switchAccount(Account.ID)
+}
+
+/// Reads that may take long; the runtime may do them off the loop's thread.
+public enum LoadEffect: Sendable, Equatable {
+    case session(Session.ID)
+}
+
+/// What only the terminal can do.
+public enum TerminalEffect: Sendable, Equatable {
+    /// Show text in the user's own pager, leaving the browser meanwhile.
+    case openPager(String)
+    /// Put text on the system clipboard through the terminal.
+    case copyToClipboard(String)
+    /// Repaint every cell, discarding what the terminal is believed to show.
+    case redraw
+    case quit
+}
+
+/// A status write as asked for: each session and the status it goes to.
+public struct StatusRequest: Sendable, Equatable {
+    public var targets: [StatusTarget]
+    /// An undo writes an earlier change back; it names the sessions it left
+    /// alone because they changed since.
+    public var undoing: StatusChange?
+    public var leftAlone: [Session.ID] = []
+
+    public init(targets: [StatusTarget], undoing: StatusChange? = nil, leftAlone: [Session.ID] = []) {
+        self.targets = targets
+        self.undoing = undoing
+        self.leftAlone = leftAlone
+    }
+}
+
+public struct StatusTarget: Sendable, Equatable {
+    public var id: Session.ID
+    public var status: SessionStatus
+
+    public init(id: Session.ID, status: SessionStatus) {
+        self.id = id
+        self.status = status
+    }
+}

@@ -1,0 +1,233 @@
+import SessionsDisplay
+import SessionsKit
+
+/// The next state from the current one and an action, plus the effects the
+/// runtime must perform. Pure: no I/O, no clock, no terminal. It dispatches
+/// the action to whichever screen owns it, then runs one normalising pass
+/// that makes rows, cursors, scrolling and the loaded session agree with the
+/// new state, so no handler has to remember to.
+public enum Update {
+    static let flashSeconds: Int64 = 4
+
+    public static func update(_ state: inout AppState, _ action: Action) -> [Effect] {
+        let effects = apply(&state, action)
+        return effects + normalize(&state)
+    }
+
+    static func apply(_ state: inout AppState, _ action: Action) -> [Effect] {
+        switch action {
+        case .key(let key):
+            return handleKey(&state, key)
+        case .mouse(let event):
+            MouseInput.handle(&state, event)
+        case .resize(let width, let height):
+            (state.width, state.height) = (width, height)
+        case .tick(let now):
+            state.now = now
+            if let flash = state.flash, flash.expires <= now { state.flash = nil }
+        case .catalogLoaded(let catalog):
+            state.catalog = catalog
+        case .sessionLoaded(let session):
+            sessionLoaded(&state, session)
+        case .sessionMissing(let id):
+            sessionMissing(&state, id)
+        case .statusChanged(let write):
+            SessionCommands.statusChanged(&state, write)
+        case .sessionCreated(let session):
+            state.catalog?.apply(deletes: [], puts: [SessionSummary(session)])
+            state.list.filter = FilterInput()
+            state.list.select(id: session.id, in: session.status)
+            flash(&state, "#\(session.id) created")
+        case .sessionsDeleted(let ids):
+            SessionCommands.sessionsDeleted(&state, ids)
+        case .accountSwitched(let scope):
+            state.scope = scope
+            // A project belongs to one account: kept, the filter would hide
+            // every session of the next one, with nothing on screen saying why.
+            state.projectFilter = nil
+            state.list.cursors = [:]
+            state.list.marks = [:]
+            state.list.filter = FilterInput()
+            state.timeline = nil
+            state.pager = nil
+            state.focus = .list
+            state.undoStack = []
+            flash(&state, "account: \(Sanitizer.line(state.accountName))")
+        case .failed(let message):
+            flash(&state, message, isError: true)
+        case .notice(let message):
+            flash(&state, message)
+        }
+        return []
+    }
+
+    static func flash(_ state: inout AppState, _ text: String, isError: Bool = false) {
+        state.flash = Flash(text: text, isError: isError,
+                            expires: Timestamp(microseconds: state.now.microseconds + flashSeconds * 1_000_000))
+    }
+
+    /// The effects a screen asked for, after showing its message.
+    static func deliver(_ state: inout AppState, _ reply: Reply) -> [Effect] {
+        if let message = reply.message { flash(&state, message.text, isError: message.isError) }
+        return reply.effects
+    }
+
+    // MARK: - Loads
+
+    /// The session the pane is for: the one being read, else the selection.
+    static func wantedSession(_ state: AppState) -> Session.ID? {
+        state.focus == .list ? state.selectedSummary?.id : state.reading
+    }
+
+    static func sessionLoaded(_ state: inout AppState, _ session: Session) {
+        guard session.id == wantedSession(state) else {
+            // Asked for, then left behind: ask again if it is wanted later.
+            if state.requestedLoad?.id == session.id { state.requestedLoad = nil }
+            return
+        }
+        if let old = state.timeline, old.session.id == session.id {
+            state.timeline = old.reloaded(with: session)
+        } else {
+            state.timeline = TimelineScreen(session: session)
+        }
+        if let pager = state.pager {
+            // The interaction read is gone if the session was rewritten shorter.
+            state.pager = pager.reloaded(with: session)
+            if state.pager == nil { state.focus = .timeline }
+        }
+    }
+
+    /// Missing sessions are not asked for again until the catalog says they
+    /// changed, so a summary whose file is gone cannot start a loop of loads.
+    static func sessionMissing(_ state: inout AppState, _ id: Session.ID) {
+        guard state.timeline?.session.id == id || wantedSession(state) == id else { return }
+        state.timeline = nil
+        state.pager = nil
+        if state.focus != .list {
+            state.focus = .list
+            flash(&state, "#\(id) no longer exists", isError: true)
+        }
+    }
+
+    // MARK: - Keys
+
+    static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+        let context = state.keyContext
+        guard let intent = state.keyMap.command(for: key, in: context) else { return [] }
+        let layout = state.layout
+        if let overlay = state.overlay {
+            switch overlay.handle(intent, in: layout.screen, keyMap: state.keyMap) {
+            case .stay(let next):
+                state.overlay = next
+                return []
+            case .close(let reply):
+                state.overlay = nil
+                return deliver(&state, reply)
+            }
+        }
+        switch context {
+        case .filter:
+            return deliver(&state, state.list.handleTyping(intent, key: key, page: listPage(layout)))
+        case .search:
+            guard let rect = layout.pager else { return [] }
+            return deliver(&state, state.pager?.handleTyping(intent, key: key, text: PagerScreen.textArea(of: rect)) ?? .none)
+        default:
+            return perform(&state, intent)
+        }
+    }
+
+    /// Rows of sessions the list shows, below its column titles.
+    static func listPage(_ layout: ScreenLayout) -> Int { max(1, (layout.list ?? layout.body).height - 1) }
+
+    static func perform(_ state: inout AppState, _ intent: Intent) -> [Effect] {
+        switch intent {
+        case .help:
+            state.overlay = .help(HelpOverlay())
+        case .redraw:
+            return [.terminal(.redraw)]
+        case .quit:
+            return [.terminal(.quit)]
+        case .markComplete:
+            return SessionCommands.requestStatus(&state, .complete)
+        case .markFailed:
+            return SessionCommands.requestStatus(&state, .failed)
+        case .markActive:
+            return SessionCommands.requestStatus(&state, .active)
+        case .undo:
+            return SessionCommands.requestUndo(&state)
+        case .deleteSession:
+            SessionCommands.requestDelete(&state)
+        case .newSession:
+            let components = state.catalog?.registry.components.filter { $0.accountID == state.scope.accountID } ?? []
+            state.overlay = .newSession(NewSessionForm(types: state.sessionTypes, components: components))
+        case .switchAccount:
+            let accounts = state.catalog?.registry.accounts ?? []
+            guard accounts.count > 1 else {
+                flash(&state, "only one account; add one with `sessions account add NAME`")
+                return []
+            }
+            let index = accounts.firstIndex { $0.id == state.scope.accountID } ?? 0
+            state.overlay = .accountPicker(AccountPicker(accounts: accounts, cursor: index))
+        default:
+            switch state.focus {
+            case .list: return listIntent(&state, intent)
+            case .timeline: return timelineIntent(&state, intent)
+            case .pager: return pagerIntent(&state, intent)
+            }
+        }
+        return []
+    }
+
+    static func listIntent(_ state: inout AppState, _ intent: Intent) -> [Effect] {
+        guard intent == .open else {
+            return deliver(&state, state.list.handle(intent, page: listPage(state.layout)) ?? .none)
+        }
+        guard let selected = state.selectedSummary else { return [] }
+        state.focus = .timeline
+        state.reading = selected.id
+        if var timeline = state.timeline, timeline.session.id == selected.id {
+            timeline.cursor = max(0, timeline.interactions.count - 1)
+            state.timeline = timeline
+        } else {
+            // The pane shows another session until this one loads; never let
+            // the keys act on that one meanwhile.
+            state.timeline = nil
+        }
+        return []
+    }
+
+    static func timelineIntent(_ state: inout AppState, _ intent: Intent) -> [Effect] {
+        switch intent {
+        case .back:
+            state.focus = .list
+        case .nextSection, .previousSection:
+            state.focus = .list
+            return listIntent(&state, intent)
+        case .open:
+            guard let timeline = state.timeline, timeline.cursor < timeline.interactions.count else { return [] }
+            state.pager = PagerScreen(session: timeline.session, index: timeline.cursor)
+            state.focus = .pager
+        default:
+            let rows = max(1, state.layout.session?.rows.height ?? 1)
+            return deliver(&state, state.timeline?.handle(intent, page: rows) ?? .none)
+        }
+        return []
+    }
+
+    static func pagerIntent(_ state: inout AppState, _ intent: Intent) -> [Effect] {
+        if intent == .back {
+            state.pager = nil
+            state.focus = .timeline
+            return []
+        }
+        guard let rect = state.layout.pager else { return [] }
+        let session = state.timeline?.session
+        return deliver(&state, state.pager?.handle(intent, text: PagerScreen.textArea(of: rect), session: session) ?? .none)
+    }
+
+    /// Tabs, the header and clicks on a section: the list, on that section.
+    static func show(_ state: inout AppState, section: SessionStatus) {
+        state.list.section = section
+        state.focus = .list
+    }
+}

@@ -1,0 +1,147 @@
+import SessionsDisplay
+
+/// Laying spans out in rows of cells: what the pager does with every line,
+/// and what it needs to know to count the rows a line takes.
+enum TextLayout {
+    /// Splits spans into rows of at most `width` cells, never inside a grapheme.
+    static func wrap(_ spans: [Span], width: Int) -> [[Span]] {
+        var rows: [[Span]] = [[]]
+        var used = 0
+        for span in spans {
+            // Printable ASCII is one cell a byte: cut it by bytes, not by
+            // characters, which is most of laying out a megabyte line.
+            var text = span.text
+            let ascii = width > 0 && text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 >= 0x7F } }
+            if ascii {
+                text.withUTF8 { bytes in
+                    var start = 0
+                    while start < bytes.count {
+                        if used >= width {
+                            rows.append([])
+                            used = 0
+                        }
+                        let end = min(bytes.count, start + width - used)
+                        rows[rows.count - 1].append(Span(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self),
+                                                         span.role))
+                        used += end - start
+                        start = end
+                    }
+                }
+                continue
+            }
+            var current = ""
+            for character in span.text {
+                let w = CellWidth.of(character)
+                if used + w > width {
+                    if !current.isEmpty { rows[rows.count - 1].append(Span(current, span.role)) }
+                    rows.append([])
+                    current = ""
+                    used = 0
+                }
+                current.append(character)
+                used += w
+            }
+            if !current.isEmpty { rows[rows.count - 1].append(Span(current, span.role)) }
+        }
+        return rows
+    }
+
+    /// The first row of the line, ending in `…` if it was longer. Reads no
+    /// further than the edge, so a megabyte line costs what a short one does.
+    static func cut(_ spans: [Span], width: Int) -> [Span] {
+        // The longest prefix within `width - 1` cells, as the first row of a
+        // wrap at that width would hold it, in case the line is too long.
+        var first: [Span] = []
+        var used = 0
+        var prefixEnded = false
+        for span in spans {
+            var current = ""
+            for character in span.text {
+                let w = CellWidth.of(character)
+                if !prefixEnded {
+                    if used + w <= width - 1 { current.append(character) } else { prefixEnded = true }
+                }
+                used += w
+                if used > width {
+                    if !current.isEmpty { first.append(Span(current, span.role)) }
+                    first.append(Span("…", .dim))
+                    return first
+                }
+            }
+            if !current.isEmpty { first.append(Span(current, span.role)) }
+        }
+        return spans
+    }
+
+    /// Marks every case-insensitive occurrence of `needle`.
+    static func highlight(_ spans: [Span], _ needle: String) -> [Span] {
+        let text = spans.map(\.text).joined()
+        let lower = Array(text.lowercased())
+        let characters = Array(text)
+        // Lower-casing can change the character count (rare); skip marking then.
+        guard lower.count == characters.count, !needle.isEmpty else { return spans }
+        let pattern = Array(needle)
+        var marked = Array(repeating: false, count: characters.count)
+        var found = false
+        if pattern.count <= lower.count {
+            var start = 0
+            while start + pattern.count <= lower.count {
+                if lower[start..<(start + pattern.count)].elementsEqual(pattern) {
+                    for i in start..<(start + pattern.count) { marked[i] = true }
+                    found = true
+                    start += pattern.count
+                } else {
+                    start += 1
+                }
+            }
+        }
+        guard found else { return spans }
+        var result: [Span] = []
+        var position = 0
+        for span in spans {
+            for character in span.text {
+                let role = marked[position] ? StyleRole.match : span.role
+                if let last = result.last, last.role == role {
+                    result[result.count - 1].text.append(character)
+                } else {
+                    result.append(Span(String(character), role))
+                }
+                position += 1
+            }
+        }
+        return result
+    }
+}
+
+extension TextLayout {
+    /// `text` in lines of at most `width` cells, broken at spaces where it
+    /// can be and inside a word only when the word alone is wider.
+    static func wrapWords(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [text] }
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            let cells = CellWidth.of(word)
+            if used > 0 && used + 1 + cells <= width {
+                line += " " + word
+                used += 1 + cells
+                continue
+            }
+            if used > 0 {
+                lines.append(line)
+                (line, used) = ("", 0)
+            }
+            if cells <= width {
+                (line, used) = (word, cells)
+            } else {
+                let pieces = wrap([Span(word)], width: width).map { $0.map(\.text).joined() }
+                lines += pieces.dropLast()
+                line = pieces.last ?? ""
+                used = CellWidth.of(line)
+            }
+        }
+        if used > 0 || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+}

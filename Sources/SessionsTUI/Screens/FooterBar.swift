@@ -1,0 +1,76 @@
+import SessionsDisplay
+
+/// The bottom line: what is being typed, else a flash, else the keys that
+/// matter here; on the right, the marks and the position.
+enum FooterBar {
+    static func draw(into frame: inout Frame, in rect: Rect, _ state: AppState) {
+        let row = rect.y
+        frame.fill(row: row, columns: rect.columns, role: .footer)
+        let right = rightText(state)
+        let rightWidth = CellWidth.of(right)
+        let end = rect.columns.upperBound, start = rect.x + 1
+        let limit = max(rect.x, end - rightWidth - (rightWidth > 0 ? 3 : 1))
+        if !right.isEmpty {
+            frame.put(right, row: row, column: end - rightWidth - 1, limit: end, role: .footer)
+        }
+        if state.list.filter.isEditing {
+            typing(into: &frame, row: row, column: start, label: " filter: ", text: state.list.filter.text, limit: limit)
+            return
+        }
+        if let input = state.pager?.searchInput {
+            typing(into: &frame, row: row, column: start, label: " search: ", text: input, limit: limit)
+            return
+        }
+        if let flash = state.flash {
+            frame.put(Sanitizer.line(flash.text), row: row, column: start, limit: limit, role: flash.isError ? .flashError : .flash)
+            return
+        }
+        var spans: [Span] = []
+        if state.list.filter.isActive && state.focus == .list {
+            spans += [Span("filter ", .footer), Span(Sanitizer.line(state.list.filter.text), .footerKey), Span("  ", .footer)]
+        }
+        // Whole hints only, and help always: a cut-off hint teaches nothing.
+        let hints = state.keyMap.hints(in: state.keyContext).map { [Span($0.keys, .footerKey), Span(" " + $0.hint + "  ", .footer)] }
+        let helpHint = hints.last ?? []
+        var used = spans.reduce(0) { $0 + CellWidth.of($1.text) } + helpHint.reduce(0) { $0 + CellWidth.of($1.text) }
+        for hint in hints.dropLast() {
+            let width = hint.reduce(0) { $0 + CellWidth.of($1.text) }
+            guard used + width <= limit - start else { break }
+            spans += hint
+            used += width
+        }
+        frame.put(spans + helpHint, row: row, column: start, limit: limit)
+    }
+
+    /// A line being typed, with the terminal's cursor at its end.
+    static func typing(into frame: inout Frame, row: Int, column: Int, label: String, text: String, limit: Int) {
+        let end = frame.put([Span("/", .footerKey), Span(label, .footer), Span(Sanitizer.line(text), .footer)],
+                            row: row, column: column, limit: limit)
+        frame.cursor = (row, min(end, frame.width - 1))
+    }
+
+    /// "3 marked", when any are, then where the cursor is.
+    static func rightText(_ state: AppState) -> String {
+        var parts: [String] = []
+        if state.focus == .list {
+            let marked = state.list.markCount, hidden = state.list.hiddenMarkCount
+            if marked > 0 { parts.append(hidden > 0 ? "\(marked) marked, \(hidden) hidden" : "\(marked) marked") }
+        }
+        let position = positionText(state)
+        if !position.isEmpty { parts.append(position) }
+        return parts.joined(separator: "  ")
+    }
+
+    static func positionText(_ state: AppState) -> String {
+        switch state.focus {
+        case .list:
+            let count = state.list.currentRows.count
+            return count == 0 ? "" : "\(state.list.cursor.index + 1)/\(count)"
+        case .timeline:
+            guard let timeline = state.timeline, !timeline.interactions.isEmpty else { return "" }
+            return "\(timeline.cursor + 1)/\(timeline.interactions.count)"
+        case .pager:
+            return state.pager?.position ?? ""
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import SessionsKit
+
+/// A section's cursor, by index and by id: the id keeps the selection when
+/// sessions come and go, the index picks a neighbour when it leaves.
+public struct ListCursor: Sendable, Equatable {
+    public var index = 0
+    public var id: Session.ID?
+    /// The first row shown.
+    public var top = 0
+}
+
+public struct FilterInput: Sendable, Equatable {
+    public var text = ""
+    /// Whether keys go into the filter line.
+    public var isEditing = false
+    /// Whether the text narrows anything (a bare `type:` does not yet).
+    public var isActive: Bool { !FilterQuery(text).isEmpty }
+}
+
+/// A session's lower-cased search text as UTF-8, so a filter keystroke over
+/// 10,000 sessions is a byte search, not a string comparison per character.
+public struct SearchEntry: Sendable {
+    public var updatedAt: Timestamp
+    public var bytes: [UInt8]
+}
+
+/// Everything the rows are made from. The rows are rebuilt when this
+/// changes, and only then: a cursor move costs no filtering or sorting.
+struct RowsKey: Sendable, Equatable {
+    var catalogVersion: Int
+    var filter: String
+    var sort: SessionSort
+    var account: Account.ID
+    var project: Project.ID?
+}
+
+extension ListScreen {
+    /// Brings the rows, cursors and marks in line with the catalog and the
+    /// filter: rebuilt if anything they are made from changed, then every
+    /// cursor kept on its session, or on the row that took its place.
+    mutating func refresh(catalog: Catalog?, version: Int, scope: Scope, projectFilter: Project.ID?) {
+        guard let catalog else { return }
+        let key = RowsKey(catalogVersion: version, filter: filter.text, sort: sort, account: scope.accountID, project: projectFilter)
+        if key != builtFor {
+            rebuild(catalog, key: key)
+            builtFor = key
+        }
+        for status in SessionStatus.allCases { settleCursor(status) }
+    }
+
+    private mutating func rebuild(_ catalog: Catalog, key: RowsKey) {
+        let query = FilterQuery(filter.text)
+        let registry = catalog.registry
+        // One list of positions per status, in `SessionStatus.allCases` order.
+        var sections: [[Int]] = Array(repeating: [], count: SessionStatus.allCases.count)
+        // Moved out of the state so adding entries does not copy the table.
+        var searchText = self.searchText
+        self.searchText = [:]
+        let all = catalog.summaries
+        var survivors: [Session.ID: SessionStatus] = [:]
+        // This loop runs over every session on each keystroke of the filter:
+        // it reads stored fields in place instead of copying each summary.
+        all.withUnsafeBufferPointer { all in
+            for position in all.indices where all[position].session.accountID == key.account {
+                if let project = key.project, all[position].session.projectID != project { continue }
+                let session = all[position].session
+                // A mark lasts while its session stays in the section it was marked in.
+                if let marked = marks[session.id], marked == session.status { survivors[session.id] = marked }
+                if !query.isEmpty {
+                    let summary = all[position]
+                    let passes = query.matches(summary, text: {
+                        if let entry = searchText[session.id], entry.updatedAt == session.updatedAt { return entry.bytes }
+                        let bytes = Array(FilterQuery.searchText(summary, registry: registry).utf8)
+                        searchText[session.id] = SearchEntry(updatedAt: session.updatedAt, bytes: bytes)
+                        return bytes
+                    }, registry: registry)
+                    if !passes { continue }
+                }
+                switch session.status {
+                case .active: sections[0].append(position)
+                case .complete: sections[1].append(position)
+                case .failed: sections[2].append(position)
+                }
+            }
+        }
+        self.searchText = searchText
+        marks = survivors
+        sort.sort(&sections, of: all)
+        for (status, order) in zip(SessionStatus.allCases, sections) {
+            rows[status] = SessionRows(all: all, order: order)
+        }
+    }
+
+    /// The cursor on its session if that is still listed, else on the row
+    /// now at its index, clamped.
+    private mutating func settleCursor(_ status: SessionStatus) {
+        let rows = self.rows[status] ?? SessionRows()
+        var cursor = cursors[status] ?? ListCursor()
+        let onItsSession = cursor.index < rows.count && rows[cursor.index].id == cursor.id
+        if !onItsSession, let id = cursor.id, let index = rows.firstIndex(where: { $0.id == id }) {
+            cursor.index = index
+        } else {
+            cursor.index = max(0, min(cursor.index, rows.count - 1))
+        }
+        cursor.id = cursor.index < rows.count ? rows[cursor.index].id : nil
+        cursors[status] = cursor
+    }
+
+    /// Scrolls every section so that its cursor is among the `visible` rows.
+    mutating func keepInView(visible: Int) {
+        for status in SessionStatus.allCases {
+            guard var cursor = cursors[status] else { continue }
+            cursor.top = Movement.scrolled(top: cursor.top, cursor: cursor.index, visible: visible, count: rows[status]?.count ?? 0)
+            cursors[status] = cursor
+        }
+    }
+}

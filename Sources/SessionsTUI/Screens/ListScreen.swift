@@ -1,0 +1,238 @@
+import SessionsDisplay
+import SessionsKit
+
+/// The session list: three sections by status, each with its rows, its
+/// cursor and its marks, under one filter and one sort. It owns moving,
+/// switching sections, filtering, sorting and marking; what the marks are
+/// then used for (a status change, a deletion) is the app's.
+public struct ListScreen: Sendable {
+    public var section: SessionStatus = .active
+    public var sort: SessionSort = .updated
+    public var filter = FilterInput()
+    /// Each section's sessions after filter and sort; what the lists show.
+    public internal(set) var rows: [SessionStatus: SessionRows] = [:]
+    public internal(set) var cursors: [SessionStatus: ListCursor] = [:]
+    /// Marked sessions, each with the section it was marked in.
+    public internal(set) var marks: [Session.ID: SessionStatus] = [:]
+    /// Lower-cased text each session is filtered on, built on first use.
+    var searchText: [Session.ID: SearchEntry] = [:]
+    var builtFor: RowsKey?
+
+    public init() {}
+
+    public var currentRows: SessionRows { rows[section] ?? SessionRows() }
+    public var cursor: ListCursor { cursors[section] ?? ListCursor() }
+
+    public var selected: SessionSummary? {
+        let rows = currentRows, index = cursor.index
+        return index < rows.count ? rows[index] : nil
+    }
+
+    /// The marked sessions of the current section, in the order shown;
+    /// marked ones the filter hides come last.
+    public var markedIDs: [Session.ID] {
+        guard markCount > 0 else { return [] }
+        let shown = currentRows.map(\.id).filter { marks[$0] == section }
+        let seen = Set(shown)
+        return shown + marks.filter { $0.value == section && !seen.contains($0.key) }.keys.sorted()
+    }
+
+    /// How many sessions of the current section are marked.
+    public var markCount: Int { marks.values.count { $0 == section } }
+
+    /// How many of the section's marked sessions the filter hides.
+    var hiddenMarkCount: Int {
+        guard filter.isActive, markCount > 0 else { return 0 }
+        return markCount - currentRows.count(where: { marks[$0.id] == section })
+    }
+
+    // MARK: - Handling
+
+    /// Moves the cursor to row `index` of the current section, clamped.
+    mutating func select(index: Int) {
+        let rows = currentRows
+        var cursor = self.cursor
+        cursor.index = max(0, min(index, rows.count - 1))
+        cursor.id = cursor.index < rows.count ? rows[cursor.index].id : nil
+        cursors[section] = cursor
+    }
+
+    /// Puts the cursor on session `id` of `section`, shown there or not yet.
+    mutating func select(id: Session.ID, in section: SessionStatus) {
+        self.section = section
+        var cursor = self.cursor
+        cursor.id = id
+        if let index = currentRows.firstIndex(where: { $0.id == id }) { cursor.index = index }
+        cursors[section] = cursor
+    }
+
+    mutating func clearMarks(in section: SessionStatus) { marks = marks.filter { $0.value != section } }
+
+    mutating func mark(_ ids: [Session.ID], in section: SessionStatus) {
+        for id in ids { marks[id] = section }
+    }
+
+    /// The list's own intents; others are not its to handle and answer nil.
+    mutating func handle(_ intent: Intent, page: Int) -> Reply? {
+        let sections = SessionStatus.allCases
+        let position = sections.firstIndex(of: section) ?? 0
+        if let target = Movement.target(intent, from: cursor.index, count: currentRows.count, page: page) {
+            select(index: target)
+            return Reply.none
+        }
+        switch intent {
+        case .nextSection: section = sections[(position + 1) % sections.count]
+        case .previousSection: section = sections[(position + sections.count - 1) % sections.count]
+        case .sectionActive: section = .active
+        case .sectionComplete: section = .complete
+        case .sectionFailed: section = .failed
+        case .filter: filter.isEditing = true
+        case .cycleSort:
+            let sorts = SessionSort.allCases
+            sort = sorts[((sorts.firstIndex(of: sort) ?? 0) + 1) % sorts.count]
+            return .say("sort: \(sort.rawValue)")
+        case .toggleMark:
+            guard let id = selected?.id else { return Reply.none }
+            if marks[id] == nil { marks[id] = section } else { marks[id] = nil }
+            select(index: cursor.index + 1)
+        case .markAll:
+            let shown = currentRows.map(\.id)
+            if !shown.isEmpty && shown.allSatisfy({ marks[$0] == section }) {
+                for id in shown { marks[id] = nil }
+            } else {
+                mark(shown, in: section)
+            }
+        case .back:
+            if markCount > 0 {
+                clearMarks(in: section)
+            } else if filter.isActive {
+                filter = FilterInput()
+            }
+        default:
+            return nil
+        }
+        return Reply.none
+    }
+
+    /// A key while the filter line is being typed: the list narrows with
+    /// each character, and the arrows still move through it.
+    mutating func handleTyping(_ intent: Intent, key: Key, page: Int) -> Reply {
+        switch intent {
+        case .accept: filter.isEditing = false
+        case .cancel: filter = FilterInput()
+        case .deleteBackward: if !filter.text.isEmpty { filter.text.removeLast() }
+        case .clearLine: filter.text = ""
+        case .typeText: if let character = key.typedCharacter { filter.text.append(character) }
+        default: return handle(intent, page: page) ?? Reply.none
+        }
+        return Reply.none
+    }
+
+    // MARK: - Drawing
+
+    /// The row a click at `row` lands on, if it is a session's.
+    func index(atRow row: Int, in rect: Rect) -> Int? {
+        let index = cursor.top + (row - rect.y - 1)
+        return row > rect.y && index < currentRows.count ? index : nil
+    }
+
+    /// The columns at `width` cells. Narrow panes drop agent and
+    /// environment first, then the component.
+    static func columns(width: Int, idDigits: Int) -> (columns: Columns, shows: Set<Column>) {
+        var shown = Column.allCases
+        func fixed(_ column: Column) -> Int? {
+            switch column {
+            case .status, .result: return 1
+            case .id: return max(3, idDigits + 1)
+            case .agent: return 20
+            case .count: return 4
+            case .time: return 8
+            case .type, .place: return nil
+            }
+        }
+        func free() -> Int { Columns.remaining(in: width, fixed: shown.compactMap(fixed), count: shown.count) }
+        if width < 76 { shown.removeAll { $0 == .agent } }
+        shown.removeAll { $0 == .place }
+        var place = 0
+        if free() >= 34 {
+            place = free() * 2 / 5
+            shown.insert(.place, at: shown.firstIndex(of: .count) ?? shown.endIndex)
+        }
+        if free() - place < 8 && shown.contains(.agent) { shown.removeAll { $0 == .agent } }
+        let type = max(4, free() - place)
+        let columns = shown.map { column in
+            Columns.Column(width: fixed(column) ?? (column == .type ? type : place), alignRight: column == .count || column == .time)
+        }
+        return (Columns(columns), Set(shown))
+    }
+
+    enum Column: CaseIterable { case status, id, type, agent, place, count, result, time }
+
+    func draw(into frame: inout Frame, in rect: Rect, context: PaneContext, catalog: Catalog?, focused: Bool) {
+        guard let catalog else {
+            Render.center("Loading…", into: &frame, row: rect.y + rect.height / 2, columns: rect.columns, role: .dim)
+            return
+        }
+        let rows = currentRows
+        let text = rect.inset(left: 1)
+        let (columns, shows) = Self.columns(width: text.width, idDigits: String(rows.widestID).count)
+        func cells(_ all: [(Column, Span)]) -> [Span] { all.filter { shows.contains($0.0) }.map(\.1) }
+        let title = cells([(.status, Span("")), (.id, Span("ID")), (.type, Span("TYPE")), (.agent, Span("AGENT · ENV")),
+                           (.place, Span("COMPONENT")), (.count, Span("#")), (.result, Span("")), (.time, Span("UPDATED"))])
+        frame.put(columns.row(title).map { Span($0.text, .dim) }, row: rect.y, column: text.x, limit: rect.columns.upperBound)
+        if rows.isEmpty {
+            drawEmpty(into: &frame, in: rect)
+            return
+        }
+        let cursor = self.cursor
+        for offset in 0..<max(0, rect.height - 1) {
+            let index = cursor.top + offset
+            guard index < rows.count else { break }
+            let summary = rows[index]
+            let row = rect.y + 1 + offset
+            let agent = [summary.agent?.rawValue, summary.environment?.rawValue].compactMap { $0 }.joined(separator: " · ")
+            let spans = cells([
+                (.status, Span(Glyphs.status(summary.status), StyleRole(Tone(summary.status)))),
+                (.id, Span("#\(summary.id)", .label)),
+                (.type, Span(Sanitizer.line(summary.type.name))),
+                (.agent, Span(agent.isEmpty ? Labels.none : agent, .dim)),
+                (.place, Span(Self.place(summary, catalog.registry))),
+                (.count, Span(String(summary.interactionCount))),
+                (.result, Span(Glyphs.result(summary.lastResult), StyleRole(Tone(summary.lastResult)))),
+                (.time, Span(TimeText.relative(summary.updatedAt, now: context.now), .dim)),
+            ])
+            frame.put(columns.row(spans), row: row, column: text.x, limit: rect.columns.upperBound)
+            if marks[summary.id] == section { frame.put(Self.markGlyph, row: row, column: rect.x, role: .marked) }
+            if index == cursor.index {
+                frame.paint(row: row, columns: rect.columns, role: focused ? .selection : .selectionInactive)
+            }
+        }
+    }
+
+    /// Shown in the margin of a marked row: a glyph, so a mark reads without colour.
+    static let markGlyph = "*"
+
+    /// The component's name, else the project's, sanitized.
+    static func place(_ summary: SessionSummary, _ registry: Registry) -> String {
+        if let id = summary.componentID { return Sanitizer.line(registry.component(id)?.name ?? "component \(id)") }
+        if let id = summary.projectID { return Sanitizer.line(registry.project(id)?.name ?? "project \(id)") }
+        return Labels.none
+    }
+
+    func drawEmpty(into frame: inout Frame, in rect: Rect) {
+        let total = SessionStatus.allCases.reduce(0) { $0 + (rows[$1]?.count ?? 0) }
+        let lines: [(String, StyleRole)]
+        if filter.isActive {
+            lines = [("Nothing matches the filter “\(Sanitizer.line(filter.text))”.", .normal), ("Esc clears it.", .dim)]
+        } else if total == 0 {
+            lines = [("No sessions yet.", .header), ("", .normal), ("Press n to start one,", .normal),
+                     ("or run `sessions demo` to explore examples.", .normal)]
+        } else {
+            lines = [("No \(section.rawValue) sessions.", .normal), ("Tab or 1/2/3 shows the other sections.", .dim)]
+        }
+        let first = rect.y + max(1, (rect.height - lines.count) / 2)
+        for (offset, line) in lines.enumerated() {
+            Render.center(line.0, into: &frame, row: first + offset, columns: rect.columns, role: line.1)
+        }
+    }
+}

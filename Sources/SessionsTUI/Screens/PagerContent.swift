@@ -1,0 +1,101 @@
+import SessionsDisplay
+import SessionsKit
+
+/// One interaction as the pager shows it: its fields, then stdout and
+/// stderr, as one document of sanitized lines, and the raw text of each part
+/// for `y` and `o`, so the user gets the bytes they asked for, not the
+/// escaped display form.
+public struct PagerContent: Sendable {
+    public enum Part: Sendable, Equatable { case fields, command, pipe, stdout, stderr }
+
+    typealias Line = PagerDocument.Line
+
+    let title: String
+    let lines: PagerDocument
+    let copyText: [Part: String]
+
+    /// Labels take this many cells, so values line up.
+    static let labelWidth = 10
+
+    init(session: Session, index: Int) {
+        let interaction = session.interactions[index]
+        let glyph = Glyphs.result(interaction.result)
+        let status = interaction.result?.status.rawValue ?? "pending"
+        title = "#\(session.id) · interaction \(index + 1) of \(session.interactions.count) · \(glyph) \(status)"
+        var lines = PagerDocument()
+        var copy: [Part: String] = [:]
+
+        func field(_ name: String, _ value: String, part: Part = .fields, role: StyleRole = .normal) {
+            let label = Span(CellWidth.fit(Sanitizer.line(name), to: Self.labelWidth), .label)
+            let segments = Sanitizer.lineSegments(value)
+            for (number, segment) in segments.enumerated() {
+                let lead = number == 0 ? label : Span(String(repeating: " ", count: Self.labelWidth), .label)
+                lines.append(Line(spans: [lead] + segment.map { Span($0.text, $0.isEscape ? .escape : role) }, part: part))
+            }
+            if segments.isEmpty { lines.append(Line(spans: [label], part: part)) }
+        }
+        func heading(_ text: String, part: Part) {
+            lines.append(Line(spans: [], part: part))
+            lines.append(Line(spans: [Span("── " + text + " ", .border)], part: part))
+        }
+        func resultLine(_ text: String, role: StyleRole) {
+            lines.append(Line(spans: [Span(CellWidth.fit("result", to: Self.labelWidth), .label), Span(text, role)], part: .fields))
+        }
+
+        field("step", Labels.step(interaction))
+        field("module", interaction.command.module ?? Labels.unknownModule)
+        field("id", interaction.id)
+        field("command", interaction.command.command, part: .command)
+        copy[.command] = interaction.command.command
+        copy[.fields] = interaction.command.command
+        if let pipe = interaction.command.pipe {
+            field("pipe", pipe, part: .pipe)
+            copy[.pipe] = pipe
+        }
+        if let started = interaction.startedAt { field("started", TimeText.dateTime(started)) }
+        if let result = interaction.result {
+            resultLine(glyph + " " + status, role: StyleRole(Tone(result.status)))
+            field("exit code", TimelineText.exitCode(result))
+            field("duration", TimelineText.duration(result))
+            if let finished = interaction.completedAt ?? result.timestamp { field("finished", TimeText.dateTime(finished)) }
+            if let message = result.errorMessage { field("error", message, role: .resultError) }
+            if let data = result.data, !data.isEmpty { field("data", JSONWriter.string(.object(data), style: .pretty)) }
+            for member in result.extra.members {
+                field(member.key, JSONWriter.string(member.value, style: .compact))
+            }
+            for (name, output, part) in [("stdout", result.stdout, Part.stdout), ("stderr", result.stderr, Part.stderr)] {
+                guard let output, output.byteCount > 0 else {
+                    heading("\(name) · empty", part: part)
+                    continue
+                }
+                var note = ""
+                let text: String
+                switch output {
+                case .text(let value):
+                    text = value
+                case .bytes(let bytes):
+                    text = Sanitizer.visibleBytes(bytes)
+                    note = " · not UTF-8, invalid bytes shown as \\xNN"
+                }
+                let block = PagerDocument.Output(part: part, text: text)
+                let count = block.count
+                heading("\(name) · \(count) line\(count == 1 ? "" : "s") · \(Self.size(output.byteCount))\(note)", part: part)
+                lines.append(block)
+                copy[part] = output.lossyText
+            }
+        } else {
+            resultLine("… pending", role: .resultPending)
+        }
+        for member in interaction.extra.members {
+            field(member.key, JSONWriter.string(member.value, style: .compact))
+        }
+        self.lines = lines
+        copyText = copy
+    }
+
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        if bytes < 1024 * 1024 { return "\(bytes * 10 / 1024 / 10).\(bytes * 10 / 1024 % 10) KB" }
+        return "\(bytes * 10 / (1024 * 1024) / 10).\(bytes * 10 / (1024 * 1024) % 10) MB"
+    }
+}

@@ -1,0 +1,58 @@
+import Dispatch
+import Glibc
+import SessionsKit
+import SessionsTUI
+import Synchronization
+
+/// Reads a session off the loop's thread. A session of 100,000 interactions
+/// or a 100 MB output takes seconds to read and decode; on the loop, every
+/// key waited behind it. Now the pane says "Loading" and keys keep working;
+/// the loop polls `readFD` and picks the result up when the read is done.
+/// One read at a time: a newer selection waits for the current read, and a
+/// result for a session no longer selected is dropped by `update`.
+final class BackgroundLoader: Sendable {
+    let readFD: Int32
+    private let writeFD: Int32
+    private let finished = Mutex<Action?>(nil)
+    /// Test-only (`SESSIONS_TEST_LOAD_DELAY_MS`): makes every read slow, so a
+    /// test can show keys answering while one is in progress.
+    private let delayMS: Int
+
+    init?(delayMS: Int = 0) {
+        self.delayMS = max(0, delayMS)
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return nil }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        }
+        readFD = fds[0]
+        writeFD = fds[1]
+    }
+
+    deinit {
+        close(readFD)
+        close(writeFD)
+    }
+
+    /// Starts reading session `id`; call again only after `take()` returned.
+    func start(_ id: Session.ID, service: SessionService) {
+        DispatchQueue.global().async { [self] in
+            if delayMS > 0 { usleep(UInt32(min(delayMS, 60_000)) * 1000) }
+            let action = Runtime.load(id, service: service)
+            finished.withLock { $0 = action }
+            var byte: UInt8 = 1
+            _ = write(writeFD, &byte, 1)
+        }
+    }
+
+    /// The finished read, once `readFD` polled readable.
+    func take() -> Action? {
+        var buffer = [UInt8](repeating: 0, count: 8)
+        _ = read(readFD, &buffer, buffer.count)
+        return finished.withLock { action in
+            defer { action = nil }
+            return action
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import CSupport
+import Glibc
+import SessionsKit
+import SessionsTUI
+
+/// Waits on the keyboard, the store, a session being read and signals with
+/// one `poll`, so an idle browser uses no CPU, and turns each into actions
+/// for the runtime; then repaints and performs what only the terminal can.
+final class EventLoop {
+    /// How long the loop may sleep when nothing happens: long enough to cost
+    /// nothing, short enough that "3m ago" never lags by more than this.
+    static let idleWakeMS: Int32 = 30_000
+    /// Without inotify the store is polled this often, which meets the
+    /// one-second promise for changes made elsewhere.
+    static let pollWakeMS: Int32 = 500
+
+    let runtime: Runtime
+    let terminal: CursesTerminal
+    let environment: [String: String]
+    let signalFD: Int32
+    let watchFD: Int32
+    let trace: TimingTrace?
+    /// Sessions are read off this thread, so a huge one never holds up the
+    /// keys; without a pipe for the result, they are read on it.
+    let loader: BackgroundLoader?
+    /// When the read in progress started, if one is.
+    var loadStarted: Int64?
+    var firstLoad = true
+
+    init(_ configuration: TUIConfiguration, terminal: CursesTerminal, signalFD: Int32) {
+        self.terminal = terminal
+        self.signalFD = signalFD
+        environment = configuration.environment
+        let size = terminal.size
+        let state = AppState(width: size.width, height: size.height, now: Timestamp.now(),
+                             scope: configuration.service.scope, projectFilter: configuration.projectFilter,
+                             sessionTypes: configuration.service.types.types)
+        runtime = Runtime(state: state, service: configuration.service)
+        // Watch before the first read, so no change can fall between the two.
+        watchFD = configuration.storeRoot.withCString { sessions_watch_directory($0) }
+        trace = TimingTrace(environment: environment)
+        loader = BackgroundLoader(delayMS: environment["SESSIONS_TEST_LOAD_DELAY_MS"].flatMap { Int($0) } ?? 0)
+    }
+
+    deinit { if watchFD >= 0 { close(watchFD) } }
+
+    func run() -> LoopEnd {
+        drawFirstFrame()
+        // Test-only: proves the crash handlers give the terminal back.
+        if environment["SESSIONS_TEST_CRASH"] == "1" { fatalError("crash requested by SESSIONS_TEST_CRASH") }
+        startLoad()
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: watchFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: loader?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
+        while true {
+            for index in fds.indices { fds[index].revents = 0 }
+            if poll(&fds, nfds_t(fds.count), timeout()) < 0 && errno != EINTR { return .quit }
+            // A hung-up terminal makes poll return at once forever; leave as
+            // a hang-up would, rather than spin drawing to nobody.
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .signal(SIGHUP) }
+            if fds[1].revents != 0 {
+                let signal = sessions_signal_pipe_read()
+                if signal != 0 { return .signal(signal) }
+            }
+            // The clock first: what happens next (a flash's expiry, "just
+            // now") is timed from this wake, not from the one before, which
+            // may be half a minute old.
+            let woke = TimingTrace.now()
+            runtime.send(.tick(Timestamp.now()))
+            if watchFD < 0 || fds[2].revents != 0 {
+                if watchFD >= 0 { _ = sessions_watch_drain(watchFD) }
+                runtime.refresh()
+                trace?.log("refresh", [("total", TimingTrace.now() - woke)])
+            }
+            if fds[3].revents != 0, let end = finishLoad() { return end }
+            if let end = handleInput() { return end }
+            startLoad()
+        }
+    }
+
+    /// Sleeps until a flash is due to go, at the latest.
+    func timeout() -> Int32 {
+        var timeout = watchFD >= 0 ? Self.idleWakeMS : Self.pollWakeMS
+        if let flash = runtime.state.flash {
+            let remaining = (flash.expires.microseconds - Timestamp.now().microseconds) / 1000 + 10
+            timeout = Int32(max(10, min(Int64(timeout), remaining)))
+        }
+        return timeout
+    }
+
+    func drawFirstFrame() {
+        let started = TimingTrace.now()
+        runtime.refresh()
+        let loaded = TimingTrace.now()
+        terminal.draw(Render.frame(runtime.state))
+        let painted = TimingTrace.now()
+        trace?.log("first-frame", [("catalog", loaded - started), ("paint", painted - loaded), ("total", painted - started)])
+    }
+
+    /// Every event curses has ready, then one repaint.
+    func handleInput() -> LoopEnd? {
+        let started = TimingTrace.now()
+        var count = 0
+        // Always read: a resize arrives as a key after poll is interrupted.
+        for event in terminal.readEvents() {
+            count += 1
+            let effects: [TerminalEffect]
+            switch event {
+            case .key(let key): effects = runtime.send(.key(key))
+            case .mouse(let mouse): effects = runtime.send(.mouse(mouse))
+            case .resize(let width, let height): effects = runtime.send(.resize(width: width, height: height))
+            }
+            if let end = perform(effects) { return end }
+        }
+        let handled = TimingTrace.now()
+        let frame = Render.frame(runtime.state)
+        let rendered = TimingTrace.now()
+        terminal.draw(frame)
+        let drawn = TimingTrace.now()
+        if count > 0 {
+            trace?.log("input", counts: [("events", count)], [("update", handled - started), ("render", rendered - handled),
+                                                               ("draw", drawn - rendered), ("total", drawn - started)])
+        }
+        return nil
+    }
+
+    /// Starts reading the session the browser asked for, unless one is
+    /// being read.
+    func startLoad() {
+        guard loadStarted == nil else { return }
+        guard let loader else {
+            guard runtime.pendingLoad != nil else { return }
+            let started = TimingTrace.now()
+            _ = perform(runtime.settle())
+            terminal.draw(Render.frame(runtime.state))
+            logLoad(since: started)
+            return
+        }
+        guard let id = runtime.takePendingLoad() else { return }
+        loadStarted = TimingTrace.now()
+        loader.start(id, service: runtime.service)
+    }
+
+    /// Hands a finished read to the browser and shows it.
+    func finishLoad() -> LoopEnd? {
+        guard let loader, let started = loadStarted, let action = loader.take() else { return nil }
+        loadStarted = nil
+        if let end = perform(runtime.send(action)) { return end }
+        terminal.draw(Render.frame(runtime.state))
+        logLoad(since: started)
+        return nil
+    }
+
+    func logLoad(since started: Int64) {
+        let count = runtime.state.timeline?.interactions.count ?? 0
+        trace?.log(firstLoad ? "first-timeline" : "load", counts: [("interactions", count)], [("total", TimingTrace.now() - started)])
+        firstLoad = false
+    }
+
+    /// Performs what only the terminal can; the loop ends on `q` or on a
+    /// signal that arrived meanwhile.
+    func perform(_ effects: [TerminalEffect]) -> LoopEnd? {
+        for effect in effects {
+            switch effect {
+            case .quit:
+                return .quit
+            case .redraw:
+                terminal.invalidate()
+            case .copyToClipboard(let text):
+                let bytes = Array(text.utf8)
+                let limit = 1 << 20
+                let payload = Base64.encode(Array(bytes.prefix(limit)))
+                terminal.writeDirectly(Array("\u{1B}]52;c;\(payload)\u{07}".utf8))
+                let note = bytes.count > limit ? " (first 1 MB of \(bytes.count / 1024) KB)" : ""
+                _ = perform(runtime.send(.notice("copied \(bytes.count) bytes to the clipboard\(note)")))
+            case .openPager(let text):
+                terminal.suspend()
+                let problem = ExternalPager.show(text, environment: environment)
+                terminal.resume()
+                // Ctrl-C inside the pager reached us too, but it was meant
+                // for the pager; any other signal still ends the browser.
+                while case let signal = sessions_signal_pipe_read(), signal != 0 {
+                    if signal != SIGINT { return .signal(signal) }
+                }
+                if let problem { _ = perform(runtime.send(.failed(problem))) }
+            }
+        }
+        return nil
+    }
+}
