@@ -73,26 +73,27 @@ protocol ReportedError: Error {
     var exitStatus: Int32 { get }
 }
 
+extension ReportedError where Self: CustomStringConvertible {
+    /// Most errors say what went wrong in one line.
+    var messages: [String] { [description] }
+    /// Most errors are a request that failed, not a store that cannot be used.
+    var exitStatus: Int32 { 1 }
+}
+
 extension SessionError: ReportedError {
     var messages: [String] {
         if case .invalid(let schema) = self { return schema.messages }
         return [description]
     }
-    var exitStatus: Int32 { 1 }
 }
 
 extension SchemaError: ReportedError {
     /// Each broken rule on its own line.
     var messages: [String] { errors.map(\.description) }
-    var exitStatus: Int32 { 1 }
 }
 
-extension CLIError: ReportedError {
-    var messages: [String] { [description] }
-    var exitStatus: Int32 { 1 }
-}
+extension CLIError: ReportedError {}
 
 extension StoreError: ReportedError {
-    var messages: [String] { [description] }
     var exitStatus: Int32 { 2 }
 }

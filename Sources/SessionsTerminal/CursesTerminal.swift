@@ -126,20 +126,15 @@ final class CursesTerminal {
         return events
     }
 
+    /// curses' codes for the function keys the browser binds.
+    private static let functionKeys: [Int32: Key] = [
+        KEY_UP: .up, KEY_DOWN: .down, KEY_LEFT: .left, KEY_RIGHT: .right, KEY_NPAGE: .pageDown, KEY_PPAGE: .pageUp,
+        KEY_HOME: .home, KEY_END: .end, KEY_ENTER: .enter, KEY_BTAB: .backTab, KEY_BACKSPACE: .backspace, KEY_DC: .delete,
+    ]
+
     private func functionKey(_ code: Int32) -> InputEvent? {
+        if let key = Self.functionKeys[code] { return .key(key) }
         switch code {
-        case KEY_UP: return .key(.up)
-        case KEY_DOWN: return .key(.down)
-        case KEY_LEFT: return .key(.left)
-        case KEY_RIGHT: return .key(.right)
-        case KEY_NPAGE: return .key(.pageDown)
-        case KEY_PPAGE: return .key(.pageUp)
-        case KEY_HOME: return .key(.home)
-        case KEY_END: return .key(.end)
-        case KEY_ENTER: return .key(.enter)
-        case KEY_BTAB: return .key(.backTab)
-        case KEY_BACKSPACE: return .key(.backspace)
-        case KEY_DC: return .key(.delete)
         case KEY_RESIZE:
             drawn = nil
             return .resize(width: size.width, height: size.height)

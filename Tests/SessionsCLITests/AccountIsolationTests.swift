@@ -511,6 +511,12 @@ struct AccountIsolationTests {
                 r.refusedLikeFree({ ["set-status", $0, status] }, taken: r.victim.coding[1], free: freeSession)
             }
         },
+        Path("set-status and delete of several ids, one the other account's: refused like a free id, nothing changed") { r in
+            let own = String(r.actor.coding[0]), before = r.json(["show", own, "--json"])
+            r.refusedLikeFree({ ["set-status", own, $0, "failed"] }, taken: r.victim.coding[1], free: freeSession)
+            r.refusedLikeFree({ ["delete", own, $0] }, taken: r.victim.coding[1], free: freeSession)
+            #expect(r.json(["show", own, "--json"]) == before, "the actor's own session is as it was")
+        },
         Path("delete (other account's id)") { r in
             for id in r.victim.all.sorted() { r.refusedLikeFree({ ["delete", $0] }, taken: id, free: freeSession) }
         },

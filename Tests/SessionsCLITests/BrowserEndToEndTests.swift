@@ -178,6 +178,45 @@ struct BrowserEndToEndTests {
         #expect(Self.saneTerminal(exit.stty), "stty after q: \(exit.stty)")
     }
 
+    @Test("marks: three marked and f, all failed on disk; u, all restored; two marked and D with y, both gone")
+    func marks() throws {
+        let pane = Pane()
+        #expect(pane.cli.run(["demo", "--sessions", "30", "--interactions", "2"]).status == 0)
+        let listed = try JSONParser.parse(pane.cli.run(["list", "--status", "active", "--json"]).stdout).arrayValue ?? []
+        let active = listed.compactMap { $0.objectValue?["id"]?.intValue }
+        try #require(active.count >= 5, "the demo store has active sessions to mark")
+        pane.start()
+        #expect(pane.waitFor("Active (\(active.count))") != nil, "first frame:\n\(pane.screen)")
+        // The list opens on the newest active session; Space marks it and moves down.
+        pane.keys("Space", "Space", "Space")
+        #expect(pane.waitFor("3 marked") != nil, "\(pane.screen)")
+        let marked = Array(active.prefix(3))
+        pane.keys("f")
+        #expect(pane.waitFor("3 sessions → failed (u: undo)") != nil, "\(pane.screen)")
+        for id in marked { #expect(try pane.statusOf(id) == "failed", "#\(id) on disk") }
+        #expect(try pane.statusOf(active[3]) == "active", "an unmarked session is left alone")
+        pane.keys("u")
+        #expect(pane.waitFor("3 sessions → active (undone)") != nil, "\(pane.screen)")
+        for id in marked { #expect(try pane.statusOf(id) == "active", "#\(id) restored on disk") }
+        #expect(pane.waitFor("Active (\(active.count))") != nil)
+
+        pane.keys("Escape")
+        #expect(pane.waitFor { !$0.contains("marked") } != nil, "Esc clears the marks:\n\(pane.screen)")
+        // The undo moved the three to the top, newest first, as `list` orders them too.
+        let reordered = try JSONParser.parse(pane.cli.run(["list", "--status", "active", "--json"]).stdout).arrayValue?
+            .compactMap { $0.objectValue?["id"]?.intValue } ?? []
+        pane.keys("g", "Space", "Space", "D")
+        #expect(pane.waitFor("Delete 2 sessions and their") != nil, "\(pane.screen)")
+        pane.keys("y")
+        #expect(pane.waitFor("2 sessions deleted") != nil, "\(pane.screen)")
+        let remaining = try JSONParser.parse(pane.cli.run(["list", "--json"]).stdout).arrayValue?.compactMap { $0.objectValue?["id"]?.intValue } ?? []
+        let deleted = Set(reordered.prefix(2)).intersection(remaining)
+        #expect(deleted.isEmpty, "still listed: \(deleted)")
+        #expect(remaining.count == 28)
+        pane.keys("q")
+        #expect(pane.exit()?.status == "0")
+    }
+
     /// Every sequence from the known attacks on terminal programs, in one string.
     static let attack = "\u{1B}]0;PWNED0\u{07}\u{1B}]2;PWNED2\u{1B}\\\u{1B}]8;;https://example.invalid/x\u{1B}\\link\u{1B}]8;;\u{1B}\\"
         + "\u{1B}]52;c;cm0gLXJmIH4=\u{07}\u{1B}[2J\u{1B}[H\u{1B}[10;10Hmoved bare\rCR \u{9B}31m C1 \u{202E}evil"

@@ -57,6 +57,27 @@ struct CLITests {
         #expect(piped.split(separator: "\n").contains { CellWidth.of(String($0)) > 80 })
     }
 
+    @Test("set-status and delete take several ids, in one commit; an unknown id changes nothing and is named")
+    func severalIDs() throws {
+        let cli = CLIHarness()
+        for _ in 0..<4 { _ = try cli.ok(["new", "--type", "ContextSpecSessions"]) }
+        let store = try FileStore(root: cli.storeRoot)
+        let generation = try store.generation()
+        try cli.ok(["set-status", "1", "2", "4", "failed"])
+        #expect(try store.generation() == generation + 1, "one commit")
+        let failed = try #require(try cli.json(["list", "--status", "failed", "--json"]).arrayValue)
+        #expect(Set(failed.compactMap { $0.objectValue?["id"]?.intValue }) == [1, 2, 4])
+        let refused = cli.run(["set-status", "3", "9", "complete"])
+        #expect(refused.status == 1 && refused.stderr == "error: session 9 not found\n")
+        #expect(try store.session(id: 3)?.status == .active, "the id before the unknown one is unchanged")
+        #expect(cli.run(["set-status", "1", "x", "active"]).stderr.hasPrefix("error: \"x\" is not a session id"))
+        #expect(cli.run(["set-status", "1"]).status == 64, "a status is needed after the ids")
+        #expect(cli.run(["delete", "1", "7"]).stderr == "error: session 7 not found\n")
+        #expect(try store.session(id: 1) != nil)
+        try cli.ok(["delete", "1", "2"])
+        #expect(try store.catalog().summaries.map(\.id) == [3, 4])
+    }
+
     @Test("list --json prints sessions without interactions but with their count and last time")
     func listJSON() throws {
         let cli = CLIHarness()

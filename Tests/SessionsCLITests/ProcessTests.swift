@@ -214,6 +214,66 @@ struct ProcessTests {
             + "acknowledged/attempted by path: \(perPath.joined(separator: ", ")); \(lost) lost; doctor healthy: \(doctor.isHealthy)")
     }
 
+    @Test("50 writers killed while setting 500 sessions' status in one command: each time all changed or none")
+    func killBulkStatusChange() throws {
+        let directory = TemporaryDirectory("sessions-kill-bulk")
+        let runner = Self.runner(directory)
+        let root = directory.path + "/store"
+        let count = 500
+        #expect(runner.run(["demo", "--sessions", "\(count)", "--interactions", "1", "--output-bytes", "64"]).status == 0)
+        let ids = (1...count).map(String.init)
+        #expect(runner.run(["set-status"] + ids + ["active"]).status == 0)
+        func statuses() throws -> [SessionStatus] {
+            let store = try FileStore(root: root)
+            let summaries = try store.catalog().summaries
+            #expect(try store.needsMaintenance() == nil, "the open finished what the killed writer left")
+            #expect(TestFiles.list(root + "/tmp").isEmpty, "no temp file survives the open")
+            return summaries.map(\.status)
+        }
+        // How long one such command takes here; kills land from a third of
+        // that to a little past it, where the 500 files and the commit are written.
+        let seed = UInt64(Timestamp.now().microseconds)
+        var rng = SplitMix64(seed: seed)
+        var samples: [Int] = []
+        var current = SessionStatus.active
+        for _ in 0..<3 {
+            current = current == .active ? .failed : .active
+            let start = Timestamp.now()
+            #expect(runner.run(["set-status"] + ids + [current.rawValue]).status == 0)
+            samples.append(Int(Timestamp.now().microseconds - start.microseconds))
+        }
+        var span = samples.sorted()[1]
+        #expect(try statuses() == Array(repeating: current, count: count))
+        var changed = 0, unchanged = 0, mixed = 0, midCommit = 0
+        let kills = 50
+        for _ in 0..<kills {
+            let target: SessionStatus = current == .active ? .failed : .active
+            let child = runner.start(["set-status"] + ids + [target.rawValue])
+            usleep(UInt32(rng.int(in: (span / 3)...(span * 11 / 10))))
+            child.kill(SIGKILL)
+            let result = child.wait()
+            if result.status != 0, try FileStore(root: root).needsMaintenance() != nil { midCommit += 1 }
+            let after = try statuses()
+            if after.allSatisfy({ $0 == target }) {
+                changed += 1
+                current = target
+            } else if after.allSatisfy({ $0 == current }) {
+                unchanged += 1
+            } else {
+                mixed += 1
+                Issue.record("killed after \(after.count { $0 == target }) of \(count) changed (seed \(seed))")
+                break
+            }
+            // Aim so that about half of the kills land before the commit and half after it.
+            span = max(5_000, Int(Double(span) * (result.status == 0 ? 0.93 : 1.03)))
+        }
+        print("bulk set-status kill -9 (seed \(seed)): \(kills) writers killed over \(count) sessions; "
+              + "\(changed) left all \(count) changed, \(unchanged) none, \(mixed) a mix; \(midCommit) killed mid-commit")
+        #expect(mixed == 0)
+        #expect(changed + unchanged == kills)
+        #expect(unchanged > 0, "some kills landed before the commit point")
+    }
+
     @Test("files stay 0600 and directories 0700 when the caller's umask is 000, on every write path")
     func umaskZero() throws {
         let directory = TemporaryDirectory("sessions-umask")

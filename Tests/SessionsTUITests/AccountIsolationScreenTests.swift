@@ -345,6 +345,20 @@ struct AccountIsolationScreenTests {
             }
             #expect(s.state.undoStack.isEmpty || s.state.undoStack.allSatisfy { $0.sessionIDs.allSatisfy(s.actor.all.contains) })
         },
+        Path("marks in every section: * then f, c and a, undo, then D") { s in
+            for section in ["1", "2", "3"] {
+                s.press(section + "*")
+                let marked = s.state.list.markedIDs
+                #expect(Set(marked).isSubset(of: s.actor.all))
+                for key in ["f", "c", "a"] { s.press(section + "*" + key) }
+                s.press("uuu")
+            }
+            #expect(s.state.undoStack.allSatisfy { $0.sessionIDs.allSatisfy(s.actor.all.contains) })
+            for section in ["1", "2", "3"] { s.press(section + "*Dy") }
+            #expect(s.allRowIDs.isEmpty)
+            let left = try s.store.catalog().summaries.filter { $0.accountID == s.actor.account }
+            #expect(left.isEmpty)
+        },
         Path("delete every row") { s in
             for id in s.actor.all.sorted() {
                 s.select(id)

@@ -46,12 +46,6 @@ struct TUICommand: ParsableCommand {
     }
 }
 
-extension TerminalProblem: ReportedError {
-    var messages: [String] { [description] }
-    var exitStatus: Int32 { 1 }
-}
+extension TerminalProblem: ReportedError {}
 
-extension ThemeError: ReportedError {
-    var messages: [String] { [description] }
-    var exitStatus: Int32 { 1 }
-}
+extension ThemeError: ReportedError {}

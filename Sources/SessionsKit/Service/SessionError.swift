@@ -17,3 +17,16 @@ public enum SessionError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func session(_ id: Session.ID) -> SessionError { .notFound("session \(id)") }
 }
+
+extension JSONParser {
+    /// JSON a user handed in (a hook's payload, a file to import): parsed,
+    /// or refused as an invalid request naming `field`, since the mistake is
+    /// in the input and not in the store.
+    static func parseInput(_ bytes: [UInt8], field: String, what: String = "") throws(SessionError) -> JSONValue {
+        do {
+            return try parse(bytes)
+        } catch {
+            throw SessionError.invalid(SchemaError(field, "\(what)is not JSON: \(error)"))
+        }
+    }
+}

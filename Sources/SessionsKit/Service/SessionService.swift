@@ -255,56 +255,64 @@ public struct SessionService: Sendable {
     }
 
     /// The active account's projects.
-    public func projects() throws -> [Project] {
-        try store.registry().projects.filter { $0.accountID == scope.accountID }
-    }
+    public func projects() throws -> [Project] { try owned(\.projects) }
 
     public func addProject(name: String) throws -> Project {
-        try checkName(name)
-        return try store.write { transaction in
-            try checkScope(transaction.registry)
-            return transaction.registry.addProject(name: name, accountID: scope.accountID, at: clock())
-        }
+        try addEntry(named: name) { $0.addProject(name: name, accountID: scope.accountID, at: clock()) }
     }
 
     /// Sessions and components of the project keep existing with no project
     /// (nilify). Returns how many sessions were changed.
     @discardableResult
     public func deleteProject(id: Project.ID) throws -> Int {
-        try store.write { transaction in
-            guard let project = transaction.registry.project(id), project.accountID == scope.accountID else {
-                throw SessionError.notFound("project \(id)")
+        try deleteEntry(id, in: \.projects, naming: \.projectID) { registry in
+            for index in registry.components.indices where registry.components[index].projectID == id {
+                registry.components[index].projectID = nil
             }
-            transaction.registry.projects.removeAll { $0.id == id }
-            for index in transaction.registry.components.indices where transaction.registry.components[index].projectID == id {
-                transaction.registry.components[index].projectID = nil
-            }
-            return try nilify(in: transaction, where: { $0.projectID == id }, change: { $0.projectID = nil })
         }
     }
 
     /// The active account's components.
-    public func components() throws -> [Component] {
-        try store.registry().components.filter { $0.accountID == scope.accountID }
+    public func components() throws -> [Component] { try owned(\.components) }
+
+    /// A component of the active account, in the active project if any.
+    public func addComponent(name: String) throws -> Component {
+        try addEntry(named: name) { $0.addComponent(name: name, accountID: scope.accountID, projectID: scope.projectID, at: clock()) }
     }
 
-    public func addComponent(name: String) throws -> Component {
+    private func owned<Entry: AccountEntry>(_ entries: KeyPath<Registry, [Entry]>) throws -> [Entry] {
+        try store.registry()[keyPath: entries].filter { $0.accountID == scope.accountID }
+    }
+
+    /// Adds a project or component to the registry in one commit, once the
+    /// name and the scope are known to be good.
+    private func addEntry<Entry>(named name: String, _ add: (inout Registry) -> Entry) throws -> Entry {
         try checkName(name)
         return try store.write { transaction in
             try checkScope(transaction.registry)
-            return transaction.registry.addComponent(name: name, accountID: scope.accountID, projectID: scope.projectID, at: clock())
+            return add(&transaction.registry)
         }
     }
 
     /// Sessions that named the component keep existing without one (nilify).
     @discardableResult
     public func deleteComponent(id: Component.ID) throws -> Int {
+        try deleteEntry(id, in: \.components, naming: \.componentID)
+    }
+
+    /// Removes the active account's project or component, and sets it to
+    /// null on every session that names it (as a foreign key `ON DELETE SET
+    /// NULL` would), in one commit. Returns how many sessions changed.
+    private func deleteEntry<Entry: AccountEntry>(_ id: Identifier<Entry.Entity>, in entries: WritableKeyPath<Registry, [Entry]>,
+                                                  naming field: WritableKeyPath<Session, Identifier<Entry.Entity>?>,
+                                                  also unlink: (inout Registry) -> Void = { _ in }) throws -> Int {
         try store.write { transaction in
-            guard let component = transaction.registry.component(id), component.accountID == scope.accountID else {
-                throw SessionError.notFound("component \(id)")
+            guard transaction.registry[keyPath: entries].contains(where: { $0.id == id && $0.accountID == scope.accountID }) else {
+                throw SessionError.notFound("\(Entry.noun) \(id)")
             }
-            transaction.registry.components.removeAll { $0.id == component.id }
-            return try nilify(in: transaction, where: { $0.componentID == id }, change: { $0.componentID = nil })
+            transaction.registry[keyPath: entries].removeAll { $0.id == id }
+            unlink(&transaction.registry)
+            return try nilify(in: transaction, where: { $0.session[keyPath: field] == id }, change: { $0[keyPath: field] = nil })
         }
     }
 

@@ -189,15 +189,9 @@ enum SummaryDecoder {
                 guard !isNull, let value = try cursor.plainType(&types) else { return false }
                 type = value
             case .agent:
-                if !isNull {
-                    guard let value = cursor.plainCase(Agent.self) else { return false }
-                    agent = value
-                }
+                return Self.read(&agent, null: isNull) { cursor.plainCase(Agent.self) }
             case .environment:
-                if !isNull {
-                    guard let value = cursor.plainCase(SessionEnvironment.self) else { return false }
-                    environment = value
-                }
+                return Self.read(&environment, null: isNull) { cursor.plainCase(SessionEnvironment.self) }
             case .status:
                 if !isNull {
                     guard let value = cursor.plainCase(SessionStatus.self) else { return false }
@@ -213,15 +207,9 @@ enum SummaryDecoder {
                 accountID = isNull ? nil : try cursor.plainInteger(minimum: 1)
                 return accountID != nil
             case .projectID:
-                if !isNull {
-                    projectID = try cursor.plainInteger(minimum: 1)
-                    return projectID != nil
-                }
+                return try Self.read(&projectID, null: isNull) { try cursor.plainInteger(minimum: 1) }
             case .componentID:
-                if !isNull {
-                    componentID = try cursor.plainInteger(minimum: 1)
-                    return componentID != nil
-                }
+                return try Self.read(&componentID, null: isNull) { try cursor.plainInteger(minimum: 1) }
             case .insertedAt:
                 insertedAt = isNull ? nil : cursor.plainTimestamp()
                 return insertedAt != nil
@@ -232,20 +220,23 @@ enum SummaryDecoder {
                 interactionCount = isNull ? nil : try cursor.plainInteger(minimum: 0)
                 return interactionCount != nil
             case .lastInteractionAt:
-                if !isNull {
-                    lastInteractionAt = cursor.plainTimestamp()
-                    return lastInteractionAt != nil
-                }
+                return Self.read(&lastInteractionAt, null: isNull) { cursor.plainTimestamp() }
             case .lastResultStatus:
-                if !isNull {
-                    guard let value = cursor.plainCase(LastResult.self) else { return false }
-                    lastResult = value
-                }
+                return Self.read(&lastResult, null: isNull) { cursor.plainCase(LastResult.self) }
             case .interactions:
                 // A summary never carries interactions; the general path decides what that means.
                 return false
             }
             return true
+        }
+
+        /// A field that may be null: nil for null, else what `value` reads,
+        /// which must be something. Whether the field was well formed.
+        @inline(__always)
+        static func read<T>(_ field: inout T?, null isNull: Bool, _ value: () throws -> T?) rethrows -> Bool {
+            if isNull { return true }
+            field = try value()
+            return field != nil
         }
     }
 }

@@ -24,27 +24,17 @@ public enum Action: Sendable {
 }
 
 /// A status change as written, kept so that `u` can write it back: every
-/// session it moved, and where each came from.
+/// session it moved, each with the status it had, and the status it got.
 public struct StatusChange: Sendable, Equatable {
-    public struct Entry: Sendable, Equatable {
-        public var id: Session.ID
-        public var from: SessionStatus
-
-        public init(id: Session.ID, from: SessionStatus) {
-            self.id = id
-            self.from = from
-        }
-    }
-
-    public var entries: [Entry]
+    public var before: [StatusTarget]
     public var to: SessionStatus
 
-    public init(entries: [Entry], to: SessionStatus) {
-        self.entries = entries
+    public init(before: [StatusTarget], to: SessionStatus) {
+        self.before = before
         self.to = to
     }
 
-    public var sessionIDs: [Session.ID] { entries.map(\.id) }
+    public var sessionIDs: [Session.ID] { before.map(\.id) }
 }
 
 /// What a status write did: the change, and the sessions as it left them,

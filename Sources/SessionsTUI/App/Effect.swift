@@ -51,6 +51,7 @@ public struct StatusRequest: Sendable, Equatable {
     }
 }
 
+/// A session and a status: where a write takes it, or where it was.
 public struct StatusTarget: Sendable, Equatable {
     public var id: Session.ID
     public var status: SessionStatus

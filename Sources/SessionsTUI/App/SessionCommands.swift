@@ -33,15 +33,14 @@ enum SessionCommands {
             return []
         }
         // A session changed since by someone else keeps that change.
-        let unchanged = last.entries.filter { state.catalog?.summary(id: $0.id)?.status == last.to }
-        let leftAlone = last.entries.filter { entry in !unchanged.contains(entry) }.map(\.id)
+        let unchanged = last.before.filter { state.catalog?.summary(id: $0.id)?.status == last.to }
+        let leftAlone = last.before.filter { !unchanged.contains($0) }.map(\.id)
         guard !unchanged.isEmpty else {
             state.undoStack.removeLast()
             Update.flash(&state, "\(names(leftAlone)) changed since; nothing undone", isError: true)
             return []
         }
-        let targets = unchanged.map { StatusTarget(id: $0.id, status: $0.from) }
-        return [.store(.setStatus(StatusRequest(targets: targets, undoing: last, leftAlone: leftAlone)))]
+        return [.store(.setStatus(StatusRequest(targets: unchanged, undoing: last, leftAlone: leftAlone)))]
     }
 
     /// A write came back: the lists take the sessions as written, the change
@@ -70,7 +69,7 @@ enum SessionCommands {
             // reading, and an undo puts the cursor, and the marks, back.
             let followed = state.reading.flatMap { ids.contains($0) ? $0 : nil } ?? ids[0]
             state.list.select(id: followed, in: write.change.to)
-            if write.undoing.map({ $0.entries.count > 1 }) == true { state.list.mark(ids, in: write.change.to) }
+            if write.undoing.map({ $0.before.count > 1 }) == true { state.list.mark(ids, in: write.change.to) }
         }
     }
 
@@ -85,8 +84,8 @@ enum SessionCommands {
         state.catalog?.apply(deletes: ids, puts: [])
         let gone = Set(ids)
         state.undoStack = state.undoStack.compactMap { change in
-            let entries = change.entries.filter { !gone.contains($0.id) }
-            return entries.isEmpty ? nil : StatusChange(entries: entries, to: change.to)
+            let before = change.before.filter { !gone.contains($0.id) }
+            return before.isEmpty ? nil : StatusChange(before: before, to: change.to)
         }
         Update.flash(&state, ids.count == 1 ? "#\(ids[0]) deleted" : "\(ids.count) sessions deleted")
     }

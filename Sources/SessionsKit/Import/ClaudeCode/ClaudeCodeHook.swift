@@ -20,12 +20,7 @@ public struct ClaudeCodeHook {
     static let knownEvents = creatingEvents.union(["Stop", "SubagentStop", "SessionEnd"])
 
     public func record(_ payload: [UInt8]) throws -> Outcome {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(payload)
-        } catch {
-            throw SessionError.invalid(SchemaError("payload", "is not JSON: \(error)"))
-        }
+        let value = try JSONParser.parseInput(payload, field: "payload")
         guard case .object(let event) = value else {
             throw SessionError.invalid(SchemaError("payload", "must be a JSON object, not \(value.kindName)"))
         }

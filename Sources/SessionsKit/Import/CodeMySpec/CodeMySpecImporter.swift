@@ -48,12 +48,7 @@ public struct CodeMySpecImporter {
     }
 
     public func run(_ bytes: [UInt8]) throws -> Report {
-        let document: JSONValue
-        do {
-            document = try JSONParser.parse(bytes)
-        } catch {
-            throw SessionError.invalid(SchemaError("", "the file is not JSON: \(error)"))
-        }
+        let document = try JSONParser.parseInput(bytes, field: "", what: "the file ")
         let (records, prefix) = try Self.records(in: document)
         var report = Report()
         report.records = records.count
@@ -138,34 +133,19 @@ public struct CodeMySpecImporter {
         // Ids that another account's project or component holds here are
         // not this account's to use, nor its business: the record gets a
         // project of its own under a new id.
-        if let projectID = session.projectID, transaction.registry.project(projectID)?.accountID != account {
-            let taken = transaction.registry.project(projectID) != nil
-            let name = "project \(projectID)"
-            if taken, let mine = transaction.registry.projects.first(where: { $0.accountID == account && $0.name == name }) {
-                session.projectID = mine.id
-            } else if taken {
-                session.projectID = transaction.registry.addProject(name: name, accountID: account, at: service.clock()).id
-                report.projectsCreated.append(session.projectID!)
-            } else {
-                transaction.registry.projects.append(Project(id: projectID, accountID: account, name: name, insertedAt: service.clock()))
-                transaction.registry.raise(\.nextProjectID, above: [projectID.rawValue])
-                report.projectsCreated.append(projectID)
+        if let projectID = session.projectID {
+            session.projectID = adopt(projectID, into: \.projects, counter: \.nextProjectID, account: account,
+                                      registry: &transaction.registry, created: &report.projectsCreated) { id, name, registry in
+                guard let id else { return registry.addProject(name: name, accountID: account, at: service.clock()) }
+                return Project(id: id, accountID: account, name: name, insertedAt: service.clock())
             }
         }
-        if let componentID = session.componentID, transaction.registry.component(componentID)?.accountID != account {
-            let taken = transaction.registry.component(componentID) != nil
-            let name = "component \(componentID)"
-            if taken, let mine = transaction.registry.components.first(where: { $0.accountID == account && $0.name == name }) {
-                session.componentID = mine.id
-            } else if taken {
-                session.componentID = transaction.registry.addComponent(
-                    name: name, accountID: account, projectID: session.projectID, at: service.clock()).id
-                report.componentsCreated.append(session.componentID!)
-            } else {
-                transaction.registry.components.append(Component(
-                    id: componentID, accountID: account, projectID: session.projectID, name: name, insertedAt: service.clock()))
-                transaction.registry.raise(\.nextComponentID, above: [componentID.rawValue])
-                report.componentsCreated.append(componentID)
+        if let componentID = session.componentID {
+            let projectID = session.projectID
+            session.componentID = adopt(componentID, into: \.components, counter: \.nextComponentID, account: account,
+                                        registry: &transaction.registry, created: &report.componentsCreated) { id, name, registry in
+                guard let id else { return registry.addComponent(name: name, accountID: account, projectID: projectID, at: service.clock()) }
+                return Component(id: id, accountID: account, projectID: projectID, name: name, insertedAt: service.clock())
             }
         }
         func isSame(_ existing: Session) -> Bool {
@@ -222,6 +202,30 @@ public struct CodeMySpecImporter {
             transaction.put(merged)
             report.updated += 1
         }
+    }
+
+    /// The id a record's project or component gets here. Its own id when
+    /// this account has it, or when nobody does (then it is created, named
+    /// after the id); when another account holds the id, which is neither
+    /// used nor revealed, this account's entry of that name, else a new one.
+    /// `make` creates an entry: with the record's id, or (given nil) a new one.
+    private func adopt<Entry: AccountEntry>(_ id: Identifier<Entry.Entity>, into entries: WritableKeyPath<Registry, [Entry]>,
+                                            counter: WritableKeyPath<Registry, Int>, account: Account.ID, registry: inout Registry,
+                                            created: inout [Identifier<Entry.Entity>],
+                                            make: (Identifier<Entry.Entity>?, String, inout Registry) -> Entry) -> Identifier<Entry.Entity> {
+        let holder = registry[keyPath: entries].first { $0.id == id }
+        if holder?.accountID == account { return id }
+        let name = "\(Entry.noun) \(id)"
+        if holder != nil, let mine = registry[keyPath: entries].first(where: { $0.accountID == account && $0.name == name }) {
+            return mine.id
+        }
+        let entry = make(holder == nil ? id : nil, name, &registry)
+        if holder == nil {
+            registry[keyPath: entries].append(entry)
+            registry.raise(counter, above: [id.rawValue])
+        }
+        created.append(entry.id)
+        return entry.id
     }
 
     static func firstDuplicate(_ ids: [String]) -> String? {
