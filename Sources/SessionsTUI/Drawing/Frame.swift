@@ -15,7 +15,7 @@ public struct Cell: Sendable, Equatable {
     public var isContinuation: Bool { text.isEmpty }
 }
 
-/// A run of text with one role; views build lines from these.
+/// A run of text with one role; screens build lines from these.
 public struct Span: Sendable, Equatable {
     public var text: String
     public var role: StyleRole

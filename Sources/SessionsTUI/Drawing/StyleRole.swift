@@ -1,6 +1,6 @@
 import SessionsDisplay
 
-/// What a cell *means*, not how it looks. Views paint roles; a theme decides
+/// What a cell *means*, not how it looks. Screens paint roles; a theme decides
 /// colours and attributes for each role, so frames stay theme-independent and
 /// golden tests compare text alone.
 public enum StyleRole: String, CaseIterable, Sendable, Hashable {

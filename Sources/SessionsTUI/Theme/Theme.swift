@@ -1,5 +1,5 @@
-/// A style for every role. Views ask for a role and always get an answer, so
-/// no view carries a fallback look of its own.
+/// A style for every role. Screens ask for a role and always get an answer, so
+/// no screen carries a fallback look of its own.
 public struct Theme: Sendable, Equatable {
     public let name: String
     private let styles: [StyleRole: RoleStyle]
