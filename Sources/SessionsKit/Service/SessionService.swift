@@ -1,8 +1,9 @@
 /// The model's operations: every read is scoped to one account, every write is
 /// validated and committed through the store in one transaction. Front ends
 /// (the CLI, the browser) open a store and hand it to this, or to
-/// `StoreDirectory` for what belongs to no account, and reach it through
-/// nothing else; importers and hooks are built on it too.
+/// `StoreDirectory` for what belongs to no account, and reach the store
+/// through nothing else; importers and hooks are built on it too. Only
+/// `doctor` works below it, on the files themselves, through `StoreDoctor`.
 public struct SessionService: Sendable {
     public let store: any SessionStore
     public let scope: Scope

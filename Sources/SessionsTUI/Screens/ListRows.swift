@@ -58,25 +58,26 @@ extension ListScreen {
         self.searchText = [:]
         let all = catalog.summaries
         var survivors: [Session.ID: SessionStatus] = [:]
+        let hasMarks = !marks.isEmpty
         // This loop runs over every session on each keystroke of the filter:
         // it reads stored fields in place instead of copying each summary.
         all.withUnsafeBufferPointer { all in
             for position in all.indices where all[position].session.accountID == key.account {
                 if let project = key.project, all[position].session.projectID != project { continue }
-                let session = all[position].session
+                let id = all[position].session.id, status = all[position].session.status
                 // A mark lasts while its session stays in the section it was marked in.
-                if let marked = marks[session.id], marked == session.status { survivors[session.id] = marked }
+                if hasMarks, marks[id] == status { survivors[id] = status }
                 if !query.isEmpty {
                     let summary = all[position]
                     let passes = query.matches(summary, text: {
-                        if let entry = searchText[session.id], entry.updatedAt == session.updatedAt { return entry.bytes }
+                        if let entry = searchText[id], entry.updatedAt == summary.session.updatedAt { return entry.bytes }
                         let bytes = Array(FilterQuery.searchText(summary, registry: registry).utf8)
-                        searchText[session.id] = SearchEntry(updatedAt: session.updatedAt, bytes: bytes)
+                        searchText[id] = SearchEntry(updatedAt: summary.session.updatedAt, bytes: bytes)
                         return bytes
                     }, registry: registry)
                     if !passes { continue }
                 }
-                switch session.status {
+                switch status {
                 case .active: sections[0].append(position)
                 case .complete: sections[1].append(position)
                 case .failed: sections[2].append(position)

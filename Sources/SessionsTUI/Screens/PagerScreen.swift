@@ -87,7 +87,7 @@ public struct PagerScreen: Sendable {
             return .perform(.terminal(.copyToClipboard(copyText[partAtTop] ?? "")))
         case .nextError, .previousError:
             let forward = intent == .nextError
-            guard let session, let next = TimelineScreen(session: session).errorIndex(from: index, forward: forward) else {
+            guard let session, let next = TimelineScreen.errorIndex(in: session.interactions, from: index, forward: forward) else {
                 return .say(forward ? "no later error" : "no earlier error")
             }
             self = opening(next, of: session)

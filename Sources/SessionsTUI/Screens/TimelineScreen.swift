@@ -69,11 +69,15 @@ public struct TimelineScreen: Sendable {
         }
     }
 
-    /// The next (or previous) interaction after `start` that ended in an error.
     func errorIndex(from start: Int, forward: Bool) -> Int? {
+        Self.errorIndex(in: interactions, from: start, forward: forward)
+    }
+
+    /// The next (or previous) interaction after `start` that ended in an error.
+    static func errorIndex(in interactions: [Interaction], from start: Int, forward: Bool) -> Int? {
         let start = min(start, interactions.count)
-        let candidates = forward ? Array((start + 1)..<max(start + 1, interactions.count)) : Array((0..<max(0, start)).reversed())
-        return candidates.first { interactions[$0].result?.status == .error }
+        if forward { return ((start + 1)..<max(start + 1, interactions.count)).first { interactions[$0].result?.status == .error } }
+        return (0..<max(0, start)).reversed().first { interactions[$0].result?.status == .error }
     }
 
     /// Scrolls so the cursor shows in `visible` rows; unfocused, the pane
