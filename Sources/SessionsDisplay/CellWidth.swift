@@ -77,10 +77,13 @@ public enum CellWidth {
         return result + ellipsis
     }
 
-    /// Pads (or truncates) to exactly `width` cells.
+    /// Pads (or truncates) to exactly `width` cells. Text that fits is
+    /// measured once: tables and the browser fit every cell of every row.
     public static func fit(_ text: String, to width: Int, alignRight: Bool = false) -> String {
-        let cut = truncate(text, to: width)
-        let padding = String(repeating: " ", count: max(0, width - of(cut)))
+        let total = of(text)
+        if total == width { return text }
+        let cut = total > width ? truncate(text, to: width) : text
+        let padding = String(repeating: " ", count: max(0, width - (total > width ? of(cut) : total)))
         return alignRight ? padding + cut : cut + padding
     }
 }

@@ -12,7 +12,9 @@ public struct Cell: Sendable, Equatable {
         self.role = role
     }
 
-    public var isContinuation: Bool { text.isEmpty }
+    /// Inlinable, as the subscript below: the terminal backend, a module of
+    /// its own, reads every cell of every frame through them.
+    @inlinable public var isContinuation: Bool { text.isEmpty }
 }
 
 /// A run of text with one role; screens build lines from these.
@@ -46,7 +48,7 @@ public struct Frame: Sendable, Equatable {
         cells = Array(repeating: Cell(" ", role), count: self.width * self.height)
     }
 
-    public subscript(row: Int, column: Int) -> Cell {
+    @inlinable public subscript(row: Int, column: Int) -> Cell {
         cells[row * width + column]
     }
 

@@ -136,9 +136,9 @@ public struct ListScreen: Sendable {
         return row > rect.y && index < currentRows.count ? index : nil
     }
 
-    /// The columns at `width` cells. Narrow panes drop agent and
-    /// environment first, then the component.
-    static func columns(width: Int, idDigits: Int) -> (columns: Columns, shows: Set<Column>) {
+    /// The columns at `width` cells, and which they are. Narrow panes drop
+    /// agent and environment first, then the component.
+    static func columns(width: Int, idDigits: Int) -> (columns: Columns, shown: [Column]) {
         var shown = Column.allCases
         func fixed(_ column: Column) -> Int? {
             switch column {
@@ -163,10 +163,40 @@ public struct ListScreen: Sendable {
         let columns = shown.map { column in
             Columns.Column(width: fixed(column) ?? (column == .type ? type : place), alignRight: column == .count || column == .time)
         }
-        return (Columns(columns), Set(shown))
+        return (Columns(columns), shown)
     }
 
-    enum Column: CaseIterable { case status, id, type, agent, place, count, result, time }
+    enum Column: CaseIterable {
+        case status, id, type, agent, place, count, result, time
+
+        var title: String {
+            switch self {
+            case .status, .result: return ""
+            case .id: return "ID"
+            case .type: return "TYPE"
+            case .agent: return "AGENT · ENV"
+            case .place: return "COMPONENT"
+            case .count: return "#"
+            case .time: return "UPDATED"
+            }
+        }
+
+        /// The cell of this column for one session.
+        func cell(_ summary: SessionSummary, registry: Registry, now: Timestamp) -> Span {
+            switch self {
+            case .status: return Span(Glyphs.status(summary.status), StyleRole(Tone(summary.status)))
+            case .id: return Span("#\(summary.id)", .label)
+            case .type: return Span(Sanitizer.line(summary.type.name))
+            case .agent:
+                let agent = [summary.agent?.rawValue, summary.environment?.rawValue].compactMap { $0 }.joined(separator: " · ")
+                return Span(agent.isEmpty ? Labels.none : agent, .dim)
+            case .place: return Span(ListScreen.place(summary, registry))
+            case .count: return Span(String(summary.interactionCount))
+            case .result: return Span(Glyphs.result(summary.lastResult), StyleRole(Tone(summary.lastResult)))
+            case .time: return Span(TimeText.relative(summary.updatedAt, now: now), .dim)
+            }
+        }
+    }
 
     func draw(into frame: inout Frame, in rect: Rect, context: PaneContext, catalog: Catalog?, focused: Bool) {
         guard let catalog else {
@@ -175,11 +205,9 @@ public struct ListScreen: Sendable {
         }
         let rows = currentRows
         let text = rect.inset(left: 1)
-        let (columns, shows) = Self.columns(width: text.width, idDigits: String(rows.widestID).count)
-        func cells(_ all: [(Column, Span)]) -> [Span] { all.filter { shows.contains($0.0) }.map(\.1) }
-        let title = cells([(.status, Span("")), (.id, Span("ID")), (.type, Span("TYPE")), (.agent, Span("AGENT · ENV")),
-                           (.place, Span("COMPONENT")), (.count, Span("#")), (.result, Span("")), (.time, Span("UPDATED"))])
-        frame.put(columns.row(title).map { Span($0.text, .dim) }, row: rect.y, column: text.x, limit: rect.columns.upperBound)
+        let (columns, shown) = Self.columns(width: text.width, idDigits: String(rows.widestID).count)
+        let title = columns.row(shown.map { Span($0.title) }).map { Span($0.text, .dim) }
+        frame.put(title, row: rect.y, column: text.x, limit: rect.columns.upperBound)
         if rows.isEmpty {
             drawEmpty(into: &frame, in: rect)
             return
@@ -190,18 +218,8 @@ public struct ListScreen: Sendable {
             guard index < rows.count else { break }
             let summary = rows[index]
             let row = rect.y + 1 + offset
-            let agent = [summary.agent?.rawValue, summary.environment?.rawValue].compactMap { $0 }.joined(separator: " · ")
-            let spans = cells([
-                (.status, Span(Glyphs.status(summary.status), StyleRole(Tone(summary.status)))),
-                (.id, Span("#\(summary.id)", .label)),
-                (.type, Span(Sanitizer.line(summary.type.name))),
-                (.agent, Span(agent.isEmpty ? Labels.none : agent, .dim)),
-                (.place, Span(Self.place(summary, catalog.registry))),
-                (.count, Span(String(summary.interactionCount))),
-                (.result, Span(Glyphs.result(summary.lastResult), StyleRole(Tone(summary.lastResult)))),
-                (.time, Span(TimeText.relative(summary.updatedAt, now: context.now), .dim)),
-            ])
-            frame.put(columns.row(spans), row: row, column: text.x, limit: rect.columns.upperBound)
+            let cells = shown.map { $0.cell(summary, registry: catalog.registry, now: context.now) }
+            frame.put(columns.row(cells), row: row, column: text.x, limit: rect.columns.upperBound)
             if marks[summary.id] == section { frame.put(Self.markGlyph, row: row, column: rect.x, role: .marked) }
             if index == cursor.index {
                 frame.paint(row: row, columns: rect.columns, role: focused ? .selection : .selectionInactive)
