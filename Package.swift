@@ -28,7 +28,8 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // Presentation shared by every front end: the sanitizer, cell widths, glyphs.
+        // What every front end shows alike: the sanitizer, cell widths, glyphs,
+        // tones, the timeline heading and cells, the duration bar.
         .target(name: "SessionsDisplay", dependencies: ["SessionsKit", "CSupport"]),
         // The system's wide-character curses, with a shim for the macros Swift cannot import.
         .systemLibrary(name: "CCurses", path: "Sources/CCurses", providers: [.apt(["libncurses-dev"])]),
