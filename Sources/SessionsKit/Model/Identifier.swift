@@ -11,15 +11,22 @@ public struct Identifier<Entity>: Hashable, Comparable, Sendable, CustomStringCo
     /// The number the store and CodeMySpec's JSON use.
     public let rawValue: Int
 
-    public init(_ rawValue: Int) { self.rawValue = rawValue }
+    // Inlinable, so that other modules compare, hash and sort ids as fast as
+    // the integers they are: the browser looks ids up on every frame.
+
+    @inlinable public init(_ rawValue: Int) { self.rawValue = rawValue }
 
     /// A literal has no kind of its own, so `let id: Session.ID = 3` reads as
     /// what it is without weakening the separation between kinds.
-    public init(integerLiteral value: Int) { rawValue = value }
+    @inlinable public init(integerLiteral value: Int) { rawValue = value }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    @inlinable public static func == (lhs: Self, rhs: Self) -> Bool { lhs.rawValue == rhs.rawValue }
 
-    public var description: String { String(rawValue) }
+    @inlinable public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+    @inlinable public var description: String { String(rawValue) }
 }
 
 extension Session { public typealias ID = Identifier<Session> }

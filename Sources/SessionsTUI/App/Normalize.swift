@@ -14,7 +14,7 @@ extension Update {
         state.list.keepInView(visible: listPage(layout))
         if var pager = state.pager, let rect = layout.pager {
             let text = PagerScreen.textArea(of: rect)
-            pager.clampToEnd(width: max(1, text.width), rows: max(1, text.height))
+            pager.keepClamped(width: max(1, text.width), rows: max(1, text.height))
             state.pager = pager
             // The timeline's cursor is on the interaction open, so going back lands on it.
             state.timeline?.cursor = pager.index

@@ -13,8 +13,10 @@ public struct Cell: Sendable, Equatable {
     }
 
     /// Inlinable, as the subscript below: the terminal backend, a module of
-    /// its own, reads every cell of every frame through them.
+    /// its own, reads and compares every cell of every frame through them.
     @inlinable public var isContinuation: Bool { text.isEmpty }
+
+    @inlinable public static func == (a: Cell, b: Cell) -> Bool { a.role == b.role && a.text == b.text }
 }
 
 /// A run of text with one role; screens build lines from these.

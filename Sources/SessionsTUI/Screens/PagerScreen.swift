@@ -21,6 +21,16 @@ public struct PagerScreen: Sendable {
     public var searchInput: String?
     /// The last search, which `n` and `N` repeat.
     public var search: String?
+    /// The text area the position was last made valid for. A clamp lays the
+    /// last lines out again, which in a megabyte line means scanning it, so
+    /// the normalising pass clamps only when the area changed; every
+    /// handler that moves the position clamps it itself.
+    private(set) var clampedFor: TextArea?
+
+    struct TextArea: Sendable, Equatable {
+        var width: Int
+        var rows: Int
+    }
 
     public init(session: Session, index: Int) {
         self.index = index
@@ -180,11 +190,18 @@ public struct PagerScreen: Sendable {
     public mutating func clampToEnd(width: Int, rows: Int) {
         let limit = lastTop(width: width, rows: rows)
         if (top, topRow) > (limit.line, limit.row) { (top, topRow) = (limit.line, limit.row) }
+        clampedFor = TextArea(width: width, rows: rows)
+    }
+
+    /// Clamps unless the position is already known to be valid for this area.
+    mutating func keepClamped(width: Int, rows: Int) {
+        if clampedFor != TextArea(width: width, rows: rows) { clampToEnd(width: width, rows: rows) }
     }
 
     public mutating func scrollToEnd(width: Int, rows: Int) {
         let limit = lastTop(width: width, rows: rows)
         (top, topRow) = (limit.line, limit.row)
+        clampedFor = TextArea(width: width, rows: rows)
     }
 
     func lastTop(width: Int, rows: Int) -> (line: Int, row: Int) {
