@@ -19,7 +19,8 @@ extension Update {
             // The timeline's cursor is on the interaction open, so going back lands on it.
             state.timeline?.cursor = pager.index
         }
-        if var timeline = state.timeline {
+        // Under the pager the timeline is hidden; it scrolls when it shows again.
+        if var timeline = state.timeline, state.focus != .pager {
             // Unfocused on a narrow screen the pane is hidden; it scrolls as if shown.
             let pane = layout.session ?? SessionPaneLayout(
                 pane: layout.body, headerHeight: timeline.headerLines(paneHeight: layout.body.height, context: state.paneContext).count)
@@ -37,7 +38,7 @@ extension Update {
         if state.focus == .list {
             state.reading = nil
         } else {
-            if state.reading == nil { state.reading = state.timeline?.session.id ?? state.selectedSummary?.id }
+            if state.reading == nil { state.reading = state.timeline?.session.id ?? state.list.selectedID }
             if let shown = state.timeline?.session.id, shown != state.reading {
                 state.timeline = nil
                 state.pager = nil

@@ -76,7 +76,7 @@ public enum Update {
 
     /// The session the pane is for: the one being read, else the selection.
     static func wantedSession(_ state: AppState) -> Session.ID? {
-        state.focus == .list ? state.selectedSummary?.id : state.reading
+        state.focus == .list ? state.list.selectedID : state.reading
     }
 
     static func sessionLoaded(_ state: inout AppState, _ session: Session) {

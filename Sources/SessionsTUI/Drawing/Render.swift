@@ -26,7 +26,7 @@ public enum Render {
         if let pane = layout.session {
             if let timeline = state.timeline {
                 timeline.draw(into: &frame, layout: pane, context: context, focus: state.focus)
-            } else if let id = state.focus == .list ? state.selectedSummary?.id : state.reading {
+            } else if let id = Update.wantedSession(state) {
                 TimelineScreen.drawLoading(id, into: &frame, in: pane.pane)
             }
         }

@@ -97,13 +97,13 @@ extension ListScreen {
     private mutating func settleCursor(_ status: SessionStatus) {
         let rows = self.rows[status] ?? SessionRows()
         var cursor = cursors[status] ?? ListCursor()
-        let onItsSession = cursor.index < rows.count && rows[cursor.index].id == cursor.id
-        if !onItsSession, let id = cursor.id, let index = rows.firstIndex(where: { $0.id == id }) {
+        let onItsSession = cursor.index < rows.count && rows.id(at: cursor.index) == cursor.id
+        if !onItsSession, let id = cursor.id, let index = rows.position(of: id) {
             cursor.index = index
         } else {
             cursor.index = max(0, min(cursor.index, rows.count - 1))
         }
-        cursor.id = cursor.index < rows.count ? rows[cursor.index].id : nil
+        cursor.id = cursor.index < rows.count ? rows.id(at: cursor.index) : nil
         cursors[status] = cursor
     }
 

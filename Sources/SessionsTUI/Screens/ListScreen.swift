@@ -28,11 +28,17 @@ public struct ListScreen: Sendable {
         return index < rows.count ? rows[index] : nil
     }
 
+    /// The selected session's id, without copying its summary.
+    public var selectedID: Session.ID? {
+        let rows = currentRows, index = cursor.index
+        return index < rows.count ? rows.id(at: index) : nil
+    }
+
     /// The marked sessions of the current section, in the order shown;
     /// marked ones the filter hides come last.
     public var markedIDs: [Session.ID] {
         guard markCount > 0 else { return [] }
-        let shown = currentRows.map(\.id).filter { marks[$0] == section }
+        let shown = currentRows.ids.filter { marks[$0] == section }
         let seen = Set(shown)
         return shown + marks.filter { $0.value == section && !seen.contains($0.key) }.keys.sorted()
     }
@@ -43,7 +49,7 @@ public struct ListScreen: Sendable {
     /// How many of the section's marked sessions the filter hides.
     var hiddenMarkCount: Int {
         guard filter.isActive, markCount > 0 else { return 0 }
-        return markCount - currentRows.count(where: { marks[$0.id] == section })
+        return markCount - currentRows.ids.count { marks[$0] == section }
     }
 
     // MARK: - Handling
@@ -53,7 +59,7 @@ public struct ListScreen: Sendable {
         let rows = currentRows
         var cursor = self.cursor
         cursor.index = max(0, min(index, rows.count - 1))
-        cursor.id = cursor.index < rows.count ? rows[cursor.index].id : nil
+        cursor.id = cursor.index < rows.count ? rows.id(at: cursor.index) : nil
         cursors[section] = cursor
     }
 
@@ -62,7 +68,7 @@ public struct ListScreen: Sendable {
         self.section = section
         var cursor = self.cursor
         cursor.id = id
-        if let index = currentRows.firstIndex(where: { $0.id == id }) { cursor.index = index }
+        if let index = currentRows.position(of: id) { cursor.index = index }
         cursors[section] = cursor
     }
 
@@ -92,11 +98,11 @@ public struct ListScreen: Sendable {
             sort = sorts[((sorts.firstIndex(of: sort) ?? 0) + 1) % sorts.count]
             return .say("sort: \(sort.rawValue)")
         case .toggleMark:
-            guard let id = selected?.id else { return Reply.none }
+            guard let id = selectedID else { return Reply.none }
             if marks[id] == nil { marks[id] = section } else { marks[id] = nil }
             select(index: cursor.index + 1)
         case .markAll:
-            let shown = currentRows.map(\.id)
+            let shown = currentRows.ids
             if !shown.isEmpty && shown.allSatisfy({ marks[$0] == section }) {
                 for id in shown { marks[id] = nil }
             } else {

@@ -25,4 +25,17 @@ public struct SessionRows: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { order.count }
     public subscript(position: Int) -> SessionSummary { all[order[position]] }
+
+    /// The id of the session at `position`, read in place: a summary copied
+    /// out costs a retain and release of each of its strings and objects,
+    /// and cursors and marks only need the id.
+    public func id(at position: Int) -> Session.ID { all[order[position]].session.id }
+
+    /// Every id, in order.
+    public var ids: [Session.ID] { all.withUnsafeBufferPointer { all in order.map { all[$0].session.id } } }
+
+    /// Where session `id` is, if it is shown.
+    public func position(of id: Session.ID) -> Int? {
+        all.withUnsafeBufferPointer { all in order.firstIndex { all[$0].session.id == id } }
+    }
 }
