@@ -198,20 +198,38 @@ enum FileIO {
     /// the same, though someone made it read-only.
     static func replaceAtomically(_ target: String, with bytes: [UInt8], temp: String) throws(StoreError) {
         try StoreSafety.checkNotLink(target)
+        do {
+            try replace(target, temp: temp) { fd throws(StoreError) in try writeAll(fd, bytes, path: temp) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            preconditionFailure("a typed-throws body threw \(error)")
+        }
+    }
+
+    /// The one way a whole file is replaced. Everything that can be refused
+    /// is refused before the temp file exists: a target that is a directory
+    /// (a rename could only fail there, after all the writing) and one the
+    /// caller may not write. After that, any failure, the rename's included,
+    /// removes the temp file: no failure leaves one behind.
+    static func replace(_ target: String, temp: String, _ body: (_ fd: Int32) throws -> Void) throws {
+        if let info = try status(target), info.st_mode & S_IFMT == S_IFDIR {
+            throw fail("write to", target, EISDIR)
+        }
         try checkAccess(target, W_OK, "replace")
         // Named as the directory, not as a temp file the user never asked for.
         for directory in Set([parentDirectory(temp), parentDirectory(target)]) { try checkAccess(directory, W_OK | X_OK, "write to") }
         unlink(temp)
         let fd = try createExclusive(temp)
-        do throws(StoreError) {
+        do {
             defer { close(fd) }
-            try writeAll(fd, bytes, path: temp)
+            try body(fd)
             try fsync(fd, path: temp)
+            try rename(temp, target)
         } catch {
             unlink(temp)
             throw error
         }
-        try rename(temp, target)
         try syncDirectory(parentDirectory(target))
     }
 
@@ -323,20 +341,11 @@ extension FileBytes {
     /// names is replaced and the link stays.
     public static func writeAtomically(_ path: String, _ body: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
         let path = try FileIO.followingLinks(path)
-        try FileIO.checkAccess(path, W_OK, "replace")
-        try FileIO.checkAccess(FileIO.parentDirectory(path), W_OK | X_OK, "write to")
-        let temp = "\(FileIO.parentDirectory(path))/.\(path.split(separator: "/").last.map(String.init) ?? "export").\(getpid()).tmp"
-        unlink(temp)
-        let fd = try FileIO.createExclusive(temp)
-        do {
-            defer { close(fd) }
+        let name = path.split(separator: "/").last.map(String.init) ?? "export"
+        let directory = FileIO.parentDirectory(path)
+        let temp = (directory == "/" ? "" : directory) + "/.\(name).\(getpid()).tmp"
+        try FileIO.replace(path, temp: temp) { fd in
             try body { chunk throws(StoreError) in try FileIO.writeAll(fd, chunk, path: temp) }
-            try FileIO.fsync(fd, path: temp)
-        } catch {
-            unlink(temp)
-            throw error
         }
-        try FileIO.rename(temp, path)
-        try FileIO.syncDirectory(FileIO.parentDirectory(path))
     }
 }

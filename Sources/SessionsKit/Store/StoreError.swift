@@ -43,6 +43,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     static func advice(for errno: Errno) -> String {
         switch errno {
         case .noSpace, .diskQuotaExceeded: return " (the disk is full: free some space and try again)"
+        case .isDirectory: return " (name a file, not a directory)"
         default: return ""
         }
     }
