@@ -57,6 +57,28 @@ struct CLITests {
         #expect(piped.split(separator: "\n").contains { CellWidth.of(String($0)) > 80 })
     }
 
+    @Test("to a pipe, show and list keep every character of long commands, types, places and error lines")
+    func pipeKeepsEverything() throws {
+        let cli = CLIHarness()
+        let project = String(repeating: "storefront-", count: 6) + "end"
+        try cli.ok(["project", "add", project])
+        try cli.ok(["project", "use", "1"])
+        let id = try cli.ok(["new", "--type", "ComponentCodingSessions"])
+        let command = "tail -5 /tmp/build-1000/" + String(repeating: "-home-user-work-app", count: 8) + "/tasks/last.output"
+        let interaction = try cli.ok(["interaction", "add", id, "--module", "Probe", "--command", command])
+        let message = "compile failed: " + String(repeating: "undefined symbol ", count: 12) + "at the end"
+        try cli.ok(["interaction", "complete", id, interaction, "--status", "error", "--code", "1", "--error-message", message])
+        let show = try cli.ok(["show", id])
+        #expect(show.contains(command), "\(show)")
+        #expect(show.contains(message))
+        #expect(!show.contains("…"))
+        let list = try cli.ok(["list"])
+        #expect(list.contains(project) && list.contains("ComponentCodingSessions"), "\(list)")
+        // On a terminal the same command is narrowed to fit.
+        let narrow = cli.run(["show", id], env: ["NO_COLOR": "1"], terminal: true, columns: 100).stdout
+        #expect(!narrow.contains(command) && narrow.contains("…"))
+    }
+
     @Test("set-status and delete take several ids, in one commit; an unknown id changes nothing and is named")
     func severalIDs() throws {
         let cli = CLIHarness()

@@ -113,7 +113,7 @@ struct HumanFormat {
             let notes = session.interactions.enumerated().compactMap { index, interaction -> String? in
                 guard let result = interaction.result, result.status != .ok, let message = result.errorMessage else { return nil }
                 let first = Sanitizer.line(String(message.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""))
-                return "  #\(index + 1) \(Glyphs.result(result)) \(CellWidth.truncate(first, to: 100))"
+                return "  #\(index + 1) \(Glyphs.result(result)) \(columns == nil ? first : CellWidth.truncate(first, to: 100))"
             }
             if !notes.isEmpty { out += "\n" + notes.joined(separator: "\n") + "\n" }
         }

@@ -31,9 +31,11 @@ struct Table {
     static let minimumShrunkWidth = 8
 
     /// The table as text. With `fitting`, the table is made to fit that many
-    /// columns: shrinking columns give up cells (widest first) down to a
-    /// comfortable width, then optional columns are left out, then shrinking
-    /// continues to the minimum. Past that, lines are left to wrap.
+    /// columns: no column is wider than its `maxWidth`, shrinking columns
+    /// give up cells (widest first) down to a comfortable width, then
+    /// optional columns are left out, then shrinking continues to the
+    /// minimum. Past that, lines are left to wrap. Without it (a pipe, a
+    /// file), nothing is cut: a script reading the output gets every character.
     func render(fitting limit: Int? = nil) -> String {
         // Measure every cell once; emitting reuses the measurement and only
         // truncates the cells that overflow their column.
@@ -41,7 +43,9 @@ struct Table {
         let measured = ([header] + rows).map { row in row.map { CellWidth.of($0.text) } }
         var widths = Array(repeating: 0, count: columns.count)
         for row in measured {
-            for (index, width) in row.enumerated() { widths[index] = min(max(widths[index], width), columns[index].maxWidth) }
+            for (index, width) in row.enumerated() {
+                widths[index] = min(max(widths[index], width), limit == nil ? .max : columns[index].maxWidth)
+            }
         }
         var shown = Array(columns.indices)
         if let limit {
