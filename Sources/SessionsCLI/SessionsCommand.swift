@@ -53,6 +53,10 @@ public enum SessionsMain {
             for line in error.messages { context.stderr.line("error: \(Sanitizer.line(line))") }
             return error.exitStatus
         } catch {
+            if let negative = negativeNumber(in: arguments) {
+                context.stderr.line("error: \(negative) is not an id: ids are whole numbers from 1")
+                return ExitCode.validationFailure.rawValue
+            }
             let code = SessionsCommand.exitCode(for: error)
             var message = Sanitizer.lines(SessionsCommand.fullMessage(for: error)).joined(separator: "\n")
             if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
@@ -63,6 +67,24 @@ public enum SessionsMain {
             }
             return code.rawValue
         }
+    }
+}
+
+extension SessionsMain {
+    /// Options that take a number take a negative one too (`--code -1`), but
+    /// the parser reads a lone `-1` where an id belongs as an option it does
+    /// not know, and says an argument is missing. No option of this program
+    /// is a digit, so such a token can only be a number: the one mistake
+    /// worth naming, once parsing has failed.
+    static func negativeNumber(in arguments: [String]) -> String? {
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--" { return nil }
+            guard argument.count > 1, argument.hasPrefix("-"), argument.dropFirst().allSatisfy(\.isNumber) else { continue }
+            // The value of the option before it, which the parser takes as it is.
+            if index > 0, arguments[index - 1].hasPrefix("--"), !arguments[index - 1].contains("=") { continue }
+            return argument
+        }
+        return nil
     }
 }
 
@@ -93,6 +115,10 @@ extension SchemaError: ReportedError {
 }
 
 extension CLIError: ReportedError {}
+
+extension UsageError: ReportedError {
+    var exitStatus: Int32 { ExitCode.validationFailure.rawValue }
+}
 
 extension StoreError: ReportedError {
     var exitStatus: Int32 { 2 }

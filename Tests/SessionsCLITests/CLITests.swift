@@ -79,6 +79,65 @@ struct CLITests {
         #expect(!narrow.contains(command) && narrow.contains("…"))
     }
 
+    @Test("numbers and names get errors that say what is wrong with the value")
+    func valueErrors() throws {
+        let cli = CLIHarness()
+        try cli.ok(["new", "--type", "ContextSpecSessions"])
+        let cases: [([String], Int32, String)] = [
+            (["show", "-1"], 64, "error: -1 is not an id: ids are whole numbers from 1\n"),
+            (["delete", "-5"], 64, "error: -5 is not an id: ids are whole numbers from 1\n"),
+            (["list", "--component", "-3"], 1, "error: --component: -3 is not a component id: ids are whole numbers from 1\n"),
+            (["list", "--type", "Nope"], 1, "error: --type: \"Nope\" is not a registered session type\n"),
+            (["list", "--project", "storefront"], 1, "error: --project: no project is named \"storefront\"; there are none\n"),
+            (["import"], 64, "error: name what to import: `sessions import FILE...` detects each file's format, "
+                + "`sessions import claude-code` reads ~/.claude/projects, `sessions import codemyspec FILE` reads CodeMySpec JSON\n"),
+        ]
+        for (arguments, status, message) in cases {
+            let result = cli.run(arguments)
+            #expect(result.status == status, "\(arguments): \(result.status)")
+            #expect(result.stderr == message, "\(arguments)")
+        }
+        // Options that take a number say what is wrong with a negative one.
+        let limit = cli.run(["list", "--limit", "-1"])
+        #expect(limit.status == 64 && limit.stderr.hasPrefix("error: --limit must be 0 or more, not -1\nUsage: sessions list "))
+        // Demo is bounded, and says so before writing anything.
+        for count in ["0", "99999999999"] {
+            let demo = cli.run(["demo", "--sessions", count])
+            #expect(demo.status == 64 && demo.stderr.hasPrefix("error: --sessions must be from 1 to 100,000, not \(count)\n"),
+                    "\(demo.stderr)")
+        }
+        let huge = cli.run(["demo", "--sessions", "100000", "--interactions", "1000", "--output-bytes", "1000"])
+        #expect(huge.status == 64 && huge.stderr.contains("more than 8 GiB"))
+        #expect(try cli.ok(["list", "--json"]).components(separatedBy: "\"id\"").count == 2, "only the one session")
+        // An exit code may be negative.
+        let interaction = try cli.ok(["interaction", "add", "1", "--module", "Probe", "--command", "kill -9 self"])
+        try cli.ok(["interaction", "complete", "1", interaction, "--status", "error", "--code", "-9"])
+        #expect(try cli.ok(["show", "1", "--json"]).contains("\"code\": -9"))
+    }
+
+    @Test("a unique name works wherever an id is taken; a duplicate name is refused when added")
+    func namesForIDs() throws {
+        let cli = CLIHarness()
+        #expect(try cli.ok(["account", "add", "bob"]) == "2")
+        let again = cli.run(["account", "add", "Bob"])
+        #expect(again.status == 1 && again.stderr == "error: account \"bob\" already exists (id 2)\n")
+        #expect(cli.run(["account", "add", "42"]).stderr == "error: name: \"42\" is a number, which would read as an id\n")
+        let use = cli.run(["account", "use", "bob"])
+        #expect(use.status == 0 && use.stderr == "Now using account 2 (bob).\n")
+        #expect(try cli.ok(["project", "add", "storefront"]) == "1")
+        try cli.ok(["project", "use", "storefront"])
+        #expect(try cli.ok(["component", "add", "Checkout.Payment"]) == "1")
+        let id = try cli.ok(["new", "--type", "ComponentCodingSessions", "--component", "checkout.payment"])
+        let listed = try cli.ok(["list", "--project", "storefront", "--component", "Checkout.Payment", "--json"])
+        #expect(listed.contains("\"id\": \(id)") && listed.contains("\"component_id\": 1"))
+        #expect(try cli.ok(["list", "--account", "bob", "--json"]).contains("\"id\": \(id)"))
+        // The first account cannot see bob's project by name.
+        let foreign = cli.run(["list", "--account", "1", "--project", "storefront"])
+        #expect(foreign.status == 1 && foreign.stderr == "error: --project: no project is named \"storefront\"; there are none\n")
+        try cli.ok(["component", "delete", "Checkout.Payment"])
+        #expect(try cli.ok(["component", "list"]).contains("Checkout.Payment") == false)
+    }
+
     @Test("set-status and delete take several ids, in one commit; an unknown id changes nothing and is named")
     func severalIDs() throws {
         let cli = CLIHarness()
@@ -168,7 +227,7 @@ struct CLITests {
             (["new", "--type", "Foo"], 1, "error: type: \"Foo\" is not a registered session type"),
             (["new", "--type", "ContextSpecSessions", "--state", "{bad"], 1, "error: --state is not valid JSON: line 1, column 2"),
             (["new", "--type", "ContextSpecSessions", "--state", "[1]"], 1, "error: state: must be a JSON object, not an array"),
-            (["new", "--type", "ContextSpecSessions", "--component", "5"], 1, "error: component_id: component 5 does not exist"),
+            (["new", "--type", "ContextSpecSessions", "--component", "5"], 1, "error: component 5 (from --component) not found"),
             (["interaction", "complete", "1", "nope", "--status", "ok"], 1, "error: interaction nope in session 1 not found"),
             (["list", "--account", "7"], 1, "error: account 7 (from --account) not found"),
             (["account", "delete", "1"], 1, "error: account 1 is the active account"),

@@ -224,6 +224,20 @@ struct ClaudeCodeImportTests {
         #expect(merged.state?["transcript_path"] == .string("/t.jsonl"), "what the hooks recorded is kept")
     }
 
+    @Test("folders of the same name become projects of different names: as much of the path as tells them apart")
+    func folderNamesStayUnique() throws {
+        let world = try ImportWorld()
+        let hook = ClaudeCodeHook(service: world.service)
+        for (session, cwd) in [("s1", "/home/u/a/api"), ("s2", "/home/u/b/api"), ("s3", "/srv/b/api"), ("s4", "/home/u/a/api/"),
+                               ("s5", "/tmp/2024")] {
+            let payload = #"{"session_id":"\#(session)","cwd":"\#(cwd)","hook_event_name":"SessionStart","source":"startup"}"#
+            _ = try hook.record(Array(payload.utf8))
+        }
+        let projects = try world.fixture.store.registry().projects
+        #expect(projects.map(\.name) == ["api", "b/api", "srv/b/api", "tmp/2024"])
+        #expect(projects.map { $0.extra["path"]?.stringValue } == ["/home/u/a/api", "/home/u/b/api", "/srv/b/api", "/tmp/2024"])
+    }
+
     @Test("sessions are imported into the active account only, and other accounts' sessions are never merged into")
     func accounts() throws {
         let world = try ImportWorld()

@@ -17,7 +17,8 @@ struct ScopeAndConfigTests {
     func resolver(account: Account.ID? = nil, project: Project.ID? = nil, env: [String: String] = [:], config: Config? = nil) -> ScopeResolver {
         var configured = config ?? Config(path: "/cfg/config.json")
         if config == nil { configured.setScope(Config.ScopeEntry(accountID: 2, projectID: 2), forStore: "/other-store") }
-        return ScopeResolver(accountFlag: account, projectFlag: project, environment: SessionsEnvironment(variables: env),
+        return ScopeResolver(accountFlag: account.map { EntryReference($0.description) },
+                             projectFlag: project.map { EntryReference($0.description) }, environment: SessionsEnvironment(variables: env),
                              config: configured, storeRoot: "/store")
     }
 
@@ -52,13 +53,52 @@ struct ScopeAndConfigTests {
         let registry = registry()
         #expect(errorText { _ = try resolver(account: 7).resolve(registry) } == "account 7 (from --account) not found")
         #expect(errorText { _ = try resolver(env: ["SESSIONS_ACCOUNT": "9"]).resolve(registry) } == "account 9 (from SESSIONS_ACCOUNT) not found")
-        #expect(errorText { _ = try resolver(env: ["SESSIONS_ACCOUNT": "bob"]).resolve(registry) }
-            == "SESSIONS_ACCOUNT: \"bob\" is not an id (a positive integer)")
+        #expect(errorText { _ = try resolver(env: ["SESSIONS_ACCOUNT": "carol"]).resolve(registry) }
+            == "SESSIONS_ACCOUNT: no account is named \"carol\"; the accounts are 1 alice, 2 bob")
         #expect(errorText { _ = try resolver(account: 1, project: 2).resolve(registry) }
             == "project 2 in account 1 (from --project) not found")
         var empty = Registry()
         empty.defaultAccountID = nil
         #expect(errorText { _ = try resolver().resolve(empty) }?.contains("sessions account add") == true)
+    }
+
+    @Test("a flag or variable may name an account or project: unique names resolve, others say why")
+    func namesResolve() throws {
+        var registry = registry()
+        registry.addProject(name: "Web", accountID: 2, at: Timestamp(seconds: 0))
+        let named = ScopeResolver(accountFlag: EntryReference("bob"), projectFlag: EntryReference("api"),
+                                  environment: SessionsEnvironment(variables: [:]), config: Config(path: "/c"), storeRoot: "/store")
+        #expect(try named.resolve(registry) == Scope(accountID: 2, projectID: 2))
+        // Case is forgiven when only one entry could be meant.
+        let cased = ScopeResolver(accountFlag: nil, projectFlag: nil, environment: SessionsEnvironment(variables: [
+            "SESSIONS_ACCOUNT": "ALICE", "SESSIONS_PROJECT": "web"]), config: Config(path: "/c"), storeRoot: "/store")
+        #expect(try cased.resolve(registry) == Scope(accountID: 1, projectID: 1))
+        // Another account's project is not there to be named.
+        let foreign = ScopeResolver(accountFlag: EntryReference("alice"), projectFlag: EntryReference("api"),
+                                    environment: SessionsEnvironment(variables: [:]), config: Config(path: "/c"), storeRoot: "/store")
+        #expect(throws: SessionError.invalid(SchemaError("--project", #"no project is named "api"; the projects are 1 web"#))) {
+            try foreign.resolve(registry)
+        }
+        let negative = ScopeResolver(accountFlag: EntryReference("-2"), projectFlag: nil,
+                                     environment: SessionsEnvironment(variables: [:]), config: Config(path: "/c"), storeRoot: "/store")
+        #expect(throws: SessionError.invalid(SchemaError("--account", "-2 is not an account id: ids are whole numbers from 1"))) {
+            try negative.resolve(registry)
+        }
+    }
+
+    @Test("a name two entries share is refused with both ids; adding one is refused, with the id it would shadow")
+    func ambiguousNames() throws {
+        var registry = registry()
+        // A store from before names were unique may hold two of them.
+        registry.addAccount(name: "bob", at: Timestamp(seconds: 0))
+        #expect(throws: SessionError.invalid(SchemaError("--account", #""bob" names 2 accounts (ids 2, 3): use the id"#))) {
+            try EntryReference("bob").resolve(among: registry.accounts, field: "--account")
+        }
+        #expect(try EntryReference("3").resolve(among: registry.accounts, field: "--account").name == "bob")
+        #expect(Registry.nameProblem("Bob", among: registry.accounts) == .conflict(#"account "bob" already exists (id 2)"#))
+        #expect(Registry.nameProblem("17", among: registry.accounts)
+            == .invalid(SchemaError("name", #""17" is a number, which would read as an id"#)))
+        #expect(Registry.nameProblem("carol", among: registry.accounts) == nil)
     }
 
     @Test("store and config locations follow the documented order")

@@ -208,7 +208,9 @@ struct ImportCodeMySpec: ParsableCommand {
 
 struct ImportAuto: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "auto", abstract: "Import FILEs, detecting each one's format.", shouldDisplay: false)
+        commandName: "auto", abstract: "Import FILEs, detecting each one's format.",
+        usage: "sessions import FILE...\n       sessions import claude-code [PATH...]\n       sessions import codemyspec FILE",
+        shouldDisplay: false)
 
     @OptionGroup var global: GlobalOptions
 
@@ -222,13 +224,13 @@ struct ImportAuto: ParsableCommand {
     @Argument(help: ArgumentHelp("Files or directories to import.", valueName: "FILE"), completion: .file())
     var files: [String] = []
 
-    func validate() throws {
-        if files.isEmpty {
-            throw ValidationError("name a file or directory, or use `sessions import claude-code` to read ~/.claude/projects")
-        }
-    }
-
     func run() throws {
+        // Not a `ValidationError`: that prints this hidden default command's
+        // own usage, `sessions import auto`, a name the user never typed.
+        if files.isEmpty {
+            throw UsageError("name what to import: `sessions import FILE...` detects each file's format, "
+                + "`sessions import claude-code` reads ~/.claude/projects, `sessions import codemyspec FILE` reads CodeMySpec JSON")
+        }
         var transcripts: [String] = []
         var documents: [String] = []
         for file in files {

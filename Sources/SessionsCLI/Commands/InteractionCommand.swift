@@ -51,7 +51,8 @@ struct CompleteInteraction: ParsableCommand {
     @Option(help: "ok, error or warning.", completion: .list(ResultStatus.allCases.map(\.rawValue)))
     var status: String
 
-    @Option(help: ArgumentHelp("The exit code.", valueName: "N"))
+    /// Unconditional: exit codes may be negative (a signal, on some systems).
+    @Option(parsing: .unconditional, help: ArgumentHelp("The exit code; may be negative.", valueName: "N"))
     var code: Int?
 
     @Option(help: ArgumentHelp("Standard output, as text.", valueName: "TEXT"))
@@ -71,7 +72,7 @@ struct CompleteInteraction: ParsableCommand {
     @Option(name: .customLong("error-message"), help: ArgumentHelp("What went wrong, in one line.", valueName: "M"))
     var errorMessage: String?
 
-    @Option(name: .customLong("duration-ms"), help: ArgumentHelp("How long it ran, in milliseconds.", valueName: "N"))
+    @Option(name: .customLong("duration-ms"), parsing: .unconditional, help: ArgumentHelp("How long it ran, in milliseconds.", valueName: "N"))
     var durationMS: Int?
 
     @Option(help: ArgumentHelp("Result data, a JSON object.", valueName: "JSON"))
@@ -81,6 +82,7 @@ struct CompleteInteraction: ParsableCommand {
         if stdout != nil && stdoutFile != nil { throw ValidationError("use either --stdout or --stdout-file, not both") }
         if stderr != nil && stderrFile != nil { throw ValidationError("use either --stderr or --stderr-file, not both") }
         if stdoutFile == "-" && stderrFile == "-" { throw ValidationError("only one of --stdout-file and --stderr-file can read stdin") }
+        if let durationMS, durationMS < 0 { throw ValidationError("--duration-ms must be 0 or more, not \(durationMS)") }
     }
 
     func run() throws {

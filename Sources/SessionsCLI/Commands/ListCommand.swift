@@ -17,28 +17,33 @@ struct ListCommand: ParsableCommand {
             completion: .list(SessionType.builtIn.map(\.name)))
     var type: String?
 
-    @Option(help: ArgumentHelp("Only sessions of this component.", valueName: "ID"))
-    var component: Component.ID?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only sessions of this component (its id or name).", valueName: "ID|NAME"))
+    var component: EntryReference?
 
     @Option(help: "Sort order; time orders put the newest first.")
     var sort: SessionSort = .updated
 
-    @Option(help: ArgumentHelp("Show at most N sessions.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Show at most N sessions.", valueName: "N"))
     var limit: Int?
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
     func validate() throws {
-        if let limit, limit < 0 { throw ValidationError("--limit must be at least 0") }
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more, not \(limit)") }
     }
 
     func run() throws {
         let workspace = try global.workspace()
         let service = try workspace.service()
         let catalog = try service.catalog()
-        let query = SessionQuery(status: status, type: type.map { SessionType(normalizing: $0) }, projectID: global.project,
-                                 componentID: component, sort: sort, limit: limit)
+        let sessionType = type.map { SessionType(normalizing: $0) }
+        // A type that can never match is a mistake, as an unknown status is.
+        if let sessionType, let error = service.types.validate(sessionType, field: "--type") {
+            throw SessionError.invalid(SchemaError([error]))
+        }
+        let query = SessionQuery(status: status, type: sessionType, projectID: global.project == nil ? nil : service.scope.projectID,
+                                 componentID: try component.map { try service.component($0) }, sort: sort, limit: limit)
         let summaries = service.list(query, in: catalog)
         let context = CLIContext.current
         if json {

@@ -40,25 +40,42 @@ struct DemoCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: ArgumentHelp("How many sessions to add.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("How many sessions to add, 1 to 100,000.", valueName: "N"))
     var sessions = 40
 
-    @Option(help: ArgumentHelp("Interactions per session.", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Interactions per session, 0 to 100,000.", valueName: "N"))
     var interactions = 12
 
     @Option(help: ArgumentHelp("The random seed.", valueName: "N"))
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("output-bytes"), help: ArgumentHelp("Typical stdout size per interaction.", valueName: "N"))
+    @Option(name: .customLong("output-bytes"), parsing: .unconditional, help: ArgumentHelp("Typical stdout size per interaction.", valueName: "N"))
     var outputBytes = 1024
 
     @Option(help: ArgumentHelp("End the generated history at this ISO 8601 time instead of now (for reproducible stores).",
                                valueName: "TIME", visibility: .hidden))
     var now: String?
 
+    /// Bounds that the largest benchmarks stay within (100,000 sessions; one
+    /// session of 100,000 interactions), so a slip of the keyboard cannot fill the disk.
+    static let maxSessions = 100_000
+    static let maxInteractions = 100_000
+    static let maxOutputBytes = 16 << 20
+    /// What the generated outputs may add up to, before the store's own overhead.
+    static let maxTotalOutput = 8 << 30
+
     func validate() throws {
-        if sessions < 0 || interactions < 0 || outputBytes < 0 {
-            throw ValidationError("--sessions, --interactions and --output-bytes must be at least 0")
+        func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+            guard range.contains(value) else {
+                throw ValidationError("\(name) must be from \(Count.grouped(range.lowerBound)) to \(Count.grouped(range.upperBound)), not \(value)")
+            }
+        }
+        try check("--sessions", sessions, 1...Self.maxSessions)
+        try check("--interactions", interactions, 0...Self.maxInteractions)
+        try check("--output-bytes", outputBytes, 0...Self.maxOutputBytes)
+        let total = sessions.multipliedReportingOverflow(by: interactions).partialValue.multipliedReportingOverflow(by: outputBytes)
+        if total.overflow || total.partialValue > Self.maxTotalOutput {
+            throw ValidationError("--sessions × --interactions × --output-bytes would write more than 8 GiB of output; ask for less")
         }
     }
 
@@ -81,8 +98,8 @@ struct DemoCommand: ParsableCommand {
             if showProgress { context.stderr.write("\rgenerating \(done)/\(total) sessions") }
         }
         if showProgress { context.stderr.write("\r\u{1B}[K") }
-        let first = ids.first?.description ?? "-", last = ids.last?.description ?? "-"
-        context.stderr.line(ids.count == 1 ? "Added 1 session (id \(first))." : "Added \(ids.count) sessions (ids \(first)–\(last)).")
+        guard let first = ids.first, let last = ids.last else { return }
+        context.stderr.line(ids.count == 1 ? "Added 1 session (id \(first))." : "Added \(Count.grouped(ids.count)) sessions (ids \(first)–\(last)).")
     }
 }
 

@@ -6,8 +6,10 @@ import SessionsKit
 /// are one generic shape each, so `list`, `add`, `use` and `delete` read,
 /// print and fail alike for all three.
 protocol RegistryEntries {
-    associatedtype Entity
+    associatedtype Entity: NamedEntry
     static var texts: RegistryTexts { get }
+    /// The entries a reference may name: those the active account can see.
+    static func entries(_ workspace: Workspace) throws -> [Entity]
     /// Titles of the columns after ID and NAME.
     static var extraColumns: [String] { get }
     static func rows(_ workspace: Workspace) throws -> [RegistryRow]
@@ -72,10 +74,12 @@ struct AddEntry<Kind: RegistryEntries>: ParsableCommand {
 struct UseEntry<Kind: SelectableEntries>: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(commandName: "use", abstract: Kind.texts.use) }
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The \(Kind.texts.noun) id.")) var id: Identifier<Kind.Entity>
+    @Argument(help: ArgumentHelp("The \(Kind.texts.noun)'s id, or a name only one has.", valueName: "id-or-name"))
+    var reference: EntryReference
 
     func run() throws {
         let workspace = try global.workspace()
+        let id = try reference.resolve(among: Kind.entries(workspace), field: Kind.texts.noun).id
         let (entry, name) = try Kind.select(id, workspace)
         var config = workspace.config
         config.setScope(entry, forStore: workspace.root)
@@ -87,10 +91,12 @@ struct UseEntry<Kind: SelectableEntries>: ParsableCommand {
 struct DeleteEntry<Kind: RegistryEntries>: ParsableCommand {
     static var configuration: CommandConfiguration { CommandConfiguration(commandName: "delete", abstract: Kind.texts.delete) }
     @OptionGroup var global: GlobalOptions
-    @Argument(help: ArgumentHelp("The \(Kind.texts.noun) id.")) var id: Identifier<Kind.Entity>
+    @Argument(help: ArgumentHelp("The \(Kind.texts.noun)'s id, or a name only one has.", valueName: "id-or-name"))
+    var reference: EntryReference
 
     func run() throws {
-        try Kind.delete(id, global.workspace())
+        let workspace = try global.workspace()
+        try Kind.delete(try reference.resolve(among: Kind.entries(workspace), field: Kind.texts.noun).id, workspace)
     }
 }
 
@@ -102,6 +108,8 @@ enum Accounts: SelectableEntries {
         use: "Make an account active for this store (saved in the config file).",
         delete: "Delete an account that has no sessions, with its projects and components.")
     static let extraColumns: [String] = []
+
+    static func entries(_ workspace: Workspace) throws -> [Account] { try workspace.directory.registry().accounts }
 
     static func rows(_ workspace: Workspace) throws -> [RegistryRow] {
         let registry = try workspace.directory.registry()
@@ -136,6 +144,8 @@ enum Projects: SelectableEntries {
         name: "The project's name.", use: "Make a project active for new sessions (saved in the config file).",
         delete: "Delete a project; its sessions and components keep existing without a project.")
     static let extraColumns: [String] = []
+
+    static func entries(_ workspace: Workspace) throws -> [Project] { try workspace.service().projects() }
 
     static func rows(_ workspace: Workspace) throws -> [RegistryRow] {
         let service = try workspace.service()
@@ -176,6 +186,8 @@ enum Components: RegistryEntries {
         add: "Add a component to the active account and project; prints its id.",
         name: "The component's name, e.g. Accounts.User.", delete: "Delete a component; its sessions keep existing without one.")
     static let extraColumns = ["PROJECT"]
+
+    static func entries(_ workspace: Workspace) throws -> [Component] { try workspace.service().components() }
 
     static func rows(_ workspace: Workspace) throws -> [RegistryRow] {
         let service = try workspace.service()

@@ -19,16 +19,18 @@ struct NewCommand: ParsableCommand {
             completion: .list(SessionEnvironment.allCases.map(\.rawValue)))
     var environment: String?
 
-    @Option(help: ArgumentHelp("The component it works on.", valueName: "ID"))
-    var component: Component.ID?
+    @Option(parsing: .unconditional, help: ArgumentHelp("The component it works on (its id or name).", valueName: "ID|NAME"))
+    var component: EntryReference?
 
     @Option(help: ArgumentHelp("Initial state, a JSON object.", valueName: "JSON"))
     var state: String?
 
     func run() throws {
         let stateValue = try state.map { try parseJSONArgument($0, option: "--state") }
-        let draft = SessionDraft(type: type, agent: agent, environment: environment, componentID: component, state: stateValue)
-        let session = try global.service().create(draft)
+        let service = try global.service()
+        let draft = SessionDraft(type: type, agent: agent, environment: environment,
+                                 componentID: try component.map { try service.component($0) }, state: stateValue)
+        let session = try service.create(draft)
         CLIContext.current.stdout.line(session.id.description)
     }
 }

@@ -19,8 +19,9 @@ struct BrowserOptions: ParsableArguments {
         let environment = workspace.context.environment
         let themeName = theme ?? workspace.config.theme ?? "default"
         let loaded = try ThemeLibrary.load(name: themeName, userDirectory: environment.configDirectory + "/themes")
-        let configuration = TUIConfiguration(service: try workspace.service(), storeRoot: workspace.root,
-                                             projectFilter: global.project, theme: loaded,
+        let service = try workspace.service()
+        let configuration = TUIConfiguration(service: service, storeRoot: workspace.root,
+                                             projectFilter: global.project == nil ? nil : service.scope.projectID, theme: loaded,
                                              environment: environment.variables)
         let status = try TerminalApp.run(configuration)
         if status != 0 { throw ExitCode(status) }

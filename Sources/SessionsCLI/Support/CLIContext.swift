@@ -91,6 +91,13 @@ public final class BufferSink: OutputSink {
     public var text: String { storage.withLock { String(decoding: $0, as: UTF8.self) } }
 }
 
+/// A command line that cannot mean anything, worded by the command itself
+/// rather than by the parser: exit status 64, as for any usage error.
+struct UsageError: Error, CustomStringConvertible, Sendable {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// A usage problem found by a command itself (bad file, conflicting flags).
 public struct CLIError: Error, CustomStringConvertible, Sendable {
     public var description: String

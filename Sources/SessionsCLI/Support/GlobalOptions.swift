@@ -8,11 +8,13 @@ struct GlobalOptions: ParsableArguments {
         completion: .directory)
     var store: String?
 
-    @Option(name: .long, help: ArgumentHelp("Act as account ID (else $SESSIONS_ACCOUNT, else the config file).", valueName: "ID"))
-    var account: Account.ID?
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Act as account ID or NAME (else $SESSIONS_ACCOUNT, else the config file).", valueName: "ID|NAME"))
+    var account: EntryReference?
 
-    @Option(name: .long, help: ArgumentHelp("Use project ID (else $SESSIONS_PROJECT, else the config file).", valueName: "ID"))
-    var project: Project.ID?
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("Use project ID or NAME (else $SESSIONS_PROJECT, else the config file).", valueName: "ID|NAME"))
+    var project: EntryReference?
 
     /// Opens the store and resolves the scope, in the order the README documents.
     func workspace() throws -> Workspace {
@@ -52,6 +54,12 @@ struct Workspace {
         SessionService(store: store, scope: try scope(registry: registry),
                        types: SessionTypeRegistry(custom: config.sessionTypes), clock: context.now)
     }
+}
+
+/// Any text: whether it names an entry is known once the registry is read,
+/// and the message then says what is wrong with it.
+extension EntryReference: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
 }
 
 extension Identifier: ExpressibleByArgument {

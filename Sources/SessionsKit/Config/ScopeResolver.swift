@@ -2,13 +2,13 @@
 /// `SESSIONS_ACCOUNT`/`SESSIONS_PROJECT`, else the config file's entry for this
 /// store, else the store's default account (account 1 on a new store).
 public struct ScopeResolver: Sendable {
-    public var accountFlag: Account.ID?
-    public var projectFlag: Project.ID?
+    public var accountFlag: EntryReference?
+    public var projectFlag: EntryReference?
     public var environment: SessionsEnvironment
     public var config: Config
     public var storeRoot: String
 
-    public init(accountFlag: Account.ID?, projectFlag: Project.ID?, environment: SessionsEnvironment, config: Config, storeRoot: String) {
+    public init(accountFlag: EntryReference?, projectFlag: EntryReference?, environment: SessionsEnvironment, config: Config, storeRoot: String) {
         self.accountFlag = accountFlag
         self.projectFlag = projectFlag
         self.environment = environment
@@ -20,9 +20,9 @@ public struct ScopeResolver: Sendable {
         let remembered = config.scope(forStore: storeRoot)
         let account: (id: Account.ID, source: String)
         if let flag = accountFlag {
-            account = (flag, "--account")
-        } else if let variable: Account.ID = try environmentID("SESSIONS_ACCOUNT") {
-            account = (variable, "SESSIONS_ACCOUNT")
+            account = (try Self.lookup(flag, among: registry.accounts, field: "--account"), "--account")
+        } else if let variable = environmentReference("SESSIONS_ACCOUNT") {
+            account = (try Self.lookup(variable, among: registry.accounts, field: "SESSIONS_ACCOUNT"), "SESSIONS_ACCOUNT")
         } else if let configured = remembered.accountID {
             account = (configured, "the config file \(config.path)")
         } else if let fallback = registry.defaultAccountID {
@@ -35,10 +35,12 @@ public struct ScopeResolver: Sendable {
         }
 
         var project: (id: Project.ID, source: String)?
+        let projects = registry.projects.filter { $0.accountID == account.id }
         if let flag = projectFlag {
-            project = (flag, "--project")
-        } else if let variable: Project.ID = try environmentID("SESSIONS_PROJECT") {
-            project = (variable, "SESSIONS_PROJECT")
+            project = (try Self.lookup(flag, among: projects, field: "--project", in: " in account \(account.id)"), "--project")
+        } else if let variable = environmentReference("SESSIONS_PROJECT") {
+            project = (try Self.lookup(variable, among: projects, field: "SESSIONS_PROJECT", in: " in account \(account.id)"),
+                       "SESSIONS_PROJECT")
         } else if let configured = remembered.projectID, remembered.accountID == nil || remembered.accountID == account.id,
                   registry.project(configured)?.accountID == account.id {
             // A remembered project that was deleted since is simply forgotten;
@@ -53,11 +55,20 @@ public struct ScopeResolver: Sendable {
         return Scope(accountID: account.id, projectID: project?.id)
     }
 
-    func environmentID<Entity>(_ name: String) throws -> Identifier<Entity>? {
-        guard let text = environment[name] else { return nil }
-        guard let id = Int(text), id >= 1 else {
-            throw SessionError.invalid(SchemaError(name, "\(quoted(text)) is not an id (a positive integer)"))
+    /// A variable that is set and not empty: empty counts as unset.
+    func environmentReference(_ name: String) -> EntryReference? {
+        environment[name].map(EntryReference.init)
+    }
+
+    /// The entry a flag or variable names, with a miss saying where the
+    /// reference came from. Projects are looked up in the account only:
+    /// another account's project is indistinguishable from one that does not exist.
+    static func lookup<Entry: NamedEntry>(_ reference: EntryReference, among entries: [Entry], field: String,
+                                          in place: String = "") throws(SessionError) -> Identifier<Entry> {
+        do {
+            return try reference.resolve(among: entries, field: field).id
+        } catch .notFound(let what) {
+            throw SessionError.notFound("\(what)\(place) (from \(field))")
         }
-        return Identifier(id)
     }
 }

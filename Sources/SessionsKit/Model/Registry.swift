@@ -51,17 +51,16 @@ public struct Component: Sendable, Hashable {
 }
 
 /// A project or a component: an entry of the registry that one account owns.
-protocol AccountEntry {
-    associatedtype Entity
-    /// "project", "component": how messages and made-up names call it.
-    static var noun: String { get }
-    var id: Identifier<Entity> { get }
+protocol AccountEntry: NamedEntry {
     var accountID: Account.ID { get }
-    var name: String { get }
 }
 
-extension Project: AccountEntry { static let noun = "project" }
-extension Component: AccountEntry { static let noun = "component" }
+extension AccountEntry {
+    typealias Entity = Self
+}
+
+extension Project: AccountEntry {}
+extension Component: AccountEntry {}
 
 /// Everything about a store except its sessions: the registries and the id
 /// counters. It is small, read on every command, and written inside the same

@@ -259,7 +259,9 @@ public struct SessionService: Sendable {
     public func projects() throws -> [Project] { try owned(\.projects) }
 
     public func addProject(name: String) throws -> Project {
-        try addEntry(named: name) { $0.addProject(name: name, accountID: scope.accountID, at: clock()) }
+        try addEntry(named: name, among: { registry in registry.projects.filter { $0.accountID == scope.accountID } }) {
+            $0.addProject(name: name, accountID: scope.accountID, at: clock())
+        }
     }
 
     /// Sessions and components of the project keep existing with no project
@@ -276,9 +278,17 @@ public struct SessionService: Sendable {
     /// The active account's components.
     public func components() throws -> [Component] { try owned(\.components) }
 
-    /// A component of the active account, in the active project if any.
+    /// The active account's component that `reference` names, by id or name.
+    public func component(_ reference: EntryReference, field: String = "--component") throws -> Component.ID {
+        try ScopeResolver.lookup(reference, among: components(), field: field)
+    }
+
+    /// A component of the active account, in the active project if any. Its
+    /// name is unique there: two projects may each have an `Accounts.User`.
     public func addComponent(name: String) throws -> Component {
-        try addEntry(named: name) { $0.addComponent(name: name, accountID: scope.accountID, projectID: scope.projectID, at: clock()) }
+        try addEntry(named: name, among: { registry in
+            registry.components.filter { $0.accountID == scope.accountID && $0.projectID == scope.projectID }
+        }) { $0.addComponent(name: name, accountID: scope.accountID, projectID: scope.projectID, at: clock()) }
     }
 
     private func owned<Entry: AccountEntry>(_ entries: KeyPath<Registry, [Entry]>) throws -> [Entry] {
@@ -286,11 +296,14 @@ public struct SessionService: Sendable {
     }
 
     /// Adds a project or component to the registry in one commit, once the
-    /// name and the scope are known to be good.
-    private func addEntry<Entry>(named name: String, _ add: (inout Registry) -> Entry) throws -> Entry {
+    /// name and the scope are known to be good, and no entry `among` its
+    /// neighbours has the name.
+    private func addEntry<Entry: NamedEntry>(named name: String, among neighbours: (Registry) -> [Entry],
+                                             _ add: (inout Registry) -> Entry) throws -> Entry {
         try checkName(name)
         return try store.write { transaction in
             try checkScope(transaction.registry)
+            if let problem = Registry.nameProblem(name, among: neighbours(transaction.registry)) { throw problem }
             return add(&transaction.registry)
         }
     }

@@ -19,7 +19,10 @@ public struct StoreDirectory: Sendable {
 
     public func addAccount(name: String) throws -> Account {
         try checkName(name)
-        return try store.write { transaction in transaction.registry.addAccount(name: name, at: clock()) }
+        return try store.write { transaction in
+            if let problem = Registry.nameProblem(name, among: transaction.registry.accounts) { throw problem }
+            return transaction.registry.addAccount(name: name, at: clock())
+        }
     }
 
     /// Refused while the account has sessions (restrict), and for `active`,

@@ -26,11 +26,15 @@ public enum ClaudeCodeSessions {
 
     /// The project for a working directory: the account's project with that
     /// path, else one of that folder's name that has no path yet, else a new
-    /// one named after the folder.
+    /// one named after the folder. Names are unique in an account, so a
+    /// second folder of the same name (`~/a/api`, `~/b/api`) is named with
+    /// as much of its path as tells it apart (`b/api`), and a folder named
+    /// with digits alone (`2024`) is too, since such a name reads as an id.
     static func projectID(forDirectory directory: String?, account: Account.ID, registry: inout Registry, at time: Timestamp) -> Project.ID? {
         guard var path = directory, !path.isEmpty else { return nil }
         while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let folders = path.split(separator: "/").map(String.init)
+        let name = folders.last ?? path
         if let project = registry.projects.first(where: { $0.accountID == account && $0.extra["path"]?.stringValue == path }) {
             return project.id
         }
@@ -40,7 +44,10 @@ public enum ClaudeCodeSessions {
             registry.projects[index].extra["path"] = .string(path)
             return registry.projects[index].id
         }
-        var project = registry.addProject(name: name, accountID: account, at: time)
+        let taken = Set(registry.projects.filter { $0.accountID == account }.map { $0.name.lowercased() })
+        let unique = (1...max(1, folders.count)).lazy.map { folders.suffix($0).joined(separator: "/") }
+            .first { !taken.contains($0.lowercased()) && Int($0) == nil } ?? path
+        var project = registry.addProject(name: unique, accountID: account, at: time)
         project.extra["path"] = .string(path)
         registry.projects[registry.projects.count - 1] = project
         return project.id
