@@ -154,4 +154,42 @@ struct ImportCLITests {
         #expect(try cli.json(["show", "3", "--json"]).objectValue?["status"] == .string("failed"))
         #expect(cli.run(["import", "codemyspec", file, "--map-status", "cancelled"]).stderr.contains("expected FROM=TO"))
     }
+
+    @Test("project and component names survive export and import into an empty store, in either shape")
+    func namesSurviveRoundTrip() throws {
+        let cli = CLIHarness()
+        try cli.ok(["project", "add", "storefront"])
+        try cli.ok(["project", "use", "storefront"])
+        try cli.ok(["component", "add", "Checkout.Payment"])
+        let id = try cli.ok(["new", "--type", "ComponentCodingSessions", "--component", "Checkout.Payment"])
+        for shape in ["store", "api"] {
+            let file = cli.directory.path + "/export-\(shape).json"
+            try cli.ok(["export", "--shape", shape, "-o", file])
+            let empty = CLIHarness()
+            let imported = empty.run(["import", file])
+            #expect(imported.status == 0 && imported.stdout.contains("created project 1 storefront, component 1 Checkout.Payment"),
+                    "\(shape): \(imported.stdout)")
+            let session = try #require(try empty.json(["show", id, "--json"]).objectValue)
+            #expect(session["project_id"] == .int(1) && session["component_id"] == .int(1))
+            let shown = try empty.ok(["show", id]).split(separator: "\n")
+            #expect(shown.contains { $0.hasPrefix("  component ") && $0.hasSuffix(" 1 Checkout.Payment") }, "\(shape)")
+            #expect(try empty.ok(["list", "--project", "storefront", "--component", "Checkout.Payment", "--json"]).contains("\"id\": \(id)"))
+        }
+        #expect(cli.run(["export", "--shape", "yaml"]).stderr.contains("'yaml'"))
+    }
+
+    @Test("--map-environment turns an environment_type this schema lacks into one it has; without it the value is kept as it came")
+    func mapEnvironment() throws {
+        let cli = CLIHarness()
+        let file = cli.directory.path + "/cli.json"
+        TestFiles.write(file, #"{"data": [{"id": "5f1d2c3b-aaaa-4bbb-8ccc-000000000003", "type": "IntegrationSessions", "environment_type": "cli", "status": "complete", "account_id": "0c0c0c0c-0000-4000-8000-000000000000", "project_id": null, "project": null, "interactions": [], "inserted_at": "2026-01-22T09:00:00Z", "updated_at": "2026-01-22T09:30:00Z"}]}"#)
+        let kept = cli.run(["import", "codemyspec", file])
+        #expect(kept.status == 0 && kept.stdout.contains(#"kept environment_type "cli" as it came on 1 session"#))
+        #expect(try cli.json(["export", "--shape", "api"]).objectValue?["data"]?.arrayValue?.first?.objectValue?["environment_type"] == .string("cli"))
+        let mapped = CLIHarness()
+        #expect(mapped.run(["import", file, "--map-environment", "cli=local"]).status == 0)
+        #expect(try mapped.json(["show", "1", "--json"]).objectValue?["environment"] == .string("local"))
+        #expect(mapped.run(["import", file, "--map-environment", "cli=docker"]).stderr
+            == "error: --map-environment cli=docker: docker is not one of local, vscode\n")
+    }
 }

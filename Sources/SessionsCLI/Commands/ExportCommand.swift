@@ -6,9 +6,12 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write the active account's sessions as CodeMySpec API JSON.",
         discussion: """
-            The output is {"data": [...]}, one session per line, interactions newest first, as \
-            CodeMySpec's API writes them; `sessions import` reads it back. The file is written \
-            atomically with mode 0600: it holds command output, which may be secret.
+            The output is {"data": [...]}, one session per line, interactions newest first, each \
+            with its project and component by name, as CodeMySpec's API writes them; `sessions \
+            import` reads it back. --shape store (the default) writes every session as `show \
+            --json` does; --shape api writes the shape CodeMySpec's API renders today (uuid ids \
+            where sessions came with them, environment_type). The file is written atomically with \
+            mode 0600: it holds command output, which may be secret.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -20,15 +23,23 @@ struct ExportCommand: ParsableCommand {
             completion: .file())
     var output: String?
 
+    @Option(help: "store: as the store keeps sessions (integer ids); api: as CodeMySpec's API renders them today.")
+    var shape: CodeMySpecExport.Shape = .store
+
     func run() throws {
         let context = CLIContext.current
         let service = try global.service()
         if let output, output != "-" {
             try FileBytes.writeAtomically(output) { emit in
-                try CodeMySpecExport.write(service, status: status, to: emit)
+                try CodeMySpecExport.write(service, status: status, shape: shape, to: emit)
             }
         } else {
-            try CodeMySpecExport.write(service, status: status) { context.stdout.write($0) }
+            try CodeMySpecExport.write(service, status: status, shape: shape) { context.stdout.write($0) }
         }
     }
+}
+
+extension CodeMySpecExport.Shape: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }

@@ -133,10 +133,12 @@ struct ImportCodeMySpec: ParsableCommand {
         commandName: "codemyspec",
         abstract: "Import sessions in CodeMySpec's API JSON shape.",
         discussion: """
-            Accepts {"data": [...]}, {"data": {...}} or a bare list. Sessions join the active account \
-            whatever account_id they carry. Projects and components they name that the store lacks are \
-            created, named after their ids. A record that breaks the schema is skipped with the rule it \
-            broke; the rest import. Use - to read standard input.
+            Accepts {"data": [...]}, {"data": {...}} or a bare list, in the shape `sessions export` \
+            writes (integer ids) or in the one CodeMySpec's API renders today (uuid ids, \
+            environment_type, embedded project and component). Sessions join the active account \
+            whatever account_id they carry. Projects and components are matched by the names the \
+            records give, or created with them. A record that breaks the schema is skipped with the \
+            rule it broke; the rest import. Use - to read standard input.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -146,6 +148,11 @@ struct ImportCodeMySpec: ParsableCommand {
                                valueName: "FROM=TO"))
     var mapStatus: [String] = []
 
+    @Option(name: .customLong("map-environment"), parsing: .singleValue,
+            help: ArgumentHelp("Import environment FROM as TO (local or vscode), e.g. cli=local; without it such a value is kept as it came.",
+                               valueName: "FROM=TO"))
+    var mapEnvironment: [String] = []
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -153,27 +160,30 @@ struct ImportCodeMySpec: ParsableCommand {
     var file: String
 
     func run() throws {
-        try ImportCodeMySpec.importFile(file, mapStatus: mapStatus, global: global, json: json)
+        try ImportCodeMySpec.importFile(file, mapStatus: mapStatus, mapEnvironment: mapEnvironment, global: global, json: json)
     }
 
-    static func parseStatusMap(_ pairs: [String]) throws -> [String: SessionStatus] {
-        var map: [String: SessionStatus] = [:]
+    /// `FROM=TO` pairs onto the schema's values of one field.
+    static func parseMap<Value: CaseIterable & RawRepresentable>(_ pairs: [String], option: String, example: String)
+        throws -> [String: Value] where Value.RawValue == String {
+        var map: [String: Value] = [:]
         for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
-                throw CLIError("--map-status \(pair): expected FROM=TO, e.g. cancelled=failed")
+                throw CLIError("\(option) \(pair): expected FROM=TO, e.g. \(example)")
             }
-            guard let status = SessionStatus(rawValue: parts[1]) else {
-                throw CLIError("--map-status \(pair): \(parts[1]) is not one of \(SessionStatus.allowedValues)")
+            guard let value = Value(rawValue: parts[1]) else {
+                throw CLIError("\(option) \(pair): \(parts[1]) is not one of \(Value.allowedValues)")
             }
-            map[parts[0]] = status
+            map[parts[0]] = value
         }
         return map
     }
 
-    static func importFile(_ file: String, mapStatus: [String], global: GlobalOptions, json: Bool) throws {
+    static func importFile(_ file: String, mapStatus: [String], mapEnvironment: [String], global: GlobalOptions, json: Bool) throws {
         let context = CLIContext.current
-        let statusMap = try parseStatusMap(mapStatus)
+        let statusMap: [String: SessionStatus] = try parseMap(mapStatus, option: "--map-status", example: "cancelled=failed")
+        let environmentMap: [String: SessionEnvironment] = try parseMap(mapEnvironment, option: "--map-environment", example: "cli=local")
         let bytes: [UInt8]
         if file == "-" {
             bytes = try context.readStandardInput()
@@ -183,6 +193,7 @@ struct ImportCodeMySpec: ParsableCommand {
         }
         var importer = CodeMySpecImporter(service: try global.service())
         importer.statusMap = statusMap
+        importer.environmentMap = environmentMap
         let report = try importer.run(bytes)
         if json {
             var object = JSONObject()
@@ -217,6 +228,10 @@ struct ImportAuto: ParsableCommand {
     @Option(name: .customLong("map-status"), parsing: .singleValue,
             help: ArgumentHelp("For CodeMySpec files: import status FROM as TO.", valueName: "FROM=TO"))
     var mapStatus: [String] = []
+
+    @Option(name: .customLong("map-environment"), parsing: .singleValue,
+            help: ArgumentHelp("For CodeMySpec files: import environment FROM as TO.", valueName: "FROM=TO"))
+    var mapEnvironment: [String] = []
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
@@ -254,7 +269,7 @@ struct ImportAuto: ParsableCommand {
         }
         for document in documents {
             do {
-                try ImportCodeMySpec.importFile(document, mapStatus: mapStatus, global: global, json: json)
+                try ImportCodeMySpec.importFile(document, mapStatus: mapStatus, mapEnvironment: mapEnvironment, global: global, json: json)
             } catch let exit as ExitCode where exit == .failure {
                 partial = true
             }

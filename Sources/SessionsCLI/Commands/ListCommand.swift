@@ -89,8 +89,14 @@ struct ShowCommand: ParsableCommand {
             context.stdout.write(JSONWriter.bytes(.object(session.jsonObject)) + [UInt8(ascii: "\n")])
             return
         }
-        let format = HumanFormat(registry: registry, now: context.now(), style: Style(enabled: context.useColor),
+        var format = HumanFormat(registry: registry, now: context.now(), style: Style(enabled: context.useColor),
                                  columns: context.terminalColumns)
+        // Only sessions that name a parent, or came from CodeMySpec with an
+        // id children may name, pay for reading every summary.
+        if SessionLinks.hasParent(session) || session.extra[CodeMySpecImporter.sourceIDKey] != nil {
+            let summaries = try service.catalog().summaries
+            format.links = (SessionLinks.parent(of: session, among: summaries), SessionLinks.children(of: session, among: summaries))
+        }
         context.stdout.write(format.show(session, full: full))
     }
 }

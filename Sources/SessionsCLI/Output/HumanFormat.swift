@@ -9,6 +9,8 @@ struct HumanFormat {
     let style: Style
     /// The terminal's width, when printing to one.
     var columns: Int? = nil
+    /// The session's parent and the sessions that name it as theirs, when looked up.
+    var links: (parent: Session.ID?, children: [Session.ID])? = nil
 
     func projectName(_ id: Project.ID?) -> String? {
         guard let id else { return nil }
@@ -67,6 +69,10 @@ struct HumanFormat {
         field("component", session.componentID.map { "\($0) \(componentName($0) ?? "")" } ?? Labels.none)
         field("created", "\(TimeText.dateTime(session.insertedAt)) (\(TimeText.relative(session.insertedAt, now: now)))")
         field("updated", "\(TimeText.dateTime(session.updatedAt)) (\(TimeText.relative(session.updatedAt, now: now)))")
+        if let links {
+            if SessionLinks.hasParent(session) { field("parent", links.parent.map { "#\($0)" } ?? "not in this store") }
+            if !links.children.isEmpty { field("children", links.children.map { "#\($0)" }.joined(separator: " ")) }
+        }
         for member in session.extra.members {
             field(Sanitizer.line(member.key), Sanitizer.line(JSONWriter.string(member.value, style: .compact)))
         }

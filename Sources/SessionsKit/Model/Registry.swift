@@ -53,6 +53,8 @@ public struct Component: Sendable, Hashable {
 /// A project or a component: an entry of the registry that one account owns.
 protocol AccountEntry: NamedEntry {
     var accountID: Account.ID { get }
+    /// Members this version does not model (a CodeMySpec `module_name`, a path).
+    var extra: JSONObject { get set }
 }
 
 extension AccountEntry {

@@ -35,6 +35,28 @@ public struct SessionType: Sendable, Hashable, Comparable, CustomStringConvertib
         self.name = String(name)
     }
 
+    /// How CodeMySpec names the type to people: the last part of the
+    /// module, without its `Sessions` suffix, in words
+    /// (`ComponentCodingSessions` → "Component Coding"). Its API sends this
+    /// as `display_name`; a session without one gets it from here.
+    public var displayName: String {
+        var last = Substring(name.split(separator: ".").last ?? Substring(name))
+        if last.hasSuffix("Sessions") && last.count > "Sessions".count { last = last.dropLast("Sessions".count) }
+        var words = ""
+        var previous: Character?
+        for character in last {
+            if character == "_" {
+                words.append(" ")
+            } else {
+                // A capital starts a word unless it continues a run of capitals.
+                if character.isUppercase, let previous, previous.isLowercase || previous.isNumber { words.append(" ") }
+                words.append(character)
+            }
+            previous = character
+        }
+        return words.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: " ")
+    }
+
     /// A type name is a module-like identifier: letters, digits, `_` and `.`.
     public static func isWellFormed(_ name: String) -> Bool {
         guard let first = name.unicodeScalars.first, first.properties.isAlphabetic else { return false }

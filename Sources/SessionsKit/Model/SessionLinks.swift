@@ -1,0 +1,58 @@
+/// How sessions name each other. A Claude Code subagent names the
+/// conversation that started it (`state.parent_session_id`, with its own
+/// `state.agent_id`); a CodeMySpec session names its parent session by the id
+/// that session has in CodeMySpec (`session_id`: a uuid, or an integer). Both
+/// are kept as they came and resolved against the account's sessions when
+/// shown, so a parent imported after its children is still found.
+public enum SessionLinks {
+    /// The CodeMySpec member that names the parent session.
+    public static let parentKey = "session_id"
+
+    /// Whether `session` names a parent at all: resolving costs a scan of the
+    /// account's sessions, which only these need.
+    public static func hasParent(_ session: Session) -> Bool {
+        conversationParent(of: session) != nil || session.extra[parentKey].map(isReference) == true
+    }
+
+    /// Whether other sessions may name `session` as their parent in a way
+    /// its own timeline does not show: CodeMySpec children. A Claude Code
+    /// conversation shows its subagents on the calls that started them.
+    public static func mayHaveChildren(_ session: Session) -> Bool {
+        session.type != .claudeCode
+    }
+
+    /// The id of the account's session that `session` names as its parent.
+    public static func parent(of session: Session, among summaries: [SessionSummary]) -> Session.ID? {
+        if let conversation = conversationParent(of: session) {
+            return summaries.first {
+                $0.accountID == session.accountID && $0.session.type == .claudeCode
+                    && $0.session.externalConversationID == conversation && $0.session.state?["agent_id"] == nil
+            }?.id
+        }
+        guard let reference = session.extra[parentKey], isReference(reference) else { return nil }
+        let mine = summaries.filter { $0.accountID == session.accountID && $0.id != session.id }
+        if let found = mine.first(where: { $0.session.extra[CodeMySpecImporter.sourceIDKey] == reference }) { return found.id }
+        guard let number = reference.intValue else { return nil }
+        return mine.first { $0.id.rawValue == number && $0.session.extra[CodeMySpecImporter.sourceIDKey] == nil }?.id
+    }
+
+    /// The account's sessions that name `session` as their CodeMySpec parent, ascending.
+    public static func children(of session: Session, among summaries: [SessionSummary]) -> [Session.ID] {
+        guard mayHaveChildren(session) else { return [] }
+        let names = [session.extra[CodeMySpecImporter.sourceIDKey] ?? .id(session.id)]
+        return summaries.filter { summary in
+            summary.accountID == session.accountID && summary.id != session.id
+                && summary.session.extra[parentKey].map(names.contains) == true
+        }.map(\.id)
+    }
+
+    static func conversationParent(of session: Session) -> String? {
+        guard session.type == .claudeCode, session.state?["agent_id"] != nil else { return nil }
+        return session.state?["parent_session_id"]?.stringValue
+    }
+
+    static func isReference(_ value: JSONValue) -> Bool {
+        if let text = value.stringValue { return !text.isEmpty }
+        return value.intValue != nil
+    }
+}
