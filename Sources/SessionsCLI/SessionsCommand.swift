@@ -54,7 +54,7 @@ public enum SessionsMain {
             return error.exitStatus
         } catch {
             if let negative = negativeNumber(in: arguments) {
-                context.stderr.line("error: \(negative) is not an id: ids are whole numbers from 1")
+                context.stderr.line("error: " + SessionIDArgument.notAnID(negative))
                 return ExitCode.validationFailure.rawValue
             }
             let code = SessionsCommand.exitCode(for: error)

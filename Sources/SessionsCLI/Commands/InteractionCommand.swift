@@ -13,8 +13,8 @@ struct AddInteraction: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The session id.")
-    var sessionID: Session.ID
+    @Argument(help: ArgumentHelp("The session id.", valueName: "session-id"))
+    var sessionID: String
 
     @Option(help: ArgumentHelp("The step module, e.g. Elixir.CodeMySpec.ComponentCodingSessions.Steps.RunTests.", valueName: "M"))
     var module: String
@@ -30,7 +30,7 @@ struct AddInteraction: ParsableCommand {
 
     func run() throws {
         let interaction = try global.service().addInteraction(
-            sessionID: sessionID, CommandDraft(module: module, command: command, pipe: pipe, stepName: step))
+            sessionID: try SessionIDArgument.parse(sessionID), CommandDraft(module: module, command: command, pipe: pipe, stepName: step))
         CLIContext.current.stdout.line(interaction.id)
     }
 }
@@ -42,8 +42,8 @@ struct CompleteInteraction: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The session id.")
-    var sessionID: Session.ID
+    @Argument(help: ArgumentHelp("The session id.", valueName: "session-id"))
+    var sessionID: String
 
     @Argument(help: "The interaction id that `interaction add` printed.")
     var interactionID: String
@@ -90,7 +90,7 @@ struct CompleteInteraction: ParsableCommand {
             status: status, code: code, errorMessage: errorMessage,
             stdout: try capture(text: stdout, file: stdoutFile), stderr: try capture(text: stderr, file: stderrFile),
             durationMS: durationMS, data: try data.map { try parseJSONArgument($0, option: "--data") })
-        _ = try global.service().completeInteraction(sessionID: sessionID, interactionID: interactionID, draft)
+        _ = try global.service().completeInteraction(sessionID: try SessionIDArgument.parse(sessionID), interactionID: interactionID, draft)
     }
 
     func capture(text: String?, file: String?) throws -> CapturedOutput? {

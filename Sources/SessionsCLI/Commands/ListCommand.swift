@@ -71,7 +71,7 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     @Argument(help: "The session id.")
-    var id: Session.ID
+    var id: String
 
     @Flag(help: "Print the session as JSON, in the schema's shape.")
     var json = false
@@ -83,7 +83,7 @@ struct ShowCommand: ParsableCommand {
         let workspace = try global.workspace()
         let service = try workspace.service()
         let registry = try service.registry()
-        let session = try service.session(id: id)
+        let session = try service.session(id: try SessionIDArgument.parse(id))
         let context = CLIContext.current
         if json {
             context.stdout.write(JSONWriter.bytes(.object(session.jsonObject)) + [UInt8(ascii: "\n")])

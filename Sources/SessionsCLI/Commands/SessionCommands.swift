@@ -54,16 +54,10 @@ struct SetStatusCommand: ParsableCommand {
 
     func validate() throws {
         guard words.count >= 2 else { throw ValidationError("give one or more session ids, then active, complete or failed") }
-        _ = try ids()
     }
 
     func ids() throws -> [Session.ID] {
-        try words.dropLast().map { word in
-            guard let id = Session.ID(argument: word), id.rawValue >= 1 else {
-                throw ValidationError("\(quoted(word)) is not a session id (a positive integer)")
-            }
-            return id
-        }
+        try words.dropLast().map(SessionIDArgument.parse)
     }
 
     func run() throws {
@@ -79,11 +73,11 @@ struct DeleteCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The session ids.")
-    var ids: [Session.ID]
+    @Argument(help: ArgumentHelp("The session ids.", valueName: "id"))
+    var ids: [String]
 
     func run() throws {
-        try global.service().delete(ids: ids)
+        try global.service().delete(ids: ids.map(SessionIDArgument.parse))
     }
 }
 

@@ -62,6 +62,18 @@ extension EntryReference: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }
 
+/// A session id as typed. Taken as text and checked by the command, so that
+/// `0` and `abc` are refused with the same words as `-1`, which the parser
+/// sees as an option before any command does.
+enum SessionIDArgument {
+    static func parse(_ word: String) throws -> Session.ID {
+        guard let value = Int(word), value >= 1 else { throw UsageError(notAnID(word)) }
+        return Session.ID(value)
+    }
+
+    static func notAnID(_ word: String) -> String { "\(word) is not an id: ids are whole numbers from 1" }
+}
+
 extension Identifier: ExpressibleByArgument {
     public init?(argument: String) {
         guard let value = Int(argument) else { return nil }
