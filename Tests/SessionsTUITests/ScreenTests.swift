@@ -92,9 +92,10 @@ struct ScreenTests {
         screen.press("j<enter>g")
         screen.press("e")
         #expect(screen.state.timeline?.cursor == 2)
+        #expect(screen.text.contains("error 1/1"))
         screen.press("e")
         #expect(screen.state.timeline?.cursor == 2)
-        #expect(screen.text.contains("no later error"))
+        #expect(screen.text.contains("error 1/1 · the only error"))
         screen.press("GE")
         #expect(screen.state.timeline?.cursor == 2)
     }

@@ -7,7 +7,9 @@ import SessionsKit
 /// is worked out once, at load, rather than on every frame.
 public struct TimelineScreen: Sendable {
     public var session: Session
-    public var cursor = 0
+    /// On the newest interaction at first: a timeline opens where the
+    /// session is now, whether it was read before the focus came or after.
+    public var cursor: Int
     public var top = 0
     /// The longest duration, which scales the bars.
     public let longestMS: Int
@@ -22,6 +24,7 @@ public struct TimelineScreen: Sendable {
 
     public init(session: Session) {
         self.session = session
+        cursor = max(0, session.interactions.count - 1)
         let durations = session.interactions.compactMap { $0.result?.durationMS }.sorted()
         longestMS = durations.last ?? 0
         // The slowest tenth stands out, but never steps under a second, nor in
@@ -58,26 +61,37 @@ public struct TimelineScreen: Sendable {
         }
         switch intent {
         case .nextError, .previousError:
-            let forward = intent == .nextError
-            guard let index = errorIndex(from: cursor, forward: forward) else {
-                return .say(forward ? "no later error" : "no earlier error")
-            }
-            cursor = index
-            return Reply.none
+            let jump = Self.errorJump(in: interactions, from: cursor, forward: intent == .nextError)
+            if let index = jump.index { cursor = index }
+            return .say(jump.message)
         default:
             return nil
         }
     }
 
-    func errorIndex(from start: Int, forward: Bool) -> Int? {
-        Self.errorIndex(in: interactions, from: start, forward: forward)
+    /// Where `e` or `E` goes, and what the footer says of it.
+    struct ErrorJump: Equatable {
+        /// The error interaction to go to; nil when the session has none.
+        var index: Int?
+        /// "error 2/3", and whether the jump wrapped around the session.
+        var message: String
     }
 
-    /// The next (or previous) interaction after `start` that ended in an error.
-    static func errorIndex(in interactions: [Interaction], from start: Int, forward: Bool) -> Int? {
-        let start = min(start, interactions.count)
-        if forward { return ((start + 1)..<max(start + 1, interactions.count)).first { interactions[$0].result?.status == .error } }
-        return (0..<max(0, start)).reversed().first { interactions[$0].result?.status == .error }
+    /// The next (or previous) interaction after `start` that ended in an
+    /// error, wrapping around the session: the timeline opens on its last
+    /// interaction, where a first `e` that stopped would find nothing.
+    static func errorJump(in interactions: [Interaction], from start: Int, forward: Bool) -> ErrorJump {
+        let errors = interactions.indices.filter { interactions[$0].result?.status == .error }
+        guard let first = errors.first, let last = errors.last else { return ErrorJump(index: nil, message: "no errors in this session") }
+        let ahead = forward ? errors.first { $0 > start } : errors.last { $0 < start }
+        let target = ahead ?? (forward ? first : last)
+        var message = "error \((errors.firstIndex(of: target) ?? 0) + 1)/\(errors.count)"
+        if target == start {
+            message += " · the only error"
+        } else if ahead == nil {
+            message += forward ? " · wrapped to the first" : " · wrapped to the last"
+        }
+        return ErrorJump(index: target, message: message)
     }
 
     /// Scrolls so the cursor shows in `visible` rows; unfocused, the pane
