@@ -71,8 +71,12 @@ public enum TimeText {
     }
 
     /// "14:02:11" in local time.
-    public static func clock(_ time: Timestamp) -> String {
-        let t = local(time)
-        return "\(pad2(t.hour)):\(pad2(t.minute)):\(pad2(t.second))"
-    }
+    public static func clock(_ time: Timestamp) -> String { clock(local(time)) }
+
+    static func clock(_ t: CivilTime) -> String { "\(pad2(t.hour)):\(pad2(t.minute)):\(pad2(t.second))" }
+}
+
+extension CivilTime {
+    /// The day alone, to compare days by.
+    var dayKey: Int { (year * 100 + month) * 100 + day }
 }

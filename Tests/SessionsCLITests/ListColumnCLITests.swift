@@ -62,4 +62,16 @@ struct ListColumnCLITests {
             #expect(rows(try cli.ok(["list", "--sort", sort]))[0].hasSuffix("UPDATED"))
         }
     }
+
+    @Test("show names the day in the time column where it changes, right-aligned over the clocks")
+    func showDays() throws {
+        let cli = try harness()
+        let lines = rows(try cli.ok(["show", "1"]))
+        let heading = try #require(lines.firstIndex { $0.contains("#  ") && $0.contains("TIME") })
+        let timeline = Array(lines[(heading + 1)...].prefix(3))
+        #expect(timeline[0].hasPrefix("  1         23:59:00  ✓"), "\(timeline[0])")
+        #expect(timeline[1].hasPrefix("  2  Nov 11 00:01:00  ✓"), "\(timeline[1])")
+        #expect(timeline[2].hasPrefix("  3         09:00:00  ✓"), "\(timeline[2])")
+        #expect(lines[heading].hasPrefix("  #             TIME  R"), "\(lines[heading])")
+    }
 }

@@ -59,4 +59,36 @@ struct ListTextTests {
             #expect(SessionListText.timeText(summary, sort: sort, now: now) == "2h ago")
         }
     }
+
+    func interactions(_ starts: [String?]) -> [Interaction] {
+        starts.enumerated().map { index, start in
+            Interaction(id: "00000000-0000-4000-8000-00000000000\(index)",
+                        command: Command(module: "Bash", command: "step", timestamp: start.map(at)))
+        }
+    }
+
+    @Test("timeline times name the day where it is not the one named above")
+    func dayMarks() {
+        fixTimeZone()
+        let steps = interactions(["2026-11-10T23:59:00Z", "2026-11-11T00:01:00Z", nil, "2026-11-11T09:00:00Z",
+                                  "2026-11-13T10:00:00Z"])
+        let created = at("2026-11-10T08:00:00Z")
+        #expect(TimelineText.startTimes(steps, rows: steps.indices, createdAt: created, now: now)
+                == ["23:59:00", "Nov 11 00:01:00", "—", "09:00:00", "Nov 13 10:00:00"])
+        // The first row shown is compared with the creation the fields name.
+        #expect(TimelineText.startTimes(steps, rows: 3..<5, createdAt: created, now: now) == ["Nov 11 09:00:00", "Nov 13 10:00:00"])
+        #expect(TimelineText.startTimes(steps, rows: 0..<1, createdAt: at("2026-11-09T08:00:00Z"), now: now)
+                == ["Nov 10 23:59:00"])
+        // A year back, days are dates.
+        let old = interactions(["2025-02-12T23:00:00Z", "2025-02-13T01:00:00Z"])
+        #expect(TimelineText.startTimes(old, rows: old.indices, createdAt: at("2025-02-12T22:00:00Z"), now: now)
+                == ["23:00:00", "2025-02-13 01:00:00"])
+        // Widths: a clock alone when every start is on the creation's day.
+        #expect(TimelineText.otherDays(steps, createdAt: created) == at("2026-11-11T00:01:00Z")...at("2026-11-13T10:00:00Z"))
+        #expect(TimelineText.otherDays(Array(steps.prefix(1)), createdAt: created) == nil)
+        #expect(TimelineText.startTimeWidth(otherDays: nil, now: now) == 8)
+        #expect(TimelineText.startTimeWidth(otherDays: TimelineText.otherDays(steps, createdAt: created), now: now) == 15)
+        #expect(TimelineText.startTimeWidth(otherDays: TimelineText.otherDays(old, createdAt: at("2025-02-12T22:00:00Z")), now: now)
+                == 19)
+    }
 }

@@ -91,6 +91,27 @@ struct ListColumnTests {
         #expect(screen.state.list.sort == .type && screen.frame.line(1).contains("UPDATED"))
     }
 
+    @Test("the timeline names the day where it changes, and on the first row shown when that is another day")
+    func timelineDays() throws {
+        let screen = try ScreenHarness(width: 200, height: 60, populate: spreadFixture)
+        try open(1, screen)
+        let lines = screen.text.split(separator: "\n").map(String.init)
+        let rows = lines.filter { $0.contains("mix ") }
+        #expect(rows.count == 3)
+        #expect(rows[0].contains("│        23:59:00 "), "the day the fields name: no date \(rows[0])")
+        #expect(rows[1].contains("│ Nov 11 00:01:00 "), "a new day: \(rows[1])")
+        #expect(rows[2].contains("│        09:00:00 "), "the same day as the row above: \(rows[2])")
+        // Scrolled so the first row shown is on the later day, that row names it.
+        let timeline = try #require(screen.state.timeline)
+        var scrolled = timeline
+        scrolled.top = 2
+        let pane = SessionPaneLayout(pane: Rect(x: 0, y: 0, width: 100, height: 12),
+                                     headerHeight: scrolled.headerLines(paneHeight: 12, context: screen.state.paneContext).count)
+        var frame = Frame(width: 100, height: 12)
+        scrolled.draw(into: &frame, layout: pane, context: screen.state.paneContext, focus: .timeline)
+        #expect(frame.line(pane.rows.y).contains("Nov 11 09:00:00"), "\(frame.line(pane.rows.y))")
+    }
+
     @Test("at 200 columns the list is wider than 84 and shows the longest type whole; the session pane keeps room")
     func wideList() throws {
         let screen = try ScreenHarness(width: 200, height: 60, populate: spreadFixture)

@@ -84,16 +84,18 @@ struct HumanFormat {
         guard count > 0 else { return heading + "\n  (no interactions yet)\n" }
 
         var table = Table(columns: [
-            .init(title: "#", alignRight: true), .init(title: "TIME"), .init(title: "R"),
+            .init(title: "#", alignRight: true), .init(title: "TIME", alignRight: true), .init(title: "R"),
             .init(title: "STEP", maxWidth: 28, shrinks: true), .init(title: "COMMAND", maxWidth: full ? .max : 60, shrinks: true),
             .init(title: "EXIT", alignRight: true), .init(title: "DURATION", alignRight: true), .init(title: ""),
         ])
         let longest = session.interactions.compactMap { $0.result?.durationMS }.max() ?? 0
+        let times = TimelineText.startTimes(session.interactions, rows: session.interactions.indices,
+                                            createdAt: session.insertedAt, now: now)
         for (index, interaction) in session.interactions.enumerated() {
             let last = LastResult(interaction.result)
             table.rows.append([
                 .init(String(index + 1)),
-                .init(TimelineText.startTime(interaction)),
+                .init(times[index]),
                 .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
                 .init(Sanitizer.line(Labels.step(interaction))),
                 .init(TimelineText.command(interaction)),

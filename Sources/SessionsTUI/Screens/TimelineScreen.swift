@@ -21,6 +21,9 @@ public struct TimelineScreen: Sendable {
     public let extraLines: [String]
     /// The title's words, counted once per load.
     let heading: [TimelineText.Part]
+    /// Starts on days other than the session's creation, which the time
+    /// column names; found once per load, since that reads every start.
+    let otherDays: ClosedRange<Timestamp>?
 
     public init(session: Session) {
         self.session = session
@@ -36,6 +39,7 @@ public struct TimelineScreen: Sendable {
             Sanitizer.line($0.key) + " " + Sanitizer.line(JSONWriter.string($0.value, style: .compact))
         }
         heading = TimelineText.heading(session.interactions)
+        otherDays = TimelineText.otherDays(session.interactions, createdAt: session.insertedAt)
     }
 
     public var interactions: [Interaction] { session.interactions }
@@ -161,22 +165,25 @@ public struct TimelineScreen: Sendable {
             if !layout.rows.isEmpty { frame.put("No interactions yet.", row: layout.rows.y, column: left + 1, limit: limit, role: .dim) }
             return
         }
-        let columns = Self.columns(width: limit - left)
-        for offset in 0..<layout.rows.height {
-            let index = top + offset
-            guard index < interactions.count else { break }
-            let row = layout.rows.y + offset
-            frame.put(columns.row(cells(interactions[index], commandWidth: columns.columns[3].width)), row: row, column: left, limit: limit)
+        let columns = Self.columns(width: limit - left,
+                                   timeWidth: TimelineText.startTimeWidth(otherDays: otherDays, now: context.now))
+        let shown = top..<max(top, min(interactions.count, top + layout.rows.height))
+        let times = TimelineText.startTimes(interactions, rows: shown, createdAt: session.insertedAt, now: context.now)
+        for (index, time) in zip(shown, times) {
+            let row = layout.rows.y + index - top
+            let cells = cells(interactions[index], time: time, commandWidth: columns.columns[3].width)
+            frame.put(columns.row(cells), row: row, column: left, limit: limit)
             if index == cursor && focus != .list {
                 frame.paint(row: row, columns: layout.pane.columns, role: focus == .timeline ? .selection : .selectionInactive)
             }
         }
     }
 
-    /// Time, result, step, command, exit code, duration, and on wide panes a bar.
-    static func columns(width: Int) -> Columns {
+    /// Time, result, step, command, exit code, duration, and on wide panes a
+    /// bar. The time is right-aligned, so the clocks line up under a day.
+    static func columns(width: Int, timeWidth: Int = 8) -> Columns {
         let step = max(6, min(22, width / 5))
-        var fixed: [Columns.Column] = [.init(width: 8), .init(width: 1), .init(width: step)]
+        var fixed: [Columns.Column] = [.init(width: timeWidth, alignRight: true), .init(width: 1), .init(width: step)]
         let after: [Columns.Column] = [.init(width: 4, alignRight: true), .init(width: 7, alignRight: true)]
             + (width >= 60 ? [.init(width: DurationBar.width)] : [])
         let command = Columns.remaining(in: width, fixed: (fixed + after).map(\.width), count: fixed.count + after.count + 1)
@@ -184,11 +191,12 @@ public struct TimelineScreen: Sendable {
         return Columns(fixed + after)
     }
 
-    func cells(_ interaction: Interaction, commandWidth: Int) -> [Span] {
+    /// One row's cells; `time` is its cell of `TimelineText.startTimes`.
+    func cells(_ interaction: Interaction, time: String, commandWidth: Int) -> [Span] {
         let result = interaction.result
         let last = LastResult(result)
         var cells = [
-            Span(TimelineText.startTime(interaction), .dim),
+            Span(time, .dim),
             Span(Glyphs.result(last), StyleRole(Tone(last))),
             Span(Sanitizer.line(Labels.step(interaction)), .label),
             Span(TimelineText.command(interaction, limit: commandWidth + 1)),
