@@ -269,7 +269,9 @@ public struct ListScreen: Sendable {
         let total = SessionStatus.allCases.reduce(0) { $0 + (rows[$1]?.count ?? 0) }
         let lines: [(String, StyleRole)]
         if filter.isActive {
-            lines = [("Nothing matches the filter “\(Sanitizer.line(filter.text))”.", .normal), ("Esc clears it.", .dim)]
+            lines = [("Nothing matches the filter “\(Sanitizer.line(filter.text))”.", .normal)]
+                + (FilterQuery(filter.text).unknownFieldsNote(fitting: rect.width - 2).map { [($0, .flashError)] } ?? [])
+                + [("Esc clears it.", .dim)]
         } else if total == 0 {
             lines = [("No sessions yet.", .header), ("", .normal), ("Press n to start one,", .normal),
                      ("or run `sessions demo` to explore examples.", .normal)]
