@@ -122,6 +122,10 @@ struct ListColumnTests {
         let text = screen.text
         #expect(text.contains("ContextComponentsDesignSessions "), "whole, not cut")
         #expect(!text.contains("ContextComponentsDesignSessi…"))
+        // Beside the longest type, the place has room for a long one before the agent shows.
+        let (columns, shown) = screen.state.list.columns(width: list.width - 1, now: screen.state.now)
+        let place = try #require(shown.firstIndex(of: .place))
+        #expect(columns.columns[place].width >= CellWidth.of("data-pipeline / Notifications.Mailer"))
         try open(1, screen)
         #expect(screen.text.contains("mix test test/billing/night_test.exs"), "the timeline reads whole commands")
         // At 120 the split is as before.

@@ -146,8 +146,9 @@ public struct ListScreen: Sendable {
     /// project / component come first: given the room for a type of
     /// `typeWidth` cells and a readable place, the rest goes to the place,
     /// and to the agent and environment (which the session pane shows too)
-    /// only when the place keeps that room. Narrower, the two share what
-    /// there is, and the narrowest panes show the type alone.
+    /// only when the place keeps room for a long name beside them.
+    /// Narrower, the two share what there is, and the narrowest panes show
+    /// the type alone.
     static func columns(width: Int, idDigits: Int, typeWidth: Int, timeWidth: Int) -> (columns: Columns, shown: [Column]) {
         func fixed(_ column: Column) -> Int? {
             switch column {
@@ -168,13 +169,13 @@ public struct ListScreen: Sendable {
             let typeWidth = max(12, typeWidth)
             if flexible >= typeWidth + placeWidth {
                 (type, place) = (typeWidth, flexible - typeWidth)
-                if place - agentWidth - Columns.gap >= placeWidth {
+                if place - agentWidth - Columns.gap >= placeWidthBesideAgent {
                     shown.insert(.agent, at: shown.firstIndex(of: .place) ?? shown.endIndex)
                     place -= agentWidth + Columns.gap
                 }
             } else {
-                place = flexible * 2 / 5
-                type = flexible - place
+                type = min(typeWidth, flexible - flexible * 2 / 5)
+                place = flexible - type
             }
         }
         let columns = shown.map { column in
@@ -185,8 +186,10 @@ public struct ListScreen: Sendable {
 
     /// "claude_code · vscode".
     static let agentWidth = 20
-    /// What the project / component is given before the agent shows.
+    /// What the project / component is given before the type has all it
+    /// needs, and before the agent shows ("data-pipeline / Billing.Invoice").
     static let placeWidth = 20
+    static let placeWidthBesideAgent = 30
 
     enum Column: CaseIterable {
         case status, id, type, agent, place, count, result, time
