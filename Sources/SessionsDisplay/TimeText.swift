@@ -18,6 +18,29 @@ public enum TimeText {
         return "\(days / 365)y ago"
     }
 
+    /// When a session was touched, as the lists show it: how long ago within
+    /// the last week ("3d ago"), where that is what one scans for; past that
+    /// the day ("Feb 12"), since "9mo ago" cannot tell last month's Tuesday
+    /// from its Wednesday.
+    public static func age(_ time: Timestamp, now: Timestamp) -> String {
+        let seconds = (now.microseconds - time.microseconds) / 1_000_000
+        return seconds < week ? relative(time, now: now) : day(time, now: now)
+    }
+
+    static let week: Int64 = 7 * 86_400
+
+    /// The local day: "Feb 12" within the last year, else "2025-02-12": a
+    /// month and day alone would name a day of more than one year.
+    public static func day(_ time: Timestamp, now: Timestamp) -> String {
+        let t = local(time)
+        let seconds = (now.microseconds - time.microseconds) / 1_000_000
+        guard seconds >= 0 && seconds < 365 * 86_400 else { return "\(t.year)-\(pad2(t.month))-\(pad2(t.day))" }
+        return "\(monthNames[t.month - 1]) \(t.day)"
+    }
+
+    static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
     /// "850ms", "4.2s", "1m05s", "2h03m".
     public static func duration(milliseconds ms: Int) -> String {
         if ms < 1000 { return "\(ms)ms" }
@@ -48,8 +71,12 @@ public enum TimeText {
     }
 
     /// "14:02:11" in local time.
-    public static func clock(_ time: Timestamp) -> String {
-        let t = local(time)
-        return "\(pad2(t.hour)):\(pad2(t.minute)):\(pad2(t.second))"
-    }
+    public static func clock(_ time: Timestamp) -> String { clock(local(time)) }
+
+    static func clock(_ t: CivilTime) -> String { "\(pad2(t.hour)):\(pad2(t.minute)):\(pad2(t.second))" }
+}
+
+extension CivilTime {
+    /// The day alone, to compare days by.
+    var dayKey: Int { (year * 100 + month) * 100 + day }
 }

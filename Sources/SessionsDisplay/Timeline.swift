@@ -23,9 +23,45 @@ public enum TimelineText {
                 pending: interactions.count(where: \.isPending))
     }
 
-    /// When it started, on the local clock.
-    public static func startTime(_ interaction: Interaction) -> String {
-        interaction.startedAt.map(TimeText.clock) ?? Labels.none
+    /// The time cells of `rows`: each start on the local clock, after its
+    /// day (`Feb 12 14:02:11`) where the day is not the one last named
+    /// above the row. Above the first row that is the session's creation,
+    /// which the fields over every timeline name; further down, the row
+    /// before. So a session that spans days says on which day each row is,
+    /// wherever the rows start (a scrolled pane passes the rows it shows),
+    /// and still takes one row per interaction.
+    public static func startTimes(_ interactions: [Interaction], rows: Range<Int>, createdAt: Timestamp,
+                                  now: Timestamp) -> [String] {
+        var named = TimeText.local(createdAt).dayKey
+        return rows.map { index in
+            guard let started = interactions[index].startedAt else { return Labels.none }
+            let time = TimeText.local(started)
+            guard time.dayKey != named else { return TimeText.clock(time) }
+            named = time.dayKey
+            return TimeText.day(started, now: now) + " " + TimeText.clock(time)
+        }
+    }
+
+    /// The first and last start on another day than the session's creation,
+    /// if any: whether `startTimes` will name days, and which, for a column
+    /// sized once rather than as rows scroll by.
+    public static func otherDays(_ interactions: [Interaction], createdAt: Timestamp) -> ClosedRange<Timestamp>? {
+        let created = TimeText.local(createdAt).dayKey
+        var range: ClosedRange<Timestamp>?
+        for interaction in interactions {
+            guard let started = interaction.startedAt, TimeText.local(started).dayKey != created else { continue }
+            range = range.map { min($0.lowerBound, started)...max($0.upperBound, started) } ?? started...started
+        }
+        return range
+    }
+
+    /// Cells wide enough for every start time `startTimes` gives when the
+    /// days other than the creation's are `otherDays`.
+    public static func startTimeWidth(otherDays: ClosedRange<Timestamp>?, now: Timestamp) -> Int {
+        let clock = 8
+        guard let days = otherDays else { return clock }
+        let day = [days.lowerBound, days.upperBound].map { CellWidth.of(TimeText.day($0, now: now)) }.reduce("Feb 12".count, max)
+        return day + 1 + clock
     }
 
     public static func exitCode(_ result: CommandResult?) -> String {

@@ -34,7 +34,8 @@ struct ScreenTests {
         #expect(line.contains(" 5 … "), "the last step is pending")
         let roles = screen.frame.roles(row: 2)
         #expect(roles[1] == .statusActive)
-        let glyph = try #require(Array(line.prefix(80)).lastIndex(of: "…"))
+        let list = try #require(screen.state.layout.list)
+        let glyph = try #require(Array(line.prefix(list.width)).lastIndex(of: "…"))
         #expect(screen.frame.roles(row: 2)[glyph] == .resultOK, "#2 ended ok")
     }
 
@@ -92,9 +93,10 @@ struct ScreenTests {
         screen.press("j<enter>g")
         screen.press("e")
         #expect(screen.state.timeline?.cursor == 2)
+        #expect(screen.text.contains("error 1/1"))
         screen.press("e")
         #expect(screen.state.timeline?.cursor == 2)
-        #expect(screen.text.contains("no later error"))
+        #expect(screen.text.contains("error 1/1 · the only error"))
         screen.press("GE")
         #expect(screen.state.timeline?.cursor == 2)
     }

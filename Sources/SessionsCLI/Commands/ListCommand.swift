@@ -60,7 +60,7 @@ struct ListCommand: ParsableCommand {
         }
         let format = HumanFormat(registry: catalog.registry, now: context.now(), style: Style(enabled: context.useColor),
                                  columns: context.terminalColumns)
-        context.stdout.write(format.list(summaries))
+        context.stdout.write(format.list(summaries, sort: sort))
     }
 }
 

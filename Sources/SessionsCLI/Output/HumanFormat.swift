@@ -22,17 +22,13 @@ struct HumanFormat {
         return registry.component(id).map { Sanitizer.line($0.name) } ?? "#\(id)"
     }
 
-    /// "web / Accounts.User", or whichever of the two exists.
-    func placeLabel(projectID: Project.ID?, componentID: Component.ID?) -> String {
-        [projectName(projectID), componentName(componentID)].compactMap { $0 }.joined(separator: " / ")
-    }
-
-    func list(_ summaries: [SessionSummary]) -> String {
+    /// The table `list` prints; its time column shows the time `sort` orders by.
+    func list(_ summaries: [SessionSummary], sort: SessionSort = .updated) -> String {
         var table = Table(columns: [
             .init(title: "ID", alignRight: true), .init(title: "STATUS"), .init(title: "TYPE", maxWidth: 34, shrinks: true),
             .init(title: "AGENT", dropOrder: 2), .init(title: "ENV", dropOrder: 1),
-            .init(title: "PROJECT / COMPONENT", maxWidth: 36, shrinks: true),
-            .init(title: "INTER", alignRight: true), .init(title: "LAST"), .init(title: "UPDATED"),
+            .init(title: SessionListText.placeTitle, maxWidth: 36, shrinks: true),
+            .init(title: "INTER", alignRight: true), .init(title: "LAST"), .init(title: SessionListText.timeTitle(sort)),
         ])
         for summary in summaries {
             let status = summary.status
@@ -43,10 +39,10 @@ struct HumanFormat {
                 .init(Sanitizer.line(summary.type.name)),
                 .init(summary.agent?.rawValue ?? Labels.none),
                 .init(summary.environment?.rawValue ?? Labels.none),
-                .init(placeLabel(projectID: summary.projectID, componentID: summary.componentID).nonEmpty ?? Labels.none),
+                .init(SessionListText.place(summary, registry: registry)),
                 .init(String(summary.interactionCount)),
                 .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
-                .init(TimeText.relative(summary.updatedAt, now: now)),
+                .init(SessionListText.timeText(summary, sort: sort, now: now)),
             ])
         }
         return table.render(fitting: columns)
@@ -94,16 +90,18 @@ struct HumanFormat {
         guard count > 0 else { return heading + "\n  (no interactions yet)\n" }
 
         var table = Table(columns: [
-            .init(title: "#", alignRight: true), .init(title: "TIME"), .init(title: "R"),
+            .init(title: "#", alignRight: true), .init(title: "TIME", alignRight: true), .init(title: "R"),
             .init(title: "STEP", maxWidth: 28, shrinks: true), .init(title: "COMMAND", maxWidth: full ? .max : 60, shrinks: true),
             .init(title: "EXIT", alignRight: true), .init(title: "DURATION", alignRight: true), .init(title: ""),
         ])
         let longest = session.interactions.compactMap { $0.result?.durationMS }.max() ?? 0
+        let times = TimelineText.startTimes(session.interactions, rows: session.interactions.indices,
+                                            createdAt: session.insertedAt, now: now)
         for (index, interaction) in session.interactions.enumerated() {
             let last = LastResult(interaction.result)
             table.rows.append([
                 .init(String(index + 1)),
-                .init(TimelineText.startTime(interaction)),
+                .init(times[index]),
                 .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
                 .init(Sanitizer.line(Labels.step(interaction))),
                 .init(TimelineText.command(interaction)),
@@ -190,8 +188,4 @@ struct HumanFormat {
             line.isEmpty ? "" : pad + line
         }.joined(separator: "\n")
     }
-}
-
-extension String {
-    var nonEmpty: String? { isEmpty ? nil : self }
 }

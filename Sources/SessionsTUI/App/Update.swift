@@ -19,6 +19,7 @@ public enum Update {
         case .key(let key):
             return handleKey(&state, key)
         case .mouse(let event):
+            state.flash = nil
             MouseInput.handle(&state, event)
         case .resize(let width, let height):
             (state.width, state.height) = (width, height)
@@ -114,6 +115,9 @@ public enum Update {
     static func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         let context = state.keyContext
         guard let intent = state.keyMap.command(for: key, in: context) else { return [] }
+        // A flash tells of the last thing that happened; after any key that
+        // does something (a redraw shows the same) it would tell of an older one.
+        if intent != .redraw { state.flash = nil }
         let layout = state.layout
         if let overlay = state.overlay {
             switch overlay.handle(intent, in: layout.screen, keyMap: state.keyMap) {

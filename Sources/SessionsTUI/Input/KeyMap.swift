@@ -115,7 +115,7 @@ public struct KeyMap: Sendable {
         bind(.list, [c("1")], .sectionActive, "show active sessions")
         bind(.list, [c("2")], .sectionComplete, "show complete sessions")
         bind(.list, [c("3")], .sectionFailed, "show failed sessions")
-        bind(.list, [c("/")], .filter, "filter: words match id, type, component, agent, environment, state; type: agent: env: project: narrow", hint: "filter")
+        bind(.list, [c("/")], .filter, "filter: words match id, type, project, component, agent, environment, state; type: agent: env: project: narrow; any other word: is matched as text, and the footer says so", hint: "filter")
         bind(.list, [c("s")], .cycleSort, "cycle the sort: updated, created, id, type", hint: "sort")
         bind(.list, [c("c")], .markComplete, "set the session, or every marked one, to complete", hint: "complete")
         bind(.list, [c("f")], .markFailed, "set the session, or every marked one, to failed", hint: "failed")

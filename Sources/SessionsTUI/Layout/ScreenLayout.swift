@@ -8,6 +8,11 @@ public struct ScreenLayout: Sendable, Equatable {
     /// the focused one takes the whole width, which reads better than two
     /// cramped columns.
     public static let splitWidth = 100
+    /// Wide enough for the session's timeline to read well: on screens
+    /// wider than the list's share and this, the list takes the rest (up to
+    /// its own maximum), so its names show whole.
+    public static let sessionComfortWidth = 100
+    public static let listMaximumWidth = 120
 
     public let width: Int
     public let height: Int
@@ -45,7 +50,8 @@ public struct ScreenLayout: Sendable, Equatable {
         pager = nil
         let sessionPane: Rect?
         if width >= Self.splitWidth {
-            let left = min(max(44, width * 2 / 5), 84)
+            let share = min(max(44, width * 2 / 5), 84)
+            let left = min(max(share, width - Self.sessionComfortWidth), Self.listMaximumWidth)
             list = Rect(x: 0, y: body.y, width: left, height: body.height)
             divider = Rect(x: left, y: body.y, width: 1, height: body.height)
             sessionPane = Rect(x: left + 1, y: body.y, width: width - left - 1, height: body.height)

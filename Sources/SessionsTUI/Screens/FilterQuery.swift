@@ -1,19 +1,29 @@
+import SessionsDisplay
 import SessionsKit
 
 /// The `/` filter, parsed. Plain words must all appear in a session's text
-/// (id, type, component, agent, environment, state); `type:`, `agent:`,
-/// `env:` and `project:` terms narrow on one field. Matching ignores case.
+/// (id, type, project, component, agent, environment, state); `type:`,
+/// `agent:`, `env:` and `project:` terms narrow on one field. Matching
+/// ignores case.
 public struct FilterQuery: Sendable, Equatable {
     public var words: [String] = []
     public var type: [String] = []
     public var agent: [String] = []
     public var environment: [String] = []
     public var project: [String] = []
+    /// Prefixes typed as fields that are none (`title:`), in order. Their
+    /// terms are matched as plain words, so `localhost:4000` still finds
+    /// itself in a state; the footer says so, so a mistyped field never
+    /// empties the list without a word.
+    public var unknownFields: [String] = []
 
     static let fields: [(prefix: String, terms: WritableKeyPath<FilterQuery, [String]> & Sendable)] = [
         ("type:", \.type), ("agent:", \.agent), ("env:", \.environment), ("environment:", \.environment),
         ("project:", \.project),
     ]
+
+    /// The fields, as the footer and help name them.
+    public static let fieldNames = "type: agent: env: project:"
 
     public init(_ text: String) {
         terms: for term in text.lowercased().split(separator: " ") {
@@ -23,8 +33,29 @@ public struct FilterQuery: Sendable, Equatable {
                 if !value.isEmpty { self[keyPath: field.terms].append(String(value)) }
                 continue terms
             }
+            if let prefix = Self.fieldLikePrefix(term), !unknownFields.contains(prefix) { unknownFields.append(prefix) }
             words.append(String(term))
         }
+    }
+
+    /// `title:` of `title:empty`: letters (then letters, digits, `_` or
+    /// `-`) before the first colon, the way a field is written.
+    static func fieldLikePrefix(_ term: Substring) -> String? {
+        guard let colon = term.firstIndex(of: ":"), let first = term.first, first.isLetter else { return nil }
+        let name = term[..<colon]
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else { return nil }
+        return String(name) + ":"
+    }
+
+    /// What to say of unknown fields, if any were typed, sanitized, in
+    /// `room` cells: with the fields there are where that fits, else
+    /// without them, else cut.
+    public func unknownFieldsNote(fitting room: Int = .max) -> String? {
+        guard !unknownFields.isEmpty, room > 0 else { return nil }
+        let names = Sanitizer.line(unknownFields.joined(separator: " "))
+        let verb = unknownFields.count == 1 ? "is not a filter field" : "are not filter fields"
+        let full = "\(names) \(verb) (\(Self.fieldNames)); matched as text"
+        return CellWidth.of(full) <= room ? full : CellWidth.truncate("\(names) \(verb); matched as text", to: room)
     }
 
     public var isEmpty: Bool {
@@ -80,10 +111,11 @@ public struct FilterQuery: Sendable, Equatable {
         }
     }
 
-    /// What plain words search in: `#id`, type, component, agent,
+    /// What plain words search in: `#id`, type, project, component, agent,
     /// environment and the state map's compact JSON.
     public static func searchText(_ summary: SessionSummary, registry: Registry) -> String {
         var text = "#\(summary.id) \(summary.type.name)"
+        if let id = summary.projectID, let project = registry.project(id) { text += " " + project.name }
         if let id = summary.componentID, let component = registry.component(id) { text += " " + component.name }
         if let agent = summary.agent { text += " " + agent.rawValue }
         if let environment = summary.environment { text += " " + environment.rawValue }

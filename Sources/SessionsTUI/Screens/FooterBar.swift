@@ -13,8 +13,12 @@ enum FooterBar {
         if !right.isEmpty {
             frame.put(right, row: row, column: end - rightWidth - 1, limit: end, role: .footer)
         }
+        let query = FilterQuery(state.list.filter.text)
         if state.list.filter.isEditing {
-            typing(into: &frame, row: row, column: start, label: " filter: ", text: state.list.filter.text, limit: limit)
+            let end = typing(into: &frame, row: row, column: start, label: " filter: ", text: state.list.filter.text, limit: limit)
+            if let note = query.unknownFieldsNote(fitting: limit - end - 2) {
+                frame.put(note, row: row, column: end + 2, limit: limit, role: .flashError)
+            }
             return
         }
         if let input = state.pager?.searchInput {
@@ -33,6 +37,11 @@ enum FooterBar {
         let hints = state.keyMap.hints(in: state.keyContext).map { [Span($0.keys, .footerKey), Span(" " + $0.hint + "  ", .footer)] }
         let helpHint = hints.last ?? []
         var used = spans.reduce(0) { $0 + CellWidth.of($1.text) } + helpHint.reduce(0) { $0 + CellWidth.of($1.text) }
+        // A standing filter's mistake goes before the hints, which give way to it.
+        if state.list.filter.isActive && state.focus == .list, let note = query.unknownFieldsNote(fitting: limit - start - used - 2) {
+            spans += [Span(note, .flashError), Span("  ", .footer)]
+            used += CellWidth.of(note) + 2
+        }
         for hint in hints.dropLast() {
             let width = hint.reduce(0) { $0 + CellWidth.of($1.text) }
             guard used + width <= limit - start else { break }
@@ -42,11 +51,13 @@ enum FooterBar {
         frame.put(spans + helpHint, row: row, column: start, limit: limit)
     }
 
-    /// A line being typed, with the terminal's cursor at its end.
-    static func typing(into frame: inout Frame, row: Int, column: Int, label: String, text: String, limit: Int) {
+    /// A line being typed, with the terminal's cursor at its end, which it returns.
+    @discardableResult
+    static func typing(into frame: inout Frame, row: Int, column: Int, label: String, text: String, limit: Int) -> Int {
         let end = frame.put([Span("/", .footerKey), Span(label, .footer), Span(Sanitizer.line(text), .footer)],
                             row: row, column: column, limit: limit)
         frame.cursor = (row, min(end, frame.width - 1))
+        return end
     }
 
     /// "3 marked", when any are, then where the cursor is.

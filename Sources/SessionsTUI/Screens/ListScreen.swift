@@ -142,53 +142,74 @@ public struct ListScreen: Sendable {
         return row > rect.y && index < currentRows.count ? index : nil
     }
 
-    /// The columns at `width` cells, and which they are. Narrow panes drop
-    /// agent and environment first, then the component.
-    static func columns(width: Int, idDigits: Int) -> (columns: Columns, shown: [Column]) {
-        var shown = Column.allCases
+    /// The columns at `width` cells, and which they are. The type and the
+    /// project / component come first: given the room for a type of
+    /// `typeWidth` cells and a readable place, the rest goes to the place,
+    /// and to the agent and environment (which the session pane shows too)
+    /// only when the place keeps room for a long name beside them.
+    /// Narrower, the two share what there is, and the narrowest panes show
+    /// the type alone.
+    static func columns(width: Int, idDigits: Int, typeWidth: Int, timeWidth: Int) -> (columns: Columns, shown: [Column]) {
         func fixed(_ column: Column) -> Int? {
             switch column {
             case .status, .result: return 1
             case .id: return max(3, idDigits + 1)
-            case .agent: return 20
+            case .agent: return agentWidth
             case .count: return 4
-            case .time: return 8
+            case .time: return timeWidth
             case .type, .place: return nil
             }
         }
+        var shown = Column.allCases.filter { $0 != .agent && $0 != .place }
         func free() -> Int { Columns.remaining(in: width, fixed: shown.compactMap(fixed), count: shown.count) }
-        if width < 76 { shown.removeAll { $0 == .agent } }
-        shown.removeAll { $0 == .place }
-        var place = 0
+        var (type, place) = (max(4, free()), 0)
         if free() >= 34 {
-            place = free() * 2 / 5
             shown.insert(.place, at: shown.firstIndex(of: .count) ?? shown.endIndex)
+            let flexible = free()
+            let typeWidth = max(12, typeWidth)
+            if flexible >= typeWidth + placeWidth {
+                (type, place) = (typeWidth, flexible - typeWidth)
+                if place - agentWidth - Columns.gap >= placeWidthBesideAgent {
+                    shown.insert(.agent, at: shown.firstIndex(of: .place) ?? shown.endIndex)
+                    place -= agentWidth + Columns.gap
+                }
+            } else {
+                type = min(typeWidth, flexible - flexible * 2 / 5)
+                place = flexible - type
+            }
         }
-        if free() - place < 8 && shown.contains(.agent) { shown.removeAll { $0 == .agent } }
-        let type = max(4, free() - place)
         let columns = shown.map { column in
             Columns.Column(width: fixed(column) ?? (column == .type ? type : place), alignRight: column == .count || column == .time)
         }
         return (Columns(columns), shown)
     }
 
+    /// "claude_code · vscode".
+    static let agentWidth = 20
+    /// What the project / component is given before the type has all it
+    /// needs, and before the agent shows ("data-pipeline / Billing.Invoice").
+    static let placeWidth = 20
+    static let placeWidthBesideAgent = 30
+
     enum Column: CaseIterable {
         case status, id, type, agent, place, count, result, time
 
-        var title: String {
+        func title(width: Int, sort: SessionSort) -> String {
             switch self {
             case .status, .result: return ""
             case .id: return "ID"
             case .type: return "TYPE"
             case .agent: return "AGENT · ENV"
-            case .place: return "COMPONENT"
+            case .place:
+                let title = SessionListText.placeTitle
+                return CellWidth.of(title) <= width ? title : "PROJ / COMP"
             case .count: return "#"
-            case .time: return "UPDATED"
+            case .time: return SessionListText.timeTitle(sort)
             }
         }
 
         /// The cell of this column for one session.
-        func cell(_ summary: SessionSummary, registry: Registry, now: Timestamp) -> Span {
+        func cell(_ summary: SessionSummary, registry: Registry, sort: SessionSort, now: Timestamp) -> Span {
             switch self {
             case .status: return Span(Glyphs.status(summary.status), StyleRole(Tone(summary.status)))
             case .id: return Span("#\(summary.id)", .label)
@@ -196,12 +217,23 @@ public struct ListScreen: Sendable {
             case .agent:
                 let agent = [summary.agent?.rawValue, summary.environment?.rawValue].compactMap { $0 }.joined(separator: " · ")
                 return Span(agent.isEmpty ? Labels.none : agent, .dim)
-            case .place: return Span(ListScreen.place(summary, registry))
+            case .place: return Span(SessionListText.place(summary, registry: registry))
             case .count: return Span(String(summary.interactionCount))
             case .result: return Span(Glyphs.result(summary.lastResult), StyleRole(Tone(summary.lastResult)))
-            case .time: return Span(TimeText.relative(summary.updatedAt, now: now), .dim)
+            case .time: return Span(SessionListText.timeText(summary, sort: sort, now: now), .dim)
             }
         }
+    }
+
+    /// The columns for the current section's rows in a pane `width` cells
+    /// wide; the type and time columns are sized for every section, so they
+    /// stay put when Tab switches sections.
+    func columns(width: Int, now: Timestamp) -> (columns: Columns, shown: [Column]) {
+        let sections = SessionStatus.allCases.compactMap { rows[$0] }
+        let oldest = sections.compactMap { sort == .created ? $0.oldestCreation : $0.oldestUpdate }.min()
+        let time = oldest.map { CellWidth.of(TimeText.age($0, now: now)) } ?? 0
+        return Self.columns(width: width, idDigits: String(currentRows.widestID).count,
+                            typeWidth: sections.map(\.longestType).max() ?? 0, timeWidth: max(8, time))
     }
 
     func draw(into frame: inout Frame, in rect: Rect, context: PaneContext, catalog: Catalog?, focused: Bool) {
@@ -211,8 +243,8 @@ public struct ListScreen: Sendable {
         }
         let rows = currentRows
         let text = rect.inset(left: 1)
-        let (columns, shown) = Self.columns(width: text.width, idDigits: String(rows.widestID).count)
-        let title = columns.row(shown.map { Span($0.title) }).map { Span($0.text, .dim) }
+        let (columns, shown) = self.columns(width: text.width, now: context.now)
+        let title = columns.row(zip(shown, columns.columns).map { Span($0.title(width: $1.width, sort: sort)) }).map { Span($0.text, .dim) }
         frame.put(title, row: rect.y, column: text.x, limit: rect.columns.upperBound)
         if rows.isEmpty {
             drawEmpty(into: &frame, in: rect)
@@ -224,7 +256,7 @@ public struct ListScreen: Sendable {
             guard index < rows.count else { break }
             let summary = rows[index]
             let row = rect.y + 1 + offset
-            let cells = shown.map { $0.cell(summary, registry: catalog.registry, now: context.now) }
+            let cells = shown.map { $0.cell(summary, registry: catalog.registry, sort: sort, now: context.now) }
             frame.put(columns.row(cells), row: row, column: text.x, limit: rect.columns.upperBound)
             if marks[summary.id] == section { frame.put(Self.markGlyph, row: row, column: rect.x, role: .marked) }
             if index == cursor.index {
@@ -236,18 +268,13 @@ public struct ListScreen: Sendable {
     /// Shown in the margin of a marked row: a glyph, so a mark reads without colour.
     static let markGlyph = "*"
 
-    /// The component's name, else the project's, sanitized.
-    static func place(_ summary: SessionSummary, _ registry: Registry) -> String {
-        if let id = summary.componentID { return Sanitizer.line(registry.component(id)?.name ?? "component \(id)") }
-        if let id = summary.projectID { return Sanitizer.line(registry.project(id)?.name ?? "project \(id)") }
-        return Labels.none
-    }
-
     func drawEmpty(into frame: inout Frame, in rect: Rect) {
         let total = SessionStatus.allCases.reduce(0) { $0 + (rows[$1]?.count ?? 0) }
         let lines: [(String, StyleRole)]
         if filter.isActive {
-            lines = [("Nothing matches the filter “\(Sanitizer.line(filter.text))”.", .normal), ("Esc clears it.", .dim)]
+            lines = [("Nothing matches the filter “\(Sanitizer.line(filter.text))”.", .normal)]
+                + (FilterQuery(filter.text).unknownFieldsNote(fitting: rect.width - 2).map { [($0, .flashError)] } ?? [])
+                + [("Esc clears it.", .dim)]
         } else if total == 0 {
             lines = [("No sessions yet.", .header), ("", .normal), ("Press n to start one,", .normal),
                      ("or run `sessions demo` to explore examples.", .normal)]

@@ -96,11 +96,10 @@ public struct PagerScreen: Sendable {
         case .copy:
             return .perform(.terminal(.copyToClipboard(copyText[partAtTop] ?? "")))
         case .nextError, .previousError:
-            let forward = intent == .nextError
-            guard let session, let next = TimelineScreen.errorIndex(in: session.interactions, from: index, forward: forward) else {
-                return .say(forward ? "no later error" : "no earlier error")
-            }
-            self = opening(next, of: session)
+            guard let session else { return Reply.none }
+            let jump = TimelineScreen.errorJump(in: session.interactions, from: index, forward: intent == .nextError)
+            if let next = jump.index, next != index { self = opening(next, of: session) }
+            return .say(jump.message)
         default:
             return nil
         }

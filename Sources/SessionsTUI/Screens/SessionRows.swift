@@ -7,19 +7,41 @@ public struct SessionRows: RandomAccessCollection, Sendable {
     let all: [SessionSummary]
     let order: [Int]
     /// The largest id, which sizes the id column; found once here rather
-    /// than on every frame.
+    /// than on every frame, like the two below.
     public let widestID: Int
+    /// The longest type name, in bytes (at least its cells), which the
+    /// type column is given when there is room.
+    public let longestType: Int
+    /// The earliest update and creation, whose age is the widest the time
+    /// column shows.
+    public let oldestUpdate: Timestamp?
+    public let oldestCreation: Timestamp?
 
     public init() {
         all = []
         order = []
         widestID = 0
+        longestType = 0
+        (oldestUpdate, oldestCreation) = (nil, nil)
     }
 
     init(all: [SessionSummary], order: [Int]) {
         self.all = all
         self.order = order
-        widestID = all.withUnsafeBufferPointer { all in order.reduce(0) { Swift.max($0, all[$1].session.id.rawValue) } }
+        var (id, type, updated, created) = (0, 0, Int64.max, Int64.max)
+        all.withUnsafeBufferPointer { all in
+            // Read in place: a summary copied out costs a retain and release
+            // of each of its strings.
+            for position in order {
+                id = Swift.max(id, all[position].session.id.rawValue)
+                type = Swift.max(type, all[position].session.type.name.utf8.count)
+                updated = Swift.min(updated, all[position].session.updatedAt.microseconds)
+                created = Swift.min(created, all[position].session.insertedAt.microseconds)
+            }
+        }
+        (widestID, longestType) = (id, type)
+        oldestUpdate = order.isEmpty ? nil : Timestamp(microseconds: updated)
+        oldestCreation = order.isEmpty ? nil : Timestamp(microseconds: created)
     }
 
     public var startIndex: Int { 0 }

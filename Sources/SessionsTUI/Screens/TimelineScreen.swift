@@ -7,7 +7,9 @@ import SessionsKit
 /// is worked out once, at load, rather than on every frame.
 public struct TimelineScreen: Sendable {
     public var session: Session
-    public var cursor = 0
+    /// On the newest interaction at first: a timeline opens where the
+    /// session is now, whether it was read before the focus came or after.
+    public var cursor: Int
     public var top = 0
     /// The longest duration, which scales the bars.
     public let longestMS: Int
@@ -19,9 +21,13 @@ public struct TimelineScreen: Sendable {
     public let extraLines: [String]
     /// The title's words, counted once per load.
     let heading: [TimelineText.Part]
+    /// Starts on days other than the session's creation, which the time
+    /// column names; found once per load, since that reads every start.
+    let otherDays: ClosedRange<Timestamp>?
 
     public init(session: Session) {
         self.session = session
+        cursor = max(0, session.interactions.count - 1)
         let durations = session.interactions.compactMap { $0.result?.durationMS }.sorted()
         longestMS = durations.last ?? 0
         // The slowest tenth stands out, but never steps under a second, nor in
@@ -33,6 +39,7 @@ public struct TimelineScreen: Sendable {
             Sanitizer.line($0.key) + " " + Sanitizer.line(JSONWriter.string($0.value, style: .compact))
         }
         heading = TimelineText.heading(session.interactions)
+        otherDays = TimelineText.otherDays(session.interactions, createdAt: session.insertedAt)
     }
 
     public var interactions: [Interaction] { session.interactions }
@@ -58,26 +65,37 @@ public struct TimelineScreen: Sendable {
         }
         switch intent {
         case .nextError, .previousError:
-            let forward = intent == .nextError
-            guard let index = errorIndex(from: cursor, forward: forward) else {
-                return .say(forward ? "no later error" : "no earlier error")
-            }
-            cursor = index
-            return Reply.none
+            let jump = Self.errorJump(in: interactions, from: cursor, forward: intent == .nextError)
+            if let index = jump.index { cursor = index }
+            return .say(jump.message)
         default:
             return nil
         }
     }
 
-    func errorIndex(from start: Int, forward: Bool) -> Int? {
-        Self.errorIndex(in: interactions, from: start, forward: forward)
+    /// Where `e` or `E` goes, and what the footer says of it.
+    struct ErrorJump: Equatable {
+        /// The error interaction to go to; nil when the session has none.
+        var index: Int?
+        /// "error 2/3", and whether the jump wrapped around the session.
+        var message: String
     }
 
-    /// The next (or previous) interaction after `start` that ended in an error.
-    static func errorIndex(in interactions: [Interaction], from start: Int, forward: Bool) -> Int? {
-        let start = min(start, interactions.count)
-        if forward { return ((start + 1)..<max(start + 1, interactions.count)).first { interactions[$0].result?.status == .error } }
-        return (0..<max(0, start)).reversed().first { interactions[$0].result?.status == .error }
+    /// The next (or previous) interaction after `start` that ended in an
+    /// error, wrapping around the session: the timeline opens on its last
+    /// interaction, where a first `e` that stopped would find nothing.
+    static func errorJump(in interactions: [Interaction], from start: Int, forward: Bool) -> ErrorJump {
+        let errors = interactions.indices.filter { interactions[$0].result?.status == .error }
+        guard let first = errors.first, let last = errors.last else { return ErrorJump(index: nil, message: "no errors in this session") }
+        let ahead = forward ? errors.first { $0 > start } : errors.last { $0 < start }
+        let target = ahead ?? (forward ? first : last)
+        var message = "error \((errors.firstIndex(of: target) ?? 0) + 1)/\(errors.count)"
+        if target == start {
+            message += " · the only error"
+        } else if ahead == nil {
+            message += forward ? " · wrapped to the first" : " · wrapped to the last"
+        }
+        return ErrorJump(index: target, message: message)
     }
 
     /// Scrolls so the cursor shows in `visible` rows; unfocused, the pane
@@ -147,22 +165,25 @@ public struct TimelineScreen: Sendable {
             if !layout.rows.isEmpty { frame.put("No interactions yet.", row: layout.rows.y, column: left + 1, limit: limit, role: .dim) }
             return
         }
-        let columns = Self.columns(width: limit - left)
-        for offset in 0..<layout.rows.height {
-            let index = top + offset
-            guard index < interactions.count else { break }
-            let row = layout.rows.y + offset
-            frame.put(columns.row(cells(interactions[index], commandWidth: columns.columns[3].width)), row: row, column: left, limit: limit)
+        let columns = Self.columns(width: limit - left,
+                                   timeWidth: TimelineText.startTimeWidth(otherDays: otherDays, now: context.now))
+        let shown = top..<max(top, min(interactions.count, top + layout.rows.height))
+        let times = TimelineText.startTimes(interactions, rows: shown, createdAt: session.insertedAt, now: context.now)
+        for (index, time) in zip(shown, times) {
+            let row = layout.rows.y + index - top
+            let cells = cells(interactions[index], time: time, commandWidth: columns.columns[3].width)
+            frame.put(columns.row(cells), row: row, column: left, limit: limit)
             if index == cursor && focus != .list {
                 frame.paint(row: row, columns: layout.pane.columns, role: focus == .timeline ? .selection : .selectionInactive)
             }
         }
     }
 
-    /// Time, result, step, command, exit code, duration, and on wide panes a bar.
-    static func columns(width: Int) -> Columns {
+    /// Time, result, step, command, exit code, duration, and on wide panes a
+    /// bar. The time is right-aligned, so the clocks line up under a day.
+    static func columns(width: Int, timeWidth: Int = 8) -> Columns {
         let step = max(6, min(22, width / 5))
-        var fixed: [Columns.Column] = [.init(width: 8), .init(width: 1), .init(width: step)]
+        var fixed: [Columns.Column] = [.init(width: timeWidth, alignRight: true), .init(width: 1), .init(width: step)]
         let after: [Columns.Column] = [.init(width: 4, alignRight: true), .init(width: 7, alignRight: true)]
             + (width >= 60 ? [.init(width: DurationBar.width)] : [])
         let command = Columns.remaining(in: width, fixed: (fixed + after).map(\.width), count: fixed.count + after.count + 1)
@@ -170,11 +191,12 @@ public struct TimelineScreen: Sendable {
         return Columns(fixed + after)
     }
 
-    func cells(_ interaction: Interaction, commandWidth: Int) -> [Span] {
+    /// One row's cells; `time` is its cell of `TimelineText.startTimes`.
+    func cells(_ interaction: Interaction, time: String, commandWidth: Int) -> [Span] {
         let result = interaction.result
         let last = LastResult(result)
         var cells = [
-            Span(TimelineText.startTime(interaction), .dim),
+            Span(time, .dim),
             Span(Glyphs.result(last), StyleRole(Tone(last))),
             Span(Sanitizer.line(Labels.step(interaction)), .label),
             Span(TimelineText.command(interaction, limit: commandWidth + 1)),

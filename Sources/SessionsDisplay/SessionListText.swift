@@ -1,0 +1,31 @@
+import SessionsKit
+
+/// The cells `sessions list` and the browser's list both show for a session,
+/// with their column titles, so the two say the same of it (the browser may
+/// cut a cell to fit its pane). Names are sanitized here.
+public enum SessionListText {
+    public static let placeTitle = "PROJECT / COMPONENT"
+
+    /// "billing-api / Accounts.Session". A side the session lacks is `—`,
+    /// so a lone name still says whether it is a project or a component;
+    /// a session with neither is one `—`.
+    public static func place(_ summary: SessionSummary, registry: Registry) -> String {
+        guard summary.projectID != nil || summary.componentID != nil else { return Labels.none }
+        let project = summary.projectID.map { registry.project($0)?.name ?? "project \($0)" } ?? Labels.none
+        let component = summary.componentID.map { registry.component($0)?.name ?? "component \($0)" } ?? Labels.none
+        return Sanitizer.line(project) + " / " + Sanitizer.line(component)
+    }
+
+    /// The time column shows the time the list is sorted by: creation for
+    /// the created sort, else the last update.
+    public static func timeTitle(_ sort: SessionSort) -> String { sort == .created ? "CREATED" : "UPDATED" }
+
+    public static func time(_ summary: SessionSummary, sort: SessionSort) -> Timestamp {
+        sort == .created ? summary.insertedAt : summary.updatedAt
+    }
+
+    /// "3d ago" within a week, else the day.
+    public static func timeText(_ summary: SessionSummary, sort: SessionSort, now: Timestamp) -> String {
+        TimeText.age(time(summary, sort: sort), now: now)
+    }
+}
