@@ -40,7 +40,6 @@ public enum TimeText {
 
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-
     /// "850ms", "4.2s", "1m05s", "2h03m".
     public static func duration(milliseconds ms: Int) -> String {
         if ms < 1000 { return "\(ms)ms" }
