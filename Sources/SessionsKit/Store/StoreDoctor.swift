@@ -383,16 +383,6 @@ public struct StoreDoctor {
         try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
         try FileIO.replaceAtomically(path(relative), with: bytes, temp: path("\(StoreFormat.tempDirectory)/doctor.\(getpid())"))
     }
-
-    func naturalOrder(_ a: String, _ b: String) -> Bool {
-        let ia = StoreFormat.sessionID(fromFileName: a), ib = StoreFormat.sessionID(fromFileName: b)
-        switch (ia, ib) {
-        case let (x?, y?): return x < y
-        case (nil, nil): return a < b
-        case (nil, _): return false
-        case (_, nil): return true
-        }
-    }
 }
 
 extension String {
