@@ -11,6 +11,15 @@ public enum Glyphs {
         }
     }
 
+    /// A session whose file cannot be read: its row says so in place of the
+    /// status it last had, in the section of that status.
+    public static let damaged = "!"
+
+    /// The status glyph a list row shows for a session, `damaged` included.
+    public static func status(_ summary: SessionSummary) -> String {
+        summary.damaged == nil ? status(summary.status) : damaged
+    }
+
     public static func result(_ result: LastResult?) -> String {
         switch result {
         case nil: return "·"

@@ -10,6 +10,12 @@ public enum Labels {
         return interaction.command.module.map { $0.split(separator: ".").last.map(String.init) ?? $0 } ?? unknownModule
     }
 
+    /// The word a list row shows for a session's status, `damaged` for one
+    /// whose file cannot be read.
+    public static func status(_ summary: SessionSummary) -> String {
+        summary.damaged == nil ? summary.status.rawValue : "damaged"
+    }
+
     /// What stands for a module the record does not name (CodeMySpec writes
     /// null for modules it has since renamed).
     public static let unknownModule = "(module unknown)"

@@ -17,6 +17,11 @@ public enum Tone: Sendable, Equatable, CaseIterable {
         }
     }
 
+    /// A list row's tone: its status, or a warning when its file is damaged.
+    public init(_ summary: SessionSummary) {
+        self = summary.damaged == nil ? Tone(summary.status) : .warning
+    }
+
     public init(_ result: LastResult?) {
         switch result {
         case nil: self = .muted

@@ -179,6 +179,12 @@ struct AccountIsolationTests {
     /// own trouble, and to everyone else they must be as absent as ever.
     enum Breakage: Sendable {
         case claudeSession, sharedSession, everySession
+        /// Every session file broken, then `doctor --repair` keeps each in
+        /// the index with its last summary, marked damaged.
+        case everySessionMarkedDamaged
+        /// Every session file cut off just after the account it names, and
+        /// the index lost: the rebuild lists them, damaged, to their owner.
+        case everySessionCutIndexLost
         /// Not broken: the other account ran `demo` first, so its projects
         /// and components carry the names the actor's `demo` looks for.
         case otherRanDemo
@@ -186,6 +192,21 @@ struct AccountIsolationTests {
         func apply(to run: Run) {
             let ids: [Int]
             switch self {
+            case .everySessionMarkedDamaged:
+                Breakage.everySession.apply(to: run)
+                #expect(run.cli.run(["doctor", "--repair"]).status == 1, "the damage stays for its owner")
+                return
+            case .everySessionCutIndexLost:
+                for id in run.victim.all {
+                    let path = run.storeRoot + "/sessions/\(id).json"
+                    let text = TestFiles.readText(path) ?? ""
+                    // The top-level member is indented by two spaces; state's own `account_id` deeper.
+                    let line = text.firstRange(of: "\n  \"account_id\": ")!
+                    let end = text[line.upperBound...].firstIndex(of: "\n")!
+                    TestFiles.write(path, String(text[...end]))
+                }
+                unlink(run.storeRoot + "/index.jsonl")
+                return
             case .otherRanDemo:
                 let result = run.cli.run(["demo", "--sessions", "4", "--interactions", "1", "--now", time,
                                           "--account", String(run.victim.account)])
@@ -422,6 +443,24 @@ struct AccountIsolationTests {
             #expect(a.status == 0 && a.status == b.status, "\(a.stderr)")
             let report = (try? JSONParser.parse(a.stdout))?.objectValue
             #expect(report?["created"] == .int(r.victim.all.count) && report?["updated"] == .int(0))
+        },
+        Path("list, show, set-status, delete (the other account's sessions marked damaged)", breaking: .everySessionMarkedDamaged) { r in
+            #expect(r.listedIDs() == r.actor.all)
+            let table = r.run(["list"])
+            #expect(!table.stdout.contains("damaged") && !table.stderr.contains("damaged"))
+            for id in [r.victim.coding[0], r.victim.claude] {
+                r.refusedLikeFree({ ["show", $0] }, taken: id, free: freeSession)
+                r.refusedLikeFree({ ["set-status", $0, "failed"] }, taken: id, free: freeSession)
+                r.refusedLikeFree({ ["delete", $0] }, taken: id, free: freeSession)
+            }
+        },
+        Path("list, show, delete (the other account's sessions damaged and the index lost)", breaking: .everySessionCutIndexLost) { r in
+            #expect(r.listedIDs() == r.actor.all)
+            #expect(!r.run(["list"]).stderr.contains("damaged"))
+            for id in [r.victim.coding[0], r.victim.claude] {
+                r.refusedLikeFree({ ["show", $0, "--json"] }, taken: id, free: freeSession)
+                r.refusedLikeFree({ ["delete", $0] }, taken: id, free: freeSession)
+            }
         },
         Path("import claude-code (the other account's transcript, its session unreadable)", breaking: .claudeSession) { r in
             let report = r.json(["import", "claude-code", "--json", r.victim.transcript])?.objectValue

@@ -202,7 +202,7 @@ struct ProcessTests {
         lost += acknowledgedHookCommands.filter { !hookCommands.contains($0) }.count
         #expect(lost == 0)
         #expect(Set(catalog.summaries.map(\.id)).count == catalog.summaries.count)
-        #expect(try store.scanSessionFiles() == catalog.summaries)
+        #expect(try SessionScan.read(root: store.root).sessions == catalog.summaries)
         let doctor = StoreDoctor(root: root).run(repair: false)
         #expect(doctor.isHealthy, "\(doctor.findings)")
         let total = acknowledged.values.reduce(0, +)

@@ -83,8 +83,10 @@ struct DoctorTests {
             #expect(report.findings.contains { $0.subject == "sessions/3.json" && $0.message.contains("line 1, column 10") })
         }
         #expect(TestFiles.readText(path) == "{\"id\": 3,")
-        // The repaired index leaves the unreadable session out until it is fixed.
-        #expect(try fixture.store.catalog().summaries.map(\.id) == [1, 2, 4, 5])
+        // The repaired index keeps the damaged session, marked, until it is fixed or deleted.
+        let summaries = try fixture.store.catalog().summaries
+        #expect(summaries.map(\.id) == [1, 2, 3, 4, 5])
+        #expect(summaries.map { $0.damaged != nil } == [false, false, true, false, false])
     }
 
     @Test("repair rebuilds a corrupt index, removes temp files and tightens modes")

@@ -218,7 +218,7 @@ struct FileStoreTests {
         let catalog = try fixture.store.catalog()
         #expect(catalog.summaries.count == 40 - 6)
         #expect(catalog.summaries.filter { $0.status == .failed }.count == 14 - 2)
-        #expect(try fixture.store.scanSessionFiles() == catalog.summaries)
+        #expect(try SessionScan.read(root: fixture.root).sessions == catalog.summaries)
         #expect(catalog.generation > 40)
     }
 

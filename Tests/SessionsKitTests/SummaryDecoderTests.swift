@@ -30,6 +30,10 @@ struct SummaryDecoderTests {
         session.extra.append("weird \"key\"", .array([.null, .bool(false)]))
         odd = SessionSummary(header: session, interactionCount: 0, lastInteractionAt: nil, lastResult: nil)
         summaries.append(odd)
+        // A damaged session's line: its last summary with what is wrong, quotes and all.
+        var damaged = summaries[1]
+        damaged.damaged = #"sessions/2.json: line 7, column 3: unexpected '"', expected ',' or '}'"#
+        summaries[1] = damaged
         return summaries
     }
 
@@ -52,6 +56,7 @@ struct SummaryDecoderTests {
     func storeLines() throws {
         let summaries = try Self.sampleSummaries()
         #expect(summaries.count == 121)
+        #expect(summaries.contains { $0.damaged != nil })
         for summary in summaries {
             let bytes = Self.line(summary)
             let fast = try #require(Self.fast(bytes), "fast path refused: \(String(decoding: bytes, as: UTF8.self))")
@@ -236,6 +241,7 @@ struct ReferenceSummary: Decodable {
     var interaction_count: Int
     var last_interaction_at: String?
     var last_result_status: String?
+    var damaged: String?
 
     static func agrees(with summary: SessionSummary, line: [UInt8]) -> Bool {
         guard let reference = try? JSONDecoder().decode(ReferenceSummary.self, from: Data(line)),
@@ -261,5 +267,6 @@ struct ReferenceSummary: Decodable {
             && reference.interaction_count == summary.interactionCount
             && reference.last_interaction_at.flatMap { Timestamp(iso8601: $0) } == summary.lastInteractionAt
             && reference.last_result_status == summary.lastResult?.rawValue
+            && reference.damaged == summary.damaged
     }
 }

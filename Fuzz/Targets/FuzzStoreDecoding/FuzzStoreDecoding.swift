@@ -3,7 +3,8 @@
 /// The store's JSON decoding: any bytes as a session file, a summary line and
 /// a journal record. Besides not crashing, the summary fast path must agree
 /// with the general path on every line it accepts, and a session that decodes
-/// must write back to JSON that decodes to the same session.
+/// must write back to JSON that decodes to the same session, and salvaging
+/// the bytes as a damaged session file never crashes.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzStoreDecoding(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -30,6 +31,11 @@ public func fuzzStoreDecoding(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
         if bytes.withUnsafeBufferPointer({ Journal.parsePlainRecord($0, 0..<$0.count) }) != nil {
             fatalError("the journal fast path accepted bytes that are not JSON")
         }
+    }
+    // The same bytes as a damaged session file: what is salvaged, if
+    // anything, is that file's session, never another's.
+    if let salvaged = SessionSalvage.session(bytes, id: 1, modified: Timestamp(seconds: 0)), salvaged.id != 1 {
+        fatalError("a salvaged session took an id other than its file's")
     }
     // The same bytes as the body of an index: decoding may fail, never crash.
     let index = Array(#"{"format":1,"generation":1,"count":1}"#.utf8) + [0x0A] + bytes + [0x0A]

@@ -6,7 +6,7 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
         abstract: "List the active account's sessions, newest first.",
-        discussion: "--project narrows the list to one project. With --json, prints an array of sessions without their interactions, each with interaction_count, last_interaction_at and last_result_status.")
+        discussion: "--project narrows the list to one project. With --json, prints an array of sessions without their interactions, each with interaction_count, last_interaction_at and last_result_status, and damaged (what is wrong) for a session whose file cannot be read.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -61,6 +61,12 @@ struct ListCommand: ParsableCommand {
         let format = HumanFormat(registry: catalog.registry, now: context.now(), style: Style(enabled: context.useColor),
                                  columns: context.terminalColumns)
         context.stdout.write(format.list(summaries, sort: sort))
+        let damaged = summaries.filter { $0.damaged != nil }.map(\.id.description)
+        if let first = damaged.first {
+            let subject = damaged.count == 1 ? "Session \(first) is" : "Sessions \(damaged.joined(separator: ", ")) are"
+            let example = damaged.count == 1 ? first : "ID"
+            context.stderr.line("\(subject) damaged: `sessions show \(example)` says what is wrong and what to do.")
+        }
     }
 }
 

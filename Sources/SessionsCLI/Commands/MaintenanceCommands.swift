@@ -9,7 +9,9 @@ struct DoctorCommand: ParsableCommand {
         discussion: """
             Repairs never rewrite or delete a session file. They finish an interrupted commit, remove \
             leftover temporary files, rebuild the index from the session files, tighten permissions \
-            and recreate a lost registry. Exits 0 when the store is healthy, 1 otherwise.
+            and recreate a lost registry. A damaged session file is named with what is wrong and what \
+            to do, and its session stays listed, marked damaged. Exits 0 when the store is healthy, \
+            1 otherwise.
             """)
 
     @OptionGroup var global: GlobalOptions

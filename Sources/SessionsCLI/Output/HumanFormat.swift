@@ -31,11 +31,10 @@ struct HumanFormat {
             .init(title: "INTER", alignRight: true), .init(title: "LAST"), .init(title: SessionListText.timeTitle(sort)),
         ])
         for summary in summaries {
-            let status = summary.status
             let last = summary.lastResult
             table.rows.append([
                 .init(summary.id.description),
-                .init("\(Glyphs.status(status)) \(status.rawValue)", style: { style.apply($0, Tone(status)) }),
+                .init("\(Glyphs.status(summary)) \(Labels.status(summary))", style: { style.apply($0, Tone(summary)) }),
                 .init(Sanitizer.line(summary.type.name)),
                 .init(summary.agent?.rawValue ?? Labels.none),
                 .init(summary.environment?.rawValue ?? Labels.none),

@@ -9,28 +9,42 @@ public struct SessionSummary: Sendable, Hashable {
     public var interactionCount: Int
     public var lastInteractionAt: Timestamp?
     public var lastResult: LastResult?
+    /// Why the session's file cannot be read (`sessions/12.json: line 6,
+    /// column 3: …`), or nil when it can. A damaged session is not a missing
+    /// one: the index keeps the last summary it had of it, with this mark,
+    /// until the file is restored or the session deleted, so every list
+    /// still shows it and says what is wrong.
+    public var damaged: String?
 
     public init(_ full: Session) {
         var header = full
         header.interactions = []
+        // A member of the session's own that a summary field would shadow
+        // never reads back from the index: leaving it out here keeps a
+        // summary the same whichever way it was made.
+        header.extra.members.removeAll { SessionSummary.summaryKeys.contains($0.key) }
         session = header
         interactionCount = full.interactions.count
         lastInteractionAt = full.interactions.compactMap(\.latestActivity).max()
         lastResult = full.interactions.last.map { LastResult($0.result) }
     }
 
-    init(header: Session, interactionCount: Int, lastInteractionAt: Timestamp?, lastResult: LastResult?) {
+    init(header: Session, interactionCount: Int, lastInteractionAt: Timestamp?, lastResult: LastResult?, damaged: String? = nil) {
         var header = header
         header.interactions = []
         session = header
         self.interactionCount = interactionCount
         self.lastInteractionAt = lastInteractionAt
         self.lastResult = lastResult
+        self.damaged = damaged
     }
 
     public subscript<T>(dynamicMember keyPath: KeyPath<Session, T>) -> T { session[keyPath: keyPath] }
 
-    static let summaryKeys = ["interaction_count", "last_interaction_at", "last_result_status"]
+    /// `damaged` is written only on a damaged session's line, so an index
+    /// without damage reads the same to a build that predates the mark, and
+    /// such a build keeps the member as one it does not know.
+    static let summaryKeys = ["interaction_count", "last_interaction_at", "last_result_status", "damaged"]
 
     public var jsonObject: JSONObject {
         var object = session.jsonObject(includeInteractions: false)
@@ -38,6 +52,7 @@ public struct SessionSummary: Sendable, Hashable {
         object.append("interaction_count", .int(interactionCount))
         object.put("last_interaction_at", lastInteractionAt)
         object.put("last_result_status", lastResult?.rawValue)
+        if let damaged { object.append("damaged", .string(damaged)) }
         return object
     }
 
@@ -49,6 +64,7 @@ public struct SessionSummary: Sendable, Hashable {
         let count = reader.int("interaction_count", required: true, minimum: 0)
         let last = reader.timestamp("last_interaction_at")
         let lastResult = reader.enumeration("last_result_status", LastResult.self)
+        let damaged = reader.string("damaged")
         var errors = reader.errors
         var header: Session?
         do {
@@ -57,6 +73,7 @@ public struct SessionSummary: Sendable, Hashable {
             errors.append(contentsOf: error.errors)
         }
         guard errors.isEmpty, let header, let count else { throw SchemaError(errors) }
-        return SessionSummary(header: header, interactionCount: count, lastInteractionAt: last, lastResult: lastResult)
+        return SessionSummary(header: header, interactionCount: count, lastInteractionAt: last, lastResult: lastResult,
+                              damaged: damaged)
     }
 }

@@ -157,10 +157,11 @@ public struct SessionService: Sendable {
     }
 
     /// Deletes sessions with their interactions, in one commit; an id that is
-    /// not this account's deletes none of them.
+    /// not this account's deletes none of them. A damaged session goes too:
+    /// deleting is how its owner drops it.
     public func delete(ids: [Session.ID]) throws {
         try store.write { transaction in
-            for id in ids { _ = try scoped(id, in: transaction) }
+            for id in ids where try !transaction.isSession(id, ofAccount: scope.accountID) { throw SessionError.session(id) }
             for id in ids { transaction.delete(sessionID: id) }
         }
     }
@@ -373,6 +374,17 @@ extension StoreTransaction {
         } catch let error as StoreError {
             guard try summaries()[id]?.accountID == account else { return nil }
             throw error
+        }
+    }
+
+    /// Whether session `id` is `account`'s, by its file, or when the file
+    /// cannot be read, by the summary the index keeps of it: the same owner
+    /// `session(id:ofAccount:)` reports a damaged file to.
+    func isSession(_ id: Session.ID, ofAccount account: Account.ID) throws -> Bool {
+        do {
+            return try session(id: id)?.accountID == account
+        } catch is StoreError {
+            return try summaries()[id]?.accountID == account
         }
     }
 }

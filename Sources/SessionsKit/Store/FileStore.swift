@@ -310,8 +310,9 @@ public final class FileStore: SessionStore {
         let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
         if indexGeneration.map(result.tail.continues) != true {
             // A new generation, so that live views notice the rebuilt index.
-            let count = try rebuildIndex(generation: max(result.tail.generation, indexGeneration ?? 0) + 1)
-            result.actions.append("rebuilt the index from \(count) session files (it was \(indexGeneration == nil ? "missing" : "stale"))")
+            let plan = try rebuildIndex(generation: max(result.tail.generation, indexGeneration ?? 0) + 1)
+            result.actions.append(
+                "rebuilt the index from \(plan.summaries.count) sessions (it was \(indexGeneration == nil ? "missing" : "stale"))")
             guard let tail = try journal.readTail() else { throw missingJournal() }
             result.tail = tail
         }
@@ -385,25 +386,32 @@ public final class FileStore: SessionStore {
     }
 
     /// Reads every session file and writes a fresh index and an empty journal.
-    /// Fails, changing nothing, if any session file is unreadable: an index that
-    /// silently left a session out would hide it from every list.
-    func rebuildIndex(generation: Int) throws(StoreError) -> Int {
-        let summaries = try scanSessionFiles()
-        try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: summaries, generation: generation))
+    /// A damaged session file does not stop it: the session keeps the summary
+    /// the old index had of it, marked damaged (see `SessionScan.indexPlan`),
+    /// so no list loses it, and another account's damaged file never stops
+    /// this account's commands. Any other file that cannot be read (a link,
+    /// a permission) fails the rebuild, changing nothing.
+    func rebuildIndex(generation: Int) throws(StoreError) -> SessionScan.IndexPlan {
+        let scan = try SessionScan.read(root: root)
+        let plan = scan.indexPlan(lastKnown: lastKnownSummaries(), registry: try readRegistry())
+        try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: plan.summaries, generation: generation))
         try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation))
-        return summaries.count
+        return plan
     }
 
-    func scanSessionFiles() throws(StoreError) -> [SessionSummary] {
+    /// The summaries the index and journal hold now, as far as they can be
+    /// read: what a rebuild keeps of sessions whose files are damaged. An
+    /// index that cannot be read at all knows nothing.
+    func lastKnownSummaries() -> [Session.ID: SessionSummary] {
         var summaries: [SessionSummary] = []
-        let names = try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? []
-        for name in names {
-            guard let id = StoreFormat.sessionID(fromFileName: name) else { continue }
-            let filePath = path(StoreFormat.sessionFile(id))
-            guard let bytes = try FileIO.read(filePath) else { continue }
-            summaries.append(SessionSummary(try SessionFile.decode(bytes, path: filePath, expectedID: id)))
+        if let catalog = try? loadCatalog(registry: Registry()) {
+            summaries = catalog.summaries
+        } else if let bytes = try? FileIO.read(path(StoreFormat.indexFile)),
+                  let index = try? IndexFile.decode(bytes, path: path(StoreFormat.indexFile)) {
+            summaries = index.summaries
         }
-        return summaries.sorted { $0.id < $1.id }
+        // An index edited by hand may name an id twice: the later line wins, as it does for lists.
+        return Dictionary(summaries.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
     }
 
     func readRegistry() throws(StoreError) -> Registry {

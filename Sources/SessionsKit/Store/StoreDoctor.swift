@@ -4,11 +4,13 @@ import Glibc
 /// what can be repaired without guessing: finishing an interrupted commit,
 /// removing temp files, rebuilding the index, tightening permissions,
 /// recreating a lost registry from the session files. It never rewrites or
-/// deletes a session file; a corrupt one is reported with its position so the
-/// user can fix it by hand.
+/// deletes a session file. A damaged one is reported with its position and
+/// what to do, and its session stays in the index, marked damaged.
 public struct StoreDoctor {
     public enum Severity: String, Sendable { case ok, warning, problem }
 
+    /// One line of the report. A repaired finding's message says what was
+    /// wrong and what was done, never what the user should still do.
     public struct Finding: Sendable, Equatable, CustomStringConvertible {
         public var severity: Severity
         public var subject: String
@@ -23,10 +25,32 @@ public struct StoreDoctor {
 
     public struct Report: Sendable {
         public var findings: [Finding]
+        /// Sessions whose files read.
         public var sessionCount: Int
         public var interactionCount: Int
+        /// Sessions whose files exist but cannot be read.
+        public var damagedSessions: [Session.ID] = []
         /// True when nothing is left that needs attention.
         public var isHealthy: Bool { !findings.contains { $0.severity == .problem && !$0.repaired } }
+    }
+
+    /// What is wrong with a file, worded for a finding that reports it and
+    /// for one that says it was repaired.
+    struct Trouble {
+        var present: String
+        var past: String
+
+        init(_ present: String, past: String? = nil) {
+            self.present = present
+            self.past = past ?? present
+        }
+
+        static let missing = Trouble("it is missing", past: "it was missing")
+
+        static func unusable(_ error: any Error) -> Trouble {
+            let detail = (error as? StoreError)?.detail ?? String(describing: error)
+            return Trouble("it is unusable: \(detail)", past: "it was unusable: \(detail)")
+        }
     }
 
     public let root: String
@@ -64,22 +88,25 @@ public struct StoreDoctor {
                 add(.problem, root, error.description)
                 return
             }
-            guard chmod(root, info.st_mode & 0o7755) == 0 else { throw FileIO.fail("change permissions of", root) }
-            add(.problem, root, error.description, repaired: true)
+            let mode = info.st_mode & 0o7777, fixed = mode & 0o7755
+            guard chmod(root, fixed) == 0 else { throw FileIO.fail("change permissions of", root) }
+            add(.problem, root, "it was writable by \(mode & 0o020 != 0 ? "its group" : "others") (mode \(String(mode, radix: 8))); "
+                + "took write permission from group and others (now \(String(fixed, radix: 8)))", repaired: true)
         }
         let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: repair ? .exclusive : .shared)
         defer { withExtendedLifetime(lock) {} }
-        let store = try? FileStore(opening: root)
+        var store = try? FileStore(opening: root)
 
         // 1. The journal first: with --repair, an interrupted commit is finished
         // before any session file is read, so everything below sees its result.
         let journal = Journal(path: path(StoreFormat.journalFile))
-        var journalProblem: String?
+        var journalTrouble: Trouble?
         var newestGeneration = 0
         // Kept for step 4: nothing below writes the journal before then.
         var journalTail: Journal.Tail?
         do {
             guard let tail = try journal.readTail() else {
+                journalTrouble = .missing
                 throw StoreError.needsRepair(path: StoreFormat.journalFile, reason: "the journal is missing")
             }
             newestGeneration = tail.generation
@@ -89,41 +116,28 @@ public struct StoreDoctor {
                 if repair {
                     let result = try store.repairJournal()
                     journalTail = result.tail
-                    add(.problem, StoreFormat.journalFile, result.actions.joined(separator: "; "), repaired: true)
+                    add(.problem, StoreFormat.journalFile, ([describe(maintenance, past: true)] + result.actions).joined(separator: "; "),
+                        repaired: true)
                 } else {
-                    add(.problem, StoreFormat.journalFile, describe(maintenance))
+                    add(.problem, StoreFormat.journalFile, describe(maintenance, past: false))
                 }
             } else {
                 add(.ok, StoreFormat.journalFile, "generation \(tail.generation)")
             }
         } catch {
-            journalProblem = String(describing: error)
+            journalTrouble = journalTrouble ?? .unusable(error)
         }
 
-        // 2. Session files: the truth everything else is checked against.
-        var summaries: [SessionSummary] = []
-        var corrupt = 0
-        for name in (try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? []).sorted(by: naturalOrder) {
-            let relative = "\(StoreFormat.sessionsDirectory)/\(name)"
-            guard let id = StoreFormat.sessionID(fromFileName: name) else {
-                add(.warning, relative, "not a session file; left alone")
-                continue
-            }
-            do throws(StoreError) {
-                guard let bytes = try FileIO.read(path(relative)) else { continue }
-                let session = try SessionFile.decode(bytes, path: relative, expectedID: id)
-                summaries.append(SessionSummary(session))
-                report.interactionCount += session.interactions.count
-            } catch {
-                corrupt += 1
-                if case .corrupt(_, let detail, _) = error {
-                    add(.problem, relative, "\(detail) (not repairable automatically: fix or move this file)")
-                } else {
-                    add(.problem, relative, error.description)
-                }
-            }
+        // 2. Session files: the truth everything else is checked against. A
+        // file that cannot be read for any reason is a damaged session here.
+        let scan = try SessionScan.read(root: root, tolerating: { _ in true })
+        for name in scan.strangers {
+            add(.warning, "\(StoreFormat.sessionsDirectory)/\(name)", "not a session file; left alone")
         }
-        report.sessionCount = summaries.count
+        report.sessionCount = scan.sessions.count
+        report.interactionCount = scan.interactionCount
+        report.damagedSessions = scan.damaged.map(\.id)
+        let summaries = scan.sessions
 
         // 3. The registry.
         var registry: Registry?
@@ -131,15 +145,21 @@ public struct StoreDoctor {
             registry = try readRegistryFile()
         } catch let error as StoreError {
             if case .needsRepair = error, repair {
-                let rebuilt = reconstructRegistry(from: summaries)
+                // Salvaged sessions name accounts too: without them the damaged ones would be left out of every list.
+                let rebuilt = reconstructRegistry(from: summaries + scan.damaged.compactMap { $0.salvaged.map(SessionSummary.init) })
                 try writeFile(StoreFormat.registryFile, RegistryFile.encode(rebuilt))
                 registry = rebuilt
+                store = try? FileStore(opening: root)
                 add(.problem, StoreFormat.registryFile,
-                    "was missing; recreated from the session files (names of \(rebuilt.accounts.count) accounts, "
+                    "it was missing; recreated it from the session files (names of \(rebuilt.accounts.count) accounts, "
                         + "\(rebuilt.projects.count) projects and \(rebuilt.components.count) components are placeholders)",
                     repaired: true)
+            } else if case .needsRepair = error {
+                add(.problem, StoreFormat.registryFile, Trouble.missing.present)
+            } else if case .newerFormat = error {
+                add(.problem, StoreFormat.registryFile, error.detail + "; upgrade sessions to use this store")
             } else {
-                add(.problem, StoreFormat.registryFile, error.description)
+                add(.problem, StoreFormat.registryFile, Trouble.unusable(error).present + "; fix it by hand or restore it from a backup")
             }
         }
         if var current = registry {
@@ -156,69 +176,108 @@ public struct StoreDoctor {
                     add(.warning, StoreFormat.sessionFile(summary.id), "names component \(component), which does not exist")
                 }
             }
-            // Counters behind the ids in use would hand an id out twice.
-            let behind = counterProblems(current, summaries: summaries)
+            // Counters behind the ids in use would hand an id out twice. A
+            // damaged session's id is in use as much as any other.
+            let behind = counterProblems(current, summaries: summaries, damaged: scan.damaged.map(\.id))
             if !behind.isEmpty {
                 if repair {
-                    raiseCounters(&current, summaries: summaries)
+                    raiseCounters(&current, summaries: summaries, damaged: scan.damaged.map(\.id))
                     try writeFile(StoreFormat.registryFile, RegistryFile.encode(current))
                     registry = current
+                    add(.problem, StoreFormat.registryFile,
+                        behind.map(\.past).joined(separator: "; ") + "; raised the counters past the ids in use", repaired: true)
+                } else {
+                    add(.problem, StoreFormat.registryFile, behind.map(\.present).joined(separator: "; "))
                 }
-                add(.problem, StoreFormat.registryFile, behind.joined(separator: "; "), repaired: repair)
             }
         }
 
-        // 4. The index, compared with the session files. It is rebuilt (with a
-        // fresh journal) when it differs or when the journal itself is unusable.
-        var indexProblem: String?
+        // 4. The index, compared with what the session files say it should
+        // hold. It is rebuilt (with a fresh journal) when it differs or when
+        // the journal itself is unusable.
+        var indexTrouble: Trouble?
         var indexGeneration = 0
-        do {
-            guard let registry, let store else {
-                throw StoreError.needsRepair(path: StoreFormat.indexFile, reason: "cannot be checked without the registry")
+        var indexed: [Session.ID: SessionSummary]?
+        if let registry, let store {
+            do {
+                if let generation = try IndexFile.readGeneration(path(StoreFormat.indexFile)) {
+                    indexGeneration = generation
+                    // With the journal unusable the index is all there is to compare.
+                    let current = journalTrouble == nil ? try store.loadCatalog(registry: registry).summaries
+                        : try IndexFile.decode(try FileIO.read(path(StoreFormat.indexFile)) ?? [], path: StoreFormat.indexFile).summaries
+                    indexed = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+                } else {
+                    indexTrouble = .missing
+                }
+            } catch {
+                indexTrouble = .unusable(error)
             }
-            indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)) ?? 0
-            let catalog = try store.loadCatalog(registry: registry)
-            let indexed = Dictionary(uniqueKeysWithValues: catalog.summaries.map { ($0.id, $0) })
-            let actual = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
-            let missing = actual.keys.filter { indexed[$0] == nil }.count
-            let extra = indexed.keys.filter { actual[$0] == nil }.count
-            let differing = actual.filter { id, summary in indexed[id].map { $0 != summary } ?? false }.count
-            if missing + extra + differing > 0 {
-                indexProblem = "out of date: \(missing) sessions missing, \(extra) that no longer exist, \(differing) that differ"
-            } else if let tail = journalTail, !tail.continues(indexGeneration: indexGeneration) {
-                indexProblem = "its generation \(indexGeneration) does not fit the journal's"
-            }
-        } catch {
-            indexProblem = String(describing: error)
+        } else {
+            indexTrouble = Trouble("it cannot be checked without the registry")
         }
-        if indexProblem == nil && journalProblem == nil {
-            add(.ok, StoreFormat.indexFile, "matches the \(summaries.count) session files")
+        let plan = scan.indexPlan(lastKnown: indexed ?? store?.lastKnownSummaries() ?? [:], registry: registry ?? Registry())
+        if let indexed {
+            let difference = IndexDifference(expected: plan.summaries, indexed: indexed)
+            if !difference.isEmpty {
+                indexTrouble = Trouble("it is out of date: \(difference)", past: "it was out of date: \(difference)")
+            } else if let tail = journalTail, !tail.continues(indexGeneration: indexGeneration) {
+                indexTrouble = Trouble("its generation \(indexGeneration) does not fit the journal's",
+                                       past: "its generation \(indexGeneration) did not fit the journal's")
+            }
+        }
+        // Each damaged session by its file: what is wrong, and what to do.
+        let unlisted = Set(plan.unlisted)
+        for damaged in scan.damaged {
+            let detail = String(damaged.reason.dropFirst(damaged.file.count + 2))
+            let remedy = unlisted.contains(damaged.id)
+                ? "Session \(damaged.id) is damaged, and no list shows it, because its account cannot be read: "
+                    + "restore the file from a backup, or remove it."
+                : StoreError.damageRemedy(damaged.id)
+            add(.problem, damaged.file, "\(detail). \(remedy)")
+        }
+        let marked = scan.damaged.count - plan.unlisted.count
+        let damagedSummary = marked == 0 ? "" : ", and marks the \(marked) damaged"
+        if indexTrouble == nil && journalTrouble == nil {
+            add(.ok, StoreFormat.indexFile, "matches the \(summaries.count) session files\(damagedSummary)")
         } else if repair && registry != nil {
             let generation = max(newestGeneration, indexGeneration) + 1
-            try writeFile(StoreFormat.indexFile, IndexFile.encode(summaries: summaries.sorted { $0.id < $1.id }, generation: generation))
+            try writeFile(StoreFormat.indexFile, IndexFile.encode(summaries: plan.summaries, generation: generation))
             try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation))
-            var message = "rebuilt from \(summaries.count) session files"
-            if corrupt > 0 { message += " (\(corrupt) unreadable files left out until fixed)" }
-            if let journalProblem { add(.problem, StoreFormat.journalFile, journalProblem + "; started afresh", repaired: true) }
-            if let indexProblem { message = indexProblem + "; " + message }
-            add(.problem, StoreFormat.indexFile, message, repaired: true)
+            if let journalTrouble { add(.problem, StoreFormat.journalFile, journalTrouble.past + "; started it afresh", repaired: true) }
+            let wrong = indexTrouble?.past ?? "the journal it continues was unusable"
+            add(.problem, StoreFormat.indexFile, "\(wrong); \(describe(plan, readable: summaries.count))", repaired: true)
         } else {
-            if let journalProblem { add(.problem, StoreFormat.journalFile, journalProblem) }
-            if let indexProblem { add(.problem, StoreFormat.indexFile, indexProblem) }
+            if let journalTrouble { add(.problem, StoreFormat.journalFile, journalTrouble.present) }
+            if let indexTrouble { add(.problem, StoreFormat.indexFile, indexTrouble.present) }
         }
 
         // 5. Permissions of everything we own.
         try checkPermissions(repair: repair, findings: &report.findings)
-        if registry != nil && summaries.count > 0 {
-            add(.ok, StoreFormat.sessionsDirectory, "\(summaries.count) sessions, \(report.interactionCount) interactions")
+        if registry != nil && (summaries.count > 0 || !scan.damaged.isEmpty) {
+            let damaged = scan.damaged.isEmpty ? "" : "; \(scan.damaged.count) damaged, above"
+            add(.ok, StoreFormat.sessionsDirectory, "\(summaries.count) sessions, \(report.interactionCount) interactions\(damaged)")
         }
+    }
+
+    /// What a rebuild of the index did, damaged sessions included.
+    func describe(_ plan: SessionScan.IndexPlan, readable: Int) -> String {
+        func ids(_ list: [Session.ID]) -> String {
+            (list.count == 1 ? "session " : "sessions ") + list.map(\.description).joined(separator: ", ")
+        }
+        var text = "rebuilt it from \(readable) session files"
+        if !plan.kept.isEmpty { text += ", keeping damaged \(ids(plan.kept)) with the last known summary, marked damaged" }
+        if !plan.salvaged.isEmpty { text += ", listing damaged \(ids(plan.salvaged)) with what the file still says, marked damaged" }
+        if !plan.unlisted.isEmpty { text += "; damaged \(ids(plan.unlisted)) cannot be listed: the account cannot be read" }
+        return text
     }
 
     /// For each id counter: its name, a key path to it, and the ids in use it
     /// must stay above (the registry's own and those the session files name).
-    func counters(_ registry: Registry, _ summaries: [SessionSummary]) -> [(String, WritableKeyPath<Registry, Int>, [Int])] {
+    func counters(_ registry: Registry, _ summaries: [SessionSummary], damaged: [Session.ID])
+        -> [(String, WritableKeyPath<Registry, Int>, [Int])]
+    {
         [
-            ("session", \.nextSessionID, summaries.map { $0.id.rawValue }),
+            ("session", \.nextSessionID, summaries.map { $0.id.rawValue } + damaged.map(\.rawValue)),
             ("account", \.nextAccountID, registry.accounts.map(\.id.rawValue) + summaries.map { $0.accountID.rawValue }),
             ("project", \.nextProjectID, registry.projects.map(\.id.rawValue) + summaries.compactMap { $0.projectID?.rawValue }),
             ("component", \.nextComponentID,
@@ -227,26 +286,28 @@ public struct StoreDoctor {
     }
 
     /// The id counters that lag behind an id already in use.
-    func counterProblems(_ registry: Registry, summaries: [SessionSummary]) -> [String] {
-        counters(registry, summaries).compactMap { name, counter, used in
+    func counterProblems(_ registry: Registry, summaries: [SessionSummary], damaged: [Session.ID] = []) -> [Trouble] {
+        counters(registry, summaries, damaged: damaged).compactMap { name, counter, used in
             guard let highest = used.max(), registry[keyPath: counter] <= highest else { return nil }
-            return "next \(name) id is \(registry[keyPath: counter]) but \(name) \(highest) exists"
+            let next = registry[keyPath: counter]
+            return Trouble("next \(name) id is \(next) but \(name) \(highest) exists",
+                           past: "next \(name) id was \(next) but \(name) \(highest) existed")
         }
     }
 
-    func raiseCounters(_ registry: inout Registry, summaries: [SessionSummary]) {
-        for (_, counter, used) in counters(registry, summaries) {
+    func raiseCounters(_ registry: inout Registry, summaries: [SessionSummary], damaged: [Session.ID] = []) {
+        for (_, counter, used) in counters(registry, summaries, damaged: damaged) {
             registry.raise(counter, above: used)
         }
     }
 
-    func describe(_ maintenance: FileStore.Maintenance) -> String {
+    func describe(_ maintenance: FileStore.Maintenance, past: Bool) -> String {
         switch maintenance {
-        case .tornJournal: return "ends in an incomplete record left by a crash"
+        case .tornJournal: return "it \(past ? "ended" : "ends") in an incomplete record left by a crash"
         case .unappliedCommit: return "its last commit was interrupted before all files were in place"
         case .strayTempFiles: return "temporary files were left by an interrupted write"
-        case .missingIndex: return "the index is missing"
-        case .staleIndex: return "the index is older than the journal"
+        case .missingIndex: return "the index \(past ? "was" : "is") missing"
+        case .staleIndex: return "the index \(past ? "was" : "is") older than the journal"
         }
     }
 
@@ -279,7 +340,11 @@ public struct StoreDoctor {
         }
         if !loose.isEmpty {
             let shown = loose.prefix(5).joined(separator: ", ") + (loose.count > 5 ? " and \(loose.count - 5) more" : "")
-            add(.warning, "permissions", "should be 0600 for files and 0700 for directories: \(shown)", repair)
+            if repair {
+                add(.warning, "permissions", "were not 0600 for files and 0700 for directories: \(shown); set them so", true)
+            } else {
+                add(.warning, "permissions", "should be 0600 for files and 0700 for directories: \(shown)", false)
+            }
         }
     }
 
@@ -318,18 +383,53 @@ public struct StoreDoctor {
         try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
         try FileIO.replaceAtomically(path(relative), with: bytes, temp: path("\(StoreFormat.tempDirectory)/doctor.\(getpid())"))
     }
-
-    func naturalOrder(_ a: String, _ b: String) -> Bool {
-        let ia = StoreFormat.sessionID(fromFileName: a), ib = StoreFormat.sessionID(fromFileName: b)
-        switch (ia, ib) {
-        case let (x?, y?): return x < y
-        case (nil, nil): return a < b
-        case (nil, _): return false
-        case (_, nil): return true
-        }
-    }
 }
 
 extension String {
     func padding(_ width: Int) -> String { count >= width ? self + " " : self + String(repeating: " ", count: width - count) }
+}
+
+/// How an index differs from the one the session files call for, in words.
+struct IndexDifference: CustomStringConvertible {
+    var missing = 0, gone = 0, differing = 0
+    /// Damaged sessions the index does not list, or lists as if they read.
+    var damagedUnlisted = 0, damagedUnmarked = 0
+    /// Sessions the index marks damaged whose files read again.
+    var restored = 0
+
+    init(expected: [SessionSummary], indexed: [Session.ID: SessionSummary]) {
+        var seen = Set<Session.ID>()
+        for summary in expected {
+            seen.insert(summary.id)
+            guard let old = indexed[summary.id] else {
+                if summary.damaged == nil { missing += 1 } else { damagedUnlisted += 1 }
+                continue
+            }
+            if old == summary { continue }
+            if summary.damaged != nil && old.damaged == nil {
+                damagedUnmarked += 1
+            } else if summary.damaged == nil && old.damaged != nil {
+                restored += 1
+            } else {
+                differing += 1
+            }
+        }
+        gone = indexed.keys.count { !seen.contains($0) }
+    }
+
+    var isEmpty: Bool { missing + gone + differing + damagedUnlisted + damagedUnmarked + restored == 0 }
+
+    var description: String {
+        func count(_ number: Int, _ one: String, _ many: String) -> String? {
+            number == 0 ? nil : "\(number) \(number == 1 ? one : many)"
+        }
+        return [
+            count(missing, "session missing", "sessions missing"),
+            count(gone, "that no longer exists", "that no longer exist"),
+            count(differing, "that differs", "that differ"),
+            count(damagedUnlisted, "damaged session not listed", "damaged sessions not listed"),
+            count(damagedUnmarked, "damaged session not marked damaged", "damaged sessions not marked damaged"),
+            count(restored, "marked damaged whose file reads again", "marked damaged whose files read again"),
+        ].compactMap { $0 }.joined(separator: ", ")
+    }
 }

@@ -5,6 +5,9 @@ import SystemPackage
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A file does not parse or breaks the schema. Nothing was written.
     case corrupt(path: String, detail: String, hint: String)
+    /// Session `id`'s file does not parse or breaks the schema: that session
+    /// is damaged, and the rest of the store is fine. Nothing was written.
+    case damagedSession(id: Session.ID, path: String, detail: String)
     /// A file was written by a newer version of this program.
     case newerFormat(path: String, found: Int, supported: Int)
     /// The store directory is not safe to use (owner, mode, type).
@@ -18,6 +21,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .corrupt(let path, let detail, let hint):
             return "\(path): \(detail). Nothing was changed. \(hint)"
+        case .damagedSession(let id, let path, let detail):
+            return "\(path): \(detail). Nothing was changed. \(StoreError.damageRemedy(id))"
         case .newerFormat(let path, let found, let supported):
             return "\(path) has format version \(found), but this version of sessions understands up to \(supported). "
                 + "Nothing was changed; upgrade sessions to use this store."
@@ -36,6 +41,23 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func corrupt(_ path: String, _ error: SchemaError, hint: String = StoreError.doctorHint) -> StoreError {
         .corrupt(path: path, detail: error.description, hint: hint)
+    }
+
+    /// What went wrong, without the path or the advice: for `doctor`, which
+    /// names the file itself and says what it did about it.
+    var detail: String {
+        switch self {
+        case .corrupt(_, let detail, _), .damagedSession(_, _, let detail): return detail
+        case .newerFormat(_, let found, let supported):
+            return "it has format version \(found), but this version of sessions understands up to \(supported)"
+        case .unsafeStore(_, let reason), .needsRepair(_, let reason): return reason
+        case .io(let operation, let path, let errno): return "cannot \(operation) \(path): \(errno.description)"
+        }
+    }
+
+    /// What to do about a damaged session; `doctor`, `show` and the browser say the same.
+    static func damageRemedy(_ id: Session.ID) -> String {
+        "Session \(id) is damaged: restore the file from a backup, or drop the session with `sessions delete \(id)`."
     }
 
     /// What to do about the failures a user can fix and might not recognise

@@ -10,22 +10,22 @@ enum SessionFile {
         JSONWriter.bytes(.object(session.jsonObject), style: .pretty) + [UInt8(ascii: "\n")]
     }
 
+    /// A file that does not decode is its session's damage, never the store's.
     static func decode(_ bytes: [UInt8], path: String, expectedID: Session.ID) throws(StoreError) -> Session {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
         } catch {
-            throw StoreError.corrupt(path, error)
+            throw StoreError.damagedSession(id: expectedID, path: path, detail: error.description)
         }
         let session: Session
         do {
             session = try Session.decode(value)
         } catch {
-            throw StoreError.corrupt(path, error)
+            throw StoreError.damagedSession(id: expectedID, path: path, detail: error.description)
         }
         guard session.id == expectedID else {
-            throw StoreError.corrupt(path: path, detail: "id: is \(session.id) but the file name says \(expectedID)",
-                                     hint: StoreError.doctorHint)
+            throw StoreError.damagedSession(id: expectedID, path: path, detail: "id: is \(session.id) but the file name says \(expectedID)")
         }
         return session
     }
@@ -61,7 +61,8 @@ enum RegistryFile {
 
 /// `index.jsonl`: a header line `{"format":1,"generation":G,"count":N}`, then one
 /// session summary per line in ascending id order. It is derived data: the
-/// session files are the truth, and `doctor --repair` rebuilds it from them.
+/// session files are the truth, and `doctor --repair` rebuilds it from them,
+/// keeping the last summary of a session whose file is damaged, marked so.
 enum IndexFile {
     struct Contents {
         var generation: Int

@@ -59,7 +59,7 @@ enum SummaryDecoder {
 
     enum Key: Int, CaseIterable {
         case id, type, agent, environment, status, state, accountID, projectID, componentID
-        case insertedAt, updatedAt, interactionCount, lastInteractionAt, lastResultStatus, interactions
+        case insertedAt, updatedAt, interactionCount, lastInteractionAt, lastResultStatus, damaged, interactions
 
         var name: StaticString {
             switch self {
@@ -77,6 +77,7 @@ enum SummaryDecoder {
             case .interactionCount: "interaction_count"
             case .lastInteractionAt: "last_interaction_at"
             case .lastResultStatus: "last_result_status"
+            case .damaged: "damaged"
             case .interactions: "interactions"
             }
         }
@@ -113,6 +114,7 @@ enum SummaryDecoder {
         var interactionCount: Int?
         var lastInteractionAt: Timestamp?
         var lastResult: LastResult?
+        var damaged: String?
         var extras: [JSONObject.Member] = []
 
         init(depth: Int) { self.depth = depth }
@@ -125,7 +127,7 @@ enum SummaryDecoder {
                                  insertedAt: insertedAt, updatedAt: updatedAt,
                                  extra: JSONObject(extras))
             return SessionSummary(header: header, interactionCount: interactionCount, lastInteractionAt: lastInteractionAt,
-                                  lastResult: lastResult)
+                                  lastResult: lastResult, damaged: damaged)
         }
 
         /// Reads the object; false or a throw means "take the general path".
@@ -223,6 +225,10 @@ enum SummaryDecoder {
                 return Self.read(&lastInteractionAt, null: isNull) { cursor.plainTimestamp() }
             case .lastResultStatus:
                 return Self.read(&lastResult, null: isNull) { cursor.plainCase(LastResult.self) }
+            case .damaged:
+                // Rare, and its text quotes parser messages: escapes are parsed in full.
+                guard !isNull, cursor.next == UInt8(ascii: "\"") else { return isNull }
+                damaged = try cursor.parseString()
             case .interactions:
                 // A summary never carries interactions; the general path decides what that means.
                 return false

@@ -13,6 +13,9 @@ public enum Action: Sendable {
     case sessionLoaded(Session)
     /// The session to load no longer exists (or is not this account's).
     case sessionMissing(Session.ID)
+    /// The session exists but its file cannot be read (it is damaged); the
+    /// message says why and what to do.
+    case sessionUnreadable(Session.ID, String)
     case statusChanged(StatusWrite)
     case sessionCreated(Session)
     case sessionsDeleted([Session.ID])

@@ -29,6 +29,9 @@ public struct AppState: Sendable {
     public var timeline: TimelineScreen?
     /// The interaction open in full; there is one exactly while the focus is on it.
     public var pager: PagerScreen?
+    /// The last session the pane could not read, and why: the pane shows
+    /// this in place of its timeline while that session is the one wanted.
+    public var unreadable: UnreadableSession?
     public var overlay: Overlay?
     public var flash: Flash?
     public var undoStack: [StatusChange] = []
@@ -96,9 +99,13 @@ struct SessionVersion: Sendable, Equatable {
     var updatedAt: Timestamp
     var interactionCount: Int
     var status: SessionStatus
+    /// A summary newly marked damaged, or no longer, asks for the session
+    /// again: its pane shows the error, or the timeline once the file reads.
+    var damaged = false
 
     init(_ summary: SessionSummary) {
         (updatedAt, interactionCount, status) = (summary.updatedAt, summary.interactionCount, summary.status)
+        damaged = summary.damaged != nil
     }
 
     init(_ session: Session) {
@@ -111,6 +118,12 @@ struct SessionVersion: Sendable, Equatable {
 struct LoadTicket: Sendable, Equatable {
     var id: Session.ID
     var version: SessionVersion?
+}
+
+/// A session whose file could not be read, with the error that says why.
+public struct UnreadableSession: Sendable, Equatable {
+    public var id: Session.ID
+    public var message: String
 }
 
 /// A transient message in the footer.

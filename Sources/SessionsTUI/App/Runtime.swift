@@ -79,7 +79,7 @@ public final class Runtime {
         } catch SessionError.notFound {
             return .sessionMissing(id)
         } catch {
-            return .failed("cannot read #\(id): \(error)")
+            return .sessionUnreadable(id, "\(error)")
         }
     }
 

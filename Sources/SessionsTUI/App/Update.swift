@@ -32,6 +32,8 @@ public enum Update {
             sessionLoaded(&state, session)
         case .sessionMissing(let id):
             sessionMissing(&state, id)
+        case .sessionUnreadable(let id, let message):
+            sessionUnreadable(&state, id, message)
         case .statusChanged(let write):
             SessionCommands.statusChanged(&state, write)
         case .sessionCreated(let session):
@@ -86,6 +88,7 @@ public enum Update {
             if state.requestedLoad?.id == session.id { state.requestedLoad = nil }
             return
         }
+        if state.unreadable?.id == session.id { state.unreadable = nil }
         if let old = state.timeline, old.session.id == session.id {
             state.timeline = old.reloaded(with: session)
         } else {
@@ -108,6 +111,17 @@ public enum Update {
             state.focus = .list
             flash(&state, "#\(id) no longer exists", isError: true)
         }
+    }
+
+    /// A session whose file cannot be read stays where it is, and the pane
+    /// says what is wrong with it in place of its timeline. Like a missing
+    /// one, it is not asked for again until the catalog says it changed.
+    static func sessionUnreadable(_ state: inout AppState, _ id: Session.ID, _ message: String) {
+        guard state.timeline?.session.id == id || wantedSession(state) == id else { return }
+        state.timeline = nil
+        state.pager = nil
+        if state.focus == .pager { state.focus = .timeline }
+        state.unreadable = UnreadableSession(id: id, message: message)
     }
 
     // MARK: - Keys

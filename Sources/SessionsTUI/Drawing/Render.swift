@@ -27,7 +27,11 @@ public enum Render {
             if let timeline = state.timeline {
                 timeline.draw(into: &frame, layout: pane, context: context, focus: state.focus)
             } else if let id = Update.wantedSession(state) {
-                TimelineScreen.drawLoading(id, into: &frame, in: pane.pane)
+                if let unreadable = state.unreadable, unreadable.id == id {
+                    TimelineScreen.drawUnreadable(unreadable, into: &frame, in: pane.pane)
+                } else {
+                    TimelineScreen.drawLoading(id, into: &frame, in: pane.pane)
+                }
             }
         }
         FooterBar.draw(into: &frame, in: layout.footer, state)

@@ -211,7 +211,7 @@ public struct ListScreen: Sendable {
         /// The cell of this column for one session.
         func cell(_ summary: SessionSummary, registry: Registry, sort: SessionSort, now: Timestamp) -> Span {
             switch self {
-            case .status: return Span(Glyphs.status(summary.status), StyleRole(Tone(summary.status)))
+            case .status: return Span(Glyphs.status(summary), StyleRole(Tone(summary)))
             case .id: return Span("#\(summary.id)", .label)
             case .type: return Span(Sanitizer.line(summary.type.name))
             case .agent:

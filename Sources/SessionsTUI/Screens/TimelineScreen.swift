@@ -209,6 +209,18 @@ public struct TimelineScreen: Sendable {
         return cells
     }
 
+    /// What the pane shows for a session it cannot read: what is wrong and
+    /// what to do, where the timeline would be.
+    static func drawUnreadable(_ unreadable: UnreadableSession, into frame: inout Frame, in pane: Rect) {
+        let left = pane.x + 1, limit = pane.columns.upperBound
+        frame.put([Span("#\(unreadable.id) ", .label), Span("\(Glyphs.damaged) cannot be read", .resultWarning)],
+                  row: pane.y, column: left, limit: limit)
+        let lines = TextLayout.wrapWords(Sanitizer.line(unreadable.message), width: max(1, limit - left - 1))
+        for (offset, line) in lines.prefix(max(0, pane.height - 2)).enumerated() {
+            frame.put(line, row: pane.y + 2 + offset, column: left, limit: limit)
+        }
+    }
+
     /// What the pane shows while the session is read.
     static func drawLoading(_ id: Session.ID, into frame: inout Frame, in pane: Rect) {
         Render.center("Loading #\(id)…", into: &frame, row: pane.y + pane.height / 2, columns: pane.columns, role: .dim)
