@@ -90,6 +90,18 @@ struct DamagedSessionCLITests {
         #expect(try Self.listed(cli, account: 2)[12] == nil)
         #expect(!cli.run(["list", "--account", "2"]).stderr.contains("damaged"))
 
+        // export: every readable session, in a whole document; the damaged one named, and the exit says so.
+        let exported = cli.run(["export"])
+        #expect(exported.status == 1)
+        #expect(exported.stderr == "error: left out of the export: \(path): line 6, column 3: unexpected 'x', expected a member name "
+            + "in quotes. Nothing was changed. Session 12 is damaged: restore the file from a backup, or drop the session with "
+            + "`sessions delete 12`.\n", "\(exported.stderr)")
+        let records = try #require(try JSONParser.parse(exported.stdout).objectValue?["data"]?.arrayValue)
+        #expect(records.count == 14 && !records.contains { $0.objectValue?["id"] == .int(12) })
+        let toFile = cli.run(["export", "-o", cli.directory.path + "/backup.json"])
+        #expect(toFile.status == 1 && toFile.stderr == exported.stderr)
+        #expect(try JSONParser.parse(TestFiles.read(cli.directory.path + "/backup.json") ?? []) == JSONParser.parse(exported.stdout))
+
         try cli.ok(["delete", "12"])
         #expect(try Self.listed(cli)[12] == nil)
         #expect(!TestFiles.exists(path))

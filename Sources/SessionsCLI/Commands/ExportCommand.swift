@@ -1,4 +1,5 @@
 import ArgumentParser
+import SessionsDisplay
 import SessionsKit
 
 struct ExportCommand: ParsableCommand {
@@ -29,13 +30,18 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let context = CLIContext.current
         let service = try global.service()
+        var outcome = CodeMySpecExport.Outcome()
         if let output, output != "-" {
             try FileBytes.writeAtomically(output) { emit in
-                try CodeMySpecExport.write(service, status: status, shape: shape, to: emit)
+                outcome = try CodeMySpecExport.write(service, status: status, shape: shape, to: emit)
             }
         } else {
-            try CodeMySpecExport.write(service, status: status, shape: shape) { context.stdout.write($0) }
+            outcome = try CodeMySpecExport.write(service, status: status, shape: shape) { context.stdout.write($0) }
         }
+        // Every readable session is written; a damaged one is named, and the
+        // exit status says the export is not whole.
+        for (_, error) in outcome.damaged { context.stderr.line("error: left out of the export: \(Sanitizer.line(error.description))") }
+        if !outcome.damaged.isEmpty { throw ExitCode.failure }
     }
 }
 

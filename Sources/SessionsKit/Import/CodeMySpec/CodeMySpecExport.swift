@@ -18,11 +18,26 @@ public enum CodeMySpecExport {
         case api
     }
 
+    /// What an export wrote, and what it could not.
+    public struct Outcome: Sendable, Equatable {
+        public var written = 0
+        /// Sessions left out because their files are damaged, each with what
+        /// is wrong: the rest of a backup is worth having, and the caller
+        /// says what it lacks.
+        public var damaged: [(id: Session.ID, error: StoreError)] = []
+
+        public init() {}
+
+        public static func == (lhs: Outcome, rhs: Outcome) -> Bool {
+            lhs.written == rhs.written && lhs.damaged.map(\.id) == rhs.damaged.map(\.id)
+        }
+    }
+
     /// Streams the export through `emit`, one session at a time, so memory
-    /// stays flat however large the store is. Returns how many were written.
+    /// stays flat however large the store is.
     @discardableResult
     public static func write(_ service: SessionService, status: SessionStatus?, shape: Shape = .store,
-                             to emit: ([UInt8]) throws -> Void) throws -> Int {
+                             to emit: ([UInt8]) throws -> Void) throws -> Outcome {
         var summaries = try service.list(SessionQuery(status: status, sort: .id))
         let registry = try service.registry()
         if shape == .api {
@@ -32,21 +47,25 @@ public enum CodeMySpecExport {
                 .sorted { ($0.1.0, $0.1.1) < ($1.1.0, $1.1.1) }.map(\.0)
         }
         try emit(Array("{\"data\": [".utf8))
-        var written = 0
+        var outcome = Outcome()
         for summary in summaries {
             let session: Session
             do {
                 session = try service.session(id: summary.id)
             } catch SessionError.notFound {
                 continue  // deleted since the listing
+            } catch let error as StoreError {
+                guard case .damagedSession = error else { throw error }
+                outcome.damaged.append((summary.id, error))
+                continue
             }
-            var line: [UInt8] = Array((written == 0 ? "\n" : ",\n").utf8)
+            var line: [UInt8] = Array((outcome.written == 0 ? "\n" : ",\n").utf8)
             JSONWriter.writeObject(record(session, registry: registry, shape: shape), style: .compact, into: &line)
             try emit(line)
-            written += 1
+            outcome.written += 1
         }
-        try emit(Array((written == 0 ? "]}\n" : "\n]}\n").utf8))
-        return written
+        try emit(Array((outcome.written == 0 ? "]}\n" : "\n]}\n").utf8))
+        return outcome
     }
 
     /// One session as the shape writes it.
