@@ -91,7 +91,7 @@ struct HugeFieldScreenTests {
         #expect(row.contains("…"))
         #expect(!screen.text.contains(Self.marker))
         screen.press("<enter><enter>")
-        #expect(screen.text.contains("command   printf 0123456789abcdef"))
+        #expect(screen.text.contains("command    printf 0123456789abcdef"))
         screen.press("G")
         #expect(screen.text.contains(Self.marker + "!"))
     }

@@ -85,7 +85,7 @@ struct ScreenPartTests {
         expectOnlyInside(frame, rect)
         let lines = text(frame, rect)
         #expect(lines[0].hasPrefix("─ #1 · interaction 3 of 5 · ✗ error "))
-        #expect(lines[1].hasPrefix(" step      RunTests"))
+        #expect(lines[1].hasPrefix(" step       RunTests"))
         #expect(PagerScreen.textArea(of: rect) == Rect(x: 11, y: 9, width: 49, height: 9))
     }
 

@@ -14,8 +14,9 @@ public struct PagerContent: Sendable {
     let lines: PagerDocument
     let copyText: [Part: String]
 
-    /// Labels take this many cells, so values line up.
-    static let labelWidth = 10
+    /// The labels the pager may show before values of the model's own fields.
+    static let knownLabels = ["step", "module", "id", "command", "pipe", "started", "result", "exit code", "duration",
+                              "finished", "error", "data"]
 
     init(session: Session, index: Int) {
         let interaction = session.interactions[index]
@@ -24,22 +25,23 @@ public struct PagerContent: Sendable {
         title = "#\(session.id) · interaction \(index + 1) of \(session.interactions.count) · \(glyph) \(status)"
         var lines = PagerDocument()
         var copy: [Part: String] = [:]
+        // Members the schema does not model are shown by their own names,
+        // which can be longer than any of the pager's.
+        let unknown = (interaction.result?.extra.members ?? []) + interaction.extra.members
+        let column = LabelColumn(Self.knownLabels + unknown.map { Sanitizer.line($0.key) })
 
         func field(_ name: String, _ value: String, part: Part = .fields, role: StyleRole = .normal) {
-            let label = Span(CellWidth.fit(Sanitizer.line(name), to: Self.labelWidth), .label)
-            let segments = Sanitizer.lineSegments(value)
-            for (number, segment) in segments.enumerated() {
-                let lead = number == 0 ? label : Span(String(repeating: " ", count: Self.labelWidth), .label)
-                lines.append(Line(spans: [lead] + segment.map { Span($0.text, $0.isEscape ? .escape : role) }, part: part))
+            for (lead, segments) in column.lines(label: Sanitizer.line(name), values: Sanitizer.lineSegments(value)) {
+                let value = (segments ?? []).map { Span($0.text, $0.isEscape ? .escape : role) }
+                lines.append(Line(spans: [Span(lead, .label)] + value, part: part))
             }
-            if segments.isEmpty { lines.append(Line(spans: [label], part: part)) }
         }
         func heading(_ text: String, part: Part) {
             lines.append(Line(spans: [], part: part))
             lines.append(Line(spans: [Span("── " + text + " ", .border)], part: part))
         }
         func resultLine(_ text: String, role: StyleRole) {
-            lines.append(Line(spans: [Span(CellWidth.fit("result", to: Self.labelWidth), .label), Span(text, role)], part: .fields))
+            lines.append(Line(spans: [Span(column.lead("result") ?? "result", .label), Span(text, role)], part: .fields))
         }
 
         field("step", Labels.step(interaction))
