@@ -76,7 +76,7 @@ struct HugeFieldScreenTests {
         #expect(detail.lines.part(of: detail.top) == .stdout)
         screen.press("G")
         #expect(screen.text.contains(Self.marker))
-        let matches = screen.frame.cells.filter { $0.role == .match }.map(\.text).joined()
+        let matches = screen.frame.cells.filter { $0.role == .match || $0.role == .matchCurrent }.map(\.text).joined()
         #expect(matches.lowercased() == "end-of-line")
     }
 

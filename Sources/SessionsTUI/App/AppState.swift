@@ -29,6 +29,9 @@ public struct AppState: Sendable {
     public var timeline: TimelineScreen?
     /// The interaction open in full; there is one exactly while the focus is on it.
     public var pager: PagerScreen?
+    /// Whether the pager wraps lines: `w` sets it for every pager opened
+    /// after, for the rest of the run.
+    public var pagerWraps = true
     public var overlay: Overlay?
     public var flash: Flash?
     public var undoStack: [StatusChange] = []
@@ -76,6 +79,7 @@ public struct AppState: Sendable {
         if let overlay { return overlay.keyContext }
         if list.filter.isEditing { return .filter }
         if pager?.searchInput != nil { return .search }
+        if pager?.copyMenu != nil { return .copyMenu }
         switch focus {
         case .list: return .list
         case .timeline: return .timeline

@@ -3,8 +3,8 @@ import SessionsKit
 
 /// One interaction as the pager shows it: its fields, then stdout and
 /// stderr, as one document of sanitized lines, and the raw text of each part
-/// for `y` and `o`, so the user gets the bytes they asked for, not the
-/// escaped display form.
+/// for `y`, so the user gets the bytes they asked for, not the escaped
+/// display form.
 public struct PagerContent: Sendable {
     public enum Part: Sendable, Equatable { case fields, command, pipe, stdout, stderr }
 
@@ -12,7 +12,7 @@ public struct PagerContent: Sendable {
 
     let title: String
     let lines: PagerDocument
-    let copyText: [Part: String]
+    let copyText: [PagerCopyMenu.Choice: String]
 
     /// The labels the pager may show before values of the model's own fields.
     static let knownLabels = ["step", "module", "id", "command", "pipe", "started", "result", "exit code", "duration",
@@ -22,9 +22,9 @@ public struct PagerContent: Sendable {
         let interaction = session.interactions[index]
         let glyph = Glyphs.result(interaction.result)
         let status = interaction.result?.status.rawValue ?? "pending"
-        title = "#\(session.id) · interaction \(index + 1) of \(session.interactions.count) · \(glyph) \(status)"
+        title = Self.title(session: session, index: index)
         var lines = PagerDocument()
-        var copy: [Part: String] = [:]
+        var copy: [PagerCopyMenu.Choice: String] = [:]
         // Members the schema does not model are shown by their own names,
         // which can be longer than any of the pager's.
         let unknown = (interaction.result?.extra.members ?? []) + interaction.extra.members
@@ -49,7 +49,6 @@ public struct PagerContent: Sendable {
         field("id", interaction.id)
         field("command", interaction.command.command, part: .command)
         copy[.command] = interaction.command.command
-        copy[.fields] = interaction.command.command
         if let pipe = interaction.command.pipe {
             field("pipe", pipe, part: .pipe)
             copy[.pipe] = pipe
@@ -83,7 +82,7 @@ public struct PagerContent: Sendable {
                 let count = block.count
                 heading("\(name) · \(count) line\(count == 1 ? "" : "s") · \(Self.size(output.byteCount))\(note)", part: part)
                 lines.append(block)
-                copy[part] = output.lossyText
+                copy[part == .stdout ? .stdout : .stderr] = output.lossyText
             }
         } else {
             resultLine("… pending", role: .resultPending)
@@ -93,6 +92,13 @@ public struct PagerContent: Sendable {
         }
         self.lines = lines
         copyText = copy
+    }
+
+    /// The pager's title line, which says where in the session this is.
+    static func title(session: Session, index: Int) -> String {
+        let result = session.interactions[index].result
+        return "#\(session.id) · interaction \(index + 1) of \(session.interactions.count) · "
+            + "\(Glyphs.result(result)) \(result?.status.rawValue ?? "pending")"
     }
 
     static func size(_ bytes: Int) -> String {

@@ -68,6 +68,13 @@ public struct TimelineScreen: Sendable {
             }
             cursor = index
             return Reply.none
+        case .nextInteraction, .previousInteraction:
+            let forward = intent == .nextInteraction
+            guard interactions.indices.contains(cursor + (forward ? 1 : -1)) else {
+                return .say(forward ? "this is the last interaction" : "this is the first interaction")
+            }
+            cursor += forward ? 1 : -1
+            return Reply.none
         default:
             return nil
         }
