@@ -174,14 +174,15 @@ final class EventLoop {
                 _ = perform(runtime.send(.notice(Clipboard.notice(what: what, byteCount: bytes.count))))
             case .openPager(let text):
                 terminal.suspend()
-                let problem = ExternalPager.show(text, environment: environment)
+                let outcome = ExternalPager.show(text, environment: environment)
+                if outcome.waitsForKey { ExternalPager.waitForKey(signalFD: signalFD) }
                 terminal.resume()
                 // Ctrl-C inside the pager reached us too, but it was meant
                 // for the pager; any other signal still ends the browser.
                 while case let signal = sessions_signal_pipe_read(), signal != 0 {
                     if signal != SIGINT { return .signal(signal) }
                 }
-                if let problem { _ = perform(runtime.send(.failed(problem))) }
+                if let problem = outcome.problem { _ = perform(runtime.send(.failed(problem))) }
             }
         }
         return nil

@@ -150,7 +150,7 @@ public struct KeyMap: Sendable {
         bind(.detail, [c("n")], .searchNext, "next match", hint: "next")
         bind(.detail, [c("N")], .searchPrevious, "previous match")
         bind(.detail, [c("w")], .toggleWrap, "toggle line wrap", hint: "wrap")
-        bind(.detail, [c("o")], .openInPager, "open in $PAGER", hint: "pager")
+        bind(.detail, [c("o")], .openInPager, "open in $PAGER; if it returns at once, a key brings the browser back", hint: "pager")
         bind(.detail, [c("y")], .copy, "copy to the clipboard: choose the command, pipe, stdout, stderr or the whole interaction",
              hint: "copy")
         bind(.detail, [c("e")], .nextError, "next error interaction")
