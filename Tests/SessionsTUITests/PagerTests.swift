@@ -235,6 +235,20 @@ struct PagerTests {
         #expect(document.searchesCounted.value == 2)
     }
 
+    @Test("an interaction added elsewhere while one is read changes its title only: the search is not counted again")
+    func growingSession() throws {
+        let screen = try Self.pager(["alpha\nbeta alpha\n"])
+        screen.press("/alpha<enter>n")
+        let document = try #require(screen.state.pager?.lines)
+        #expect(footer(screen).contains("match 2/2") && document.searchesCounted.value == 1)
+        _ = try screen.otherProcess().addInteraction(sessionID: 1, CommandDraft(module: "Bash", command: "later"))
+        screen.runtime.refresh()
+        screen.runtime.settle()
+        #expect(screen.text.contains("interaction 1 of 2"))
+        #expect(footer(screen).contains("match 2/2"))
+        #expect(document.searchesCounted.value == 1)
+    }
+
     /// Every way of stepping through matches, with a few lines kept, must
     /// give what stepping with all of them kept gives.
     @Test("past the lines kept, matches are found and numbered as with every line kept")

@@ -11,7 +11,7 @@ public struct PagerScreen: Sendable {
     public let index: Int
     /// What the document was built from, to tell whether a reload changed it.
     public let interaction: Interaction
-    public let title: String
+    public private(set) var title: String
     public let lines: PagerDocument
     public let copyText: [PagerCopyMenu.Choice: String]
     /// The first line shown, and how many of its wrapped rows are scrolled past.
@@ -54,17 +54,22 @@ public struct PagerScreen: Sendable {
     }
 
     /// This interaction in a newer copy of its session: the same screen if
-    /// nothing it shows changed, else rebuilt where it was scrolled to (a
-    /// pending interaction that finished while open shows its result); nil
-    /// if the interaction is gone.
+    /// the interaction did not change (with a new title if the session
+    /// grew: its text and search are not built or counted again), else
+    /// rebuilt where it was scrolled to (a pending interaction that finished
+    /// while open shows its result); nil if the interaction is gone.
     func reloaded(with session: Session) -> PagerScreen? {
         guard index < session.interactions.count else { return nil }
-        guard session.interactions[index] != interaction
-                || PagerContent.title(session: session, index: index) != title else { return self }
+        guard session.interactions[index] != interaction else {
+            var same = self
+            same.title = PagerContent.title(session: session, index: index)
+            return same
+        }
         var fresh = opening(index, of: session)
         fresh.top = min(top, max(0, fresh.lines.count - 1))
         fresh.column = column
         fresh.searchInput = searchInput
+        fresh.copyMenu = copyMenu.map { _ in PagerCopyMenu(copyText: fresh.copyText) }
         return fresh
     }
 
