@@ -96,6 +96,12 @@ struct PagerTests {
         screen.press("]]")
         #expect(screen.state.timeline?.cursor == 2)
         #expect(screen.text.contains("this is the last interaction"))
+        // A session with no interactions says so, not that one is the last.
+        let empty = try ScreenHarness(width: 80, height: 24) { service in
+            _ = try service.create(SessionDraft(type: "ClaudeCodeSessions"))
+        }
+        empty.press("<enter>]")
+        #expect(empty.text.contains("no interactions yet"))
     }
 
     // MARK: - Sideways

@@ -325,8 +325,8 @@ public struct PagerDocument: Sendable {
 }
 
 /// Lines too long to lay out on every frame (a one-line megabyte of minified
-/// JSON, a command a megabyte long), laid out once for the width, wrap and
-/// search they are shown with. Without it, every key press in such a line
+/// JSON, a command a megabyte long), laid out once for the width, wrap,
+/// sideways scroll and search they are shown with. Without it, every key press in such a line
 /// sanitized and wrapped the whole line once per row it scrolled: seconds
 /// per key. A few entries suffice: only a handful of long lines fit on a screen.
 final class LongLineLayouts: Sendable {

@@ -71,6 +71,7 @@ public struct TimelineScreen: Sendable {
         case .nextInteraction, .previousInteraction:
             let forward = intent == .nextInteraction
             guard interactions.indices.contains(cursor + (forward ? 1 : -1)) else {
+                if interactions.isEmpty { return .say("no interactions yet") }
                 return .say(forward ? "this is the last interaction" : "this is the first interaction")
             }
             cursor += forward ? 1 : -1
