@@ -167,23 +167,22 @@ final class EventLoop {
                 return .quit
             case .redraw:
                 terminal.invalidate()
-            case .copyToClipboard(let text):
+            case .copyToClipboard(let text, let what):
                 let bytes = Array(text.utf8)
-                let limit = 1 << 20
-                let payload = Base64.encode(Array(bytes.prefix(limit)))
+                let payload = Base64.encode(Array(bytes.prefix(Clipboard.limit)))
                 terminal.writeDirectly(Array("\u{1B}]52;c;\(payload)\u{07}".utf8))
-                let note = bytes.count > limit ? " (first 1 MB of \(bytes.count / 1024) KB)" : ""
-                _ = perform(runtime.send(.notice("copied \(bytes.count) bytes to the clipboard\(note)")))
+                _ = perform(runtime.send(.notice(Clipboard.notice(what: what, byteCount: bytes.count))))
             case .openPager(let text):
                 terminal.suspend()
-                let problem = ExternalPager.show(text, environment: environment)
+                let outcome = ExternalPager.show(text, environment: environment)
+                if outcome.waitsForKey { ExternalPager.waitForKey(signalFD: signalFD) }
                 terminal.resume()
                 // Ctrl-C inside the pager reached us too, but it was meant
                 // for the pager; any other signal still ends the browser.
                 while case let signal = sessions_signal_pipe_read(), signal != 0 {
                     if signal != SIGINT { return .signal(signal) }
                 }
-                if let problem { _ = perform(runtime.send(.failed(problem))) }
+                if let problem = outcome.problem { _ = perform(runtime.send(.failed(problem))) }
             }
         }
         return nil

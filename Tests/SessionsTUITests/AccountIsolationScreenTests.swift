@@ -155,7 +155,7 @@ struct AccountIsolationScreenTests {
                     for effect in produced {
                         switch effect {
                         case .openPager(let text): seen.append(("pager text", text))
-                        case .copyToClipboard(let text): seen.append(("clipboard text", text))
+                        case .copyToClipboard(let text, _): seen.append(("clipboard text", text))
                         default: break
                         }
                     }
@@ -294,9 +294,9 @@ struct AccountIsolationScreenTests {
                 for index in 0..<count {
                     s.press("g")
                     for _ in 0..<index { s.press("j") }
-                    s.press("<enter>oy")
+                    s.press("<enter>oyc")
                     s.press("G")
-                    s.press("yeE<esc>")
+                    s.press("yaeE<esc>")
                 }
                 s.press("<esc>")
             }

@@ -81,12 +81,18 @@ struct ScreenPartTests {
         let pager = try #require(screen.state.pager)
         let rect = Rect(x: 10, y: 8, width: 50, height: 10)
         var frame = Self.blank
-        pager.draw(into: &frame, in: rect)
+        pager.draw(into: &frame, in: rect, keyMap: .standard)
         expectOnlyInside(frame, rect)
         let lines = text(frame, rect)
         #expect(lines[0].hasPrefix("─ #1 · interaction 3 of 5 · ✗ error "))
-        #expect(lines[1].hasPrefix(" step      RunTests"))
+        #expect(lines[1].hasPrefix(" step       RunTests"))
         #expect(PagerScreen.textArea(of: rect) == Rect(x: 11, y: 9, width: 49, height: 9))
+        // The copy menu opens over the pager, inside it.
+        screen.press("y")
+        var menu = Self.blank
+        try #require(screen.state.pager).draw(into: &menu, in: rect, keyMap: .standard)
+        expectOnlyInside(menu, rect)
+        #expect(text(menu, rect).contains { $0.contains("s  stdout") })
     }
 
     @Test("the header and footer bars keep to their rows, tabs clickable where drawn")

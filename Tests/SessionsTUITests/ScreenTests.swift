@@ -254,7 +254,7 @@ struct ScreenTests {
         #expect(screen.state.overlay == nil)
     }
 
-    @Test("the pager wraps, searches with / n N, and copies the part at the top")
+    @Test("the pager wraps, searches with / n N, and copies the part chosen")
     func pager() throws {
         let screen = try ScreenHarness(width: 80, height: 24) { service in
             let session = try service.create(SessionDraft(type: "ClaudeCodeSessions"))
@@ -270,18 +270,23 @@ struct ScreenTests {
         #expect(screen.state.pager?.wrap == false)
         #expect(screen.text != wrapped)
         screen.press("w/LINE 4<enter>")
-        #expect(screen.state.pager?.search == "line 4" || screen.state.pager?.search == "LINE 4")
-        let first = try #require(screen.state.pager?.top)
+        #expect(screen.state.pager?.search?.needle == "LINE 4")
+        // The first match is on screen already, so the view stays and marks it.
+        let first = try #require(screen.state.pager?.search?.current?.line)
+        #expect(screen.state.pager?.top == 0)
         #expect(screen.state.pager?.lines.line(first).spans.map(\.text).joined().contains("output line 4") == true)
         screen.press("n")
-        let second = try #require(screen.state.pager?.top)
-        #expect(second > first)
+        let second = try #require(screen.state.pager?.search?.current?.line)
+        #expect(second > first && screen.state.pager?.top == second)
         #expect(screen.state.pager?.lines.line(second).spans.map(\.text).joined().contains("output line 40") == true)
         screen.press("N")
-        #expect(screen.state.pager?.top == first)
-        let copy = screen.press("y")
+        #expect(screen.state.pager?.search?.current?.line == first && screen.state.pager?.top == first)
+        #expect(screen.press("y").isEmpty)
+        let copy = screen.press("s")
         #expect(copy.count == 1)
-        if case .copyToClipboard(let text)? = copy.first { #expect(text.hasPrefix("output line 1 xxx")) }
+        if case .copyToClipboard(let text, let what)? = copy.first {
+            #expect(text.hasPrefix("output line 1 xxx") && what == "stdout")
+        }
         screen.press("G")
         #expect(screen.text.contains("output line 60"))
         #expect(screen.press("o").count == 1)

@@ -51,10 +51,12 @@ struct HumanFormat {
         var out = ""
         let statusText = style.status(session.status)
         out += style.apply("Session \(session.id)", .bold) + "  \(statusText)  \(Sanitizer.line(session.type.name))\n"
-        // Wide enough for fields the schema does not model (`external_conversation_id`), never cut.
-        let width = session.extra.members.map { CellWidth.of(Sanitizer.line($0.key)) }.reduce(12, max)
+        // Fields the schema does not model (`external_conversation_id`) by their own names, never cut.
+        let extras = session.extra.members.map { (Sanitizer.line($0.key), Sanitizer.line(JSONWriter.string($0.value, style: .compact))) }
+        let column = LabelColumn(["agent", "environment", "account", "project", "component", "created", "updated", "state"]
+                                 + extras.map(\.0))
         func field(_ name: String, _ value: String) {
-            out += "  " + CellWidth.fit(name, to: width) + " " + value + "\n"
+            for (lead, value) in column.lines(label: name, values: [value]) { out += "  " + lead + (value ?? "") + "\n" }
         }
         field("agent", session.agent?.rawValue ?? Labels.none)
         field("environment", session.environment?.rawValue ?? Labels.none)
@@ -68,9 +70,7 @@ struct HumanFormat {
             if SessionLinks.hasParent(session) { field("parent", links.parent.map { "#\($0)" } ?? "not in this store") }
             if !links.children.isEmpty { field("children", links.children.map { "#\($0)" }.joined(separator: " ")) }
         }
-        for member in session.extra.members {
-            field(Sanitizer.line(member.key), Sanitizer.line(JSONWriter.string(member.value, style: .compact)))
-        }
+        for (name, value) in extras { field(name, value) }
         if let state = session.state {
             out += "  state\n"
             for line in Sanitizer.lines(JSONWriter.string(.object(state), style: .pretty)) {

@@ -32,6 +32,9 @@ public struct AppState: Sendable {
     /// The last session the pane could not read, and why: the pane shows
     /// this in place of its timeline while that session is the one wanted.
     public var unreadable: UnreadableSession?
+    /// Whether the pager wraps lines: `w` sets it for every pager opened
+    /// after, for the rest of the run.
+    public var pagerWraps = true
     public var overlay: Overlay?
     public var flash: Flash?
     public var undoStack: [StatusChange] = []
@@ -79,6 +82,7 @@ public struct AppState: Sendable {
         if let overlay { return overlay.keyContext }
         if list.filter.isEditing { return .filter }
         if pager?.searchInput != nil { return .search }
+        if pager?.copyMenu != nil { return .copyMenu }
         switch focus {
         case .list: return .list
         case .timeline: return .timeline

@@ -29,8 +29,9 @@ public enum LoadEffect: Sendable, Equatable {
 public enum TerminalEffect: Sendable, Equatable {
     /// Show text in the user's own pager, leaving the browser meanwhile.
     case openPager(String)
-    /// Put text on the system clipboard through the terminal.
-    case copyToClipboard(String)
+    /// Put text on the system clipboard through the terminal; `what` names
+    /// it for the flash that follows ("stdout", "the command").
+    case copyToClipboard(String, what: String)
     /// Repaint every cell, discarding what the terminal is believed to show.
     case redraw
     case quit
@@ -59,5 +60,19 @@ public struct StatusTarget: Sendable, Equatable {
     public init(id: Session.ID, status: SessionStatus) {
         self.id = id
         self.status = status
+    }
+}
+
+/// What the terminal can put on the clipboard, and what the flash says of it.
+public enum Clipboard {
+    /// The most a copy sends: terminals refuse, or cut without a word, a
+    /// clipboard write much larger than this.
+    public static let limit = 1 << 20
+
+    /// "copied stdout: 20480 bytes", saying so when only the start went;
+    /// short, to fit beside the footer's position at 80 columns.
+    public static func notice(what: String, byteCount: Int) -> String {
+        guard byteCount > limit else { return "copied \(what): \(byteCount) byte\(byteCount == 1 ? "" : "s")" }
+        return "copied the first \(limit / (1 << 20)) MB of \(what), of \(byteCount) bytes"
     }
 }

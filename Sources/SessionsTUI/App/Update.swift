@@ -149,6 +149,8 @@ public enum Update {
         case .search:
             guard let rect = layout.pager else { return [] }
             return deliver(&state, state.pager?.handleTyping(intent, key: key, text: PagerScreen.textArea(of: rect)) ?? .none)
+        case .copyMenu:
+            return deliver(&state, state.pager?.handleCopyMenu(intent) ?? .none)
         default:
             return perform(&state, intent)
         }
@@ -223,7 +225,7 @@ public enum Update {
             return listIntent(&state, intent)
         case .open:
             guard let timeline = state.timeline, timeline.cursor < timeline.interactions.count else { return [] }
-            state.pager = PagerScreen(session: timeline.session, index: timeline.cursor)
+            state.pager = PagerScreen(session: timeline.session, index: timeline.cursor, wrap: state.pagerWraps)
             state.focus = .pager
         default:
             let rows = max(1, state.layout.session?.rows.height ?? 1)
@@ -233,14 +235,17 @@ public enum Update {
     }
 
     static func pagerIntent(_ state: inout AppState, _ intent: Intent) -> [Effect] {
-        if intent == .back {
+        // Left at the left edge goes back, as it does in the timeline.
+        if intent == .back || (intent == .scrollLeft && state.pager?.column == 0) {
             state.pager = nil
             state.focus = .timeline
             return []
         }
         guard let rect = state.layout.pager else { return [] }
         let session = state.timeline?.session
-        return deliver(&state, state.pager?.handle(intent, text: PagerScreen.textArea(of: rect), session: session) ?? .none)
+        let effects = deliver(&state, state.pager?.handle(intent, text: PagerScreen.textArea(of: rect), session: session) ?? .none)
+        state.pagerWraps = state.pager?.wrap ?? state.pagerWraps
+        return effects
     }
 
     /// Tabs, the header and clicks on a section: the list, on that section.

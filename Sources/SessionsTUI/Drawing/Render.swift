@@ -15,7 +15,7 @@ public enum Render {
         HeaderBar.draw(into: &frame, in: layout.header, state)
         let context = state.paneContext
         if let rect = layout.pager, let pager = state.pager {
-            pager.draw(into: &frame, in: rect)
+            pager.draw(into: &frame, in: rect, keyMap: state.keyMap)
         }
         if let rect = layout.list {
             state.list.draw(into: &frame, in: rect, context: context, catalog: state.catalog, focused: state.focus == .list)

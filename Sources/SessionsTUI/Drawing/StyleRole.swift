@@ -37,6 +37,8 @@ public enum StyleRole: String, CaseIterable, Sendable, Hashable {
     case escape
     /// Search matches in the pager.
     case match
+    /// The match `n` and `N` are on, apart from the rest.
+    case matchCurrent
     /// Keys and labels of JSON and field lists.
     case label
     /// The bottom status line.

@@ -73,34 +73,41 @@ enum TextLayout {
         return spans
     }
 
-    /// Marks every case-insensitive occurrence of `needle`.
-    static func highlight(_ spans: [Span], _ needle: String) -> [Span] {
-        let text = spans.map(\.text).joined()
+    /// Where `needle` (lower-case) occurs in `text`, ignoring case and not
+    /// overlapping, as ranges of characters; none if lower-casing changes
+    /// the number of characters (rare), since the ranges would not line up.
+    static func occurrences(of needle: String, in text: String) -> [Range<Int>] {
         let lower = Array(text.lowercased())
-        let characters = Array(text)
-        // Lower-casing can change the character count (rare); skip marking then.
-        guard lower.count == characters.count, !needle.isEmpty else { return spans }
         let pattern = Array(needle)
-        var marked = Array(repeating: false, count: characters.count)
-        var found = false
-        if pattern.count <= lower.count {
-            var start = 0
-            while start + pattern.count <= lower.count {
-                if lower[start..<(start + pattern.count)].elementsEqual(pattern) {
-                    for i in start..<(start + pattern.count) { marked[i] = true }
-                    found = true
-                    start += pattern.count
-                } else {
-                    start += 1
-                }
+        guard !pattern.isEmpty, pattern.count <= lower.count, lower.count == text.count else { return [] }
+        var found: [Range<Int>] = []
+        var start = 0
+        while start + pattern.count <= lower.count {
+            if lower[start..<(start + pattern.count)].elementsEqual(pattern) {
+                found.append(start..<(start + pattern.count))
+                start += pattern.count
+            } else {
+                start += 1
             }
         }
-        guard found else { return spans }
+        return found
+    }
+
+    /// Marks every case-insensitive occurrence of `needle`, and occurrence
+    /// number `current` apart from the rest: the one `n` and `N` are on.
+    static func highlight(_ spans: [Span], _ needle: String, current: Int? = nil) -> [Span] {
+        let text = spans.map(\.text).joined()
+        let found = occurrences(of: needle, in: text)
+        guard !found.isEmpty else { return spans }
+        var marks = [StyleRole?](repeating: nil, count: text.count)
+        for (number, range) in found.enumerated() {
+            for index in range { marks[index] = number == current ? .matchCurrent : .match }
+        }
         var result: [Span] = []
         var position = 0
         for span in spans {
             for character in span.text {
-                let role = marked[position] ? StyleRole.match : span.role
+                let role = marks[position] ?? span.role
                 if let last = result.last, last.role == role {
                     result[result.count - 1].text.append(character)
                 } else {
@@ -108,6 +115,57 @@ enum TextLayout {
                 }
                 position += 1
             }
+        }
+        return result
+    }
+
+    /// Cells `spans` take; printable ASCII is counted by its bytes.
+    static func cells(_ spans: [Span]) -> Int {
+        spans.reduce(0) { total, span in
+            var text = span.text
+            let ascii = text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 >= 0x7F } }
+            return total + (ascii ? text.utf8.count : CellWidth.of(text))
+        }
+    }
+
+    /// The spans without their first `count` cells: what shows of a line
+    /// scrolled sideways. A wide character cut by the left edge leaves a
+    /// space for its visible half. Reads no further than the edge, and
+    /// printable ASCII is skipped by bytes.
+    static func dropCells(_ spans: [Span], _ count: Int) -> [Span] {
+        guard count > 0 else { return spans }
+        var remaining = count
+        var result: [Span] = []
+        for span in spans {
+            guard remaining > 0 else {
+                result.append(span)
+                continue
+            }
+            var text = span.text
+            let ascii = text.withUTF8 { bytes in !bytes.contains { $0 < 0x20 || $0 >= 0x7F } }
+            if ascii {
+                let length = text.utf8.count
+                if length <= remaining {
+                    remaining -= length
+                } else {
+                    let rest = text.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[remaining...]), as: UTF8.self) }
+                    result.append(Span(rest, span.role))
+                    remaining = 0
+                }
+                continue
+            }
+            var index = span.text.startIndex
+            while remaining > 0 && index < span.text.endIndex {
+                let w = CellWidth.of(span.text[index])
+                index = span.text.index(after: index)
+                if w > remaining {
+                    result.append(Span(String(repeating: " ", count: w - remaining), span.role))
+                    remaining = 0
+                } else {
+                    remaining -= w
+                }
+            }
+            if remaining == 0 && index < span.text.endIndex { result.append(Span(String(span.text[index...]), span.role)) }
         }
         return result
     }

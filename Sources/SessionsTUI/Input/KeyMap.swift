@@ -9,6 +9,9 @@ public enum Intent: String, Sendable, Hashable, CaseIterable {
     case newSession, deleteSession, switchAccount
     case nextError, previousError
     case toggleWrap, search, searchNext, searchPrevious, openInPager, copy
+    case nextInteraction, previousInteraction, scrollRight, scrollLeft
+    /// The copy menu: which part of the interaction goes to the clipboard.
+    case copyCommand, copyPipe, copyStdout, copyStderr, copyInteraction
     case redraw, help
     /// Typing: a character goes into the line being edited.
     case typeText, deleteBackward, clearLine, accept, cancel
@@ -18,7 +21,7 @@ public enum Intent: String, Sendable, Hashable, CaseIterable {
 
 /// Where the user is; each context has its own bindings, listed by `?`.
 public enum KeyContext: String, Sendable, Hashable, CaseIterable {
-    case global, list, timeline, detail, filter, search, help, newSession, confirmDelete, accountPicker
+    case global, list, timeline, detail, filter, search, copyMenu, help, newSession, confirmDelete, accountPicker
 
     public var title: String {
         switch self {
@@ -28,6 +31,7 @@ public enum KeyContext: String, Sendable, Hashable, CaseIterable {
         case .detail: return "Interaction detail"
         case .filter: return "Typing a filter"
         case .search: return "Typing a search"
+        case .copyMenu: return "Copy menu"
         case .help: return "This help"
         case .newSession: return "New session form"
         case .confirmDelete: return "Delete confirmation"
@@ -139,16 +143,24 @@ public struct KeyMap: Sendable {
         bind(.timeline, [.tab], .nextSection, "next section")
         bind(.timeline, [.backTab], .previousSection, "previous section")
         bind(.timeline, [c("q"), .escape, c("h"), .left], .back, "back to the list", hint: "back")
+        bind(.timeline, [c("]")], .nextInteraction, "next interaction")
+        bind(.timeline, [c("[")], .previousInteraction, "previous interaction")
         // Interaction detail.
         bind(.detail, [c("/")], .search, "search the text", hint: "search")
         bind(.detail, [c("n")], .searchNext, "next match", hint: "next")
         bind(.detail, [c("N")], .searchPrevious, "previous match")
         bind(.detail, [c("w")], .toggleWrap, "toggle line wrap", hint: "wrap")
-        bind(.detail, [c("o")], .openInPager, "open in $PAGER", hint: "pager")
-        bind(.detail, [c("y")], .copy, "copy the section at the top to the clipboard", hint: "copy")
+        bind(.detail, [c("o")], .openInPager, "open in $PAGER; if it returns at once, a key brings the browser back", hint: "pager")
+        bind(.detail, [c("y")], .copy, "copy to the clipboard: choose the command, pipe, stdout, stderr or the whole interaction",
+             hint: "copy")
         bind(.detail, [c("e")], .nextError, "next error interaction")
         bind(.detail, [c("E")], .previousError, "previous error interaction")
-        bind(.detail, [c("q"), .escape, c("h"), .left], .back, "back to the timeline", hint: "back")
+        bind(.detail, [c("q"), .escape], .back, "back to the timeline", hint: "back")
+        // After back, so that on a narrow footer these give way first.
+        bind(.detail, [c("]")], .nextInteraction, "next interaction", hint: "next interaction")
+        bind(.detail, [c("[")], .previousInteraction, "previous interaction")
+        bind(.detail, [c("l"), .right], .scrollRight, "scroll right, when wrap is off and a line is wider than the screen")
+        bind(.detail, [c("h"), .left], .scrollLeft, "scroll left; at the left edge, back to the timeline")
         // Typing a filter: the list narrows with every character.
         bind(.filter, [.enter], .accept, "keep the filter and stop typing")
         bind(.filter, [.escape], .cancel, "clear the filter")
@@ -165,6 +177,13 @@ public struct KeyMap: Sendable {
         bind(.search, [.backspace, .delete], .deleteBackward, "delete the last character")
         bind(.search, [.control("u")], .clearLine, "clear the line")
         bind(.search, [], .typeText, "type into the search")
+        // The copy menu: one key a part; the menu lists the parts the interaction has.
+        bind(.copyMenu, [c("c")], .copyCommand, "copy the command")
+        bind(.copyMenu, [c("p")], .copyPipe, "copy the pipe")
+        bind(.copyMenu, [c("s")], .copyStdout, "copy stdout")
+        bind(.copyMenu, [c("e")], .copyStderr, "copy stderr")
+        bind(.copyMenu, [c("a")], .copyInteraction, "copy the whole interaction, as the pager shows it")
+        bind(.copyMenu, [.escape, c("q")], .cancel, "copy nothing", hint: "cancel")
         // Dialogs.
         bind(.help, [c("j"), .down], .moveDown, "scroll down")
         bind(.help, [c("k"), .up], .moveUp, "scroll up")

@@ -3,8 +3,8 @@ import SessionsKit
 
 /// One interaction as the pager shows it: its fields, then stdout and
 /// stderr, as one document of sanitized lines, and the raw text of each part
-/// for `y` and `o`, so the user gets the bytes they asked for, not the
-/// escaped display form.
+/// for `y`, so the user gets the bytes they asked for, not the escaped
+/// display form.
 public struct PagerContent: Sendable {
     public enum Part: Sendable, Equatable { case fields, command, pipe, stdout, stderr }
 
@@ -12,34 +12,36 @@ public struct PagerContent: Sendable {
 
     let title: String
     let lines: PagerDocument
-    let copyText: [Part: String]
+    let copyText: [PagerCopyMenu.Choice: String]
 
-    /// Labels take this many cells, so values line up.
-    static let labelWidth = 10
+    /// The labels the pager may show before values of the model's own fields.
+    static let knownLabels = ["step", "module", "id", "command", "pipe", "started", "result", "exit code", "duration",
+                              "finished", "error", "data"]
 
     init(session: Session, index: Int) {
         let interaction = session.interactions[index]
         let glyph = Glyphs.result(interaction.result)
         let status = interaction.result?.status.rawValue ?? "pending"
-        title = "#\(session.id) · interaction \(index + 1) of \(session.interactions.count) · \(glyph) \(status)"
+        title = Self.title(session: session, index: index)
         var lines = PagerDocument()
-        var copy: [Part: String] = [:]
+        var copy: [PagerCopyMenu.Choice: String] = [:]
+        // Members the schema does not model are shown by their own names,
+        // which can be longer than any of the pager's.
+        let unknown = (interaction.result?.extra.members ?? []) + interaction.extra.members
+        let column = LabelColumn(Self.knownLabels + unknown.map { Sanitizer.line($0.key) })
 
         func field(_ name: String, _ value: String, part: Part = .fields, role: StyleRole = .normal) {
-            let label = Span(CellWidth.fit(Sanitizer.line(name), to: Self.labelWidth), .label)
-            let segments = Sanitizer.lineSegments(value)
-            for (number, segment) in segments.enumerated() {
-                let lead = number == 0 ? label : Span(String(repeating: " ", count: Self.labelWidth), .label)
-                lines.append(Line(spans: [lead] + segment.map { Span($0.text, $0.isEscape ? .escape : role) }, part: part))
+            for (lead, segments) in column.lines(label: Sanitizer.line(name), values: Sanitizer.lineSegments(value)) {
+                let value = (segments ?? []).map { Span($0.text, $0.isEscape ? .escape : role) }
+                lines.append(Line(spans: [Span(lead, .label)] + value, part: part))
             }
-            if segments.isEmpty { lines.append(Line(spans: [label], part: part)) }
         }
         func heading(_ text: String, part: Part) {
             lines.append(Line(spans: [], part: part))
             lines.append(Line(spans: [Span("── " + text + " ", .border)], part: part))
         }
         func resultLine(_ text: String, role: StyleRole) {
-            lines.append(Line(spans: [Span(CellWidth.fit("result", to: Self.labelWidth), .label), Span(text, role)], part: .fields))
+            lines.append(Line(spans: [Span(column.lead("result") ?? "result", .label), Span(text, role)], part: .fields))
         }
 
         field("step", Labels.step(interaction))
@@ -47,7 +49,6 @@ public struct PagerContent: Sendable {
         field("id", interaction.id)
         field("command", interaction.command.command, part: .command)
         copy[.command] = interaction.command.command
-        copy[.fields] = interaction.command.command
         if let pipe = interaction.command.pipe {
             field("pipe", pipe, part: .pipe)
             copy[.pipe] = pipe
@@ -81,7 +82,7 @@ public struct PagerContent: Sendable {
                 let count = block.count
                 heading("\(name) · \(count) line\(count == 1 ? "" : "s") · \(Self.size(output.byteCount))\(note)", part: part)
                 lines.append(block)
-                copy[part] = output.lossyText
+                copy[part == .stdout ? .stdout : .stderr] = output.lossyText
             }
         } else {
             resultLine("… pending", role: .resultPending)
@@ -91,6 +92,13 @@ public struct PagerContent: Sendable {
         }
         self.lines = lines
         copyText = copy
+    }
+
+    /// The pager's title line, which says where in the session this is.
+    static func title(session: Session, index: Int) -> String {
+        let result = session.interactions[index].result
+        return "#\(session.id) · interaction \(index + 1) of \(session.interactions.count) · "
+            + "\(Glyphs.result(result)) \(result?.status.rawValue ?? "pending")"
     }
 
     static func size(_ bytes: Int) -> String {

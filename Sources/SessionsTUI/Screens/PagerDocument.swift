@@ -110,6 +110,39 @@ public struct PagerDocument: Sendable {
 
         static func fold(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
 
+        /// How often `needle` (lower-case UTF-8, no newline) occurs in
+        /// `lines`, not overlapping, folded as `match` folds, and the line of
+        /// each of the first `limit` occurrences. One pass over the bytes,
+        /// counting newlines on the way, so no line is looked up.
+        func occurrences(of needle: [UInt8], in lines: Range<Int>, keepingLinesOf limit: Int) -> (count: Int, lines: [Int]) {
+            guard !lines.isEmpty, let first = needle.first else { return (0, []) }
+            return Self.withBytes(text) { bytes -> (count: Int, lines: [Int]) in
+                var position = start(lines.lowerBound, in: bytes)
+                let upper = range(lines.upperBound - 1, in: bytes).upperBound
+                var line = lines.lowerBound
+                var count = 0
+                var kept: [Int] = []
+                while position + needle.count <= upper {
+                    let byte = bytes[position]
+                    if byte == 10 {
+                        line += 1
+                    } else if Self.fold(byte) == first {
+                        var offset = 1
+                        while offset < needle.count && Self.fold(bytes[position + offset]) == needle[offset] { offset += 1 }
+                        if offset == needle.count {
+                            count += 1
+                            if kept.count < limit { kept.append(line) }
+                            // A needle holds no newline, so none is skipped.
+                            position += needle.count
+                            continue
+                        }
+                    }
+                    position += 1
+                }
+                return (count, kept)
+            }
+        }
+
         /// The line holding byte `offset`: the mark before it, then the
         /// newlines between.
         func lineContaining(_ offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
@@ -147,6 +180,9 @@ public struct PagerDocument: Sendable {
     /// Long lines as laid out on screen. Shared by copies, which all show
     /// the same lines: the document never changes once built.
     let layouts = LongLineLayouts()
+    /// How many times a search counted its matches here: once per search,
+    /// never per key press.
+    let searchesCounted = Tally()
     /// The document line each piece starts at.
     private var firsts: [Int] = []
     public private(set) var count = 0
@@ -203,6 +239,63 @@ public struct PagerDocument: Sendable {
         }
     }
 
+    /// The document as text, a line for each line: what `o` hands to the
+    /// external pager and what copying the whole interaction copies.
+    /// Outputs are sanitized as they are split, in one pass, rather than
+    /// found line by line from their marks.
+    func plainText() -> String {
+        var text = ""
+        for piece in pieces {
+            switch piece {
+            case .lines(let lines):
+                for line in lines {
+                    for span in line.spans { text += span.text }
+                    text += "\n"
+                }
+            case .output(let output):
+                // The split yields an empty last line after a final newline,
+                // which the document does not count as a line.
+                var remaining = output.count
+                Sanitizer.forEachLine(output.text) { segments in
+                    guard remaining > 0 else { return }
+                    remaining -= 1
+                    for segment in segments { text += segment.text }
+                    text += "\n"
+                }
+            }
+        }
+        return text
+    }
+
+    /// How often `needle` occurs in lines `range`, ignoring case and not
+    /// overlapping, as `match` finds it and the screen marks it; and the
+    /// line of each of the first `limit` occurrences, a line once for each
+    /// occurrence in it.
+    func occurrences(of needle: String, in range: Range<Int>, keepingLinesOf limit: Int = 0) -> (count: Int, lines: [Int]) {
+        let lowered = needle.lowercased()
+        let bytes = Array(lowered.utf8)
+        var count = 0
+        var kept: [Int] = []
+        for (number, piece) in pieces.enumerated() {
+            let first = firsts[number]
+            let lower = max(range.lowerBound, first), upper = min(range.upperBound, first + piece.count)
+            guard lower < upper else { continue }
+            switch piece {
+            case .lines(let lines):
+                for index in lower..<upper {
+                    let found = TextLayout.occurrences(of: lowered, in: lines[index - first].spans.map(\.text).joined()).count
+                    count += found
+                    kept += repeatElement(index, count: max(0, min(found, limit - kept.count)))
+                }
+            case .output(let output):
+                let found = output.occurrences(of: bytes, in: (lower - first)..<(upper - first), keepingLinesOf: limit - kept.count)
+                count += found.count
+                kept += found.lines.map { $0 + first }
+            }
+        }
+        return (count, kept)
+    }
+
     /// The first (or last) line in `range` containing `needle`, ignoring case.
     func match(_ needle: String, in range: Range<Int>, last: Bool) -> Int? {
         let lowered = needle.lowercased()
@@ -232,8 +325,8 @@ public struct PagerDocument: Sendable {
 }
 
 /// Lines too long to lay out on every frame (a one-line megabyte of minified
-/// JSON, a command a megabyte long), laid out once for the width, wrap and
-/// search they are shown with. Without it, every key press in such a line
+/// JSON, a command a megabyte long), laid out once for the width, wrap,
+/// sideways scroll and search they are shown with. Without it, every key press in such a line
 /// sanitized and wrapped the whole line once per row it scrolled: seconds
 /// per key. A few entries suffice: only a handful of long lines fit on a screen.
 final class LongLineLayouts: Sendable {
@@ -246,11 +339,29 @@ final class LongLineLayouts: Sendable {
         var line: Int
         var width: Int
         var wrap: Bool
+        /// Cells scrolled past on the left, with wrap off.
+        var column: Int
         var needle: String?
+        /// Which match in the line is marked as the current one.
+        var current: Int?
     }
 
     private let entries = Mutex<[(key: Key, rows: [[Span]])]>([])
     private let made = Mutex(0)
+    /// Cells each long line takes, for scrolling sideways: counting them
+    /// reads the whole line.
+    private let widths = Mutex<[(line: Int, cells: Int)]>([])
+
+    /// The cells line `line` takes, counted by `count` unless kept from before.
+    func cells(ofLine line: Int, count: () -> Int) -> Int {
+        if let cells = widths.withLock({ widths in widths.first { $0.line == line }?.cells }) { return cells }
+        let cells = count()
+        widths.withLock { widths in
+            widths.append((line, cells))
+            if widths.count > Self.capacity { widths.removeFirst() }
+        }
+        return cells
+    }
 
     /// How many layouts were made rather than found: what a key press in a
     /// long line costs, counted.
@@ -268,4 +379,13 @@ final class LongLineLayouts: Sendable {
         }
         return rows
     }
+}
+
+/// A count shared by copies of a value, for tests to see what work was done.
+final class Tally: Sendable {
+    private let count = Mutex(0)
+
+    var value: Int { count.withLock { $0 } }
+
+    func add() { count.withLock { $0 += 1 } }
 }

@@ -2,7 +2,8 @@ import SessionsDisplay
 import SessionsKit
 
 /// One interaction opened in full, across the whole width: its fields, stdout
-/// and stderr, wrapped or cut, searchable, with matches marked.
+/// and stderr, wrapped or cut and scrolled sideways, searchable match by
+/// match, with matches marked.
 public struct PagerScreen: Sendable {
     public typealias Part = PagerContent.Part
 
@@ -10,17 +11,21 @@ public struct PagerScreen: Sendable {
     public let index: Int
     /// What the document was built from, to tell whether a reload changed it.
     public let interaction: Interaction
-    public let title: String
+    public private(set) var title: String
     public let lines: PagerDocument
-    public let copyText: [Part: String]
+    public let copyText: [PagerCopyMenu.Choice: String]
     /// The first line shown, and how many of its wrapped rows are scrolled past.
     public var top = 0
     public var topRow = 0
     public var wrap = true
+    /// Cells scrolled past on the left; only with wrap off.
+    public var column = 0
     /// The search being typed, while `/` is open.
     public var searchInput: String?
-    /// The last search, which `n` and `N` repeat.
-    public var search: String?
+    /// The last search, which `n` and `N` step through.
+    public var search: PagerSearch?
+    /// Open while `y` asks which part to copy.
+    public var copyMenu: PagerCopyMenu?
     /// The text area the position was last made valid for. A clamp lays the
     /// last lines out again, which in a megabyte line means scanning it, so
     /// the normalising pass clamps only when the area changed; every
@@ -32,36 +37,41 @@ public struct PagerScreen: Sendable {
         var rows: Int
     }
 
-    public init(session: Session, index: Int) {
+    public init(session: Session, index: Int, wrap: Bool = true) {
         self.index = index
+        self.wrap = wrap
         interaction = session.interactions[index]
         let content = PagerContent(session: session, index: index)
         (title, lines, copyText) = (content.title, content.lines, content.copyText)
     }
 
-    /// Interaction `index` of `session`, read the way this one was read.
+    /// Interaction `index` of `session`, read the way this one was read: the
+    /// same wrap, and the same search, counted in the new text.
     func opening(_ index: Int, of session: Session) -> PagerScreen {
-        var next = PagerScreen(session: session, index: index)
-        next.wrap = wrap
-        next.search = search
+        var next = PagerScreen(session: session, index: index, wrap: wrap)
+        next.search = search.map { PagerSearch($0.needle, in: next.lines) }
         return next
     }
 
     /// This interaction in a newer copy of its session: the same screen if
-    /// nothing it shows changed, else rebuilt where it was scrolled to (a
-    /// pending interaction that finished while open shows its result); nil
-    /// if the interaction is gone.
+    /// the interaction did not change (with a new title if the session
+    /// grew: its text and search are not built or counted again), else
+    /// rebuilt where it was scrolled to (a pending interaction that finished
+    /// while open shows its result); nil if the interaction is gone.
     func reloaded(with session: Session) -> PagerScreen? {
         guard index < session.interactions.count else { return nil }
+        guard session.interactions[index] != interaction else {
+            var same = self
+            same.title = PagerContent.title(session: session, index: index)
+            return same
+        }
         var fresh = opening(index, of: session)
-        guard fresh.interaction != interaction || fresh.title != title else { return self }
         fresh.top = min(top, max(0, fresh.lines.count - 1))
+        fresh.column = column
         fresh.searchInput = searchInput
+        fresh.copyMenu = copyMenu.map { _ in PagerCopyMenu(copyText: fresh.copyText) }
         return fresh
     }
-
-    /// What `y` copies: the part at the top of the screen.
-    public var partAtTop: Part { top < lines.count ? lines.part(of: top) : .fields }
 
     /// Where the text goes within the pager's rectangle: below the title, a
     /// cell in from the left.
@@ -69,7 +79,7 @@ public struct PagerScreen: Sendable {
 
     // MARK: - Handling
 
-    /// - Parameter session: the open session, for moving to another error.
+    /// - Parameter session: the open session, for moving to another interaction.
     mutating func handle(_ intent: Intent, text: Rect, session: Session?) -> Reply? {
         let (width, rows) = (max(1, text.width), max(1, text.height))
         switch intent {
@@ -79,27 +89,33 @@ public struct PagerScreen: Sendable {
         case .pageUp: scroll(by: -(rows - 1), width: width, rows: rows)
         case .moveTop: (top, topRow) = (0, 0)
         case .moveBottom: scrollToEnd(width: width, rows: rows)
+        case .scrollRight: return scrollRight(width: width, rows: rows)
+        case .scrollLeft: column = max(0, column - Self.sideways(width))
         case .toggleWrap:
             wrap.toggle()
-            topRow = 0
+            (topRow, column) = (0, 0)
             clampToEnd(width: width, rows: rows)
             return .say(wrap ? "wrap on" : "wrap off")
         case .search:
             searchInput = ""
         case .searchNext, .searchPrevious:
-            guard let needle = search else { return .say("no search yet: press /") }
-            let forward = intent == .searchNext
-            return jump(to: needle, from: forward ? top + 1 : top - 1, forward: forward, width: width, rows: rows)
+            return step(forward: intent == .searchNext, width: width, rows: rows)
         case .openInPager:
-            let text = (0..<lines.count).map { lines.line($0).spans.map(\.text).joined() }.joined(separator: "\n") + "\n"
-            return .perform(.terminal(.openPager(text)))
+            return .perform(.terminal(.openPager(lines.plainText())))
         case .copy:
-            return .perform(.terminal(.copyToClipboard(copyText[partAtTop] ?? "")))
+            copyMenu = PagerCopyMenu(copyText: copyText)
         case .nextError, .previousError:
             guard let session else { return Reply.none }
             let jump = TimelineScreen.errorJump(in: session.interactions, from: index, forward: intent == .nextError)
             if let next = jump.index, next != index { self = opening(next, of: session) }
             return .say(jump.message)
+        case .nextInteraction, .previousInteraction:
+            guard let session else { return nil }
+            let next = index + (intent == .nextInteraction ? 1 : -1)
+            guard session.interactions.indices.contains(next) else {
+                return .say(intent == .nextInteraction ? "this is the last interaction" : "this is the first interaction")
+            }
+            self = opening(next, of: session)
         default:
             return nil
         }
@@ -113,8 +129,9 @@ public struct PagerScreen: Sendable {
         case .accept:
             searchInput = nil
             guard !input.isEmpty else { return Reply.none }
-            search = input
-            return jump(to: input, from: top, forward: true, width: max(1, text.width), rows: max(1, text.height))
+            // Counted once, here: `n`, `N` and the footer use the count.
+            search = PagerSearch(input, in: lines)
+            return step(forward: true, width: max(1, text.width), rows: max(1, text.height))
         case .cancel: searchInput = nil
         case .deleteBackward: if !input.isEmpty { input.removeLast() }
         case .clearLine: input = ""
@@ -125,11 +142,113 @@ public struct PagerScreen: Sendable {
         return Reply.none
     }
 
-    private mutating func jump(to needle: String, from start: Int, forward: Bool, width: Int, rows: Int) -> Reply {
-        guard let line = find(needle, from: start, forward: forward) else { return .say("not found: \(needle)", isError: true) }
-        (top, topRow) = (line, 0)
-        clampToEnd(width: width, rows: rows)
+    /// A key while the copy menu is open: a part copies it and closes the
+    /// menu; a part this interaction lacks says so and leaves it open.
+    mutating func handleCopyMenu(_ intent: Intent) -> Reply {
+        guard let menu = copyMenu else { return Reply.none }
+        if intent == .cancel {
+            copyMenu = nil
+            return Reply.none
+        }
+        guard let choice = PagerCopyMenu.Choice(intent) else { return Reply.none }
+        guard menu.choices.contains(choice) else {
+            return .say(choice == .pipe ? "this interaction has no pipe" : "\(choice.name) is empty")
+        }
+        copyMenu = nil
+        let text = choice == .interaction ? lines.plainText() : copyText[choice] ?? ""
+        return .perform(.terminal(.copyToClipboard(text, what: choice.name)))
+    }
+
+    // MARK: - Searching
+
+    /// `n`, `N`, and a new search: the next (or previous) match after the
+    /// one the view is on, or, when that one is off screen or there is none
+    /// yet, the first from the top of the screen (the last above it); round
+    /// the end of the text, saying so.
+    mutating func step(forward: Bool, width: Int, rows: Int) -> Reply {
+        guard var search else { return .say("no search yet: press /") }
+        guard search.total > 0 else { return .say("not found: \(search.needle)", isError: true) }
+        var target: PagerSearch.Match?
+        if let current = search.current, isOnScreen(current, width: width, rows: rows) {
+            target = forward ? search.after(current, in: lines) : search.before(current, in: lines)
+        } else {
+            target = forward ? search.first(atOrAfter: top, in: lines) : search.last(before: top, in: lines)
+        }
+        var reply = Reply.none
+        if target == nil {
+            target = search.end(first: forward, in: lines)
+            reply = .say(forward ? "search wrapped to the top" : "search wrapped to the bottom")
+        }
+        search.current = target
+        self.search = search
+        if let target { reveal(target, width: width, rows: rows) }
+        return reply
+    }
+
+    /// The wrapped row of its line a match is on.
+    func row(of match: PagerSearch.Match, width: Int) -> Int {
+        guard wrap else { return 0 }
+        return rows(of: match.line, width: width, current: match.occurrence)
+            .firstIndex { $0.contains { $0.role == .matchCurrent } } ?? 0
+    }
+
+    /// Whether a match's row is among those on screen; sideways it may be out of view.
+    func isOnScreen(_ match: PagerSearch.Match, width: Int, rows: Int) -> Bool {
+        guard match.line >= top else { return false }
+        let row = row(of: match, width: width)
+        if match.line == top { return row >= topRow && row - topRow < rows }
+        var used = rowCount(of: top, width: width) - topRow
+        var line = top + 1
+        while line < match.line && used < rows {
+            used += rowCount(of: line, width: width)
+            line += 1
+        }
+        return used + row < rows
+    }
+
+    /// Scrolls so `match` shows: its row at the top unless it is on screen
+    /// already, and with wrap off, its cells within the width.
+    mutating func reveal(_ match: PagerSearch.Match, width: Int, rows: Int) {
+        if !isOnScreen(match, width: width, rows: rows) {
+            (top, topRow) = (match.line, row(of: match, width: width))
+            clampToEnd(width: width, rows: rows)
+        }
+        guard !wrap, let search else { return }
+        let marked = TextLayout.highlight(lines.line(match.line).spans, search.needle.lowercased(), current: match.occurrence)
+        guard let index = marked.firstIndex(where: { $0.role == .matchCurrent }) else { return }
+        let start = TextLayout.cells(Array(marked[..<index]))
+        let end = start + TextLayout.cells([marked[index]])
+        // The last cell may be the `…` of a longer line.
+        if start < column || end > column + width - 1 {
+            column = end <= width - 1 ? 0 : max(0, start - width / 4)
+        }
+    }
+
+    // MARK: - Scrolling sideways
+
+    /// Cells one press scrolls sideways: half the width, as a line read on
+    /// keeps its place in view.
+    static func sideways(_ width: Int) -> Int { max(1, width / 2) }
+
+    /// Right, as far as the longest line on screen goes; with wrap on,
+    /// every line shows whole already.
+    mutating func scrollRight(width: Int, rows: Int) -> Reply {
+        guard !wrap else { return .say("wrap is on: w turns it off, to scroll sideways") }
+        let shown = top..<min(lines.count, top + rows)
+        let widest = shown.map { cells(ofLine: $0) }.max() ?? 0
+        let limit = max(0, widest - width)
+        guard column < limit else {
+            return .say(limit == 0 && column == 0 ? "every line here fits the screen" : "at the end of the longest line here")
+        }
+        column = min(limit, column + Self.sideways(width))
         return Reply.none
+    }
+
+    /// Cells line `line` takes unwrapped; a long line is counted once.
+    func cells(ofLine line: Int) -> Int {
+        let count = { [lines] in TextLayout.cells(lines.line(line).spans) }
+        guard lines.byteCount(of: line) > LongLineLayouts.threshold else { return count() }
+        return lines.layouts.cells(ofLine: line, count: count)
     }
 
     // MARK: - Laying out lines
@@ -146,16 +265,23 @@ public struct PagerScreen: Sendable {
     }
 
     /// Line `line` as the screen shows it at `width`: wrapped into rows, or
-    /// cut to one, with search matches marked. Long lines are laid out once.
+    /// cut to one from the column scrolled to, with search matches marked
+    /// and the current one apart. Long lines are laid out once.
     public func rows(of line: Int, width: Int) -> [[Span]] {
-        let needle = search.flatMap { $0.isEmpty ? nil : $0.lowercased() }
+        rows(of: line, width: width, current: search?.current.flatMap { $0.line == line ? $0.occurrence : nil })
+    }
+
+    func rows(of line: Int, width: Int, current: Int?) -> [[Span]] {
+        let needle = search.flatMap { $0.needle.isEmpty ? nil : $0.needle.lowercased() }
+        let column = wrap ? 0 : self.column
         let layout = { [lines, wrap] () -> [[Span]] in
             var spans = lines.line(line).spans
-            if let needle { spans = TextLayout.highlight(spans, needle) }
-            return wrap ? TextLayout.wrap(spans, width: width) : [TextLayout.cut(spans, width: width)]
+            if let needle { spans = TextLayout.highlight(spans, needle, current: current) }
+            return wrap ? TextLayout.wrap(spans, width: width) : [TextLayout.cut(TextLayout.dropCells(spans, column), width: width)]
         }
         guard lines.byteCount(of: line) > LongLineLayouts.threshold else { return layout() }
-        return lines.layouts.rows(.init(line: line, width: width, wrap: wrap, needle: needle), layout: layout)
+        return lines.layouts.rows(.init(line: line, width: width, wrap: wrap, column: column, needle: needle, current: current),
+                                  layout: layout)
     }
 
     /// Scrolls by `delta` screen rows, wrapping-aware, clamped so the last
@@ -215,28 +341,18 @@ public struct PagerScreen: Sendable {
         return (0, 0)
     }
 
-    /// The next line at or after (`forward`) or before `start` containing
-    /// `needle`, wrapping around the document.
-    public func find(_ needle: String, from start: Int, forward: Bool) -> Int? {
-        guard !needle.isEmpty, !lines.isEmpty else { return nil }
-        let count = lines.count
-        let start = (start % count + count) % count
-        if forward {
-            return lines.match(needle, in: start..<count, last: false) ?? lines.match(needle, in: 0..<start, last: false)
-        }
-        return lines.match(needle, in: 0..<(start + 1), last: true) ?? lines.match(needle, in: (start + 1)..<count, last: true)
-    }
-
     // MARK: - Drawing
 
-    /// "line 12/340 3%", for the footer.
+    /// "match 3/12  line 12/340 3% col 41 nowrap", for the footer: the
+    /// match the view is on, then the line and the column scrolled to.
     var position: String {
         guard !lines.isEmpty else { return "" }
         let percent = lines.count <= 1 ? 100 : top * 100 / (lines.count - 1)
-        return "line \(top + 1)/\(lines.count) \(percent)%" + (wrap ? "" : " nowrap")
+        let line = "line \(top + 1)/\(lines.count) \(percent)%" + (column > 0 ? " col \(column + 1)" : "") + (wrap ? "" : " nowrap")
+        return [search?.counter, line].compactMap { $0 }.joined(separator: "  ")
     }
 
-    func draw(into frame: inout Frame, in rect: Rect) {
+    func draw(into frame: inout Frame, in rect: Rect, keyMap: KeyMap) {
         frame.fill(row: rect.y, columns: rect.columns, role: .border, with: "─")
         frame.put(" " + title + " ", row: rect.y, column: rect.x + 1, role: .border)
         let text = Self.textArea(of: rect)
@@ -253,5 +369,6 @@ public struct PagerScreen: Sendable {
             skip = 0
             line += 1
         }
+        copyMenu?.draw(into: &frame, in: rect, keyMap: keyMap)
     }
 }

@@ -17,8 +17,10 @@ public struct TimelineScreen: Sendable {
     public let slowMS: Int
     /// The state map as sanitized, pretty JSON lines.
     public let stateLines: [String]
-    /// Fields this version does not model, as sanitized `key value` lines.
-    public let extraLines: [String]
+    /// Fields this version does not model, sanitized, each name in a
+    /// column as wide as the names and its value beside it (or below, for a
+    /// name too long for the column).
+    public let extraLines: [[Span]]
     /// The title's words, counted once per load.
     let heading: [TimelineText.Part]
     /// Starts on days other than the session's creation, which the time
@@ -35,8 +37,10 @@ public struct TimelineScreen: Sendable {
         let p90 = durations.isEmpty ? 0 : durations[min(durations.count - 1, durations.count * 9 / 10)]
         slowMS = max(1000, p90, longestMS / 2)
         stateLines = session.state.map { Sanitizer.lines(JSONWriter.string(.object($0), style: .pretty)) } ?? []
-        extraLines = session.extra.members.map {
-            Sanitizer.line($0.key) + " " + Sanitizer.line(JSONWriter.string($0.value, style: .compact))
+        let extras = session.extra.members.map { (Sanitizer.line($0.key), Sanitizer.line(JSONWriter.string($0.value, style: .compact))) }
+        let column = LabelColumn(extras.map(\.0))
+        extraLines = extras.flatMap { label, value in
+            column.lines(label: label, values: [value]).map { lead, value in [Span(lead, .label)] + (value.map { [Span($0, .dim)] } ?? []) }
         }
         heading = TimelineText.heading(session.interactions)
         otherDays = TimelineText.otherDays(session.interactions, createdAt: session.insertedAt)
@@ -68,6 +72,14 @@ public struct TimelineScreen: Sendable {
             let jump = Self.errorJump(in: interactions, from: cursor, forward: intent == .nextError)
             if let index = jump.index { cursor = index }
             return .say(jump.message)
+        case .nextInteraction, .previousInteraction:
+            let forward = intent == .nextInteraction
+            guard interactions.indices.contains(cursor + (forward ? 1 : -1)) else {
+                if interactions.isEmpty { return .say("no interactions yet") }
+                return .say(forward ? "this is the last interaction" : "this is the first interaction")
+            }
+            cursor += forward ? 1 : -1
+            return Reply.none
         default:
             return nil
         }
@@ -137,7 +149,7 @@ public struct TimelineScreen: Sendable {
             name("created", TimeText.dateTime(session.insertedAt)) + [sep]
                 + name("updated", TimeText.dateTime(session.updatedAt) + " (" + TimeText.relative(session.updatedAt, now: context.now) + ")"),
         ]
-        lines += extraLines.map { [Span($0, .dim)] }
+        lines += extraLines
         guard !stateLines.isEmpty else { return lines + [name("state", Labels.none)] }
         let budget = max(1, paneHeight / 3)
         let shown = stateLines.count <= budget ? stateLines.count : budget
