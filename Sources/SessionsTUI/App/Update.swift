@@ -94,6 +94,7 @@ public enum Update {
         } else {
             state.timeline = TimelineScreen(session: session)
         }
+        state.timeline?.links = state.catalog.flatMap { TimelineScreen.Links.of(session, among: $0.summaries) }
         if let pager = state.pager {
             // The interaction read is gone if the session was rewritten shorter.
             state.pager = pager.reloaded(with: session)
@@ -175,6 +176,8 @@ public enum Update {
             return SessionCommands.requestStatus(&state, .active)
         case .undo:
             return SessionCommands.requestUndo(&state)
+        case .openParent:
+            openParent(&state)
         case .deleteSession:
             SessionCommands.requestDelete(&state)
         case .newSession:
@@ -246,6 +249,25 @@ public enum Update {
         let effects = deliver(&state, state.pager?.handle(intent, text: PagerScreen.textArea(of: rect), session: session) ?? .none)
         state.pagerWraps = state.pager?.wrap ?? state.pagerWraps
         return effects
+    }
+
+    /// `p`: the parent of the session in the pane. From the list the cursor
+    /// goes to it; from the timeline its timeline opens, on its section.
+    static func openParent(_ state: inout AppState) {
+        guard let timeline = state.timeline, timeline.session.id == wantedSession(state) else { return }
+        guard let links = timeline.links, links.namesParent else {
+            flash(&state, "#\(timeline.session.id) has no parent session")
+            return
+        }
+        guard let parent = links.parent, let summary = state.catalog?.summary(id: parent) else {
+            flash(&state, "#\(timeline.session.id)'s parent is not in this store", isError: true)
+            return
+        }
+        // The filter would hide the parent from the list it is selected in.
+        if !state.list.currentRowsContain(parent, in: summary.status) { state.list.filter = FilterInput() }
+        state.list.select(id: parent, in: summary.status)
+        if state.focus != .list { state.reading = parent }
+        flash(&state, "#\(parent), the parent of #\(timeline.session.id)")
     }
 
     /// Tabs, the header and clicks on a section: the list, on that section.

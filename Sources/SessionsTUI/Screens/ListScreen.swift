@@ -63,6 +63,11 @@ public struct ListScreen: Sendable {
         cursors[section] = cursor
     }
 
+    /// Whether `section` shows session `id` under the current filter.
+    func currentRowsContain(_ id: Session.ID, in section: SessionStatus) -> Bool {
+        rows[section]?.position(of: id) != nil
+    }
+
     /// Puts the cursor on session `id` of `section`, shown there or not yet.
     mutating func select(id: Session.ID, in section: SessionStatus) {
         self.section = section

@@ -46,6 +46,29 @@ public struct TimelineScreen: Sendable {
         otherDays = TimelineText.otherDays(session.interactions, createdAt: session.insertedAt)
     }
 
+    /// The session's parent and children, looked up in the catalog when the
+    /// session was read; nil when it has none to look up.
+    public var links: Links?
+
+    /// How this session is linked to others: the parent it names (found or
+    /// not), and the sessions that name it as theirs.
+    public struct Links: Sendable, Equatable {
+        public var namesParent: Bool
+        public var parent: Session.ID?
+        public var children: [Session.ID]
+
+        /// The links of `session` among `summaries`, or nil when it has none:
+        /// only sessions that name a parent, or came with an id their children
+        /// may name, are worth a scan of every summary.
+        static func of(_ session: Session, among summaries: [SessionSummary]) -> Links? {
+            let namesParent = SessionLinks.hasParent(session)
+            guard namesParent || session.extra[CodeMySpecImporter.sourceIDKey] != nil else { return nil }
+            let links = Links(namesParent: namesParent, parent: namesParent ? SessionLinks.parent(of: session, among: summaries) : nil,
+                              children: SessionLinks.children(of: session, among: summaries))
+            return links.namesParent || !links.children.isEmpty ? links : nil
+        }
+    }
+
     public var interactions: [Interaction] { session.interactions }
 
     var version: SessionVersion { SessionVersion(session) }
@@ -54,6 +77,7 @@ public struct TimelineScreen: Sendable {
     /// stays, or follows the newest interaction if it was on it.
     func reloaded(with session: Session) -> TimelineScreen {
         var next = TimelineScreen(session: session)
+        next.links = links
         let wasAtEnd = cursor >= interactions.count - 1
         next.cursor = max(0, wasAtEnd ? session.interactions.count - 1 : min(cursor, session.interactions.count - 1))
         next.top = top
@@ -146,6 +170,19 @@ public struct TimelineScreen: Sendable {
             name("agent", session.agent?.rawValue ?? Labels.none) + [sep] + name("env", session.environment?.rawValue ?? Labels.none)
                 + [sep] + name("account", Sanitizer.line(account)),
             name("project", Sanitizer.line(project)) + [sep] + name("component", Sanitizer.line(component)),
+        ]
+        if let links {
+            var line: [Span] = []
+            if links.namesParent {
+                line += links.parent.map { name("parent", "#\($0)") + [Span(" (p)", .dim)] } ?? name("parent", "not in this store")
+            }
+            if !links.children.isEmpty {
+                if !line.isEmpty { line.append(sep) }
+                line += name("children", links.children.map { "#\($0)" }.joined(separator: " "))
+            }
+            lines.append(line)
+        }
+        lines += [
             name("created", TimeText.dateTime(session.insertedAt)) + [sep]
                 + name("updated", TimeText.dateTime(session.updatedAt) + " (" + TimeText.relative(session.updatedAt, now: context.now) + ")"),
         ]
