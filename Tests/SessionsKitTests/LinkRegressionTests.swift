@@ -100,9 +100,7 @@ struct UserFileLinkTests {
         mkdir(directory.path + "/config", 0o700)
         TestFiles.write(dotfiles + "/config.json", "{\"theme\": \"default\"}\n")
         #expect(symlink("../dotfiles/config.json", directory.path + "/config/config.json") == 0)
-        var config = try Config.load(directory: directory.path + "/config")
-        config.setScope(Config.ScopeEntry(accountID: 2), forStore: "/s")
-        try config.save()
+        try Config.update(directory: directory.path + "/config") { $0.setScope(Config.ScopeEntry(accountID: 2), forStore: "/s") }
         #expect(TestFiles.linkTarget(directory.path + "/config/config.json") == "../dotfiles/config.json")
         let saved = try Config.load(directory: directory.path + "/config")
         #expect(saved.scope(forStore: "/s").accountID == 2 && saved.theme == "default")

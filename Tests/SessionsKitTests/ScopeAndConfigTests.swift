@@ -126,11 +126,10 @@ struct ScopeAndConfigTests {
         TestFiles.write(configDirectory + "/config.json", """
             {"theme": "light", "session_types": ["MyReviewSessions"], "future_setting": {"x": 1}}
             """)
-        var config = try Config.load(directory: configDirectory)
+        let config = try Config.load(directory: configDirectory)
         #expect(config.theme == "light")
         #expect(config.sessionTypes == [SessionType("MyReviewSessions")])
-        config.setScope(Config.ScopeEntry(accountID: 3, projectID: nil), forStore: "/s")
-        try config.save()
+        try Config.update(directory: configDirectory) { $0.setScope(Config.ScopeEntry(accountID: 3, projectID: nil), forStore: "/s") }
         let reloaded = try Config.load(directory: configDirectory)
         #expect(reloaded.scope(forStore: "/s") == Config.ScopeEntry(accountID: 3, projectID: nil))
         #expect(reloaded.object["future_setting"] == .object(JSONObject(["x": .int(1)])))

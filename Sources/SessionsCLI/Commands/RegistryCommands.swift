@@ -81,9 +81,8 @@ struct UseEntry<Kind: SelectableEntries>: ParsableCommand {
         let workspace = try global.workspace()
         let id = try reference.resolve(among: Kind.entries(workspace), field: Kind.texts.noun).id
         let (entry, name) = try Kind.select(id, workspace)
-        var config = workspace.config
-        config.setScope(entry, forStore: workspace.root)
-        try config.save()
+        let store = Config.StoreKey(root: workspace.root)
+        try Config.update(directory: workspace.context.environment.configDirectory) { $0.setScope(entry, for: store) }
         CLIContext.current.stderr.line("Now using \(Kind.texts.noun) \(id) (\(Sanitizer.line(name))).")
     }
 }
@@ -168,12 +167,14 @@ enum Projects: SelectableEntries {
     /// Also forgets it as this store's active project, so later commands do not trip on it.
     static func delete(_ id: Project.ID, _ workspace: Workspace) throws {
         let changed = try workspace.service().deleteProject(id: id)
-        var config = workspace.config
-        var remembered = config.scope(forStore: workspace.root)
-        if remembered.projectID == id {
-            remembered.projectID = nil
-            config.setScope(remembered, forStore: workspace.root)
-            try config.save()
+        let store = Config.StoreKey(root: workspace.root)
+        if workspace.config.scope(for: store).projectID == id {
+            try Config.update(directory: workspace.context.environment.configDirectory) { config in
+                var remembered = config.scope(for: store)
+                guard remembered.projectID == id else { return }
+                remembered.projectID = nil
+                config.setScope(remembered, for: store)
+            }
         }
         reportOrphans(changed, noun: texts.noun)
     }

@@ -79,6 +79,49 @@ public struct Config: Sendable, Equatable {
         }
     }
 
+    /// How the config file names a store: by the directory it is, so that
+    /// every spelling of its path (through a link, with `..`) finds the one
+    /// entry, and no other store's.
+    public struct StoreKey: Sendable, Equatable {
+        /// The store directory's real path: no links, `.` or `..`.
+        public var resolved: String
+        /// The absolute path the command was given. Entries written before
+        /// stores were keyed by their real path sit under this spelling.
+        public var spelled: String
+
+        public init(resolved: String, spelled: String) {
+            self.resolved = resolved
+            self.spelled = spelled
+        }
+
+        /// The key of the store at `root`, resolved as the kernel resolves it
+        /// (`root` as given while nothing is there yet).
+        public init(root: String) {
+            self.init(resolved: FileIO.realPath(root) ?? root, spelled: root)
+        }
+    }
+
+    /// The entry for a store: under its real path, else under the spelling
+    /// an older version wrote it with.
+    public func scope(for store: StoreKey) -> ScopeEntry {
+        let stores = object["stores"]?.objectValue
+        if stores?[store.resolved] != nil || stores?[store.spelled] == nil { return scope(forStore: store.resolved) }
+        return scope(forStore: store.spelled)
+    }
+
+    /// Writes the entry under the store's real path. One an older version
+    /// wrote under another spelling of the same store moves there, with any
+    /// members this version does not know.
+    public mutating func setScope(_ entry: ScopeEntry, for store: StoreKey) {
+        if store.spelled != store.resolved, var stores = object["stores"]?.objectValue, let old = stores[store.spelled] {
+            stores[store.spelled] = nil
+            if stores[store.resolved] == nil { stores[store.resolved] = old }
+            object["stores"] = .object(stores)
+        }
+        setScope(entry, forStore: store.resolved)
+    }
+
+    /// The entry under exactly this key.
     public func scope(forStore store: String) -> ScopeEntry { (try? scopeEntry(store)) ?? ScopeEntry() }
 
     func scopeEntry(_ store: String) throws(SchemaError) -> ScopeEntry {
@@ -91,6 +134,7 @@ public struct Config: Sendable, Equatable {
         return ScopeEntry(accountID: account, projectID: project)
     }
 
+    /// Sets the entry under exactly this key.
     public mutating func setScope(_ entry: ScopeEntry, forStore store: String) {
         var stores = object["stores"]?.objectValue ?? JSONObject()
         var fields = stores[store]?.objectValue ?? JSONObject()
@@ -100,10 +144,35 @@ public struct Config: Sendable, Equatable {
         object["stores"] = .object(stores)
     }
 
+    /// The lock every change to the config file holds, in the config
+    /// directory: beside the file, and never in a dotfiles checkout the file
+    /// may link into.
+    static let lockFile = "config.lock"
+
+    /// Changes the config file as it is on disk now: under an exclusive lock,
+    /// it is read again, `change` is applied to what was read, and the result
+    /// replaces the file atomically (only if it differs). Two processes that
+    /// each read the file, changed it and wrote it back would keep only the
+    /// later change; under the lock each applies its change to the other's.
+    /// Returns the config as written.
+    @discardableResult
+    public static func update(directory: String, _ change: (inout Config) throws -> Void) throws -> Config {
+        try FileIO.makeDirectories(directory)
+        let lock = try StoreLock(path: directory + "/" + lockFile, mode: .exclusive)
+        return try withExtendedLifetime(lock) {
+            var config = try load(directory: directory)
+            let before = config.object
+            try change(&config)
+            if config.object != before { try config.write() }
+            return config
+        }
+    }
+
     /// Writes the file atomically with mode 0600 in a 0700 directory. A
     /// config file that is a link (into a dotfiles checkout, say) stays one:
-    /// the file it names is replaced, beside itself.
-    public func save() throws(StoreError) {
+    /// the file it names is replaced, beside itself. Only under the lock
+    /// `update` holds.
+    func write() throws(StoreError) {
         try FileIO.makeDirectories(FileIO.parentDirectory(path))
         let target = try FileIO.followingLinks(path)
         let bytes = JSONWriter.bytes(.object(object), style: .pretty) + [UInt8(ascii: "\n")]

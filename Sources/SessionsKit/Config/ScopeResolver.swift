@@ -17,7 +17,7 @@ public struct ScopeResolver: Sendable {
     }
 
     public func resolve(_ registry: Registry) throws -> Scope {
-        let remembered = config.scope(forStore: storeRoot)
+        let remembered = config.scope(for: Config.StoreKey(root: storeRoot))
         let account: (id: Account.ID, source: String)
         if let flag = accountFlag {
             account = (try Self.lookup(flag, among: registry.accounts, field: "--account"), "--account")

@@ -60,9 +60,14 @@ public struct SessionsEnvironment: Sendable {
         return path
     }
 
-    /// Makes a path absolute against the working directory and folds `.`, `..`
-    /// and repeated slashes, so the same store always has the same name in the
-    /// config file.
+    /// Makes a path absolute against the working directory, drops `.` and
+    /// repeated slashes, and resolves `..` as the kernel does: to the parent
+    /// of where the path before it leads, links followed. Folding `lnk/..`
+    /// as text would name the directory holding the link, while every system
+    /// call on the path goes to the parent of the link's target. The rest of
+    /// the spelling is kept, so a store path that is a link stays one and
+    /// meets the store's checks of links; the config file keys a store by
+    /// its real path (`Config.StoreKey`).
     static func absolute(_ path: String) -> String {
         var full = path
         if !path.hasPrefix("/") {
@@ -75,6 +80,9 @@ public struct SessionsEnvironment: Sendable {
         for part in full.split(separator: "/") {
             if part == "." { continue }
             if part == ".." {
+                // Where nothing is there yet, `..` undoes the name before it,
+                // as creating the directories one by one would.
+                if let real = FileIO.realPath("/" + parts.joined(separator: "/")) { parts = real.split(separator: "/") }
                 if !parts.isEmpty { parts.removeLast() }
                 continue
             }

@@ -182,6 +182,14 @@ enum FileIO {
         throw fail("follow the links at", path, ELOOP)
     }
 
+    /// Where `path` leads, as the kernel resolves it: absolute, with every
+    /// link followed and `.` and `..` gone; nil when nothing is there.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     static func parentDirectory(_ path: String) -> String {
         var trimmed = Substring(path)
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
