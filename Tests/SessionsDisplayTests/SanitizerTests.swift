@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import SessionsDisplay
 import SessionsKit
@@ -111,12 +112,33 @@ struct TimeTextTests {
 
     static let relativeCases: [(Int64, String)] = [
         (2, "just now"), (42, "42s ago"), (180, "3m ago"), (7_200, "2h ago"), (259_200, "3d ago"),
-        (5_616_000, "2mo ago"), (69_120_000, "2y ago"), (-30, "just now"),
+        (5_616_000, "2mo ago"), (69_120_000, "2y ago"), (-2, "just now"), (-30, "in 30s"), (-259_200, "in 3d"),
+        (-69_120_000, "in 2y"),
     ]
 
     @Test("relative times", arguments: relativeCases)
     func relative(seconds: Int64, expected: String) {
         #expect(TimeText.relative(now.adding(microseconds: -seconds * 1_000_000), now: now) == expected)
+    }
+
+    @Test("a time ahead of now reads as ahead in the lists: in 3d within a week, past that its date, with its year")
+    func futureAges() {
+        setenv("TZ", "UTC", 1)
+        tzset()
+        #expect(TimeText.age(now.adding(microseconds: 259_200_000_000), now: now) == "in 3d")
+        #expect(TimeText.age(now.adding(microseconds: 8 * 86_400_000_000), now: now) == "2026-12-03")
+        #expect(TimeText.age(Timestamp.latest, now: now) == "9999-12-31")
+        #expect(TimeText.day(now.adding(microseconds: 86_400_000_000), now: now) == "2026-11-26")
+    }
+
+    @Test("years print with four digits, year 0 included")
+    func fourDigitYears() {
+        setenv("TZ", "UTC", 1)
+        tzset()
+        #expect(TimeText.dateTime(Timestamp.earliest) == "0000-01-01 00:00:00")
+        #expect(TimeText.dateTime(Timestamp(iso8601: "0099-12-31T23:59:59Z")!) == "0099-12-31 23:59:59")
+        #expect(TimeText.age(Timestamp(iso8601: "0000-12-31T00:00:00Z")!, now: now) == "0000-12-31")
+        #expect(TimeText.year(-1) == "-0001" && TimeText.year(10_000) == "10000")
     }
 
     static let durationCases: [(Int, String)] = [(850, "850ms"), (4_230, "4.2s"), (65_000, "1m05s"), (7_380_000, "2h03m")]

@@ -74,6 +74,24 @@ struct ListColumnTests {
         #expect(text.contains("2025-02-12"), "#2, from last year")
     }
 
+    @Test("a session updated ahead of now shows ahead: in 3d within a week, and a far one's whole date")
+    func futureAges() throws {
+        let screen = try ScreenHarness(width: 120, height: 30) { service in
+            try spreadFixture(service)
+            try service.store.write { transaction in
+                for (id, updated) in [(2, "9999-12-31T23:59:59Z"), (3, "2026-11-28T13:00:00Z")] {
+                    guard var session = try transaction.session(id: Session.ID(id)) else { continue }
+                    session.updatedAt = Timestamp(iso8601: updated)!
+                    transaction.put(session)
+                }
+            }
+        }
+        let rows = (2...4).map { screen.frame.line($0) }
+        #expect(rows.contains { $0.contains("#2 ") && $0.contains(" 9999-12-31") }, "\(rows)")
+        #expect(rows.contains { $0.contains("#3 ") && $0.contains(" in 3d") }, "\(rows)")
+        #expect(!screen.text.contains("just now"))
+    }
+
     @Test("with the created sort the time column is CREATED and shows creation; other sorts show updates")
     func sortedTimeColumn() throws {
         let screen = try ScreenHarness(width: 200, height: 60, populate: spreadFixture)

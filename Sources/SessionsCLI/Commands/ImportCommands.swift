@@ -85,6 +85,8 @@ extension ImportReport {
         if orphanResults > 0 { lines.append("\(Count.of(orphanResults, "tool result")) matched no tool call in its file.") }
         for location in malformed.prefix(10) { lines.append("malformed line: \(location)") }
         if malformed.count > 10 { lines.append("… and \(Count.grouped(malformed.count - 10)) more malformed lines") }
+        for location in unreadableTimes.prefix(10) { lines.append("time left out: \(location)") }
+        if unreadableTimes.count > 10 { lines.append("… and \(Count.grouped(unreadableTimes.count - 10)) more times left out") }
         for problem in unreadable { lines.append("not imported: \(problem)") }
         return lines
     }
@@ -101,6 +103,7 @@ extension ImportReport {
         object.append("interactions_updated", .int(interactionsUpdated))
         object.append("lines_read", .int(linesRead))
         object.append("malformed_lines", .array(malformed.map(JSONValue.string)))
+        object.append("unreadable_times", .array(unreadableTimes.map(JSONValue.string)))
         object.append("skipped_types", .object(JSONObject(skippedTypes.sorted { $0.key < $1.key }.map {
             JSONObject.Member($0.key, .int($0.value))
         })))

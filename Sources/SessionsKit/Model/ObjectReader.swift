@@ -109,7 +109,7 @@ struct ObjectReader {
     mutating func timestamp(_ key: String, required: Bool = false) -> Timestamp? {
         guard let text = string(key, required: required) else { return nil }
         guard let stamp = Timestamp(iso8601: text) else {
-            fail(key, "\(quoted(text)) is not an ISO 8601 UTC timestamp")
+            fail(key, "\(quoted(text)) \(Timestamp.problem(text) ?? "is not an ISO 8601 UTC timestamp")")
             return nil
         }
         return stamp

@@ -153,3 +153,26 @@ extension Session {
         return nil
     }
 }
+
+extension Session {
+    /// The first time the store cannot write as it is (outside the years
+    /// 0000–9999 in UTC), as a field error, or nil. Input is refused when it
+    /// is read; this stops a time that arithmetic carried past the range.
+    public func timeError() -> FieldError? {
+        func check(_ field: String, _ time: Timestamp?) -> FieldError? {
+            guard let time, !time.isWritable else { return nil }
+            return FieldError(field, "\(time.iso8601) is outside the years 0000 to 9999 the store can hold")
+        }
+        if let error = check("inserted_at", insertedAt) ?? check("updated_at", updatedAt) { return error }
+        for (index, interaction) in interactions.enumerated() {
+            let path = "interactions[\(index)]."
+            if let error = check(path + "command.timestamp", interaction.command.timestamp)
+                ?? check(path + "result.timestamp", interaction.result?.timestamp)
+                ?? check(path + "completed_at", interaction.completedAt) ?? check(path + "inserted_at", interaction.insertedAt)
+                ?? check(path + "updated_at", interaction.updatedAt) {
+                return error
+            }
+        }
+        return nil
+    }
+}

@@ -28,6 +28,15 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public var seconds: Int64 { microseconds.floorDivided(by: 1_000_000) }
 
+    /// The first and last instants the store can write: its ISO 8601 form
+    /// has four digits of year, in UTC. A time outside them is refused
+    /// rather than moved to a year it is not.
+    public static let earliest = Timestamp(microseconds: -62_167_219_200_000_000)  // 0000-01-01T00:00:00Z
+    public static let latest = Timestamp(microseconds: 253_402_300_799_999_999)  // 9999-12-31T23:59:59.999999Z
+
+    /// Whether the store can write this instant as it is.
+    public var isWritable: Bool { self >= .earliest && self <= .latest }
+
     /// Equality, ordering and hashing are of the instant; the written precision
     /// is presentation only.
     public static func == (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.microseconds == rhs.microseconds }
@@ -41,9 +50,21 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     public var description: String { iso8601 }
 
     /// `YYYY-MM-DDTHH:MM:SS[.ffffff]Z`, built byte by byte: lists format tens of
-    /// thousands of these.
+    /// thousands of these. A year outside 0000–9999 (which nothing writes to
+    /// the store: see `isWritable`) is shown as it is, signed and as long as
+    /// it needs, and no reader takes it back.
     public var iso8601: String {
         let parts = CivilTime(microseconds: microseconds)
+        guard (0...9999).contains(parts.year) else {
+            var text = (parts.year < 0 ? "-" : "+") + pad(Int(parts.year.magnitude), 4)
+            text += "-\(pad(parts.month, 2))-\(pad(parts.day, 2))T\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2))"
+            if fractionDigits > 0 {
+                var fraction = parts.microsecond
+                for _ in 0..<(6 - fractionDigits) { fraction /= 10 }
+                text += "." + pad(fraction, fractionDigits)
+            }
+            return text + "Z"
+        }
         return String(unsafeUninitializedCapacity: 27) { buffer in
             var index = 0
             func digits(_ value: Int, _ width: Int) {
@@ -60,7 +81,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
                 buffer[index] = byte
                 index += 1
             }
-            digits(max(0, min(9999, parts.year)), 4); literal(0x2D); digits(parts.month, 2); literal(0x2D); digits(parts.day, 2)
+            digits(parts.year, 4); literal(0x2D); digits(parts.month, 2); literal(0x2D); digits(parts.day, 2)
             literal(UInt8(ascii: "T"))
             digits(parts.hour, 2); literal(0x3A); digits(parts.minute, 2); literal(0x3A); digits(parts.second, 2)
             if fractionDigits > 0 {
@@ -76,14 +97,31 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Accepts ISO 8601 / RFC 3339 date-times: `Z`, a numeric offset, or no zone
     /// at all (read as UTC, as Elixir's naive datetimes are), with 0 to 9 fraction
-    /// digits. Digits beyond microseconds are truncated.
+    /// digits. Digits beyond microseconds are truncated. A time that falls
+    /// outside the years 0000–9999 once in UTC is refused (see `isWritable`).
     public init?(iso8601 text: String) {
         var text = text
         guard let value = text.withUTF8({ Timestamp.parse($0) }) else { return nil }
         self = value
     }
 
+    /// Why `text` is not a time the store takes, worded for `field: …`, or
+    /// nil when it is one.
+    public static func problem(_ text: String) -> String? {
+        var text = text
+        guard let value = text.withUTF8({ Timestamp.parseAnyYear($0) }) else { return "is not an ISO 8601 UTC timestamp" }
+        guard value.isWritable else { return "is \(value.iso8601) in UTC, outside the years 0000 to 9999 the store can hold" }
+        return nil
+    }
+
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+        guard let value = parseAnyYear(b), value.isWritable else { return nil }
+        return value
+    }
+
+    /// The instant, even where its offset carries it past year 9999 or
+    /// before year 0000.
+    static func parseAnyYear(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         guard b.count >= 19 else { return nil }
         func digits(_ start: Int, _ count: Int) -> Int? {
             var value = 0

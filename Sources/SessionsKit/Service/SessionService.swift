@@ -222,8 +222,8 @@ public struct SessionService: Sendable {
     }
 
     /// Read, change and write back one session of the active account, moving
-    /// `updated_at` forward (strictly, even within one clock tick) when anything
-    /// changed. The session passed to `change` already carries the new time.
+    /// `updated_at` forward (strictly, even within one clock tick, short of
+    /// the last instant the store can write) when anything changed. The session passed to `change` already carries the new time.
     private func modify<T>(id: Session.ID, _ change: (inout Session) throws -> T) throws -> (value: T, session: Session) {
         try store.write { transaction in try modify(id, in: transaction, change) }
     }
@@ -241,9 +241,14 @@ public struct SessionService: Sendable {
         return (result, session)
     }
 
+    /// A stored time never moves backwards: the next one is now, or, when
+    /// `previous` is not yet past (a clock set back, a record from a clock
+    /// set ahead), just after it. At the last instant the store can write,
+    /// it stays there.
     func nextUpdateTime(after previous: Timestamp) -> Timestamp {
         let now = clock()
-        return now > previous ? now : Timestamp(microseconds: previous.microseconds + 1)
+        if now > previous { return now }
+        return previous < .latest ? Timestamp(microseconds: previous.microseconds + 1) : previous
     }
 
     // MARK: - Registries

@@ -483,7 +483,7 @@ public final class FileStore: SessionStore {
                 case .put(let session):
                     // Whatever path a session came by, nothing is written that
                     // the parser would refuse to read back.
-                    if let error = session.nestingError() { throw SessionError.invalid(SchemaError([error])) }
+                    if let error = session.nestingError() ?? session.timeError() { throw SessionError.invalid(SchemaError([error])) }
                     let temp = try writeTemp(SessionFile.encode(session), label: "session-\(session.id)", sync: !bulk)
                     temps.append(temp)
                     record.files.append(.init(path: StoreFormat.sessionFile(session.id), temp: temp.path, inode: temp.inode))

@@ -5,7 +5,8 @@ import Glibc
 /// removing temp files, rebuilding the index, tightening permissions,
 /// recreating a lost registry from the session files. It never rewrites or
 /// deletes a session file. A damaged one is reported with its position and
-/// what to do, and its session stays in the index, marked damaged.
+/// what to do, and its session stays in the index, marked damaged. A session
+/// updated before it was created is reported too, and left as it is.
 public struct StoreDoctor {
     public enum Severity: String, Sendable { case ok, warning, problem }
 
@@ -138,6 +139,14 @@ public struct StoreDoctor {
         report.interactionCount = scan.interactionCount
         report.damagedSessions = scan.damaged.map(\.id)
         let summaries = scan.sessions
+        // Updated before it was created: the two times contradict each other,
+        // and nothing tells which is wrong, so repair changes neither.
+        for summary in summaries where summary.updatedAt < summary.insertedAt {
+            add(.problem, StoreFormat.sessionFile(summary.id),
+                "session \(summary.id) was updated (updated_at \(summary.updatedAt.iso8601)) before it was created "
+                    + "(inserted_at \(summary.insertedAt.iso8601)). Doctor cannot tell which time is wrong and changes neither: "
+                    + "correct it in the file, then run `sessions doctor --repair`.")
+        }
 
         // 3. The registry.
         var registry: Registry?

@@ -236,7 +236,8 @@ public struct ListScreen: Sendable {
     func columns(width: Int, now: Timestamp) -> (columns: Columns, shown: [Column]) {
         let sections = SessionStatus.allCases.compactMap { rows[$0] }
         let oldest = sections.compactMap { sort == .created ? $0.oldestCreation : $0.oldestUpdate }.min()
-        let time = oldest.map { CellWidth.of(TimeText.age($0, now: now)) } ?? 0
+        let newest = sections.compactMap { sort == .created ? $0.newestCreation : $0.newestUpdate }.max()
+        let time = [oldest, newest].compactMap { $0.map { CellWidth.of(TimeText.age($0, now: now)) } }.max() ?? 0
         return Self.columns(width: width, idDigits: String(currentRows.widestID).count,
                             typeWidth: sections.map(\.longestType).max() ?? 0, timeWidth: max(8, time))
     }

@@ -12,23 +12,27 @@ public struct SessionRows: RandomAccessCollection, Sendable {
     /// The longest type name, in bytes (at least its cells), which the
     /// type column is given when there is room.
     public let longestType: Int
-    /// The earliest update and creation, whose age is the widest the time
-    /// column shows.
+    /// The earliest and latest update and creation: the time column's widest
+    /// text is the age of the oldest (a date past a year) or of the newest
+    /// (a date, when it lies more than a week ahead).
     public let oldestUpdate: Timestamp?
     public let oldestCreation: Timestamp?
+    public let newestUpdate: Timestamp?
+    public let newestCreation: Timestamp?
 
     public init() {
         all = []
         order = []
         widestID = 0
         longestType = 0
-        (oldestUpdate, oldestCreation) = (nil, nil)
+        (oldestUpdate, oldestCreation, newestUpdate, newestCreation) = (nil, nil, nil, nil)
     }
 
     init(all: [SessionSummary], order: [Int]) {
         self.all = all
         self.order = order
         var (id, type, updated, created) = (0, 0, Int64.max, Int64.max)
+        var (latestUpdate, latestCreation) = (Int64.min, Int64.min)
         all.withUnsafeBufferPointer { all in
             // Read in place: a summary copied out costs a retain and release
             // of each of its strings.
@@ -37,11 +41,15 @@ public struct SessionRows: RandomAccessCollection, Sendable {
                 type = Swift.max(type, all[position].session.type.name.utf8.count)
                 updated = Swift.min(updated, all[position].session.updatedAt.microseconds)
                 created = Swift.min(created, all[position].session.insertedAt.microseconds)
+                latestUpdate = Swift.max(latestUpdate, all[position].session.updatedAt.microseconds)
+                latestCreation = Swift.max(latestCreation, all[position].session.insertedAt.microseconds)
             }
         }
         (widestID, longestType) = (id, type)
         oldestUpdate = order.isEmpty ? nil : Timestamp(microseconds: updated)
         oldestCreation = order.isEmpty ? nil : Timestamp(microseconds: created)
+        newestUpdate = order.isEmpty ? nil : Timestamp(microseconds: latestUpdate)
+        newestCreation = order.isEmpty ? nil : Timestamp(microseconds: latestCreation)
     }
 
     public var startIndex: Int { 0 }

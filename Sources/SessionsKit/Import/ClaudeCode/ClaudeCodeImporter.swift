@@ -194,6 +194,8 @@ public struct ImportReport: Sendable, Equatable {
     public var linesRead = 0
     /// `file:line` of each line that is not a JSON object.
     public var malformed: [String] = []
+    /// `file:line` of each record whose time was left out.
+    public var unreadableTimes: [String] = []
     public var skippedTypes: [String: Int] = [:]
     public var duplicateRecords = 0
     public var orphanResults = 0
@@ -204,6 +206,7 @@ public struct ImportReport: Sendable, Equatable {
     mutating func absorb(_ stats: TranscriptStats, path: String) {
         linesRead += stats.lines
         malformed += stats.malformedLines.map { "\(path):\($0)" }
+        unreadableTimes += stats.unreadableTimes.map { "\(path):\($0)" }
         for (type, count) in stats.skippedTypes { skippedTypes[type, default: 0] += count }
         duplicateRecords += stats.duplicateRecords
         orphanResults += stats.orphanResults
@@ -218,6 +221,7 @@ public struct ImportReport: Sendable, Equatable {
         interactionsUpdated += other.interactionsUpdated
         linesRead += other.linesRead
         malformed += other.malformed
+        unreadableTimes += other.unreadableTimes
         for (type, count) in other.skippedTypes { skippedTypes[type, default: 0] += count }
         duplicateRecords += other.duplicateRecords
         orphanResults += other.orphanResults

@@ -70,6 +70,9 @@ public struct TranscriptStats: Sendable, Equatable {
     public var lines = 0
     /// 1-based numbers of lines that are not JSON objects.
     public var malformedLines: [Int] = []
+    /// Lines whose `timestamp` is not a time the store can hold (not ISO
+    /// 8601, or outside the years 0000–9999 in UTC): `LINE: why`.
+    public var unreadableTimes: [String] = []
     /// Records not imported, by type: bookkeeping (`progress`, …) and types
     /// this version does not know.
     public var skippedTypes: [String: Int] = [:]

@@ -1,6 +1,7 @@
 /// Reads a Claude Code transcript (JSON Lines) leniently: a line that is not
 /// JSON is noted by number and skipped, unknown record types are counted and
-/// skipped, and everything else still imports.
+/// skipped, a time that cannot be read is noted by line and left out, and
+/// everything else still imports.
 public enum TranscriptParser {
     /// Record types that only carry Claude Code's own bookkeeping.
     static let bookkeepingTypes: Set<String> = ["file-history-snapshot", "queue-operation", "progress"]
@@ -56,10 +57,10 @@ public enum TranscriptParser {
                 transcript.stats.malformedLines.append(number)
                 return
             }
-            consume(record)
+            consume(record, line: number)
         }
 
-        mutating func consume(_ record: JSONObject) {
+        mutating func consume(_ record: JSONObject, line: Int) {
             let type = record["type"]?.stringValue ?? "(no type)"
             if let uuid = record["uuid"]?.stringValue, !seenRecords.insert(uuid).inserted {
                 transcript.stats.duplicateRecords += 1
@@ -82,10 +83,16 @@ public enum TranscriptParser {
                     sidechains[root] = reader
                     sidechainOrder.append(root)
                 }
-                sidechains[root]?.consume(record)
+                sidechains[root]?.consume(record, line: line)
                 return
             }
             let time = record["timestamp"]?.stringValue.flatMap(Timestamp.init(iso8601:))
+            // A time that does not read, or that the store cannot hold, is
+            // left out and reported; the record still counts.
+            if time == nil, let text = record["timestamp"]?.stringValue {
+                let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+                transcript.stats.unreadableTimes.append("\(line): timestamp \(quoted(shown)) \(Timestamp.problem(text) ?? "")")
+            }
             if let time {
                 if transcript.firstTimestamp.map({ time < $0 }) ?? true { transcript.firstTimestamp = time }
                 if transcript.lastTimestamp.map({ time > $0 }) ?? true { transcript.lastTimestamp = time }
