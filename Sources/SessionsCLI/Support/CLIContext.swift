@@ -49,24 +49,55 @@ public struct CLIContext: Sendable {
     var useColor: Bool { stdoutIsTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" }
 }
 
+/// Where a command's output goes. Writing never throws, so a command's own
+/// logic stays plain; instead the first failure is kept, every later write is
+/// dropped, and `SessionsMain` turns the failure into an error and an exit
+/// status once the command is done (see `OutputCheck`).
 public protocol OutputSink: Sendable {
     func write(_ bytes: [UInt8])
+    /// Why writing stopped, if it did.
+    var failure: Errno? { get }
+    /// The start of what could not be written (a few hundred bytes at most):
+    /// a command that changed the store names what it would have printed.
+    var undelivered: [UInt8] { get }
 }
 
 extension OutputSink {
+    public var failure: Errno? { nil }
+    public var undelivered: [UInt8] { [] }
     func write(_ text: String) { write(Array(text.utf8)) }
     func line(_ text: String = "") { write(Array((text + "\n").utf8)) }
 }
 
 /// A file descriptor, written in full (short writes and EINTR retried).
-public struct FileSink: OutputSink {
+/// SIGPIPE is ignored (`ProcessGuard`), so a reader that went away is the
+/// error EPIPE here rather than the end of the process.
+public final class FileSink: OutputSink {
     public let fd: Int32
+    private let state = Mutex<(failure: Errno?, undelivered: [UInt8])>((nil, []))
     public init(fd: Int32) { self.fd = fd }
 
     public func write(_ bytes: [UInt8]) {
-        // EPIPE and friends: the reader went away; nothing useful to do.
-        _ = try? FileDescriptor(rawValue: fd).writeAll(bytes)
+        state.withLock { state in
+            guard state.failure == nil else { return }
+            var written = 0
+            while written < bytes.count {
+                let got = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+                if got >= 0 {
+                    written += got
+                } else if errno != EINTR {
+                    state.failure = Errno(rawValue: errno)
+                    state.undelivered = Array(bytes[written...].prefix(Self.undeliveredKept))
+                    return
+                }
+            }
+        }
     }
+
+    public var failure: Errno? { state.withLock { $0.failure } }
+    public var undelivered: [UInt8] { state.withLock { $0.undelivered } }
+
+    static let undeliveredKept = 512
 
     static func readAll(fd: Int32) throws -> [UInt8] {
         var result: [UInt8] = []
