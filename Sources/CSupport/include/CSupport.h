@@ -30,6 +30,11 @@ void sessions_die_of_signal(int signo) __attribute__((noreturn));
 int sessions_crash_handlers_install(void (*restore)(void));
 void sessions_crash_handlers_remove(void);
 
+/// On SEGV, BUS, ILL, TRAP, ABRT or FPE: writes `line` to stderr, on a stack
+/// of its own and without allocating, and exits with status 2. Replaces the
+/// runtime's crash reporter, which needs memory to run.
+int sessions_last_resort_install(const char *line);
+
 /// An inotify descriptor watching `path` for files written, created, renamed
 /// or removed; -1 when inotify is unavailable.
 int sessions_watch_directory(const char *path);
