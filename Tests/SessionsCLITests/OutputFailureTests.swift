@@ -152,6 +152,8 @@ struct OutputFailureTests {
         // A command that failed keeps its own status.
         let failed = home.shell(#"exec "$0" "$@" 2> /dev/full"#, ["show", "99999"])
         #expect(failed.status == 1, "status \(failed.status)")
+        print("full output: stderr on /dev/full: a read exited \(read.status), a change \(use.status) (made), "
+            + "a command that failed kept its \(failed.status)")
     }
 
     @Test("export to standard output on a full tmpfs exits 2 and says so",
@@ -165,5 +167,7 @@ struct OutputFailureTests {
         let script = #"mount -t tmpfs -o size=64k tmpfs "$1" && exec "$0" export > "$1/backup.json""#
         let result = runner.run(["--user", "--map-root-user", "--mount", "sh", "-c", script, ProcessRunner.sessionsBinary(), fs])
         #expect(result.status == 2 && result.stderr == Self.fullDisk, "status \(result.status), \(result.stderr)")
+        print("full output: export to stdout on a full 64 KiB tmpfs exited \(result.status) with "
+            + "\(result.stderr == Self.fullDisk ? "one" : "not one") error line")
     }
 }
