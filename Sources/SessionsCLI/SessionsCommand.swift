@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import SessionsDisplay
 import SessionsKit
 
@@ -15,8 +16,10 @@ public struct SessionsCommand: ParsableCommand {
             the store's first account.
 
             Exit status: 0 success, 1 the request failed (not found, invalid, refused), \
-            2 the store cannot be used (corrupt, newer format, unsafe permissions, I/O), \
-            64 usage error.
+            2 the store cannot be used (corrupt, newer format, unsafe permissions, I/O) or output \
+            cannot be written, 3 the change was made but its output could not be written, \
+            64 usage error. A command that only reads ends quietly with its own status when its \
+            reader goes away (sessions list | head -1).
             """,
         version: "0.1.0",
         subcommands: [
@@ -43,9 +46,25 @@ public struct SessionsCommand: ParsableCommand {
 public enum SessionsMain {
     public static func run(arguments: [String]) -> Int32 {
         let context = CLIContext.current
+        var changes = false
+        let status = run(arguments: arguments, context: context, changes: &changes)
+        return OutputCheck.finish(status, changed: changes, context: context)
+    }
+
+    /// The real process: checks its limits first (`ProcessGuard`), then runs.
+    public static func runProcess() -> Never {
+        ProcessGuard.prepare()
+        exit(run(arguments: Array(CommandLine.arguments.dropFirst())))
+    }
+
+    private static func run(arguments: [String], context: CLIContext, changes: inout Bool) -> Int32 {
         do {
             var command = try SessionsCommand.parseAsRoot(arguments)
+            changes = (command as? any ChangesState)?.changesState ?? false
             try command.run()
+            return 0
+        } catch is OutputStopped {
+            // Writing stopped part way; `OutputCheck` says why.
             return 0
         } catch let error as ReportedError {
             // Messages quote paths and values from the store and the command

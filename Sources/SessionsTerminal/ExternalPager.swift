@@ -49,7 +49,17 @@ enum ExternalPager {
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let started = TimingTrace.now()
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
+        // The program ignores SIGPIPE (its writes check for EPIPE); the pager
+        // and anything its command line pipes into get the usual signal.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, &attributes, &argv, environ)
         guard spawned == 0 else {
             return Outcome(problem: "cannot start the pager: \(String(cString: strerror(spawned)))", waitsForKey: false)
         }

@@ -55,4 +55,19 @@ struct ExternalPagerTests {
         pane.keys("q", "q", "q")
         #expect(pane.exit()?.status == "0")
     }
+
+    @Test("the pager gets SIGPIPE's usual action, though the program itself ignores it")
+    func pagerKeepsSIGPIPE() throws {
+        let pane = try Self.paneInPager(pager: "grep SigIgn: /proc/self/status; :")
+        pane.keys("o")
+        #expect(pane.waitFor("SigIgn:") != nil, "\(pane.screen)")
+        let line = try #require(pane.screen.split(separator: "\n").first { $0.contains("SigIgn:") })
+        let digits = line.split(separator: ":")[1].drop { $0 == " " || $0 == "\t" }.prefix(16)
+        let mask = try #require(UInt64(digits, radix: 16), "\(line)")
+        #expect(mask & (1 << (UInt64(SIGPIPE) - 1)) == 0, "SIGPIPE ignored in the pager: \(line)")
+        pane.keys("Space")
+        #expect(pane.waitFor("/ search") != nil, "\(pane.screen)")
+        pane.keys("q", "q", "q")
+        #expect(pane.exit()?.status == "0")
+    }
 }

@@ -30,6 +30,19 @@ void sessions_die_of_signal(int signo) __attribute__((noreturn));
 int sessions_crash_handlers_install(void (*restore)(void));
 void sessions_crash_handlers_remove(void);
 
+/// Removes `path` if SIGINT, SIGTERM or SIGHUP arrives (or a fault stops the
+/// process) before `sessions_cleanup_disarm`; then the process dies of that
+/// signal. Signals the caller ignores stay ignored. -1 if the path is too long.
+int sessions_cleanup_arm(const char *path);
+void sessions_cleanup_disarm(void);
+/// Removes the armed path now, if any; async-signal-safe.
+void sessions_cleanup_now(void);
+
+/// On SEGV, BUS, ILL, TRAP, ABRT or FPE: writes `line` to stderr, on a stack
+/// of its own and without allocating, and exits with status 2. Replaces the
+/// runtime's crash reporter, which needs memory to run.
+int sessions_last_resort_install(const char *line);
+
 /// An inotify descriptor watching `path` for files written, created, renamed
 /// or removed; -1 when inotify is unavailable.
 int sessions_watch_directory(const char *path);

@@ -36,7 +36,11 @@ struct ExportCommand: ParsableCommand {
                 outcome = try CodeMySpecExport.write(service, status: status, shape: shape, to: emit)
             }
         } else {
-            outcome = try CodeMySpecExport.write(service, status: status, shape: shape) { context.stdout.write($0) }
+            outcome = try CodeMySpecExport.write(service, status: status, shape: shape) { chunk in
+                context.stdout.write(chunk)
+                // A full disk or a reader gone: no more of the export can arrive.
+                if context.stdout.failure != nil { throw OutputStopped() }
+            }
         }
         // Every readable session is written; a damaged one is named, and the
         // exit status says the export is not whole.

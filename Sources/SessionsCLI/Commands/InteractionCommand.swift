@@ -38,7 +38,10 @@ struct AddInteraction: ParsableCommand {
 struct CompleteInteraction: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "complete", abstract: "Record the result of a pending interaction.",
-        discussion: "Output that is not valid UTF-8 is stored exactly, as base64, and shown with invalid bytes as \\xNN.")
+        discussion: """
+            Output that is not valid UTF-8, given as text or as a file, is stored exactly, as base64, \
+            and shown with invalid bytes as \\xNN.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -88,13 +91,18 @@ struct CompleteInteraction: ParsableCommand {
     func run() throws {
         let draft = ResultDraft(
             status: status, code: code, errorMessage: errorMessage,
-            stdout: try capture(text: stdout, file: stdoutFile), stderr: try capture(text: stderr, file: stderrFile),
+            stdout: try capture(text: stdout, option: "--stdout", file: stdoutFile),
+            stderr: try capture(text: stderr, option: "--stderr", file: stderrFile),
             durationMS: durationMS, data: try data.map { try parseJSONArgument($0, option: "--data") })
         _ = try global.service().completeInteraction(sessionID: try SessionIDArgument.parse(sessionID), interactionID: interactionID, draft)
     }
 
-    func capture(text: String?, file: String?) throws -> CapturedOutput? {
-        if let text { return .text(text) }
+    /// Text options keep their bytes as a file's are kept: the argument
+    /// vector holds bytes, and only its `String` form lost the invalid ones.
+    func capture(text: String?, option: String, file: String?) throws -> CapturedOutput? {
+        if let text {
+            return CLIContext.current.rawValue(ofOption: option, parsed: text).map(CapturedOutput.init(bytes:)) ?? .text(text)
+        }
         guard let file else { return nil }
         if file == "-" { return CapturedOutput(bytes: try CLIContext.current.readStandardInput()) }
         do {

@@ -18,10 +18,15 @@ public struct CLIContext: Sendable {
     /// or file, which get every character.
     public var terminalColumns: Int?
     public var now: @Sendable () -> Timestamp
+    /// The arguments as the process received them, before they became
+    /// `String`s (which turns bytes that are not UTF-8 into U+FFFD); empty
+    /// when a test runs a command in-process.
+    public var argumentBytes: [[UInt8]]
 
     public init(environment: SessionsEnvironment, stdout: any OutputSink, stderr: any OutputSink,
                 readStandardInput: @escaping @Sendable () throws -> [UInt8], stdoutIsTerminal: Bool,
-                terminalColumns: Int? = nil, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+                terminalColumns: Int? = nil, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() },
+                argumentBytes: [[UInt8]] = []) {
         self.environment = environment
         self.stdout = stdout
         self.stderr = stderr
@@ -29,6 +34,7 @@ public struct CLIContext: Sendable {
         self.stdoutIsTerminal = stdoutIsTerminal
         self.terminalColumns = terminalColumns
         self.now = now
+        self.argumentBytes = argumentBytes
     }
 
     public static func process() -> CLIContext {
@@ -41,32 +47,88 @@ public struct CLIContext: Sendable {
         }
         return CLIContext(
             environment: environment, stdout: FileSink(fd: 1), stderr: FileSink(fd: 2),
-            readStandardInput: { try FileSink.readAll(fd: 0) }, stdoutIsTerminal: terminal, terminalColumns: columns)
+            readStandardInput: { try FileSink.readAll(fd: 0) }, stdoutIsTerminal: terminal, terminalColumns: columns,
+            argumentBytes: (1..<Int(CommandLine.argc)).map { index in
+                CommandLine.unsafeArgv[index].map { Array(UnsafeBufferPointer(start: $0, count: strlen($0))).map(UInt8.init(bitPattern:)) } ?? []
+            })
     }
 
     @TaskLocal public static var current: CLIContext = .process()
 
     var useColor: Bool { stdoutIsTerminal && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb" }
+
+    /// The bytes of `--name VALUE` or `--name=VALUE` as the process received
+    /// them, for a value the parser gave as `parsed` (the last one, as the
+    /// parser keeps the last); nil in-process, where only `parsed` exists.
+    func rawValue(ofOption name: String, parsed: String) -> [UInt8]? {
+        let flag = Array(name.utf8)
+        let prefix = flag + [UInt8(ascii: "=")]
+        var found: [UInt8]?
+        var index = 0
+        while index < argumentBytes.count, argumentBytes[index] != Array("--".utf8) {
+            var value: [UInt8]?
+            if argumentBytes[index] == flag, index + 1 < argumentBytes.count {
+                value = argumentBytes[index + 1]
+                index += 1
+            } else if argumentBytes[index].starts(with: prefix) {
+                value = Array(argumentBytes[index].dropFirst(prefix.count))
+            }
+            if let value, String(decoding: value, as: UTF8.self).utf8.elementsEqual(parsed.utf8) { found = value }
+            index += 1
+        }
+        return found
+    }
 }
 
+/// Where a command's output goes. Writing never throws, so a command's own
+/// logic stays plain; instead the first failure is kept, every later write is
+/// dropped, and `SessionsMain` turns the failure into an error and an exit
+/// status once the command is done (see `OutputCheck`).
 public protocol OutputSink: Sendable {
     func write(_ bytes: [UInt8])
+    /// Why writing stopped, if it did.
+    var failure: Errno? { get }
+    /// The start of what could not be written (a few hundred bytes at most):
+    /// a command that changed the store names what it would have printed.
+    var undelivered: [UInt8] { get }
 }
 
 extension OutputSink {
+    public var failure: Errno? { nil }
+    public var undelivered: [UInt8] { [] }
     func write(_ text: String) { write(Array(text.utf8)) }
     func line(_ text: String = "") { write(Array((text + "\n").utf8)) }
 }
 
 /// A file descriptor, written in full (short writes and EINTR retried).
-public struct FileSink: OutputSink {
+/// SIGPIPE is ignored (`ProcessGuard`), so a reader that went away is the
+/// error EPIPE here rather than the end of the process.
+public final class FileSink: OutputSink {
     public let fd: Int32
+    private let state = Mutex<(failure: Errno?, undelivered: [UInt8])>((nil, []))
     public init(fd: Int32) { self.fd = fd }
 
     public func write(_ bytes: [UInt8]) {
-        // EPIPE and friends: the reader went away; nothing useful to do.
-        _ = try? FileDescriptor(rawValue: fd).writeAll(bytes)
+        state.withLock { state in
+            guard state.failure == nil else { return }
+            var written = 0
+            while written < bytes.count {
+                let got = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+                if got >= 0 {
+                    written += got
+                } else if errno != EINTR {
+                    state.failure = Errno(rawValue: errno)
+                    state.undelivered = Array(bytes[written...].prefix(Self.undeliveredKept))
+                    return
+                }
+            }
+        }
     }
+
+    public var failure: Errno? { state.withLock { $0.failure } }
+    public var undelivered: [UInt8] { state.withLock { $0.undelivered } }
+
+    static let undeliveredKept = 512
 
     static func readAll(fd: Int32) throws -> [UInt8] {
         var result: [UInt8] = []

@@ -346,13 +346,17 @@ extension FileBytes {
     /// file beside it, synced, then renamed over it. A failure part way leaves
     /// the old file (or none) and no partial one.
     /// A link at `path` is followed, as the shell's `>` would: the file it
-    /// names is replaced and the link stays.
+    /// names is replaced and the link stays. SIGINT, SIGTERM and SIGHUP
+    /// remove the temp file before the process dies of them; what a SIGKILL
+    /// left is removed by the next write to the same path (`ExportTempFiles`).
     public static func writeAtomically(_ path: String, _ body: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
         let path = try FileIO.followingLinks(path)
-        let name = path.split(separator: "/").last.map(String.init) ?? "export"
-        let directory = FileIO.parentDirectory(path)
-        let temp = (directory == "/" ? "" : directory) + "/.\(name).\(getpid()).tmp"
+        let temp = ExportTempFiles.path(for: path)
+        ExportTempFiles.removeAbandoned(of: path)
+        _ = sessions_cleanup_arm(temp)
+        defer { sessions_cleanup_disarm() }
         try FileIO.replace(path, temp: temp) { fd in
+            ExportTempFiles.markLive(fd)
             try body { chunk throws(StoreError) in try FileIO.writeAll(fd, chunk, path: temp) }
         }
     }

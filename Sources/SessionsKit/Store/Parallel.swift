@@ -1,17 +1,30 @@
-import Dispatch
 import Glibc
+import Synchronization
 
 /// Runs independent pieces of work on all cores and collects their results in
 /// order. Reading a large index is the one place a command is CPU-bound.
+///
+/// The threads are plain pthreads rather than a dispatch queue, because the
+/// system can refuse a thread: under `ulimit -u` or an address-space limit,
+/// libdispatch retries the creation once a second for ever, and with few
+/// descriptors left it dies of SIGILL setting up its event loop. Here a
+/// thread that cannot be made is simply not used: the calling thread takes
+/// every piece no other thread took.
 enum Parallel {
     static let coreCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+
+    /// The threads a `map` runs on, the calling one included. One when the
+    /// address space is limited (`ulimit -v`, `ulimit -d`): each helper
+    /// thread reserves its stack and, in glibc, a malloc arena of its own (72
+    /// MB together on x86-64), which would use up the room the work itself needs.
+    static let threadCount = ResourceLimit.addressSpace.isLimited || ResourceLimit.data.isLimited ? 1 : coreCount
 
     /// `body(i)` for i in 0..<count, concurrently; results in index order.
     /// Failures travel inside `T` (a `Result`), so nothing is thrown across threads.
     /// `serially` runs them on this thread instead, for work too small to
     /// pay for waking others.
     static func map<T>(_ count: Int, serially: Bool = false, _ body: (Int) -> T) -> [T] {
-        if count <= 1 || serially { return (0..<count).map(body) }
+        if count <= 1 || serially || threadCount == 1 { return (0..<count).map(body) }
         let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         slots.initialize(repeating: nil)
         defer {
@@ -21,9 +34,14 @@ enum Parallel {
         let shared = SendableBox(slots)
         withoutActuallyEscaping(body) { body in
             let work = SendableBox(body)
-            DispatchQueue.concurrentPerform(iterations: count) { index in
-                shared.value[index] = work.value(index)
+            let job = Job(count: count) { index in shared.value[index] = work.value(index) }
+            var helpers: [pthread_t] = []
+            for _ in 1..<min(count, threadCount) {
+                guard let thread = job.startHelper() else { break }
+                helpers.append(thread)
             }
+            job.drain()
+            for thread in helpers { pthread_join(thread, nil) }
         }
         return slots.map { $0! }
     }
@@ -47,6 +65,42 @@ enum Parallel {
             start = end
         }
         return chunks
+    }
+
+    /// The pieces of one `map`, handed out one at a time to whichever thread
+    /// asks next, so a slow piece never holds up the others.
+    private final class Job: @unchecked Sendable {
+        let count: Int
+        let next = Atomic<Int>(0)
+        let run: (Int) -> Void
+
+        init(count: Int, run: @escaping (Int) -> Void) {
+            self.count = count
+            self.run = run
+        }
+
+        func drain() {
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < count else { return }
+                run(index)
+            }
+        }
+
+        /// A thread draining this job, or nil when the system refuses one.
+        func startHelper() -> pthread_t? {
+            let retained = Unmanaged.passRetained(self)
+            var thread = pthread_t()
+            let started = pthread_create(&thread, nil, { context in
+                Unmanaged<Job>.fromOpaque(context!).takeRetainedValue().drain()
+                return nil
+            }, retained.toOpaque())
+            guard started == 0 else {
+                retained.release()
+                return nil
+            }
+            return thread
+        }
     }
 }
 

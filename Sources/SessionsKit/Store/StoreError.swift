@@ -66,6 +66,11 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch errno {
         case .noSpace, .diskQuotaExceeded: return " (the disk is full: free some space and try again)"
         case .isDirectory: return " (name a file, not a directory)"
+        case .tooManyOpenFiles:
+            return " (this process ran out of file descriptors: raise the limit, \(ResourceLimit.descriptors.option), and try again)"
+        case .noMemory:
+            guard let limit = [ResourceLimit.addressSpace, .data].first(where: \.isLimited), let soft = limit.soft else { return "" }
+            return " (out of memory under the \(limit.name) limit, \(limit.option) \(limit.shown(soft)): raise it and try again)"
         default: return ""
         }
     }
