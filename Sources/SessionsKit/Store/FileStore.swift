@@ -120,6 +120,20 @@ public final class FileStore: SessionStore {
         return try SessionFile.decode(bytes, path: path(StoreFormat.sessionFile(id)), expectedID: id)
     }
 
+    public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws {
+        var checked: FileStamp?
+        for id in ids {
+            let filePath = path(StoreFormat.sessionFile(id))
+            let session = Result { () throws(StoreError) -> Session? in
+                let bytes = try consistentRead(checked: &checked) { () throws(StoreError) -> [UInt8]? in try FileIO.read(filePath) }
+                return try bytes.map { (bytes) throws(StoreError) -> Session in
+                    try SessionFile.decode(bytes, path: filePath, expectedID: id)
+                }
+            }
+            try body(id, session.mapError { $0 as any Error })
+        }
+    }
+
     public func generation() throws -> Int {
         try consistentRead { () throws(StoreError) -> Int in
             guard let tail = try journal.readTail() else { throw missingJournal() }
@@ -242,11 +256,21 @@ public final class FileStore: SessionStore {
     /// no half-applied commit, no stray temp files, an index that exists. If it
     /// is not, the repair runs first under the exclusive lock.
     func consistentRead<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        var checked: FileStamp?
+        return try consistentRead(checked: &checked, body)
+    }
+
+    /// `consistentRead` for one of many reads: `checked` is the journal as
+    /// it was when the store was last found consistent, and while the journal
+    /// is unchanged the check is not made again. Every commit, repair and
+    /// compaction changes the journal, so nothing that check would find can
+    /// have appeared meanwhile without changing it.
+    func consistentRead<T>(checked: inout FileStamp?, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         for _ in 0..<3 {
             do {
                 let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared)
                 defer { withExtendedLifetime(lock) {} }
-                if try needsMaintenance() == nil { return try body() }
+                if try isConsistent(since: &checked) { return try body() }
             }
             let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive)
             defer { withExtendedLifetime(lock) {} }
@@ -256,6 +280,15 @@ public final class FileStore: SessionStore {
         let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared)
         defer { withExtendedLifetime(lock) {} }
         return try body()
+    }
+
+    /// Whether the store needs no maintenance before a read. Must hold a lock.
+    func isConsistent(since checked: inout FileStamp?) throws(StoreError) -> Bool {
+        let stamp = try FileIO.status(journal.path, followLinks: false).map(FileStamp.init)
+        if let stamp, stamp == checked { return true }
+        guard try needsMaintenance() == nil else { return false }
+        checked = stamp
+        return true
     }
 
     // MARK: - Recovery
