@@ -52,12 +52,27 @@ public protocol StoreTransaction: AnyObject {
     /// read. Hooks call this on every event, so backends should answer
     /// without decoding every summary.
     func sessionIDs(externalConversationID key: String) throws -> [Session.ID]
+    /// The sessions (of any account) whose `external_conversation_id` starts
+    /// with `prefix`, by what their summaries say, ascending: candidates
+    /// only, which the caller reads and checks. A hook asks for a
+    /// conversation's subagents on every call it cannot place, so backends
+    /// should answer as cheaply as the above.
+    func sessionIDs(externalConversationIDPrefix prefix: String) throws -> [Session.ID]
+    /// Session `id` if its file mentions `text` as a JSON string, else nil: a
+    /// test that spares decoding each session a hook looks through for one call.
+    func session(id: Session.ID, mentioning text: String) throws -> Session?
 }
 
 extension StoreTransaction {
     public func sessionIDs(externalConversationID key: String) throws -> [Session.ID] {
         try summaries().values.filter { $0.session.externalConversationID == key }.map(\.id).sorted()
     }
+
+    public func sessionIDs(externalConversationIDPrefix prefix: String) throws -> [Session.ID] {
+        try summaries().values.filter { $0.session.externalConversationID?.hasPrefix(prefix) == true }.map(\.id).sorted()
+    }
+
+    public func session(id: Session.ID, mentioning text: String) throws -> Session? { try session(id: id) }
 }
 
 extension StoreTransaction {
