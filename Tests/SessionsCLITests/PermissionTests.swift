@@ -59,6 +59,7 @@ struct PermissionTests {
             removeTree(home)
             let copy = ProcessRunner(executable: "/bin/cp", environment: [:]).run(["-a", template, home])
             try #require(copy.status == 0, "\(copy.stderr)")
+            StoreCopies.adopt(home + "/store")
         }
     }
 

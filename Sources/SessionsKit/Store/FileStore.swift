@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// The local JSON store: one file per session, a summaries index, and a
 /// journal that makes every change atomic and cheap. See `JournalRecord` for
@@ -25,6 +26,10 @@ public final class FileStore: SessionStore {
     public let root: String
     let options: Options
     let journal: Journal
+    /// A copy this process found matching its session files but cannot
+    /// adopt, because it cannot be written: the journal as it was then.
+    /// It is read as it is while the journal stays so.
+    private let checkedCopy = Mutex<FileStamp?>(nil)
 
     /// Opens the store at `root`, creating it (and account 1) on first use.
     public init(root: String, options: Options = Options()) throws(StoreError) {
@@ -71,7 +76,7 @@ public final class FileStore: SessionStore {
         let account = registry.addAccount(name: options.initialAccountName, at: Timestamp.now())
         registry.defaultAccountID = account.id
         try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: [], generation: 0))
-        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: 0))
+        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: 0, directoryInode: try directoryInode()))
         // The registry goes last: its presence is what marks the store as created.
         try writeAtomically(StoreFormat.registryFile, RegistryFile.encode(registry))
     }
@@ -294,27 +299,42 @@ public final class FileStore: SessionStore {
     // MARK: - Recovery
 
     enum Maintenance: Equatable {
-        case tornJournal, unappliedCommit, strayTempFiles, missingIndex, staleIndex
+        case copiedStore, tornJournal, unappliedCommit, strayTempFiles, missingIndex, staleIndex
     }
 
     /// What, if anything, must be repaired before the store can be read. Cheap:
-    /// two short reads of the journal, a stat per file of the last commit only
-    /// when it lacks its applied marker, and a listing of the (normally empty)
-    /// temp directory.
+    /// two short reads of the journal, a stat of the store directory, a stat
+    /// per file of the last commit only when it lacks its applied marker, and
+    /// a listing of the (normally empty) temp directory.
     func needsMaintenance() throws(StoreError) -> Maintenance? {
         guard let tail = try journal.readTail() else { throw missingJournal() }
-        if let problem = try journalMaintenance(tail) { return problem }
+        if let problem = try journalMaintenance(tail, checkedCopy: isCheckedCopy()) { return problem }
         guard let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)) else { return .missingIndex }
         if !tail.continues(indexGeneration: indexGeneration) { return .staleIndex }
         return nil
     }
 
     /// The journal's part of `needsMaintenance`, which `doctor` checks apart from the index.
-    func journalMaintenance(_ tail: Journal.Tail) throws(StoreError) -> Maintenance? {
+    func journalMaintenance(_ tail: Journal.Tail, checkedCopy: Bool = false) throws(StoreError) -> Maintenance? {
+        if !checkedCopy, try isCopy(tail) { return .copiedStore }
         if tail.isTorn { return .tornJournal }
         if let last = tail.last, !tail.lastIsMarkedApplied, try !isApplied(last) { return .unappliedCommit }
         if let temps = try FileIO.list(path(StoreFormat.tempDirectory)), !temps.isEmpty { return .strayTempFiles }
         return nil
+    }
+
+    /// The inode of the store directory, which the journal's header records.
+    func directoryInode() throws(StoreError) -> UInt64 {
+        guard let info = try FileIO.status(root) else { throw StoreError.unsafeStore(path: root, reason: "it does not exist") }
+        return UInt64(info.st_ino)
+    }
+
+    /// Whether the journal was started in another directory: the store was
+    /// copied, and its files may come from different moments. Inodes mean
+    /// nothing in a copy either, so its last commit cannot be checked by them.
+    func isCopy(_ tail: Journal.Tail) throws(StoreError) -> Bool {
+        guard let recorded = tail.directoryInode else { return false }
+        return try directoryInode() != recorded
     }
 
     func isApplied(_ record: JournalRecord) throws(StoreError) -> Bool {
@@ -334,29 +354,89 @@ public final class FileStore: SessionStore {
     struct MaintenanceResult {
         var actions: [String]
         var tail: Journal.Tail
+        /// The summaries the index and journal hold cannot be trusted to be
+        /// what the session files hold: the store is a copy, or its last
+        /// commit could not be completed as written. The index must be
+        /// rebuilt from the files, which also starts a journal of this directory.
+        var indexNeedsRebuild = false
     }
 
     /// Brings the store to a consistent state. Must hold the exclusive lock.
+    /// A copy is adopted: its index is rebuilt from its session files, and
+    /// its journal starts anew in this directory; one that cannot be
+    /// written is checked instead (see `checkCopyAsItIs`).
     @discardableResult
     func performMaintenance() throws(StoreError) -> MaintenanceResult {
-        var result = try repairJournal()
-        let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
-        if indexGeneration.map(result.tail.continues) != true {
-            // A new generation, so that live views notice the rebuilt index.
-            let plan = try rebuildIndex(generation: max(result.tail.generation, indexGeneration ?? 0) + 1)
-            result.actions.append(
-                "rebuilt the index from \(plan.summaries.count) sessions (it was \(indexGeneration == nil ? "missing" : "stale"))")
-            guard let tail = try journal.readTail() else { throw missingJournal() }
-            result.tail = tail
+        if let tail = try journal.readTail(), try isCopy(tail), (try? checkWritable()) == nil {
+            try checkCopyAsItIs(tail)
+            return MaintenanceResult(actions: [], tail: tail)
         }
-        return result
+        do throws(StoreError) {
+            var result = try repairJournal()
+            let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
+            if result.indexNeedsRebuild || indexGeneration.map(result.tail.continues) != true {
+                // A new generation, so that live views notice the rebuilt index.
+                let plan = try rebuildIndex(generation: max(result.tail.generation, indexGeneration ?? 0) + 1)
+                let why = result.indexNeedsRebuild ? "its summaries could not be trusted" : indexGeneration == nil ? "missing" : "stale"
+                result.actions.append("rebuilt the index from \(plan.summaries.count) sessions (it was \(why))")
+                guard let tail = try journal.readTail() else { throw missingJournal() }
+                result.tail = tail
+            }
+            return result
+        } catch {
+            // A copy that could not be adopted (a full disk) is not to be read
+            // as it is: say what it is, not only what failed.
+            if let tail = try? journal.readTail(), (try? isCopy(tail)) == true {
+                throw StoreError.copiedStore(path: root, detail: "rebuilding its index from its session files failed: \(error.detail)")
+            }
+            throw error
+        }
+    }
+
+    /// A copy that cannot be written cannot be adopted, but it may still be
+    /// read as it is if it holds no trace of a commit in progress and its
+    /// index and journal list exactly what its session files hold. That
+    /// takes reading every session file, which this process then need not
+    /// do again; another process will. Otherwise it is refused, saying why.
+    func checkCopyAsItIs(_ tail: Journal.Tail) throws(StoreError) {
+        let stamp = try FileIO.status(journal.path, followLinks: false).map(FileStamp.init)
+        if let stamp, checkedCopy.withLock({ $0 }) == stamp { return }
+        func refuse(_ why: String) -> StoreError {
+            .copiedStore(path: root, detail: "\(why), and it cannot be written, so its index cannot be rebuilt from its session files")
+        }
+        let temps = try FileIO.list(path(StoreFormat.tempDirectory)) ?? []
+        if tail.isTorn || (tail.last != nil && !tail.lastIsMarkedApplied) || !temps.isEmpty {
+            throw refuse("it holds a commit that was in progress when it was copied")
+        }
+        guard let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)),
+              tail.continues(indexGeneration: indexGeneration) else {
+            throw refuse("its index and journal were copied at different moments")
+        }
+        let registry = try readRegistry()
+        let catalog = try loadCatalog(registry: registry)
+        let indexed = Dictionary(catalog.summaries.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+        let plan = try SessionScan.read(root: root).indexPlan(lastKnown: indexed, registry: registry)
+        let difference = IndexDifference(expected: plan.summaries, indexed: indexed)
+        if !difference.isEmpty { throw refuse("its index does not match its session files (\(difference))") }
+        checkedCopy.withLock { $0 = stamp }
+    }
+
+    /// Whether this process found the store, a copy it cannot write, readable as it is.
+    func isCheckedCopy() throws(StoreError) -> Bool {
+        guard let checked = checkedCopy.withLock({ $0 }) else { return false }
+        return try FileIO.status(journal.path, followLinks: false).map(FileStamp.init) == checked
     }
 
     /// Cuts off a torn record, finishes an interrupted commit and removes temp
-    /// files. Must hold the exclusive lock.
+    /// files. A commit that cannot be finished as written (its temporary
+    /// files are gone or are not the ones it wrote), or any unfinished commit
+    /// in a copy, is settled file by file instead (see `settle`), and the
+    /// result asks for the index to be rebuilt. Must hold the exclusive lock.
     func repairJournal() throws(StoreError) -> MaintenanceResult {
         var actions: [String] = []
         guard var tail = try journal.readTail() else { throw missingJournal() }
+        let copied = try isCopy(tail)
+        var rebuild = copied
         var rewritten = false
         if tail.isTorn {
             try journal.truncate(to: tail.validLength)
@@ -364,13 +444,21 @@ public final class FileStore: SessionStore {
             rewritten = true
         }
         if let last = tail.last, !tail.lastIsMarkedApplied {
-            let wasApplied = try isApplied(last)
-            try finish(last)
-            if !wasApplied {
-                actions.append("completed commit \(last.generation), interrupted before all its files were in place")
+            let obstacle = copied ? "the store was copied while it was being written" : try unfinishable(last)
+            if let obstacle {
+                // Not marked applied: the rebuild that follows starts a fresh
+                // journal, and if it never happens, the next open settles again.
+                actions.append("commit \(last.generation) could not be completed as written (\(obstacle)); \(try settle(last))")
+                rebuild = true
+            } else {
+                let wasApplied = try isApplied(last)
+                try finish(last)
+                if !wasApplied {
+                    actions.append("completed commit \(last.generation), interrupted before all its files were in place")
+                }
+                try journal.markApplied(generation: last.generation, at: tail.validLength)
+                rewritten = true
             }
-            try journal.markApplied(generation: last.generation, at: tail.validLength)
-            rewritten = true
         }
         let temps = try FileIO.list(path(StoreFormat.tempDirectory)) ?? []
         for name in temps {
@@ -384,7 +472,53 @@ public final class FileStore: SessionStore {
             guard let repaired = try journal.readTail() else { throw missingJournal() }
             tail = repaired
         }
-        return MaintenanceResult(actions: actions, tail: tail)
+        return MaintenanceResult(actions: actions, tail: tail, indexNeedsRebuild: rebuild)
+    }
+
+    /// Why `finish` cannot complete `record`, or nil when it can: each of its
+    /// files is in place already or its temporary file is the one it wrote.
+    func unfinishable(_ record: JournalRecord) throws(StoreError) -> String? {
+        for file in record.files {
+            if let info = try FileIO.status(path(file.path), followLinks: false), UInt64(info.st_ino) == file.inode { continue }
+            guard let temp = try FileIO.status(path(file.temp), followLinks: false) else { return "\(file.temp) is gone" }
+            if UInt64(temp.st_ino) != file.inode {
+                return "\(file.temp) is not the file it wrote (inode \(temp.st_ino), not \(file.inode)): the store's files were copied"
+            }
+        }
+        return nil
+    }
+
+    /// Puts a commit's files in place as far as the store still holds them,
+    /// when inodes cannot tell (a copy keeps no inode): each temporary file
+    /// replaces its target only when it is newer by modification time, which
+    /// a copy keeps (`cp -a`), or when there is no target. A target as new
+    /// or newer is what a copy took after the rename, or a later commit
+    /// wrote. Removals are done. Says what was done.
+    func settle(_ record: JournalRecord) throws(StoreError) -> String {
+        var placed = 0
+        var directories: Set<String> = [path(StoreFormat.tempDirectory)]
+        for file in record.files {
+            try StoreFormat.checkRelativePath(file.path, in: journal.path)
+            try StoreFormat.checkRelativePath(file.temp, in: journal.path)
+            try StoreSafety.checkNotLink(path(file.path))
+            guard let temp = try FileIO.status(path(file.temp), followLinks: false), temp.st_mode & S_IFMT == S_IFREG else { continue }
+            if let target = try FileIO.status(path(file.path), followLinks: false),
+               (target.st_mtim.tv_sec, target.st_mtim.tv_nsec) >= (temp.st_mtim.tv_sec, temp.st_mtim.tv_nsec) {
+                continue
+            }
+            try FileIO.rename(path(file.temp), path(file.path))
+            directories.insert(FileIO.parentDirectory(path(file.path)))
+            placed += 1
+        }
+        for removed in record.removes {
+            try StoreFormat.checkRelativePath(removed, in: journal.path)
+            try FileIO.remove(path(removed))
+            directories.insert(FileIO.parentDirectory(path(removed)))
+        }
+        for directory in directories.sorted() { try FileIO.syncDirectory(directory) }
+        let files = record.files.count
+        return "put \(placed) of its \(files) new file\(files == 1 ? "" : "s") in place, where no newer one was"
+            + (record.removes.isEmpty ? "" : ", and removed the \(record.removes.count) it deletes")
     }
 
     /// Rolls a committed record forward: renames its synced temp files into place
@@ -428,7 +562,7 @@ public final class FileStore: SessionStore {
         let scan = try SessionScan.read(root: root)
         let plan = scan.indexPlan(lastKnown: lastKnownSummaries(), registry: try readRegistry())
         try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: plan.summaries, generation: generation))
-        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation))
+        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: try directoryInode()))
         return plan
     }
 
@@ -473,7 +607,14 @@ public final class FileStore: SessionStore {
         // Recreate the working directories if someone removed them.
         try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
         try FileIO.makeDirectory(path(StoreFormat.sessionsDirectory))
-        let tail = try performMaintenance().tail
+        var tail = try performMaintenance().tail
+        if tail.directoryInode == nil {
+            // A journal from before directories were recorded: a compaction
+            // starts one that records this directory, once.
+            try compact()
+            guard let compacted = try journal.readTail() else { throw missingJournal() }
+            tail = compacted
+        }
         let transaction = FileTransaction(store: self, registry: try readRegistry())
         let result = try body(transaction)
         try commit(transaction, after: tail)
@@ -591,7 +732,8 @@ public final class FileStore: SessionStore {
     func compact() throws(StoreError) {
         let catalog = try loadCatalog(registry: try readRegistry())
         try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: catalog.summaries, generation: catalog.generation))
-        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: catalog.generation))
+        try writeAtomically(StoreFormat.journalFile,
+                            Journal.headerLine(baseGeneration: catalog.generation, directoryInode: try directoryInode()))
     }
 }
 
