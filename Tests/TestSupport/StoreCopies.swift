@@ -19,3 +19,32 @@ public enum StoreCopies {
         TestFiles.write(journal, JSONWriter.bytes(.object(adopted), style: .compact) + bytes[end...])
     }
 }
+
+extension StoreCopies {
+    /// Copies the files and directories `relative` of `source` (recursively)
+    /// into `target`, one file at a time, keeping each file's mode and
+    /// modification time, as a copy of a whole tree does.
+    public static func copy(_ relative: [String], from source: String, to target: String) {
+        mkdir(target, 0o700)
+        for name in relative { copyEntry(source + "/" + name, target + "/" + name) }
+    }
+
+    /// Every entry of the directory `source` copied into `target` (see `copy`), in the order given by `order`.
+    public static func copyTree(from source: String, to target: String, order: ([String]) -> [String] = { $0 }) {
+        copy(order(TestFiles.list(source)), from: source, to: target)
+    }
+
+    static func copyEntry(_ from: String, _ to: String) {
+        var info = stat()
+        guard lstat(from, &info) == 0 else { return }  // gone meanwhile, as a writer may make it
+        if info.st_mode & S_IFMT == S_IFDIR {
+            mkdir(to, info.st_mode & 0o7777)
+            for name in TestFiles.list(from) { copyEntry(from + "/" + name, to + "/" + name) }
+            return
+        }
+        guard let bytes = TestFiles.read(from) else { return }
+        TestFiles.write(to, bytes, mode: info.st_mode & 0o7777)
+        var times = [info.st_atim, info.st_mtim]
+        _ = utimensat(AT_FDCWD, to, &times, 0)
+    }
+}

@@ -379,6 +379,16 @@ public final class FileStore: SessionStore {
                 let plan = try rebuildIndex(generation: max(result.tail.generation, indexGeneration ?? 0) + 1)
                 let why = result.indexNeedsRebuild ? "its summaries could not be trusted" : indexGeneration == nil ? "missing" : "stale"
                 result.actions.append("rebuilt the index from \(plan.summaries.count) sessions (it was \(why))")
+                if result.indexNeedsRebuild {
+                    // A registry copied before a session was created would hand its id out again.
+                    var registry = try readRegistry()
+                    let doctor = StoreDoctor(root: root)
+                    if !doctor.counterProblems(registry, summaries: plan.summaries).isEmpty {
+                        doctor.raiseCounters(&registry, summaries: plan.summaries)
+                        try writeAtomically(StoreFormat.registryFile, RegistryFile.encode(registry))
+                        result.actions.append("raised the id counters past the ids in use")
+                    }
+                }
                 guard let tail = try journal.readTail() else { throw missingJournal() }
                 result.tail = tail
             }
@@ -489,11 +499,11 @@ public final class FileStore: SessionStore {
     }
 
     /// Puts a commit's files in place as far as the store still holds them,
-    /// when inodes cannot tell (a copy keeps no inode): each temporary file
-    /// replaces its target only when it is newer by modification time, which
-    /// a copy keeps (`cp -a`), or when there is no target. A target as new
-    /// or newer is what a copy took after the rename, or a later commit
-    /// wrote. Removals are done. Says what was done.
+    /// when inodes cannot tell (a copy keeps no inode): a temporary file
+    /// replaces its target only when there is none or it is the newer of the
+    /// two by modification time (a copy that keeps times keeps that order).
+    /// A target as new or newer is what a copy took after the rename, or
+    /// what a later commit wrote. Removals are done. Says what was done.
     func settle(_ record: JournalRecord) throws(StoreError) -> String {
         var placed = 0
         var directories: Set<String> = [path(StoreFormat.tempDirectory)]

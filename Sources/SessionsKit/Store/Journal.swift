@@ -33,7 +33,7 @@ struct Journal {
     struct Tail {
         var baseGeneration: Int
         /// The inode of the store directory this journal was started in. A
-        /// copy of the store (`cp -a`, a restore from backup) has a directory
+        /// copy of the store (a copy of its files, a restore from backup) has a directory
         /// of its own, so a journal naming another one was copied, perhaps
         /// file by file while a writer ran: its index and session files may
         /// come from different moments. Nil in journals from before it was
