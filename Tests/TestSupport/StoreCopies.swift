@@ -24,14 +24,19 @@ extension StoreCopies {
     /// Copies the files and directories `relative` of `source` (recursively)
     /// into `target`, one file at a time, keeping each file's mode and
     /// modification time, as a copy of a whole tree does.
-    public static func copy(_ relative: [String], from source: String, to target: String) {
+    /// `between` runs after each entry, so a test can let writers move on.
+    public static func copy(_ relative: [String], from source: String, to target: String, between: () -> Void = {}) {
         mkdir(target, 0o700)
-        for name in relative { copyEntry(source + "/" + name, target + "/" + name) }
+        for name in relative {
+            copyEntry(source + "/" + name, target + "/" + name)
+            between()
+        }
     }
 
     /// Every entry of the directory `source` copied into `target` (see `copy`), in the order given by `order`.
-    public static func copyTree(from source: String, to target: String, order: ([String]) -> [String] = { $0 }) {
-        copy(order(TestFiles.list(source)), from: source, to: target)
+    public static func copyTree(from source: String, to target: String, order: ([String]) -> [String] = { $0 },
+                                between: () -> Void = {}) {
+        copy(order(TestFiles.list(source)), from: source, to: target, between: between)
     }
 
     static func copyEntry(_ from: String, _ to: String) {
