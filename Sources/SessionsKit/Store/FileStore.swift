@@ -454,11 +454,12 @@ public final class FileStore: SessionStore {
             rewritten = true
         }
         if let last = tail.last, !tail.lastIsMarkedApplied {
-            let obstacle = copied ? "the store was copied while it was being written" : try unfinishable(last)
-            if let obstacle {
+            let obstacle = copied ? nil : try unfinishable(last)
+            if copied || obstacle != nil {
                 // Not marked applied: the rebuild that follows starts a fresh
                 // journal, and if it never happens, the next open settles again.
-                actions.append("commit \(last.generation) could not be completed as written (\(obstacle)); \(try settle(last))")
+                let what = obstacle.map { "could not be completed as written (\($0))" } ?? "was in progress when the store was copied"
+                actions.append("commit \(last.generation) \(what); \(try settle(last))")
                 rebuild = true
             } else {
                 let wasApplied = try isApplied(last)
