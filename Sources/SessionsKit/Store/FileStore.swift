@@ -29,7 +29,7 @@ public final class FileStore: SessionStore {
     /// A copy this process found matching its session files but cannot
     /// adopt, because it cannot be written: the journal as it was then.
     /// It is read as it is while the journal stays so.
-    private let checkedCopy = Mutex<FileStamp?>(nil)
+    let checkedCopy = Mutex<FileStamp?>(nil)
 
     /// Opens the store at `root`, creating it (and account 1) on first use.
     public init(root: String, options: Options = Options()) throws(StoreError) {
@@ -323,20 +323,6 @@ public final class FileStore: SessionStore {
         return nil
     }
 
-    /// The inode of the store directory, which the journal's header records.
-    func directoryInode() throws(StoreError) -> UInt64 {
-        guard let info = try FileIO.status(root) else { throw StoreError.unsafeStore(path: root, reason: "it does not exist") }
-        return UInt64(info.st_ino)
-    }
-
-    /// Whether the journal was started in another directory: the store was
-    /// copied, and its files may come from different moments. Inodes mean
-    /// nothing in a copy either, so its last commit cannot be checked by them.
-    func isCopy(_ tail: Journal.Tail) throws(StoreError) -> Bool {
-        guard let recorded = tail.directoryInode else { return false }
-        return try directoryInode() != recorded
-    }
-
     func isApplied(_ record: JournalRecord) throws(StoreError) -> Bool {
         for file in record.files {
             guard let info = try FileIO.status(path(file.path), followLinks: false), UInt64(info.st_ino) == file.inode else {
@@ -396,45 +382,11 @@ public final class FileStore: SessionStore {
         } catch {
             // A copy that could not be adopted (a full disk) is not to be read
             // as it is: say what it is, not only what failed.
-            if let tail = try? journal.readTail(), (try? isCopy(tail)) == true {
+            if case .io = error, let tail = try? journal.readTail(), (try? isCopy(tail)) == true {
                 throw StoreError.copiedStore(path: root, detail: "rebuilding its index from its session files failed: \(error.detail)")
             }
             throw error
         }
-    }
-
-    /// A copy that cannot be written cannot be adopted, but it may still be
-    /// read as it is if it holds no trace of a commit in progress and its
-    /// index and journal list exactly what its session files hold. That
-    /// takes reading every session file, which this process then need not
-    /// do again; another process will. Otherwise it is refused, saying why.
-    func checkCopyAsItIs(_ tail: Journal.Tail) throws(StoreError) {
-        let stamp = try FileIO.status(journal.path, followLinks: false).map(FileStamp.init)
-        if let stamp, checkedCopy.withLock({ $0 }) == stamp { return }
-        func refuse(_ why: String) -> StoreError {
-            .copiedStore(path: root, detail: "\(why), and it cannot be written, so its index cannot be rebuilt from its session files")
-        }
-        let temps = try FileIO.list(path(StoreFormat.tempDirectory)) ?? []
-        if tail.isTorn || (tail.last != nil && !tail.lastIsMarkedApplied) || !temps.isEmpty {
-            throw refuse("it holds a commit that was in progress when it was copied")
-        }
-        guard let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)),
-              tail.continues(indexGeneration: indexGeneration) else {
-            throw refuse("its index and journal were copied at different moments")
-        }
-        let registry = try readRegistry()
-        let catalog = try loadCatalog(registry: registry)
-        let indexed = Dictionary(catalog.summaries.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
-        let plan = try SessionScan.read(root: root).indexPlan(lastKnown: indexed, registry: registry)
-        let difference = IndexDifference(expected: plan.summaries, indexed: indexed)
-        if !difference.isEmpty { throw refuse("its index does not match its session files (\(difference))") }
-        checkedCopy.withLock { $0 = stamp }
-    }
-
-    /// Whether this process found the store, a copy it cannot write, readable as it is.
-    func isCheckedCopy() throws(StoreError) -> Bool {
-        guard let checked = checkedCopy.withLock({ $0 }) else { return false }
-        return try FileIO.status(journal.path, followLinks: false).map(FileStamp.init) == checked
     }
 
     /// Cuts off a torn record, finishes an interrupted commit and removes temp
@@ -484,52 +436,6 @@ public final class FileStore: SessionStore {
             tail = repaired
         }
         return MaintenanceResult(actions: actions, tail: tail, indexNeedsRebuild: rebuild)
-    }
-
-    /// Why `finish` cannot complete `record`, or nil when it can: each of its
-    /// files is in place already or its temporary file is the one it wrote.
-    func unfinishable(_ record: JournalRecord) throws(StoreError) -> String? {
-        for file in record.files {
-            if let info = try FileIO.status(path(file.path), followLinks: false), UInt64(info.st_ino) == file.inode { continue }
-            guard let temp = try FileIO.status(path(file.temp), followLinks: false) else { return "\(file.temp) is gone" }
-            if UInt64(temp.st_ino) != file.inode {
-                return "\(file.temp) is not the file it wrote (inode \(temp.st_ino), not \(file.inode)): the store's files were copied"
-            }
-        }
-        return nil
-    }
-
-    /// Puts a commit's files in place as far as the store still holds them,
-    /// when inodes cannot tell (a copy keeps no inode): a temporary file
-    /// replaces its target only when there is none or it is the newer of the
-    /// two by modification time (a copy that keeps times keeps that order).
-    /// A target as new or newer is what a copy took after the rename, or
-    /// what a later commit wrote. Removals are done. Says what was done.
-    func settle(_ record: JournalRecord) throws(StoreError) -> String {
-        var placed = 0
-        var directories: Set<String> = [path(StoreFormat.tempDirectory)]
-        for file in record.files {
-            try StoreFormat.checkRelativePath(file.path, in: journal.path)
-            try StoreFormat.checkRelativePath(file.temp, in: journal.path)
-            try StoreSafety.checkNotLink(path(file.path))
-            guard let temp = try FileIO.status(path(file.temp), followLinks: false), temp.st_mode & S_IFMT == S_IFREG else { continue }
-            if let target = try FileIO.status(path(file.path), followLinks: false),
-               (target.st_mtim.tv_sec, target.st_mtim.tv_nsec) >= (temp.st_mtim.tv_sec, temp.st_mtim.tv_nsec) {
-                continue
-            }
-            try FileIO.rename(path(file.temp), path(file.path))
-            directories.insert(FileIO.parentDirectory(path(file.path)))
-            placed += 1
-        }
-        for removed in record.removes {
-            try StoreFormat.checkRelativePath(removed, in: journal.path)
-            try FileIO.remove(path(removed))
-            directories.insert(FileIO.parentDirectory(path(removed)))
-        }
-        for directory in directories.sorted() { try FileIO.syncDirectory(directory) }
-        let files = record.files.count
-        return "put \(placed) of its \(files) new file\(files == 1 ? "" : "s") in place, where no newer one was"
-            + (record.removes.isEmpty ? "" : ", and removed the \(record.removes.count) it deletes")
     }
 
     /// Rolls a committed record forward: renames its synced temp files into place
@@ -619,10 +525,11 @@ public final class FileStore: SessionStore {
         try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
         try FileIO.makeDirectory(path(StoreFormat.sessionsDirectory))
         var tail = try performMaintenance().tail
-        if tail.directoryInode == nil {
-            // A journal from before directories were recorded: a compaction
-            // starts one that records this directory, once.
-            try compact()
+        // A journal from before directories were recorded: a compaction
+        // starts one that records this directory, once. It can wait for a
+        // later write (a full disk, say); a half-done one leaves records the
+        // new index covers, which readers skip.
+        if tail.directoryInode == nil, (try? compact()) != nil {
             guard let compacted = try journal.readTail() else { throw missingJournal() }
             tail = compacted
         }

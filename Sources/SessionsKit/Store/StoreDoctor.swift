@@ -254,7 +254,7 @@ public struct StoreDoctor {
         } else if repair && registry != nil {
             let generation = max(newestGeneration, indexGeneration) + 1
             try writeFile(StoreFormat.indexFile, IndexFile.encode(summaries: plan.summaries, generation: generation))
-            try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: try directoryInode()))
+            try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: try FileStore.directoryInode(of: root)))
             if let journalTrouble { add(.problem, StoreFormat.journalFile, journalTrouble.past + "; started it afresh", repaired: true) }
             let wrong = indexTrouble?.past ?? "the journal it continues was unusable"
             add(.problem, StoreFormat.indexFile, "\(wrong); \(describe(plan, readable: summaries.count))", repaired: true)
@@ -393,12 +393,6 @@ public struct StoreDoctor {
             registry.defaultAccountID = account.id
         }
         return registry
-    }
-
-    /// The inode of the store directory, which a journal records (see `Journal.Tail.directoryInode`).
-    func directoryInode() throws -> UInt64 {
-        guard let info = try FileIO.status(root) else { throw StoreError.unsafeStore(path: root, reason: "it does not exist") }
-        return UInt64(info.st_ino)
     }
 
     func writeFile(_ relative: String, _ bytes: [UInt8]) throws {
