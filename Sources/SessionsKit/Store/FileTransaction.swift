@@ -72,8 +72,8 @@ final class FileTransaction: StoreTransaction {
 
 extension FileTransaction {
     /// Finds sessions by external id without decoding the index: a byte
-    /// search for the exact member (the writer's output is canonical) finds
-    /// the few lines that can match, only those are parsed, and each
+    /// search for the member (the writer's output is canonical) finds the
+    /// few lines that can match, only those are parsed, and each
     /// candidate is confirmed against its session file, which is the truth.
     /// A hook on a 10,000-session store pays milliseconds, not a full load.
     /// A candidate whose file cannot be read stays one: it may be another

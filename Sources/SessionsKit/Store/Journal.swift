@@ -3,10 +3,10 @@ import Glibc
 /// Reading and appending `journal.jsonl`: a header line
 /// `{"format":1,"base_generation":G,"directory_inode":I}` naming the
 /// generation the index was compacted at and the store directory the journal
-/// was written in (see `Tail.directoryInode`), then one `JournalRecord` per
-/// line, each normally followed by
-/// a marker line `{"applied":G}` once all its files are in place. Only
-/// newline-terminated lines count: a record a crash cut short never committed.
+/// was started in (see `Tail.directoryInode`), then one `JournalRecord` per
+/// line, each normally followed by a marker line `{"applied":G}` once all
+/// its files are in place. Only newline-terminated lines count: a record a
+/// crash cut short never committed.
 ///
 /// The marker is what lets later opens trust a commit without looking at its
 /// files again, so replacing a file by hand (a restore from backup) can never
@@ -33,12 +33,12 @@ struct Journal {
     struct Tail {
         var baseGeneration: Int
         /// The inode of the store directory this journal was started in. A
-        /// copy of the store (a copy of its files, a restore from backup) has a directory
-        /// of its own, so a journal naming another one was copied, perhaps
-        /// file by file while a writer ran: its index and session files may
-        /// come from different moments. Nil in journals from before it was
-        /// recorded. The device is left out: it changes under snapshots,
-        /// removable disks and remounts, which copy nothing.
+        /// copy of the store (of its files, or a restore from one) has a
+        /// directory of its own, so a journal naming another one was copied,
+        /// perhaps file by file while a writer ran: its index and session
+        /// files may come from different moments. Nil in journals from
+        /// before it was recorded. The device is left out: it changes under
+        /// snapshots, removable disks and remounts, which copy nothing.
         var directoryInode: UInt64?
         var last: JournalRecord?
         /// The last record is followed by its applied marker.

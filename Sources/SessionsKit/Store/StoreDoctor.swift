@@ -254,7 +254,8 @@ public struct StoreDoctor {
         } else if repair && registry != nil {
             let generation = max(newestGeneration, indexGeneration) + 1
             try writeFile(StoreFormat.indexFile, IndexFile.encode(summaries: plan.summaries, generation: generation))
-            try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: try FileStore.directoryInode(of: root)))
+            let directory = try FileStore.directoryInode(of: root)
+            try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: directory))
             if let journalTrouble { add(.problem, StoreFormat.journalFile, journalTrouble.past + "; started it afresh", repaired: true) }
             let wrong = indexTrouble?.past ?? "the journal it continues was unusable"
             add(.problem, StoreFormat.indexFile, "\(wrong); \(describe(plan, readable: summaries.count))", repaired: true)

@@ -37,8 +37,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .needsRepair(let path, let reason):
             return "\(path): \(reason). Nothing was changed; run `sessions doctor --repair`."
         case .copiedStore(let path, let detail):
-            return "\(path): \(StoreError.copiedReason), and \(detail). Nothing was changed. Copy the store where it can "
-                + "be written and run `sessions doctor --repair` there, or copy the original again with `sessions backup`."
+            return "\(path): \(StoreError.copiedReason), and \(detail). Copy the store where it can be written and run "
+                + "`sessions doctor --repair` there, or copy the original again with `sessions backup`."
         }
     }
 
