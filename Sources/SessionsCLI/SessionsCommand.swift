@@ -25,7 +25,7 @@ public struct SessionsCommand: ParsableCommand {
         subcommands: [
             ListCommand.self, ShowCommand.self, NewCommand.self, SetStatusCommand.self, DeleteCommand.self,
             InteractionCommand.self, AccountCommand.self, ProjectCommand.self, ComponentCommand.self,
-            ImportCommand.self, ExportCommand.self, HookCommand.self, DoctorCommand.self, DemoCommand.self, TUICommand.self,
+            ImportCommand.self, ExportCommand.self, HookCommand.self, DoctorCommand.self, BackupCommand.self, DemoCommand.self, TUICommand.self,
         ]
     )
 

@@ -75,6 +75,7 @@ struct AccountIsolationTests {
         init(template: String, actor: Side, victim: Side, selector: Selector, files: String) throws {
             cli = CLIHarness()
             copyTree(template, cli.storeRoot)
+            StoreCopies.adopt(cli.storeRoot)
             self.actor = actor
             self.victim = victim
             self.selector = selector

@@ -43,6 +43,10 @@ struct DiskFullTests {
         shift 6
         mount -t tmpfs -o size=$size,mode=0755 tmpfs "$fs"
         cp -a "$template" "$fs/home"
+        # The copy stands for the store as prepared (see StoreCopies.adopt).
+        if [ -f "$fs/home/store/journal.jsonl" ]; then
+            sed -i "1s/\\(directory_inode.:\\)[0-9]*/\\1$(stat -c %i "$fs/home/store")/" "$fs/home/store/journal.jsonl"
+        fi
         free=$(( $(stat -f -c %a "$fs") * $(stat -f -c %S "$fs") ))
         if [ $((free - level)) -gt 0 ]; then fallocate -l $((free - level)) "$fs/filler"; fi
         echo $(( $(stat -f -c %a "$fs") * $(stat -f -c %S "$fs") )) > "$out/free"
@@ -149,6 +153,7 @@ struct DiskFullTests {
         removeTree(home)
         let copy = ProcessRunner(executable: "/bin/cp", environment: [:]).run(["-a", template, home])
         try #require(copy.status == 0, "\(copy.stderr)")
+        StoreCopies.adopt(home + "/store")
         let runner = ProcessRunner(executable: "/bin/sh", environment: FaultScenarios.environment(home: home))
         let result = runner.run(["-c", "trap '' XFSZ; exec prlimit --fsize=$0 \"$@\"", String(level),
                                  ProcessRunner.sessionsBinary()] + path.arguments, stdin: path.stdin)

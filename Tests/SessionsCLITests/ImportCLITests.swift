@@ -142,6 +142,30 @@ struct ImportCLITests {
         #expect(cli.run(["import", cli.directory.path + "/missing"]).status == 1)
     }
 
+    @Test("a subagent's call is counted once, whichever comes first: the hook or the import", arguments: [false, true])
+    func subagentCallCountedOnce(hookFirst: Bool) throws {
+        let cli = CLIHarness()
+        let transcripts = cli.directory.path + "/projects/-w-api"
+        let parent = TranscriptFixtures.parentSession
+        let hook = Array(#"{"session_id":"\#(parent)","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls"},"tool_use_id":"toolu_sub_1"}"#.utf8)
+        let fileTime = Timestamp(iso8601: "2026-01-01T00:00:00Z")!
+        TranscriptFixtures.write(TranscriptFixtures.parent, to: transcripts + "/\(parent).jsonl", modified: fileTime)
+        TranscriptFixtures.write(TranscriptFixtures.subagent, to: transcripts + "/\(parent)/subagents/agent-abc1234.jsonl", modified: fileTime)
+        if hookFirst { #expect(cli.run(["hook", "claude-code"], stdin: hook).status == 0) }
+        let first = cli.run(["import", "claude-code", cli.directory.path + "/projects"])
+        if !hookFirst { #expect(cli.run(["hook", "claude-code"], stdin: hook).status == 0) }
+        let second = cli.run(["import", "claude-code", cli.directory.path + "/projects"])
+        let counts = try #require(try cli.json(["list", "--json"]).arrayValue).compactMap { summary -> (String, Int)? in
+            guard let key = summary.objectValue?["external_conversation_id"]?.stringValue,
+                  let count = summary.objectValue?["interaction_count"]?.intValue else { return nil }
+            return (key, count)
+        }
+        #expect(Dictionary(uniqueKeysWithValues: counts) == [parent: 1, parent + "/agent-abc1234": 1])
+        #expect(first.stdout.contains(hookFirst ? "Interactions: 2 added, 0 updated, 1 recorded on a parent moved to its subagent's session."
+                                                : "Interactions: 2 added, 0 updated.\n"), "\(first.stdout)")
+        #expect(second.stdout.contains("Interactions: 0 added, 0 updated.\n"), "\(second.stdout)")
+    }
+
     @Test("--map-status turns a status this schema lacks into one it has; without it the record is skipped and the exit is 1")
     func mapStatus() throws {
         let cli = CLIHarness()

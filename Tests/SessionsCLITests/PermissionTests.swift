@@ -55,10 +55,13 @@ struct PermissionTests {
             try #require(rename(home, template) == 0)
         }
 
-        func reset() throws {
+        /// A fresh copy of the template at `home`, made to look moved there
+        /// unless `asCopy` (see `StoreCopies.adopt`).
+        func reset(asCopy: Bool = false) throws {
             removeTree(home)
             let copy = ProcessRunner(executable: "/bin/cp", environment: [:]).run(["-a", template, home])
             try #require(copy.status == 0, "\(copy.stderr)")
+            if !asCopy { StoreCopies.adopt(home + "/store") }
         }
     }
 
@@ -220,6 +223,44 @@ struct PermissionTests {
         #expect(result.status == 2 && result.stderr == "error: cannot write to \(output): Permission denied\n")
         chmod(output, 0o700)
         #expect(TestFiles.list(output) == ["export.json"] && TestFiles.readText(output + "/export.json") == "old\n")
+    }
+
+    @Test("a read-only copy of a store is read as it is when its index matches its files, and refused as a copy when not")
+    func readOnlyCopy() throws {
+        let setup = try Setup()
+        let store = setup.home + "/store"
+        var readsOK = 0, refused = 0, changedStates = 0
+        for matching in [true, false] {
+            for arguments in Self.reads {
+                try setup.reset(asCopy: true)
+                if !matching {
+                    // A session file newer than the index the copy took.
+                    let file = store + "/sessions/1.json"
+                    var session = try SessionFile.decode(try #require(TestFiles.read(file)), path: file, expectedID: 1)
+                    session.status = session.status == .failed ? .complete : .failed
+                    TestFiles.write(file, SessionFile.encode(session))
+                }
+                Self.chmodFiles(store, 0o400, except: ["lock"])
+                chmod(store, 0o500)
+                let before = Self.state(setup.home)
+                let result = setup.runner.run(arguments)
+                if matching {
+                    #expect(result.status == 0 && result.stderr.isEmpty, "\(arguments): \(result.stderr)")
+                    if result.status == 0 { readsOK += 1 }
+                } else {
+                    let clear = result.status == 2 && result.stderr.hasPrefix("error: \(store): this store is a copy of one in another directory")
+                        && result.stderr.contains("its index does not match its session files (1 that differs)")
+                    #expect(clear, "\(arguments): \(result.stderr)")
+                    if clear { refused += 1 }
+                }
+                let changed = FaultScenarios.differences(before, Self.state(setup.home))
+                #expect(changed.isEmpty, "\(arguments): \(changed)")
+                if !changed.isEmpty { changedStates += 1 }
+            }
+        }
+        print("read-only copies: \(Self.reads.count * 2) reads of a read-only copy, as uid \(Self.asRoot ? Self.user : geteuid()); "
+            + "\(readsOK) of \(Self.reads.count) worked where its index matched its files, \(refused) of \(Self.reads.count) "
+            + "refused as a copy where it did not; \(changedStates) changed states")
     }
 
     @Test("a store on a read-only mount: reads work, every write fails with one clear error")

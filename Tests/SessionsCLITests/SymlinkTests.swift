@@ -37,6 +37,7 @@ struct SymlinkTests {
             removeTree(home)
             let copy = ProcessRunner(executable: "/bin/cp", environment: [:]).run(["-a", template, home])
             try #require(copy.status == 0, "\(copy.stderr)")
+            StoreCopies.adopt(home + "/store")
         }
 
         func run(_ path: FaultScenarios.WritePath) -> ProcessRunner.Output {

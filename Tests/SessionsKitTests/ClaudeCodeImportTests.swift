@@ -306,7 +306,8 @@ extension ClaudeCodeImportTests {
         #expect(try world.session(key: TranscriptFixtures.parentSession).interactions.count == 2)
         world.write(TranscriptFixtures.parent, "p/\(TranscriptFixtures.parentSession).jsonl")
         world.write(TranscriptFixtures.subagent, "p/\(TranscriptFixtures.parentSession)/subagents/agent-abc1234.jsonl")
-        try world.importAll()
+        let report = try world.importAll()
+        #expect(report.interactionsMoved == 1, "the import says it moved the call")
         let parent = try world.session(key: TranscriptFixtures.parentSession)
         let child = try world.session(key: TranscriptFixtures.parentSession + "/agent-abc1234")
         #expect(parent.interactions.compactMap { $0.extra["tool_use_id"]?.stringValue } == ["toolu_task_1"])
@@ -315,6 +316,46 @@ extension ClaudeCodeImportTests {
         // Events that name their agent go straight to the subagent's session.
         let named = #"{"session_id":"\#(TranscriptFixtures.parentSession)","agent_id":"abc1234","hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"/a"},"tool_use_id":"toolu_sub_2"}"#
         #expect(try hook.record(Array(named.utf8)) == .recorded(sessionID: child.id))
+    }
+
+    @Test("a subagent's call a hook reports after its transcript came in is recorded on the subagent alone")
+    func hookAfterSubagentImport() throws {
+        let world = try ImportWorld()
+        world.write(TranscriptFixtures.parent, "p/\(TranscriptFixtures.parentSession).jsonl")
+        world.write(TranscriptFixtures.subagent, "p/\(TranscriptFixtures.parentSession)/subagents/agent-abc1234.jsonl")
+        try world.importAll()
+        let hook = ClaudeCodeHook(service: world.service)
+        func event(_ name: String, _ toolUseID: String, _ extra: String = "") -> [UInt8] {
+            Array(#"{"session_id":"\#(TranscriptFixtures.parentSession)","hook_event_name":"\#(name)","tool_name":"Bash","tool_input":{"command":"ls"},"tool_use_id":"\#(toolUseID)"\#(extra)}"#.utf8)
+        }
+        func calls(_ key: String) throws -> [String] {
+            try world.session(key: key).interactions.compactMap { $0.extra["tool_use_id"]?.stringValue }
+        }
+        let parentKey = TranscriptFixtures.parentSession, childKey = parentKey + "/agent-abc1234"
+        let child = try world.session(key: childKey)
+        // The events carry the parent's session id and no agent id.
+        #expect(try hook.record(event("PreToolUse", "toolu_sub_1")) == .recorded(sessionID: child.id))
+        #expect(try hook.record(event("PostToolUse", "toolu_sub_1", #","tool_response":{"stdout":"lib","stderr":""}"#))
+                == .recorded(sessionID: child.id))
+        #expect(try calls(parentKey) == ["toolu_task_1"])
+        #expect(try calls(childKey) == ["toolu_sub_1"])
+        #expect(try world.interaction(try world.session(key: childKey), "toolu_sub_1").result?.stdout == .text("lib\ntest"),
+                "the transcript's fuller result stays")
+
+        // A call no transcript holds yet goes to the parent, and moves once the subagent's transcript has it.
+        #expect(try hook.record(event("PreToolUse", "toolu_sub_2")) != .recorded(sessionID: child.id))
+        #expect(try calls(parentKey) == ["toolu_task_1", "toolu_sub_2"])
+        let grown = TranscriptFixtures.subagent.replacing("toolu_sub_1", with: "toolu_sub_2").replacing(#""uuid":"s"#, with: #""uuid":"r"#)
+        TranscriptFixtures.append(grown, to: world.path("p/\(parentKey)/subagents/agent-abc1234.jsonl"),
+                                  modified: ImportWorld.fileTime.adding(microseconds: 60_000_000))
+        let report = try world.importAll()
+        #expect(report.interactionsMoved == 1 && report.sessionsCreated == 0)
+        #expect(try calls(parentKey) == ["toolu_task_1"])
+        #expect(try calls(childKey) == ["toolu_sub_1", "toolu_sub_2"])
+
+        // Importing again, unchanged, finds nothing to move.
+        #expect(try world.importAll().interactionsMoved == 0)
+        #expect(try calls(parentKey) == ["toolu_task_1"])
     }
 
     @Test("a transcript is keyed by its file's session id, and a session the hooks ended stays ended")

@@ -67,7 +67,9 @@ extension ImportReport {
             "Read \(Count.of(files, "transcript")) (\(Count.grouped(filesUnchanged)) unchanged since the last import).",
             "Sessions: \(Count.grouped(sessionsCreated)) created, \(Count.grouped(sessionsUpdated)) updated, "
                 + "\(Count.grouped(sessionsUnchanged)) already up to date.",
-            "Interactions: \(Count.grouped(interactionsAdded)) added, \(Count.grouped(interactionsUpdated)) updated.",
+            "Interactions: \(Count.grouped(interactionsAdded)) added, \(Count.grouped(interactionsUpdated)) updated"
+                + (interactionsMoved == 0 ? "." : ", \(Count.grouped(interactionsMoved)) recorded on a parent moved to "
+                    + (interactionsMoved == 1 ? "its subagent's session." : "their subagents' sessions.")),
         ]
         var skipped: [String] = []
         if !malformed.isEmpty { skipped.append("\(Count.grouped(malformed.count)) malformed") }
@@ -101,6 +103,7 @@ extension ImportReport {
         object.append("sessions_unchanged", .int(sessionsUnchanged))
         object.append("interactions_added", .int(interactionsAdded))
         object.append("interactions_updated", .int(interactionsUpdated))
+        object.append("interactions_moved", .int(interactionsMoved))
         object.append("lines_read", .int(linesRead))
         object.append("malformed_lines", .array(malformed.map(JSONValue.string)))
         object.append("unreadable_times", .array(unreadableTimes.map(JSONValue.string)))

@@ -34,6 +34,39 @@ struct DoctorCommand: ParsableCommand {
     }
 }
 
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the store into a new directory, as it stands at one commit.",
+        discussion: """
+            The copy is taken under the store's lock, so it is whole and consistent even while \
+            other processes write (they wait while it copies), and it opens as a store of its own: \
+            sessions --store DIR. A copy made file by file while the store is in use may hold files \
+            from different moments, and the first command on it rebuilds its index from its session \
+            files. DIR must not exist yet.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The new directory.", valueName: "DIR"), completion: .directory)
+    var directory: String
+
+    func run() throws {
+        let context = CLIContext.current
+        if lstatExists(directory) {
+            throw CLIError("\(directory) exists already: name a directory that does not exist yet")
+        }
+        let backup = try global.workspace().store.backup(to: directory)
+        context.stdout.line("Backed up \(Count.of(backup.sessions, "session")) to \(Sanitizer.line(directory)).")
+    }
+
+    /// Whether anything, a dangling link included, is at `path`.
+    func lstatExists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+}
+
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",

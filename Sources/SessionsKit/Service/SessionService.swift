@@ -66,6 +66,23 @@ public struct SessionService: Sendable {
         })
     }
 
+    /// Sessions of the active account, handed to `body` one at a time in the
+    /// order of `ids`, each as `session(id:)` gives it; the store is checked
+    /// once for the whole batch, so exporting every session costs the same
+    /// whatever the last commit was.
+    public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session, any Error>) throws -> Void) throws {
+        var owners: Catalog?
+        try store.sessions(ids: ids) { id, read in
+            let session = Result { () throws -> Session in
+                try scoped(id, read: { try read.get() }, owner: {
+                    if owners == nil { owners = try store.catalog() }
+                    return owners?.summary(id: id)?.accountID
+                })
+            }
+            try body(id, session)
+        }
+    }
+
     /// The session if it belongs to the active account, else "not found". A
     /// session file that cannot be read is reported as such only to its own
     /// account: to anyone else it is as absent as a missing id.

@@ -2,6 +2,16 @@ import CSupport
 
 /// Finding records in line-oriented store files by their bytes.
 enum ByteSearch {
+    /// Whether `needle` occurs in `bytes`.
+    static func contains(_ bytes: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, !bytes.isEmpty else { return needle.isEmpty }
+        return bytes.withUnsafeBufferPointer { buffer in
+            needle.withUnsafeBufferPointer { pattern in
+                sessions_memmem(buffer.baseAddress!, UInt(buffer.count), pattern.baseAddress!, UInt(pattern.count)) >= 0
+            }
+        }
+    }
+
     /// The lines of `buffer` that contain `needle`, each once.
     static func lines(in buffer: UnsafeBufferPointer<UInt8>, containing needle: [UInt8]) -> [[UInt8]] {
         guard !needle.isEmpty, buffer.count > 0 else { return [] }
@@ -24,16 +34,19 @@ enum ByteSearch {
         }
     }
 
-    /// Ids of the session-shaped objects inside `value` whose external id is `key`.
-    static func collectIDs(in value: JSONValue, key: String, into ids: inout Set<Session.ID>) {
+    /// The session-shaped objects inside `value` whose external id starts
+    /// with `prefix`: their ids and external ids.
+    static func collectExternalIDs(in value: JSONValue, startingWith prefix: String,
+                                   into found: inout [(id: Session.ID, externalID: String)]) {
         switch value {
         case .object(let object):
-            if object[Session.externalConversationKey]?.stringValue == key, let id = object["id"]?.intValue {
-                ids.insert(Session.ID(id))
+            if let key = object[Session.externalConversationKey]?.stringValue, key.hasPrefix(prefix),
+               let id = object["id"]?.intValue {
+                found.append((Session.ID(id), key))
             }
-            for member in object.members { collectIDs(in: member.value, key: key, into: &ids) }
+            for member in object.members { collectExternalIDs(in: member.value, startingWith: prefix, into: &found) }
         case .array(let elements):
-            for element in elements { collectIDs(in: element, key: key, into: &ids) }
+            for element in elements { collectExternalIDs(in: element, startingWith: prefix, into: &found) }
         default:
             break
         }

@@ -285,6 +285,30 @@ enum FileIO {
     }
 }
 
+/// What tells one state of a file from another without reading it: a write
+/// moves its size or times, and a replacement changes its inode.
+struct FileStamp: Equatable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modified: timespec
+    var changed: timespec
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modified = info.st_mtim
+        changed = info.st_ctim
+    }
+
+    static func == (lhs: FileStamp, rhs: FileStamp) -> Bool {
+        lhs.device == rhs.device && lhs.inode == rhs.inode && lhs.size == rhs.size
+            && lhs.modified.tv_sec == rhs.modified.tv_sec && lhs.modified.tv_nsec == rhs.modified.tv_nsec
+            && lhs.changed.tv_sec == rhs.changed.tv_sec && lhs.changed.tv_nsec == rhs.changed.tv_nsec
+    }
+}
+
 /// An advisory lock on the store's `lock` file. `flock` locks belong to the open
 /// file description, so two handles in one process exclude each other too, and
 /// the kernel drops the lock when a killed process's descriptors close.

@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// The local JSON store: one file per session, a summaries index, and a
 /// journal that makes every change atomic and cheap. See `JournalRecord` for
@@ -25,6 +26,10 @@ public final class FileStore: SessionStore {
     public let root: String
     let options: Options
     let journal: Journal
+    /// A copy this process found matching its session files but cannot
+    /// adopt, because it cannot be written: the journal as it was then.
+    /// It is read as it is while the journal stays so.
+    let checkedCopy = Mutex<FileStamp?>(nil)
 
     /// Opens the store at `root`, creating it (and account 1) on first use.
     public init(root: String, options: Options = Options()) throws(StoreError) {
@@ -71,7 +76,7 @@ public final class FileStore: SessionStore {
         let account = registry.addAccount(name: options.initialAccountName, at: Timestamp.now())
         registry.defaultAccountID = account.id
         try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: [], generation: 0))
-        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: 0))
+        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: 0, directoryInode: try directoryInode()))
         // The registry goes last: its presence is what marks the store as created.
         try writeAtomically(StoreFormat.registryFile, RegistryFile.encode(registry))
     }
@@ -118,6 +123,20 @@ public final class FileStore: SessionStore {
         }
         guard let bytes else { return nil }
         return try SessionFile.decode(bytes, path: path(StoreFormat.sessionFile(id)), expectedID: id)
+    }
+
+    public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws {
+        var checked: FileStamp?
+        for id in ids {
+            let filePath = path(StoreFormat.sessionFile(id))
+            let session = Result { () throws(StoreError) -> Session? in
+                let bytes = try consistentRead(checked: &checked) { () throws(StoreError) -> [UInt8]? in try FileIO.read(filePath) }
+                return try bytes.map { (bytes) throws(StoreError) -> Session in
+                    try SessionFile.decode(bytes, path: filePath, expectedID: id)
+                }
+            }
+            try body(id, session.mapError { $0 as any Error })
+        }
     }
 
     public func generation() throws -> Int {
@@ -242,11 +261,21 @@ public final class FileStore: SessionStore {
     /// no half-applied commit, no stray temp files, an index that exists. If it
     /// is not, the repair runs first under the exclusive lock.
     func consistentRead<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        var checked: FileStamp?
+        return try consistentRead(checked: &checked, body)
+    }
+
+    /// `consistentRead` for one of many reads: `checked` is the journal as
+    /// it was when the store was last found consistent, and while the journal
+    /// is unchanged the check is not made again. Every commit, repair and
+    /// compaction changes the journal, so nothing that check would find can
+    /// have appeared meanwhile without changing it.
+    func consistentRead<T>(checked: inout FileStamp?, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         for _ in 0..<3 {
             do {
                 let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared)
                 defer { withExtendedLifetime(lock) {} }
-                if try needsMaintenance() == nil { return try body() }
+                if try isConsistent(since: &checked) { return try body() }
             }
             let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive)
             defer { withExtendedLifetime(lock) {} }
@@ -258,26 +287,36 @@ public final class FileStore: SessionStore {
         return try body()
     }
 
+    /// Whether the store needs no maintenance before a read. Must hold a lock.
+    func isConsistent(since checked: inout FileStamp?) throws(StoreError) -> Bool {
+        let stamp = try FileIO.status(journal.path, followLinks: false).map(FileStamp.init)
+        if let stamp, stamp == checked { return true }
+        guard try needsMaintenance() == nil else { return false }
+        checked = stamp
+        return true
+    }
+
     // MARK: - Recovery
 
     enum Maintenance: Equatable {
-        case tornJournal, unappliedCommit, strayTempFiles, missingIndex, staleIndex
+        case copiedStore, tornJournal, unappliedCommit, strayTempFiles, missingIndex, staleIndex
     }
 
     /// What, if anything, must be repaired before the store can be read. Cheap:
-    /// two short reads of the journal, a stat per file of the last commit only
-    /// when it lacks its applied marker, and a listing of the (normally empty)
-    /// temp directory.
+    /// two short reads of the journal, a stat of the store directory, a stat
+    /// per file of the last commit only when it lacks its applied marker, and
+    /// a listing of the (normally empty) temp directory.
     func needsMaintenance() throws(StoreError) -> Maintenance? {
         guard let tail = try journal.readTail() else { throw missingJournal() }
-        if let problem = try journalMaintenance(tail) { return problem }
+        if let problem = try journalMaintenance(tail, checkedCopy: isCheckedCopy()) { return problem }
         guard let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile)) else { return .missingIndex }
         if !tail.continues(indexGeneration: indexGeneration) { return .staleIndex }
         return nil
     }
 
     /// The journal's part of `needsMaintenance`, which `doctor` checks apart from the index.
-    func journalMaintenance(_ tail: Journal.Tail) throws(StoreError) -> Maintenance? {
+    func journalMaintenance(_ tail: Journal.Tail, checkedCopy: Bool = false) throws(StoreError) -> Maintenance? {
+        if !checkedCopy, try isCopy(tail) { return .copiedStore }
         if tail.isTorn { return .tornJournal }
         if let last = tail.last, !tail.lastIsMarkedApplied, try !isApplied(last) { return .unappliedCommit }
         if let temps = try FileIO.list(path(StoreFormat.tempDirectory)), !temps.isEmpty { return .strayTempFiles }
@@ -301,29 +340,65 @@ public final class FileStore: SessionStore {
     struct MaintenanceResult {
         var actions: [String]
         var tail: Journal.Tail
+        /// The summaries the index and journal hold cannot be trusted to be
+        /// what the session files hold: the store is a copy, or its last
+        /// commit could not be completed as written. The index must be
+        /// rebuilt from the files, which also starts a journal of this directory.
+        var indexNeedsRebuild = false
     }
 
     /// Brings the store to a consistent state. Must hold the exclusive lock.
+    /// A copy is adopted: its index is rebuilt from its session files, and
+    /// its journal starts anew in this directory; one that cannot be
+    /// written is checked instead (see `checkCopyAsItIs`).
     @discardableResult
     func performMaintenance() throws(StoreError) -> MaintenanceResult {
-        var result = try repairJournal()
-        let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
-        if indexGeneration.map(result.tail.continues) != true {
-            // A new generation, so that live views notice the rebuilt index.
-            let plan = try rebuildIndex(generation: max(result.tail.generation, indexGeneration ?? 0) + 1)
-            result.actions.append(
-                "rebuilt the index from \(plan.summaries.count) sessions (it was \(indexGeneration == nil ? "missing" : "stale"))")
-            guard let tail = try journal.readTail() else { throw missingJournal() }
-            result.tail = tail
+        if let tail = try journal.readTail(), try isCopy(tail), (try? checkWritable()) == nil {
+            try checkCopyAsItIs(tail)
+            return MaintenanceResult(actions: [], tail: tail)
         }
-        return result
+        do throws(StoreError) {
+            var result = try repairJournal()
+            let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
+            if result.indexNeedsRebuild || indexGeneration.map(result.tail.continues) != true {
+                // A new generation, so that live views notice the rebuilt index.
+                let plan = try rebuildIndex(generation: max(result.tail.generation, indexGeneration ?? 0) + 1)
+                let why = result.indexNeedsRebuild ? "its summaries could not be trusted" : indexGeneration == nil ? "missing" : "stale"
+                result.actions.append("rebuilt the index from \(plan.summaries.count) sessions (it was \(why))")
+                if result.indexNeedsRebuild {
+                    // A registry copied before a session was created would hand its id out again.
+                    var registry = try readRegistry()
+                    let doctor = StoreDoctor(root: root)
+                    if !doctor.counterProblems(registry, summaries: plan.summaries).isEmpty {
+                        doctor.raiseCounters(&registry, summaries: plan.summaries)
+                        try writeAtomically(StoreFormat.registryFile, RegistryFile.encode(registry))
+                        result.actions.append("raised the id counters past the ids in use")
+                    }
+                }
+                guard let tail = try journal.readTail() else { throw missingJournal() }
+                result.tail = tail
+            }
+            return result
+        } catch {
+            // A copy that could not be adopted (a full disk) is not to be read
+            // as it is: say what it is, not only what failed.
+            if case .io = error, let tail = try? journal.readTail(), (try? isCopy(tail)) == true {
+                throw StoreError.copiedStore(path: root, detail: "rebuilding its index from its session files failed: \(error.detail)")
+            }
+            throw error
+        }
     }
 
     /// Cuts off a torn record, finishes an interrupted commit and removes temp
-    /// files. Must hold the exclusive lock.
+    /// files. A commit that cannot be finished as written (its temporary
+    /// files are gone or are not the ones it wrote), or any unfinished commit
+    /// in a copy, is settled file by file instead (see `settle`), and the
+    /// result asks for the index to be rebuilt. Must hold the exclusive lock.
     func repairJournal() throws(StoreError) -> MaintenanceResult {
         var actions: [String] = []
         guard var tail = try journal.readTail() else { throw missingJournal() }
+        let copied = try isCopy(tail)
+        var rebuild = copied
         var rewritten = false
         if tail.isTorn {
             try journal.truncate(to: tail.validLength)
@@ -331,13 +406,22 @@ public final class FileStore: SessionStore {
             rewritten = true
         }
         if let last = tail.last, !tail.lastIsMarkedApplied {
-            let wasApplied = try isApplied(last)
-            try finish(last)
-            if !wasApplied {
-                actions.append("completed commit \(last.generation), interrupted before all its files were in place")
+            let obstacle = copied ? nil : try unfinishable(last)
+            if copied || obstacle != nil {
+                // Not marked applied: the rebuild that follows starts a fresh
+                // journal, and if it never happens, the next open settles again.
+                let what = obstacle.map { "could not be completed as written (\($0))" } ?? "was in progress when the store was copied"
+                actions.append("commit \(last.generation) \(what); \(try settle(last))")
+                rebuild = true
+            } else {
+                let wasApplied = try isApplied(last)
+                try finish(last)
+                if !wasApplied {
+                    actions.append("completed commit \(last.generation), interrupted before all its files were in place")
+                }
+                try journal.markApplied(generation: last.generation, at: tail.validLength)
+                rewritten = true
             }
-            try journal.markApplied(generation: last.generation, at: tail.validLength)
-            rewritten = true
         }
         let temps = try FileIO.list(path(StoreFormat.tempDirectory)) ?? []
         for name in temps {
@@ -351,7 +435,7 @@ public final class FileStore: SessionStore {
             guard let repaired = try journal.readTail() else { throw missingJournal() }
             tail = repaired
         }
-        return MaintenanceResult(actions: actions, tail: tail)
+        return MaintenanceResult(actions: actions, tail: tail, indexNeedsRebuild: rebuild)
     }
 
     /// Rolls a committed record forward: renames its synced temp files into place
@@ -395,7 +479,7 @@ public final class FileStore: SessionStore {
         let scan = try SessionScan.read(root: root)
         let plan = scan.indexPlan(lastKnown: lastKnownSummaries(), registry: try readRegistry())
         try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: plan.summaries, generation: generation))
-        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation))
+        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: try directoryInode()))
         return plan
     }
 
@@ -440,7 +524,15 @@ public final class FileStore: SessionStore {
         // Recreate the working directories if someone removed them.
         try FileIO.makeDirectory(path(StoreFormat.tempDirectory))
         try FileIO.makeDirectory(path(StoreFormat.sessionsDirectory))
-        let tail = try performMaintenance().tail
+        var tail = try performMaintenance().tail
+        // A journal from before directories were recorded: a compaction
+        // starts one that records this directory, once. It can wait for a
+        // later write (a full disk, say); a half-done one leaves records the
+        // new index covers, which readers skip.
+        if tail.directoryInode == nil, (try? compact()) != nil {
+            guard let compacted = try journal.readTail() else { throw missingJournal() }
+            tail = compacted
+        }
         let transaction = FileTransaction(store: self, registry: try readRegistry())
         let result = try body(transaction)
         try commit(transaction, after: tail)
@@ -558,7 +650,8 @@ public final class FileStore: SessionStore {
     func compact() throws(StoreError) {
         let catalog = try loadCatalog(registry: try readRegistry())
         try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: catalog.summaries, generation: catalog.generation))
-        try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: catalog.generation))
+        try writeAtomically(StoreFormat.journalFile,
+                            Journal.headerLine(baseGeneration: catalog.generation, directoryInode: try directoryInode()))
     }
 }
 

@@ -13,6 +13,9 @@ final class FileTransaction: StoreTransaction {
     private var order: [Session.ID] = []
     private(set) var staged: [Session.ID: Change] = [:]
     private var baseSummaries: [Session.ID: SessionSummary]?
+    /// The last search of the summary data by external id, which the files
+    /// cannot change while the transaction holds the lock.
+    private var externalIDSearch: (prefix: String, matches: [(id: Session.ID, externalID: String)])?
 
     init(store: FileStore, registry: Registry) {
         self.store = store
@@ -69,27 +72,15 @@ final class FileTransaction: StoreTransaction {
 
 extension FileTransaction {
     /// Finds sessions by external id without decoding the index: a byte
-    /// search for the exact member (the writer's output is canonical) finds
-    /// the few lines that can match, only those are parsed, and each
+    /// search for the member (the writer's output is canonical) finds the
+    /// few lines that can match, only those are parsed, and each
     /// candidate is confirmed against its session file, which is the truth.
     /// A hook on a 10,000-session store pays milliseconds, not a full load.
     /// A candidate whose file cannot be read stays one: it may be another
     /// account's, which must not stop the caller, or the caller's own, which
     /// must not be taken for absent. The caller reads it and decides.
     func sessionIDs(externalConversationID key: String) throws -> [Session.ID] {
-        var needle: [UInt8] = []
-        JSONWriter.writeString(Session.externalConversationKey, into: &needle)
-        needle.append(UInt8(ascii: ":"))
-        JSONWriter.writeString(key, into: &needle)
-        var candidates = Set<Session.ID>()
-        for file in [StoreFormat.indexFile, StoreFormat.journalFile] {
-            // Mapped, not read: a writer holds the lock, so neither file can change underneath.
-            guard let mapped = try MappedFile.open(store.path(file)) else { continue }
-            for line in mapped.withBytes({ ByteSearch.lines(in: $0, containing: needle) }) {
-                guard let value = try? JSONParser.parse(line) else { continue }
-                ByteSearch.collectIDs(in: value, key: key, into: &candidates)
-            }
-        }
+        var candidates = Set(try externalIDs(startingWith: key).filter { $0.externalID == key }.map(\.id))
         for case .put(let session) in staged.values where session.externalConversationID == key {
             candidates.insert(session.id)
         }
@@ -100,5 +91,46 @@ extension FileTransaction {
                 return true
             }
         }
+    }
+
+    func sessionIDs(externalConversationIDPrefix prefix: String) throws -> [Session.ID] {
+        var candidates = Set(try externalIDs(startingWith: prefix).filter { $0.externalID.hasPrefix(prefix) }.map(\.id))
+        for case .put(let session) in staged.values where session.externalConversationID?.hasPrefix(prefix) == true {
+            candidates.insert(session.id)
+        }
+        return candidates.sorted()
+    }
+
+    /// Every (id, external id) the index and journal hold whose external id
+    /// starts with `prefix`. One search of the summary data answers both
+    /// questions a hook asks (its conversation's session and that
+    /// conversation's subagents), so the second is answered from the first.
+    private func externalIDs(startingWith prefix: String) throws -> [(id: Session.ID, externalID: String)] {
+        if let found = externalIDSearch, prefix.hasPrefix(found.prefix) { return found.matches }
+        var needle: [UInt8] = []
+        JSONWriter.writeString(Session.externalConversationKey, into: &needle)
+        needle.append(UInt8(ascii: ":"))
+        JSONWriter.writeString(prefix, into: &needle)
+        needle.removeLast()  // the closing quote: longer ids start the same way
+        var matches: [(id: Session.ID, externalID: String)] = []
+        for file in [StoreFormat.indexFile, StoreFormat.journalFile] {
+            // Mapped, not read: a writer holds the lock, so neither file can change underneath.
+            guard let mapped = try MappedFile.open(store.path(file)) else { continue }
+            for line in mapped.withBytes({ ByteSearch.lines(in: $0, containing: needle) }) {
+                guard let value = try? JSONParser.parse(line) else { continue }
+                ByteSearch.collectExternalIDs(in: value, startingWith: prefix, into: &matches)
+            }
+        }
+        externalIDSearch = (prefix, matches)
+        return matches
+    }
+
+    func session(id: Session.ID, mentioning text: String) throws -> Session? {
+        if staged[id] != nil { return try session(id: id) }
+        let filePath = store.path(StoreFormat.sessionFile(id))
+        guard let bytes = try FileIO.read(filePath) else { return nil }
+        var needle: [UInt8] = []
+        JSONWriter.writeString(text, into: &needle)
+        return ByteSearch.contains(bytes, needle) ? try SessionFile.decode(bytes, path: filePath, expectedID: id) : nil
     }
 }

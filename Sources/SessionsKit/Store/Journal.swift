@@ -1,10 +1,12 @@
 import Glibc
 
 /// Reading and appending `journal.jsonl`: a header line
-/// `{"format":1,"base_generation":G}` naming the generation the index was
-/// compacted at, then one `JournalRecord` per line, each normally followed by
-/// a marker line `{"applied":G}` once all its files are in place. Only
-/// newline-terminated lines count: a record a crash cut short never committed.
+/// `{"format":1,"base_generation":G,"directory_inode":I}` naming the
+/// generation the index was compacted at and the store directory the journal
+/// was started in (see `Tail.directoryInode`), then one `JournalRecord` per
+/// line, each normally followed by a marker line `{"applied":G}` once all
+/// its files are in place. Only newline-terminated lines count: a record a
+/// crash cut short never committed.
 ///
 /// The marker is what lets later opens trust a commit without looking at its
 /// files again, so replacing a file by hand (a restore from backup) can never
@@ -13,6 +15,12 @@ import Glibc
 /// exact right after a crash.
 struct Journal {
     let path: String
+
+    /// What the header line says.
+    struct Header {
+        var baseGeneration: Int
+        var directoryInode: UInt64?
+    }
 
     struct Contents {
         var baseGeneration: Int
@@ -24,6 +32,14 @@ struct Journal {
 
     struct Tail {
         var baseGeneration: Int
+        /// The inode of the store directory this journal was started in. A
+        /// copy of the store (of its files, or a restore from one) has a
+        /// directory of its own, so a journal naming another one was copied,
+        /// perhaps file by file while a writer ran: its index and session
+        /// files may come from different moments. Nil in journals from
+        /// before it was recorded. The device is left out: it changes under
+        /// snapshots, removable disks and remounts, which copy nothing.
+        var directoryInode: UInt64?
         var last: JournalRecord?
         /// The last record is followed by its applied marker.
         var lastIsMarkedApplied: Bool
@@ -42,10 +58,11 @@ struct Journal {
         }
     }
 
-    static func headerLine(baseGeneration: Int) -> [UInt8] {
+    static func headerLine(baseGeneration: Int, directoryInode: UInt64) -> [UInt8] {
         var object = JSONObject()
         object.append("format", .int(StoreFormat.version))
         object.append("base_generation", .int(baseGeneration))
+        object.append("directory_inode", .int(directoryInode))
         return JSONWriter.bytes(.object(object), style: .compact) + [UInt8(ascii: "\n")]
     }
 
@@ -93,7 +110,7 @@ struct Journal {
                 }
                 let range = lineStart..<index
                 if base == nil {
-                    base = try parseHeader(buffer, range)
+                    base = try parseHeader(buffer, range).baseGeneration
                 } else if !range.isEmpty && Journal.markerGeneration(buffer, range) == nil {
                     records.append(try parseRecord(buffer, range))
                 }
@@ -106,7 +123,7 @@ struct Journal {
         }
     }
 
-    func parseHeader(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(StoreError) -> Int {
+    func parseHeader(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(StoreError) -> Header {
         let value: JSONValue
         do {
             value = try JSONParser.parse(buffer, range: range)
@@ -118,7 +135,14 @@ struct Journal {
         guard let base = object["base_generation"]?.intValue, base >= 0 else {
             throw corrupt("line 1: base_generation must be a non-negative integer")
         }
-        return base
+        var directoryInode: UInt64?
+        if let value = object["directory_inode"] {
+            guard case .number(let literal) = value, let inode = UInt64(literal) else {
+                throw corrupt("line 1: directory_inode must be an unsigned 64-bit integer")
+            }
+            directoryInode = inode
+        }
+        return Header(baseGeneration: base, directoryInode: directoryInode)
     }
 
     func parseRecord(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(StoreError) -> JournalRecord {
@@ -156,9 +180,10 @@ struct Journal {
         guard let headerEnd = head.firstIndex(of: UInt8(ascii: "\n")) else {
             throw corrupt("the header line is missing or incomplete")
         }
-        let base = try head.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Int in
+        let header = try head.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Header in
             try parseHeader(buffer, 0..<headerEnd)
         }
+        let base = header.baseGeneration
 
         // The last newline-terminated line, and the one before it when the last
         // is an applied marker.
@@ -174,7 +199,8 @@ struct Journal {
             }
             let validLength = offset + last.upperBound + 1
             if validLength == headerEnd + 1 {
-                return Tail(baseGeneration: base, last: nil, lastIsMarkedApplied: false, validLength: validLength, fileLength: size)
+                return Tail(baseGeneration: base, directoryInode: header.directoryInode, last: nil, lastIsMarkedApplied: false,
+                            validLength: validLength, fileLength: size)
             }
             let marker = tail.withUnsafeBufferPointer { Journal.markerGeneration($0, last) }
             let recordRange: Range<Int>
@@ -202,8 +228,8 @@ struct Journal {
             if let marker, marker != record.generation {
                 throw corrupt("the applied marker \(marker) does not match the last record (\(record.generation))")
             }
-            return Tail(baseGeneration: base, last: record, lastIsMarkedApplied: marker != nil,
-                        validLength: validLength, fileLength: size)
+            return Tail(baseGeneration: base, directoryInode: header.directoryInode, last: record,
+                        lastIsMarkedApplied: marker != nil, validLength: validLength, fileLength: size)
         }
     }
 

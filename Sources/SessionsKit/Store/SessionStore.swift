@@ -16,6 +16,12 @@ public protocol SessionStore: AnyObject, Sendable {
     func registry() throws -> Registry
     /// One full session, or nil when no session has that id.
     func session(id: Session.ID) throws -> Session?
+    /// Full sessions, handed to `body` one at a time in the order of `ids`,
+    /// each as `session(id:)` reads it: for an export, which reads them all.
+    /// Whatever a read must check about the store first is checked once for
+    /// the batch (again only if another process commits meanwhile), so each
+    /// read costs the same whatever the store's last commit was.
+    func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws
     /// A number that changes with every commit, for live views to poll cheaply.
     func generation() throws -> Int
     /// Runs `body` with exclusive access and commits what it stages.
@@ -24,6 +30,10 @@ public protocol SessionStore: AnyObject, Sendable {
 
 extension SessionStore {
     public func catalog(refreshing previous: Catalog) throws -> Catalog { try catalog() }
+
+    public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws {
+        for id in ids { try body(id, Result { try session(id: id) }) }
+    }
 }
 
 /// What a write sees and stages. Reads inside it include its own staged changes.
@@ -42,12 +52,27 @@ public protocol StoreTransaction: AnyObject {
     /// read. Hooks call this on every event, so backends should answer
     /// without decoding every summary.
     func sessionIDs(externalConversationID key: String) throws -> [Session.ID]
+    /// The sessions (of any account) whose `external_conversation_id` starts
+    /// with `prefix`, by what their summaries say, ascending: candidates
+    /// only, which the caller reads and checks. A hook asks for a
+    /// conversation's subagents on every call it cannot place, so backends
+    /// should answer as cheaply as the above.
+    func sessionIDs(externalConversationIDPrefix prefix: String) throws -> [Session.ID]
+    /// Session `id` if its file mentions `text` as a JSON string, else nil: a
+    /// test that spares decoding each session a hook looks through for one call.
+    func session(id: Session.ID, mentioning text: String) throws -> Session?
 }
 
 extension StoreTransaction {
     public func sessionIDs(externalConversationID key: String) throws -> [Session.ID] {
         try summaries().values.filter { $0.session.externalConversationID == key }.map(\.id).sorted()
     }
+
+    public func sessionIDs(externalConversationIDPrefix prefix: String) throws -> [Session.ID] {
+        try summaries().values.filter { $0.session.externalConversationID?.hasPrefix(prefix) == true }.map(\.id).sorted()
+    }
+
+    public func session(id: Session.ID, mentioning text: String) throws -> Session? { try session(id: id) }
 }
 
 extension StoreTransaction {

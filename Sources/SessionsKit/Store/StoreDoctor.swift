@@ -105,6 +105,9 @@ public struct StoreDoctor {
         var newestGeneration = 0
         // Kept for step 4: nothing below writes the journal before then.
         var journalTail: Journal.Tail?
+        // Set when the journal's summaries cannot be trusted (a copy, a
+        // commit that could not be completed as written): step 4 rebuilds.
+        var untrustedSummaries: Trouble?
         do {
             guard let tail = try journal.readTail() else {
                 journalTrouble = .missing
@@ -117,6 +120,14 @@ public struct StoreDoctor {
                 if repair {
                     let result = try store.repairJournal()
                     journalTail = result.tail
+                    if result.indexNeedsRebuild {
+                        // Step 4 words it so only when the index matched the files all the same.
+                        untrustedSummaries = maintenance == .copiedStore
+                            ? Trouble("it matches the session files, but was made where this store was copied from",
+                                      past: "it matched the session files, but was made where this store was copied from")
+                            : Trouble("it matches the session files, but its journal ends in a commit that cannot be completed as written",
+                                      past: "it matched the session files, but its journal ended in a commit that could not be completed as written")
+                    }
                     add(.problem, StoreFormat.journalFile, ([describe(maintenance, past: true)] + result.actions).joined(separator: "; "),
                         repaired: true)
                 } else {
@@ -234,6 +245,7 @@ public struct StoreDoctor {
                                        past: "its generation \(indexGeneration) did not fit the journal's")
             }
         }
+        if indexTrouble == nil { indexTrouble = untrustedSummaries }
         // Each damaged session by its file: what is wrong, and what to do.
         let unlisted = Set(plan.unlisted)
         for damaged in scan.damaged {
@@ -251,7 +263,8 @@ public struct StoreDoctor {
         } else if repair && registry != nil {
             let generation = max(newestGeneration, indexGeneration) + 1
             try writeFile(StoreFormat.indexFile, IndexFile.encode(summaries: plan.summaries, generation: generation))
-            try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation))
+            let directory = try FileStore.directoryInode(of: root)
+            try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: directory))
             if let journalTrouble { add(.problem, StoreFormat.journalFile, journalTrouble.past + "; started it afresh", repaired: true) }
             let wrong = indexTrouble?.past ?? "the journal it continues was unusable"
             add(.problem, StoreFormat.indexFile, "\(wrong); \(describe(plan, readable: summaries.count))", repaired: true)
@@ -312,6 +325,10 @@ public struct StoreDoctor {
 
     func describe(_ maintenance: FileStore.Maintenance, past: Bool) -> String {
         switch maintenance {
+        case .copiedStore:
+            return past ? "it was started in another directory: \(StoreError.copiedReason)"
+                : "it was started in another directory: \(StoreError.copiedReason), so its index may not match its "
+                    + "session files; the next command that uses it, or `sessions doctor --repair`, rebuilds the index from them"
         case .tornJournal: return "it \(past ? "ended" : "ends") in an incomplete record left by a crash"
         case .unappliedCommit: return "its last commit was interrupted before all files were in place"
         case .strayTempFiles: return "temporary files were left by an interrupted write"

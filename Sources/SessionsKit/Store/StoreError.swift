@@ -16,6 +16,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(operation: String, path: String, errno: Errno)
     /// The store is in a state that needs `sessions doctor`.
     case needsRepair(path: String, reason: String)
+    /// The store is a copy of one made in another directory, which must be
+    /// checked against its session files once before it is read, and that
+    /// check failed (a read-only copy, a full disk).
+    case copiedStore(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -32,6 +36,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot \(operation) \(path): \(errno.description)\(StoreError.advice(for: errno))"
         case .needsRepair(let path, let reason):
             return "\(path): \(reason). Nothing was changed; run `sessions doctor --repair`."
+        case .copiedStore(let path, let detail):
+            return "\(path): \(StoreError.copiedReason), and \(detail). Copy the store where it can be written and run "
+                + "`sessions doctor --repair` there, or copy the original again with `sessions backup`."
         }
     }
 
@@ -51,6 +58,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .newerFormat(_, let found, let supported):
             return "it has format version \(found), but this version of sessions understands up to \(supported)"
         case .unsafeStore(_, let reason), .needsRepair(_, let reason): return reason
+        case .copiedStore(_, let detail): return "\(StoreError.copiedReason), and \(detail)"
         case .io(let operation, let path, let errno): return "cannot \(operation) \(path): \(errno.description)"
         }
     }
@@ -76,5 +84,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     static let doctorHint = "Run `sessions doctor` for details."
+    /// What a journal written in another directory means.
+    static let copiedReason = "this store is a copy of one in another directory, perhaps taken while it was being written"
     static let rebuildHint = "The index can be rebuilt from the session files with `sessions doctor --repair`."
 }

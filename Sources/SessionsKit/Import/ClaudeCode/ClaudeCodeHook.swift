@@ -18,6 +18,8 @@ public struct ClaudeCodeHook {
     /// hooks can be wired while a session is already running.
     static let creatingEvents: Set<String> = ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure"]
     static let knownEvents = creatingEvents.union(["Stop", "SubagentStop", "SessionEnd"])
+    /// Events about one tool call.
+    static let toolEvents: Set<String> = ["PreToolUse", "PostToolUse", "PostToolUseFailure"]
 
     public func record(_ payload: [UInt8]) throws -> Outcome {
         let value = try JSONParser.parseInput(payload, field: "payload")
@@ -30,7 +32,8 @@ public struct ClaudeCodeHook {
         // A subagent's events carry its parent's session id; where they also
         // name the agent, they go to the subagent's own session, keyed as the
         // importer keys its transcript.
-        let key = nonEmpty(event["agent_id"]).map { "\(sessionID)/agent-\($0)" } ?? sessionID
+        let agent = nonEmpty(event["agent_id"])
+        let key = agent.map { ClaudeCodeSessions.subagentKey(of: sessionID, agent: $0) } ?? sessionID
         guard let name = nonEmpty(event["hook_event_name"]) else {
             throw SessionError.invalid(SchemaError("hook_event_name", "is required"))
         }
@@ -39,8 +42,19 @@ public struct ClaudeCodeHook {
         return try service.store.write { transaction in
             try service.checkScope(transaction.registry)
             let now = service.clock()
+            var found = try ClaudeCodeSessions.find(key, account: account, in: transaction)
+            // A call its subagent's transcript already brought in is recorded
+            // there, whether or not this event names the agent: on the parent
+            // too, it would be counted twice.
+            if agent == nil, Self.toolEvents.contains(name) {
+                let call = toolCall(event, at: now)
+                if found.map({ position(of: call, in: $0) == nil }) ?? true,
+                   let subagent = try ClaudeCodeSessions.subagent(holding: call.id, of: key, account: account, in: transaction) {
+                    found = subagent
+                }
+            }
             var session: Session
-            if let found = try ClaudeCodeSessions.find(key, account: account, in: transaction) {
+            if let found {
                 session = found
             } else {
                 guard Self.creatingEvents.contains(name) else { return .ignored("\(name) for a session not recorded here") }
@@ -52,7 +66,7 @@ public struct ClaudeCodeHook {
             let original = session
             var state = session.state ?? JSONObject()
             if state["session_id"] == nil { state["session_id"] = .string(sessionID) }
-            if let agent = nonEmpty(event["agent_id"]), state["agent_id"] == nil {
+            if let agent, state["agent_id"] == nil {
                 state["agent_id"] = .string(agent)
                 state["parent_session_id"] = .string(sessionID)
             }

@@ -161,6 +161,7 @@ public struct ClaudeCodeImporter {
                 let before = parent.interactions.count
                 parent.interactions.removeAll { $0.extra[ClaudeCodeTools.toolUseKey]?.stringValue.map(childCalls.contains) ?? false }
                 let moved = before - parent.interactions.count
+                delta.interactionsMoved += moved
                 if ClaudeCodeSessions.linkSubagents(of: &parent, keys: keys) || moved > 0 { transaction.put(parent) }
                 if child.state?["parent_id"]?.intValue != parentID.rawValue {
                     var state = child.state ?? JSONObject()
@@ -191,6 +192,9 @@ public struct ImportReport: Sendable, Equatable {
     public var sessionsUnchanged = 0
     public var interactionsAdded = 0
     public var interactionsUpdated = 0
+    /// Calls hooks recorded on a parent that its subagent's transcript
+    /// turned out to hold: they now live on the subagent's session only.
+    public var interactionsMoved = 0
     public var linesRead = 0
     /// `file:line` of each line that is not a JSON object.
     public var malformed: [String] = []
@@ -219,6 +223,7 @@ public struct ImportReport: Sendable, Equatable {
         sessionsUnchanged += other.sessionsUnchanged
         interactionsAdded += other.interactionsAdded
         interactionsUpdated += other.interactionsUpdated
+        interactionsMoved += other.interactionsMoved
         linesRead += other.linesRead
         malformed += other.malformed
         unreadableTimes += other.unreadableTimes

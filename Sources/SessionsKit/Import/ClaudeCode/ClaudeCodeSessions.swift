@@ -24,6 +24,31 @@ public enum ClaudeCodeSessions {
         return nil
     }
 
+    /// How a subagent's session is keyed: `<session id>/agent-<agent id>`,
+    /// by the importer and by hooks alike.
+    static func subagentKey(of key: String, agent: String) -> String { subagentKeyPrefix(of: key) + agent }
+
+    static func subagentKeyPrefix(of key: String) -> String { key + "/agent-" }
+
+    /// The account's subagent session of conversation `key` that holds call
+    /// `toolUseID`, if one does. Hooks see a subagent's calls under its
+    /// parent's session id, and may not name the agent; a call whose
+    /// subagent's transcript is already in belongs there, and only there. A
+    /// subagent whose file cannot be read is passed over: the call then goes
+    /// to the parent, and the next import of the subagent moves it.
+    static func subagent(holding toolUseID: String, of key: String, account: Account.ID,
+                         in transaction: any StoreTransaction) throws -> Session? {
+        let prefix = subagentKeyPrefix(of: key)
+        for id in try transaction.sessionIDs(externalConversationIDPrefix: prefix) {
+            guard let session = try? transaction.session(id: id, mentioning: toolUseID), session.accountID == account,
+                  session.type == .claudeCode, session.externalConversationID?.hasPrefix(prefix) == true,
+                  session.interactions.contains(where: { $0.extra[ClaudeCodeTools.toolUseKey]?.stringValue == toolUseID })
+            else { continue }
+            return session
+        }
+        return nil
+    }
+
     /// The project for a working directory: the account's project with that
     /// path, else one of that folder's name that has no path yet, else a new
     /// one named after the folder. Names are unique in an account, so a
@@ -180,7 +205,7 @@ public enum ClaudeCodeSessions {
         for index in session.interactions.indices {
             guard var result = session.interactions[index].result,
                   let agent = result.data?["agentId"]?.stringValue ?? result.data?["agent_id"]?.stringValue,
-                  let child = keys["\(sessionID)/agent-\(agent)"], result.data?[subagentKey]?.intValue != child.rawValue
+                  let child = keys[subagentKey(of: sessionID, agent: agent)], result.data?[subagentKey]?.intValue != child.rawValue
             else { continue }
             var data = result.data ?? JSONObject()
             data[subagentKey] = .id(child)

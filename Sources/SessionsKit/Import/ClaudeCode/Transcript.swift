@@ -43,7 +43,7 @@ public struct Transcript: Sendable {
     public var conversationKey: String? {
         guard let sessionID else { return nil }
         guard let agentID else { return sessionID }
-        return "\(sessionID)/agent-\(agentID)"
+        return ClaudeCodeSessions.subagentKey(of: sessionID, agent: agentID)
     }
 }
 

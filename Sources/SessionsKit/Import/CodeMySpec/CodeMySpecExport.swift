@@ -48,16 +48,16 @@ public enum CodeMySpecExport {
         }
         try emit(Array("{\"data\": [".utf8))
         var outcome = Outcome()
-        for summary in summaries {
+        try service.sessions(ids: summaries.map(\.id)) { id, read in
             let session: Session
             do {
-                session = try service.session(id: summary.id)
+                session = try read.get()
             } catch SessionError.notFound {
-                continue  // deleted since the listing
+                return  // deleted since the listing
             } catch let error as StoreError {
                 guard case .damagedSession = error else { throw error }
-                outcome.damaged.append((summary.id, error))
-                continue
+                outcome.damaged.append((id, error))
+                return
             }
             var line: [UInt8] = Array((outcome.written == 0 ? "\n" : ",\n").utf8)
             JSONWriter.writeObject(record(session, registry: registry, shape: shape), style: .compact, into: &line)
