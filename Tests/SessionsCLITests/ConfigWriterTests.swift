@@ -105,6 +105,17 @@ struct StorePathSpellingTests {
         #expect(try layout.newSessionAccount(layout.real) == 2)
     }
 
+    @Test("a config save removes the temp files a killed save left behind")
+    func abandonedTemps() throws {
+        let layout = try Layout()
+        try layout.cli.ok(["--store", layout.real, "account", "use", "2"])
+        let directory = layout.cli.directory.path + "/config/sessions"
+        for name in ["config.json.999999.tmp", "config.json.4242.tmp"] { TestFiles.write(directory + "/" + name, "{\"secret\": 1}") }
+        TestFiles.write(directory + "/notes.tmp", "mine")
+        try layout.cli.ok(["--store", layout.real, "account", "use", "1"])
+        #expect(TestFiles.list(directory).sorted() == ["config.json", "config.lock", "notes.tmp"])
+    }
+
     @Test("`..` after a link goes to the parent of the link's target, as the kernel reads the path")
     func dotDotAfterLink() throws {
         let layout = try Layout()

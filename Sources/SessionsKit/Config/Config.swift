@@ -176,6 +176,23 @@ public struct Config: Sendable, Equatable {
         try FileIO.makeDirectories(FileIO.parentDirectory(path))
         let target = try FileIO.followingLinks(path)
         let bytes = JSONWriter.bytes(.object(object), style: .pretty) + [UInt8(ascii: "\n")]
+        Self.removeAbandonedTemps(of: target)
         try FileIO.replaceAtomically(target, with: bytes, temp: "\(target).\(getpid()).tmp")
+    }
+
+    /// Temp files of earlier saves a SIGKILL left beside the config file.
+    /// Every save holds the config lock, and this one holds it now, so any
+    /// such file is abandoned.
+    static func removeAbandonedTemps(of target: String) {
+        let directory = FileIO.parentDirectory(target)
+        let prefix = (target.split(separator: "/").last.map(String.init) ?? "config.json") + "."
+        for name in (try? FileIO.list(directory)) ?? [] where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            let pid = name.dropFirst(prefix.count).dropLast(".tmp".count)
+            guard !pid.isEmpty, pid.allSatisfy({ $0.isASCII && $0.isNumber }) else { continue }
+            var info = stat()
+            let path = directory + "/" + name
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid() else { continue }
+            unlink(path)
+        }
     }
 }
