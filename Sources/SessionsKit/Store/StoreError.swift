@@ -16,6 +16,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case io(operation: String, path: String, errno: Errno)
     /// The store is in a state that needs `sessions doctor`.
     case needsRepair(path: String, reason: String)
+    /// Another process held the lock for longer than this one would wait
+    /// (only callers that cannot wait, the hook, set a limit).
+    case busy(path: String, holder: LockHolder?)
 
     public var description: String {
         switch self {
@@ -32,6 +35,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "cannot \(operation) \(path): \(errno.description)\(StoreError.advice(for: errno))"
         case .needsRepair(let path, let reason):
             return "\(path): \(reason). Nothing was changed; run `sessions doctor --repair`."
+        case .busy(let path, let holder):
+            return "\(path): \(LockHolder.lockedBy(holder)). Nothing was changed."
         }
     }
 
@@ -52,6 +57,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "it has format version \(found), but this version of sessions understands up to \(supported)"
         case .unsafeStore(_, let reason), .needsRepair(_, let reason): return reason
         case .io(let operation, let path, let errno): return "cannot \(operation) \(path): \(errno.description)"
+        case .busy(_, let holder): return LockHolder.lockedBy(holder)
         }
     }
 
