@@ -78,14 +78,22 @@ struct StoppedHolderTests {
         try #require(stopped, "the import was never stopped holding the lock")
         #expect(StoreLock.holder(of: root + "/lock")?.command == "sessions import claude-code")
 
-        var times: [Int] = []
+        // Each hook beside one on a store nobody holds, so that a machine busy
+        // with other work slows both alike: the lock may cost no more than 100 ms.
+        var control = runner
+        control.environment["SESSIONS_HOME"] = directory.path + "/unlocked"
+        var times: [Int] = [], unhindered: [Int] = []
         for call in 1...50 {
-            let start = StoreLock.monotonicMicroseconds()
+            var start = StoreLock.monotonicMicroseconds()
+            #expect(control.run(["hook", "claude-code"], stdin: Self.event(call)).status == 0)
+            unhindered.append(Self.milliseconds(since: start))
+            start = StoreLock.monotonicMicroseconds()
             let result = runner.run(["hook", "claude-code"], stdin: Self.event(call))
             times.append(Self.milliseconds(since: start))
             #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty, "hook \(call): \(result)")
         }
-        #expect(times.allSatisfy { $0 < 100 }, "hooks took \(times) ms")
+        #expect(zip(times, unhindered).allSatisfy { $0 - $1 < 100 }, "hooks took \(times) ms, beside \(unhindered) ms")
+        #expect(times.allSatisfy { $0 < 1_000 }, "hooks took \(times) ms")
         let spool = root + "/spool"
         let spooled = TestFiles.list(spool)
         #expect(spooled.count == 50)
@@ -102,9 +110,11 @@ struct StoppedHolderTests {
         #expect(commands == (1...51).map { "echo \($0)" })
         #expect(TestFiles.list(spool).isEmpty)
         #expect(!TestFiles.exists(root + "/hook.log"), "\(TestFiles.readText(root + "/hook.log") ?? "")")
-        let sorted = times.sorted()
+        let sorted = times.sorted(), alone = unhindered.sorted()
+        let cost = zip(times, unhindered).map { $0 - $1 }.max() ?? 0
         print("stopped holder: an import stopped with SIGSTOP holding the lock; 50 hooks exited 0 with nothing printed "
-              + "(median \(sorted[25]) ms, slowest \(sorted[49]) ms), \(spooled.count) spooled (0600 files, 0700 directory); "
+              + "(median \(sorted[25]) ms, slowest \(sorted[49]) ms; beside each, a hook on a store nobody held: median "
+              + "\(alone[25]) ms; the lock cost at most \(cost) ms), \(spooled.count) spooled (0600 files, 0700 directory); "
               + "after it went on, 1 more hook recorded \(commands.count) of 51 events, in order, each once")
     }
 
