@@ -78,8 +78,7 @@ struct StoppedHolderTests {
         try #require(stopped, "the import was never stopped holding the lock")
         #expect(StoreLock.holder(of: root + "/lock")?.command == "sessions import claude-code")
 
-        // Each hook beside one on a store nobody holds, so that a machine busy
-        // with other work slows both alike: the lock may cost no more than 100 ms.
+        // Each hook beside one on a store nobody holds, for how long a hook takes here at all.
         var control = runner
         control.environment["SESSIONS_HOME"] = directory.path + "/unlocked"
         var times: [Int] = [], unhindered: [Int] = []
@@ -92,11 +91,23 @@ struct StoppedHolderTests {
             times.append(Self.milliseconds(since: start))
             #expect(result.status == 0 && result.stdout.isEmpty && result.stderr.isEmpty, "hook \(call): \(result)")
         }
-        #expect(zip(times, unhindered).allSatisfy { $0 - $1 < 100 }, "hooks took \(times) ms, beside \(unhindered) ms")
-        #expect(times.allSatisfy { $0 < 1_000 }, "hooks took \(times) ms")
+        #expect(times.allSatisfy { $0 < 1_000 }, "hooks took \(times) ms, beside \(unhindered) ms")
         let spool = root + "/spool"
         let spooled = TestFiles.list(spool)
         #expect(spooled.count == 50)
+        // From the moment each hook had read its event to the moment the event was
+        // on disk in the spool: what the lock cost it, whatever a busy machine adds
+        // to starting a process.
+        let waits = spooled.map { name -> Int in
+            let text = TestFiles.readText(spool + "/" + name) ?? ""
+            let received = text.split(separator: "\"").drop { $0 != "received_at" }.dropFirst(2).first
+                .flatMap { Timestamp(iso8601: String($0)) }
+            var info = stat()
+            guard let received, lstat(spool + "/" + name, &info) == 0 else { return Int.max }
+            let written = Int64(info.st_mtim.tv_sec) * 1_000_000 + Int64(info.st_mtim.tv_nsec) / 1000
+            return Int((written - received.microseconds) / 1000)
+        }
+        #expect(waits.allSatisfy { $0 < 100 }, "from reading the event to spooling it: \(waits) ms")
         #expect(TestFiles.mode(spool) == 0o700)
         #expect(spooled.allSatisfy { TestFiles.mode(spool + "/" + $0) == 0o600 })
         #expect(Self.isLocked(root), "the import still held the lock after the 50 hooks")
@@ -111,11 +122,11 @@ struct StoppedHolderTests {
         #expect(TestFiles.list(spool).isEmpty)
         #expect(!TestFiles.exists(root + "/hook.log"), "\(TestFiles.readText(root + "/hook.log") ?? "")")
         let sorted = times.sorted(), alone = unhindered.sorted()
-        let cost = zip(times, unhindered).map { $0 - $1 }.max() ?? 0
         print("stopped holder: an import stopped with SIGSTOP holding the lock; 50 hooks exited 0 with nothing printed "
-              + "(median \(sorted[25]) ms, slowest \(sorted[49]) ms; beside each, a hook on a store nobody held: median "
-              + "\(alone[25]) ms; the lock cost at most \(cost) ms), \(spooled.count) spooled (0600 files, 0700 directory); "
-              + "after it went on, 1 more hook recorded \(commands.count) of 51 events, in order, each once")
+              + "(median \(sorted[25]) ms, slowest \(sorted[49]) ms; a hook on a store nobody held, run beside each: median "
+              + "\(alone[25]) ms), each spooling its event at most \(waits.max() ?? 0) ms after reading it; \(spooled.count) "
+              + "spooled (0600 files, 0700 directory); after it went on, 1 more hook recorded \(commands.count) of 51 events, "
+              + "in order, each once")
     }
 
     @Test("a command kept waiting over a second says so on stderr, naming the holder, and keeps waiting")
