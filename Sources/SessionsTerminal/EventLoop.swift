@@ -114,7 +114,8 @@ final class EventLoop {
         refresh()
         if let worker {
             // A store no one else holds answers at once: show it in the first
-            // frame. A locked one gets a frame that says "Loading" and why.
+            // frame. A held one gets a frame without it, and the footer says
+            // why once the wait has lasted a second.
             var ready = [pollfd(fd: worker.readFD, events: Int16(POLLIN), revents: 0)]
             while poll(&ready, 1, Self.firstCatalogMS) < 0 && errno == EINTR {}
             if ready[0].revents != 0 { _ = finishStoreWork() }

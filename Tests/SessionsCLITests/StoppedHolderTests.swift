@@ -157,32 +157,47 @@ struct StoppedHolderTests {
         let directory = TemporaryDirectory("sessions-spool-kill")
         let runner = ProcessTests.runner(directory)
         let root = directory.path + "/store"
-        #expect(runner.run(["hook", "claude-code"], stdin: Self.event(0)).status == 0)
+        #expect(runner.run(["new", "--type", "ComponentCodingSessions"]).status == 0)
         let scope = ScopeResolver(accountFlag: nil, projectFlag: nil, environment: SessionsEnvironment(variables: [:]),
                                   config: Config(path: directory.path + "/config/sessions/config.json"), storeRoot: root)
         let spool = EventSpool(storeRoot: root)
-        // Events come a millisecond apart, after everything recorded so far: recorded
-        // once each, in order, the session's time is the last one's; any event
-        // recorded again would have moved it on.
+        // Each batch: 20 events of a conversation of its own, so that every delivery
+        // costs the same, a millisecond apart. Recorded once each, in order, the
+        // session's time is the last one's; an event recorded again would move it on.
         let base = Timestamp.now().adding(microseconds: 10_000_000)
         func time(_ call: Int) -> Timestamp { base.adding(microseconds: Int64(call) * 1000) }
-        var call = 1
+        func conversation(_ batch: Int) -> String {
+            let digits = String(batch)
+            return "77777777-7777-4777-8777-" + String(repeating: "0", count: 12 - digits.count) + digits
+        }
+        func event(_ call: Int, batch: Int) -> [UInt8] {
+            Array(String(decoding: Self.event(call), as: UTF8.self).replacing(Self.conversation, with: conversation(batch)).utf8)
+        }
+        var batch = 0
         func spoolBatch() throws {
-            for _ in 0..<20 {
-                try spool.append(SpooledHookEvent(payload: Self.event(call), scope: scope, receivedAt: time(call)).encoded())
-                call += 1
+            batch += 1
+            for call in (batch * 20)..<(batch * 20 + 20) {
+                try spool.append(SpooledHookEvent(payload: event(call, batch: batch), scope: scope, receivedAt: time(call)).encoded())
             }
         }
-        // How long a delivering command lives here; kills land from a third of that to a
-        // little past it, and the aim follows where they land.
+        func session(_ batch: Int) throws -> Session? {
+            let store = try FileStore(root: root)
+            let summary = try store.catalog().summaries.first { $0.externalConversationID == conversation(batch) }
+            return try summary.flatMap { try store.session(id: $0.id) }
+        }
+        // When a delivering command empties the spool here: the end of the span
+        // between its commit and its last removal, where a kill is hardest to
+        // survive. Kills land around it, and the aim follows where they land.
         var samples: [Int] = []
         for _ in 0..<3 {
             try spoolBatch()
             let start = StoreLock.monotonicMicroseconds()
-            #expect(runner.run(["list"]).status == 0)
+            let child = runner.start(["list"])
+            while try !spool.entries().isEmpty && StoreLock.monotonicMicroseconds() - start < 10_000_000 { usleep(200) }
             samples.append(Int(StoreLock.monotonicMicroseconds() - start))
+            #expect(child.wait().status == 0)
         }
-        var span = samples.sorted()[1]
+        var aim = samples.sorted()[1]
         let seed = UInt64(Timestamp.now().microseconds)
         var rng = SplitMix64(seed: seed)
         var before = 0, between = 0, after = 0, lost = 0, repeated = 0, problems: [String] = []
@@ -190,7 +205,7 @@ struct StoppedHolderTests {
         for _ in 0..<kills {
             try spoolBatch()
             let child = runner.start(["list"])
-            usleep(UInt32(rng.int(in: (span / 3)...(span * 12 / 10))))
+            usleep(UInt32(rng.int(in: (aim * 7 / 10)...(aim * 12 / 10))))
             child.kill(SIGKILL)
             _ = child.wait()
             // Where the kill landed: opening the store finishes a commit it cut short.
@@ -207,26 +222,29 @@ struct StoppedHolderTests {
             }
             // The next command delivers what is left.
             #expect(runner.run(["list"]).status == 0)
-            let session = try Self.hookSession(root)
-            let commands = session?.interactions.map(\.command.command) ?? []
-            let expected = (0..<call).map { "echo \($0)" }
+            let recorded = try session(batch)
+            let commands = recorded?.interactions.map(\.command.command) ?? []
+            let expected = ((batch * 20)..<(batch * 20 + 20)).map { "echo \($0)" }
             if commands != expected {
                 lost += expected.count { !commands.contains($0) }
-                problems.append("recorded \(commands.count) of \(expected.count) events, or out of order")
+                problems.append("batch \(batch): recorded \(commands.count) of 20 events, or out of order")
             }
-            if session?.updatedAt != time(call - 1) {
+            if recorded?.updatedAt != time(batch * 20 + 19) {
                 repeated += 1
-                problems.append("the session's time is \(session?.updatedAt.iso8601 ?? "-"), not the last event's \(time(call - 1).iso8601)")
+                problems.append("batch \(batch): the session's time is \(recorded?.updatedAt.iso8601 ?? "-"), not the last event's")
             }
             #expect(TestFiles.list(spool.directory).isEmpty)
-            // Aim at the commit: later after a kill before it, sooner after one past it.
-            span = max(5_000, Int(Double(span) * (left.isEmpty ? 0.9 : left.isSubset(of: keys) ? 1 : 1.1)))
+            // Later after a kill before the commit, sooner after one past the removals.
+            aim = max(5_000, Int(Double(aim) * (left.isEmpty ? 0.95 : left.isSubset(of: keys) ? 1 : 1.05)))
         }
+        // Every batch, the calibration's included, once each.
+        let summaries = try FileStore(root: root).catalog().summaries.filter { $0.externalConversationID != nil }
+        #expect(summaries.count == batch && summaries.allSatisfy { $0.interactionCount == 20 })
         #expect(problems.isEmpty, "seed \(seed): \(problems)")
         #expect(before + between + after == kills)
         #expect(!TestFiles.exists(root + "/hook.log"), "\(TestFiles.readText(root + "/hook.log") ?? "")")
         print("spool kill -9 (seed \(seed)): \(kills) deliveries of 20 spooled events killed at random instants: \(before) before "
-              + "their commit, \(between) after it with the spool not yet emptied, \(after) after both; \(call - 1) events, "
+              + "their commit, \(between) after it with the spool not yet emptied, \(after) after both; \(batch * 20) events, "
               + "\(lost) lost, \(repeated) deliveries recorded an event twice, \(problems.count) problems")
     }
 

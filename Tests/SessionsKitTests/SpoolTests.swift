@@ -215,6 +215,14 @@ struct SpoolTests {
         let finding = try #require(report.findings.first { $0.subject == "spool" })
         #expect(finding.severity == .warning)
         #expect(finding.message.hasPrefix("3 hook events are waiting to be recorded, the oldest for less than a minute (since 20"))
+
+        // Its files' modes are checked with the rest, and repaired.
+        let spooled = try #require(TestFiles.list(fixture.root + "/spool").first)
+        chmod(fixture.root + "/spool/" + spooled, 0o644)
+        let loose = StoreDoctor(root: fixture.root).run(repair: false).findings.first { $0.subject == "permissions" }
+        #expect(loose?.message.contains("spool/\(spooled) (644)") == true, "\(String(describing: loose))")
+        _ = StoreDoctor(root: fixture.root).run(repair: true)
+        #expect(TestFiles.mode(fixture.root + "/spool/" + spooled) == 0o600)
     }
 }
 

@@ -100,7 +100,7 @@ public struct StoreDoctor {
         }
         var store = try? FileStore(opening: root)
 
-        // 2. Session files: the truth everything else is checked against. A
+        // 1. Session files: the truth everything else is checked against. A
         // file that cannot be read for any reason is a damaged session here.
         // They are read first and without the lock: on a large store that is
         // nearly all of doctor's work, and no hook or command should wait for
@@ -112,7 +112,7 @@ public struct StoreDoctor {
                                               waiting: lockWaiting, holder: repair ? "sessions doctor" : nil)
         defer { withExtendedLifetime(lock) {} }
 
-        // 1. The journal first: with --repair, an interrupted commit is finished
+        // 2. The journal: with --repair, an interrupted commit is finished
         // before the scan is brought up to date, so everything below sees its result.
         let journal = Journal(path: path(StoreFormat.journalFile))
         var journalTrouble: Trouble?
@@ -295,7 +295,6 @@ public struct StoreDoctor {
     /// Where the journal stood before the scan, to know what commits overtook it.
     struct JournalState {
         var generation: Int
-        var base: Int
     }
 
     /// Read under a brief lock; nil (and so a whole scan again under the
@@ -305,7 +304,7 @@ public struct StoreDoctor {
         let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared, waiting: lockWaiting)
         defer { withExtendedLifetime(lock) {} }
         guard let tail = try store.journal.readTail(), try store.journalMaintenance(tail) == nil else { return nil }
-        return JournalState(generation: tail.generation, base: tail.baseGeneration)
+        return JournalState(generation: tail.generation)
     }
 
     /// The sessions the commits after `state` changed, or nil when the
@@ -391,12 +390,19 @@ public struct StoreDoctor {
         func add(_ severity: Severity, _ subject: String, _ message: String, _ repaired: Bool) {
             findings.append(Finding(severity: severity, subject: subject, message: message, repaired: repaired))
         }
-        var entries: [(String, Bool)] = [(StoreFormat.sessionsDirectory, true), (StoreFormat.tempDirectory, true)]
+        var entries: [(String, Bool)] = [(StoreFormat.sessionsDirectory, true), (StoreFormat.tempDirectory, true),
+                                          (EventSpool.directoryName, true)]
         for name in [StoreFormat.registryFile, StoreFormat.indexFile, StoreFormat.journalFile, StoreFormat.lockFile] {
             entries.append((name, false))
         }
         for name in try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? [] {
             entries.append(("\(StoreFormat.sessionsDirectory)/\(name)", false))
+        }
+        // A spool that is a link is reported above, and nothing is looked at through it.
+        if FileIO.linkTarget(path(EventSpool.directoryName)) == nil {
+            for name in try FileIO.list(path(EventSpool.directoryName)) ?? [] {
+                entries.append(("\(EventSpool.directoryName)/\(name)", false))
+            }
         }
         var loose: [String] = []
         for (relative, isDirectory) in entries {
