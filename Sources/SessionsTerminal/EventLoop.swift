@@ -3,9 +3,10 @@ import Glibc
 import SessionsKit
 import SessionsTUI
 
-/// Waits on the keyboard, the store, a session being read and signals with
-/// one `poll`, so an idle browser uses no CPU, and turns each into actions
-/// for the runtime; then repaints and performs what only the terminal can.
+/// Waits on the keyboard, the store, a session being read, the store's reads
+/// and writes, waits for the store's lock and signals with one `poll`, so an
+/// idle browser uses no CPU, and turns each into actions for the runtime;
+/// then repaints and performs what only the terminal can.
 final class EventLoop {
     /// How long the loop may sleep when nothing happens: long enough to cost
     /// nothing, short enough that "3m ago" never lags by more than this.
@@ -26,6 +27,16 @@ final class EventLoop {
     /// When the read in progress started, if one is.
     var loadStarted: Int64?
     var firstLoad = true
+    /// Catalog reads and writes, off this thread; without a pipe for the
+    /// results, they happen on it.
+    let worker: StoreWorker?
+    /// Waits for another process's lock, for the footer.
+    let waits: StoreWaitBoard?
+    /// A catalog read is in progress; another change was seen meanwhile.
+    var refreshing = false
+    var refreshAgain = false
+    /// How long the first frame waits for the first catalog before it shows "Loading".
+    static let firstCatalogMS: Int32 = 500
 
     init(_ configuration: TUIConfiguration, terminal: CursesTerminal, signalFD: Int32) {
         self.terminal = terminal
@@ -40,6 +51,9 @@ final class EventLoop {
         watchFD = configuration.storeRoot.withCString { sessions_watch_directory($0) }
         trace = TimingTrace(environment: environment)
         loader = BackgroundLoader(delayMS: environment["SESSIONS_TEST_LOAD_DELAY_MS"].flatMap { Int($0) } ?? 0)
+        worker = StoreWorker()
+        waits = configuration.storeWaits
+        runtime.defersWrites = worker != nil
     }
 
     deinit { if watchFD >= 0 { close(watchFD) } }
@@ -52,7 +66,9 @@ final class EventLoop {
         var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: signalFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: watchFD, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: loader?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
+                   pollfd(fd: loader?.readFD ?? -1, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: worker?.readFD ?? -1, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: waits?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
         while true {
             for index in fds.indices { fds[index].revents = 0 }
             if poll(&fds, nfds_t(fds.count), timeout()) < 0 && errno != EINTR { return .quit }
@@ -70,11 +86,14 @@ final class EventLoop {
             runtime.send(.tick(Timestamp.now()))
             if watchFD < 0 || fds[2].revents != 0 {
                 if watchFD >= 0 { _ = sessions_watch_drain(watchFD) }
-                runtime.refresh()
+                refresh()
                 trace?.log("refresh", [("total", TimingTrace.now() - woke)])
             }
             if fds[3].revents != 0, let end = finishLoad() { return end }
+            if fds[4].revents != 0, let end = finishStoreWork() { return end }
+            if fds[5].revents != 0, let waits { runtime.send(.storeWait(waits.current())) }
             if let end = handleInput() { return end }
+            startWrites()
             startLoad()
         }
     }
@@ -91,7 +110,16 @@ final class EventLoop {
 
     func drawFirstFrame() {
         let started = TimingTrace.now()
-        runtime.refresh()
+        waits?.screenStarted()
+        refresh()
+        if let worker {
+            // A store no one else holds answers at once: show it in the first
+            // frame. A held one gets a frame without it, and the footer says
+            // why once the wait has lasted a second.
+            var ready = [pollfd(fd: worker.readFD, events: Int16(POLLIN), revents: 0)]
+            while poll(&ready, 1, Self.firstCatalogMS) < 0 && errno == EINTR {}
+            if ready[0].revents != 0 { _ = finishStoreWork() }
+        }
         let loaded = TimingTrace.now()
         terminal.draw(Render.frame(runtime.state))
         let painted = TimingTrace.now()
@@ -121,6 +149,43 @@ final class EventLoop {
         if count > 0 {
             trace?.log("input", counts: [("events", count)], [("update", handled - started), ("render", rendered - handled),
                                                                ("draw", drawn - rendered), ("total", drawn - started)])
+        }
+        return nil
+    }
+
+    /// Reads the catalog for what changed, off this thread: at most one
+    /// read at a time, and one more after it if something changed meanwhile.
+    func refresh() {
+        guard let worker else { return runtime.refresh() }
+        if refreshing {
+            refreshAgain = true
+            return
+        }
+        refreshing = true
+        worker.refresh(from: runtime.state.catalog, service: runtime.service)
+    }
+
+    /// Hands the writes the browser asked for to the worker, in order.
+    func startWrites() {
+        guard let worker else { return }
+        for (effect, service) in runtime.takePendingWrites() { worker.write(effect, service: service) }
+    }
+
+    /// Hands finished reads and writes to the browser.
+    func finishStoreWork() -> LoopEnd? {
+        guard let worker else { return nil }
+        for outcome in worker.take() {
+            switch outcome {
+            case .refresh(let action):
+                refreshing = false
+                if let action, let end = perform(runtime.send(action)) { return end }
+                if refreshAgain {
+                    refreshAgain = false
+                    refresh()
+                }
+            case .write(let action):
+                if let end = perform(runtime.send(action)) { return end }
+            }
         }
         return nil
     }

@@ -11,13 +11,17 @@ public struct TUIConfiguration: Sendable {
     public var projectFilter: Project.ID?
     public var theme: Theme
     public var environment: [String: String]
+    /// Where the store, opened with `storeWaits.waiting`, tells of waits for its lock.
+    public var storeWaits: StoreWaitBoard?
 
-    public init(service: SessionService, storeRoot: String, projectFilter: Project.ID?, theme: Theme, environment: [String: String]) {
+    public init(service: SessionService, storeRoot: String, projectFilter: Project.ID?, theme: Theme, environment: [String: String],
+                storeWaits: StoreWaitBoard? = nil) {
         self.service = service
         self.storeRoot = storeRoot
         self.projectFilter = projectFilter
         self.theme = theme
         self.environment = environment
+        self.storeWaits = storeWaits
     }
 }
 

@@ -1,5 +1,5 @@
 import Glibc
-import SessionsKit
+@testable import SessionsKit
 import Testing
 import TestSupport
 
@@ -279,6 +279,35 @@ struct BrowserEndToEndTests {
         #expect(pane.poll(timeout: 10) { pane.title.contains("PWNED") ? true : nil } != nil,
                 "raw bytes did not retitle: \(pane.title); windows: \(windows().stdout) \(windows().stderr)\n\(pane.screen)")
         #expect(pane.poll(timeout: 10) { pane.tmux.run(["-L", pane.socket, "list-buffers"]).stdout.isEmpty ? nil : true } != nil)
+    }
+
+    @Test("another process holding the store: the footer names it, keys still work, and the change lands once it lets go")
+    func lockedStore() throws {
+        let pane = Pane()
+        #expect(pane.cli.run(["new", "--type", "ClaudeCodeSessions"]).status == 0)
+        pane.start()
+        #expect(pane.waitFor("Active (1)") != nil, "\(pane.screen)")
+        let root = pane.home.path + "/home/.local/share/sessions"
+        var held: StoreLock? = try StoreLock(path: root + "/lock", mode: .exclusive, holder: "sessions import claude-code")
+        pane.keys("c")
+        let line = "waiting for the store, locked by pid \(getpid()) (sessions import claude-code)"
+        let shown = pane.waitFor(line, timeout: 10)
+        #expect((shown ?? 0) >= 0.9, "the footer waits a second before it says so:\n\(pane.screen)")
+        pane.keys("?")
+        let help = pane.waitFor("─ Keys ─", timeout: 3)
+        #expect(help != nil, "help opens while the write waits:\n\(pane.screen)")
+        pane.keys("Escape")
+        _ = held
+        held = nil
+        let landed = pane.waitFor("#1 → complete (u: undo)", timeout: 5)
+        #expect(landed != nil, "\(pane.screen)")
+        #expect(!pane.screen.contains("waiting for the store"))
+        #expect(pane.waitFor("Complete (1)") != nil, "\(pane.screen)")
+        pane.keys("q")
+        #expect(pane.exit()?.status == "0")
+        func ms(_ seconds: Double?) -> Int { Int((seconds ?? -1) * 1000) }
+        print("browser wait: the store held by another process; the footer said so after \(ms(shown)) ms, "
+              + "help opened in \(ms(help)) ms meanwhile, and the status change landed \(ms(landed)) ms after the lock was let go")
     }
 
     @Test("a flash after a long idle stays up: the clock is read before the key is handled")

@@ -325,10 +325,24 @@ struct ProcessTests {
                 #expect(TestFiles.mode(directory) == 0o700, "\(directory) after \(arguments)")
             }
         }
+        // A hook that finds the store held spools its event, privately too.
+        var held: StoreLock? = try StoreLock(path: root + "/lock", mode: .exclusive)
+        #expect(runner.run(["hook", "claude-code"], stdin: Array(hook.replacing("toolu_1", with: "toolu_2").utf8)).status == 0)
+        let spooled = TestFiles.list(root + "/spool")
+        #expect(spooled.count == 1)
+        for name in spooled {
+            let mode = TestFiles.mode(root + "/spool/" + name)
+            #expect(mode == 0o600)
+            checked += 1
+            if mode != 0o600 { wrong += 1 }
+        }
+        #expect(TestFiles.mode(root + "/spool") == 0o700)
+        _ = held
+        held = nil
         #expect(TestFiles.exists(root + "/hook.log"), "the bad hook payload was logged")
         #expect(TestFiles.mode(exported) == 0o600)
         #expect(TestFiles.mode(directory.path + "/config/sessions/config.json") == 0o600)
         #expect(TestFiles.mode(directory.path + "/config/sessions") == 0o700)
-        print("umask 000: \(writes.count) write commands, \(checked) file modes checked after them, \(wrong) not 0600")
+        print("umask 000: \(writes.count + 1) write commands (one hook spooled), \(checked) file modes checked after them, \(wrong) not 0600")
     }
 }

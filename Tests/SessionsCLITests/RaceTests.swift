@@ -122,9 +122,16 @@ struct RaceTests {
         shared.stop.store(true, ordering: .relaxed)
         background.join()
 
+        // A hook that found the store held longer than it waits spooled its
+        // event, and the next hook or command records it: this one, at the end.
+        let root = pane.home.path + "/home/.local/share/sessions"
+        let spooled = TestFiles.list(root + "/spool").count
+        #expect(cli.run(["list"]).status == 0)
+        #expect(TestFiles.list(root + "/spool").isEmpty)
+
         // Every acknowledged change is in the store.
         let final = shared.tallies.withLock { $0 }
-        let store = try FileStore(root: pane.home.path + "/home/.local/share/sessions")
+        let store = try FileStore(root: root)
         let catalog = try store.catalog()
         var losses: [String] = []
         var appends = 0
@@ -178,7 +185,7 @@ struct RaceTests {
         print("race (\(Int(Self.seconds)) s): browser \(browserChanges) status changes (key to flash: median \(median) ms, "
             + "slowest \(slowest) ms), CLI \(appends) appends + \(final[2].created.count) sessions created and "
             + "\(final[2].statusChanges) status changes in a second account, "
-            + "hook \(calls) calls (\(2 * calls) events); \(lost) lost")
+            + "hook \(calls) calls (\(2 * calls) events, \(spooled) left spooled at the end); \(lost) lost")
     }
 
     /// What the writers' threads share with the test.

@@ -17,10 +17,17 @@ struct HookClaudeCode: ParsableCommand {
         discussion: """
             Wire it to SessionStart, PreToolUse, PostToolUse, PostToolUseFailure, Stop and SessionEnd \
             in ~/.claude/settings.json (see the README). It never gets in Claude Code's way: it always \
-            exits 0 and prints nothing. Its own problems go to hook.log in the store directory.
+            exits 0 and prints nothing. Its own problems go to hook.log in the store directory. \
+            When another process holds the store for more than 50 ms, the event is spooled in the \
+            store and recorded by the next hook or command that gets it.
             """)
 
     @OptionGroup var global: GlobalOptions
+
+    /// Claude Code waits for its hooks before it runs a tool, so the hook
+    /// waits no longer than this for another process's lock; then it spools
+    /// the event for the next process that gets the lock to record.
+    static let lockLimitMS = 50
 
     func run() {
         let context = CLIContext.current
@@ -29,8 +36,23 @@ struct HookClaudeCode: ParsableCommand {
         do {
             let payload = try context.readStandardInput()
             event = HookLog.eventName(in: payload) ?? event
-            // An ignored event (one this program does not record) is not a problem to log.
-            _ = try ClaudeCodeHook(service: try global.service()).record(payload)
+            let config = try Config.load(directory: context.environment.configDirectory)
+            let scope = ScopeResolver(accountFlag: global.account, projectFlag: global.project, environment: context.environment,
+                                      config: config, storeRoot: root)
+            let spooled = SpooledHookEvent(payload: payload, scope: scope, receivedAt: context.now())
+            do {
+                // Opened first, so that a store used for the first time has its
+                // directory, and hook.log a place, whatever the payload.
+                let workspace = try global.workspace(waiting: LockWaiting(limitMS: Self.lockLimitMS), config: config,
+                                                     deliveringSpool: false)
+                // A payload that is no event is logged, never spooled; one this
+                // program does not record is no problem at all.
+                guard try ClaudeCodeHook.event(payload).isRecorded else { return }
+                HookLog.append(try workspace.spoolDelivery.deliver(then: spooled).problems, root: root, at: context.now())
+            } catch StoreError.busy {
+                guard try ClaudeCodeHook.event(payload).isRecorded else { return }
+                try EventSpool(storeRoot: root).append(spooled.encoded())
+            }
         } catch {
             HookLog.append("\(event): \(error)", root: root, at: context.now())
         }
@@ -44,6 +66,12 @@ enum HookLog {
     /// Beyond this the log is moved to `hook.log.1`, so a store whose hook
     /// keeps failing does not fill the disk.
     static let limit = 1 << 20
+
+    /// Events the hook would have logged had it run when they came: those
+    /// a delivery from the spool could not record.
+    static func append(_ problems: [(event: String, message: String)], root: String, at time: Timestamp) {
+        for problem in problems { append("\(problem.event): \(problem.message)", root: root, at: time) }
+    }
 
     static func append(_ message: String, root: String, at time: Timestamp) {
         guard StoreSafety.isSafeDirectory(root) else { return }

@@ -22,7 +22,9 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         let context = CLIContext.current
         let root = context.environment.storeRoot(flag: global.store)
-        let report = StoreDoctor(root: root).run(repair: repair)
+        var doctor = StoreDoctor(root: root)
+        doctor.lockWaiting = .said(on: context.stderr)
+        let report = doctor.run(repair: repair)
         context.stdout.line("store \(Sanitizer.line(root))")
         // Findings quote file names and contents found in the store.
         for finding in report.findings { context.stdout.line(Sanitizer.line(finding.description)) }

@@ -15,14 +15,16 @@ struct BrowserOptions: ParsableArguments {
         // Before the store is opened (and perhaps created): output meant for
         // a pipe or a file must never become a screen of escape codes.
         guard CLIContext.current.stdoutIsTerminal else { throw TerminalProblem.notATerminal }
-        let workspace = try global.workspace()
+        let stderr = CLIContext.current.stderr
+        let waits = StoreWaitBoard(beforeScreen: { stderr.line($0) })
+        let workspace = try global.workspace(waiting: waits?.waiting)
         let environment = workspace.context.environment
         let themeName = theme ?? workspace.config.theme ?? "default"
         let loaded = try ThemeLibrary.load(name: themeName, userDirectory: environment.configDirectory + "/themes")
         let service = try workspace.service()
         let configuration = TUIConfiguration(service: service, storeRoot: workspace.root,
                                              projectFilter: global.project == nil ? nil : service.scope.projectID, theme: loaded,
-                                             environment: environment.variables)
+                                             environment: environment.variables, storeWaits: waits)
         let status = try TerminalApp.run(configuration)
         if status != 0 { throw ExitCode(status) }
     }

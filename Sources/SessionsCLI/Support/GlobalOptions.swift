@@ -1,4 +1,5 @@
 import ArgumentParser
+import SessionsDisplay
 import SessionsKit
 
 /// Options every command takes.
@@ -17,16 +18,33 @@ struct GlobalOptions: ParsableArguments {
     var project: EntryReference?
 
     /// Opens the store and resolves the scope, in the order the README documents.
-    func workspace() throws -> Workspace {
+    /// Hook events the spool holds are recorded first. A wait of more than a
+    /// second for another process's lock is said on stderr, unless `waiting`
+    /// says otherwise.
+    func workspace(waiting: LockWaiting? = nil, config: Config? = nil, deliveringSpool: Bool = true) throws -> Workspace {
         let context = CLIContext.current
         let root = context.environment.storeRoot(flag: store)
-        let config = try Config.load(directory: context.environment.configDirectory)
-        let store = try FileStore(root: root, options: FileStore.Options(initialAccountName: UserIdentity.name(context.environment)))
-        return Workspace(context: context, root: root, config: config, store: store, global: self)
+        let config = try config ?? Config.load(directory: context.environment.configDirectory)
+        var options = FileStore.Options(initialAccountName: UserIdentity.name(context.environment))
+        options.commandName = CommandName.current
+        options.lockWaiting = waiting ?? .said(on: context.stderr)
+        let store = try FileStore(root: root, options: options)
+        let workspace = Workspace(context: context, root: root, config: config, store: store, global: self)
+        if deliveringSpool { workspace.deliverSpool() }
+        return workspace
     }
 
     func service() throws -> SessionService {
         try workspace().service()
+    }
+}
+
+extension LockWaiting {
+    /// Waits as long as it takes, and says so on `sink` once it has waited a second.
+    static func said(on sink: any OutputSink) -> LockWaiting {
+        LockWaiting(observer: { event in
+            if case .waiting(let holder, _) = event { sink.line(StoreWaitText.line(holder)) }
+        })
     }
 }
 
@@ -51,8 +69,19 @@ struct Workspace {
     }
 
     func service(registry: Registry? = nil) throws -> SessionService {
-        SessionService(store: store, scope: try scope(registry: registry),
-                       types: SessionTypeRegistry(custom: config.sessionTypes), clock: context.now)
+        SessionService(store: store, scope: try scope(registry: registry), types: types, clock: context.now)
+    }
+
+    var types: SessionTypeRegistry { SessionTypeRegistry(custom: config.sessionTypes) }
+
+    var spoolDelivery: SpoolDelivery { SpoolDelivery(spool: EventSpool(storeRoot: root), store: store, types: types) }
+
+    /// Records the hook events that waited in the spool, if any: whichever
+    /// command gets the lock next does it. The command itself goes on
+    /// whatever happens: its own work reports a store it cannot use.
+    func deliverSpool() {
+        guard let report = try? spoolDelivery.deliver() else { return }
+        HookLog.append(report.problems, root: root, at: context.now())
     }
 }
 

@@ -77,6 +77,10 @@ public struct Registry: Sendable, Hashable {
     public var nextAccountID = 1
     public var nextProjectID = 1
     public var nextComponentID = 1
+    /// Keys of spooled events the last delivery recorded (see `SpoolDelivery`):
+    /// committed with the events themselves, so that a delivery cut short
+    /// before it removed them from the spool never records them twice.
+    public var deliveredEvents: [String] = []
     public var extra = JSONObject()
 
     public init() {}
@@ -163,6 +167,8 @@ extension Registry {
             entry.appendExtras(component.extra)
             return .object(entry)
         }))
+        // Only while there are any, so that a store that never spooled keeps its bytes.
+        if !deliveredEvents.isEmpty { object.append("delivered_events", .array(deliveredEvents.map { .string($0) })) }
         object.appendExtras(extra)
         return object
     }
@@ -226,6 +232,13 @@ extension Registry {
                                                       insertedAt: inserted, extra: entry.extras))
             }
             reader.absorb(entry.errors)
+        }
+        for (index, element) in (reader.array("delivered_events") ?? []).enumerated() {
+            guard let key = element.stringValue else {
+                reader.fail("delivered_events[\(index)]", "must be a string")
+                continue
+            }
+            registry.deliveredEvents.append(key)
         }
         registry.extra = reader.extras
         guard reader.errors.isEmpty else { throw SchemaError(reader.errors) }

@@ -309,44 +309,6 @@ struct FileStamp: Equatable {
     }
 }
 
-/// An advisory lock on the store's `lock` file. `flock` locks belong to the open
-/// file description, so two handles in one process exclude each other too, and
-/// the kernel drops the lock when a killed process's descriptors close.
-final class StoreLock {
-    enum Mode { case shared, exclusive }
-
-    private let fd: Int32
-    let path: String
-
-    /// Creates the (always empty) lock file when it is missing.
-    init(path: String, mode: Mode) throws(StoreError) {
-        self.path = path
-        let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, FileIO.fileMode)
-        guard fd >= 0 else {
-            let code = errno
-            if code == ELOOP { try StoreSafety.checkNotLink(path) }
-            throw FileIO.fail("open lock file", path, code)
-        }
-        // Only when it differs: a chmod moves ctime, and readers should not
-        // write metadata on every lock.
-        var info = stat()
-        if fstat(fd, &info) == 0 && info.st_mode & 0o7777 != FileIO.fileMode { _ = fchmod(fd, FileIO.fileMode) }
-        let operation = mode == .exclusive ? LOCK_EX : LOCK_SH
-        while flock(fd, operation) != 0 {
-            if errno == EINTR { continue }
-            let code = errno
-            close(fd)
-            throw FileIO.fail("lock", path, code)
-        }
-        self.fd = fd
-    }
-
-    deinit {
-        flock(fd, LOCK_UN)
-        close(fd)
-    }
-}
-
 /// Reading a whole file for callers outside the store (e.g. `--stdout-file`).
 public enum FileBytes {
     /// The file's bytes, or nil when it does not exist.

@@ -15,6 +15,11 @@ public final class FileStore: SessionStore {
         /// Compact the journal into the index once it is this large (bytes), or
         /// a quarter of the index's size, whichever is larger.
         public var compactionThreshold: Int = 256 << 10
+        /// How long to wait for another process's lock, and who hears of a long wait.
+        public var lockWaiting = LockWaiting()
+        /// What this process is, as a writer names itself in the lock file
+        /// for those kept waiting: `sessions import`.
+        public var commandName = "sessions"
         /// Test-only: stop a commit after this many steps, as a crash would.
         var crashAfterStep: Int?
 
@@ -55,10 +60,15 @@ public final class FileStore: SessionStore {
 
     func path(_ relative: String) -> String { root + "/" + relative }
 
+    /// The store's lock, waited for as the options say; a writer names itself in it.
+    func takeLock(_ mode: StoreLock.Mode) throws(StoreError) -> StoreLock {
+        try StoreLock(path: path(StoreFormat.lockFile), mode: mode, waiting: options.lockWaiting, holder: options.commandName)
+    }
+
     // MARK: - Creating a store
 
     private func initialize() throws(StoreError) {
-        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive)
+        let lock = try takeLock(.exclusive)
         defer { withExtendedLifetime(lock) {} }
         // Another process may have initialised it while we waited for the lock.
         if try FileIO.status(path(StoreFormat.registryFile)) != nil { return }
@@ -273,16 +283,16 @@ public final class FileStore: SessionStore {
     func consistentRead<T>(checked: inout FileStamp?, _ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         for _ in 0..<3 {
             do {
-                let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared)
+                let lock = try takeLock(.shared)
                 defer { withExtendedLifetime(lock) {} }
                 if try isConsistent(since: &checked) { return try body() }
             }
-            let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive)
+            let lock = try takeLock(.exclusive)
             defer { withExtendedLifetime(lock) {} }
             _ = try performMaintenance()
         }
         // Maintenance keeps being needed: some other process keeps crashing mid-commit.
-        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared)
+        let lock = try takeLock(.shared)
         defer { withExtendedLifetime(lock) {} }
         return try body()
     }
@@ -518,7 +528,7 @@ public final class FileStore: SessionStore {
     // MARK: - Writing
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .exclusive)
+        let lock = try takeLock(.exclusive)
         defer { withExtendedLifetime(lock) {} }
         try checkWritable()
         // Recreate the working directories if someone removed them.

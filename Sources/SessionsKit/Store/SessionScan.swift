@@ -32,27 +32,42 @@ struct SessionScan {
             if let id = StoreFormat.sessionID(fromFileName: name) { found.append((id, name)) } else { scan.strangers.append(name) }
         }
         scan.strangers.sort()
-        for (id, _) in found.sorted(by: { $0.0 < $1.0 }) {
-            let file = StoreFormat.sessionFile(id)
-            let path = root + "/" + file
-            var bytes: [UInt8]?
-            do {
-                bytes = try FileIO.read(path)
-                guard let bytes else { continue }
-                let session = try SessionFile.decode(bytes, path: path, expectedID: id)
-                scan.sessions.append(SessionSummary(session))
-                scan.interactionCount += session.interactions.count
-            } catch {
-                var damaged = Damaged(id: id, file: file, reason: file + ": " + reason(error), salvaged: nil)
-                if case .damagedSession = error, let bytes {
-                    damaged.salvaged = SessionSalvage.session(bytes, id: id, modified: modificationTime(path))
-                } else if !tolerate(error) {
-                    throw error
-                }
-                scan.damaged.append(damaged)
-            }
-        }
+        for (id, _) in found.sorted(by: { $0.0 < $1.0 }) { try scan.read(id, root: root, tolerating: tolerate) }
         return scan
+    }
+
+    /// Reads the files of `ids` again, for a scan made without the lock
+    /// that commits have overtaken since.
+    mutating func reread(_ ids: Set<Session.ID>, root: String, tolerating tolerate: (StoreError) -> Bool) throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        interactionCount -= sessions.filter { ids.contains($0.id) }.reduce(0) { $0 + $1.interactionCount }
+        sessions.removeAll { ids.contains($0.id) }
+        damaged.removeAll { ids.contains($0.id) }
+        for id in ids.sorted() { try read(id, root: root, tolerating: tolerate) }
+        sessions.sort { $0.id < $1.id }
+        damaged.sort { $0.id < $1.id }
+    }
+
+    /// Adds session `id` as its file reads; a file that is gone adds nothing.
+    private mutating func read(_ id: Session.ID, root: String, tolerating tolerate: (StoreError) -> Bool) throws(StoreError) {
+        let file = StoreFormat.sessionFile(id)
+        let path = root + "/" + file
+        var bytes: [UInt8]?
+        do {
+            bytes = try FileIO.read(path)
+            guard let bytes else { return }
+            let session = try SessionFile.decode(bytes, path: path, expectedID: id)
+            sessions.append(SessionSummary(session))
+            interactionCount += session.interactions.count
+        } catch {
+            var damaged = Damaged(id: id, file: file, reason: file + ": " + Self.reason(error), salvaged: nil)
+            if case .damagedSession = error, let bytes {
+                damaged.salvaged = SessionSalvage.session(bytes, id: id, modified: Self.modificationTime(path))
+            } else if !tolerate(error) {
+                throw error
+            }
+            self.damaged.append(damaged)
+        }
     }
 
     /// What is wrong with a file, without its path, which the reason names already.

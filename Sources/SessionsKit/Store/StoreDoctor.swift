@@ -55,6 +55,11 @@ public struct StoreDoctor {
     }
 
     public let root: String
+    /// How long to wait for another process's lock, and who hears of a long wait.
+    public var lockWaiting = LockWaiting()
+    /// Test-only: runs between the scan made without the lock and the checks
+    /// made under it, as a writer that commits meanwhile would.
+    var afterScan: (() -> Void)?
 
     public init(root: String) { self.root = root }
 
@@ -94,12 +99,22 @@ public struct StoreDoctor {
             add(.problem, root, "it was writable by \(mode & 0o020 != 0 ? "its group" : "others") (mode \(String(mode, radix: 8))); "
                 + "took write permission from group and others (now \(String(fixed, radix: 8)))", repaired: true)
         }
-        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: repair ? .exclusive : .shared)
-        defer { withExtendedLifetime(lock) {} }
         var store = try? FileStore(opening: root)
 
-        // 1. The journal first: with --repair, an interrupted commit is finished
-        // before any session file is read, so everything below sees its result.
+        // 1. Session files: the truth everything else is checked against. A
+        // file that cannot be read for any reason is a damaged session here.
+        // They are read first and without the lock: on a large store that is
+        // nearly all of doctor's work, and no hook or command should wait for
+        // it. What commits changed meanwhile is read again under the lock.
+        let scannedAt = store.flatMap { try? journalState($0) }
+        var scan = try SessionScan.read(root: root, tolerating: { _ in true })
+        afterScan?()
+        var lock: StoreLock? = try StoreLock(path: path(StoreFormat.lockFile), mode: repair ? .exclusive : .shared,
+                                              waiting: lockWaiting, holder: repair ? "sessions doctor" : nil)
+        defer { withExtendedLifetime(lock) {} }
+
+        // 2. The journal: with --repair, an interrupted commit is finished
+        // before the scan is brought up to date, so everything below sees its result.
         let journal = Journal(path: path(StoreFormat.journalFile))
         var journalTrouble: Trouble?
         var newestGeneration = 0
@@ -108,6 +123,9 @@ public struct StoreDoctor {
         // Set when the journal's summaries cannot be trusted (a copy, a
         // commit that could not be completed as written): step 4 rebuilds.
         var untrustedSummaries: Trouble?
+        var journalBytes: [UInt8] = []
+        var journalContents: Journal.Contents?
+        var journalWasSound = true
         do {
             guard let tail = try journal.readTail() else {
                 journalTrouble = .missing
@@ -115,8 +133,10 @@ public struct StoreDoctor {
             }
             newestGeneration = tail.generation
             journalTail = tail
-            _ = try journal.parse(try FileIO.read(journal.path) ?? [])
+            journalBytes = try FileIO.read(journal.path) ?? []
+            journalContents = try journal.parse(journalBytes)
             if let store, let maintenance = try store.journalMaintenance(tail) {
+                journalWasSound = false
                 if repair {
                     let result = try store.repairJournal()
                     journalTail = result.tail
@@ -128,6 +148,7 @@ public struct StoreDoctor {
                             : Trouble("it matches the session files, but its journal ends in a commit that cannot be completed as written",
                                       past: "it matched the session files, but its journal ended in a commit that could not be completed as written")
                     }
+                    journalBytes = try FileIO.read(journal.path) ?? []
                     add(.problem, StoreFormat.journalFile, ([describe(maintenance, past: true)] + result.actions).joined(separator: "; "),
                         repaired: true)
                 } else {
@@ -139,10 +160,13 @@ public struct StoreDoctor {
         } catch {
             journalTrouble = journalTrouble ?? .unusable(error)
         }
-
-        // 2. Session files: the truth everything else is checked against. A
-        // file that cannot be read for any reason is a damaged session here.
-        let scan = try SessionScan.read(root: root, tolerating: { _ in true })
+        let changed = journalWasSound && journalTrouble == nil
+            ? scannedAt.flatMap { changes(since: $0, in: journalContents) } : nil
+        if let changed {
+            try scan.reread(changed, root: root, tolerating: { _ in true })
+        } else {
+            scan = try SessionScan.read(root: root, tolerating: { _ in true })
+        }
         for name in scan.strangers {
             add(.warning, "\(StoreFormat.sessionsDirectory)/\(name)", "not a session file; left alone")
         }
@@ -220,11 +244,18 @@ public struct StoreDoctor {
         var indexed: [Session.ID: SessionSummary]?
         if let registry, let store {
             do {
-                if let generation = try IndexFile.readGeneration(path(StoreFormat.indexFile)) {
+                if let generation = try IndexFile.readGeneration(path(StoreFormat.indexFile)),
+                   let index = try MappedFile.open(path(StoreFormat.indexFile)) {
                     indexGeneration = generation
+                    // A check reads on without the lock: the index is only ever
+                    // replaced, so the mapping keeps this commit's, and the
+                    // journal's bytes are in hand. A repair holds on to it.
+                    if !repair { lock = nil }
                     // With the journal unusable the index is all there is to compare.
-                    let current = journalTrouble == nil ? try store.loadCatalog(registry: registry).summaries
-                        : try IndexFile.decode(try FileIO.read(path(StoreFormat.indexFile)) ?? [], path: StoreFormat.indexFile).summaries
+                    let current = try index.withBytes { (bytes) throws(StoreError) -> [SessionSummary] in
+                        journalTrouble == nil ? try store.assembleCatalog(registry: registry, index: bytes, journalBytes: journalBytes).summaries
+                            : try IndexFile.decode(bytes, path: StoreFormat.indexFile, alongside: {}).0.summaries
+                    }
                     indexed = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
                 } else {
                     indexTrouble = .missing
@@ -273,12 +304,56 @@ public struct StoreDoctor {
             if let indexTrouble { add(.problem, StoreFormat.indexFile, indexTrouble.present) }
         }
 
-        // 5. Permissions of everything we own.
+        // 5. Permissions of everything we own. A check needs no lock for it.
+        if !repair { lock = nil }
         try checkPermissions(repair: repair, findings: &report.findings)
+        reportSpool(&report)
         if registry != nil && (summaries.count > 0 || !scan.damaged.isEmpty) {
             let damaged = scan.damaged.isEmpty ? "" : "; \(scan.damaged.count) damaged, above"
             add(.ok, StoreFormat.sessionsDirectory, "\(summaries.count) sessions, \(report.interactionCount) interactions\(damaged)")
         }
+    }
+
+    /// Where the journal stood before the scan, to know what commits overtook it.
+    struct JournalState {
+        var generation: Int
+    }
+
+    /// Read under a brief lock; nil (and so a whole scan again under the
+    /// lock) when the store needs maintenance, which may move files without
+    /// a new commit.
+    func journalState(_ store: FileStore) throws(StoreError) -> JournalState? {
+        let lock = try StoreLock(path: path(StoreFormat.lockFile), mode: .shared, waiting: lockWaiting)
+        defer { withExtendedLifetime(lock) {} }
+        guard let tail = try store.journal.readTail(), try store.journalMaintenance(tail) == nil else { return nil }
+        return JournalState(generation: tail.generation)
+    }
+
+    /// The sessions the commits after `state` changed, or nil when the
+    /// journal no longer reaches back to it (a compaction or a rebuild came
+    /// between), and only a whole scan will do.
+    func changes(since state: JournalState, in contents: Journal.Contents?) -> Set<Session.ID>? {
+        guard let contents, contents.baseGeneration <= state.generation else { return nil }
+        var ids = Set<Session.ID>()
+        for record in contents.records where record.generation > state.generation {
+            ids.formUnion(record.deletes)
+            ids.formUnion(record.puts.map(\.id))
+        }
+        return ids
+    }
+
+    /// Events the hook spooled while the store was busy, which the next
+    /// command that gets the lock records. Not a fault: a store whose
+    /// writer was stopped, or a backend out of reach, leaves some for a while.
+    func reportSpool(_ report: inout Report) {
+        guard let status = try? EventSpool(storeRoot: root).status() else { return }
+        let minutes = max(0, (Timestamp.now().microseconds - status.oldest.microseconds) / 60_000_000)
+        let age = minutes < 1 ? "less than a minute" : minutes < 120 ? "\(minutes) minutes" : "\(minutes / 60) hours"
+        let events = status.count == 1 ? "1 hook event is" : "\(status.count) hook events are"
+        report.findings.append(Finding(
+            severity: .warning, subject: EventSpool.directoryName,
+            message: "\(events) waiting to be recorded, the oldest for \(age) (since \(status.oldest.iso8601)); "
+                + "the next command that gets the store's lock records them"))
     }
 
     /// What a rebuild of the index did, damaged sessions included.
@@ -341,12 +416,19 @@ public struct StoreDoctor {
         func add(_ severity: Severity, _ subject: String, _ message: String, _ repaired: Bool) {
             findings.append(Finding(severity: severity, subject: subject, message: message, repaired: repaired))
         }
-        var entries: [(String, Bool)] = [(StoreFormat.sessionsDirectory, true), (StoreFormat.tempDirectory, true)]
+        var entries: [(String, Bool)] = [(StoreFormat.sessionsDirectory, true), (StoreFormat.tempDirectory, true),
+                                          (EventSpool.directoryName, true)]
         for name in [StoreFormat.registryFile, StoreFormat.indexFile, StoreFormat.journalFile, StoreFormat.lockFile] {
             entries.append((name, false))
         }
         for name in try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? [] {
             entries.append(("\(StoreFormat.sessionsDirectory)/\(name)", false))
+        }
+        // A spool that is a link is reported above, and nothing is looked at through it.
+        if FileIO.linkTarget(path(EventSpool.directoryName)) == nil {
+            for name in try FileIO.list(path(EventSpool.directoryName)) ?? [] {
+                entries.append(("\(EventSpool.directoryName)/\(name)", false))
+            }
         }
         var loose: [String] = []
         for (relative, isDirectory) in entries {

@@ -20,6 +20,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// checked against its session files once before it is read, and that
     /// check failed (a read-only copy, a full disk).
     case copiedStore(path: String, detail: String)
+    /// Another process held the lock for longer than this one would wait
+    /// (only callers that cannot wait, the hook, set a limit).
+    case busy(path: String, holder: LockHolder?)
 
     public var description: String {
         switch self {
@@ -39,6 +42,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .copiedStore(let path, let detail):
             return "\(path): \(StoreError.copiedReason), and \(detail). Copy the store where it can be written and run "
                 + "`sessions doctor --repair` there, or copy the original again with `sessions backup`."
+        case .busy(let path, let holder):
+            return "\(path): \(LockHolder.lockedBy(holder)). Nothing was changed."
         }
     }
 
@@ -60,6 +65,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsafeStore(_, let reason), .needsRepair(_, let reason): return reason
         case .copiedStore(_, let detail): return "\(StoreError.copiedReason), and \(detail)"
         case .io(let operation, let path, let errno): return "cannot \(operation) \(path): \(errno.description)"
+        case .busy(_, let holder): return LockHolder.lockedBy(holder)
         }
     }
 

@@ -24,6 +24,16 @@ public enum Action: Sendable {
     case failed(String)
     /// An effect succeeded with something to say (e.g. "copied").
     case notice(String)
+    /// A read or write has waited a second or more for another process's
+    /// lock on the store; nil once none does.
+    case storeWait(StoreWait?)
+}
+
+/// A wait for the store's lock long enough to show, with whoever holds it.
+public struct StoreWait: Sendable, Equatable {
+    public var holder: LockHolder?
+
+    public init(holder: LockHolder?) { self.holder = holder }
 }
 
 /// A status change as written, kept so that `u` can write it back: every

@@ -37,6 +37,8 @@ public struct AppState: Sendable {
     public var pagerWraps = true
     public var overlay: Overlay?
     public var flash: Flash?
+    /// Shown in the footer while the store keeps a read or write waiting.
+    public var storeWait: StoreWait?
     public var undoStack: [StatusChange] = []
     /// The session being read while the focus is off the list: the pane
     /// keeps it however the list moves underneath.

@@ -3,14 +3,21 @@ import SessionsKit
 /// Runs the browser's pure half against a real store: feeds actions to
 /// `update`, performs the store effects it asks for through the model, and
 /// feeds their results back. Loads are deferred for the caller to perform,
-/// here or off its thread; terminal effects are handed to the caller. Tests
-/// drive it with an in-memory store.
+/// here or off its thread, and so are writes when `defersWrites` is set;
+/// terminal effects are handed to the caller. Tests drive it with an
+/// in-memory store.
 public final class Runtime {
     public private(set) var state: AppState
     public private(set) var service: SessionService
     /// The newest session load asked for; loads wait until input is drained,
     /// so holding `j` over large sessions never queues work.
     public private(set) var pendingLoad: Session.ID?
+    /// Whether store writes wait in `pendingWrites` for the caller to perform
+    /// off its thread: another process may hold the store for long, and the
+    /// keys must keep working meanwhile.
+    public var defersWrites = false
+    /// Writes asked for, in order, each with the service (the account) it was asked in.
+    public private(set) var pendingWrites: [(StoreEffect, SessionService)] = []
     let clock: @Sendable () -> Timestamp
 
     public init(state: AppState, service: SessionService, clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
@@ -29,7 +36,9 @@ public final class Runtime {
             let next = queue.removeFirst()
             for effect in Update.update(&state, next) {
                 switch effect {
-                case .store(let write): queue.append(perform(write))
+                case .store(.switchAccount(let id)): queue.append(switchAccount(to: id))
+                case .store(let write) where defersWrites: pendingWrites.append((write, service))
+                case .store(let write): queue.append(Self.perform(write, service: service))
                 case .load(.session(let id)): pendingLoad = id
                 case .terminal(let effect): terminal.append(effect)
                 }
@@ -56,19 +65,27 @@ public final class Runtime {
         return pendingLoad
     }
 
+    /// Takes the deferred writes, for a caller that performs them in order
+    /// on another thread (`perform(_:service:)`) and sends the results back.
+    public func takePendingWrites() -> [(StoreEffect, SessionService)] {
+        defer { pendingWrites = [] }
+        return pendingWrites
+    }
+
     /// Loads the catalog: in full the first time, then only what changed.
     public func refresh() {
+        if let action = Self.refreshed(state.catalog, service: service) { send(action) }
+    }
+
+    /// What reading the catalog ends in, given the one the browser has;
+    /// nil when nothing changed. Safe on any thread.
+    public static func refreshed(_ previous: Catalog?, service: SessionService) -> Action? {
         do {
-            let catalog: Catalog
-            if let previous = state.catalog {
-                guard try service.generation() != previous.generation else { return }
-                catalog = try service.catalog(refreshing: previous)
-            } else {
-                catalog = try service.catalog()
-            }
-            send(.catalogLoaded(catalog))
+            guard let previous else { return .catalogLoaded(try service.catalog()) }
+            guard try service.generation() != previous.generation else { return nil }
+            return .catalogLoaded(try service.catalog(refreshing: previous))
         } catch {
-            send(.failed("cannot read the store: \(error)"))
+            return .failed("cannot read the store: \(error)")
         }
     }
 
@@ -83,7 +100,14 @@ public final class Runtime {
         }
     }
 
-    func perform(_ effect: StoreEffect) -> Action {
+    func switchAccount(to id: Account.ID) -> Action {
+        let scope = Scope(accountID: id, projectID: nil)
+        service = service.acting(in: scope)
+        return .accountSwitched(scope)
+    }
+
+    /// What a write ends in; safe on any thread.
+    public static func perform(_ effect: StoreEffect, service: SessionService) -> Action {
         do {
             switch effect {
             case .setStatus(let request):
@@ -98,9 +122,8 @@ public final class Runtime {
                 try service.delete(ids: ids)
                 return .sessionsDeleted(ids)
             case .switchAccount(let id):
-                let scope = Scope(accountID: id, projectID: nil)
-                service = service.acting(in: scope)
-                return .accountSwitched(scope)
+                // The runtime switches itself; no store is involved.
+                return .accountSwitched(Scope(accountID: id, projectID: nil))
             }
         } catch let error as SessionError {
             if case .invalid(let schema) = error { return .failed(schema.errors.map(\.description).joined(separator: "; ")) }

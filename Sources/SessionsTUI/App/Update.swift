@@ -60,6 +60,8 @@ public enum Update {
             flash(&state, message, isError: true)
         case .notice(let message):
             flash(&state, message)
+        case .storeWait(let wait):
+            state.storeWait = wait
         }
         return []
     }

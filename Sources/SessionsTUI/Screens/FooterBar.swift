@@ -1,7 +1,7 @@
 import SessionsDisplay
 
-/// The bottom line: what is being typed, else a flash, else the keys that
-/// matter here; on the right, the marks and the position.
+/// The bottom line: what is being typed, else a wait for the store, else a
+/// flash, else the keys that matter here; on the right, the marks and the position.
 enum FooterBar {
     static func draw(into frame: inout Frame, in rect: Rect, _ state: AppState) {
         let row = rect.y
@@ -23,6 +23,11 @@ enum FooterBar {
         }
         if let input = state.pager?.searchInput {
             typing(into: &frame, row: row, column: start, label: " search: ", text: input, limit: limit)
+            return
+        }
+        // Before a flash: whatever was just done may be what is waiting.
+        if let wait = state.storeWait {
+            frame.put(StoreWaitText.line(wait.holder), row: row, column: start, limit: limit, role: .flashError)
             return
         }
         if let flash = state.flash {

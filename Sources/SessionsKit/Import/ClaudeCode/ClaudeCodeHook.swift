@@ -21,7 +21,22 @@ public struct ClaudeCodeHook {
     /// Events about one tool call.
     static let toolEvents: Set<String> = ["PreToolUse", "PostToolUse", "PostToolUseFailure"]
 
-    public func record(_ payload: [UInt8]) throws -> Outcome {
+    /// One event as the payload gave it, checked before the store is touched.
+    public struct Event: Sendable {
+        let fields: JSONObject
+        let sessionID: String
+        /// The session's key: the conversation's id, or its subagent's.
+        let key: String
+        public let name: String
+
+        /// Whether this program records events of this name at all.
+        public var isRecorded: Bool { ClaudeCodeHook.knownEvents.contains(name) }
+    }
+
+    /// The payload read as an event. A payload that is not one (not JSON,
+    /// no session id or event name) is refused here, before anything waits
+    /// for the store or is kept to be recorded later.
+    public static func event(_ payload: [UInt8]) throws -> Event {
         let value = try JSONParser.parseInput(payload, field: "payload")
         guard case .object(let event) = value else {
             throw SessionError.invalid(SchemaError("payload", "must be a JSON object, not \(value.kindName)"))
@@ -32,88 +47,99 @@ public struct ClaudeCodeHook {
         // A subagent's events carry its parent's session id; where they also
         // name the agent, they go to the subagent's own session, keyed as the
         // importer keys its transcript.
-        let agent = nonEmpty(event["agent_id"])
-        let key = agent.map { ClaudeCodeSessions.subagentKey(of: sessionID, agent: $0) } ?? sessionID
+        let key = nonEmpty(event["agent_id"]).map { ClaudeCodeSessions.subagentKey(of: sessionID, agent: $0) } ?? sessionID
         guard let name = nonEmpty(event["hook_event_name"]) else {
             throw SessionError.invalid(SchemaError("hook_event_name", "is required"))
         }
-        guard Self.knownEvents.contains(name) else { return .ignored("\(name) is not recorded") }
-        let account = service.scope.accountID
-        return try service.store.write { transaction in
-            try service.checkScope(transaction.registry)
-            let now = service.clock()
-            var found = try ClaudeCodeSessions.find(key, account: account, in: transaction)
-            // A call its subagent's transcript already brought in is recorded
-            // there, whether or not this event names the agent: on the parent
-            // too, it would be counted twice.
-            if agent == nil, Self.toolEvents.contains(name) {
-                let call = toolCall(event, at: now)
-                if found.map({ position(of: call, in: $0) == nil }) ?? true,
-                   let subagent = try ClaudeCodeSessions.subagent(holding: call.id, of: key, account: account, in: transaction) {
-                    found = subagent
-                }
-            }
-            var session: Session
-            if let found {
-                session = found
-            } else {
-                guard Self.creatingEvents.contains(name) else { return .ignored("\(name) for a session not recorded here") }
-                let project = ClaudeCodeSessions.projectID(forDirectory: nonEmpty(event["cwd"]), account: account,
-                                                           registry: &transaction.registry, at: now)
-                session = ClaudeCodeSessions.newSession(id: try transaction.newSessionID(), key: key, accountID: account,
-                                                        projectID: project, at: now)
-            }
-            let original = session
-            var state = session.state ?? JSONObject()
-            if state["session_id"] == nil { state["session_id"] = .string(sessionID) }
-            if let agent, state["agent_id"] == nil {
-                state["agent_id"] = .string(agent)
-                state["parent_session_id"] = .string(sessionID)
-            }
-            if state["cwd"] == nil, let cwd = nonEmpty(event["cwd"]) { state["cwd"] = .string(cwd) }
-            if let path = nonEmpty(event["transcript_path"]) { state["transcript_path"] = .string(path) }
-            if let mode = nonEmpty(event["permission_mode"]) { state["permission_mode"] = .string(mode) }
+        return Event(fields: event, sessionID: sessionID, key: key, name: name)
+    }
 
-            switch name {
-            case "SessionStart":
-                session.status = .active
-                state["ended_at"] = nil
-                state["end_reason"] = nil
-                if let source = nonEmpty(event["source"]) { state["start_source"] = .string(source) }
-            case "PreToolUse":
-                let call = toolCall(event, at: now)
-                if position(of: call, in: session) == nil {
-                    session.interactions.append(ClaudeCodeTools.interaction(call))
-                }
-            case "PostToolUse", "PostToolUseFailure":
-                var call = toolCall(event, at: now)
-                let failed = name == "PostToolUseFailure"
-                let index = position(of: call, in: session)
-                if let index { call.startedAt = session.interactions[index].startedAt }
-                call.outcome = ToolOutcome(
-                    content: failed ? .string(nonEmpty(event["error"]) ?? "failed") : nil, isError: failed,
-                    detail: failed ? nil : event["tool_response"], finishedAt: now)
-                var interaction = ClaudeCodeTools.interaction(call)
-                if let index {
-                    interaction.id = session.interactions[index].id
-                    interaction.extra = session.interactions[index].extra
-                    if session.interactions[index].result == nil { session.interactions[index] = interaction }
-                } else {
-                    session.interactions.append(interaction)
-                }
-            case "SessionEnd":
-                if session.status != .failed { session.status = .complete }
-                state["ended_at"] = .string(now.iso8601)
-                if let reason = nonEmpty(event["reason"]) { state["end_reason"] = .string(reason) }
-            default:
-                break  // Stop, SubagentStop, UserPromptSubmit: the session moved on.
+    public func record(_ payload: [UInt8]) throws -> Outcome {
+        let event = try Self.event(payload)
+        guard event.isRecorded else { return .ignored("\(event.name) is not recorded") }
+        return try service.store.write { transaction in try record(event, in: transaction) }
+    }
+
+    /// Records `event` within a write the caller holds, so that events kept
+    /// while the store was busy go into the same commit as the next one.
+    public func record(_ event: Event, in transaction: any StoreTransaction) throws -> Outcome {
+        guard event.isRecorded else { return .ignored("\(event.name) is not recorded") }
+        let (event, sessionID, key, name) = (event.fields, event.sessionID, event.key, event.name)
+        let account = service.scope.accountID
+        try service.checkScope(transaction.registry)
+        let now = service.clock()
+        let agent = nonEmpty(event["agent_id"])
+        var found = try ClaudeCodeSessions.find(key, account: account, in: transaction)
+        // A call its subagent's transcript already brought in is recorded
+        // there, whether or not this event names the agent: on the parent
+        // too, it would be counted twice.
+        if agent == nil, Self.toolEvents.contains(name) {
+            let call = toolCall(event, at: now)
+            if found.map({ position(of: call, in: $0) == nil }) ?? true,
+               let subagent = try ClaudeCodeSessions.subagent(holding: call.id, of: key, account: account, in: transaction) {
+                found = subagent
             }
-            session.state = state
-            session.updatedAt = service.nextUpdateTime(after: original.updatedAt)
-            if session.insertedAt > session.updatedAt { session.insertedAt = session.updatedAt }
-            transaction.put(session)
-            return .recorded(sessionID: session.id)
         }
+        var session: Session
+        if let found {
+            session = found
+        } else {
+            guard Self.creatingEvents.contains(name) else { return .ignored("\(name) for a session not recorded here") }
+            let project = ClaudeCodeSessions.projectID(forDirectory: nonEmpty(event["cwd"]), account: account,
+                                                       registry: &transaction.registry, at: now)
+            session = ClaudeCodeSessions.newSession(id: try transaction.newSessionID(), key: key, accountID: account,
+                                                    projectID: project, at: now)
+        }
+        let original = session
+        var state = session.state ?? JSONObject()
+        if state["session_id"] == nil { state["session_id"] = .string(sessionID) }
+        if let agent, state["agent_id"] == nil {
+            state["agent_id"] = .string(agent)
+            state["parent_session_id"] = .string(sessionID)
+        }
+        if state["cwd"] == nil, let cwd = nonEmpty(event["cwd"]) { state["cwd"] = .string(cwd) }
+        if let path = nonEmpty(event["transcript_path"]) { state["transcript_path"] = .string(path) }
+        if let mode = nonEmpty(event["permission_mode"]) { state["permission_mode"] = .string(mode) }
+
+        switch name {
+        case "SessionStart":
+            session.status = .active
+            state["ended_at"] = nil
+            state["end_reason"] = nil
+            if let source = nonEmpty(event["source"]) { state["start_source"] = .string(source) }
+        case "PreToolUse":
+            let call = toolCall(event, at: now)
+            if position(of: call, in: session) == nil {
+                session.interactions.append(ClaudeCodeTools.interaction(call))
+            }
+        case "PostToolUse", "PostToolUseFailure":
+            var call = toolCall(event, at: now)
+            let failed = name == "PostToolUseFailure"
+            let index = position(of: call, in: session)
+            if let index { call.startedAt = session.interactions[index].startedAt }
+            call.outcome = ToolOutcome(
+                content: failed ? .string(nonEmpty(event["error"]) ?? "failed") : nil, isError: failed,
+                detail: failed ? nil : event["tool_response"], finishedAt: now)
+            var interaction = ClaudeCodeTools.interaction(call)
+            if let index {
+                interaction.id = session.interactions[index].id
+                interaction.extra = session.interactions[index].extra
+                if session.interactions[index].result == nil { session.interactions[index] = interaction }
+            } else {
+                session.interactions.append(interaction)
+            }
+        case "SessionEnd":
+            if session.status != .failed { session.status = .complete }
+            state["ended_at"] = .string(now.iso8601)
+            if let reason = nonEmpty(event["reason"]) { state["end_reason"] = .string(reason) }
+        default:
+            break  // Stop, SubagentStop, UserPromptSubmit: the session moved on.
+        }
+        session.state = state
+        session.updatedAt = service.nextUpdateTime(after: original.updatedAt)
+        if session.insertedAt > session.updatedAt { session.insertedAt = session.updatedAt }
+        transaction.put(session)
+        return .recorded(sessionID: session.id)
     }
 
     func toolCall(_ event: JSONObject, at time: Timestamp) -> ToolCall {

@@ -1,0 +1,66 @@
+import Dispatch
+import Glibc
+import SessionsKit
+import SessionsTUI
+import Synchronization
+
+/// Reads the catalog and performs writes off the loop's thread, in the
+/// order they were asked for. Another process may hold the store's lock for
+/// long (an import stopped with Ctrl-Z); on the loop, every key waited
+/// behind it. Now the keys keep working, the footer says what the store
+/// waits for, and the loop picks results up when `readFD` polls readable.
+final class StoreWorker: Sendable {
+    enum Outcome: Sendable {
+        /// A catalog read: its action, or nil when nothing had changed.
+        case refresh(Action?)
+        case write(Action)
+    }
+
+    let readFD: Int32
+    private let writeFD: Int32
+    private let queue = DispatchQueue(label: "sessions.store-worker")
+    private let finished = Mutex<[Outcome]>([])
+
+    init?() {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return nil }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        }
+        readFD = fds[0]
+        writeFD = fds[1]
+    }
+
+    deinit {
+        close(readFD)
+        close(writeFD)
+    }
+
+    func refresh(from previous: Catalog?, service: SessionService) {
+        submit { .refresh(Runtime.refreshed(previous, service: service)) }
+    }
+
+    func write(_ effect: StoreEffect, service: SessionService) {
+        submit { .write(Runtime.perform(effect, service: service)) }
+    }
+
+    private func submit(_ job: @escaping @Sendable () -> Outcome) {
+        queue.async { [self] in
+            let outcome = job()
+            finished.withLock { $0.append(outcome) }
+            var byte: UInt8 = 1
+            _ = Glibc.write(writeFD, &byte, 1)
+        }
+    }
+
+    /// Every finished job, in order, once `readFD` polled readable.
+    func take() -> [Outcome] {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        _ = read(readFD, &buffer, buffer.count)
+        return finished.withLock { outcomes in
+            defer { outcomes = [] }
+            return outcomes
+        }
+    }
+}
