@@ -1,0 +1,62 @@
+import Testing
+@testable import SessionsKit
+
+@Suite("Interaction log")
+struct InteractionLogTests {
+    static func interaction(_ n: Int, result: ResultStatus? = nil) -> Interaction {
+        Interaction(id: "00000000-0000-4000-8000-\(String(repeating: "0", count: 12 - String(n).count))\(n)",
+                    command: Command(id: nil, module: "M", command: "step \(n)"),
+                    result: result.map { CommandResult(id: nil, status: $0, stdout: .text("out \(n)")) })
+    }
+
+    func log(_ lines: [(Int, Interaction)]) -> [UInt8] {
+        lines.flatMap { InteractionLog.line(position: $0.0, $0.1) }
+    }
+
+    @Test("a later line of a position replaces the earlier; the timeline keeps first-appearance order")
+    func folding() throws {
+        let bytes = log([(0, Self.interaction(0)), (1, Self.interaction(1)), (0, Self.interaction(0, result: .ok)),
+                         (2, Self.interaction(2)), (1, Self.interaction(1, result: .error))])
+        let all = try bytes.withUnsafeBufferPointer { try InteractionLog.decodeAll($0, length: bytes.count, path: "log") }
+        #expect(all.map(\.command.command) == ["step 0", "step 1", "step 2"])
+        #expect(all.map { $0.result?.status } == [.ok, .error, nil])
+        let newest = try bytes.withUnsafeBufferPointer {
+            try InteractionLog.newest($0, length: bytes.count, count: 3, wanted: 2, path: "log")
+        }
+        #expect(newest.map(\.command.command) == ["step 1", "step 2"] && newest[0].result?.status == .error)
+    }
+
+    @Test("bytes past the committed length are not read; a length inside a line, or a gap in positions, is damage")
+    func committedLength() throws {
+        let committed = log([(0, Self.interaction(0)), (1, Self.interaction(1))])
+        let bytes = committed + log([(2, Self.interaction(2))]) + Array("{\"n\":3,\"inter".utf8)
+        let read = try bytes.withUnsafeBufferPointer { try InteractionLog.decodeAll($0, length: committed.count, path: "log") }
+        #expect(read.count == 2)
+        #expect(throws: StoreError.self) {
+            try bytes.withUnsafeBufferPointer { _ = try InteractionLog.decodeAll($0, length: committed.count - 3, path: "log") }
+        }
+        let gap = log([(0, Self.interaction(0)), (2, Self.interaction(2))])
+        #expect(errorText { try gap.withUnsafeBufferPointer { _ = try InteractionLog.decodeAll($0, length: gap.count, path: "log") } }?
+            .contains("line 2: interaction 2 comes before interaction 1") == true)
+    }
+
+    @Test("a line edited by hand, in another member order, still reads")
+    func handEdited() throws {
+        let bytes = Array(#"{"interaction": {"id": "00000000-0000-4000-8000-000000000000", "command": {"module": "M", "command": "x"}}, "n": 0}"#.utf8) + [10]
+        let all = try bytes.withUnsafeBufferPointer { try InteractionLog.decodeAll($0, length: bytes.count, path: "log") }
+        #expect(all.map(\.command.command) == ["x"])
+    }
+
+    @Test("a head round-trips, and a head naming another session is damage")
+    func headFile() throws {
+        var session = Session(id: 7, type: SessionType("ContextSpecSessions"), accountID: 1, interactions: [Self.interaction(0), Self.interaction(1, result: .ok)],
+                              insertedAt: Timestamp(seconds: 100), updatedAt: Timestamp(seconds: 200))
+        session.extra["execution_mode"] = .string("auto")
+        let head = SessionHead(summary: SessionSummary(session), logLength: 321,
+                               pending: [.init(position: 0, id: session.interactions[0].id, toolUseID: "toolu_1", line: 0..<160)])
+        let bytes = SessionHeadFile.encode(head)
+        #expect(try SessionHeadFile.decode(bytes, path: "h", expectedID: 7) == head)
+        #expect(throws: StoreError.self) { _ = try SessionHeadFile.decode(bytes, path: "h", expectedID: 8) }
+        #expect(throws: StoreError.self) { _ = try SessionHeadFile.decode(Array("{}".utf8), path: "h", expectedID: 7) }
+    }
+}
