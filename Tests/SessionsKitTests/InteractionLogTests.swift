@@ -52,8 +52,9 @@ struct InteractionLogTests {
         var session = Session(id: 7, type: SessionType("ContextSpecSessions"), accountID: 1, interactions: [Self.interaction(0), Self.interaction(1, result: .ok)],
                               insertedAt: Timestamp(seconds: 100), updatedAt: Timestamp(seconds: 200))
         session.extra["execution_mode"] = .string("auto")
-        let head = SessionHead(summary: SessionSummary(session), logLength: 321,
-                               pending: [.init(position: 0, id: session.interactions[0].id, toolUseID: "toolu_1", line: 0..<160)])
+        var head = SessionHead(session, logLength: 321, lines: [0..<160, 160..<321])
+        head.pending[0].toolUseID = "toolu_1"
+        #expect(head.pending.map(\.position) == [0] && head.interactionCount == 2 && head.lastResult == .ok)
         let bytes = SessionHeadFile.encode(head)
         #expect(try SessionHeadFile.decode(bytes, path: "h", expectedID: 7) == head)
         #expect(throws: StoreError.self) { _ = try SessionHeadFile.decode(bytes, path: "h", expectedID: 8) }

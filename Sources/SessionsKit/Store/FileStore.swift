@@ -128,22 +128,18 @@ public final class FileStore: SessionStore {
     }
 
     public func session(id: Session.ID) throws -> Session? {
-        let bytes = try consistentRead { () throws(StoreError) -> [UInt8]? in
-            try FileIO.read(path(StoreFormat.sessionFile(id)))
-        }
-        guard let bytes else { return nil }
-        return try SessionFile.decode(bytes, path: path(StoreFormat.sessionFile(id)), expectedID: id)
+        let stored = StoredSession(root: root, id: id)
+        let raw = try consistentRead { () throws(StoreError) -> StoredSession.Raw? in try stored.readRaw() }
+        return try raw.map { (raw) throws(StoreError) -> Session in try stored.decode(raw) }
     }
 
     public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws {
         var checked: FileStamp?
         for id in ids {
-            let filePath = path(StoreFormat.sessionFile(id))
+            let stored = StoredSession(root: root, id: id)
             let session = Result { () throws(StoreError) -> Session? in
-                let bytes = try consistentRead(checked: &checked) { () throws(StoreError) -> [UInt8]? in try FileIO.read(filePath) }
-                return try bytes.map { (bytes) throws(StoreError) -> Session in
-                    try SessionFile.decode(bytes, path: filePath, expectedID: id)
-                }
+                let raw = try consistentRead(checked: &checked) { () throws(StoreError) -> StoredSession.Raw? in try stored.readRaw() }
+                return try raw.map { (raw) throws(StoreError) -> Session in try stored.decode(raw) }
             }
             try body(id, session.mapError { $0 as any Error })
         }
@@ -539,11 +535,21 @@ public final class FileStore: SessionStore {
         // starts one that records this directory, once. It can wait for a
         // later write (a full disk, say); a half-done one leaves records the
         // new index covers, which readers skip.
-        if tail.directoryInode == nil, (try? compact()) != nil {
+        if tail.format < StoreFormat.version {
+            // Before anything in the new format is written, the journal and
+            // the index say so: a build that knows only the older format
+            // then refuses the store instead of misreading it.
+            try compact()
+            guard let compacted = try journal.readTail() else { throw missingJournal() }
+            tail = compacted
+        } else if tail.directoryInode == nil, (try? compact()) != nil {
             guard let compacted = try journal.readTail() else { throw missingJournal() }
             tail = compacted
         }
-        let transaction = FileTransaction(store: self, registry: try readRegistry())
+        guard let registryBytes = try FileIO.read(path(StoreFormat.registryFile)) else { throw missingRegistry() }
+        let (registry, registryFormat) = try RegistryFile.decodeVersioned(registryBytes, path: path(StoreFormat.registryFile))
+        let transaction = FileTransaction(store: self, registry: registry)
+        transaction.registryFormat = registryFormat
         let result = try body(transaction)
         try commit(transaction, after: tail)
         return result
@@ -572,28 +578,71 @@ public final class FileStore: SessionStore {
 
     func commit(_ transaction: FileTransaction, after tail: Journal.Tail) throws {
         let changes = transaction.stagedChanges()
-        let registryChanged = transaction.registry != transaction.originalRegistry
+        // A store still at an older format has its registry rewritten in the
+        // first commit, which names the format this build writes.
+        let registryChanged = transaction.registry != transaction.originalRegistry || transaction.registryFormat < StoreFormat.version
         if changes.isEmpty && !registryChanged { return }
 
         var record = JournalRecord(generation: tail.generation + 1)
         // Bulk writes sync the filesystem once instead of every file.
         let bulk = changes.count > 16
         var temps: [TempFile] = []
+        /// Logs appended to before the commit point, with their committed
+        /// lengths: cut back if the commit fails.
+        var appended: [(fd: Int32, length: Int)] = []
+        defer { for log in appended { close(log.fd) } }
         do {
             for change in changes {
                 switch change {
                 case .put(let session):
-                    // Whatever path a session came by, nothing is written that
-                    // the parser would refuse to read back.
-                    if let error = session.nestingError() ?? session.timeError() { throw SessionError.invalid(SchemaError([error])) }
-                    let temp = try writeTemp(SessionFile.encode(session), label: "session-\(session.id)", sync: !bulk)
-                    temps.append(temp)
-                    record.files.append(.init(path: StoreFormat.sessionFile(session.id), temp: temp.path, inode: temp.inode))
-                    record.puts.append(SessionSummary(session))
+                    try put(session)
+                case .edit(let edit, let base):
+                    let (head, log): (SessionHead, Int32)
+                    do {
+                        (head, log) = try appendLines(edit, base: base, sync: !bulk, transaction: transaction)
+                    } catch is EditNeedsWholeSession {
+                        guard let whole = try transaction.session(id: edit.id) else { throw SessionError.session(edit.id) }
+                        try put(whole)
+                        continue
+                    }
+                    appended.append((log, base.logLength))
+                    let headTemp = try writeTemp(SessionHeadFile.encode(head), label: "session-\(edit.id)", sync: !bulk)
+                    temps.append(headTemp)
+                    record.files.append(.init(path: StoreFormat.sessionFile(edit.id), temp: headTemp.path, inode: headTemp.inode))
+                    record.appends.append(.init(path: StoreFormat.logFile(edit.id), from: base.logLength, to: head.logLength))
+                    record.puts.append(head.summary)
                 case .delete(let id):
-                    record.removes.append(StoreFormat.sessionFile(id))
+                    for file in [StoreFormat.sessionFile(id), StoreFormat.logFile(id)] where try FileIO.status(path(file), followLinks: false) != nil {
+                        record.removes.append(file)
+                    }
                     record.deletes.append(id)
                 }
+            }
+            /// A session written whole, and split: its log (none while it has
+            /// no interactions) and its head.
+            func put(_ session: Session) throws {
+                // Whatever path a session came by, nothing is written that
+                // the parser would refuse to read back.
+                if let error = session.nestingError() ?? session.timeError() { throw SessionError.invalid(SchemaError([error])) }
+                var log: [UInt8] = []
+                var lines: [Range<Int>] = []
+                for (position, interaction) in session.interactions.enumerated() {
+                    let line = InteractionLog.line(position: position, interaction)
+                    lines.append(log.count..<(log.count + line.count))
+                    log += line
+                }
+                let head = SessionHead(session, logLength: log.count, lines: lines)
+                if !log.isEmpty {
+                    let logTemp = try writeTemp(log, label: "log-\(session.id)", sync: !bulk)
+                    temps.append(logTemp)
+                    record.files.append(.init(path: StoreFormat.logFile(session.id), temp: logTemp.path, inode: logTemp.inode))
+                } else if try FileIO.status(path(StoreFormat.logFile(session.id)), followLinks: false) != nil {
+                    record.removes.append(StoreFormat.logFile(session.id))
+                }
+                let headTemp = try writeTemp(SessionHeadFile.encode(head), label: "session-\(session.id)", sync: !bulk)
+                temps.append(headTemp)
+                record.files.append(.init(path: StoreFormat.sessionFile(session.id), temp: headTemp.path, inode: headTemp.inode))
+                record.puts.append(head.summary)
             }
             if registryChanged {
                 let temp = try writeTemp(RegistryFile.encode(transaction.registry), label: "store", sync: !bulk)
@@ -609,14 +658,18 @@ public final class FileStore: SessionStore {
             try step(1)
             if bulk {
                 try FileIO.syncFilesystem(of: root)
-            } else if !temps.isEmpty {
-                try FileIO.syncDirectory(path(StoreFormat.tempDirectory))
+            } else {
+                if !temps.isEmpty { try FileIO.syncDirectory(path(StoreFormat.tempDirectory)) }
+                // A log an append created must be in its directory before the commit counts its lines.
+                if appended.contains(where: { $0.length == 0 }) { try FileIO.syncDirectory(path(StoreFormat.sessionsDirectory)) }
             }
             try step(2)
         } catch {
-            // Not committed: nothing but our own temp files was touched.
+            // Not committed: nothing but our own temp files, and log bytes past
+            // the committed length, was touched.
             if !(error is SimulatedCrash) {
                 for temp in temps { unlink(path(temp.path)) }
+                for log in appended { _ = ftruncate(log.fd, off_t(log.length)) }
             }
             throw error
         }
@@ -626,6 +679,7 @@ public final class FileStore: SessionStore {
         } catch {
             // The journal was cut back: not committed.
             for temp in temps { unlink(path(temp.path)) }
+            for log in appended { _ = ftruncate(log.fd, off_t(log.length)) }
             throw error
         }
         try step(3)
@@ -644,6 +698,61 @@ public final class FileStore: SessionStore {
         guard (try? journal.markApplied(generation: record.generation, at: recordEnd)) != nil else { return }
         try? compactIfNeeded(journalLength: recordEnd + Journal.markerLine(generation: record.generation).count)
     }
+
+    /// Writes an edit's lines after its log's committed part (cutting off any
+    /// bytes a crashed writer left past it) and syncs them, before the commit
+    /// point: until the head that counts them is committed, readers do not
+    /// read them. Returns the head the commit writes, and the open log.
+    func appendLines(_ edit: SessionEdit, base: SessionHead, sync: Bool, transaction: FileTransaction)
+        throws -> (SessionHead, Int32)
+    {
+        for interaction in edit.replaced.values.map({ $0 }) + edit.appended {
+            var probe = edit.session
+            probe.interactions = [interaction]
+            if let error = probe.nestingError() ?? probe.timeError() { throw SessionError.invalid(SchemaError([error])) }
+        }
+        if let error = edit.session.nestingError() ?? edit.session.timeError() { throw SessionError.invalid(SchemaError([error])) }
+        let stored = StoredSession(root: root, id: edit.id)
+        let old = Dictionary(uniqueKeysWithValues: zip(edit.replaced.keys.sorted(),
+                                                       try stored.interactions(of: base, at: edit.replaced.keys.sorted())))
+        var bytes: [UInt8] = []
+        var lines: [Int: Range<Int>] = [:]
+        let additions = edit.replaced.sorted { $0.key < $1.key }
+            + edit.appended.enumerated().map { (base.interactionCount + $0.offset, $0.element) }
+        for (position, interaction) in additions {
+            let line = InteractionLog.line(position: position, interaction)
+            lines[position] = (base.logLength + bytes.count)..<(base.logLength + bytes.count + line.count)
+            bytes += line
+        }
+        let (head, exact) = base.applying(edit, replacedWere: old, lines: lines, logLength: base.logLength + bytes.count)
+        // Only a full read knows the latest activity when a replaced
+        // interaction held it and its new version is older: rare enough to
+        // pay for by writing the session whole.
+        guard exact else { throw EditNeedsWholeSession() }
+        let logPath = stored.logPath
+        let fd = open(logPath, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileIO.fail("open", logPath) }
+        do throws(StoreError) {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw FileIO.fail("inspect", logPath) }
+            if Int(info.st_size) < base.logLength {
+                throw StoreError.damagedSession(id: edit.id, path: logPath,
+                    detail: "it is \(info.st_size) bytes long, but the session's head says \(base.logLength) were written")
+            }
+            if Int(info.st_size) > base.logLength, ftruncate(fd, off_t(base.logLength)) != 0 { throw FileIO.fail("truncate", logPath) }
+            guard lseek(fd, off_t(base.logLength), SEEK_SET) >= 0 else { throw FileIO.fail("seek in", logPath) }
+            try FileIO.writeAll(fd, bytes, path: logPath)
+            if sync { try FileIO.fsync(fd, path: logPath) }
+        } catch {
+            _ = ftruncate(fd, off_t(base.logLength))
+            close(fd)
+            throw error
+        }
+        return (head, fd)
+    }
+
+    /// An edit that must be written as the whole session (see `appendLines`).
+    struct EditNeedsWholeSession: Error {}
 
     /// Folds the journal into the index once the journal is large, so reads stay
     /// fast. Rare, so its cost (proportional to the store) amortises to nothing.

@@ -67,32 +67,11 @@ public enum InteractionKey: Sendable, Equatable {
     }
 }
 
-extension SessionHead {
-    /// The head of a session held whole, as backends that keep sessions
-    /// whole (memory, format-1 files) report it.
-    init(_ session: Session) {
-        var pending: [Pending] = []
-        for (position, interaction) in session.interactions.enumerated() where interaction.result == nil {
-            pending.append(Pending(position: position, id: interaction.id,
-                                   toolUseID: interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue, line: 0..<0))
-        }
-        self.init(summary: SessionSummary(session), logLength: 0, pending: pending)
-    }
-
-    /// The position of the pending interaction `key` names, newest first.
-    public func pendingPosition(_ key: InteractionKey) -> Int? {
-        pending.last { key.matches($0) }?.position
-    }
-
-    /// The session's fields, without interactions, to edit.
-    public var session: Session { summary.session }
-}
-
 extension StoreTransaction {
     /// The session's head: its fields and counts, and its pending
     /// interactions. Backends that keep sessions whole read the session.
     public func head(id: Session.ID) throws -> SessionHead? {
-        try session(id: id).map(SessionHead.init)
+        try session(id: id).map { SessionHead($0) }
     }
 
     /// The interactions at `positions` of the session `head` describes.

@@ -47,6 +47,16 @@ public protocol StoreTransaction: AnyObject {
     func sessionExists(id: Session.ID) throws -> Bool
     func put(_ session: Session)
     func delete(sessionID: Session.ID)
+    /// Session `id`'s fields and counts, and where its pending interactions
+    /// are, without reading its interactions where the backend keeps them
+    /// apart: what a status change, an append or a completion needs.
+    func head(id: Session.ID) throws -> SessionHead?
+    /// The interactions at `positions` of the session `head` describes.
+    func interactions(of head: SessionHead, at positions: [Int]) throws -> [Interaction]
+    /// The position of the newest interaction of that session `key` names.
+    func position(of key: InteractionKey, in head: SessionHead) throws -> Int?
+    /// Stages a change that names only what changes (see `SessionEdit`).
+    func stage(_ edit: SessionEdit) throws
     /// Every session (of any account) whose `external_conversation_id` is
     /// `key`, ascending, plus any the index says so of whose file cannot be
     /// read. Hooks call this on every event, so backends should answer

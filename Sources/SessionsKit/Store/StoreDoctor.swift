@@ -107,7 +107,7 @@ public struct StoreDoctor {
         // nearly all of doctor's work, and no hook or command should wait for
         // it. What commits changed meanwhile is read again under the lock.
         let scannedAt = store.flatMap { try? journalState($0) }
-        var scan = try SessionScan.read(root: root, tolerating: { _ in true })
+        var scan = try SessionScan.read(root: root, readingLogs: true, tolerating: { _ in true })
         afterScan?()
         var lock: StoreLock? = try StoreLock(path: path(StoreFormat.lockFile), mode: repair ? .exclusive : .shared,
                                               waiting: lockWaiting, holder: repair ? "sessions doctor" : nil)
@@ -163,9 +163,9 @@ public struct StoreDoctor {
         let changed = journalWasSound && journalTrouble == nil
             ? scannedAt.flatMap { changes(since: $0, in: journalContents) } : nil
         if let changed {
-            try scan.reread(changed, root: root, tolerating: { _ in true })
+            try scan.reread(changed, root: root, readingLogs: true, tolerating: { _ in true })
         } else {
-            scan = try SessionScan.read(root: root, tolerating: { _ in true })
+            scan = try SessionScan.read(root: root, readingLogs: true, tolerating: { _ in true })
         }
         for name in scan.strangers {
             add(.warning, "\(StoreFormat.sessionsDirectory)/\(name)", "not a session file; left alone")
@@ -190,7 +190,7 @@ public struct StoreDoctor {
         } catch let error as StoreError {
             if case .needsRepair = error, repair {
                 // Salvaged sessions name accounts too: without them the damaged ones would be left out of every list.
-                let rebuilt = reconstructRegistry(from: summaries + scan.damaged.compactMap { $0.salvaged.map(SessionSummary.init) })
+                let rebuilt = reconstructRegistry(from: summaries + scan.damaged.compactMap(\.salvaged))
                 try writeFile(StoreFormat.registryFile, RegistryFile.encode(rebuilt))
                 registry = rebuilt
                 store = try? FileStore(opening: root)
