@@ -104,14 +104,18 @@ struct ResourceLimitTests {
     func noThreads() throws {
         let home = try Home()
         let expected = try #require(try JSONParser.parse(ProcessRunner(environment: home.environment).run(["list", "--json"]).stdout).arrayValue).count
-        if geteuid() == 0 { TemporaryFileTests.chownTree(home.home) }
+        // A user of its own: the process limit counts every process of the
+        // user, and other tests run as the usual unprivileged one at the same
+        // time, which would make even this process's exec fail (status 126).
+        let user = ProcessTestUser.threadless
+        if geteuid() == 0 { _ = ProcessRunner(executable: "/bin/chown", environment: [:]).run(["-R", "\(user):\(user)", home.home]) }
         // As an unprivileged user with a process limit of 1, every new thread
         // is refused. The time limit is set first: it needs a process of its own.
         let script = "ulimit -u 1 || exit 99; exec \"$0\" \"$@\""
         let runner = geteuid() == 0
             ? ProcessRunner(executable: "/usr/bin/setpriv", environment: home.environment)
             : ProcessRunner(executable: "/usr/bin/timeout", environment: home.environment)
-        let prefix = geteuid() == 0 ? ["--reuid=\(PermissionTests.user)", "--regid=\(PermissionTests.user)", "--clear-groups", "timeout"] : []
+        let prefix = geteuid() == 0 ? ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", "timeout"] : []
         let started = Timestamp.now()
         let result = runner.run(prefix + ["-s", "KILL", "60", "/bin/bash", "-c", script, ProcessRunner.sessionsBinary(), "list", "--json"])
         let milliseconds = (Timestamp.now().microseconds - started.microseconds) / 1_000
@@ -126,4 +130,6 @@ struct ResourceLimitTests {
 /// Whether tests running as root can run the binary as another user.
 enum ProcessTestUser {
     static let canRunAsAnother = access("/usr/bin/setpriv", X_OK) == 0
+    /// An unprivileged user no other test runs as.
+    static let threadless: uid_t = 65_533
 }
