@@ -366,6 +366,13 @@ public final class FileStore: SessionStore {
         do throws(StoreError) {
             var result = try repairJournal()
             let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
+            if result.indexNeedsRebuild {
+                let settled = try settleCopiedLogs()
+                if !settled.isEmpty {
+                    result.actions.append("read \(settled.count == 1 ? "session" : "sessions") "
+                        + settled.map { "\($0)" }.joined(separator: ", ") + " as far as the interaction log copied with it goes")
+                }
+            }
             if result.indexNeedsRebuild || indexGeneration.map(result.tail.continues) != true {
                 // A new generation, so that live views notice the rebuilt index.
                 let plan = try rebuildIndex(generation: max(result.tail.generation, indexGeneration ?? 0) + 1)
@@ -589,7 +596,7 @@ public final class FileStore: SessionStore {
         var temps: [TempFile] = []
         /// Logs appended to before the commit point, with their committed
         /// lengths: cut back if the commit fails.
-        var appended: [(fd: Int32, length: Int)] = []
+        var appended: [(fd: Int32, length: Int, created: String?)] = []
         defer { for log in appended { close(log.fd) } }
         do {
             for change in changes {
@@ -597,15 +604,15 @@ public final class FileStore: SessionStore {
                 case .put(let session):
                     try put(session)
                 case .edit(let edit, let base):
-                    let (head, log): (SessionHead, Int32)
+                    let (head, log, created): (SessionHead, Int32, String?)
                     do {
-                        (head, log) = try appendLines(edit, base: base, sync: !bulk, transaction: transaction)
+                        (head, log, created) = try appendLines(edit, base: base, sync: !bulk, transaction: transaction)
                     } catch is EditNeedsWholeSession {
                         guard let whole = try transaction.session(id: edit.id) else { throw SessionError.session(edit.id) }
                         try put(whole)
                         continue
                     }
-                    appended.append((log, base.logLength))
+                    appended.append((log, base.logLength, created))
                     let headTemp = try writeTemp(SessionHeadFile.encode(head), label: "session-\(edit.id)", sync: !bulk)
                     temps.append(headTemp)
                     record.files.append(.init(path: StoreFormat.sessionFile(edit.id), temp: headTemp.path, inode: headTemp.inode))
@@ -661,7 +668,7 @@ public final class FileStore: SessionStore {
             } else {
                 if !temps.isEmpty { try FileIO.syncDirectory(path(StoreFormat.tempDirectory)) }
                 // A log an append created must be in its directory before the commit counts its lines.
-                if appended.contains(where: { $0.length == 0 }) { try FileIO.syncDirectory(path(StoreFormat.sessionsDirectory)) }
+                if appended.contains(where: { $0.created != nil }) { try FileIO.syncDirectory(path(StoreFormat.sessionsDirectory)) }
             }
             try step(2)
         } catch {
@@ -669,7 +676,10 @@ public final class FileStore: SessionStore {
             // the committed length, was touched.
             if !(error is SimulatedCrash) {
                 for temp in temps { unlink(path(temp.path)) }
-                for log in appended { _ = ftruncate(log.fd, off_t(log.length)) }
+                for log in appended {
+                    _ = ftruncate(log.fd, off_t(log.length))
+                    if let created = log.created { unlink(created) }
+                }
             }
             throw error
         }
@@ -679,7 +689,10 @@ public final class FileStore: SessionStore {
         } catch {
             // The journal was cut back: not committed.
             for temp in temps { unlink(path(temp.path)) }
-            for log in appended { _ = ftruncate(log.fd, off_t(log.length)) }
+            for log in appended {
+                _ = ftruncate(log.fd, off_t(log.length))
+                if let created = log.created { unlink(created) }
+            }
             throw error
         }
         try step(3)
@@ -702,9 +715,10 @@ public final class FileStore: SessionStore {
     /// Writes an edit's lines after its log's committed part (cutting off any
     /// bytes a crashed writer left past it) and syncs them, before the commit
     /// point: until the head that counts them is committed, readers do not
-    /// read them. Returns the head the commit writes, and the open log.
+    /// read them. Returns the head the commit writes, the open log, and the
+    /// log's path if this made it (a failed commit removes it again).
     func appendLines(_ edit: SessionEdit, base: SessionHead, sync: Bool, transaction: FileTransaction)
-        throws -> (SessionHead, Int32)
+        throws -> (SessionHead, Int32, created: String?)
     {
         for interaction in edit.replaced.values.map({ $0 }) + edit.appended {
             var probe = edit.session
@@ -730,6 +744,7 @@ public final class FileStore: SessionStore {
         // pay for by writing the session whole.
         guard exact else { throw EditNeedsWholeSession() }
         let logPath = stored.logPath
+        let existed = try FileIO.status(logPath, followLinks: false) != nil
         let fd = open(logPath, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileIO.fail("open", logPath) }
         do throws(StoreError) {
@@ -746,9 +761,11 @@ public final class FileStore: SessionStore {
         } catch {
             _ = ftruncate(fd, off_t(base.logLength))
             close(fd)
+            // A log this write made goes again: nothing it did may stay.
+            if !existed { unlink(logPath) }
             throw error
         }
-        return (head, fd)
+        return (head, fd, existed ? nil : logPath)
     }
 
     /// An edit that must be written as the whole session (see `appendLines`).

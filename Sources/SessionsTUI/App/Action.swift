@@ -54,12 +54,13 @@ public struct StatusChange: Sendable, Equatable {
 /// so the lists update without a reload.
 public struct StatusWrite: Sendable, Equatable {
     public var change: StatusChange
-    public var sessions: [Session]
+    /// The sessions as written, without their interactions.
+    public var sessions: [SessionSummary]
     /// The change this one wrote back, for an undo.
     public var undoing: StatusChange?
     public var leftAlone: [Session.ID]
 
-    public init(change: StatusChange, sessions: [Session], undoing: StatusChange? = nil, leftAlone: [Session.ID] = []) {
+    public init(change: StatusChange, sessions: [SessionSummary], undoing: StatusChange? = nil, leftAlone: [Session.ID] = []) {
         self.change = change
         self.sessions = sessions
         self.undoing = undoing

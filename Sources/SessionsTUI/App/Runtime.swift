@@ -112,9 +112,9 @@ public final class Runtime {
             switch effect {
             case .setStatus(let request):
                 let updates = try service.setStatuses(request.targets.map { ($0.id, $0.status) })
-                let change = StatusChange(before: updates.map { StatusTarget(id: $0.session.id, status: $0.previous) },
+                let change = StatusChange(before: updates.map { StatusTarget(id: $0.summary.id, status: $0.previous) },
                                           to: request.targets.first?.status ?? .active)
-                return .statusChanged(StatusWrite(change: change, sessions: updates.map(\.session), undoing: request.undoing,
+                return .statusChanged(StatusWrite(change: change, sessions: updates.map(\.summary), undoing: request.undoing,
                                                   leftAlone: request.leftAlone))
             case .createSession(let draft):
                 return .sessionCreated(try service.create(draft))
