@@ -28,6 +28,9 @@ public final class FileStore: SessionStore {
         }
     }
 
+    /// The store format this build writes.
+    public static var format: Int { StoreFormat.version }
+
     public let root: String
     let options: Options
     let journal: Journal

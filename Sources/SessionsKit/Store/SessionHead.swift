@@ -148,14 +148,29 @@ enum SessionHeadFile {
 
     /// Whether a session file is a head rather than a session kept whole: it
     /// names format 2 and holds a `session` object. A head as the writer
-    /// wrote it is known by its first bytes; one edited by hand is parsed.
+    /// wrote it is known by its first bytes; one edited by hand is parsed,
+    /// but only if its first member is `format`, as in every head: a whole
+    /// session (which never has that member first) is not parsed twice.
     static func isHead(_ bytes: [UInt8]) -> Bool {
         if bytes.starts(with: prefix) { return true }
+        guard startsWithFormatMember(bytes) else { return false }
         guard case .object(let object)? = try? JSONParser.parse(bytes) else {
             // Not JSON: a damaged head still says what it was meant to be.
             return bytes.prefix(64).starts(with: Array("{\n  \"format\": 2".utf8))
         }
         return object["format"]?.intValue == 2 && object["session"]?.objectValue != nil
+    }
+
+    /// Whether the first member of the JSON object `bytes` begins is `format`.
+    static func startsWithFormatMember(_ bytes: [UInt8]) -> Bool {
+        let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        var index = bytes.startIndex
+        func skipWhitespace() { while index < bytes.endIndex, whitespace.contains(bytes[index]) { index += 1 } }
+        skipWhitespace()
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "{") else { return false }
+        index += 1
+        skipWhitespace()
+        return bytes[index...].starts(with: Array("\"format\"".utf8))
     }
 
     /// A head that does not decode is its session's damage, never the store's.

@@ -83,6 +83,16 @@ struct StoredSession {
         }
     }
 
+    /// The first bytes of the session file and its size, or nil when there
+    /// is none: enough to tell a head from a whole session without reading it.
+    func filePrefix() throws(StoreError) -> (bytes: [UInt8], size: Int)? {
+        guard let fd = try FileIO.openForReading(filePath) else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileIO.fail("read", filePath) }
+        return (try FileIO.readFully(fd, offset: 0, count: min(64, Int(info.st_size)), path: filePath), Int(info.st_size))
+    }
+
     /// The whole session.
     func read() throws(StoreError) -> Session? {
         try readRaw().map { (raw) throws(StoreError) -> Session in try decode(raw) }
