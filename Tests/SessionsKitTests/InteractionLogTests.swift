@@ -1,5 +1,6 @@
 import Testing
 @testable import SessionsKit
+import TestSupport
 
 @Suite("Interaction log")
 struct InteractionLogTests {
@@ -21,9 +22,15 @@ struct InteractionLogTests {
         #expect(all.map(\.command.command) == ["step 0", "step 1", "step 2"])
         #expect(all.map { $0.result?.status } == [.ok, .error, nil])
         let newest = try bytes.withUnsafeBufferPointer {
-            try InteractionLog.newest($0, length: bytes.count, count: 3, wanted: 2, path: "log")
+            try InteractionLog.newest($0, count: 3, wanted: 2, whole: true, path: "log")
         }
-        #expect(newest.map(\.command.command) == ["step 1", "step 2"] && newest[0].result?.status == .error)
+        #expect(newest?.map(\.command.command) == ["step 1", "step 2"] && newest?[0].result?.status == .error)
+        // The last two lines hold the newest version of 1 but not 2's only line.
+        let tail = Array(bytes.suffix(log([(1, Self.interaction(1, result: .error))]).count))
+        #expect(try tail.withUnsafeBufferPointer { try InteractionLog.newest($0, count: 3, wanted: 2, whole: false, path: "log") } == nil)
+        #expect(throws: StoreError.self) {
+            _ = try tail.withUnsafeBufferPointer { try InteractionLog.newest($0, count: 3, wanted: 2, whole: true, path: "log") }
+        }
     }
 
     @Test("bytes past the committed length are not read; a length inside a line, or a gap in positions, is damage")
@@ -45,6 +52,36 @@ struct InteractionLogTests {
         let bytes = Array(#"{"interaction": {"id": "00000000-0000-4000-8000-000000000000", "command": {"module": "M", "command": "x"}}, "n": 0}"#.utf8) + [10]
         let all = try bytes.withUnsafeBufferPointer { try InteractionLog.decodeAll($0, length: bytes.count, path: "log") }
         #expect(all.map(\.command.command) == ["x"])
+    }
+
+    @Test("the newest page of a long session is read from the log's end, completions and other accounts included")
+    func newestPage() throws {
+        let fixture = try StoreFixture()
+        let service = fixture.service()
+        let id = try service.create(SessionDraft(type: "ContextSpecSessions")).id
+        // A third of the lines hold 10 KB: the first megabyte read from the end
+        // falls short of the oldest pending interaction, so the read widens.
+        var ids: [String] = []
+        for n in 0..<400 {
+            ids.append(try service.addInteraction(sessionID: id, CommandDraft(module: "M", command: "step \(n)")).id)
+            if n % 3 == 0 {
+                _ = try service.completeInteraction(sessionID: id, interactionID: ids[n],
+                    ResultDraft(status: "ok", stdout: .text(String(repeating: "x", count: 10_000))))
+            }
+        }
+        // The oldest pending one completes last: its newest line is the log's last.
+        _ = try service.completeInteraction(sessionID: id, interactionID: ids[1], ResultDraft(status: "error"))
+        let whole = try service.session(id: id)
+        for wanted in [1, 50, 399, 400, 1_000] {
+            let page = try service.session(id: id, newest: wanted)
+            #expect(page.earlier == max(0, 400 - wanted))
+            #expect(page.session.interactions == Array(whole.interactions.suffix(wanted)))
+            var fields = page.session
+            fields.interactions = whole.interactions
+            #expect(fields == whole)
+        }
+        #expect(try service.session(id: id, newest: 399).session.interactions.first?.result?.status == .error)
+        #expect(throws: SessionError.self) { _ = try fixture.service(account: 2).session(id: id, newest: 10) }
     }
 
     @Test("a head round-trips, and a head naming another session is damage")

@@ -66,6 +66,17 @@ public struct SessionService: Sendable {
         })
     }
 
+    /// Session `id` with only its newest `count` interactions, scoped as
+    /// `session(id:)` is.
+    public func session(id: Session.ID, newest count: Int) throws -> SessionPage {
+        var page: SessionPage?
+        let session = try scoped(id, read: {
+            page = try store.session(id: id, newest: count)
+            return page?.session
+        }, owner: { try store.catalog().summary(id: id)?.accountID })
+        return SessionPage(session: session, earlier: page?.earlier ?? 0)
+    }
+
     /// Sessions of the active account, handed to `body` one at a time in the
     /// order of `ids`, each as `session(id:)` gives it; the store is checked
     /// once for the whole batch, so exporting every session costs the same

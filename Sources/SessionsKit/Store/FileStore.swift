@@ -136,6 +136,11 @@ public final class FileStore: SessionStore {
         return try raw.map { (raw) throws(StoreError) -> Session in try stored.decode(raw) }
     }
 
+    public func session(id: Session.ID, newest count: Int) throws -> SessionPage? {
+        let stored = StoredSession(root: root, id: id)
+        return try consistentRead { () throws(StoreError) -> SessionPage? in try stored.newest(count) }
+    }
+
     public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws {
         var checked: FileStamp?
         for id in ids {

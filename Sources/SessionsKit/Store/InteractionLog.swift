@@ -158,16 +158,18 @@ enum InteractionLog {
     }
 
     /// The last `wanted` interactions of a log whose session has `count`,
-    /// read from the end of the file backwards: the newest page of a
-    /// timeline costs what the page costs, not what the session does.
-    /// Reading backwards, the first line met for a position is its newest version.
-    static func newest(_ buffer: UnsafeBufferPointer<UInt8>, length: Int, count: Int, wanted: Int,
-                       path: String) throws(StoreError) -> [Interaction] {
+    /// from `buffer`, the end of the log from the start of a line: the
+    /// newest page of a timeline costs what the page costs, not what the
+    /// session does. Reading backwards, the first line met for a position is
+    /// its newest version. Nil when `buffer` starts too late to hold them
+    /// all; `whole` says it is the entire log, where that is damage.
+    static func newest(_ buffer: UnsafeBufferPointer<UInt8>, count: Int, wanted: Int, whole: Bool,
+                       path: String) throws(StoreError) -> [Interaction]? {
         let first = max(0, count - wanted)
-        var found: [Int: Entry] = [:]
-        var end = length
-        guard length <= buffer.count else { throw corrupt(path, "it is shorter than its session's file says") }
-        while end > 0 && found.count < count - first {
+        var found: [Entry?] = Array(repeating: nil, count: count - first)
+        var missing = found.count
+        var end = buffer.count
+        while end > 0 && missing > 0 {
             // `end` is just past a newline; the line before it ends at end - 1.
             let lineEnd = end - 1
             var start = lineEnd
@@ -176,13 +178,18 @@ enum InteractionLog {
             end = start
             guard !line.isEmpty else { continue }
             let entry = try entry(buffer, line: line, path: path)
-            if entry.position >= first && entry.position < count && found[entry.position] == nil { found[entry.position] = entry }
+            if entry.position >= first && entry.position < count && found[entry.position - first] == nil {
+                found[entry.position - first] = entry
+                missing -= 1
+            }
+        }
+        if missing > 0 {
+            guard whole else { return nil }
+            throw corrupt(path, "interaction \(first + found.firstIndex { $0 == nil }!) is missing")
         }
         var interactions: [Interaction] = []
-        for position in first..<count {
-            guard let entry = found[position] else { throw corrupt(path, "interaction \(position) is missing") }
-            interactions.append(try decode(buffer, entry, path: path))
-        }
+        interactions.reserveCapacity(found.count)
+        for entry in found { interactions.append(try decode(buffer, entry!, path: path)) }
         return interactions
     }
 }

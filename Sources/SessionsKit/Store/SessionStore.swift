@@ -16,6 +16,9 @@ public protocol SessionStore: AnyObject, Sendable {
     func registry() throws -> Registry
     /// One full session, or nil when no session has that id.
     func session(id: Session.ID) throws -> Session?
+    /// One session with only its newest `count` interactions: backends
+    /// that keep interactions apart read just those.
+    func session(id: Session.ID, newest count: Int) throws -> SessionPage?
     /// Full sessions, handed to `body` one at a time in the order of `ids`,
     /// each as `session(id:)` reads it: for an export, which reads them all.
     /// Whatever a read must check about the store first is checked once for
@@ -29,6 +32,10 @@ public protocol SessionStore: AnyObject, Sendable {
 }
 
 extension SessionStore {
+    public func session(id: Session.ID, newest count: Int) throws -> SessionPage? {
+        try session(id: id).map { SessionPage(whole: $0, newest: count) }
+    }
+
     public func catalog(refreshing previous: Catalog) throws -> Catalog { try catalog() }
 
     public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws {
