@@ -10,6 +10,14 @@ public enum TimelineText {
         public let tone: Tone?
     }
 
+    /// "Timeline · 100000 interactions · reading the 99500 before the newest":
+    /// a long session's newest page, shown while the rest is read. Errors
+    /// and pending ones are counted once all are read.
+    public static func heading(count: Int, reading earlier: Int) -> [Part] {
+        heading(count: count, errors: 0, pending: 0)
+            + [Part(text: " · reading the \(earlier) before the newest \(count - earlier)", tone: nil)]
+    }
+
     /// "Timeline · 5 interactions · 2 errors · 1 pending".
     public static func heading(count: Int, errors: Int, pending: Int) -> [Part] {
         var parts = [Part(text: "Timeline · \(count) interaction\(count == 1 ? "" : "s")", tone: nil)]

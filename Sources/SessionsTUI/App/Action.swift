@@ -11,6 +11,8 @@ public enum Action: Sendable {
     /// The store's registries and summaries, at first and after any change.
     case catalogLoaded(Catalog)
     case sessionLoaded(Session)
+    /// The newest interactions of a long session; the whole one follows.
+    case sessionPageLoaded(SessionPage)
     /// The session to load no longer exists (or is not this account's).
     case sessionMissing(Session.ID)
     /// The session exists but its file cannot be read (it is damaged); the

@@ -53,7 +53,7 @@ public final class Runtime {
         var terminal: [TerminalEffect] = []
         while let id = pendingLoad {
             pendingLoad = nil
-            terminal += send(Self.load(id, service: service))
+            Self.load(id, service: service) { terminal += send($0) }
         }
         return terminal
     }
@@ -89,14 +89,24 @@ public final class Runtime {
         }
     }
 
-    /// What reading session `id` ends in; safe on any thread.
-    public static func load(_ id: Session.ID, service: SessionService) -> Action {
+    /// How many of a session's newest interactions are read first. A
+    /// session with more shows those at once, the pane saying the rest is
+    /// being read, and the whole session replaces them when it is.
+    public static let firstPage = 500
+
+    /// What reading session `id` ends in, handed to `deliver`: once, or for
+    /// a long session twice, its newest page and then the whole session.
+    /// Safe on any thread.
+    public static func load(_ id: Session.ID, service: SessionService, deliver: (Action) -> Void) {
         do {
-            return .sessionLoaded(try service.session(id: id))
+            let page = try service.session(id: id, newest: firstPage)
+            guard !page.isWhole else { return deliver(.sessionLoaded(page.session)) }
+            deliver(.sessionPageLoaded(page))
+            deliver(.sessionLoaded(try service.session(id: id)))
         } catch SessionError.notFound {
-            return .sessionMissing(id)
+            deliver(.sessionMissing(id))
         } catch {
-            return .sessionUnreadable(id, "\(error)")
+            deliver(.sessionUnreadable(id, "\(error)"))
         }
     }
 
