@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import SessionsKit
 import TestSupport
@@ -82,6 +83,37 @@ struct InteractionLogTests {
         }
         #expect(try service.session(id: id, newest: 399).session.interactions.first?.result?.status == .error)
         #expect(throws: SessionError.self) { _ = try fixture.service(account: 2).session(id: id, newest: 10) }
+    }
+
+    @Test("show --json streamed from a split session, a whole one and an empty one prints the bytes of the session written whole")
+    func streamedJSON() throws {
+        let fixture = try StoreFixture()
+        let service = fixture.service()
+        let empty = try service.create(SessionDraft(type: "ContextSpecSessions", state: try JSONParser.parse(Array(#"{"step": "one", "nested": {"interactions": []}}"#.utf8))))
+        let long = try service.create(SessionDraft(type: "ContextSpecSessions"))
+        for n in 0..<30 {
+            let added = try service.addInteraction(sessionID: long.id, CommandDraft(module: "M", command: "step \(n)\u{1B}[31m"))
+            if n % 2 == 0 {
+                _ = try service.completeInteraction(sessionID: long.id, interactionID: added.id,
+                                                    ResultDraft(status: n % 4 == 0 ? "ok" : "error", stdout: .text("line\n" + String(repeating: "é", count: n * 100))))
+            }
+        }
+        func streamed(_ id: Session.ID, _ service: SessionService) throws -> [UInt8] {
+            var bytes: [UInt8] = []
+            try service.writeJSON(id: id) { bytes += $0 }
+            return bytes
+        }
+        for id in [empty.id, long.id] {
+            let whole = JSONWriter.bytes(.object(try service.session(id: id).jsonObject)) + [10]
+            #expect(try streamed(id, service) == whole)
+        }
+        // A session still kept whole, as format 1 kept it, streams the same.
+        let session = try service.session(id: long.id)
+        TestFiles.write(fixture.root + "/" + StoreFormat.sessionFile(long.id), SessionFile.encode(session))
+        unlink(fixture.root + "/" + StoreFormat.logFile(long.id))
+        #expect(try streamed(long.id, service) == JSONWriter.bytes(.object(session.jsonObject)) + [10])
+        #expect(throws: SessionError.self) { _ = try streamed(long.id, fixture.service(account: 2)) }
+        #expect(throws: SessionError.self) { _ = try streamed(99, service) }
     }
 
     @Test("a head round-trips, and a head naming another session is damage")

@@ -88,13 +88,22 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let workspace = try global.workspace()
         let service = try workspace.service()
-        let registry = try service.registry()
-        let session = try service.session(id: try SessionIDArgument.parse(id))
         let context = CLIContext.current
         if json {
-            context.stdout.write(JSONWriter.bytes(.object(session.jsonObject)) + [UInt8(ascii: "\n")])
+            // Streamed: a session of any size prints holding one interaction at a time.
+            var pending: [UInt8] = []
+            try service.writeJSON(id: try SessionIDArgument.parse(id)) { bytes in
+                pending += bytes
+                if pending.count >= 1 << 18 {
+                    context.stdout.write(pending)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            context.stdout.write(pending)
             return
         }
+        let registry = try service.registry()
+        let session = try service.session(id: try SessionIDArgument.parse(id))
         var format = HumanFormat(registry: registry, now: context.now(), style: Style(enabled: context.useColor),
                                  columns: context.terminalColumns)
         // Only sessions that name a parent, or came from CodeMySpec with an

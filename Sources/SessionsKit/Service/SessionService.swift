@@ -66,6 +66,25 @@ public struct SessionService: Sendable {
         })
     }
 
+    /// Session `id` as `show --json` prints it, handed to `emit` a piece at
+    /// a time: the same bytes as the session written whole, but holding
+    /// one interaction at a time, however many the session has.
+    public func writeJSON(id: Session.ID, _ emit: ([UInt8]) throws -> Void) throws {
+        var writer = SessionJSONStream(indent: 0)
+        let found: Bool
+        do {
+            found = try store.streamSession(id: id, fields: { session, count in
+                guard session.accountID == scope.accountID else { throw SessionError.session(id) }
+                try emit(writer.opening(session, count: count))
+            }, interaction: { try emit(writer.next($0)) })
+        } catch let error as StoreError {
+            guard try store.catalog().summary(id: id)?.accountID == scope.accountID else { throw SessionError.session(id) }
+            throw error
+        }
+        guard found else { throw SessionError.session(id) }
+        try emit(writer.closing() + [UInt8(ascii: "\n")])
+    }
+
     /// Session `id` with only its newest `count` interactions, scoped as
     /// `session(id:)` is.
     public func session(id: Session.ID, newest count: Int) throws -> SessionPage {

@@ -136,6 +136,26 @@ public final class FileStore: SessionStore {
         return try raw.map { (raw) throws(StoreError) -> Session in try stored.decode(raw) }
     }
 
+    public func streamSession(id: Session.ID, fields: (Session, Int) throws -> Void,
+                              interaction: (Interaction) throws -> Void) throws -> Bool {
+        let stored = StoredSession(root: root, id: id)
+        switch try consistentRead({ () throws(StoreError) -> StoredSession.Opened? in try stored.open() }) {
+        case nil:
+            return false
+        case .whole(let bytes)?:
+            var session = try SessionFile.decode(bytes, path: stored.filePath, expectedID: id)
+            let interactions = session.interactions
+            session.interactions = []
+            try fields(session, interactions.count)
+            for each in interactions { try interaction(each) }
+        case .split(let head, let log)?:
+            defer { if let log { close(log) } }
+            try fields(head.session, head.interactionCount)
+            if let log { try stored.forEachInteraction(head, log: log, interaction) }
+        }
+        return true
+    }
+
     public func session(id: Session.ID, newest count: Int) throws -> SessionPage? {
         let stored = StoredSession(root: root, id: id)
         return try consistentRead { () throws(StoreError) -> SessionPage? in try stored.newest(count) }

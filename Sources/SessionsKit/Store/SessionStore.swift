@@ -19,6 +19,11 @@ public protocol SessionStore: AnyObject, Sendable {
     /// One session with only its newest `count` interactions: backends
     /// that keep interactions apart read just those.
     func session(id: Session.ID, newest count: Int) throws -> SessionPage?
+    /// Session `id` read piece by piece: `fields` gets the session without
+    /// its interactions, and how many it has; then `interaction` gets each,
+    /// in order. Backends that keep interactions apart hold one at a time.
+    /// False when there is no such session.
+    func streamSession(id: Session.ID, fields: (Session, Int) throws -> Void, interaction: (Interaction) throws -> Void) throws -> Bool
     /// Full sessions, handed to `body` one at a time in the order of `ids`,
     /// each as `session(id:)` reads it: for an export, which reads them all.
     /// Whatever a read must check about the store first is checked once for
@@ -32,6 +37,16 @@ public protocol SessionStore: AnyObject, Sendable {
 }
 
 extension SessionStore {
+    public func streamSession(id: Session.ID, fields: (Session, Int) throws -> Void,
+                              interaction: (Interaction) throws -> Void) throws -> Bool {
+        guard var session = try session(id: id) else { return false }
+        let interactions = session.interactions
+        session.interactions = []
+        try fields(session, interactions.count)
+        for each in interactions { try interaction(each) }
+        return true
+    }
+
     public func session(id: Session.ID, newest count: Int) throws -> SessionPage? {
         try session(id: id).map { SessionPage(whole: $0, newest: count) }
     }
