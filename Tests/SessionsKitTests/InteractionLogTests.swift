@@ -116,6 +116,33 @@ struct InteractionLogTests {
         #expect(throws: SessionError.self) { _ = try streamed(99, service) }
     }
 
+    @Test("whether a tool call is recorded is answered by the head, without reading the log")
+    func toolCallsInHead() throws {
+        let fixture = try StoreFixture()
+        let service = fixture.service()
+        let id = try service.create(SessionDraft(type: "ContextSpecSessions")).id
+        try service.store.write { transaction in
+            var edit = SessionEdit(session: try #require(try transaction.head(id: id)).session)
+            for n in 0..<3 {
+                var call = Self.interaction(n, result: n == 2 ? nil : .ok)
+                call.extra[ClaudeCodeTools.toolUseKey] = .string("toolu_\(n)")
+                edit.appended.append(call)
+            }
+            try transaction.stage(edit)
+        }
+        let stored = StoredSession(root: fixture.root, id: id)
+        let head = try #require(try stored.head())
+        #expect(head.toolCalls == ["toolu_0": 0, "toolu_1": 1, "toolu_2": 2])
+        #expect(try SessionHeadFile.decode(SessionHeadFile.encode(head), path: "h", expectedID: id) == head)
+        // With the log gone, only the head can answer.
+        unlink(stored.logPath)
+        #expect(try stored.position(of: .toolUse("toolu_1"), in: head) == 1)
+        #expect(try stored.position(of: .toolUse("toolu_9"), in: head) == nil)
+        var unlisted = head
+        unlisted.toolCalls = nil
+        #expect(throws: StoreError.self) { _ = try stored.position(of: .toolUse("toolu_9"), in: unlisted) }
+    }
+
     @Test("a head round-trips, and a head naming another session is damage")
     func headFile() throws {
         var session = Session(id: 7, type: SessionType("ContextSpecSessions"), accountID: 1, interactions: [Self.interaction(0), Self.interaction(1, result: .ok)],

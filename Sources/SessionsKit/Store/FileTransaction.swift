@@ -73,6 +73,7 @@ final class FileTransaction: StoreTransaction {
     }
 
     func position(of key: InteractionKey, in head: SessionHead) throws -> Int? {
+        if case .put? = staged[head.id] {} else if let known = head.knownPosition(key) { return known }
         guard staged[head.id] == nil else { return try session(id: head.id)?.interactions.lastIndex { key.matches($0) } }
         return try stored(head.id).position(of: key, in: head)
     }

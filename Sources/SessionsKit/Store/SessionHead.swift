@@ -14,6 +14,11 @@ public struct SessionHead: Sendable, Equatable {
     /// Interactions without a result, by position, with where their newest
     /// line is: a completion reads that line and nothing else.
     var pending: [Pending]
+    /// The position of the newest interaction recording each Claude Code
+    /// tool call: a hook asks on every event whether its call is recorded
+    /// already, and this answers without reading the log. Nil in a head
+    /// that does not say (edited by hand), where the log is searched.
+    var toolCalls: [String: Int]?
 
     struct Pending: Sendable, Equatable {
         var position: Int
@@ -25,7 +30,7 @@ public struct SessionHead: Sendable, Equatable {
     }
 
     init(session: Session, interactionCount: Int, lastInteractionAt: Timestamp?, lastResult: LastResult?,
-         logLength: Int, pending: [Pending]) {
+         logLength: Int, pending: [Pending], toolCalls: [String: Int]?) {
         var header = session
         header.interactions = []
         self.session = header
@@ -34,6 +39,7 @@ public struct SessionHead: Sendable, Equatable {
         self.lastResult = lastResult
         self.logLength = logLength
         self.pending = pending
+        self.toolCalls = toolCalls
     }
 
     /// The head of a session held whole: what backends that keep sessions
@@ -43,13 +49,15 @@ public struct SessionHead: Sendable, Equatable {
     init(_ full: Session, logLength: Int = 0, lines: [Range<Int>]? = nil) {
         let summary = SessionSummary(full)
         var pending: [Pending] = []
-        for (position, interaction) in full.interactions.enumerated() where interaction.result == nil {
-            pending.append(Pending(position: position, id: interaction.id,
-                                   toolUseID: interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue,
-                                   line: lines?[position] ?? 0..<0))
+        var calls: [String: Int] = [:]
+        for (position, interaction) in full.interactions.enumerated() {
+            let tool = interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue
+            if let tool { calls[tool] = position }
+            guard interaction.result == nil else { continue }
+            pending.append(Pending(position: position, id: interaction.id, toolUseID: tool, line: lines?[position] ?? 0..<0))
         }
         self.init(session: full, interactionCount: summary.interactionCount, lastInteractionAt: summary.lastInteractionAt,
-                  lastResult: summary.lastResult, logLength: logLength, pending: pending)
+                  lastResult: summary.lastResult, logLength: logLength, pending: pending, toolCalls: calls)
     }
 
     public var id: Session.ID { session.id }
@@ -62,6 +70,14 @@ public struct SessionHead: Sendable, Equatable {
     /// The position of the pending interaction `key` names, newest first.
     public func pendingPosition(_ key: InteractionKey) -> Int? {
         pending.last { key.matches($0) }?.position
+    }
+
+    /// The position of the newest interaction `key` names, when the head
+    /// alone knows: a tool call, in a head that lists them. The outer nil
+    /// means the log must be searched.
+    func knownPosition(_ key: InteractionKey) -> Int?? {
+        guard case .toolUse(let tool) = key, let toolCalls else { return nil }
+        return .some(toolCalls[tool])
     }
 
     /// The head once `edit` is applied, with the lines it appends at
@@ -83,6 +99,10 @@ public struct SessionHead: Sendable, Equatable {
             }
             if let activity = interaction.latestActivity { latest = max(latest ?? activity, activity) }
             next.pending.removeAll { $0.position == position }
+            if let tool = interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue, next.toolCalls != nil {
+                let current = next.toolCalls?[tool] ?? position
+                next.toolCalls?[tool] = max(position, current)
+            }
             if interaction.result == nil {
                 next.pending.append(Pending(position: position, id: interaction.id,
                                             toolUseID: interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue,
@@ -93,6 +113,9 @@ public struct SessionHead: Sendable, Equatable {
         for (offset, interaction) in edit.appended.enumerated() {
             let position = interactionCount + offset
             if let activity = interaction.latestActivity { latest = max(latest ?? activity, activity) }
+            if let tool = interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue, next.toolCalls != nil {
+                next.toolCalls?[tool] = position
+            }
             if interaction.result == nil {
                 next.pending.append(Pending(position: position, id: interaction.id,
                                             toolUseID: interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue,
@@ -116,7 +139,8 @@ public struct SessionHead: Sendable, Equatable {
 ///   "session": { …the session as `show --json` prints it, without its interactions… },
 ///   "interactions": {
 ///     "count": 12, "last_interaction_at": "…", "last_result_status": "ok",
-///     "length": 40960, "pending": [{"n": 11, "id": "…", "tool_use_id": "…", "at": 39000, "bytes": 1960}]
+///     "length": 40960, "pending": [{"n": 11, "id": "…", "tool_use_id": "…", "at": 39000, "bytes": 1960}],
+///     "tool_calls": {"toolu_…": 11}
 ///   }
 /// }
 /// ```
@@ -136,6 +160,11 @@ enum SessionHeadFile {
             entry.append("bytes", .int(pending.line.count))
             return .object(entry)
         }))
+        if let calls = head.toolCalls {
+            var object = JSONObject()
+            for (tool, position) in calls.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) { object.append(tool, .int(position)) }
+            log.append("tool_calls", .object(object))
+        }
         var object = JSONObject()
         object.append("format", .int(StoreFormat.version))
         object.append("session", .object(head.session.jsonObject(includeInteractions: false)))
@@ -207,6 +236,7 @@ enum SessionHeadFile {
         var last: Timestamp?
         var lastResult: LastResult?
         var pending: [SessionHead.Pending] = []
+        var toolCalls: [String: Int]?
         if let log = reader.object("interactions") {
             var logReader = ObjectReader(log, path: "interactions")
             count = logReader.int("count", required: true, minimum: 0) ?? 0
@@ -229,6 +259,17 @@ enum SessionHeadFile {
                     pending.append(SessionHead.Pending(position: position, id: id, toolUseID: tool, line: at..<(at + bytes)))
                 }
             }
+            if let calls = logReader.object("tool_calls") {
+                var positions: [String: Int] = [:]
+                for member in calls.members {
+                    guard let position = member.value.intValue, position >= 0 else {
+                        errors.append(FieldError("interactions.tool_calls.\(member.key)", "must be a position, a whole number from 0"))
+                        continue
+                    }
+                    positions[member.key] = position
+                }
+                toolCalls = positions
+            }
             errors += logReader.errors
         } else {
             reader.fail("interactions", "is required")
@@ -237,6 +278,6 @@ enum SessionHeadFile {
         guard errors.isEmpty, let session else { throw SchemaError(errors) }
         guard session.id == expectedID else { throw SchemaError("session.id", "is \(session.id) but the file name says \(expectedID)") }
         return SessionHead(session: session, interactionCount: count, lastInteractionAt: last, lastResult: lastResult,
-                           logLength: length, pending: pending)
+                           logLength: length, pending: pending, toolCalls: toolCalls)
     }
 }
