@@ -1,6 +1,6 @@
 import Glibc
 
-/// `sessions/<id>/interactions.jsonl`: a session's interactions as a log that
+/// `sessions/<id>.interactions.jsonl`: a session's interactions as a log that
 /// only grows. Each line is one version of one interaction,
 /// `{"n":K,"interaction":{…}}`, where K is its position in the timeline (0
 /// for the first): a new interaction is a line with the next position, and a

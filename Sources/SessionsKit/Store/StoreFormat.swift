@@ -1,5 +1,5 @@
 /// File names and the format version of the JSON directory store. The README's
-/// "Store format" section documents the same layout for people.
+/// "The store" section documents the same layout for people.
 enum StoreFormat {
     /// Bumped when a file's meaning changes; a newer store is never written to.
     /// Format 2 keeps each session as a head and an interaction log beside
