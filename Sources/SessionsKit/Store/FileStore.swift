@@ -156,20 +156,20 @@ public final class FileStore: SessionStore {
     }
 
     public func catalog() throws -> Catalog {
-        let (registryBytes, index, journalBytes) = try consistentRead {
-            () throws(StoreError) -> ([UInt8]?, MappedFile?, [UInt8]?) in
-            (try FileIO.read(path(StoreFormat.registryFile)), try MappedFile.open(path(StoreFormat.indexFile)),
+        let (registryBytes, indexBytes, journalBytes) = try consistentRead {
+            () throws(StoreError) -> ([UInt8]?, [UInt8]?, [UInt8]?) in
+            (try FileIO.read(path(StoreFormat.registryFile)), try FileIO.read(path(StoreFormat.indexFile)),
              try FileIO.read(journal.path))
         }
         // Parsing happens after the lock is released; the bytes are one commit's.
-        // The index may stay mapped: it is only ever replaced, never changed in place.
+        // They are read rather than mapped: the catalog keeps them for the
+        // summaries it has not decoded yet, and a browser keeps its catalog
+        // for as long as it runs, through any edit of the file.
         guard let registryBytes else { throw missingRegistry() }
-        guard let index else { throw missingIndex() }
+        guard let indexBytes else { throw missingIndex() }
         guard let journalBytes else { throw missingJournal() }
         let registry = try RegistryFile.decode(registryBytes, path: path(StoreFormat.registryFile))
-        return try index.withBytes { (bytes) throws(StoreError) -> Catalog in
-            try assembleCatalog(registry: registry, index: bytes, journalBytes: journalBytes)
-        }
+        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
     }
 
     /// Reads only the registry and the journal: every commit since `previous`
@@ -195,33 +195,15 @@ public final class FileStore: SessionStore {
 
     /// The catalog from the files as they are now; the caller holds a lock.
     func loadCatalog(registry: Registry) throws(StoreError) -> Catalog {
-        guard let index = try MappedFile.open(path(StoreFormat.indexFile)) else { throw missingIndex() }
+        guard let indexBytes = try FileIO.read(path(StoreFormat.indexFile)) else { throw missingIndex() }
         guard let journalBytes = try FileIO.read(journal.path) else { throw missingJournal() }
-        return try index.withBytes { (bytes) throws(StoreError) -> Catalog in
-            try assembleCatalog(registry: registry, index: bytes, journalBytes: journalBytes)
-        }
+        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
     }
 
     func assembleCatalog(registry: Registry, index indexBytes: UnsafeBufferPointer<UInt8>, journalBytes: [UInt8])
         throws(StoreError) -> Catalog
     {
-        let indexPath = path(StoreFormat.indexFile)
-        let journal = self.journal
-        // The journal parses on a core of its own while the index decodes on the others.
-        var (index, journalResult) = try IndexFile.decode(indexBytes, path: indexPath, alongside: {
-            Result { () throws(StoreError) in try journal.parse(journalBytes) }
-        })
-        let contents = try journalResult.get()
-        // The journal's changes, last one winning; nil marks a deletion.
-        var changes: [Session.ID: SessionSummary?] = [:]
-        var generation = index.generation
-        for record in contents.records where record.generation > index.generation {
-            for id in record.deletes { changes[id] = .some(nil) }
-            for summary in record.puts { changes[summary.id] = summary }
-            generation = record.generation
-        }
-        Self.apply(changes, to: &index.summaries)
-        return Catalog(registry: registry, summaries: index.summaries, generation: generation)
+        try assembleCatalog(registry: registry, indexBytes: Array(indexBytes), journalBytes: journalBytes)
     }
 
     /// Applies the journal's changes to the index's summaries, keeping id order.
