@@ -206,48 +206,6 @@ public final class FileStore: SessionStore {
         try assembleCatalog(registry: registry, indexBytes: Array(indexBytes), journalBytes: journalBytes)
     }
 
-    /// Applies the journal's changes to the index's summaries, keeping id order.
-    static func apply(_ changes: [Session.ID: SessionSummary?], to summaries: inout [SessionSummary]) {
-        let ordered = summaries.indices.dropFirst().allSatisfy { summaries[$0 - 1].id < summaries[$0].id }
-        guard ordered else {
-            // An index edited by hand: a later line wins over an earlier one with its id.
-            var byID = [Session.ID: SessionSummary](minimumCapacity: summaries.count)
-            for summary in summaries { byID[summary.id] = summary }
-            for (id, change) in changes { byID[id] = change }
-            summaries = byID.values.sorted { $0.id < $1.id }
-            return
-        }
-        // The journal is short next to the index: each change is found by
-        // binary search instead of copying 100,000 summaries into a new array.
-        var doomed = Set<Int>()
-        var added: [SessionSummary] = []
-        for (id, change) in changes {
-            var low = 0, high = summaries.count
-            while low < high {
-                let middle = (low + high) / 2
-                if summaries[middle].id < id { low = middle + 1 } else { high = middle }
-            }
-            if low < summaries.count && summaries[low].id == id {
-                if let change { summaries[low] = change } else { doomed.insert(low) }
-            } else if let change {
-                added.append(change)
-            }
-        }
-        if !doomed.isEmpty {
-            var kept = 0
-            for position in summaries.indices where !doomed.contains(position) {
-                summaries.swapAt(kept, position)
-                kept += 1
-            }
-            summaries.removeLast(summaries.count - kept)
-        }
-        guard !added.isEmpty else { return }
-        added.sort { $0.id < $1.id }
-        let appendsInOrder = summaries.last.map { $0.id < added[0].id } ?? true
-        summaries.append(contentsOf: added)
-        if !appendsInOrder { summaries.sort { $0.id < $1.id } }
-    }
-
     /// Runs `body` under a shared lock once the store is known to be consistent:
     /// no half-applied commit, no stray temp files, an index that exists. If it
     /// is not, the repair runs first under the exclusive lock.
