@@ -109,7 +109,7 @@ struct ShowCommand: ParsableCommand {
         // Only sessions that name a parent, or came from CodeMySpec with an
         // id children may name, pay for reading every summary.
         if SessionLinks.hasParent(session) || session.extra[CodeMySpecImporter.sourceIDKey] != nil {
-            let summaries = try service.catalog().summaries
+            let summaries = try service.catalog().table
             format.links = (SessionLinks.parent(of: session, among: summaries), SessionLinks.children(of: session, among: summaries))
         }
         context.stdout.write(format.show(session, full: full))

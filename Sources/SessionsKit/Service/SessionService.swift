@@ -44,18 +44,25 @@ public struct SessionService: Sendable {
         try list(query, in: store.catalog())
     }
 
-    /// Same as `list(_:)` over a catalog the caller already holds.
+    /// Same as `list(_:)` over a catalog the caller already holds. Filters
+    /// and sorts on the summaries' keys, and decodes only those it returns.
     public func list(_ query: SessionQuery, in catalog: Catalog) -> [SessionSummary] {
-        var result = catalog.summaries.filter { summary in
-            summary.accountID == scope.accountID
-                && (query.status == nil || summary.status == query.status)
-                && (query.type == nil || summary.type == query.type)
-                && (query.projectID == nil || summary.projectID == query.projectID)
-                && (query.componentID == nil || summary.componentID == query.componentID)
+        let table = catalog.table
+        var order: [Int] = []
+        table.keys.withUnsafeBufferPointer { keys in
+            for position in keys.indices {
+                let key = keys[position]
+                if key.accountID == scope.accountID
+                    && (query.status == nil || key.status == query.status)
+                    && (query.type == nil || key.type == query.type)
+                    && (query.projectID == nil || key.projectID == query.projectID)
+                    && (query.componentID == nil || key.componentID == query.componentID) {
+                    order.append(position)
+                }
+            }
         }
-        result = query.sort.sorted(result)
-        if let limit = query.limit, result.count > limit { result.removeSubrange(limit...) }
-        return result
+        query.sort.sort(&order, of: table.keys, limit: query.limit)
+        return order.map { table[$0] }
     }
 
     /// One session with its interactions. Another account's session is "not

@@ -181,20 +181,20 @@ public final class FileStore: SessionStore {
     }
 
     public func catalog() throws -> Catalog {
-        let (registryBytes, index, journalBytes) = try consistentRead {
-            () throws(StoreError) -> ([UInt8]?, MappedFile?, [UInt8]?) in
-            (try FileIO.read(path(StoreFormat.registryFile)), try MappedFile.open(path(StoreFormat.indexFile)),
+        let (registryBytes, indexBytes, journalBytes) = try consistentRead {
+            () throws(StoreError) -> ([UInt8]?, [UInt8]?, [UInt8]?) in
+            (try FileIO.read(path(StoreFormat.registryFile)), try FileIO.read(path(StoreFormat.indexFile)),
              try FileIO.read(journal.path))
         }
         // Parsing happens after the lock is released; the bytes are one commit's.
-        // The index may stay mapped: it is only ever replaced, never changed in place.
+        // They are read rather than mapped: the catalog keeps them for the
+        // summaries it has not decoded yet, and a browser keeps its catalog
+        // for as long as it runs, through any edit of the file.
         guard let registryBytes else { throw missingRegistry() }
-        guard let index else { throw missingIndex() }
+        guard let indexBytes else { throw missingIndex() }
         guard let journalBytes else { throw missingJournal() }
         let registry = try RegistryFile.decode(registryBytes, path: path(StoreFormat.registryFile))
-        return try index.withBytes { (bytes) throws(StoreError) -> Catalog in
-            try assembleCatalog(registry: registry, index: bytes, journalBytes: journalBytes)
-        }
+        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
     }
 
     /// Reads only the registry and the journal: every commit since `previous`
@@ -220,75 +220,15 @@ public final class FileStore: SessionStore {
 
     /// The catalog from the files as they are now; the caller holds a lock.
     func loadCatalog(registry: Registry) throws(StoreError) -> Catalog {
-        guard let index = try MappedFile.open(path(StoreFormat.indexFile)) else { throw missingIndex() }
+        guard let indexBytes = try FileIO.read(path(StoreFormat.indexFile)) else { throw missingIndex() }
         guard let journalBytes = try FileIO.read(journal.path) else { throw missingJournal() }
-        return try index.withBytes { (bytes) throws(StoreError) -> Catalog in
-            try assembleCatalog(registry: registry, index: bytes, journalBytes: journalBytes)
-        }
+        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
     }
 
     func assembleCatalog(registry: Registry, index indexBytes: UnsafeBufferPointer<UInt8>, journalBytes: [UInt8])
         throws(StoreError) -> Catalog
     {
-        let indexPath = path(StoreFormat.indexFile)
-        let journal = self.journal
-        // The journal parses on a core of its own while the index decodes on the others.
-        var (index, journalResult) = try IndexFile.decode(indexBytes, path: indexPath, alongside: {
-            Result { () throws(StoreError) in try journal.parse(journalBytes) }
-        })
-        let contents = try journalResult.get()
-        // The journal's changes, last one winning; nil marks a deletion.
-        var changes: [Session.ID: SessionSummary?] = [:]
-        var generation = index.generation
-        for record in contents.records where record.generation > index.generation {
-            for id in record.deletes { changes[id] = .some(nil) }
-            for summary in record.puts { changes[summary.id] = summary }
-            generation = record.generation
-        }
-        Self.apply(changes, to: &index.summaries)
-        return Catalog(registry: registry, summaries: index.summaries, generation: generation)
-    }
-
-    /// Applies the journal's changes to the index's summaries, keeping id order.
-    static func apply(_ changes: [Session.ID: SessionSummary?], to summaries: inout [SessionSummary]) {
-        let ordered = summaries.indices.dropFirst().allSatisfy { summaries[$0 - 1].id < summaries[$0].id }
-        guard ordered else {
-            // An index edited by hand: a later line wins over an earlier one with its id.
-            var byID = [Session.ID: SessionSummary](minimumCapacity: summaries.count)
-            for summary in summaries { byID[summary.id] = summary }
-            for (id, change) in changes { byID[id] = change }
-            summaries = byID.values.sorted { $0.id < $1.id }
-            return
-        }
-        // The journal is short next to the index: each change is found by
-        // binary search instead of copying 100,000 summaries into a new array.
-        var doomed = Set<Int>()
-        var added: [SessionSummary] = []
-        for (id, change) in changes {
-            var low = 0, high = summaries.count
-            while low < high {
-                let middle = (low + high) / 2
-                if summaries[middle].id < id { low = middle + 1 } else { high = middle }
-            }
-            if low < summaries.count && summaries[low].id == id {
-                if let change { summaries[low] = change } else { doomed.insert(low) }
-            } else if let change {
-                added.append(change)
-            }
-        }
-        if !doomed.isEmpty {
-            var kept = 0
-            for position in summaries.indices where !doomed.contains(position) {
-                summaries.swapAt(kept, position)
-                kept += 1
-            }
-            summaries.removeLast(summaries.count - kept)
-        }
-        guard !added.isEmpty else { return }
-        added.sort { $0.id < $1.id }
-        let appendsInOrder = summaries.last.map { $0.id < added[0].id } ?? true
-        summaries.append(contentsOf: added)
-        if !appendsInOrder { summaries.sort { $0.id < $1.id } }
+        try assembleCatalog(registry: registry, indexBytes: Array(indexBytes), journalBytes: journalBytes)
     }
 
     /// Runs `body` under a shared lock once the store is known to be consistent:

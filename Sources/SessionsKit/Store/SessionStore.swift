@@ -122,46 +122,33 @@ extension StoreTransaction {
 /// A consistent picture of the store without interactions.
 public struct Catalog: Sendable, Equatable {
     public var registry: Registry
-    /// Every account's sessions, ascending by id. Scoping is the service's job.
-    public var summaries: [SessionSummary]
+    /// Every account's sessions, ascending by id, each decoded when read.
+    /// Scoping is the service's job.
+    public var table: SummaryTable
     public var generation: Int
 
+    /// Every summary, decoded: for callers that read them all more than once.
+    public var summaries: [SessionSummary] { Array(table) }
+
     public init(registry: Registry, summaries: [SessionSummary], generation: Int) {
-        self.registry = registry
-        self.summaries = summaries
-        self.generation = generation
+        self.init(registry: registry, table: SummaryTable(summaries), generation: generation)
     }
 
-    /// Where `id` is, or would go, in the ascending summaries.
-    func position(_ id: Session.ID) -> Int {
-        var low = 0, high = summaries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if summaries[middle].session.id < id { low = middle + 1 } else { high = middle }
-        }
-        return low
+    public init(registry: Registry, table: SummaryTable, generation: Int) {
+        self.registry = registry
+        self.table = table
+        self.generation = generation
     }
 
     /// The summary of session `id`, found by binary search.
     public func summary(id: Session.ID) -> SessionSummary? {
-        let index = position(id)
-        return index < summaries.count && summaries[index].session.id == id ? summaries[index] : nil
+        table.index(of: id).map { table[$0] }
     }
 
     /// Applies changes on top of this catalog, keeping it in ascending id
     /// order: `deletes` go, `puts` replace or join.
     public mutating func apply(deletes: [Session.ID], puts: [SessionSummary]) {
-        for id in deletes {
-            let index = position(id)
-            if index < summaries.count && summaries[index].id == id { summaries.remove(at: index) }
-        }
-        for summary in puts {
-            let index = position(summary.id)
-            if index < summaries.count && summaries[index].id == summary.id {
-                summaries[index] = summary
-            } else {
-                summaries.insert(summary, at: index)
-            }
-        }
+        for id in deletes { table.remove(id) }
+        for summary in puts { table.put(summary) }
     }
 }

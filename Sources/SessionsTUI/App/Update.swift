@@ -106,7 +106,7 @@ public enum Update {
         } else {
             state.timeline = TimelineScreen(session: session, earlier: earlier)
         }
-        state.timeline?.links = state.catalog.flatMap { TimelineScreen.Links.of(session, among: $0.summaries) }
+        state.timeline?.links = state.catalog.flatMap { TimelineScreen.Links.of(session, among: $0.table) }
         if let pager = state.pager {
             // The interaction read is gone if the session was rewritten shorter.
             state.pager = pager.reloaded(with: session, earlier: earlier)

@@ -65,7 +65,7 @@ public struct TimelineScreen: Sendable {
         /// The links of `session` among `summaries`, or nil when it has none:
         /// only sessions that name a parent, or came with an id their children
         /// may name, are worth a scan of every summary.
-        static func of(_ session: Session, among summaries: [SessionSummary]) -> Links? {
+        static func of(_ session: Session, among summaries: SummaryTable) -> Links? {
             let namesParent = SessionLinks.hasParent(session)
             guard namesParent || session.extra[CodeMySpecImporter.sourceIDKey] != nil else { return nil }
             let links = Links(namesParent: namesParent, parent: namesParent ? SessionLinks.parent(of: session, among: summaries) : nil,
