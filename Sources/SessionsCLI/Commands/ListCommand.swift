@@ -93,11 +93,14 @@ struct ShowCommand: ParsableCommand {
             // Streamed: a session of any size prints holding one interaction at a time.
             var pending: [UInt8] = []
             try service.writeJSON(id: try SessionIDArgument.parse(id)) { bytes in
-                pending += bytes
-                if pending.count >= 1 << 18 {
+                // Small pieces are gathered into one write; a large one (a
+                // huge output) goes out as it is, never copied.
+                if pending.count + bytes.count >= 1 << 18 {
                     context.stdout.write(pending)
                     pending.removeAll(keepingCapacity: true)
+                    if bytes.count >= 1 << 18 { return context.stdout.write(bytes) }
                 }
+                pending += bytes
             }
             context.stdout.write(pending)
             return

@@ -84,6 +84,29 @@ enum InteractionLog {
         return Entry(position: position, object: index..<(line.upperBound - 1), line: line)
     }
 
+    /// The position a line in the writer's shape begins with, from its first
+    /// bytes; nil for any other.
+    static func plainPosition(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        for byte in prefix {
+            guard index < bytes.count, bytes[index] == byte else { return nil }
+            index += 1
+        }
+        var position = 0
+        let digitsStart = index
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+            position = position &* 10 &+ Int(bytes[index] - UInt8(ascii: "0"))
+            index += 1
+            if index - digitsStart > 15 { return nil }
+        }
+        guard index > digitsStart else { return nil }
+        for byte in middle {
+            guard index < bytes.count, bytes[index] == byte else { return nil }
+            index += 1
+        }
+        return position
+    }
+
     /// "line 12", for messages.
     static func lineNumber(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> String {
         "line \(buffer[0..<line.lowerBound].reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 })"

@@ -40,45 +40,69 @@ extension StoredSession {
     }
 
     /// Hands each interaction of the log `fd` to `body`, in timeline order.
-    /// A first pass notes where each position's newest line is (a megabyte
-    /// of the log at a time); the second reads those lines one by one.
+    /// A first pass notes where each position's newest line is, reading a
+    /// megabyte of the log at a time and of each line only its position;
+    /// the second reads those lines one by one. A line of any length (a
+    /// 100 MB output) is read whole once, in the second pass.
     func forEachInteraction(_ head: SessionHead, log fd: Int32, _ body: (Interaction) throws -> Void) throws {
         var lines: [Range<Int>] = []
         lines.reserveCapacity(head.interactionCount)
-        var offset = 0
-        var carried: [UInt8] = []
+        var offset = 0, lineStart = 0
         let chunk = 1 << 20
-        while offset < head.logLength {
-            var buffer = carried
-            buffer += try FileIO.readFully(fd, offset: offset, count: min(chunk, head.logLength - offset), path: logPath)
-            let base = offset - carried.count
-            offset += buffer.count - carried.count
-            let complete = buffer.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
-            if offset >= head.logLength && complete != buffer.count {
-                throw damage(InteractionLog.corrupt(logPath, "byte \(head.logLength), where its session's file says the interactions end, is not the end of a line"))
+        func note(_ line: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, at base: Int) throws(StoreError) {
+            guard !line.isEmpty else { return }
+            // The position, from the line's first bytes where they are in
+            // this chunk, else read for the purpose; a line not in the
+            // writer's shape is read whole and parsed.
+            let head = 48
+            var position: Int?
+            if line.lowerBound >= base && min(line.upperBound, line.lowerBound + head) <= base + buffer.count {
+                let local = (line.lowerBound - base)..<(min(line.upperBound, line.lowerBound + head) - base)
+                position = InteractionLog.plainPosition(UnsafeBufferPointer(rebasing: buffer[local]))
+            } else {
+                let bytes = try FileIO.readFully(fd, offset: line.lowerBound, count: min(line.count, head), path: logPath)
+                position = bytes.withUnsafeBufferPointer { InteractionLog.plainPosition($0) }
             }
+            if position == nil {
+                let bytes = try FileIO.readFully(fd, offset: line.lowerBound, count: line.count, path: logPath)
+                position = try bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) -> Int in
+                    try InteractionLog.entry(buffer, line: 0..<buffer.count, path: logPath).position
+                }
+            }
+            guard let position else { return }
+            if position < lines.count {
+                lines[position] = line
+            } else if position == lines.count {
+                lines.append(line)
+            } else {
+                throw InteractionLog.corrupt(logPath, "interaction \(position) comes before interaction \(lines.count)")
+            }
+        }
+        while offset < head.logLength {
+            let bytes = try FileIO.readFully(fd, offset: offset, count: min(chunk, head.logLength - offset), path: logPath)
+            guard !bytes.isEmpty else { break }
+            let base = offset
             var failure: StoreError?
-            buffer.withUnsafeBufferPointer { buffer in
-                IndexFile.forEachLine(buffer, 0..<complete) { line in
+            bytes.withUnsafeBufferPointer { buffer in
+                guard let start = buffer.baseAddress else { return }
+                var from = 0
+                while from < buffer.count, let found = memchr(start + from, Int32(UInt8(ascii: "\n")), buffer.count - from) {
+                    let end = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - start
                     do throws(StoreError) {
-                        let entry = try InteractionLog.entry(buffer, line: line, path: logPath)
-                        let global = (base + line.lowerBound)..<(base + line.upperBound)
-                        if entry.position < lines.count {
-                            lines[entry.position] = global
-                        } else if entry.position == lines.count {
-                            lines.append(global)
-                        } else {
-                            throw InteractionLog.corrupt(logPath, "interaction \(entry.position) comes before interaction \(lines.count)")
-                        }
-                        return true
+                        try note(lineStart..<(base + end), in: buffer, at: base)
                     } catch {
                         failure = error
-                        return false
+                        return
                     }
+                    lineStart = base + end + 1
+                    from = end + 1
                 }
             }
             if let failure { throw damage(failure) }
-            carried = Array(buffer[complete...])
+            offset += bytes.count
+        }
+        guard lineStart == head.logLength else {
+            throw damage(InteractionLog.corrupt(logPath, "byte \(head.logLength), where its session's file says the interactions end, is not the end of a line"))
         }
         guard lines.count == head.interactionCount else {
             throw StoreError.damagedSession(id: id, path: logPath, detail:
