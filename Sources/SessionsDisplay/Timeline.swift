@@ -10,12 +10,11 @@ public enum TimelineText {
         public let tone: Tone?
     }
 
-    /// "Timeline · 100000 interactions · reading the 99500 before the newest":
-    /// a long session's newest page, shown while the rest is read. Errors
-    /// and pending ones are counted once all are read.
+    /// "Timeline · 100000 interactions · reading 99500 earlier…": a long
+    /// session's newest page, shown while the rest is read. Errors and
+    /// pending ones are counted once all are read.
     public static func heading(count: Int, reading earlier: Int) -> [Part] {
-        heading(count: count, errors: 0, pending: 0)
-            + [Part(text: " · reading the \(earlier) before the newest \(count - earlier)", tone: nil)]
+        heading(count: count, errors: 0, pending: 0) + [Part(text: " · reading \(earlier) earlier…", tone: nil)]
     }
 
     /// "Timeline · 5 interactions · 2 errors · 1 pending".

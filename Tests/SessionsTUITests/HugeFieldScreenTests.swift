@@ -178,7 +178,7 @@ struct HugeFieldScreenTests {
         #expect(whole.interactions.count == count)
 
         screen.runtime.send(.sessionPageLoaded(page))
-        #expect(screen.text.contains("Timeline · 1200 interactions · reading the 700 before the newest 500"))
+        #expect(screen.text.contains("Timeline · 1200 interactions · reading 700 earlier…"))
         #expect(screen.text.contains("step 1200 "))
         #expect(screen.runtime.takePendingLoad() == nil, "the page must not ask for the session again")
         for key in ["\r", "g", "k"] { screen.runtime.send(.key(key == "\r" ? .enter : .character(Character(key)))) }
@@ -192,7 +192,7 @@ struct HugeFieldScreenTests {
         #expect(screen.state.pager?.index == 700)
         #expect(screen.state.timeline?.cursor == 700 && screen.state.timeline?.earlier == 0)
         screen.press("<esc>")
-        #expect(screen.text.contains("Timeline · 1200 interactions") && !screen.text.contains("reading the"))
+        #expect(screen.text.contains("Timeline · 1200 interactions") && !screen.text.contains("earlier…"))
         #expect(screen.text.contains("step 701 "))
         // A newer whole copy is not replaced by a page of it.
         screen.runtime.send(.sessionPageLoaded(page))
