@@ -62,6 +62,21 @@ enum InteractionLog {
 
     /// `{"n":K,"interaction":` … `}` as the writer spells it, or nil.
     static func plainEntry(_ buffer: UnsafeBufferPointer<UInt8>, line: Range<Int>) -> Entry? {
+        guard let (position, index) = plainStart(buffer, line),
+              line.upperBound - 1 > index, buffer[line.upperBound - 1] == UInt8(ascii: "}"),
+              buffer[index] == UInt8(ascii: "{") else { return nil }
+        return Entry(position: position, object: index..<(line.upperBound - 1), line: line)
+    }
+
+    /// The position a line in the writer's shape begins with, from its first
+    /// bytes (the first 35 hold it); nil for any other.
+    static func plainPosition(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        plainStart(bytes, 0..<bytes.count)?.position
+    }
+
+    /// `{"n":K,"interaction":` at the start of `line`: K, and where the
+    /// interaction begins.
+    private static func plainStart(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> (position: Int, end: Int)? {
         var index = line.lowerBound
         for byte in prefix {
             guard index < line.upperBound, buffer[index] == byte else { return nil }
@@ -79,32 +94,7 @@ enum InteractionLog {
             guard index < line.upperBound, buffer[index] == byte else { return nil }
             index += 1
         }
-        guard line.upperBound - 1 > index, buffer[line.upperBound - 1] == UInt8(ascii: "}"),
-              buffer[index] == UInt8(ascii: "{") else { return nil }
-        return Entry(position: position, object: index..<(line.upperBound - 1), line: line)
-    }
-
-    /// The position a line in the writer's shape begins with, from its first
-    /// bytes; nil for any other.
-    static func plainPosition(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        var index = 0
-        for byte in prefix {
-            guard index < bytes.count, bytes[index] == byte else { return nil }
-            index += 1
-        }
-        var position = 0
-        let digitsStart = index
-        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-            position = position &* 10 &+ Int(bytes[index] - UInt8(ascii: "0"))
-            index += 1
-            if index - digitsStart > 15 { return nil }
-        }
-        guard index > digitsStart else { return nil }
-        for byte in middle {
-            guard index < bytes.count, bytes[index] == byte else { return nil }
-            index += 1
-        }
-        return position
+        return (position, index)
     }
 
     /// "line 12", for messages.
