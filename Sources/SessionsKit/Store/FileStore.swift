@@ -88,7 +88,8 @@ public final class FileStore: SessionStore {
         var registry = Registry()
         let account = registry.addAccount(name: options.initialAccountName, at: Timestamp.now())
         registry.defaultAccountID = account.id
-        try writeIndex(IndexFile.encode(summaries: [], generation: 0))
+        // An empty index needs no keys file: the first write adds one.
+        try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: [], generation: 0))
         try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: 0, directoryInode: try directoryInode()))
         // The registry goes last: its presence is what marks the store as created.
         try writeAtomically(StoreFormat.registryFile, RegistryFile.encode(registry))
