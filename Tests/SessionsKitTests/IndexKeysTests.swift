@@ -67,9 +67,18 @@ struct IndexKeysTests {
         var description: String { rawValue }
     }
 
-    @Test("a missing, stale, truncated, corrupt or foreign keys file is ignored, with the catalog the text gives",
-          arguments: Damage.allCases)
-    func ignoredWhenWrong(damage: Damage) throws {
+    @Test("a missing, stale, truncated, corrupt or foreign keys file is ignored, with the catalog the text gives")
+    func ignoredWhenWrong() throws {
+        var same = 0
+        for damage in Damage.allCases where try Self.ignored(damage) { same += 1 }
+        #expect(same == Damage.allCases.count)
+        print("index keys: \(Damage.allCases.count) kinds of keys file that do not describe the index ("
+            + Damage.allCases.map(\.rawValue).joined(separator: ", ") + "); \(same) ignored with the catalog or error "
+            + "the index's text gives, \(Damage.allCases.count - same) trusted")
+    }
+
+    /// Whether, with the keys file damaged so, the catalog is the text's.
+    static func ignored(_ damage: Damage) throws -> Bool {
         let fixture = try Self.compactedStore()
         let store = fixture.store
         let path = Self.keysPath(store)
@@ -112,19 +121,20 @@ struct IndexKeysTests {
         }
         if damage == .indexEditedInPlace {
             // The index no longer reads: the same error as with no keys file at all.
-            let withKeys = #expect(throws: StoreError.self) { try store.catalog() }
+            let withKeys = #expect(throws: StoreError.self, "\(damage)") { try store.catalog() }
             unlink(path)
-            let without = #expect(throws: StoreError.self) { try store.catalog() }
-            #expect(withKeys?.description == without?.description)
-            return
+            let without = #expect(throws: StoreError.self, "\(damage)") { try store.catalog() }
+            #expect(withKeys != nil && withKeys?.description == without?.description, "\(damage)")
+            return withKeys != nil && withKeys?.description == without?.description
         }
         let before = TestFiles.read(path)
         let catalog = try store.catalog()
         let text = try Self.textCatalog(store)
-        #expect(catalog == text)
-        #expect(catalog.table.keys == text.table.keys)
+        #expect(catalog == text, "\(damage)")
+        #expect(catalog.table.keys == text.table.keys, "\(damage)")
         // A read never writes: the file stays as it was until a write or a repair.
-        #expect(TestFiles.read(path) == before)
+        #expect(TestFiles.read(path) == before, "\(damage)")
+        return catalog == text && catalog.table.keys == text.table.keys
     }
 
     @Test("an index whose summaries the skim does not take still reads from its keys, decoding those lines as the text path does")
