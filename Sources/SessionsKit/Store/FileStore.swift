@@ -793,9 +793,9 @@ public final class FileStore: SessionStore {
         try compact()
     }
 
-    /// Writes the current summaries as a new index, then starts an empty
-    /// journal. A crash between the two leaves records the index already covers,
-    /// which readers skip by generation.
+    /// Writes the current summaries as a new index (and its keys file), then
+    /// starts an empty journal. A crash between the two leaves records the
+    /// index already covers, which readers skip by generation.
     func compact() throws(StoreError) {
         let catalog = try loadCatalog(registry: try readRegistry())
         try writeIndex(IndexFile.encode(summaries: catalog.summaries, generation: catalog.generation))
