@@ -73,11 +73,14 @@ extension IndexFile {
         var keys: [SummaryKey] = []
         var places: [SummaryTable.Place] = []
         var decoded: [SessionSummary] = []
+        /// The line of each decoded summary, when asked for (`IndexKeys` keeps it).
+        var generalLines: [Range<Int>] = []
     }
 
     /// The keys of `range`'s lines; a line the skim does not take is decoded
     /// in full now, by the path that names its error.
-    static func skimLines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String) -> Result<SkimmedLines, StoreError> {
+    static func skimLines(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, path: String,
+                          recordingLines: Bool = false) -> Result<SkimmedLines, StoreError> {
         var lines = SkimmedLines()
         var failure: StoreError?
         var types = SummaryDecoder.TypeNames()
@@ -92,6 +95,7 @@ extension IndexFile {
                 lines.keys.append(SummaryKey(summary))
                 lines.places.append(SummaryTable.Place(buffer: -1, depth: 0, start: lines.decoded.count, end: lines.decoded.count))
                 lines.decoded.append(summary)
+                if recordingLines { lines.generalLines.append(line) }
                 return true
             case .failure(let error):
                 failure = error
@@ -223,11 +227,25 @@ extension Journal {
 extension FileStore {
     /// The catalog from the index's and the journal's bytes, as one commit
     /// left them: the index skimmed on every core, the journal beside it.
-    func assembleCatalog(registry: Registry, indexBytes: [UInt8], journalBytes: [UInt8]) throws(StoreError) -> Catalog {
+    /// With `keysBytes` that describe exactly this index (see `IndexKeys`),
+    /// its lines are not read at all: the keys come from there, and only
+    /// the journal is skimmed, beside the hashing of the index.
+    func assembleCatalog(registry: Registry, indexBytes: [UInt8], journalBytes: [UInt8], keysBytes: [UInt8]? = nil)
+        throws(StoreError) -> Catalog
+    {
         let journal = self.journal
-        let (indexGeneration, indexTable, journalResult) = try IndexFile.skim(indexBytes, path: path(StoreFormat.indexFile), alongside: {
-            Result { () throws(StoreError) in try journal.skim(journalBytes) }
-        })
+        let skimJournal = { Result { () throws(StoreError) in try journal.skim(journalBytes) } }
+        let indexGeneration: Int, indexTable: SummaryTable
+        let journalResult: Result<(baseGeneration: Int, records: [SkimmedRecord]), StoreError>
+        let cached = keysBytes.map { IndexKeys.table($0, index: indexBytes, alongside: skimJournal) }
+        if let cached, let table = cached.table {
+            (indexGeneration, indexTable, journalResult) = (cached.generation, table, cached.extra)
+        } else {
+            // Keys that do not describe this index are ignored; the journal is not read twice.
+            let journalRead = cached.map { result in { result.extra } } ?? skimJournal
+            (indexGeneration, indexTable, journalResult) = try IndexFile.skim(indexBytes, path: path(StoreFormat.indexFile),
+                                                                               alongside: journalRead)
+        }
         var table = indexTable
         let records = try journalResult.get().records
         let journalBuffer = table.addBuffer(journalBytes)

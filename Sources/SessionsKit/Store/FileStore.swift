@@ -88,6 +88,7 @@ public final class FileStore: SessionStore {
         var registry = Registry()
         let account = registry.addAccount(name: options.initialAccountName, at: Timestamp.now())
         registry.defaultAccountID = account.id
+        // An empty index needs no keys file: the first write adds one.
         try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: [], generation: 0))
         try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: 0, directoryInode: try directoryInode()))
         // The registry goes last: its presence is what marks the store as created.
@@ -181,10 +182,10 @@ public final class FileStore: SessionStore {
     }
 
     public func catalog() throws -> Catalog {
-        let (registryBytes, indexBytes, journalBytes) = try consistentRead {
-            () throws(StoreError) -> ([UInt8]?, [UInt8]?, [UInt8]?) in
+        let (registryBytes, indexBytes, journalBytes, keysBytes) = try consistentRead {
+            () throws(StoreError) -> ([UInt8]?, [UInt8]?, [UInt8]?, [UInt8]?) in
             (try FileIO.read(path(StoreFormat.registryFile)), try FileIO.read(path(StoreFormat.indexFile)),
-             try FileIO.read(journal.path))
+             try FileIO.read(journal.path), try readKeys())
         }
         // Parsing happens after the lock is released; the bytes are one commit's.
         // They are read rather than mapped: the catalog keeps them for the
@@ -194,7 +195,7 @@ public final class FileStore: SessionStore {
         guard let indexBytes else { throw missingIndex() }
         guard let journalBytes else { throw missingJournal() }
         let registry = try RegistryFile.decode(registryBytes, path: path(StoreFormat.registryFile))
-        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
+        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes, keysBytes: keysBytes)
     }
 
     /// Reads only the registry and the journal: every commit since `previous`
@@ -222,7 +223,50 @@ public final class FileStore: SessionStore {
     func loadCatalog(registry: Registry) throws(StoreError) -> Catalog {
         guard let indexBytes = try FileIO.read(path(StoreFormat.indexFile)) else { throw missingIndex() }
         guard let journalBytes = try FileIO.read(journal.path) else { throw missingJournal() }
-        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes)
+        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes, keysBytes: try readKeys())
+    }
+
+    /// The keys file's bytes, nil when there is none. Like every store file
+    /// it must not be a link; any other trouble reading it only means the
+    /// index's text is read instead.
+    func readKeys() throws(StoreError) -> [UInt8]? {
+        do {
+            return try FileIO.read(path(StoreFormat.keysFile))
+        } catch {
+            if case .unsafeStore = error { throw error }
+            return nil
+        }
+    }
+
+    /// Replaces the index, then its keys file. The keys are written second
+    /// and only ever trusted when they name the index's checksum, so a crash
+    /// or a full disk between the two leaves keys that are ignored, never
+    /// keys that are believed; the keys can always be left for later.
+    func writeIndex(_ bytes: [UInt8]) throws(StoreError) {
+        try writeAtomically(StoreFormat.indexFile, bytes)
+        try? writeKeys(index: bytes)
+    }
+
+    func writeKeys(index bytes: [UInt8]) throws(StoreError) {
+        guard let keys = IndexKeys.encode(index: bytes) else { return }
+        try writeAtomically(StoreFormat.keysFile, keys)
+    }
+
+    /// Writes the keys file again if it names another index than the one in
+    /// place (lost, or left behind by a crash, a full disk, a restore or a
+    /// build that did not write it). The stamp is compared, not the
+    /// checksum: a file damaged inside is ignored by readers until a
+    /// compaction or `doctor --repair` rewrites it. Must hold the exclusive lock.
+    func refreshKeysIfStale() throws(StoreError) {
+        guard let index = try FileIO.status(path(StoreFormat.indexFile), followLinks: false),
+              let generation = try IndexFile.readGeneration(path(StoreFormat.indexFile)) else { return }
+        if let fd = try FileIO.openForReading(path(StoreFormat.keysFile)) {
+            defer { close(fd) }
+            let header = try FileIO.readFully(fd, offset: 0, count: IndexKeys.headerSize, path: path(StoreFormat.keysFile))
+            if IndexKeys.stampMatches(header, indexSize: Int(index.st_size), generation: generation) { return }
+        }
+        guard let bytes = try FileIO.read(path(StoreFormat.indexFile)) else { return }
+        try writeKeys(index: bytes)
     }
 
     func assembleCatalog(registry: Registry, index indexBytes: UnsafeBufferPointer<UInt8>, journalBytes: [UInt8])
@@ -459,7 +503,7 @@ public final class FileStore: SessionStore {
     func rebuildIndex(generation: Int) throws(StoreError) -> SessionScan.IndexPlan {
         let scan = try SessionScan.read(root: root)
         let plan = scan.indexPlan(lastKnown: lastKnownSummaries(), registry: try readRegistry())
-        try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: plan.summaries, generation: generation))
+        try writeIndex(IndexFile.encode(summaries: plan.summaries, generation: generation))
         try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: try directoryInode()))
         return plan
     }
@@ -678,6 +722,7 @@ public final class FileStore: SessionStore {
         // failed: the next write simply tries again.
         guard (try? journal.markApplied(generation: record.generation, at: recordEnd)) != nil else { return }
         try? compactIfNeeded(journalLength: recordEnd + Journal.markerLine(generation: record.generation).count)
+        try? refreshKeysIfStale()
     }
 
     /// Writes an edit's lines after its log's committed part (cutting off any
@@ -748,12 +793,12 @@ public final class FileStore: SessionStore {
         try compact()
     }
 
-    /// Writes the current summaries as a new index, then starts an empty
-    /// journal. A crash between the two leaves records the index already covers,
-    /// which readers skip by generation.
+    /// Writes the current summaries as a new index (and its keys file), then
+    /// starts an empty journal. A crash between the two leaves records the
+    /// index already covers, which readers skip by generation.
     func compact() throws(StoreError) {
         let catalog = try loadCatalog(registry: try readRegistry())
-        try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: catalog.summaries, generation: catalog.generation))
+        try writeIndex(IndexFile.encode(summaries: catalog.summaries, generation: catalog.generation))
         try writeAtomically(StoreFormat.journalFile,
                             Journal.headerLine(baseGeneration: catalog.generation, directoryInode: try directoryInode()))
     }

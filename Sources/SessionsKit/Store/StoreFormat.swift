@@ -9,6 +9,8 @@ enum StoreFormat {
 
     static let registryFile = "store.json"
     static let indexFile = "index.jsonl"
+    /// The index's keys in binary, a cache of the index (see `IndexKeys`).
+    static let keysFile = "index.keys"
     static let journalFile = "journal.jsonl"
     static let lockFile = "lock"
     static let sessionsDirectory = "sessions"

@@ -44,7 +44,8 @@ public struct SummaryKey: Sendable, Equatable {
 /// Every session's summary in ascending id order, each decoded only when it
 /// is read. Opening a 100,000-session store used to decode every summary
 /// (their `state` objects above all) before the first row could show; now
-/// the index and journal lines are checked and their keys read, and the
+/// the index and journal lines are checked and their keys read (the
+/// index's keys come from `index.keys` when it describes the index), and the
 /// bytes are kept, so a list decodes only the rows it shows or prints.
 /// Reading an element decodes it anew: callers that need every summary many
 /// times should copy them out once (`Array(table)`).
