@@ -134,15 +134,21 @@ struct InteractionLogTests {
         }
         let stored = StoredSession(root: fixture.root, id: id)
         let head = try #require(try stored.head())
-        #expect(head.toolCalls == ["toolu_0": 0, "toolu_1": 1, "toolu_2": 2])
+        #expect(head.toolCalls == ToolCallDigest(["toolu_2", "toolu_0", "toolu_1"]))
+        #expect(head.toolCalls?.text.count == 24)
         #expect(try SessionHeadFile.decode(SessionHeadFile.encode(head), path: "h", expectedID: id) == head)
-        // With the log gone, only the head can answer.
+        // With the log gone, a call the head rules out, or one still pending,
+        // needs no read; a recorded one is confirmed in the log.
         unlink(stored.logPath)
-        #expect(try stored.position(of: .toolUse("toolu_1"), in: head) == 1)
         #expect(try stored.position(of: .toolUse("toolu_9"), in: head) == nil)
+        #expect(try stored.position(of: .toolUse("toolu_2"), in: head) == 2)
+        #expect(throws: StoreError.self) { _ = try stored.position(of: .toolUse("toolu_1"), in: head) }
         var unlisted = head
         unlisted.toolCalls = nil
         #expect(throws: StoreError.self) { _ = try stored.position(of: .toolUse("toolu_9"), in: unlisted) }
+        // The text is checked: hashes out of order are damage, not a guess.
+        #expect(ToolCallDigest(text: "0000000200000001") == nil)
+        #expect(ToolCallDigest(text: "0000000100000002")?.hashes == [1, 2])
     }
 
     @Test("a head round-trips, and a head naming another session is damage")

@@ -73,7 +73,7 @@ final class FileTransaction: StoreTransaction {
     }
 
     func position(of key: InteractionKey, in head: SessionHead) throws -> Int? {
-        if case .put? = staged[head.id] {} else if let known = head.knownPosition(key) { return known }
+        if case .put? = staged[head.id] {} else if let absent = head.knownAbsent(key) { return absent }
         guard staged[head.id] == nil else { return try session(id: head.id)?.interactions.lastIndex { key.matches($0) } }
         return try stored(head.id).position(of: key, in: head)
     }

@@ -14,11 +14,10 @@ public struct SessionHead: Sendable, Equatable {
     /// Interactions without a result, by position, with where their newest
     /// line is: a completion reads that line and nothing else.
     var pending: [Pending]
-    /// The position of the newest interaction recording each Claude Code
-    /// tool call: a hook asks on every event whether its call is recorded
-    /// already, and this answers without reading the log. Nil in a head
-    /// that does not say (edited by hand), where the log is searched.
-    var toolCalls: [String: Int]?
+    /// Which Claude Code tool calls the session records (see
+    /// `ToolCallDigest`). Nil in a head that does not say (edited by hand),
+    /// where the log is searched.
+    var toolCalls: ToolCallDigest?
 
     struct Pending: Sendable, Equatable {
         var position: Int
@@ -30,7 +29,7 @@ public struct SessionHead: Sendable, Equatable {
     }
 
     init(session: Session, interactionCount: Int, lastInteractionAt: Timestamp?, lastResult: LastResult?,
-         logLength: Int, pending: [Pending], toolCalls: [String: Int]?) {
+         logLength: Int, pending: [Pending], toolCalls: ToolCallDigest?) {
         var header = session
         header.interactions = []
         self.session = header
@@ -49,15 +48,15 @@ public struct SessionHead: Sendable, Equatable {
     init(_ full: Session, logLength: Int = 0, lines: [Range<Int>]? = nil) {
         let summary = SessionSummary(full)
         var pending: [Pending] = []
-        var calls: [String: Int] = [:]
+        var calls: [String] = []
         for (position, interaction) in full.interactions.enumerated() {
             let tool = interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue
-            if let tool { calls[tool] = position }
+            if let tool { calls.append(tool) }
             guard interaction.result == nil else { continue }
             pending.append(Pending(position: position, id: interaction.id, toolUseID: tool, line: lines?[position] ?? 0..<0))
         }
         self.init(session: full, interactionCount: summary.interactionCount, lastInteractionAt: summary.lastInteractionAt,
-                  lastResult: summary.lastResult, logLength: logLength, pending: pending, toolCalls: calls)
+                  lastResult: summary.lastResult, logLength: logLength, pending: pending, toolCalls: ToolCallDigest(calls))
     }
 
     public var id: Session.ID { session.id }
@@ -72,12 +71,11 @@ public struct SessionHead: Sendable, Equatable {
         pending.last { key.matches($0) }?.position
     }
 
-    /// The position of the newest interaction `key` names, when the head
-    /// alone knows: a tool call, in a head that lists them. The outer nil
-    /// means the log must be searched.
-    func knownPosition(_ key: InteractionKey) -> Int?? {
-        guard case .toolUse(let tool) = key, let toolCalls else { return nil }
-        return .some(toolCalls[tool])
+    /// `.some(nil)` when the head alone knows no interaction records the
+    /// tool call `key` names; nil when the log must be searched.
+    func knownAbsent(_ key: InteractionKey) -> Int?? {
+        guard case .toolUse(let tool) = key, let toolCalls, !toolCalls.mayContain(tool) else { return nil }
+        return .some(nil)
     }
 
     /// The head once `edit` is applied, with the lines it appends at
@@ -99,10 +97,7 @@ public struct SessionHead: Sendable, Equatable {
             }
             if let activity = interaction.latestActivity { latest = max(latest ?? activity, activity) }
             next.pending.removeAll { $0.position == position }
-            if let tool = interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue, next.toolCalls != nil {
-                let current = next.toolCalls?[tool] ?? position
-                next.toolCalls?[tool] = max(position, current)
-            }
+            if let tool = interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue { next.toolCalls?.insert(tool) }
             if interaction.result == nil {
                 next.pending.append(Pending(position: position, id: interaction.id,
                                             toolUseID: interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue,
@@ -113,9 +108,7 @@ public struct SessionHead: Sendable, Equatable {
         for (offset, interaction) in edit.appended.enumerated() {
             let position = interactionCount + offset
             if let activity = interaction.latestActivity { latest = max(latest ?? activity, activity) }
-            if let tool = interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue, next.toolCalls != nil {
-                next.toolCalls?[tool] = position
-            }
+            if let tool = interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue { next.toolCalls?.insert(tool) }
             if interaction.result == nil {
                 next.pending.append(Pending(position: position, id: interaction.id,
                                             toolUseID: interaction.extra[ClaudeCodeTools.toolUseKey]?.stringValue,
@@ -140,7 +133,7 @@ public struct SessionHead: Sendable, Equatable {
 ///   "interactions": {
 ///     "count": 12, "last_interaction_at": "…", "last_result_status": "ok",
 ///     "length": 40960, "pending": [{"n": 11, "id": "…", "tool_use_id": "…", "at": 39000, "bytes": 1960}],
-///     "tool_calls": {"toolu_…": 11}
+///     "tool_call_hashes": "1f3a9c0e…"
 ///   }
 /// }
 /// ```
@@ -160,11 +153,7 @@ enum SessionHeadFile {
             entry.append("bytes", .int(pending.line.count))
             return .object(entry)
         }))
-        if let calls = head.toolCalls {
-            var object = JSONObject()
-            for (tool, position) in calls.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) { object.append(tool, .int(position)) }
-            log.append("tool_calls", .object(object))
-        }
+        if let calls = head.toolCalls { log.append("tool_call_hashes", .string(calls.text)) }
         var object = JSONObject()
         object.append("format", .int(StoreFormat.version))
         object.append("session", .object(head.session.jsonObject(includeInteractions: false)))
@@ -236,7 +225,7 @@ enum SessionHeadFile {
         var last: Timestamp?
         var lastResult: LastResult?
         var pending: [SessionHead.Pending] = []
-        var toolCalls: [String: Int]?
+        var toolCalls: ToolCallDigest?
         if let log = reader.object("interactions") {
             var logReader = ObjectReader(log, path: "interactions")
             count = logReader.int("count", required: true, minimum: 0) ?? 0
@@ -259,16 +248,11 @@ enum SessionHeadFile {
                     pending.append(SessionHead.Pending(position: position, id: id, toolUseID: tool, line: at..<(at + bytes)))
                 }
             }
-            if let calls = logReader.object("tool_calls") {
-                var positions: [String: Int] = [:]
-                for member in calls.members {
-                    guard let position = member.value.intValue, position >= 0 else {
-                        errors.append(FieldError("interactions.tool_calls.\(member.key)", "must be a position, a whole number from 0"))
-                        continue
-                    }
-                    positions[member.key] = position
+            if let text = logReader.string("tool_call_hashes") {
+                toolCalls = ToolCallDigest(text: text)
+                if toolCalls == nil {
+                    errors.append(FieldError("interactions.tool_call_hashes", "must be 8 lowercase hex digits per call, in ascending order"))
                 }
-                toolCalls = positions
             }
             errors += logReader.errors
         } else {

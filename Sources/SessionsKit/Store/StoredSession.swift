@@ -208,7 +208,7 @@ struct StoredSession {
     /// from the head, any other by a byte search of the log for the key as
     /// the writer spells it, decoding only the lines that hold it.
     func position(of key: InteractionKey, in head: SessionHead) throws(StoreError) -> Int? {
-        if let known = head.knownPosition(key) { return known }
+        if let absent = head.knownAbsent(key) { return absent }
         if let pending = head.pendingPosition(key) { return pending }
         var needle: [UInt8] = []
         switch key {
