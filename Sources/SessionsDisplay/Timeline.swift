@@ -10,6 +10,13 @@ public enum TimelineText {
         public let tone: Tone?
     }
 
+    /// "Timeline · 100000 interactions · reading 99500 earlier…": a long
+    /// session's newest page, shown while the rest is read. Errors and
+    /// pending ones are counted once all are read.
+    public static func heading(count: Int, reading earlier: Int) -> [Part] {
+        heading(count: count, errors: 0, pending: 0) + [Part(text: " · reading \(earlier) earlier…", tone: nil)]
+    }
+
     /// "Timeline · 5 interactions · 2 errors · 1 pending".
     public static func heading(count: Int, errors: Int, pending: Int) -> [Part] {
         var parts = [Part(text: "Timeline · \(count) interaction\(count == 1 ? "" : "s")", tone: nil)]

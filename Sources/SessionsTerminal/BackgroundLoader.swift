@@ -8,12 +8,14 @@ import Synchronization
 /// or a 100 MB output takes seconds to read and decode; on the loop, every
 /// key waited behind it. Now the pane says "Loading" and keys keep working;
 /// the loop polls `readFD` and picks the result up when the read is done.
-/// One read at a time: a newer selection waits for the current read, and a
-/// result for a session no longer selected is dropped by `update`.
+/// A long session's read hands over its newest page first, then the whole
+/// session. One read at a time: a newer selection waits for the current
+/// read, and a result for a session no longer selected is dropped by `update`.
 final class BackgroundLoader: Sendable {
     let readFD: Int32
     private let writeFD: Int32
-    private let finished = Mutex<Action?>(nil)
+    /// Results handed over and not yet taken, and whether the read is over.
+    private let finished = Mutex<(actions: [Action], done: Bool)>(([], false))
     /// Test-only (`SESSIONS_TEST_LOAD_DELAY_MS`): makes every read slow, so a
     /// test can show keys answering while one is in progress.
     private let delayMS: Int
@@ -39,20 +41,28 @@ final class BackgroundLoader: Sendable {
     func start(_ id: Session.ID, service: SessionService) {
         DispatchQueue.global().async { [self] in
             if delayMS > 0 { usleep(UInt32(min(delayMS, 60_000)) * 1000) }
-            let action = Runtime.load(id, service: service)
-            finished.withLock { $0 = action }
-            var byte: UInt8 = 1
-            _ = write(writeFD, &byte, 1)
+            Runtime.load(id, service: service) { hand($0, done: false) }
+            hand(nil, done: true)
         }
     }
 
-    /// The finished read, once `readFD` polled readable.
-    func take() -> Action? {
-        var buffer = [UInt8](repeating: 0, count: 8)
+    private func hand(_ action: Action?, done: Bool) {
+        finished.withLock { state in
+            if let action { state.actions.append(action) }
+            if done { state.done = true }
+        }
+        var byte: UInt8 = 1
+        _ = write(writeFD, &byte, 1)
+    }
+
+    /// What the read has handed over since last asked, once `readFD` polled
+    /// readable, and whether the read is over.
+    func take() -> (actions: [Action], done: Bool) {
+        var buffer = [UInt8](repeating: 0, count: 64)
         _ = read(readFD, &buffer, buffer.count)
-        return finished.withLock { action in
-            defer { action = nil }
-            return action
+        return finished.withLock { state in
+            defer { state = ([], false) }
+            return state
         }
     }
 }

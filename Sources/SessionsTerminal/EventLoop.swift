@@ -207,11 +207,16 @@ final class EventLoop {
         loader.start(id, service: runtime.service)
     }
 
-    /// Hands a finished read to the browser and shows it.
+    /// Hands what a read delivered to the browser and shows it: a long
+    /// session's newest page as soon as it is read, then the whole session.
     func finishLoad() -> LoopEnd? {
-        guard let loader, let started = loadStarted, let action = loader.take() else { return nil }
-        loadStarted = nil
-        if let end = perform(runtime.send(action)) { return end }
+        guard let loader, let started = loadStarted else { return nil }
+        let (actions, done) = loader.take()
+        if done { loadStarted = nil }
+        guard !actions.isEmpty else { return nil }
+        for action in actions {
+            if let end = perform(runtime.send(action)) { return end }
+        }
         terminal.draw(Render.frame(runtime.state))
         logLoad(since: started)
         return nil

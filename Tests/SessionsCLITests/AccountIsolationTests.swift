@@ -201,8 +201,8 @@ struct AccountIsolationTests {
                 for id in run.victim.all {
                     let path = run.storeRoot + "/sessions/\(id).json"
                     let text = TestFiles.readText(path) ?? ""
-                    // The top-level member is indented by two spaces; state's own `account_id` deeper.
-                    let line = text.firstRange(of: "\n  \"account_id\": ")!
+                    // The session's own member (in a head, four spaces in); state's own `account_id` deeper.
+                    let line = (text.firstRange(of: "\n    \"account_id\": ") ?? text.firstRange(of: "\n  \"account_id\": "))!
                     let end = text[line.upperBound...].firstIndex(of: "\n")!
                     TestFiles.write(path, String(text[...end]))
                 }

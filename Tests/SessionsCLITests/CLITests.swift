@@ -356,7 +356,7 @@ struct CLITests {
             #expect(result.stderr.contains("Added 20 sessions"))
         }
         let a = TestFiles.snapshot(first.storeRoot + "/sessions"), b = TestFiles.snapshot(second.storeRoot + "/sessions")
-        #expect(a.count == 20 && a == b)
+        #expect(a.count == 40 && a == b, "each session's file and its interaction log")
         let counts = try #require(try first.json(["list", "--json"]).arrayValue).map { $0.objectValue?["interaction_count"] }
         #expect(counts.allSatisfy { $0 == .int(4) })
     }

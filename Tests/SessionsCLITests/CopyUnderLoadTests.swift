@@ -14,8 +14,8 @@ struct CopyUnderLoadTests {
     /// Summaries of the session files a store directory holds.
     static func filesSummaries(_ root: String) throws -> [SessionSummary] {
         try TestFiles.list(root + "/sessions").compactMap { name -> SessionSummary? in
-            guard let id = StoreFormat.sessionID(fromFileName: name), let bytes = TestFiles.read(root + "/sessions/" + name) else { return nil }
-            return SessionSummary(try SessionFile.decode(bytes, path: name, expectedID: id))
+            guard let id = StoreFormat.sessionID(fromFileName: name) else { return nil }
+            return try StoredSession(root: root, id: id).head()?.summary
         }.sorted { $0.id < $1.id }
     }
 

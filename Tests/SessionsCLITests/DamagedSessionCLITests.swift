@@ -51,7 +51,7 @@ struct DamagedSessionCLITests {
 
         let doctor = cli.run(["doctor"])
         #expect(doctor.status == 1)
-        let problem = "problem sessions/12.json: line 6, column 3: unexpected 'x', expected a member name in quotes. "
+        let problem = "problem sessions/12.json: line 8, column 5: unexpected 'x', expected a member name in quotes. "
             + "Session 12 is damaged: restore the file from a backup, or drop the session with `sessions delete 12`.\n"
         #expect(doctor.stdout.contains(problem), "\(doctor.stdout)")
         #expect(doctor.stdout.contains("problem index.jsonl: it is out of date: 1 damaged session not marked damaged\n"))
@@ -64,7 +64,7 @@ struct DamagedSessionCLITests {
 
         // list --json: the last known summary, with what is wrong.
         var marked = before
-        marked.append("damaged", .string("sessions/12.json: line 6, column 3: unexpected 'x', expected a member name in quotes"))
+        marked.append("damaged", .string("sessions/12.json: line 8, column 5: unexpected 'x', expected a member name in quotes"))
         #expect(try Self.listed(cli)[12] == marked)
         let status = try #require(before["status"]?.stringValue)
         #expect(try cli.json(["list", "--json", "--status", status]).arrayValue?.contains { $0.objectValue?["id"] == .int(12) } == true,
@@ -80,7 +80,7 @@ struct DamagedSessionCLITests {
             let shown = cli.run(arguments)
             #expect(shown.status == 2, "\(arguments)")
             #expect(shown.stdout.isEmpty)
-            #expect(shown.stderr == "error: \(path): line 6, column 3: unexpected 'x', expected a member name in quotes. "
+            #expect(shown.stderr == "error: \(path): line 8, column 5: unexpected 'x', expected a member name in quotes. "
                 + "Nothing was changed. Session 12 is damaged: restore the file from a backup, or drop the session with "
                 + "`sessions delete 12`.\n", "\(arguments)")
         }
@@ -93,7 +93,7 @@ struct DamagedSessionCLITests {
         // export: every readable session, in a whole document; the damaged one named, and the exit says so.
         let exported = cli.run(["export"])
         #expect(exported.status == 1)
-        #expect(exported.stderr == "error: left out of the export: \(path): line 6, column 3: unexpected 'x', expected a member name "
+        #expect(exported.stderr == "error: left out of the export: \(path): line 8, column 5: unexpected 'x', expected a member name "
             + "in quotes. Nothing was changed. Session 12 is damaged: restore the file from a backup, or drop the session with "
             + "`sessions delete 12`.\n", "\(exported.stderr)")
         let records = try #require(try JSONParser.parse(exported.stdout).objectValue?["data"]?.arrayValue)
@@ -113,7 +113,7 @@ struct DamagedSessionCLITests {
         let cli = try Self.demoStore(bob: true)
         let path = cli.storeRoot + "/sessions/17.json"  // bob's
         let original = try #require(TestFiles.readText(path))
-        let cut = try #require(original.firstRange(of: "\"interactions\": [")).upperBound
+        let cut = try #require(original.firstRange(of: "\"interactions\": {")).upperBound
         TestFiles.write(path, String(original[..<cut]))
         unlink(cli.storeRoot + "/index.jsonl")
         let doctor = cli.run(["doctor"])

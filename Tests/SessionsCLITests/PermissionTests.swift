@@ -236,9 +236,9 @@ struct PermissionTests {
                 if !matching {
                     // A session file newer than the index the copy took.
                     let file = store + "/sessions/1.json"
-                    var session = try SessionFile.decode(try #require(TestFiles.read(file)), path: file, expectedID: 1)
-                    session.status = session.status == .failed ? .complete : .failed
-                    TestFiles.write(file, SessionFile.encode(session))
+                    var head = try #require(try StoredSession(root: store, id: 1).head())
+                    head.session.status = head.session.status == .failed ? .complete : .failed
+                    TestFiles.write(file, SessionHeadFile.encode(head))
                 }
                 Self.chmodFiles(store, 0o400, except: ["lock"])
                 chmod(store, 0o500)

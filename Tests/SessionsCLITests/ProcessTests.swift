@@ -51,6 +51,8 @@ struct ProcessTests {
     /// The write paths a killed writer may be in the middle of.
     enum WritePath: String, CaseIterable {
         case append, setStatus = "set-status", complete, create = "new", importTranscript = "import", hook
+        /// An append to, and a completion in, a session of 2,000 interactions.
+        case longAppend = "append to 2,000", longComplete = "complete in 2,000"
     }
 
     @Test("500 writers killed at random instants: the store always opens and keeps every acknowledged change")
@@ -60,6 +62,9 @@ struct ProcessTests {
         let root = directory.path + "/store"
         let targets = 1...4
         for _ in targets { #expect(runner.run(["new", "--type", "ComponentCodingSessions"]).status == 0) }
+        let long = targets.upperBound + 1
+        #expect(runner.run(["demo", "--sessions", "1", "--interactions", "2000", "--output-bytes", "8192"]).status == 0)
+        var longPending: [String] = []
         let conversation = "44444444-4444-4444-8444-444444444444"
         var pending: [(session: Int, id: String)] = []
         struct Writer {
@@ -84,8 +89,14 @@ struct ProcessTests {
                 let interaction = pending.removeLast()
                 return Writer(arguments: ["interaction", "complete", "\(interaction.session)", interaction.id, "--status", "ok",
                                           "--stdout", String(repeating: "output line \(iteration)\n", count: 4_000)])
-            case .complete, .create:
+            case .longComplete where !longPending.isEmpty:
+                return Writer(arguments: ["interaction", "complete", "\(long)", longPending.removeLast(), "--status", "ok",
+                                          "--stdout", String(repeating: "output line \(iteration)\n", count: 500)])
+            case .complete, .create, .longComplete:
                 return Writer(arguments: ["new", "--type", "ContextSpecSessions", "--state", "{\"iteration\": \(iteration)}"])
+            case .longAppend:
+                return Writer(arguments: ["interaction", "add", "\(long)", "--module", "Killed", "--command", "attempt \(iteration)"],
+                              target: long)
             case .importTranscript:
                 let digits = String(iteration)
                 let conversationID = "55555555-5555-4555-8555-" + String(repeating: "0", count: 12 - digits.count) + digits
@@ -115,6 +126,7 @@ struct ProcessTests {
                 let result = runner.run(calibration.arguments, stdin: calibration.stdin)
                 samples.append(Int(Timestamp.now().microseconds - start.microseconds))
                 if path == .append { pending.append((calibration.target, String(result.stdout.dropLast()))) }
+                if path == .longAppend { longPending.append(String(result.stdout.dropLast())) }
             }
             typical[path] = max(5_000, samples.sorted()[samples.count / 2])
         }
@@ -125,6 +137,9 @@ struct ProcessTests {
             let append = writer(.append, 200_000 + index, rng: &rng)
             let result = runner.run(append.arguments)
             if result.status == 0 { pending.append((append.target, result.stdout.trimmingCharacters())) }
+            let longAppend = writer(.longAppend, 300_000 + index, rng: &rng)
+            let longResult = runner.run(longAppend.arguments)
+            if longResult.status == 0 { longPending.append(longResult.stdout.trimmingCharacters()) }
         }
 
         var attempts: [WritePath: Int] = [:], acknowledged: [WritePath: Int] = [:]
@@ -136,7 +151,7 @@ struct ProcessTests {
         let writers = 500
         for iteration in 0..<writers {
             var path = rng.pick(WritePath.allCases)
-            if path == .complete && pending.isEmpty { path = .create }
+            if path == .complete && pending.isEmpty || path == .longComplete && longPending.isEmpty { path = .create }
             let planned = writer(path, iteration, rng: &rng)
             let arguments = planned.arguments, status = planned.status, conversationID = planned.conversationID
             let target = planned.target
@@ -167,14 +182,14 @@ struct ProcessTests {
             acknowledged[path, default: 0] += 1
             let printed = result.stdout.split(separator: "\n").first.map(String.init) ?? ""
             switch path {
-            case .append:
+            case .append, .longAppend:
                 acknowledgedInteractions.append((target, printed))
-                pending.append((target, printed))
+                if path == .append { pending.append((target, printed)) } else { longPending.append(printed) }
                 #expect(try store.session(id: Session.ID(target))?.interaction(id: printed) != nil)
             case .setStatus:
                 #expect(try store.session(id: Session.ID(target))?.status == status)
                 #expect(catalog.summaries.first { $0.id.rawValue == target }?.status == status)
-            case .complete:
+            case .complete, .longComplete:
                 #expect(try store.session(id: Session.ID(Int(arguments[2])!))?.interaction(id: arguments[3])?.result?.status == .ok)
             case .create:
                 let id = Int(printed)!

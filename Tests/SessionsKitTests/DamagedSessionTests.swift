@@ -39,8 +39,9 @@ struct DamagedSessionTests {
             switch self {
             case .byteBeforeAccount: TestFiles.write(path, text.replacing("\"status\":", with: "\u{1}status\":"))
             case .cutAfterAccount:
-                let cut = text.firstRange(of: "\"interactions\": [")!.upperBound
-                TestFiles.write(path, String(text[..<cut]) + "\n    {\n      ")
+                // Inside a head's counts, after its session's fields.
+                let cut = text.firstRange(of: "\"interactions\": {")!.upperBound
+                TestFiles.write(path, String(text[..<cut]) + "\n    ")
             case .schema: TestFiles.write(path, text.replacing(#""status": "complete""#, with: #""status": "paused""#)
                 .replacing(#""status": "active""#, with: #""status": "paused""#).replacing(#""status": "failed""#, with: #""status": "paused""#))
             }
@@ -48,9 +49,9 @@ struct DamagedSessionTests {
 
         var detail: String {
             switch self {
-            case .byteBeforeAccount: return "line 6, column 3: unexpected byte 0x1, expected a member name in quotes"
+            case .byteBeforeAccount: return "line 8, column 5: unexpected byte 0x1, expected a member name in quotes"
             case .cutAfterAccount: return "unexpected end of input inside an object"
-            case .schema: return #"status: "paused" is not one of active, complete, failed"#
+            case .schema: return #"session.status: "paused" is not one of active, complete, failed"#
             }
         }
     }
@@ -116,7 +117,7 @@ struct DamagedSessionTests {
                 #expect(summary.interactionCount == before.interactionCount)
                 #expect(summary.updatedAt == before.updatedAt)
             } else {
-                #expect(summary.interactionCount == 0, "the cut came before the first interaction ended")
+                #expect(summary.interactionCount == 0, "the cut came inside the counts: what the log holds is not guessed")
             }
         }
         #expect(listed.map(\.id).filter { $0 != 3 }.sorted() == [1, 2, 4, 5])
@@ -219,7 +220,7 @@ struct DamagedSessionTests {
         _ = StoreDoctor(root: fixture.root).run(repair: true)
         let marked = try #require(TestFiles.readText(fixture.root + "/index.jsonl")?.split(separator: "\n").first { $0.contains("damaged") })
         let old = try Session.decode(try JSONParser.parse(String(marked)), skipping: ["interaction_count", "last_interaction_at", "last_result_status"])
-        #expect(old.extra["damaged"]?.stringValue?.hasPrefix("sessions/3.json: status: ") == true)
+        #expect(old.extra["damaged"]?.stringValue?.hasPrefix("sessions/3.json: session.status: ") == true)
     }
 
     @Test("every fixed line says what was wrong and what was done, never the advice for an unrepaired problem",

@@ -43,7 +43,7 @@ struct DemoTests {
             try DemoGenerator(options: options(sessions: 15, seed: 123)).populate(fixture.service())
             snapshots.append(TestFiles.snapshot(fixture.root + "/sessions"))
         }
-        #expect(snapshots[0].count == 15)
+        #expect(snapshots[0].count == 30, "each session's file and its interaction log")
         #expect(snapshots[0] == snapshots[1])
         let other = try StoreFixture()
         try DemoGenerator(options: options(sessions: 15, seed: 124)).populate(other.service())

@@ -130,10 +130,10 @@ struct ServiceTests {
         #expect(previous == .active)
         #expect(changed.status == .complete)
         #expect(changed.updatedAt > session.updatedAt)
-        let again = try frozen.setStatus(id: session.id, to: .failed).session
+        let again = try frozen.setStatus(id: session.id, to: .failed).summary
         #expect(again.updatedAt > changed.updatedAt)
         // Setting the status it already has changes nothing, not even the time.
-        let same = try frozen.setStatus(id: session.id, to: .failed).session
+        let same = try frozen.setStatus(id: session.id, to: .failed).summary
         #expect(same.updatedAt == again.updatedAt)
         #expect(throws: SessionError.self) { try frozen.setStatus(id: 77, to: .failed) }
         #expect(errorText { _ = try SessionStatus(validating: "done") } == "status: \"done\" is not one of active, complete, failed")

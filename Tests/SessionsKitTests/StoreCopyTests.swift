@@ -31,8 +31,7 @@ struct StoreCopyTests {
     func filesSummaries(_ root: String) throws -> [SessionSummary] {
         try TestFiles.list(root + "/sessions").compactMap { name -> SessionSummary? in
             guard let id = StoreFormat.sessionID(fromFileName: name) else { return nil }
-            let bytes = try #require(TestFiles.read(root + "/sessions/" + name))
-            return SessionSummary(try SessionFile.decode(bytes, path: name, expectedID: id))
+            return try #require(try StoredSession(root: root, id: id).head()).summary
         }.sorted { $0.id < $1.id }
     }
 

@@ -218,9 +218,12 @@ struct SummaryDecoderTests {
             var expected = [Session.ID: SessionSummary]()
             for summary in indexed { expected[summary.id] = summary }
             for (id, change) in changes { expected[id] = change }
-            var applied = indexed
-            FileStore.apply(changes, to: &applied)
-            #expect(applied == expected.values.sorted { $0.id < $1.id })
+            var table = SummaryTable(indexed)
+            var entries: [Session.ID: SummaryTable.Entry?] = [:]
+            for (id, change) in changes { entries[id] = change.map { table.entry(holding: $0) } ?? .some(nil) }
+            table.apply(entries)
+            #expect(Array(table) == expected.values.sorted { $0.id < $1.id })
+            #expect(table.keys == expected.values.sorted { $0.id < $1.id }.map(SummaryKey.init))
         }
     }
 }

@@ -75,7 +75,7 @@ struct DamagedSessionScreenTests {
         let screen = browser.text
         #expect(browser.runtime.state.list.selectedID == 2)
         #expect(screen.contains("#2 ! cannot be read"), "\(screen)")
-        #expect(screen.contains("/store/sessions/2.json: line 6, column 3:"))
+        #expect(screen.contains("/store/sessions/2.json: line 8, column 5:"))
         #expect(screen.contains("unexpected 'x', expected a member name in quotes"))
         #expect(screen.contains("Session 2 is damaged: restore the file from a backup, or"))
         #expect(!screen.contains("Loading"))

@@ -144,6 +144,61 @@ struct HugeFieldScreenTests {
         #expect(screen.text.contains("interaction 100000 of 100000"))
     }
 
+    @Test("a long session shows its newest page at once, says the rest is being read, and keeps the place when it comes")
+    func newestPageFirst() throws {
+        let count = 1_200
+        let screen = try ScreenHarness(width: 120, height: 30) { service in
+            let long = try service.create(SessionDraft(type: "ContextSpecSessions"))
+            try service.store.write { transaction in
+                var full = try #require(try transaction.session(id: long.id))
+                full.interactions = (0..<count).map { index in
+                    let at = Timestamp(microseconds: long.insertedAt.microseconds + Int64(index) * 1_000_000)
+                    var interaction = Interaction(id: "interaction-\(index)", command: Command(id: nil, module: "Bash", command: "step \(index + 1)"),
+                                                  insertedAt: at, updatedAt: at)
+                    interaction.result = CommandResult(id: nil, status: .ok, code: 0, durationMS: 5, timestamp: at)
+                    return interaction
+                }
+                transaction.put(full)
+            }
+            let short = try service.create(SessionDraft(type: "ContextSpecSessions"))
+            _ = try service.addInteraction(sessionID: short.id, CommandDraft(module: "Bash", command: "only step"))
+        }
+        let long = try #require(screen.state.catalog?.summaries.first { $0.interactionCount == count }?.id)
+        // Select the long session without reading it, then read it as the loader does.
+        while screen.state.list.selectedID != long { screen.runtime.send(.key(.character("j"))) }
+        #expect(screen.runtime.takePendingLoad() == long)
+        var delivered: [Action] = []
+        Runtime.load(long, service: screen.runtime.service) { delivered.append($0) }
+        #expect(delivered.count == 2)
+        guard case .sessionPageLoaded(let page)? = delivered.first, case .sessionLoaded(let whole)? = delivered.last else {
+            Issue.record("expected the newest page, then the whole session: \(delivered)")
+            return
+        }
+        #expect(page.earlier == count - Runtime.firstPage && page.session.interactions.count == Runtime.firstPage)
+        #expect(whole.interactions.count == count)
+
+        screen.runtime.send(.sessionPageLoaded(page))
+        #expect(screen.text.contains("Timeline · 1200 interactions · reading 700 earlier…"))
+        #expect(screen.text.contains("step 1200 "))
+        #expect(screen.runtime.takePendingLoad() == nil, "the page must not ask for the session again")
+        for key in ["\r", "g", "k"] { screen.runtime.send(.key(key == "\r" ? .enter : .character(Character(key)))) }
+        #expect(screen.text.contains("reading the 700 earlier interactions…"))
+        screen.runtime.send(.key(.enter))
+        #expect(screen.text.contains("interaction 701 of 1200"))
+
+        // The whole session keeps the pager and the cursor on the same interaction.
+        screen.runtime.send(.sessionLoaded(whole))
+        #expect(screen.text.contains("interaction 701 of 1200"))
+        #expect(screen.state.pager?.index == 700)
+        #expect(screen.state.timeline?.cursor == 700 && screen.state.timeline?.earlier == 0)
+        screen.press("<esc>")
+        #expect(screen.text.contains("Timeline · 1200 interactions") && !screen.text.contains("earlier…"))
+        #expect(screen.text.contains("step 701 "))
+        // A newer whole copy is not replaced by a page of it.
+        screen.runtime.send(.sessionPageLoaded(page))
+        #expect(screen.state.timeline?.earlier == 0)
+    }
+
     @Test("state nested to the model's limit shows cut, with a pointer to the rest")
     func deepState() throws {
         let levels = Session.maximumNesting

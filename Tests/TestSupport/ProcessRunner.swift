@@ -20,8 +20,10 @@ public struct ProcessRunner: Sendable {
         self.environment = environment
     }
 
-    /// The `sessions` binary built next to the test bundle.
+    /// The `sessions` binary built next to the test bundle, or the one
+    /// `SESSIONS_TEST_BINARY` names: a long run can use a release build.
     public static func sessionsBinary(file: String = #filePath) -> String {
+        if let chosen = getenv("SESSIONS_TEST_BINARY").map({ String(cString: $0) }), !chosen.isEmpty { return chosen }
         let argument0 = CommandLine.arguments.first ?? ""
         var candidates: [String] = []
         if let slash = argument0.lastIndex(of: "/") {

@@ -88,19 +88,31 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let workspace = try global.workspace()
         let service = try workspace.service()
-        let registry = try service.registry()
-        let session = try service.session(id: try SessionIDArgument.parse(id))
         let context = CLIContext.current
         if json {
-            context.stdout.write(JSONWriter.bytes(.object(session.jsonObject)) + [UInt8(ascii: "\n")])
+            // Streamed: a session of any size prints holding one interaction at a time.
+            var pending: [UInt8] = []
+            try service.writeJSON(id: try SessionIDArgument.parse(id)) { bytes in
+                // Small pieces are gathered into one write; a large one (a
+                // huge output) goes out as it is, never copied.
+                if pending.count + bytes.count >= 1 << 18 {
+                    context.stdout.write(pending)
+                    pending.removeAll(keepingCapacity: true)
+                    if bytes.count >= 1 << 18 { return context.stdout.write(bytes) }
+                }
+                pending += bytes
+            }
+            context.stdout.write(pending)
             return
         }
+        let registry = try service.registry()
+        let session = try service.session(id: try SessionIDArgument.parse(id))
         var format = HumanFormat(registry: registry, now: context.now(), style: Style(enabled: context.useColor),
                                  columns: context.terminalColumns)
         // Only sessions that name a parent, or came from CodeMySpec with an
         // id children may name, pay for reading every summary.
         if SessionLinks.hasParent(session) || session.extra[CodeMySpecImporter.sourceIDKey] != nil {
-            let summaries = try service.catalog().summaries
+            let summaries = try service.catalog().table
             format.links = (SessionLinks.parent(of: session, among: summaries), SessionLinks.children(of: session, among: summaries))
         }
         context.stdout.write(format.show(session, full: full))

@@ -12,6 +12,11 @@ struct DoctorCommand: ParsableCommand {
             and recreate a lost registry. A damaged session file is named with what is wrong and what \
             to do, and its session stays listed, marked damaged. Exits 0 when the store is healthy, \
             1 otherwise.
+
+            With --upgrade, every session still kept whole, as format 1 kept them, is split into \
+            its head and its interaction log first. Any write does this for the sessions it \
+            touches, so this is never needed; it does all of them at once, a batch per commit, \
+            and can be interrupted at any instant.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -19,9 +24,19 @@ struct DoctorCommand: ParsableCommand {
     @Flag(help: "Repair what can be repaired safely.")
     var repair = false
 
+    @Flag(help: "Move every session to the store's current format now (see below).")
+    var upgrade = false
+
     func run() throws {
         let context = CLIContext.current
         let root = context.environment.storeRoot(flag: global.store)
+        if upgrade {
+            let done = try global.workspace().store.upgrade()
+            var line = "Upgraded \(Count.of(done.converted, "session")) to format \(FileStore.format)"
+            if done.alreadySplit > 0 { line += "; \(done.alreadySplit) already were" }
+            if !done.damaged.isEmpty { line += "; \(Count.of(done.damaged.count, "damaged session")) left as found" }
+            context.stdout.line(line + ".")
+        }
         var doctor = StoreDoctor(root: root)
         doctor.lockWaiting = .said(on: context.stderr)
         let report = doctor.run(repair: repair)

@@ -46,6 +46,28 @@ public enum SessionLinks {
         }.map(\.id)
     }
 
+    /// `parent(of:among:)` over a catalog's table, decoding only the
+    /// summaries that could be the parent by their keys: the account's
+    /// Claude Code sessions, or its sessions with members the schema does
+    /// not model and the one whose id the reference may be.
+    public static func parent(of session: Session, among table: SummaryTable) -> Session.ID? {
+        let number = session.extra[parentKey]?.intValue
+        return parent(of: session, among: candidates(in: table, accountID: session.accountID) { key in
+            conversationParent(of: session) != nil ? key.type == .claudeCode : key.hasExtra || key.id.rawValue == number
+        })
+    }
+
+    /// `children(of:among:)` over a catalog's table: only summaries with
+    /// members the schema does not model can name a parent.
+    public static func children(of session: Session, among table: SummaryTable) -> [Session.ID] {
+        guard mayHaveChildren(session) else { return [] }
+        return children(of: session, among: candidates(in: table, accountID: session.accountID) { $0.hasExtra })
+    }
+
+    static func candidates(in table: SummaryTable, accountID: Account.ID, _ include: (SummaryKey) -> Bool) -> [SessionSummary] {
+        table.keys.indices.filter { table.keys[$0].accountID == accountID && include(table.keys[$0]) }.map { table[$0] }
+    }
+
     static func conversationParent(of session: Session) -> String? {
         guard session.type == .claudeCode, session.state?["agent_id"] != nil else { return nil }
         return session.state?["parent_session_id"]?.stringValue

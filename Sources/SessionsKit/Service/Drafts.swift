@@ -82,43 +82,72 @@ public enum SessionSort: String, CaseIterable, Sendable {
     /// `summaries` in this order.
     public func sorted(_ summaries: [SessionSummary]) -> [SessionSummary] {
         var order = Array(summaries.indices)
-        sort(&order, of: summaries)
+        sort(&order, of: summaries.map(SummaryKey.init))
         return order.map { summaries[$0] }
     }
 
-    /// Sorts positions in `summaries` into this order. Comparing small keys
-    /// and moving integers, instead of swapping whole summaries at every
-    /// comparison, keeps a re-sort of 10,000 sessions inside one frame.
-    public func sort(_ order: inout [Int], of summaries: [SessionSummary]) {
+    /// Sorts positions in `keys` into this order, keeping only the first
+    /// `limit` if given. Comparing small keys and moving integers, instead
+    /// of swapping whole summaries at every comparison, keeps a re-sort of
+    /// 10,000 sessions inside one frame.
+    public func sort(_ order: inout [Int], of keys: [SummaryKey], limit: Int? = nil) {
         var orders = [order]
         order = []
-        sort(&orders, of: summaries)
+        sort(&orders, of: keys, limit: limit)
         order = orders[0]
     }
 
     /// Sorts several lists of positions (a browser's sections) with one
-    /// computation of the keys, which reads every summary.
-    public func sort(_ orders: inout [[Int]], of summaries: [SessionSummary]) {
-        summaries.withUnsafeBufferPointer { all in
+    /// computation of the sort keys, which reads every summary's key.
+    public func sort(_ orders: inout [[Int]], of keys: [SummaryKey], limit: Int? = nil) {
+        keys.withUnsafeBufferPointer { all in
             switch self {
             case .updated, .created:
-                let keys = all.map { (self == .updated ? $0.session.updatedAt : $0.session.insertedAt).microseconds }
+                let times = all.map { (self == .updated ? $0.updatedAt : $0.insertedAt).microseconds }
                 for index in orders.indices {
-                    orders[index].sort { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : all[$0].session.id > all[$1].session.id }
+                    Self.sort(&orders[index], limit: limit) {
+                        times[$0] != times[$1] ? times[$0] > times[$1] : all[$0].id > all[$1].id
+                    }
                 }
             case .id:
-                for index in orders.indices { orders[index].sort { all[$0].session.id < all[$1].session.id } }
+                for index in orders.indices { Self.sort(&orders[index], limit: limit) { all[$0].id < all[$1].id } }
             case .type:
                 // Few distinct types: rank them once rather than comparing
                 // strings at every step.
-                let names = Set(all.map(\.session.type.name)).sorted()
+                let names = Set(all.map(\.type.name)).sorted()
                 let rank = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-                let keys = all.map { rank[$0.session.type.name] ?? 0 }
+                let ranks = all.map { rank[$0.type.name] ?? 0 }
                 for index in orders.indices {
-                    orders[index].sort { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : all[$0].session.id < all[$1].session.id }
+                    Self.sort(&orders[index], limit: limit) {
+                        ranks[$0] != ranks[$1] ? ranks[$0] < ranks[$1] : all[$0].id < all[$1].id
+                    }
                 }
             }
         }
+    }
+
+    /// Sorts `order`, or, with a `limit` well below its length, finds just
+    /// the first `limit` in order: `list --limit 50` of 100,000 sessions
+    /// need not sort the rest.
+    static func sort(_ order: inout [Int], limit: Int?, by before: (Int, Int) -> Bool) {
+        guard let limit, limit < order.count / 8 else {
+            order.sort(by: before)
+            if let limit, order.count > limit { order.removeSubrange(limit...) }
+            return
+        }
+        var best: [Int] = []
+        best.reserveCapacity(limit + 1)
+        for position in order {
+            if best.count == limit, let last = best.last, !before(position, last) { continue }
+            var low = 0, high = best.count
+            while low < high {
+                let middle = (low + high) / 2
+                if before(best[middle], position) { low = middle + 1 } else { high = middle }
+            }
+            best.insert(position, at: low)
+            if best.count > limit { best.removeLast() }
+        }
+        order = best
     }
 }
 

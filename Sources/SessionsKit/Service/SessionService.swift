@@ -44,18 +44,25 @@ public struct SessionService: Sendable {
         try list(query, in: store.catalog())
     }
 
-    /// Same as `list(_:)` over a catalog the caller already holds.
+    /// Same as `list(_:)` over a catalog the caller already holds. Filters
+    /// and sorts on the summaries' keys, and decodes only those it returns.
     public func list(_ query: SessionQuery, in catalog: Catalog) -> [SessionSummary] {
-        var result = catalog.summaries.filter { summary in
-            summary.accountID == scope.accountID
-                && (query.status == nil || summary.status == query.status)
-                && (query.type == nil || summary.type == query.type)
-                && (query.projectID == nil || summary.projectID == query.projectID)
-                && (query.componentID == nil || summary.componentID == query.componentID)
+        let table = catalog.table
+        var order: [Int] = []
+        table.keys.withUnsafeBufferPointer { keys in
+            for position in keys.indices {
+                let key = keys[position]
+                if key.accountID == scope.accountID
+                    && (query.status == nil || key.status == query.status)
+                    && (query.type == nil || key.type == query.type)
+                    && (query.projectID == nil || key.projectID == query.projectID)
+                    && (query.componentID == nil || key.componentID == query.componentID) {
+                    order.append(position)
+                }
+            }
         }
-        result = query.sort.sorted(result)
-        if let limit = query.limit, result.count > limit { result.removeSubrange(limit...) }
-        return result
+        query.sort.sort(&order, of: table.keys, limit: query.limit)
+        return order.map { table[$0] }
     }
 
     /// One session with its interactions. Another account's session is "not
@@ -64,6 +71,36 @@ public struct SessionService: Sendable {
         try scoped(id, read: { try store.session(id: id) }, owner: {
             try store.catalog().summary(id: id)?.accountID
         })
+    }
+
+    /// Session `id` as `show --json` prints it, handed to `emit` a piece at
+    /// a time: the same bytes as the session written whole, but holding
+    /// one interaction at a time, however many the session has.
+    public func writeJSON(id: Session.ID, _ emit: ([UInt8]) throws -> Void) throws {
+        var writer = SessionJSONStream(indent: 0)
+        let found: Bool
+        do {
+            found = try store.streamSession(id: id, fields: { session, count in
+                guard session.accountID == scope.accountID else { throw SessionError.session(id) }
+                try emit(writer.opening(session, count: count))
+            }, interaction: { try emit(writer.next($0)) })
+        } catch let error as StoreError {
+            guard try store.catalog().summary(id: id)?.accountID == scope.accountID else { throw SessionError.session(id) }
+            throw error
+        }
+        guard found else { throw SessionError.session(id) }
+        try emit(writer.closing() + [UInt8(ascii: "\n")])
+    }
+
+    /// Session `id` with only its newest `count` interactions, scoped as
+    /// `session(id:)` is.
+    public func session(id: Session.ID, newest count: Int) throws -> SessionPage {
+        var page: SessionPage?
+        let session = try scoped(id, read: {
+            page = try store.session(id: id, newest: count)
+            return page?.session
+        }, owner: { try store.catalog().summary(id: id)?.accountID })
+        return SessionPage(session: session, earlier: page?.earlier ?? 0)
     }
 
     /// Sessions of the active account, handed to `body` one at a time in the
@@ -148,9 +185,9 @@ public struct SessionService: Sendable {
     /// Moves a session to another status. Returns the session before and after,
     /// so a front end can offer to undo.
     @discardableResult
-    public func setStatus(id: Session.ID, to status: SessionStatus) throws -> (previous: SessionStatus, session: Session) {
+    public func setStatus(id: Session.ID, to status: SessionStatus) throws -> (previous: SessionStatus, summary: SessionSummary) {
         let update = try setStatuses([(id, status)])[0]
-        return (update.previous, update.session)
+        return (update.previous, update.summary)
     }
 
     /// Moves several sessions, each to its own status, in one commit: a crash
@@ -163,12 +200,11 @@ public struct SessionService: Sendable {
         let targets = targets.filter { seen.insert($0.id).inserted }
         return try store.write { transaction in
             try targets.map { target in
-                let (previous, session) = try modify(target.id, in: transaction) { session in
-                    let previous = session.status
-                    session.status = target.status
-                    return previous
+                let (previous, head) = try edit(target.id, in: transaction) { edit, head in
+                    edit.session.status = target.status
+                    return head.session.status
                 }
-                return StatusUpdate(previous: previous, session: session)
+                return StatusUpdate(previous: previous, summary: head.summary)
             }
         }
     }
@@ -191,15 +227,17 @@ public struct SessionService: Sendable {
         if draft.module.isEmpty { errors.append(FieldError("command.module", "is required")) }
         if draft.command.isEmpty { errors.append(FieldError("command.command", "is required")) }
         guard errors.isEmpty else { throw SessionError.invalid(SchemaError(errors)) }
-        return try modify(id: sessionID) { session in
-            let now = session.updatedAt
-            let interaction = Interaction(
-                stepName: draft.stepName,
-                command: Command(module: draft.module, command: draft.command, pipe: draft.pipe, timestamp: now),
-                insertedAt: now, updatedAt: now)
-            session.interactions.append(interaction)
-            return interaction
-        }.value
+        return try store.write { transaction in
+            try edit(sessionID, in: transaction) { edit, _ in
+                let now = edit.session.updatedAt
+                let interaction = Interaction(
+                    stepName: draft.stepName,
+                    command: Command(module: draft.module, command: draft.command, pipe: draft.pipe, timestamp: now),
+                    insertedAt: now, updatedAt: now)
+                edit.appended.append(interaction)
+                return interaction
+            }.value
+        }
     }
 
     /// Records the result of a pending interaction.
@@ -220,42 +258,47 @@ public struct SessionService: Sendable {
             errors.append(FieldError("result.data", "nests deeper than \(Session.maximumNesting) levels"))
         }
         guard errors.isEmpty, let status else { throw SessionError.invalid(SchemaError(errors)) }
-        return try modify(id: sessionID) { session in
-            guard let index = session.interactions.firstIndex(where: { $0.id == interactionID }) else {
-                throw SessionError.notFound("interaction \(interactionID) in session \(sessionID)")
-            }
-            if let existing = session.interactions[index].result {
-                throw SessionError.conflict(
-                    "interaction \(interactionID) already has a result (\(existing.status.rawValue)); results are not overwritten")
-            }
-            let now = session.updatedAt
-            session.interactions[index].result = CommandResult(
-                status: status, data: data, code: draft.code, errorMessage: draft.errorMessage, stdout: draft.stdout,
-                stderr: draft.stderr, durationMS: draft.durationMS, timestamp: now)
-            session.interactions[index].completedAt = now
-            session.interactions[index].updatedAt = now
-            return session.interactions[index]
-        }.value
+        return try store.write { transaction in
+            try edit(sessionID, in: transaction) { edit, head in
+                guard let position = try transaction.position(of: .id(interactionID), in: head),
+                      var interaction = try transaction.interactions(of: head, at: [position]).first else {
+                    throw SessionError.notFound("interaction \(interactionID) in session \(sessionID)")
+                }
+                if let existing = interaction.result {
+                    throw SessionError.conflict(
+                        "interaction \(interactionID) already has a result (\(existing.status.rawValue)); results are not overwritten")
+                }
+                let now = edit.session.updatedAt
+                interaction.result = CommandResult(
+                    status: status, data: data, code: draft.code, errorMessage: draft.errorMessage, stdout: draft.stdout,
+                    stderr: draft.stderr, durationMS: draft.durationMS, timestamp: now)
+                interaction.completedAt = now
+                interaction.updatedAt = now
+                edit.replaced[position] = interaction
+                return interaction
+            }.value
+        }
     }
 
-    /// Read, change and write back one session of the active account, moving
-    /// `updated_at` forward (strictly, even within one clock tick, short of
-    /// the last instant the store can write) when anything changed. The session passed to `change` already carries the new time.
-    private func modify<T>(id: Session.ID, _ change: (inout Session) throws -> T) throws -> (value: T, session: Session) {
-        try store.write { transaction in try modify(id, in: transaction, change) }
-    }
-
-    private func modify<T>(_ id: Session.ID, in transaction: any StoreTransaction,
-                           _ change: (inout Session) throws -> T) throws -> (value: T, session: Session) {
-        let original = try scoped(id, in: transaction)
-        var session = original
-        session.updatedAt = nextUpdateTime(after: original.updatedAt)
-        let result = try change(&session)
-        var unchanged = session
-        unchanged.updatedAt = original.updatedAt
-        if unchanged == original { return (result, original) }
-        transaction.put(session)
-        return (result, session)
+    /// Reads one session of the active account without its interactions,
+    /// lets `change` say what changes (its fields, interactions added or
+    /// replaced), and stages that, moving `updated_at` forward when anything
+    /// changed (strictly, even within one clock tick, short of the last
+    /// instant the store can write). The edit passed to `change` already
+    /// carries the new time. A store that keeps interactions apart writes only
+    /// what changed, so the cost does not grow with the session. Returns what
+    /// `change` returned and the session's head afterwards.
+    func edit<T>(_ id: Session.ID, in transaction: any StoreTransaction,
+                 _ change: (inout SessionEdit, SessionHead) throws -> T) throws -> (value: T, head: SessionHead) {
+        guard let head = try transaction.head(id: id, ofAccount: scope.accountID) else { throw SessionError.session(id) }
+        var edit = SessionEdit(session: head.session)
+        edit.session.updatedAt = nextUpdateTime(after: head.session.updatedAt)
+        let value = try change(&edit, head)
+        var fields = edit.session
+        fields.updatedAt = head.session.updatedAt
+        if edit.appended.isEmpty && edit.replaced.isEmpty && fields == head.session { return (value, head) }
+        try transaction.stage(edit)
+        return (value, try transaction.head(id: id) ?? head)
     }
 
     /// A stored time never moves backwards: the next one is now, or, when
@@ -389,6 +432,17 @@ extension StoreTransaction {
     /// trouble, and failing on it would stop this account's work and tell it
     /// the id exists. Importers and hooks look sessions up through this, as
     /// the service does.
+    /// Session `id`'s head if it is `account`'s, else nil, by the same rule as `session(id:ofAccount:)`.
+    func head(id: Session.ID, ofAccount account: Account.ID) throws -> SessionHead? {
+        do {
+            guard let head = try head(id: id), head.session.accountID == account else { return nil }
+            return head
+        } catch let error as StoreError {
+            guard try summaries()[id]?.accountID == account else { return nil }
+            throw error
+        }
+    }
+
     func session(id: Session.ID, ofAccount account: Account.ID) throws -> Session? {
         do {
             guard let session = try session(id: id), session.accountID == account else { return nil }
@@ -423,10 +477,11 @@ private func collect<T>(_ result: Result<T, FieldError>, into errors: inout [Fie
 /// One session's status change: where it was, and the session as written.
 public struct StatusUpdate: Sendable, Equatable {
     public var previous: SessionStatus
-    public var session: Session
+    /// The session as the change left it, without its interactions.
+    public var summary: SessionSummary
 
-    public init(previous: SessionStatus, session: Session) {
+    public init(previous: SessionStatus, summary: SessionSummary) {
         self.previous = previous
-        self.session = session
+        self.summary = summary
     }
 }

@@ -14,9 +14,14 @@ enum ByteSearch {
 
     /// The lines of `buffer` that contain `needle`, each once.
     static func lines(in buffer: UnsafeBufferPointer<UInt8>, containing needle: [UInt8]) -> [[UInt8]] {
+        lineRanges(in: buffer, containing: needle).map { Array(buffer[$0]) }
+    }
+
+    /// Where the lines of `buffer` that contain `needle` are, each once, without their newlines.
+    static func lineRanges(in buffer: UnsafeBufferPointer<UInt8>, containing needle: [UInt8]) -> [Range<Int>] {
         guard !needle.isEmpty, buffer.count > 0 else { return [] }
         return needle.withUnsafeBufferPointer { pattern in
-            var found: [[UInt8]] = []
+            var found: [Range<Int>] = []
             var from = 0
             while from < buffer.count {
                 let offset = sessions_memmem(buffer.baseAddress! + from, UInt(buffer.count - from),
@@ -27,7 +32,7 @@ enum ByteSearch {
                 while start > 0 && buffer[start - 1] != UInt8(ascii: "\n") { start -= 1 }
                 var end = hit + pattern.count
                 while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
-                found.append(Array(buffer[start..<end]))
+                found.append(start..<end)
                 from = end + 1
             }
             return found

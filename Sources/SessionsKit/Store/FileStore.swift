@@ -28,6 +28,9 @@ public final class FileStore: SessionStore {
         }
     }
 
+    /// The store format this build writes.
+    public static var format: Int { StoreFormat.version }
+
     public let root: String
     let options: Options
     let journal: Journal
@@ -85,6 +88,7 @@ public final class FileStore: SessionStore {
         var registry = Registry()
         let account = registry.addAccount(name: options.initialAccountName, at: Timestamp.now())
         registry.defaultAccountID = account.id
+        // An empty index needs no keys file: the first write adds one.
         try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: [], generation: 0))
         try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: 0, directoryInode: try directoryInode()))
         // The registry goes last: its presence is what marks the store as created.
@@ -128,22 +132,43 @@ public final class FileStore: SessionStore {
     }
 
     public func session(id: Session.ID) throws -> Session? {
-        let bytes = try consistentRead { () throws(StoreError) -> [UInt8]? in
-            try FileIO.read(path(StoreFormat.sessionFile(id)))
+        let stored = StoredSession(root: root, id: id)
+        let raw = try consistentRead { () throws(StoreError) -> StoredSession.Raw? in try stored.readRaw() }
+        return try raw.map { (raw) throws(StoreError) -> Session in try stored.decode(raw) }
+    }
+
+    public func streamSession(id: Session.ID, fields: (Session, Int) throws -> Void,
+                              interaction: (Interaction) throws -> Void) throws -> Bool {
+        let stored = StoredSession(root: root, id: id)
+        switch try consistentRead({ () throws(StoreError) -> StoredSession.Opened? in try stored.open() }) {
+        case nil:
+            return false
+        case .whole(let bytes)?:
+            var session = try SessionFile.decode(bytes, path: stored.filePath, expectedID: id)
+            let interactions = session.interactions
+            session.interactions = []
+            try fields(session, interactions.count)
+            for each in interactions { try interaction(each) }
+        case .split(let head, let log)?:
+            defer { if let log { close(log) } }
+            try fields(head.session, head.interactionCount)
+            if let log { try stored.forEachInteraction(head, log: log, interaction) }
         }
-        guard let bytes else { return nil }
-        return try SessionFile.decode(bytes, path: path(StoreFormat.sessionFile(id)), expectedID: id)
+        return true
+    }
+
+    public func session(id: Session.ID, newest count: Int) throws -> SessionPage? {
+        let stored = StoredSession(root: root, id: id)
+        return try consistentRead { () throws(StoreError) -> SessionPage? in try stored.newest(count) }
     }
 
     public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws {
         var checked: FileStamp?
         for id in ids {
-            let filePath = path(StoreFormat.sessionFile(id))
+            let stored = StoredSession(root: root, id: id)
             let session = Result { () throws(StoreError) -> Session? in
-                let bytes = try consistentRead(checked: &checked) { () throws(StoreError) -> [UInt8]? in try FileIO.read(filePath) }
-                return try bytes.map { (bytes) throws(StoreError) -> Session in
-                    try SessionFile.decode(bytes, path: filePath, expectedID: id)
-                }
+                let raw = try consistentRead(checked: &checked) { () throws(StoreError) -> StoredSession.Raw? in try stored.readRaw() }
+                return try raw.map { (raw) throws(StoreError) -> Session in try stored.decode(raw) }
             }
             try body(id, session.mapError { $0 as any Error })
         }
@@ -157,20 +182,20 @@ public final class FileStore: SessionStore {
     }
 
     public func catalog() throws -> Catalog {
-        let (registryBytes, index, journalBytes) = try consistentRead {
-            () throws(StoreError) -> ([UInt8]?, MappedFile?, [UInt8]?) in
-            (try FileIO.read(path(StoreFormat.registryFile)), try MappedFile.open(path(StoreFormat.indexFile)),
-             try FileIO.read(journal.path))
+        let (registryBytes, indexBytes, journalBytes, keysBytes) = try consistentRead {
+            () throws(StoreError) -> ([UInt8]?, [UInt8]?, [UInt8]?, [UInt8]?) in
+            (try FileIO.read(path(StoreFormat.registryFile)), try FileIO.read(path(StoreFormat.indexFile)),
+             try FileIO.read(journal.path), try readKeys())
         }
         // Parsing happens after the lock is released; the bytes are one commit's.
-        // The index may stay mapped: it is only ever replaced, never changed in place.
+        // They are read rather than mapped: the catalog keeps them for the
+        // summaries it has not decoded yet, and a browser keeps its catalog
+        // for as long as it runs, through any edit of the file.
         guard let registryBytes else { throw missingRegistry() }
-        guard let index else { throw missingIndex() }
+        guard let indexBytes else { throw missingIndex() }
         guard let journalBytes else { throw missingJournal() }
         let registry = try RegistryFile.decode(registryBytes, path: path(StoreFormat.registryFile))
-        return try index.withBytes { (bytes) throws(StoreError) -> Catalog in
-            try assembleCatalog(registry: registry, index: bytes, journalBytes: journalBytes)
-        }
+        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes, keysBytes: keysBytes)
     }
 
     /// Reads only the registry and the journal: every commit since `previous`
@@ -196,75 +221,58 @@ public final class FileStore: SessionStore {
 
     /// The catalog from the files as they are now; the caller holds a lock.
     func loadCatalog(registry: Registry) throws(StoreError) -> Catalog {
-        guard let index = try MappedFile.open(path(StoreFormat.indexFile)) else { throw missingIndex() }
+        guard let indexBytes = try FileIO.read(path(StoreFormat.indexFile)) else { throw missingIndex() }
         guard let journalBytes = try FileIO.read(journal.path) else { throw missingJournal() }
-        return try index.withBytes { (bytes) throws(StoreError) -> Catalog in
-            try assembleCatalog(registry: registry, index: bytes, journalBytes: journalBytes)
+        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes, keysBytes: try readKeys())
+    }
+
+    /// The keys file's bytes, nil when there is none. Like every store file
+    /// it must not be a link; any other trouble reading it only means the
+    /// index's text is read instead.
+    func readKeys() throws(StoreError) -> [UInt8]? {
+        do {
+            return try FileIO.read(path(StoreFormat.keysFile))
+        } catch {
+            if case .unsafeStore = error { throw error }
+            return nil
         }
+    }
+
+    /// Replaces the index, then its keys file. The keys are written second
+    /// and only ever trusted when they name the index's checksum, so a crash
+    /// or a full disk between the two leaves keys that are ignored, never
+    /// keys that are believed; the keys can always be left for later.
+    func writeIndex(_ bytes: [UInt8]) throws(StoreError) {
+        try writeAtomically(StoreFormat.indexFile, bytes)
+        try? writeKeys(index: bytes)
+    }
+
+    func writeKeys(index bytes: [UInt8]) throws(StoreError) {
+        guard let keys = IndexKeys.encode(index: bytes) else { return }
+        try writeAtomically(StoreFormat.keysFile, keys)
+    }
+
+    /// Writes the keys file again if it names another index than the one in
+    /// place (lost, or left behind by a crash, a full disk, a restore or a
+    /// build that did not write it). The stamp is compared, not the
+    /// checksum: a file damaged inside is ignored by readers until a
+    /// compaction or `doctor --repair` rewrites it. Must hold the exclusive lock.
+    func refreshKeysIfStale() throws(StoreError) {
+        guard let index = try FileIO.status(path(StoreFormat.indexFile), followLinks: false),
+              let generation = try IndexFile.readGeneration(path(StoreFormat.indexFile)) else { return }
+        if let fd = try FileIO.openForReading(path(StoreFormat.keysFile)) {
+            defer { close(fd) }
+            let header = try FileIO.readFully(fd, offset: 0, count: IndexKeys.headerSize, path: path(StoreFormat.keysFile))
+            if IndexKeys.stampMatches(header, indexSize: Int(index.st_size), generation: generation) { return }
+        }
+        guard let bytes = try FileIO.read(path(StoreFormat.indexFile)) else { return }
+        try writeKeys(index: bytes)
     }
 
     func assembleCatalog(registry: Registry, index indexBytes: UnsafeBufferPointer<UInt8>, journalBytes: [UInt8])
         throws(StoreError) -> Catalog
     {
-        let indexPath = path(StoreFormat.indexFile)
-        let journal = self.journal
-        // The journal parses on a core of its own while the index decodes on the others.
-        var (index, journalResult) = try IndexFile.decode(indexBytes, path: indexPath, alongside: {
-            Result { () throws(StoreError) in try journal.parse(journalBytes) }
-        })
-        let contents = try journalResult.get()
-        // The journal's changes, last one winning; nil marks a deletion.
-        var changes: [Session.ID: SessionSummary?] = [:]
-        var generation = index.generation
-        for record in contents.records where record.generation > index.generation {
-            for id in record.deletes { changes[id] = .some(nil) }
-            for summary in record.puts { changes[summary.id] = summary }
-            generation = record.generation
-        }
-        Self.apply(changes, to: &index.summaries)
-        return Catalog(registry: registry, summaries: index.summaries, generation: generation)
-    }
-
-    /// Applies the journal's changes to the index's summaries, keeping id order.
-    static func apply(_ changes: [Session.ID: SessionSummary?], to summaries: inout [SessionSummary]) {
-        let ordered = summaries.indices.dropFirst().allSatisfy { summaries[$0 - 1].id < summaries[$0].id }
-        guard ordered else {
-            // An index edited by hand: a later line wins over an earlier one with its id.
-            var byID = [Session.ID: SessionSummary](minimumCapacity: summaries.count)
-            for summary in summaries { byID[summary.id] = summary }
-            for (id, change) in changes { byID[id] = change }
-            summaries = byID.values.sorted { $0.id < $1.id }
-            return
-        }
-        // The journal is short next to the index: each change is found by
-        // binary search instead of copying 100,000 summaries into a new array.
-        var doomed = Set<Int>()
-        var added: [SessionSummary] = []
-        for (id, change) in changes {
-            var low = 0, high = summaries.count
-            while low < high {
-                let middle = (low + high) / 2
-                if summaries[middle].id < id { low = middle + 1 } else { high = middle }
-            }
-            if low < summaries.count && summaries[low].id == id {
-                if let change { summaries[low] = change } else { doomed.insert(low) }
-            } else if let change {
-                added.append(change)
-            }
-        }
-        if !doomed.isEmpty {
-            var kept = 0
-            for position in summaries.indices where !doomed.contains(position) {
-                summaries.swapAt(kept, position)
-                kept += 1
-            }
-            summaries.removeLast(summaries.count - kept)
-        }
-        guard !added.isEmpty else { return }
-        added.sort { $0.id < $1.id }
-        let appendsInOrder = summaries.last.map { $0.id < added[0].id } ?? true
-        summaries.append(contentsOf: added)
-        if !appendsInOrder { summaries.sort { $0.id < $1.id } }
+        try assembleCatalog(registry: registry, indexBytes: Array(indexBytes), journalBytes: journalBytes)
     }
 
     /// Runs `body` under a shared lock once the store is known to be consistent:
@@ -370,6 +378,13 @@ public final class FileStore: SessionStore {
         do throws(StoreError) {
             var result = try repairJournal()
             let indexGeneration = try IndexFile.readGeneration(path(StoreFormat.indexFile))
+            if result.indexNeedsRebuild {
+                let settled = try settleCopiedLogs()
+                if !settled.isEmpty {
+                    result.actions.append("read \(settled.count == 1 ? "session" : "sessions") "
+                        + settled.map { "\($0)" }.joined(separator: ", ") + " as far as the interaction log copied with it goes")
+                }
+            }
             if result.indexNeedsRebuild || indexGeneration.map(result.tail.continues) != true {
                 // A new generation, so that live views notice the rebuilt index.
                 let plan = try rebuildIndex(generation: max(result.tail.generation, indexGeneration ?? 0) + 1)
@@ -488,7 +503,7 @@ public final class FileStore: SessionStore {
     func rebuildIndex(generation: Int) throws(StoreError) -> SessionScan.IndexPlan {
         let scan = try SessionScan.read(root: root)
         let plan = scan.indexPlan(lastKnown: lastKnownSummaries(), registry: try readRegistry())
-        try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: plan.summaries, generation: generation))
+        try writeIndex(IndexFile.encode(summaries: plan.summaries, generation: generation))
         try writeAtomically(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: try directoryInode()))
         return plan
     }
@@ -539,11 +554,21 @@ public final class FileStore: SessionStore {
         // starts one that records this directory, once. It can wait for a
         // later write (a full disk, say); a half-done one leaves records the
         // new index covers, which readers skip.
-        if tail.directoryInode == nil, (try? compact()) != nil {
+        if tail.format < StoreFormat.version {
+            // Before anything in the new format is written, the journal and
+            // the index say so: a build that knows only the older format
+            // then refuses the store instead of misreading it.
+            try compact()
+            guard let compacted = try journal.readTail() else { throw missingJournal() }
+            tail = compacted
+        } else if tail.directoryInode == nil, (try? compact()) != nil {
             guard let compacted = try journal.readTail() else { throw missingJournal() }
             tail = compacted
         }
-        let transaction = FileTransaction(store: self, registry: try readRegistry())
+        guard let registryBytes = try FileIO.read(path(StoreFormat.registryFile)) else { throw missingRegistry() }
+        let (registry, registryFormat) = try RegistryFile.decodeVersioned(registryBytes, path: path(StoreFormat.registryFile))
+        let transaction = FileTransaction(store: self, registry: registry)
+        transaction.registryFormat = registryFormat
         let result = try body(transaction)
         try commit(transaction, after: tail)
         return result
@@ -572,28 +597,71 @@ public final class FileStore: SessionStore {
 
     func commit(_ transaction: FileTransaction, after tail: Journal.Tail) throws {
         let changes = transaction.stagedChanges()
-        let registryChanged = transaction.registry != transaction.originalRegistry
+        // A store still at an older format has its registry rewritten in the
+        // first commit, which names the format this build writes.
+        let registryChanged = transaction.registry != transaction.originalRegistry || transaction.registryFormat < StoreFormat.version
         if changes.isEmpty && !registryChanged { return }
 
         var record = JournalRecord(generation: tail.generation + 1)
         // Bulk writes sync the filesystem once instead of every file.
         let bulk = changes.count > 16
         var temps: [TempFile] = []
+        /// Logs appended to before the commit point, with their committed
+        /// lengths: cut back if the commit fails.
+        var appended: [(fd: Int32, length: Int, created: String?)] = []
+        defer { for log in appended { close(log.fd) } }
         do {
             for change in changes {
                 switch change {
                 case .put(let session):
-                    // Whatever path a session came by, nothing is written that
-                    // the parser would refuse to read back.
-                    if let error = session.nestingError() ?? session.timeError() { throw SessionError.invalid(SchemaError([error])) }
-                    let temp = try writeTemp(SessionFile.encode(session), label: "session-\(session.id)", sync: !bulk)
-                    temps.append(temp)
-                    record.files.append(.init(path: StoreFormat.sessionFile(session.id), temp: temp.path, inode: temp.inode))
-                    record.puts.append(SessionSummary(session))
+                    try put(session)
+                case .edit(let edit, let base):
+                    let (head, log, created): (SessionHead, Int32, String?)
+                    do {
+                        (head, log, created) = try appendLines(edit, base: base, sync: !bulk, transaction: transaction)
+                    } catch is EditNeedsWholeSession {
+                        guard let whole = try transaction.session(id: edit.id) else { throw SessionError.session(edit.id) }
+                        try put(whole)
+                        continue
+                    }
+                    appended.append((log, base.logLength, created))
+                    let headTemp = try writeTemp(SessionHeadFile.encode(head), label: "session-\(edit.id)", sync: !bulk)
+                    temps.append(headTemp)
+                    record.files.append(.init(path: StoreFormat.sessionFile(edit.id), temp: headTemp.path, inode: headTemp.inode))
+                    record.appends.append(.init(path: StoreFormat.logFile(edit.id), from: base.logLength, to: head.logLength))
+                    record.puts.append(head.summary)
                 case .delete(let id):
-                    record.removes.append(StoreFormat.sessionFile(id))
+                    for file in [StoreFormat.sessionFile(id), StoreFormat.logFile(id)] where try FileIO.status(path(file), followLinks: false) != nil {
+                        record.removes.append(file)
+                    }
                     record.deletes.append(id)
                 }
+            }
+            /// A session written whole, and split: its log (none while it has
+            /// no interactions) and its head.
+            func put(_ session: Session) throws {
+                // Whatever path a session came by, nothing is written that
+                // the parser would refuse to read back.
+                if let error = session.nestingError() ?? session.timeError() { throw SessionError.invalid(SchemaError([error])) }
+                var log: [UInt8] = []
+                var lines: [Range<Int>] = []
+                for (position, interaction) in session.interactions.enumerated() {
+                    let line = InteractionLog.line(position: position, interaction)
+                    lines.append(log.count..<(log.count + line.count))
+                    log += line
+                }
+                let head = SessionHead(session, logLength: log.count, lines: lines)
+                if !log.isEmpty {
+                    let logTemp = try writeTemp(log, label: "log-\(session.id)", sync: !bulk)
+                    temps.append(logTemp)
+                    record.files.append(.init(path: StoreFormat.logFile(session.id), temp: logTemp.path, inode: logTemp.inode))
+                } else if try FileIO.status(path(StoreFormat.logFile(session.id)), followLinks: false) != nil {
+                    record.removes.append(StoreFormat.logFile(session.id))
+                }
+                let headTemp = try writeTemp(SessionHeadFile.encode(head), label: "session-\(session.id)", sync: !bulk)
+                temps.append(headTemp)
+                record.files.append(.init(path: StoreFormat.sessionFile(session.id), temp: headTemp.path, inode: headTemp.inode))
+                record.puts.append(head.summary)
             }
             if registryChanged {
                 let temp = try writeTemp(RegistryFile.encode(transaction.registry), label: "store", sync: !bulk)
@@ -609,14 +677,21 @@ public final class FileStore: SessionStore {
             try step(1)
             if bulk {
                 try FileIO.syncFilesystem(of: root)
-            } else if !temps.isEmpty {
-                try FileIO.syncDirectory(path(StoreFormat.tempDirectory))
+            } else {
+                if !temps.isEmpty { try FileIO.syncDirectory(path(StoreFormat.tempDirectory)) }
+                // A log an append created must be in its directory before the commit counts its lines.
+                if appended.contains(where: { $0.created != nil }) { try FileIO.syncDirectory(path(StoreFormat.sessionsDirectory)) }
             }
             try step(2)
         } catch {
-            // Not committed: nothing but our own temp files was touched.
+            // Not committed: nothing but our own temp files, and log bytes past
+            // the committed length, was touched.
             if !(error is SimulatedCrash) {
                 for temp in temps { unlink(path(temp.path)) }
+                for log in appended {
+                    _ = ftruncate(log.fd, off_t(log.length))
+                    if let created = log.created { unlink(created) }
+                }
             }
             throw error
         }
@@ -626,6 +701,10 @@ public final class FileStore: SessionStore {
         } catch {
             // The journal was cut back: not committed.
             for temp in temps { unlink(path(temp.path)) }
+            for log in appended {
+                _ = ftruncate(log.fd, off_t(log.length))
+                if let created = log.created { unlink(created) }
+            }
             throw error
         }
         try step(3)
@@ -643,7 +722,67 @@ public final class FileStore: SessionStore {
         // failed: the next write simply tries again.
         guard (try? journal.markApplied(generation: record.generation, at: recordEnd)) != nil else { return }
         try? compactIfNeeded(journalLength: recordEnd + Journal.markerLine(generation: record.generation).count)
+        try? refreshKeysIfStale()
     }
+
+    /// Writes an edit's lines after its log's committed part (cutting off any
+    /// bytes a crashed writer left past it) and syncs them, before the commit
+    /// point: until the head that counts them is committed, readers do not
+    /// read them. Returns the head the commit writes, the open log, and the
+    /// log's path if this made it (a failed commit removes it again).
+    func appendLines(_ edit: SessionEdit, base: SessionHead, sync: Bool, transaction: FileTransaction)
+        throws -> (SessionHead, Int32, created: String?)
+    {
+        for interaction in edit.replaced.values.map({ $0 }) + edit.appended {
+            var probe = edit.session
+            probe.interactions = [interaction]
+            if let error = probe.nestingError() ?? probe.timeError() { throw SessionError.invalid(SchemaError([error])) }
+        }
+        if let error = edit.session.nestingError() ?? edit.session.timeError() { throw SessionError.invalid(SchemaError([error])) }
+        let stored = StoredSession(root: root, id: edit.id)
+        let old = Dictionary(uniqueKeysWithValues: zip(edit.replaced.keys.sorted(),
+                                                       try stored.interactions(of: base, at: edit.replaced.keys.sorted())))
+        var bytes: [UInt8] = []
+        var lines: [Int: Range<Int>] = [:]
+        let additions = edit.replaced.sorted { $0.key < $1.key }
+            + edit.appended.enumerated().map { (base.interactionCount + $0.offset, $0.element) }
+        for (position, interaction) in additions {
+            let line = InteractionLog.line(position: position, interaction)
+            lines[position] = (base.logLength + bytes.count)..<(base.logLength + bytes.count + line.count)
+            bytes += line
+        }
+        let (head, exact) = base.applying(edit, replacedWere: old, lines: lines, logLength: base.logLength + bytes.count)
+        // Only a full read knows the latest activity when a replaced
+        // interaction held it and its new version is older: rare enough to
+        // pay for by writing the session whole.
+        guard exact else { throw EditNeedsWholeSession() }
+        let logPath = stored.logPath
+        let existed = try FileIO.status(logPath, followLinks: false) != nil
+        let fd = open(logPath, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileIO.fail("open", logPath) }
+        do throws(StoreError) {
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw FileIO.fail("inspect", logPath) }
+            if Int(info.st_size) < base.logLength {
+                throw StoreError.damagedSession(id: edit.id, path: logPath,
+                    detail: "it is \(info.st_size) bytes long, but the session's head says \(base.logLength) were written")
+            }
+            if Int(info.st_size) > base.logLength, ftruncate(fd, off_t(base.logLength)) != 0 { throw FileIO.fail("truncate", logPath) }
+            guard lseek(fd, off_t(base.logLength), SEEK_SET) >= 0 else { throw FileIO.fail("seek in", logPath) }
+            try FileIO.writeAll(fd, bytes, path: logPath)
+            if sync { try FileIO.fsync(fd, path: logPath) }
+        } catch {
+            _ = ftruncate(fd, off_t(base.logLength))
+            close(fd)
+            // A log this write made goes again: nothing it did may stay.
+            if !existed { unlink(logPath) }
+            throw error
+        }
+        return (head, fd, existed ? nil : logPath)
+    }
+
+    /// An edit that must be written as the whole session (see `appendLines`).
+    struct EditNeedsWholeSession: Error {}
 
     /// Folds the journal into the index once the journal is large, so reads stay
     /// fast. Rare, so its cost (proportional to the store) amortises to nothing.
@@ -654,12 +793,12 @@ public final class FileStore: SessionStore {
         try compact()
     }
 
-    /// Writes the current summaries as a new index, then starts an empty
-    /// journal. A crash between the two leaves records the index already covers,
-    /// which readers skip by generation.
+    /// Writes the current summaries as a new index (and its keys file), then
+    /// starts an empty journal. A crash between the two leaves records the
+    /// index already covers, which readers skip by generation.
     func compact() throws(StoreError) {
         let catalog = try loadCatalog(registry: try readRegistry())
-        try writeAtomically(StoreFormat.indexFile, IndexFile.encode(summaries: catalog.summaries, generation: catalog.generation))
+        try writeIndex(IndexFile.encode(summaries: catalog.summaries, generation: catalog.generation))
         try writeAtomically(StoreFormat.journalFile,
                             Journal.headerLine(baseGeneration: catalog.generation, directoryInode: try directoryInode()))
     }

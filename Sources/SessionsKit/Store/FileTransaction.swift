@@ -3,13 +3,19 @@
 /// everything it writes is staged until `FileStore.commit`.
 final class FileTransaction: StoreTransaction {
     enum Change {
+        /// The whole session, written anew (a new one, or one rewritten).
         case put(Session)
+        /// A split session changed only where `edit` says: its head is
+        /// rewritten and its log appended to. `base` is its head as committed.
+        case edit(SessionEdit, base: SessionHead)
         case delete(Session.ID)
     }
 
     unowned let store: FileStore
     var registry: Registry
     let originalRegistry: Registry
+    /// The format version `store.json` names: an older one is rewritten by the commit.
+    var registryFormat = StoreFormat.version
     private var order: [Session.ID] = []
     private(set) var staged: [Session.ID: Change] = [:]
     private var baseSummaries: [Session.ID: SessionSummary]?
@@ -25,22 +31,74 @@ final class FileTransaction: StoreTransaction {
 
     func stagedChanges() -> [Change] { order.compactMap { staged[$0] } }
 
+    func stored(_ id: Session.ID) -> StoredSession { StoredSession(root: store.root, id: id) }
+
     func session(id: Session.ID) throws -> Session? {
         switch staged[id] {
         case .put(let session)?: return session
+        case .edit(let edit, _)?:
+            guard let committed = try stored(id).read() else { return nil }
+            return edit.applied(to: committed)
         case .delete?: return nil
-        case nil:
-            let filePath = store.path(StoreFormat.sessionFile(id))
-            guard let bytes = try FileIO.read(filePath) else { return nil }
-            return try SessionFile.decode(bytes, path: filePath, expectedID: id)
+        case nil: return try stored(id).read()
         }
     }
 
     func sessionExists(id: Session.ID) throws -> Bool {
         switch staged[id] {
-        case .put?: return true
+        case .put?, .edit?: return true
         case .delete?: return false
-        case nil: return try FileIO.status(store.path(StoreFormat.sessionFile(id)), followLinks: false) != nil
+        case nil: return try stored(id).layout() != nil
+        }
+    }
+
+    func head(id: Session.ID) throws -> SessionHead? {
+        switch staged[id] {
+        case .put(let session)?: return SessionHead(session)
+        case .edit(let edit, let base)?:
+            let old = Dictionary(uniqueKeysWithValues: try zip(edit.replaced.keys, stored(id).interactions(of: base, at: Array(edit.replaced.keys))))
+            let (head, exact) = base.applying(edit, replacedWere: old, lines: [:], logLength: base.logLength)
+            return exact ? head : try session(id: id).map { SessionHead($0) }
+        case .delete?: return nil
+        case nil: return try stored(id).head()
+        }
+    }
+
+    func interactions(of head: SessionHead, at positions: [Int]) throws -> [Interaction] {
+        guard staged[head.id] == nil else {
+            let session = try session(id: head.id)
+            return positions.compactMap { position in session?.interactions.indices.contains(position) == true ? session?.interactions[position] : nil }
+        }
+        return try stored(head.id).interactions(of: head, at: positions)
+    }
+
+    func position(of key: InteractionKey, in head: SessionHead) throws -> Int? {
+        if case .put? = staged[head.id] {} else if let absent = head.knownAbsent(key) { return absent }
+        guard staged[head.id] == nil else { return try session(id: head.id)?.interactions.lastIndex { key.matches($0) } }
+        return try stored(head.id).position(of: key, in: head)
+    }
+
+    /// An edit of a split session is staged as such; any other (of a session
+    /// kept whole, or one staged whole already) is applied and staged whole,
+    /// which splits it when it is written.
+    func stage(_ edit: SessionEdit) throws {
+        switch staged[edit.id] {
+        case .put(let session)?:
+            put(edit.applied(to: session))
+        case .edit(let earlier, let base)?:
+            staged[edit.id] = .edit(earlier.followed(by: edit, count: base.interactionCount), base: base)
+        case .delete?:
+            throw SessionError.session(edit.id)
+        case nil:
+            let stored = stored(edit.id)
+            switch try stored.readFile() {
+            case nil: throw SessionError.session(edit.id)
+            case .whole(let bytes)?:
+                put(edit.applied(to: try SessionFile.decode(bytes, path: stored.filePath, expectedID: edit.id)))
+            case .head(let base)?:
+                order.append(edit.id)
+                staged[edit.id] = .edit(edit, base: base)
+            }
         }
     }
 
@@ -50,10 +108,11 @@ final class FileTransaction: StoreTransaction {
             baseSummaries = Dictionary(uniqueKeysWithValues: catalog.summaries.map { ($0.id, $0) })
         }
         var result = baseSummaries ?? [:]
-        for change in staged.values {
+        for (id, change) in staged {
             switch change {
-            case .put(let session): result[session.id] = SessionSummary(session)
-            case .delete(let id): result[id] = nil
+            case .put(let session): result[id] = SessionSummary(session)
+            case .edit: result[id] = try head(id: id)?.summary
+            case .delete: result[id] = nil
             }
         }
         return result
@@ -84,9 +143,12 @@ extension FileTransaction {
         for case .put(let session) in staged.values where session.externalConversationID == key {
             candidates.insert(session.id)
         }
+        for case .edit(let edit, _) in staged.values where edit.session.externalConversationID == key {
+            candidates.insert(edit.id)
+        }
         return try candidates.sorted().filter { id in
             do {
-                return try session(id: id)?.externalConversationID == key
+                return try head(id: id)?.session.externalConversationID == key
             } catch is StoreError {
                 return true
             }
@@ -97,6 +159,9 @@ extension FileTransaction {
         var candidates = Set(try externalIDs(startingWith: prefix).filter { $0.externalID.hasPrefix(prefix) }.map(\.id))
         for case .put(let session) in staged.values where session.externalConversationID?.hasPrefix(prefix) == true {
             candidates.insert(session.id)
+        }
+        for case .edit(let edit, _) in staged.values where edit.session.externalConversationID?.hasPrefix(prefix) == true {
+            candidates.insert(edit.id)
         }
         return candidates.sorted()
     }
@@ -127,10 +192,8 @@ extension FileTransaction {
 
     func session(id: Session.ID, mentioning text: String) throws -> Session? {
         if staged[id] != nil { return try session(id: id) }
-        let filePath = store.path(StoreFormat.sessionFile(id))
-        guard let bytes = try FileIO.read(filePath) else { return nil }
         var needle: [UInt8] = []
         JSONWriter.writeString(text, into: &needle)
-        return ByteSearch.contains(bytes, needle) ? try SessionFile.decode(bytes, path: filePath, expectedID: id) : nil
+        return try stored(id).mentions(needle) ? try stored(id).read() : nil
     }
 }

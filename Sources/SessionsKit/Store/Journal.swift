@@ -20,6 +20,7 @@ struct Journal {
     struct Header {
         var baseGeneration: Int
         var directoryInode: UInt64?
+        var format: Int
     }
 
     struct Contents {
@@ -40,6 +41,9 @@ struct Journal {
         /// before it was recorded. The device is left out: it changes under
         /// snapshots, removable disks and remounts, which copy nothing.
         var directoryInode: UInt64?
+        /// The format version its header names: a store still at 1 is moved
+        /// to 2 by its first write (`FileStore.upgradeFormat`).
+        var format = StoreFormat.version
         var last: JournalRecord?
         /// The last record is followed by its applied marker.
         var lastIsMarkedApplied: Bool
@@ -131,7 +135,7 @@ struct Journal {
             throw StoreError.corrupt(path, error, hint: StoreError.rebuildHint)
         }
         guard case .object(let object) = value else { throw corrupt("line 1: the header must be a JSON object") }
-        try StoreFormat.checkVersion(object, path: path)
+        let format = try StoreFormat.checkVersion(object, path: path)
         guard let base = object["base_generation"]?.intValue, base >= 0 else {
             throw corrupt("line 1: base_generation must be a non-negative integer")
         }
@@ -142,7 +146,7 @@ struct Journal {
             }
             directoryInode = inode
         }
-        return Header(baseGeneration: base, directoryInode: directoryInode)
+        return Header(baseGeneration: base, directoryInode: directoryInode, format: format)
     }
 
     func parseRecord(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(StoreError) -> JournalRecord {
@@ -199,7 +203,8 @@ struct Journal {
             }
             let validLength = offset + last.upperBound + 1
             if validLength == headerEnd + 1 {
-                return Tail(baseGeneration: base, directoryInode: header.directoryInode, last: nil, lastIsMarkedApplied: false,
+                return Tail(baseGeneration: base, directoryInode: header.directoryInode, format: header.format, last: nil,
+                            lastIsMarkedApplied: false,
                             validLength: validLength, fileLength: size)
             }
             let marker = tail.withUnsafeBufferPointer { Journal.markerGeneration($0, last) }
@@ -228,7 +233,7 @@ struct Journal {
             if let marker, marker != record.generation {
                 throw corrupt("the applied marker \(marker) does not match the last record (\(record.generation))")
             }
-            return Tail(baseGeneration: base, directoryInode: header.directoryInode, last: record,
+            return Tail(baseGeneration: base, directoryInode: header.directoryInode, format: header.format, last: record,
                         lastIsMarkedApplied: marker != nil, validLength: validLength, fileLength: size)
         }
     }

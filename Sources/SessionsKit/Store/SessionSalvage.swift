@@ -51,6 +51,23 @@ enum SessionSalvage {
         return nil
     }
 
+    /// The summary of a damaged session file as far as it still reads: a
+    /// session kept whole, by what salvage keeps of it; a head, by its
+    /// `session` member, with the counts of its `interactions` member when
+    /// that parsed too (else none: what the log holds is not guessed).
+    static func summary(_ bytes: [UInt8], id: Session.ID, modified: Timestamp) -> SessionSummary? {
+        guard SessionHeadFile.isHead(bytes) else { return session(bytes, id: id, modified: modified).map(SessionSummary.init) }
+        let top = members(bytes)
+        guard case .object(let fields)? = top["session"],
+              let session = session(JSONWriter.bytes(.object(fields), style: .compact), id: id, modified: modified) else { return nil }
+        var reader = top["interactions"]?.objectValue.map { ObjectReader($0, path: "interactions") }
+        let count = reader?.int("count", minimum: 0)
+        let last = reader?.timestamp("last_interaction_at")
+        let lastResult = reader?.enumeration("last_result_status", LastResult.self)
+        guard let count, reader?.errors.isEmpty == true else { return SessionSummary(session) }
+        return SessionSummary(header: session, interactionCount: count, lastInteractionAt: last, lastResult: lastResult)
+    }
+
     /// The top-level members of a JSON object that parsed before the damage.
     static func members(_ bytes: [UInt8]) -> JSONObject {
         bytes.withUnsafeBufferPointer { buffer in

@@ -11,7 +11,7 @@ struct SessionScan {
         /// The file and what is wrong with it, as the index and `list --json` carry it.
         var reason: String
         /// What the file still says, for a session the index has no summary of.
-        var salvaged: Session?
+        var salvaged: SessionSummary?
     }
 
     /// The readable sessions, ascending by id.
@@ -22,47 +22,73 @@ struct SessionScan {
     /// Names in `sessions/` that are not session files.
     var strangers: [String] = []
 
-    /// Reads every file of `sessions/` under `root`. A file that does not
-    /// decode is always damage; `tolerate` says which other failures (a
+    /// Reads every session under `root`: a session kept whole, by its file; a
+    /// split one, by its head, and with `readingLogs` (as `doctor` reads) its
+    /// interaction log too, which only a full check needs. A file that does
+    /// not decode is always damage; `tolerate` says which other failures (a
     /// permission, a link) are too, rather than stopping the scan.
-    static func read(root: String, tolerating tolerate: (StoreError) -> Bool = { _ in false }) throws(StoreError) -> SessionScan {
+    static func read(root: String, readingLogs: Bool = false,
+                     tolerating tolerate: (StoreError) -> Bool = { _ in false }) throws(StoreError) -> SessionScan {
         var scan = SessionScan()
-        var found: [(Session.ID, String)] = []
+        var found: [Session.ID] = []
+        var logs = Set<Session.ID>()
         for name in try FileIO.list(root + "/" + StoreFormat.sessionsDirectory) ?? [] {
-            if let id = StoreFormat.sessionID(fromFileName: name) { found.append((id, name)) } else { scan.strangers.append(name) }
+            if let id = StoreFormat.sessionID(fromFileName: name) {
+                found.append(id)
+            } else if let id = StoreFormat.sessionID(fromLogName: name) {
+                logs.insert(id)
+            } else {
+                scan.strangers.append(name)
+            }
         }
+        // A log whose session file is gone is what a crash between the two
+        // removals of a deleted session leaves; the next commit's checks name it.
+        scan.strangers += logs.subtracting(found).sorted().map { String(StoreFormat.logFile($0).dropFirst(StoreFormat.sessionsDirectory.count + 1)) }
         scan.strangers.sort()
-        for (id, _) in found.sorted(by: { $0.0 < $1.0 }) { try scan.read(id, root: root, tolerating: tolerate) }
+        for id in found.sorted() { try scan.read(id, root: root, readingLogs: readingLogs, tolerating: tolerate) }
         return scan
     }
 
     /// Reads the files of `ids` again, for a scan made without the lock
     /// that commits have overtaken since.
-    mutating func reread(_ ids: Set<Session.ID>, root: String, tolerating tolerate: (StoreError) -> Bool) throws(StoreError) {
+    mutating func reread(_ ids: Set<Session.ID>, root: String, readingLogs: Bool = false,
+                         tolerating tolerate: (StoreError) -> Bool) throws(StoreError) {
         guard !ids.isEmpty else { return }
         interactionCount -= sessions.filter { ids.contains($0.id) }.reduce(0) { $0 + $1.interactionCount }
         sessions.removeAll { ids.contains($0.id) }
         damaged.removeAll { ids.contains($0.id) }
-        for id in ids.sorted() { try read(id, root: root, tolerating: tolerate) }
+        for id in ids.sorted() { try read(id, root: root, readingLogs: readingLogs, tolerating: tolerate) }
         sessions.sort { $0.id < $1.id }
         damaged.sort { $0.id < $1.id }
     }
 
-    /// Adds session `id` as its file reads; a file that is gone adds nothing.
-    private mutating func read(_ id: Session.ID, root: String, tolerating tolerate: (StoreError) -> Bool) throws(StoreError) {
-        let file = StoreFormat.sessionFile(id)
+    /// Adds session `id` as its file reads (a session kept whole, or its
+    /// head, and with `readingLogs` its log); a file that is gone adds nothing.
+    private mutating func read(_ id: Session.ID, root: String, readingLogs: Bool,
+                               tolerating tolerate: (StoreError) -> Bool) throws(StoreError) {
+        var file = StoreFormat.sessionFile(id)
         let path = root + "/" + file
         var bytes: [UInt8]?
         do {
             bytes = try FileIO.read(path)
             guard let bytes else { return }
-            let session = try SessionFile.decode(bytes, path: path, expectedID: id)
-            sessions.append(SessionSummary(session))
-            interactionCount += session.interactions.count
+            switch try StoredSession.file(bytes, path: path, id: id) {
+            case .whole:
+                let session = try SessionFile.decode(bytes, path: path, expectedID: id)
+                sessions.append(SessionSummary(session))
+                interactionCount += session.interactions.count
+            case .head(let head):
+                if readingLogs {
+                    file = StoreFormat.logFile(id)
+                    _ = try StoredSession(root: root, id: id).read()
+                }
+                sessions.append(head.summary)
+                interactionCount += head.interactionCount
+            }
         } catch {
             var damaged = Damaged(id: id, file: file, reason: file + ": " + Self.reason(error), salvaged: nil)
             if case .damagedSession = error, let bytes {
-                damaged.salvaged = SessionSalvage.session(bytes, id: id, modified: Self.modificationTime(path))
+                damaged.salvaged = SessionSalvage.summary(bytes, id: id, modified: Self.modificationTime(path))
             } else if !tolerate(error) {
                 throw error
             }
@@ -106,7 +132,7 @@ struct SessionScan {
                 summary = last
                 plan.kept.append(damaged.id)
             } else if let salvaged = damaged.salvaged, registry.account(salvaged.accountID) != nil {
-                summary = SessionSummary(salvaged)
+                summary = salvaged
                 plan.salvaged.append(damaged.id)
             } else {
                 plan.unlisted.append(damaged.id)

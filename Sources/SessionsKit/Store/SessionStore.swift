@@ -16,6 +16,14 @@ public protocol SessionStore: AnyObject, Sendable {
     func registry() throws -> Registry
     /// One full session, or nil when no session has that id.
     func session(id: Session.ID) throws -> Session?
+    /// One session with only its newest `count` interactions: backends
+    /// that keep interactions apart read just those.
+    func session(id: Session.ID, newest count: Int) throws -> SessionPage?
+    /// Session `id` read piece by piece: `fields` gets the session without
+    /// its interactions, and how many it has; then `interaction` gets each,
+    /// in order. Backends that keep interactions apart hold one at a time.
+    /// False when there is no such session.
+    func streamSession(id: Session.ID, fields: (Session, Int) throws -> Void, interaction: (Interaction) throws -> Void) throws -> Bool
     /// Full sessions, handed to `body` one at a time in the order of `ids`,
     /// each as `session(id:)` reads it: for an export, which reads them all.
     /// Whatever a read must check about the store first is checked once for
@@ -29,6 +37,20 @@ public protocol SessionStore: AnyObject, Sendable {
 }
 
 extension SessionStore {
+    public func streamSession(id: Session.ID, fields: (Session, Int) throws -> Void,
+                              interaction: (Interaction) throws -> Void) throws -> Bool {
+        guard var session = try session(id: id) else { return false }
+        let interactions = session.interactions
+        session.interactions = []
+        try fields(session, interactions.count)
+        for each in interactions { try interaction(each) }
+        return true
+    }
+
+    public func session(id: Session.ID, newest count: Int) throws -> SessionPage? {
+        try session(id: id).map { SessionPage(whole: $0, newest: count) }
+    }
+
     public func catalog(refreshing previous: Catalog) throws -> Catalog { try catalog() }
 
     public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws {
@@ -47,6 +69,16 @@ public protocol StoreTransaction: AnyObject {
     func sessionExists(id: Session.ID) throws -> Bool
     func put(_ session: Session)
     func delete(sessionID: Session.ID)
+    /// Session `id`'s fields and counts, and where its pending interactions
+    /// are, without reading its interactions where the backend keeps them
+    /// apart: what a status change, an append or a completion needs.
+    func head(id: Session.ID) throws -> SessionHead?
+    /// The interactions at `positions` of the session `head` describes.
+    func interactions(of head: SessionHead, at positions: [Int]) throws -> [Interaction]
+    /// The position of the newest interaction of that session `key` names.
+    func position(of key: InteractionKey, in head: SessionHead) throws -> Int?
+    /// Stages a change that names only what changes (see `SessionEdit`).
+    func stage(_ edit: SessionEdit) throws
     /// Every session (of any account) whose `external_conversation_id` is
     /// `key`, ascending, plus any the index says so of whose file cannot be
     /// read. Hooks call this on every event, so backends should answer
@@ -90,46 +122,33 @@ extension StoreTransaction {
 /// A consistent picture of the store without interactions.
 public struct Catalog: Sendable, Equatable {
     public var registry: Registry
-    /// Every account's sessions, ascending by id. Scoping is the service's job.
-    public var summaries: [SessionSummary]
+    /// Every account's sessions, ascending by id, each decoded when read.
+    /// Scoping is the service's job.
+    public var table: SummaryTable
     public var generation: Int
 
+    /// Every summary, decoded: for callers that read them all more than once.
+    public var summaries: [SessionSummary] { Array(table) }
+
     public init(registry: Registry, summaries: [SessionSummary], generation: Int) {
-        self.registry = registry
-        self.summaries = summaries
-        self.generation = generation
+        self.init(registry: registry, table: SummaryTable(summaries), generation: generation)
     }
 
-    /// Where `id` is, or would go, in the ascending summaries.
-    func position(_ id: Session.ID) -> Int {
-        var low = 0, high = summaries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if summaries[middle].session.id < id { low = middle + 1 } else { high = middle }
-        }
-        return low
+    public init(registry: Registry, table: SummaryTable, generation: Int) {
+        self.registry = registry
+        self.table = table
+        self.generation = generation
     }
 
     /// The summary of session `id`, found by binary search.
     public func summary(id: Session.ID) -> SessionSummary? {
-        let index = position(id)
-        return index < summaries.count && summaries[index].session.id == id ? summaries[index] : nil
+        table.index(of: id).map { table[$0] }
     }
 
     /// Applies changes on top of this catalog, keeping it in ascending id
     /// order: `deletes` go, `puts` replace or join.
     public mutating func apply(deletes: [Session.ID], puts: [SessionSummary]) {
-        for id in deletes {
-            let index = position(id)
-            if index < summaries.count && summaries[index].id == id { summaries.remove(at: index) }
-        }
-        for summary in puts {
-            let index = position(summary.id)
-            if index < summaries.count && summaries[index].id == summary.id {
-                summaries[index] = summary
-            } else {
-                summaries.insert(summary, at: index)
-            }
-        }
+        for id in deletes { table.remove(id) }
+        for summary in puts { table.put(summary) }
     }
 }

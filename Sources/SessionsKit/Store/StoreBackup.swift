@@ -48,11 +48,22 @@ extension FileStore {
             try FileIO.makeDirectory(target + "/" + directory)
         }
         for name in (try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? []).sorted() {
-            guard StoreFormat.sessionID(fromFileName: name) != nil else { continue }
+            guard let id = StoreFormat.sessionID(fromFileName: name) else { continue }
             let relative = "\(StoreFormat.sessionsDirectory)/\(name)"
             guard let bytes = try FileIO.read(path(relative)) else { continue }
             try write(relative, bytes)
             backup.sessions += 1
+            // A split session's log, as far as it is committed: bytes past
+            // that are a failed commit's, which the copy need not carry.
+            let stored = StoredSession(root: root, id: id)
+            if SessionHeadFile.isHead(bytes), case .head(let head)? = try? StoredSession.file(bytes, path: path(relative), id: id),
+               head.logLength > 0,
+               let log = try? stored.readLog(head, { (buffer, length) throws(StoreError) -> [UInt8] in Array(buffer[0..<length]) }) {
+                try write(StoreFormat.logFile(id), log)
+            } else if let log = try FileIO.read(stored.logPath) {
+                // A damaged head: its log goes as it is, byte for byte, as the head does.
+                try write(StoreFormat.logFile(id), log)
+            }
         }
         try FileIO.syncDirectory(target + "/" + StoreFormat.sessionsDirectory)
         guard let inode = try FileIO.status(target)?.st_ino else { throw FileIO.fail("inspect", target, ENOENT) }

@@ -103,4 +103,36 @@ extension FileStore {
         return "put \(placed) of its \(files) new file\(files == 1 ? "" : "s") in place, where no newer one was"
             + (record.removes.isEmpty ? "" : ", and removed the \(record.removes.count) it deletes")
     }
+
+    /// Brings each split session's head in line with its log in a copy: a
+    /// copy taken file by file may hold a log copied before an append its
+    /// head, copied later, counts. Such a session is read as its log holds
+    /// it, up to its last whole line, and its head written anew from that:
+    /// the copy is as of the moment its log was taken. A log holding more
+    /// than its head counts needs nothing: what lies past the head's count
+    /// is not read. Returns the sessions whose heads were rewritten.
+    func settleCopiedLogs() throws(StoreError) -> [Session.ID] {
+        var settled: [Session.ID] = []
+        for name in try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? [] {
+            guard let id = StoreFormat.sessionID(fromFileName: name) else { continue }
+            let stored = StoredSession(root: root, id: id)
+            guard case .head(let head)? = try? stored.readFile() else { continue }
+            let log = try FileIO.read(stored.logPath) ?? []
+            if log.count >= head.logLength && (head.logLength == 0 || log[head.logLength - 1] == UInt8(ascii: "\n")) { continue }
+            let whole = log.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            guard let interactions = try? log.withUnsafeBufferPointer({ (buffer) throws(StoreError) -> [Interaction] in
+                try InteractionLog.decodeAll(buffer, length: whole, path: stored.logPath)
+            }) else { continue }  // a log that does not read stays damaged, for doctor to name
+            var session = head.session
+            session.interactions = interactions
+            var lines: [Range<Int>] = []
+            try log.withUnsafeBufferPointer { (buffer) throws(StoreError) in
+                let entries = try InteractionLog.latest(buffer, length: whole, path: stored.logPath)
+                lines = entries.map { $0.line.lowerBound..<($0.line.upperBound + 1) }
+            }
+            try writeAtomically(StoreFormat.sessionFile(id), SessionHeadFile.encode(SessionHead(session, logLength: whole, lines: lines)))
+            settled.append(id)
+        }
+        return settled.sorted()
+    }
 }

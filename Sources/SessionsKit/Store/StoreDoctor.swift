@@ -107,7 +107,7 @@ public struct StoreDoctor {
         // nearly all of doctor's work, and no hook or command should wait for
         // it. What commits changed meanwhile is read again under the lock.
         let scannedAt = store.flatMap { try? journalState($0) }
-        var scan = try SessionScan.read(root: root, tolerating: { _ in true })
+        var scan = try SessionScan.read(root: root, readingLogs: true, tolerating: { _ in true })
         afterScan?()
         var lock: StoreLock? = try StoreLock(path: path(StoreFormat.lockFile), mode: repair ? .exclusive : .shared,
                                               waiting: lockWaiting, holder: repair ? "sessions doctor" : nil)
@@ -163,9 +163,9 @@ public struct StoreDoctor {
         let changed = journalWasSound && journalTrouble == nil
             ? scannedAt.flatMap { changes(since: $0, in: journalContents) } : nil
         if let changed {
-            try scan.reread(changed, root: root, tolerating: { _ in true })
+            try scan.reread(changed, root: root, readingLogs: true, tolerating: { _ in true })
         } else {
-            scan = try SessionScan.read(root: root, tolerating: { _ in true })
+            scan = try SessionScan.read(root: root, readingLogs: true, tolerating: { _ in true })
         }
         for name in scan.strangers {
             add(.warning, "\(StoreFormat.sessionsDirectory)/\(name)", "not a session file; left alone")
@@ -190,7 +190,7 @@ public struct StoreDoctor {
         } catch let error as StoreError {
             if case .needsRepair = error, repair {
                 // Salvaged sessions name accounts too: without them the damaged ones would be left out of every list.
-                let rebuilt = reconstructRegistry(from: summaries + scan.damaged.compactMap { $0.salvaged.map(SessionSummary.init) })
+                let rebuilt = reconstructRegistry(from: summaries + scan.damaged.compactMap(\.salvaged))
                 try writeFile(StoreFormat.registryFile, RegistryFile.encode(rebuilt))
                 registry = rebuilt
                 store = try? FileStore(opening: root)
@@ -242,11 +242,17 @@ public struct StoreDoctor {
         var indexTrouble: Trouble?
         var indexGeneration = 0
         var indexed: [Session.ID: SessionSummary]?
+        // Whether the keys file describes the index: nil when there is none.
+        var keysCheck: Bool?
         if let registry, let store {
             do {
                 if let generation = try IndexFile.readGeneration(path(StoreFormat.indexFile)),
                    let index = try MappedFile.open(path(StoreFormat.indexFile)) {
                     indexGeneration = generation
+                    // Read with the index, so that both are one commit's.
+                    keysCheck = (try? store.readKeys()).map { keys in
+                        index.withBytes { IndexKeys.describes(keys, index: Array($0)) }
+                    } ?? nil
                     // A check reads on without the lock: the index is only ever
                     // replaced, so the mapping keeps this commit's, and the
                     // journal's bytes are in hand. A repair holds on to it.
@@ -291,9 +297,13 @@ public struct StoreDoctor {
         let damagedSummary = marked == 0 ? "" : ", and marks the \(marked) damaged"
         if indexTrouble == nil && journalTrouble == nil {
             add(.ok, StoreFormat.indexFile, "matches the \(summaries.count) session files\(damagedSummary)")
+            report.findings.append(try checkKeys(keysCheck, repair: repair))
         } else if repair && registry != nil {
             let generation = max(newestGeneration, indexGeneration) + 1
-            try writeFile(StoreFormat.indexFile, IndexFile.encode(summaries: plan.summaries, generation: generation))
+            let indexBytes = IndexFile.encode(summaries: plan.summaries, generation: generation)
+            try writeFile(StoreFormat.indexFile, indexBytes)
+            // After the index: a stale keys file is never trusted, and this one describes the new index.
+            if let keys = IndexKeys.encode(index: indexBytes) { try writeFile(StoreFormat.keysFile, keys) }
             let directory = try FileStore.directoryInode(of: root)
             try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: directory))
             if let journalTrouble { add(.problem, StoreFormat.journalFile, journalTrouble.past + "; started it afresh", repaired: true) }
@@ -312,6 +322,29 @@ public struct StoreDoctor {
             let damaged = scan.damaged.isEmpty ? "" : "; \(scan.damaged.count) damaged, above"
             add(.ok, StoreFormat.sessionsDirectory, "\(summaries.count) sessions, \(report.interactionCount) interactions\(damaged)")
         }
+    }
+
+    /// The keys file, a cache of the index: one that does not describe the
+    /// index is only ignored, so it is a warning, not a problem.
+    func checkKeys(_ describes: Bool?, repair: Bool) throws -> Finding {
+        if describes == true { return Finding(severity: .ok, subject: StoreFormat.keysFile, message: "describes the index") }
+        let trouble = describes == nil ? Trouble.missing
+            : Trouble("it does not describe the index (it is stale or damaged), so lists ignore it",
+                      past: "it did not describe the index (it was stale or damaged)")
+        if repair {
+            guard let index = try FileIO.read(path(StoreFormat.indexFile)), let keys = IndexKeys.encode(index: index) else {
+                return Finding(severity: .warning, subject: StoreFormat.keysFile, message: trouble.present)
+            }
+            try writeFile(StoreFormat.keysFile, keys)
+            return Finding(severity: .warning, subject: StoreFormat.keysFile,
+                           message: trouble.past + "; wrote it again from the index", repaired: true)
+        }
+        if describes == nil {
+            return Finding(severity: .ok, subject: StoreFormat.keysFile,
+                           message: "absent: lists read the index itself until the next write writes it")
+        }
+        return Finding(severity: .warning, subject: StoreFormat.keysFile,
+                       message: trouble.present + "; the next compaction, or `sessions doctor --repair`, writes it again")
     }
 
     /// Where the journal stood before the scan, to know what commits overtook it.
@@ -418,7 +451,7 @@ public struct StoreDoctor {
         }
         var entries: [(String, Bool)] = [(StoreFormat.sessionsDirectory, true), (StoreFormat.tempDirectory, true),
                                           (EventSpool.directoryName, true)]
-        for name in [StoreFormat.registryFile, StoreFormat.indexFile, StoreFormat.journalFile, StoreFormat.lockFile] {
+        for name in [StoreFormat.registryFile, StoreFormat.indexFile, StoreFormat.keysFile, StoreFormat.journalFile, StoreFormat.lockFile] {
             entries.append((name, false))
         }
         for name in try FileIO.list(path(StoreFormat.sessionsDirectory)) ?? [] {

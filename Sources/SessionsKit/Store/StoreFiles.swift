@@ -41,6 +41,11 @@ enum RegistryFile {
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws(StoreError) -> Registry {
+        try decodeVersioned(bytes, path: path).registry
+    }
+
+    /// The registry and the format version the file names.
+    static func decodeVersioned(_ bytes: [UInt8], path: String) throws(StoreError) -> (registry: Registry, format: Int) {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
@@ -50,9 +55,9 @@ enum RegistryFile {
         guard case .object(let object) = value else {
             throw StoreError.corrupt(path: path, detail: "must be a JSON object", hint: StoreError.doctorHint)
         }
-        try StoreFormat.checkVersion(object, path: path)
+        let format = try StoreFormat.checkVersion(object, path: path)
         do {
-            return try Registry.decode(object, skipping: ["format"])
+            return (try Registry.decode(object, skipping: ["format"]), format)
         } catch {
             throw StoreError.corrupt(path, error)
         }

@@ -1,17 +1,32 @@
 /// File names and the format version of the JSON directory store. The README's
-/// "Store format" section documents the same layout for people.
+/// "The store" section documents the same layout for people.
 enum StoreFormat {
     /// Bumped when a file's meaning changes; a newer store is never written to.
-    static let version = 1
+    /// Format 2 keeps each session as a head and an interaction log beside
+    /// it; it still reads a session kept whole, as format 1 kept them all,
+    /// until that session is next written.
+    static let version = 2
 
     static let registryFile = "store.json"
     static let indexFile = "index.jsonl"
+    /// The index's keys in binary, a cache of the index (see `IndexKeys`).
+    static let keysFile = "index.keys"
     static let journalFile = "journal.jsonl"
     static let lockFile = "lock"
     static let sessionsDirectory = "sessions"
     static let tempDirectory = "tmp"
 
+    /// A session: whole, as format 1 kept every session, or (format 2) its
+    /// head, with its interactions in the log beside it.
     static func sessionFile(_ id: Session.ID) -> String { "\(sessionsDirectory)/\(id).json" }
+    static let logSuffix = ".interactions.jsonl"
+    static func logFile(_ id: Session.ID) -> String { "\(sessionsDirectory)/\(id)\(logSuffix)" }
+
+    /// The id a log file name stands for, or nil for any other file.
+    static func sessionID(fromLogName name: String) -> Session.ID? {
+        guard name.hasSuffix(logSuffix) else { return nil }
+        return sessionID(fromFileName: String(name.dropLast(logSuffix.count)) + ".json")
+    }
 
     /// The id a session file name stands for, or nil for any other file.
     static func sessionID(fromFileName name: String) -> Session.ID? {
@@ -21,8 +36,10 @@ enum StoreFormat {
         return Int(stem).map { Session.ID($0) }
     }
 
-    /// Reads the `format` member of a store file's envelope, rejecting newer ones.
-    static func checkVersion(_ object: JSONObject, path: String) throws(StoreError) {
+    /// Reads the `format` member of a store file's envelope, rejecting newer
+    /// ones; returns it.
+    @discardableResult
+    static func checkVersion(_ object: JSONObject, path: String) throws(StoreError) -> Int {
         guard let value = object["format"] else {
             throw StoreError.corrupt(path: path, detail: "format: is required", hint: StoreError.doctorHint)
         }
@@ -32,6 +49,7 @@ enum StoreFormat {
         if version > StoreFormat.version {
             throw StoreError.newerFormat(path: path, found: version, supported: StoreFormat.version)
         }
+        return version
     }
 }
 
@@ -52,10 +70,19 @@ struct JournalRecord: Equatable {
         var inode: UInt64
     }
 
+    /// Lines written to a session's interaction log in place, before the
+    /// commit point: its head, which this record replaces, counts them.
+    struct Append: Equatable {
+        var path: String
+        var from: Int
+        var to: Int
+    }
+
     var generation: Int
     var puts: [SessionSummary] = []
     var deletes: [Session.ID] = []
     var files: [FileReplacement] = []
+    var appends: [Append] = []
     var removes: [String] = []
 
     var jsonObject: JSONObject {
@@ -66,6 +93,11 @@ struct JournalRecord: Equatable {
         object.append("files", .array(files.map { file in
             .object(JSONObject(["path": .string(file.path), "temp": .string(file.temp), "inode": .int(file.inode)]))
         }))
+        if !appends.isEmpty {
+            object.append("appends", .array(appends.map { append in
+                .object(JSONObject(["path": .string(append.path), "from": .int(append.from), "to": .int(append.to)]))
+            }))
+        }
         object.append("remove", .array(removes.map { .string($0) }))
         return object
     }
@@ -111,6 +143,18 @@ struct JournalRecord: Equatable {
                 record.files.append(FileReplacement(path: path, temp: temp, inode: inode))
             }
         }
+        for (index, element) in (reader.array("appends") ?? []).enumerated() {
+            guard case .object(let appendObject) = element else {
+                errors.append(FieldError("appends[\(index)]", "must be a JSON object"))
+                continue
+            }
+            var appendReader = ObjectReader(appendObject, path: "appends[\(index)]")
+            let path = appendReader.string("path", required: true)
+            let from = appendReader.int("from", required: true, minimum: 0)
+            let to = appendReader.int("to", required: true, minimum: 0)
+            errors.append(contentsOf: appendReader.errors)
+            if let path, let from, let to { record.appends.append(Append(path: path, from: from, to: to)) }
+        }
         for (index, element) in (reader.array("remove") ?? []).enumerated() {
             guard let path = element.stringValue else {
                 errors.append(FieldError("remove[\(index)]", "must be a string"))
@@ -135,7 +179,7 @@ extension StoreFormat {
         case 1: valid = relative == registryFile
         case 2:
             if parts[0] == Substring(sessionsDirectory) {
-                valid = sessionID(fromFileName: String(parts[1])) != nil
+                valid = sessionID(fromFileName: String(parts[1])) != nil || sessionID(fromLogName: String(parts[1])) != nil
             } else {
                 valid = parts[0] == Substring(tempDirectory) && !parts[1].isEmpty && parts[1] != "." && parts[1] != ".."
             }

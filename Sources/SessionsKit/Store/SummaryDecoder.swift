@@ -30,6 +30,26 @@ enum SummaryDecoder {
         return fields.summary()
     }
 
+    /// What a list needs of the object under the cursor, checked as `decode`
+    /// checks it but without building `state`: nil for anything `decode`
+    /// would not take, and for unknown members, which only the full summary
+    /// keeps. Where this succeeds, `decode` of the same bytes does too.
+    static func skim(_ cursor: inout JSONParser.Cursor, depth: Int, types: inout TypeNames) -> SummaryKey? {
+        var fields = Fields(depth: depth)
+        fields.skimming = true
+        guard (try? fields.read(&cursor, types: &types)) == true else { return nil }
+        return fields.key()
+    }
+
+    /// `skim` of one whole line.
+    static func skim(_ buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, types: inout TypeNames) -> SummaryKey? {
+        var cursor = JSONParser.Cursor(buffer: buffer, options: JSONParser.Options(), start: range.lowerBound, end: range.upperBound)
+        cursor.skipWhitespace()
+        guard let key = skim(&cursor, depth: 1, types: &types) else { return nil }
+        cursor.skipWhitespace()
+        return cursor.index == range.upperBound ? key : nil
+    }
+
     /// The session types met so far. A store holds a handful of types over
     /// thousands of lines: each line finds its type here by its bytes instead
     /// of allocating and checking a new string.
@@ -116,8 +136,17 @@ enum SummaryDecoder {
         var lastResult: LastResult?
         var damaged: String?
         var extras: [JSONObject.Member] = []
+        /// Checks `state` without building it, and gives up on unknown members.
+        var skimming = false
 
         init(depth: Int) { self.depth = depth }
+
+        func key() -> SummaryKey? {
+            guard let id, let type, let accountID, let insertedAt, let updatedAt, interactionCount != nil else { return nil }
+            return SummaryKey(id: Session.ID(id), accountID: Account.ID(accountID), projectID: projectID.map { Project.ID($0) },
+                              componentID: componentID.map { Component.ID($0) }, status: status, type: type,
+                              agent: agent, environment: environment, insertedAt: insertedAt, updatedAt: updatedAt, hasExtra: false)
+        }
 
         func summary() -> SessionSummary? {
             guard let id, let type, let accountID, let insertedAt, let updatedAt, let interactionCount else { return nil }
@@ -166,6 +195,7 @@ enum SummaryDecoder {
                     seen |= bit
                     guard try readValue(key, &cursor, types: &types) else { return false }
                 } else if let unknownName {
+                    if skimming { return false }
                     // A repeated unknown key keeps its first value, and a line of many
                     // unknown keys is no summary the store wrote: the general path decides.
                     if extras.count >= 32 || extras.contains(where: { $0.key == unknownName }) { return false }
@@ -203,6 +233,7 @@ enum SummaryDecoder {
                 if !isNull {
                     guard cursor.next == UInt8(ascii: "{") else { return false }
                     // The depth the general parser would be at, so its nesting limit holds alike.
+                    if skimming { return cursor.skipObject(depth: depth + 1) }
                     state = try cursor.parseObject(depth: depth + 1)
                 }
             case .accountID:

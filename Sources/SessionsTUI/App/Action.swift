@@ -11,6 +11,8 @@ public enum Action: Sendable {
     /// The store's registries and summaries, at first and after any change.
     case catalogLoaded(Catalog)
     case sessionLoaded(Session)
+    /// The newest interactions of a long session; the whole one follows.
+    case sessionPageLoaded(SessionPage)
     /// The session to load no longer exists (or is not this account's).
     case sessionMissing(Session.ID)
     /// The session exists but its file cannot be read (it is damaged); the
@@ -54,12 +56,13 @@ public struct StatusChange: Sendable, Equatable {
 /// so the lists update without a reload.
 public struct StatusWrite: Sendable, Equatable {
     public var change: StatusChange
-    public var sessions: [Session]
+    /// The sessions as written, without their interactions.
+    public var sessions: [SessionSummary]
     /// The change this one wrote back, for an undo.
     public var undoing: StatusChange?
     public var leftAlone: [Session.ID]
 
-    public init(change: StatusChange, sessions: [Session], undoing: StatusChange? = nil, leftAlone: [Session.ID] = []) {
+    public init(change: StatusChange, sessions: [SessionSummary], undoing: StatusChange? = nil, leftAlone: [Session.ID] = []) {
         self.change = change
         self.sessions = sessions
         self.undoing = undoing

@@ -53,7 +53,7 @@ public final class Runtime {
         var terminal: [TerminalEffect] = []
         while let id = pendingLoad {
             pendingLoad = nil
-            terminal += send(Self.load(id, service: service))
+            Self.load(id, service: service) { terminal += send($0) }
         }
         return terminal
     }
@@ -89,14 +89,24 @@ public final class Runtime {
         }
     }
 
-    /// What reading session `id` ends in; safe on any thread.
-    public static func load(_ id: Session.ID, service: SessionService) -> Action {
+    /// How many of a session's newest interactions are read first. A
+    /// session with more shows those at once, the pane saying the rest is
+    /// being read, and the whole session replaces them when it is.
+    public static let firstPage = 500
+
+    /// What reading session `id` ends in, handed to `deliver`: once, or for
+    /// a long session twice, its newest page and then the whole session.
+    /// Safe on any thread.
+    public static func load(_ id: Session.ID, service: SessionService, deliver: (Action) -> Void) {
         do {
-            return .sessionLoaded(try service.session(id: id))
+            let page = try service.session(id: id, newest: firstPage)
+            guard !page.isWhole else { return deliver(.sessionLoaded(page.session)) }
+            deliver(.sessionPageLoaded(page))
+            deliver(.sessionLoaded(try service.session(id: id)))
         } catch SessionError.notFound {
-            return .sessionMissing(id)
+            deliver(.sessionMissing(id))
         } catch {
-            return .sessionUnreadable(id, "\(error)")
+            deliver(.sessionUnreadable(id, "\(error)"))
         }
     }
 
@@ -112,9 +122,9 @@ public final class Runtime {
             switch effect {
             case .setStatus(let request):
                 let updates = try service.setStatuses(request.targets.map { ($0.id, $0.status) })
-                let change = StatusChange(before: updates.map { StatusTarget(id: $0.session.id, status: $0.previous) },
+                let change = StatusChange(before: updates.map { StatusTarget(id: $0.summary.id, status: $0.previous) },
                                           to: request.targets.first?.status ?? .active)
-                return .statusChanged(StatusWrite(change: change, sessions: updates.map(\.session), undoing: request.undoing,
+                return .statusChanged(StatusWrite(change: change, sessions: updates.map(\.summary), undoing: request.undoing,
                                                   leftAlone: request.leftAlone))
             case .createSession(let draft):
                 return .sessionCreated(try service.create(draft))

@@ -47,7 +47,7 @@ enum SessionCommands {
     /// goes on the undo stack (or an undone one comes off it), and the flash
     /// says what happened.
     static func statusChanged(_ state: inout AppState, _ write: StatusWrite) {
-        state.catalog?.apply(deletes: [], puts: write.sessions.map(SessionSummary.init))
+        state.catalog?.apply(deletes: [], puts: write.sessions)
         let ids = write.change.sessionIDs
         let subject = ids.count == 1 ? "#\(ids[0])" : "\(ids.count) sessions"
         if let undone = write.undoing {
@@ -60,7 +60,10 @@ enum SessionCommands {
             if state.undoStack.count > 100 { state.undoStack.removeFirst() }
             Update.flash(&state, "\(subject) → \(write.change.to.rawValue) (u: undo)")
         }
-        if let session = write.sessions.first(where: { $0.id == state.timeline?.session.id }) {
+        if let summary = write.sessions.first(where: { $0.id == state.timeline?.session.id }), let timeline = state.timeline {
+            // The fields as written; the interactions, which a status change leaves, as read.
+            var session = summary.session
+            session.interactions = timeline.session.interactions
             state.timeline?.session = session
         }
         let isReading = state.focus != .list && state.reading.map(ids.contains) == true

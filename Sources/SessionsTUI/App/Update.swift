@@ -30,6 +30,8 @@ public enum Update {
             state.catalog = catalog
         case .sessionLoaded(let session):
             sessionLoaded(&state, session)
+        case .sessionPageLoaded(let page):
+            sessionPageLoaded(&state, page)
         case .sessionMissing(let id):
             sessionMissing(&state, id)
         case .sessionUnreadable(let id, let message):
@@ -84,7 +86,15 @@ public enum Update {
         state.focus == .list ? state.list.selectedID : state.reading
     }
 
-    static func sessionLoaded(_ state: inout AppState, _ session: Session) {
+    /// A long session's newest page, shown while the whole session is read.
+    /// A whole copy already shown stays until the newer whole one comes.
+    static func sessionPageLoaded(_ state: inout AppState, _ page: SessionPage) {
+        guard page.session.id == wantedSession(state) else { return }
+        if let old = state.timeline, old.session.id == page.session.id, old.earlier == 0 { return }
+        sessionLoaded(&state, page.session, earlier: page.earlier)
+    }
+
+    static func sessionLoaded(_ state: inout AppState, _ session: Session, earlier: Int = 0) {
         guard session.id == wantedSession(state) else {
             // Asked for, then left behind: ask again if it is wanted later.
             if state.requestedLoad?.id == session.id { state.requestedLoad = nil }
@@ -92,14 +102,14 @@ public enum Update {
         }
         if state.unreadable?.id == session.id { state.unreadable = nil }
         if let old = state.timeline, old.session.id == session.id {
-            state.timeline = old.reloaded(with: session)
+            state.timeline = old.reloaded(with: session, earlier: earlier)
         } else {
-            state.timeline = TimelineScreen(session: session)
+            state.timeline = TimelineScreen(session: session, earlier: earlier)
         }
-        state.timeline?.links = state.catalog.flatMap { TimelineScreen.Links.of(session, among: $0.summaries) }
+        state.timeline?.links = state.catalog.flatMap { TimelineScreen.Links.of(session, among: $0.table) }
         if let pager = state.pager {
             // The interaction read is gone if the session was rewritten shorter.
-            state.pager = pager.reloaded(with: session)
+            state.pager = pager.reloaded(with: session, earlier: earlier)
             if state.pager == nil { state.focus = .timeline }
         }
     }
@@ -230,7 +240,7 @@ public enum Update {
             return listIntent(&state, intent)
         case .open:
             guard let timeline = state.timeline, timeline.cursor < timeline.interactions.count else { return [] }
-            state.pager = PagerScreen(session: timeline.session, index: timeline.cursor, wrap: state.pagerWraps)
+            state.pager = PagerScreen(session: timeline.session, index: timeline.cursor, wrap: state.pagerWraps, earlier: timeline.earlier)
             state.focus = .pager
         default:
             let rows = max(1, state.layout.session?.rows.height ?? 1)

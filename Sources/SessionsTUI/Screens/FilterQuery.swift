@@ -64,9 +64,9 @@ public struct FilterQuery: Sendable, Equatable {
 
     public var needsText: Bool { !words.isEmpty }
 
-    /// Whether `summary` passes. `text` is its lower-cased search text (only
-    /// read when there are plain words); `registry` names projects.
-    public func matches(_ summary: SessionSummary, text: () -> [UInt8], registry: Registry) -> Bool {
+    /// Whether the session with this key passes. `text` is its lower-cased
+    /// search text (only read when there are plain words); `registry` names projects.
+    public func matches(_ summary: SummaryKey, text: () -> [UInt8], registry: Registry) -> Bool {
         if !type.isEmpty {
             let name = summary.type.name.lowercased()
             guard type.allSatisfy({ name.contains($0) }) else { return false }

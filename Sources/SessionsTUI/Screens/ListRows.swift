@@ -56,23 +56,24 @@ extension ListScreen {
         // Moved out of the state so adding entries does not copy the table.
         var searchText = self.searchText
         self.searchText = [:]
-        let all = catalog.summaries
+        let all = catalog.table
         var survivors: [Session.ID: SessionStatus] = [:]
         let hasMarks = !marks.isEmpty
         // This loop runs over every session on each keystroke of the filter:
-        // it reads stored fields in place instead of copying each summary.
-        all.withUnsafeBufferPointer { all in
-            for position in all.indices where all[position].session.accountID == key.account {
-                if let project = key.project, all[position].session.projectID != project { continue }
-                let id = all[position].session.id, status = all[position].session.status
+        // it reads the keys in place, and decodes a summary only for a
+        // filter's first look at it.
+        all.keys.withUnsafeBufferPointer { keys in
+            for position in keys.indices where keys[position].accountID == key.account {
+                if let project = key.project, keys[position].projectID != project { continue }
+                let id = keys[position].id, status = keys[position].status
                 // A mark lasts while its session stays in the section it was marked in.
                 if hasMarks, marks[id] == status { survivors[id] = status }
                 if !query.isEmpty {
-                    let summary = all[position]
-                    let passes = query.matches(summary, text: {
-                        if let entry = searchText[id], entry.updatedAt == summary.session.updatedAt { return entry.bytes }
-                        let bytes = Array(FilterQuery.searchText(summary, registry: registry).utf8)
-                        searchText[id] = SearchEntry(updatedAt: summary.session.updatedAt, bytes: bytes)
+                    let updatedAt = keys[position].updatedAt
+                    let passes = query.matches(keys[position], text: {
+                        if let entry = searchText[id], entry.updatedAt == updatedAt { return entry.bytes }
+                        let bytes = Array(FilterQuery.searchText(all[position], registry: registry).utf8)
+                        searchText[id] = SearchEntry(updatedAt: updatedAt, bytes: bytes)
                         return bytes
                     }, registry: registry)
                     if !passes { continue }
@@ -86,7 +87,7 @@ extension ListScreen {
         }
         self.searchText = searchText
         marks = survivors
-        sort.sort(&sections, of: all)
+        sort.sort(&sections, of: all.keys)
         for (status, order) in zip(SessionStatus.allCases, sections) {
             rows[status] = SessionRows(all: all, order: order)
         }

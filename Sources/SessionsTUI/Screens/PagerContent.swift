@@ -18,11 +18,11 @@ public struct PagerContent: Sendable {
     static let knownLabels = ["step", "module", "id", "command", "pipe", "started", "result", "exit code", "duration",
                               "finished", "error", "data"]
 
-    init(session: Session, index: Int) {
+    init(session: Session, index: Int, earlier: Int = 0) {
         let interaction = session.interactions[index]
         let glyph = Glyphs.result(interaction.result)
         let status = interaction.result?.status.rawValue ?? "pending"
-        title = Self.title(session: session, index: index)
+        title = Self.title(session: session, index: index, earlier: earlier)
         var lines = PagerDocument()
         var copy: [PagerCopyMenu.Choice: String] = [:]
         // Members the schema does not model are shown by their own names,
@@ -95,9 +95,9 @@ public struct PagerContent: Sendable {
     }
 
     /// The pager's title line, which says where in the session this is.
-    static func title(session: Session, index: Int) -> String {
+    static func title(session: Session, index: Int, earlier: Int = 0) -> String {
         let result = session.interactions[index].result
-        return "#\(session.id) · interaction \(index + 1) of \(session.interactions.count) · "
+        return "#\(session.id) · interaction \(earlier + index + 1) of \(earlier + session.interactions.count) · "
             + "\(Glyphs.result(result)) \(result?.status.rawValue ?? "pending")"
     }
 

@@ -8,7 +8,10 @@ public struct PagerScreen: Sendable {
     public typealias Part = PagerContent.Part
 
     /// Which interaction of the open session this is.
-    public let index: Int
+    public private(set) var index: Int
+    /// How many interactions come before those of the session it was opened
+    /// in, while a long session is still being read.
+    public private(set) var earlier = 0
     /// What the document was built from, to tell whether a reload changed it.
     public let interaction: Interaction
     public private(set) var title: String
@@ -37,18 +40,19 @@ public struct PagerScreen: Sendable {
         var rows: Int
     }
 
-    public init(session: Session, index: Int, wrap: Bool = true) {
+    public init(session: Session, index: Int, wrap: Bool = true, earlier: Int = 0) {
         self.index = index
         self.wrap = wrap
+        self.earlier = earlier
         interaction = session.interactions[index]
-        let content = PagerContent(session: session, index: index)
+        let content = PagerContent(session: session, index: index, earlier: earlier)
         (title, lines, copyText) = (content.title, content.lines, content.copyText)
     }
 
     /// Interaction `index` of `session`, read the way this one was read: the
     /// same wrap, and the same search, counted in the new text.
     func opening(_ index: Int, of session: Session) -> PagerScreen {
-        var next = PagerScreen(session: session, index: index, wrap: wrap)
+        var next = PagerScreen(session: session, index: index, wrap: wrap, earlier: earlier)
         next.search = search.map { PagerSearch($0.needle, in: next.lines) }
         return next
     }
@@ -58,14 +62,20 @@ public struct PagerScreen: Sendable {
     /// grew: its text and search are not built or counted again), else
     /// rebuilt where it was scrolled to (a pending interaction that finished
     /// while open shows its result); nil if the interaction is gone.
-    func reloaded(with session: Session) -> PagerScreen? {
-        guard index < session.interactions.count else { return nil }
+    func reloaded(with session: Session, earlier: Int = 0) -> PagerScreen? {
+        // Counted in the newer copy, which may hold more of the session.
+        let index = self.index + self.earlier - earlier
+        guard session.interactions.indices.contains(index) else { return nil }
         guard session.interactions[index] != interaction else {
             var same = self
-            same.title = PagerContent.title(session: session, index: index)
+            same.index = index
+            same.earlier = earlier
+            same.title = PagerContent.title(session: session, index: index, earlier: earlier)
             return same
         }
-        var fresh = opening(index, of: session)
+        var moved = self
+        moved.earlier = earlier
+        var fresh = moved.opening(index, of: session)
         fresh.top = min(top, max(0, fresh.lines.count - 1))
         fresh.column = column
         fresh.searchInput = searchInput

@@ -11,6 +11,9 @@ public struct TimelineScreen: Sendable {
     /// session is now, whether it was read before the focus came or after.
     public var cursor: Int
     public var top = 0
+    /// How many interactions come before `session.interactions`: a long
+    /// session's newest page is shown while the rest is read.
+    public let earlier: Int
     /// The longest duration, which scales the bars.
     public let longestMS: Int
     /// Durations at or above this are drawn as slow.
@@ -27,8 +30,9 @@ public struct TimelineScreen: Sendable {
     /// column names; found once per load, since that reads every start.
     let otherDays: ClosedRange<Timestamp>?
 
-    public init(session: Session) {
+    public init(session: Session, earlier: Int = 0) {
         self.session = session
+        self.earlier = earlier
         cursor = max(0, session.interactions.count - 1)
         let durations = session.interactions.compactMap { $0.result?.durationMS }.sorted()
         longestMS = durations.last ?? 0
@@ -42,7 +46,8 @@ public struct TimelineScreen: Sendable {
         extraLines = extras.flatMap { label, value in
             column.lines(label: label, values: [value]).map { lead, value in [Span(lead, .label)] + (value.map { [Span($0, .dim)] } ?? []) }
         }
-        heading = TimelineText.heading(session.interactions)
+        heading = earlier > 0 ? TimelineText.heading(count: earlier + session.interactions.count, reading: earlier)
+            : TimelineText.heading(session.interactions)
         otherDays = TimelineText.otherDays(session.interactions, createdAt: session.insertedAt)
     }
 
@@ -60,7 +65,7 @@ public struct TimelineScreen: Sendable {
         /// The links of `session` among `summaries`, or nil when it has none:
         /// only sessions that name a parent, or came with an id their children
         /// may name, are worth a scan of every summary.
-        static func of(_ session: Session, among summaries: [SessionSummary]) -> Links? {
+        static func of(_ session: Session, among summaries: SummaryTable) -> Links? {
             let namesParent = SessionLinks.hasParent(session)
             guard namesParent || session.extra[CodeMySpecImporter.sourceIDKey] != nil else { return nil }
             let links = Links(namesParent: namesParent, parent: namesParent ? SessionLinks.parent(of: session, among: summaries) : nil,
@@ -71,16 +76,22 @@ public struct TimelineScreen: Sendable {
 
     public var interactions: [Interaction] { session.interactions }
 
-    var version: SessionVersion { SessionVersion(session) }
+    var version: SessionVersion {
+        var version = SessionVersion(session)
+        version.interactionCount += earlier
+        return version
+    }
 
-    /// A newer copy of the same session, read where this one was: the cursor
-    /// stays, or follows the newest interaction if it was on it.
-    func reloaded(with session: Session) -> TimelineScreen {
-        var next = TimelineScreen(session: session)
+    /// A newer copy of the same session (or more of it), read where this
+    /// one was: the cursor stays on its interaction, or follows the newest
+    /// if it was on it.
+    func reloaded(with session: Session, earlier: Int = 0) -> TimelineScreen {
+        var next = TimelineScreen(session: session, earlier: earlier)
         next.links = links
+        let shift = self.earlier - earlier
         let wasAtEnd = cursor >= interactions.count - 1
-        next.cursor = max(0, wasAtEnd ? session.interactions.count - 1 : min(cursor, session.interactions.count - 1))
-        next.top = top
+        next.cursor = max(0, wasAtEnd ? session.interactions.count - 1 : min(cursor + shift, session.interactions.count - 1))
+        next.top = max(0, top + shift)
         return next
     }
 
@@ -88,6 +99,7 @@ public struct TimelineScreen: Sendable {
 
     mutating func handle(_ intent: Intent, page: Int) -> Reply? {
         if let target = Movement.target(intent, from: cursor, count: interactions.count, page: page) {
+            if earlier > 0 && target == 0 && cursor == 0 { return .say("reading the \(earlier) earlier interactions…") }
             cursor = target
             return Reply.none
         }

@@ -69,29 +69,45 @@ public struct ClaudeCodeHook {
         try service.checkScope(transaction.registry)
         let now = service.clock()
         let agent = nonEmpty(event["agent_id"])
-        var found = try ClaudeCodeSessions.find(key, account: account, in: transaction)
+        let call = Self.toolEvents.contains(name) ? toolCall(event, at: now) : nil
+        var found = try ClaudeCodeSessions.findHead(key, account: account, in: transaction)
         // A call its subagent's transcript already brought in is recorded
         // there, whether or not this event names the agent: on the parent
         // too, it would be counted twice.
-        if agent == nil, Self.toolEvents.contains(name) {
-            let call = toolCall(event, at: now)
-            if found.map({ position(of: call, in: $0) == nil }) ?? true,
+        if agent == nil, let call {
+            if try found.map({ try transaction.position(of: .toolUse(call.id), in: $0) == nil }) ?? true,
                let subagent = try ClaudeCodeSessions.subagent(holding: call.id, of: key, account: account, in: transaction) {
-                found = subagent
+                found = try transaction.head(id: subagent.id) ?? found
             }
         }
-        var session: Session
-        if let found {
-            session = found
-        } else {
+        guard let head = found else {
             guard Self.creatingEvents.contains(name) else { return .ignored("\(name) for a session not recorded here") }
             let project = ClaudeCodeSessions.projectID(forDirectory: nonEmpty(event["cwd"]), account: account,
                                                        registry: &transaction.registry, at: now)
-            session = ClaudeCodeSessions.newSession(id: try transaction.newSessionID(), key: key, accountID: account,
-                                                    projectID: project, at: now)
+            var session = ClaudeCodeSessions.newSession(id: try transaction.newSessionID(), key: key, accountID: account,
+                                                        projectID: project, at: now)
+            var edit = SessionEdit(session: session)
+            try apply(event, named: name, call: call, sessionID: sessionID, agent: agent, head: nil, to: &edit, in: transaction, at: now)
+            edit.session.updatedAt = service.nextUpdateTime(after: session.updatedAt)
+            if edit.session.insertedAt > edit.session.updatedAt { edit.session.insertedAt = edit.session.updatedAt }
+            session = edit.applied(to: session)
+            transaction.put(session)
+            return .recorded(sessionID: session.id)
         }
-        let original = session
-        var state = session.state ?? JSONObject()
+        var edit = SessionEdit(session: head.session)
+        try apply(event, named: name, call: call, sessionID: sessionID, agent: agent, head: head, to: &edit, in: transaction, at: now)
+        edit.session.updatedAt = service.nextUpdateTime(after: head.session.updatedAt)
+        if edit.session.insertedAt > edit.session.updatedAt { edit.session.insertedAt = edit.session.updatedAt }
+        try transaction.stage(edit)
+        return .recorded(sessionID: head.id)
+    }
+
+    /// What one event changes, as an edit of the session's fields and of the
+    /// one call it is about: its state, its status, and the call added or
+    /// given its result. Only that call is read, never the session's others.
+    private func apply(_ event: JSONObject, named name: String, call: ToolCall?, sessionID: String, agent: String?,
+                       head: SessionHead?, to edit: inout SessionEdit, in transaction: any StoreTransaction, at now: Timestamp) throws {
+        var state = edit.session.state ?? JSONObject()
         if state["session_id"] == nil { state["session_id"] = .string(sessionID) }
         if let agent, state["agent_id"] == nil {
             state["agent_id"] = .string(agent)
@@ -100,46 +116,40 @@ public struct ClaudeCodeHook {
         if state["cwd"] == nil, let cwd = nonEmpty(event["cwd"]) { state["cwd"] = .string(cwd) }
         if let path = nonEmpty(event["transcript_path"]) { state["transcript_path"] = .string(path) }
         if let mode = nonEmpty(event["permission_mode"]) { state["permission_mode"] = .string(mode) }
+        let position = try call.flatMap { call in try head.flatMap { try transaction.position(of: .toolUse(call.id), in: $0) } }
 
         switch name {
         case "SessionStart":
-            session.status = .active
+            edit.session.status = .active
             state["ended_at"] = nil
             state["end_reason"] = nil
             if let source = nonEmpty(event["source"]) { state["start_source"] = .string(source) }
         case "PreToolUse":
-            let call = toolCall(event, at: now)
-            if position(of: call, in: session) == nil {
-                session.interactions.append(ClaudeCodeTools.interaction(call))
-            }
+            if let call, position == nil { edit.appended.append(ClaudeCodeTools.interaction(call)) }
         case "PostToolUse", "PostToolUseFailure":
-            var call = toolCall(event, at: now)
+            guard var call else { break }
             let failed = name == "PostToolUseFailure"
-            let index = position(of: call, in: session)
-            if let index { call.startedAt = session.interactions[index].startedAt }
+            let existing = try position.flatMap { position in try head.flatMap { try transaction.interactions(of: $0, at: [position]).first } }
+            if let existing { call.startedAt = existing.startedAt }
             call.outcome = ToolOutcome(
                 content: failed ? .string(nonEmpty(event["error"]) ?? "failed") : nil, isError: failed,
                 detail: failed ? nil : event["tool_response"], finishedAt: now)
             var interaction = ClaudeCodeTools.interaction(call)
-            if let index {
-                interaction.id = session.interactions[index].id
-                interaction.extra = session.interactions[index].extra
-                if session.interactions[index].result == nil { session.interactions[index] = interaction }
+            if let position, let existing {
+                interaction.id = existing.id
+                interaction.extra = existing.extra
+                if existing.result == nil { edit.replaced[position] = interaction }
             } else {
-                session.interactions.append(interaction)
+                edit.appended.append(interaction)
             }
         case "SessionEnd":
-            if session.status != .failed { session.status = .complete }
+            if edit.session.status != .failed { edit.session.status = .complete }
             state["ended_at"] = .string(now.iso8601)
             if let reason = nonEmpty(event["reason"]) { state["end_reason"] = .string(reason) }
         default:
             break  // Stop, SubagentStop, UserPromptSubmit: the session moved on.
         }
-        session.state = state
-        session.updatedAt = service.nextUpdateTime(after: original.updatedAt)
-        if session.insertedAt > session.updatedAt { session.insertedAt = session.updatedAt }
-        transaction.put(session)
-        return .recorded(sessionID: session.id)
+        edit.session.state = state
     }
 
     func toolCall(_ event: JSONObject, at time: Timestamp) -> ToolCall {
@@ -152,7 +162,4 @@ public struct ClaudeCodeHook {
         return ToolCall(id: id, name: name, input: input, startedAt: time)
     }
 
-    func position(of call: ToolCall, in session: Session) -> Int? {
-        session.interactions.lastIndex { $0.extra[ClaudeCodeTools.toolUseKey]?.stringValue == call.id }
-    }
 }

@@ -24,6 +24,15 @@ public enum ClaudeCodeSessions {
         return nil
     }
 
+    /// The account's Claude Code session for `key`, as its head: what a
+    /// hook reads, so that its cost does not grow with the session.
+    static func findHead(_ key: String, account: Account.ID, in transaction: any StoreTransaction) throws -> SessionHead? {
+        for id in try transaction.sessionIDs(externalConversationID: key) {
+            if let head = try transaction.head(id: id, ofAccount: account), head.session.type == .claudeCode { return head }
+        }
+        return nil
+    }
+
     /// How a subagent's session is keyed: `<session id>/agent-<agent id>`,
     /// by the importer and by hooks alike.
     static func subagentKey(of key: String, agent: String) -> String { subagentKeyPrefix(of: key) + agent }

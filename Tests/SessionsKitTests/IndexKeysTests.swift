@@ -1,0 +1,252 @@
+import Glibc
+import Testing
+import TestSupport
+@testable import SessionsKit
+
+/// `index.keys` is a cache of the index: used when it describes the index's
+/// exact bytes, and otherwise ignored, with the catalog the text path gives.
+@Suite("Index keys")
+struct IndexKeysTests {
+    /// A store of 60 demo sessions, compacted so its index holds them, with
+    /// its keys file written beside the index.
+    static func compactedStore(sessions: Int = 60) throws -> StoreFixture {
+        let fixture = try StoreFixture()
+        var options = DemoGenerator.Options()
+        options.sessions = sessions
+        options.interactions = 3
+        options.outputBytes = 64
+        options.now = Timestamp(iso8601: "2026-11-01T00:00:00Z")!
+        try DemoGenerator(options: options).populate(fixture.service())
+        try fixture.store.compact()
+        return fixture
+    }
+
+    /// The catalog as the index's text gives it, with no keys file.
+    static func textCatalog(_ store: FileStore) throws -> Catalog {
+        let index = try #require(try FileIO.read(store.path(StoreFormat.indexFile)))
+        let journal = try #require(try FileIO.read(store.path(StoreFormat.journalFile)))
+        return try store.assembleCatalog(registry: try store.readRegistry(), indexBytes: index, journalBytes: journal, keysBytes: nil)
+    }
+
+    static func keysPath(_ store: FileStore) -> String { store.path(StoreFormat.keysFile) }
+
+    /// `keys` with its own checksum made right again, as a file written so would have it.
+    static func resealed(_ keys: [UInt8]) -> [UInt8] {
+        var body = Array(keys.dropLast(8))
+        let own = body.withUnsafeBufferPointer { Hash64.digest($0, seed: 0) }
+        IndexKeys.append(own, to: &body)
+        return body
+    }
+
+    @Test("a keys file that describes the index is what the catalog is built from, and it matches the text")
+    func usedWhenValid() throws {
+        let fixture = try Self.compactedStore()
+        let store = fixture.store
+        let keys = try #require(TestFiles.read(Self.keysPath(store)))
+        #expect(TestFiles.mode(Self.keysPath(store)) == 0o600)
+        let text = try Self.textCatalog(store)
+        #expect(text.table.count == 60)
+        let cached = try store.catalog()
+        #expect(cached == text)
+        #expect(cached.table.keys == text.table.keys)
+        // A file that says a session failed, sealed as if written so, is
+        // believed: the catalog read it, not the index's lines.
+        let index = try #require(TestFiles.read(store.path(StoreFormat.indexFile)))
+        let parsed = try #require(keys.withUnsafeBufferPointer { IndexKeys.parse($0, indexSize: index.count) })
+        var forged = keys
+        let first = text.table.keys[0]
+        let other = SessionStatus.allCases.first { $0 != first.status }!
+        forged[parsed.entriesStart + 68] = UInt8(SessionStatus.allCases.firstIndex(of: other)!)
+        TestFiles.write(Self.keysPath(store), Self.resealed(forged))
+        #expect(try store.catalog().table.keys[0].status == other)
+    }
+
+    /// Each way a keys file can fail to describe the index in hand.
+    enum Damage: String, CaseIterable, CustomStringConvertible {
+        case missing, empty, truncated, flippedEntry, flippedHeader, wrongVersion, foreign, stale, indexEditedInPlace, rangeOutside
+        var description: String { rawValue }
+    }
+
+    @Test("a missing, stale, truncated, corrupt or foreign keys file is ignored, with the catalog the text gives")
+    func ignoredWhenWrong() throws {
+        var same = 0
+        for damage in Damage.allCases where try Self.ignored(damage) { same += 1 }
+        #expect(same == Damage.allCases.count)
+        print("index keys: \(Damage.allCases.count) kinds of keys file that do not describe the index ("
+            + Damage.allCases.map(\.rawValue).joined(separator: ", ") + "); \(same) ignored with the catalog or error "
+            + "the index's text gives, \(Damage.allCases.count - same) trusted")
+    }
+
+    /// Whether, with the keys file damaged so, the catalog is the text's.
+    static func ignored(_ damage: Damage) throws -> Bool {
+        let fixture = try Self.compactedStore()
+        let store = fixture.store
+        let path = Self.keysPath(store)
+        var keys = try #require(TestFiles.read(path))
+        let indexPath = store.path(StoreFormat.indexFile)
+        let index = try #require(TestFiles.read(indexPath))
+        let parsed = try #require(keys.withUnsafeBufferPointer { IndexKeys.parse($0, indexSize: index.count) })
+        switch damage {
+        case .missing: unlink(path)
+        case .empty: TestFiles.write(path, [])
+        case .truncated: TestFiles.write(path, Array(keys.prefix(keys.count - 81)))
+        case .flippedEntry:
+            keys[parsed.entriesStart + 3] ^= 0x40
+            TestFiles.write(path, keys)
+        case .flippedHeader:
+            keys[30] ^= 1
+            TestFiles.write(path, keys)
+        case .wrongVersion:
+            keys[20] = 9
+            TestFiles.write(path, Self.resealed(keys))
+        case .foreign:
+            let other = try Self.compactedStore(sessions: 61)
+            TestFiles.write(path, try #require(TestFiles.read(Self.keysPath(other.store))))
+        case .stale:
+            // Later writes and a compaction, then the keys put back as a crash
+            // between writing the index and its keys would leave them.
+            _ = try fixture.service().create(SessionDraft(type: "ComponentCodingSessions"))
+            try store.compact()
+            TestFiles.write(path, keys)
+        case .indexEditedInPlace:
+            // Same size, same generation, one summary changed by hand.
+            let text = String(decoding: index, as: UTF8.self)
+            let edited = try #require(text.range(of: "\"status\":\"complete\"")
+                .map { text.replacingCharacters(in: $0, with: "\"status\":\"complets\"") })
+            TestFiles.write(indexPath, Array(edited.utf8))
+        case .rangeOutside:
+            let at = parsed.entriesStart + 56
+            withUnsafeBytes(of: UInt64(index.count + 10).littleEndian) { keys.replaceSubrange(at..<(at + 8), with: $0) }
+            TestFiles.write(path, Self.resealed(keys))
+        }
+        if damage == .indexEditedInPlace {
+            // The index no longer reads: the same error as with no keys file at all.
+            let withKeys = #expect(throws: StoreError.self, "\(damage)") { try store.catalog() }
+            unlink(path)
+            let without = #expect(throws: StoreError.self, "\(damage)") { try store.catalog() }
+            #expect(withKeys != nil && withKeys?.description == without?.description, "\(damage)")
+            return withKeys != nil && withKeys?.description == without?.description
+        }
+        let before = TestFiles.read(path)
+        let catalog = try store.catalog()
+        let text = try Self.textCatalog(store)
+        #expect(catalog == text, "\(damage)")
+        #expect(catalog.table.keys == text.table.keys, "\(damage)")
+        // A read never writes: the file stays as it was until a write or a repair.
+        #expect(TestFiles.read(path) == before, "\(damage)")
+        return catalog == text && catalog.table.keys == text.table.keys
+    }
+
+    @Test("an index whose summaries the skim does not take still reads from its keys, decoding those lines as the text path does")
+    func generalLines() throws {
+        let summaries = try SummaryDecoderTests.sampleSummaries()
+        var index = IndexFile.encode(summaries: Array(summaries.prefix(40)), generation: 3)
+        // A status spelled with an escape, as the writer never spells it: only the general decoder reads it.
+        let lineStart = index.indices.filter { index[$0] == UInt8(ascii: "\n") }[4] + 1
+        let statusMember = Array("\"status\":\"".utf8)
+        let statusStart = try #require((lineStart..<index.count).first { index[$0...].starts(with: statusMember) }) + statusMember.count
+        let first = index[statusStart]
+        index.replaceSubrange(statusStart...statusStart, with: Array("\\u00\(String(first, radix: 16))".utf8))
+        let keys = try #require(IndexKeys.encode(index: index))
+        let cached = try #require(IndexKeys.table(keys, index: index, alongside: {}).table)
+        let text = try IndexFile.skim(index, path: "index.jsonl", alongside: {}).table
+        #expect(Array(cached) == Array(text))
+        #expect(cached.keys == text.keys)
+        #expect(cached.places.filter { $0.buffer < 0 }.count == 1)
+        // An index that does not read gets no keys file at all.
+        var broken = index
+        broken[lineStart + 3] = UInt8(ascii: "{")
+        #expect(IndexKeys.encode(index: broken) == nil)
+    }
+
+    @Test("doctor reports keys that do not describe the index, and --repair writes them again")
+    func doctor() throws {
+        let fixture = try Self.compactedStore()
+        let store = fixture.store
+        let path = Self.keysPath(store)
+        let good = try #require(TestFiles.read(path))
+        let healthy = StoreDoctor(root: store.root).run(repair: false)
+        #expect(healthy.findings.contains { $0.subject == StoreFormat.keysFile && $0.severity == .ok && $0.message == "describes the index" })
+
+        var damaged = good
+        damaged[damaged.count - 20] ^= 1
+        TestFiles.write(path, damaged)
+        let report = StoreDoctor(root: store.root).run(repair: false)
+        let finding = try #require(report.findings.first { $0.subject == StoreFormat.keysFile })
+        #expect(finding.severity == .warning && !finding.repaired)
+        #expect(finding.message.contains("does not describe the index"))
+        #expect(TestFiles.read(path) == damaged)
+
+        let repaired = StoreDoctor(root: store.root).run(repair: true)
+        #expect(repaired.findings.contains { $0.subject == StoreFormat.keysFile && $0.repaired })
+        #expect(TestFiles.read(path) == good)
+
+        unlink(path)
+        #expect(StoreDoctor(root: store.root).run(repair: false).findings.contains {
+            $0.subject == StoreFormat.keysFile && $0.message.hasPrefix("absent")
+        })
+        _ = StoreDoctor(root: store.root).run(repair: true)
+        #expect(TestFiles.read(path) == good)
+    }
+
+    @Test("a crash between writing the index and its keys leaves keys that are ignored, and the next write replaces them")
+    func crashBetweenIndexAndKeys() throws {
+        let fixture = try Self.compactedStore()
+        let store = fixture.store
+        let path = Self.keysPath(store)
+        let oldKeys = try #require(TestFiles.read(path))
+        // The state such a crash leaves: a new index in place, the old keys beside it.
+        _ = try fixture.service().create(SessionDraft(type: "ComponentCodingSessions"))
+        try store.compact()
+        let newKeys = try #require(TestFiles.read(path))
+        #expect(newKeys != oldKeys)
+        TestFiles.write(path, oldKeys)
+        #expect(try store.needsMaintenance() == nil)
+        let reopened = try fixture.reopen()
+        #expect(try reopened.catalog() == (try Self.textCatalog(reopened)))
+        #expect(try reopened.catalog().table.count == 61)
+        // The next write sees keys of another index and writes them for this one.
+        _ = try fixture.service().create(SessionDraft(type: "ComponentTestSessions"))
+        let rewritten = try #require(TestFiles.read(path))
+        let index = try #require(TestFiles.read(store.path(StoreFormat.indexFile)))
+        #expect(IndexKeys.describes(rewritten, index: index))
+        #expect(try reopened.catalog() == (try Self.textCatalog(reopened)))
+    }
+
+    @Test("a link in place of the keys file is refused by reads and left as it is by writes")
+    func link() throws {
+        let fixture = try Self.compactedStore()
+        let store = fixture.store
+        let path = Self.keysPath(store)
+        let target = fixture.directory.path + "/elsewhere.keys"
+        let keys = try #require(TestFiles.read(path))
+        TestFiles.write(target, keys)
+        unlink(path)
+        try #require(symlink(target, path) == 0)
+        let refused = #expect(throws: StoreError.self) { try store.catalog() }
+        #expect(refused?.description.contains("symbolic link") == true)
+        #expect(throws: StoreError.self) { try store.compact() }
+        // A write does not need the keys: it succeeds, and leaves the link.
+        _ = try fixture.service().create(SessionDraft(type: "ComponentCodingSessions"))
+        #expect(FileIO.linkTarget(path) == target)
+        #expect(TestFiles.read(target) == keys)
+    }
+
+    @Test("the checksum tells apart indexes that differ in one byte anywhere, or in length")
+    func checksumSensitivity() {
+        var random = SplitMix64(seed: 7)
+        let base = (0..<(3 << 20) + 17).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let digest = base.withUnsafeBufferPointer { IndexKeys.checksum($0, alongside: {}).0 }
+        var seen: Set<UInt64> = [digest]
+        for position in [0, 1, 31, 32, 1 << 20, (1 << 20) + 5, base.count - 9, base.count - 1] {
+            var changed = base
+            changed[position] ^= 1
+            seen.insert(changed.withUnsafeBufferPointer { IndexKeys.checksum($0, alongside: {}).0 })
+        }
+        var swapped = base
+        swapped.swapAt(100, (101...).first { base[$0] != base[100] }!)
+        seen.insert(swapped.withUnsafeBufferPointer { IndexKeys.checksum($0, alongside: {}).0 })
+        seen.insert(base.dropLast().withUnsafeBufferPointer { IndexKeys.checksum($0, alongside: {}).0 })
+        #expect(seen.count == 11)
+    }
+}
