@@ -100,7 +100,8 @@ struct ResourceLimitTests {
     }
 
     @Test("no threads to be had: the index is decoded on the calling thread, without a hang",
-          .enabled(if: ProcessTestUser.canRunAsAnother || geteuid() != 0, "root ignores ulimit -u; needs setpriv"))
+          .enabled(if: (ProcessTestUser.canRunAsAnother && ProcessTestUser.binaryReachable) || geteuid() != 0,
+                   "root ignores ulimit -u; needs setpriv, and the binary where another user can run it"))
     func noThreads() throws {
         let home = try Home()
         let expected = try #require(try JSONParser.parse(ProcessRunner(environment: home.environment).run(["list", "--json"]).stdout).arrayValue).count
@@ -130,6 +131,18 @@ struct ResourceLimitTests {
 /// Whether tests running as root can run the binary as another user.
 enum ProcessTestUser {
     static let canRunAsAnother = access("/usr/bin/setpriv", X_OK) == 0
+    /// Whether another user may reach the binary through a shell: every
+    /// directory above it searchable by others (a checkout under a 0700
+    /// directory is not, and the shell's exec fails with status 126).
+    static let binaryReachable: Bool = {
+        var path = ProcessRunner.sessionsBinary()
+        while let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            path = String(path[..<slash])
+            var info = stat()
+            guard stat(path, &info) == 0, info.st_mode & S_IXOTH != 0 else { return false }
+        }
+        return true
+    }()
     /// An unprivileged user no other test runs as.
     static let threadless: uid_t = 65_533
 }
