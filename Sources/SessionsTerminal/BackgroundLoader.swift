@@ -12,8 +12,8 @@ import Synchronization
 /// session. One read at a time: a newer selection waits for the current
 /// read, and a result for a session no longer selected is dropped by `update`.
 final class BackgroundLoader: Sendable {
-    let readFD: Int32
-    private let writeFD: Int32
+    private let pipe: WakePipe
+    var readFD: Int32 { pipe.readFD }
     /// Results handed over and not yet taken, and whether the read is over.
     private let finished = Mutex<(actions: [Action], done: Bool)>(([], false))
     /// Test-only (`SESSIONS_TEST_LOAD_DELAY_MS`): makes every read slow, so a
@@ -22,19 +22,8 @@ final class BackgroundLoader: Sendable {
 
     init?(delayMS: Int = 0) {
         self.delayMS = max(0, delayMS)
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return nil }
-        for fd in fds {
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        }
-        readFD = fds[0]
-        writeFD = fds[1]
-    }
-
-    deinit {
-        close(readFD)
-        close(writeFD)
+        guard let pipe = WakePipe() else { return nil }
+        self.pipe = pipe
     }
 
     /// Starts reading session `id`; call again only after `take()` returned.
@@ -51,15 +40,13 @@ final class BackgroundLoader: Sendable {
             if let action { state.actions.append(action) }
             if done { state.done = true }
         }
-        var byte: UInt8 = 1
-        _ = write(writeFD, &byte, 1)
+        pipe.wake()
     }
 
     /// What the read has handed over since last asked, once `readFD` polled
     /// readable, and whether the read is over.
     func take() -> (actions: [Action], done: Bool) {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        _ = read(readFD, &buffer, buffer.count)
+        pipe.drain()
         return finished.withLock { state in
             defer { state = ([], false) }
             return state

@@ -11,8 +11,8 @@ import Synchronization
 /// redraw. Several waits may run at once (a refresh, a session being read);
 /// the footer names the holder of the newest.
 public final class StoreWaitBoard: Sendable {
-    let readFD: Int32
-    private let writeFD: Int32
+    private let pipe: WakePipe
+    var readFD: Int32 { pipe.readFD }
     private struct State {
         var waits: [Int: LockHolder?] = [:]
         var onScreen = false
@@ -21,20 +21,9 @@ public final class StoreWaitBoard: Sendable {
     private let beforeScreen: @Sendable (String) -> Void
 
     public init?(beforeScreen: @escaping @Sendable (String) -> Void) {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return nil }
-        for fd in fds {
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        }
-        readFD = fds[0]
-        writeFD = fds[1]
+        guard let pipe = WakePipe() else { return nil }
+        self.pipe = pipe
         self.beforeScreen = beforeScreen
-    }
-
-    deinit {
-        close(readFD)
-        close(writeFD)
     }
 
     /// How the browser's store waits: for as long as it takes, told here.
@@ -52,8 +41,7 @@ public final class StoreWaitBoard: Sendable {
         if let line {
             beforeScreen(line)
         } else {
-            var byte: UInt8 = 1
-            _ = write(writeFD, &byte, 1)
+            pipe.wake()
         }
     }
 
@@ -62,8 +50,7 @@ public final class StoreWaitBoard: Sendable {
 
     /// The wait to show, once `readFD` polled readable (or at any time).
     func current() -> StoreWait? {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        _ = read(readFD, &buffer, buffer.count)
+        pipe.drain()
         return state.withLock { state in
             state.waits.max { $0.key < $1.key }.map { StoreWait(holder: $0.value) }
         }

@@ -16,25 +16,14 @@ final class StoreWorker: Sendable {
         case write(Action)
     }
 
-    let readFD: Int32
-    private let writeFD: Int32
+    private let pipe: WakePipe
+    var readFD: Int32 { pipe.readFD }
     private let queue = DispatchQueue(label: "sessions.store-worker")
     private let finished = Mutex<[Outcome]>([])
 
     init?() {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return nil }
-        for fd in fds {
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        }
-        readFD = fds[0]
-        writeFD = fds[1]
-    }
-
-    deinit {
-        close(readFD)
-        close(writeFD)
+        guard let pipe = WakePipe() else { return nil }
+        self.pipe = pipe
     }
 
     func refresh(from previous: Catalog?, service: SessionService) {
@@ -49,15 +38,13 @@ final class StoreWorker: Sendable {
         queue.async { [self] in
             let outcome = job()
             finished.withLock { $0.append(outcome) }
-            var byte: UInt8 = 1
-            _ = Glibc.write(writeFD, &byte, 1)
+            pipe.wake()
         }
     }
 
     /// Every finished job, in order, once `readFD` polled readable.
     func take() -> [Outcome] {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        _ = read(readFD, &buffer, buffer.count)
+        pipe.drain()
         return finished.withLock { outcomes in
             defer { outcomes = [] }
             return outcomes
