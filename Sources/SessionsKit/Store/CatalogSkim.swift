@@ -157,70 +157,14 @@ extension Journal {
     /// `parsePlainRecord` with the puts skimmed; nil sends the line down the
     /// general path.
     static func skimPlainRecord(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> SkimmedRecord? {
-        var cursor = JSONParser.Cursor(buffer: buffer, options: JSONParser.Options(), start: range.lowerBound, end: range.upperBound)
-        var others: [JSONObject.Member] = []
-        var puts: [SkimmedRecord.Put]?
-        do {
-            cursor.skipWhitespace()
-            guard cursor.next == UInt8(ascii: "{") else { return nil }
-            cursor.index += 1
-            cursor.skipWhitespace()
-            if cursor.next == UInt8(ascii: "}") { return nil }
-            members: while true {
-                cursor.skipWhitespace()
-                guard cursor.next == UInt8(ascii: "\"") else { return nil }
-                let key = try cursor.parseString()
-                cursor.skipWhitespace()
-                guard cursor.next == UInt8(ascii: ":") else { return nil }
-                cursor.index += 1
-                cursor.skipWhitespace()
-                if key == "put" {
-                    guard puts == nil, cursor.next == UInt8(ascii: "[") else { return nil }
-                    puts = skimPuts(&cursor)
-                    guard puts != nil else { return nil }
-                } else {
-                    others.append(JSONObject.Member(key, try cursor.parseValue(depth: 1)))
-                }
-                cursor.skipWhitespace()
-                switch cursor.next {
-                case UInt8(ascii: ","): cursor.index += 1
-                case UInt8(ascii: "}"): cursor.index += 1; break members
-                default: return nil
-                }
-            }
-            cursor.skipWhitespace()
-            guard cursor.index == range.upperBound, let puts else { return nil }
-            others.append(JSONObject.Member("put", .array([])))
-            let record = try JournalRecord.decode(.object(JSONObject(others)))
-            return SkimmedRecord(generation: record.generation, deletes: record.deletes, puts: puts)
-        } catch {
-            return nil
-        }
-    }
-
-    /// The keys and places of a `put` array, or nil if any needs the general path.
-    static func skimPuts(_ cursor: inout JSONParser.Cursor) -> [SkimmedRecord.Put]? {
-        cursor.index += 1  // [
-        var puts: [SkimmedRecord.Put] = []
         var types = SummaryDecoder.TypeNames()
-        cursor.skipWhitespace()
-        if cursor.next == UInt8(ascii: "]") {
-            cursor.index += 1
-            return puts
-        }
-        while true {
-            cursor.skipWhitespace()
+        guard let (record, puts) = plainRecord(buffer, range, put: { cursor -> SkimmedRecord.Put? in
             let start = cursor.index
             // The record is depth 1 and the array depth 2, as the general parser counts.
             guard let key = SummaryDecoder.skim(&cursor, depth: 3, types: &types) else { return nil }
-            puts.append(.line(key, start..<cursor.index))
-            cursor.skipWhitespace()
-            switch cursor.next {
-            case UInt8(ascii: ","): cursor.index += 1
-            case UInt8(ascii: "]"): cursor.index += 1; return puts
-            default: return nil
-            }
-        }
+            return .line(key, start..<cursor.index)
+        }) else { return nil }
+        return SkimmedRecord(generation: record.generation, deletes: record.deletes, puts: puts)
     }
 }
 

@@ -311,9 +311,26 @@ extension Journal {
     /// sends the line down the general path, which reports any error. Every
     /// other member is decoded by the general rules.
     static func parsePlainRecord(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> JournalRecord? {
+        var types = SummaryDecoder.TypeNames()
+        guard let (plain, puts) = plainRecord(buffer, range, put: { cursor in
+            // The record is depth 1 and the array depth 2, as the general parser counts.
+            SummaryDecoder.decode(&cursor, depth: 3, types: &types)
+        }) else { return nil }
+        var record = plain
+        record.puts = puts
+        return record
+    }
+
+    /// A journal record in the writer's shape, its `put` array read element
+    /// by element with `put` and every other member by the general rules;
+    /// the record comes back with its puts empty. Nil (any element `put`
+    /// refuses included) sends the line down the general path, which
+    /// reports any error.
+    static func plainRecord<Put>(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+                                 put: (inout JSONParser.Cursor) -> Put?) -> (JournalRecord, [Put])? {
         var cursor = JSONParser.Cursor(buffer: buffer, options: JSONParser.Options(), start: range.lowerBound, end: range.upperBound)
         var others: [JSONObject.Member] = []
-        var puts: [SessionSummary]?
+        var puts: [Put]?
         do {
             cursor.skipWhitespace()
             guard cursor.next == UInt8(ascii: "{") else { return nil }
@@ -330,7 +347,7 @@ extension Journal {
                 cursor.skipWhitespace()
                 if key == "put" {
                     guard puts == nil, cursor.next == UInt8(ascii: "[") else { return nil }
-                    puts = try parsePuts(&cursor)
+                    puts = plainArray(&cursor, put)
                     guard puts != nil else { return nil }
                 } else {
                     others.append(JSONObject.Member(key, try cursor.parseValue(depth: 1)))
@@ -345,33 +362,31 @@ extension Journal {
             cursor.skipWhitespace()
             guard cursor.index == range.upperBound, let puts else { return nil }
             others.append(JSONObject.Member("put", .array([])))
-            var record = try JournalRecord.decode(.object(JSONObject(others)))
-            record.puts = puts
-            return record
+            return (try JournalRecord.decode(.object(JSONObject(others))), puts)
         } catch {
             return nil
         }
     }
 
-    /// The summaries of a `put` array, or nil if any needs the general path.
-    static func parsePuts(_ cursor: inout JSONParser.Cursor) throws -> [SessionSummary]? {
+    /// The elements of the array at `cursor`, each read by `element`, or nil
+    /// if any needs the general path.
+    static func plainArray<Element>(_ cursor: inout JSONParser.Cursor,
+                                    _ element: (inout JSONParser.Cursor) -> Element?) -> [Element]? {
         cursor.index += 1  // [
-        var puts: [SessionSummary] = []
-        var types = SummaryDecoder.TypeNames()
+        var elements: [Element] = []
         cursor.skipWhitespace()
         if cursor.next == UInt8(ascii: "]") {
             cursor.index += 1
-            return puts
+            return elements
         }
         while true {
             cursor.skipWhitespace()
-            // The record is depth 1 and the array depth 2, as the general parser counts.
-            guard let summary = SummaryDecoder.decode(&cursor, depth: 3, types: &types) else { return nil }
-            puts.append(summary)
+            guard let next = element(&cursor) else { return nil }
+            elements.append(next)
             cursor.skipWhitespace()
             switch cursor.next {
             case UInt8(ascii: ","): cursor.index += 1
-            case UInt8(ascii: "]"): cursor.index += 1; return puts
+            case UInt8(ascii: "]"): cursor.index += 1; return elements
             default: return nil
             }
         }
