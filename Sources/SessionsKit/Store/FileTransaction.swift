@@ -48,7 +48,7 @@ final class FileTransaction: StoreTransaction {
         switch staged[id] {
         case .put?, .edit?: return true
         case .delete?: return false
-        case nil: return try stored(id).layout() != nil
+        case nil: return try stored(id).filePrefix() != nil
         }
     }
 

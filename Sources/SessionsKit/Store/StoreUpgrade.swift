@@ -59,14 +59,17 @@ extension FileStore {
             try write { transaction in
                 for id in batch {
                     let stored = StoredSession(root: root, id: id)
-                    guard try stored.layout() == .whole else {
-                        result.alreadySplit += 1
-                        continue
-                    }
                     let session: Session
                     do {
-                        guard let read = try stored.read() else { continue }
-                        session = read
+                        // Read once: the file tells whole from split, and a whole one is decoded from it.
+                        switch try stored.readFile() {
+                        case nil: continue
+                        case .head?:
+                            result.alreadySplit += 1
+                            continue
+                        case .whole(let bytes)?:
+                            session = try SessionFile.decode(bytes, path: stored.filePath, expectedID: id)
+                        }
                     } catch StoreError.damagedSession {
                         result.damaged.append(id)
                         continue

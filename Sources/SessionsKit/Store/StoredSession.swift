@@ -9,8 +9,6 @@ import Glibc
 /// Callers hold the store's lock: the log is only ever appended to, or cut
 /// back to its committed length, under the exclusive one.
 struct StoredSession {
-    enum Layout: Equatable { case whole, split }
-
     let root: String
     let id: Session.ID
 
@@ -21,11 +19,6 @@ struct StoredSession {
     enum File {
         case whole([UInt8])
         case head(SessionHead)
-
-        var layout: Layout {
-            if case .head = self { return .split }
-            return .whole
-        }
     }
 
     /// The session file, read and told apart, or nil when there is none. A
@@ -38,12 +31,6 @@ struct StoredSession {
     static func file(_ bytes: [UInt8], path: String, id: Session.ID) throws(StoreError) -> File {
         guard SessionHeadFile.isHead(bytes) else { return .whole(bytes) }
         return .head(try SessionHeadFile.decode(bytes, path: path, expectedID: id))
-    }
-
-    /// How the session is kept, or nil when the store has no such session.
-    func layout() throws(StoreError) -> Layout? {
-        guard let bytes = try FileIO.read(filePath) else { return nil }
-        return SessionHeadFile.isHead(bytes) ? .split : .whole
     }
 
     /// A session's bytes as read under the lock, to be decoded after it is
