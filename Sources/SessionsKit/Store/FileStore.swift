@@ -144,11 +144,7 @@ public final class FileStore: SessionStore {
         case nil:
             return false
         case .whole(let bytes)?:
-            var session = try SessionFile.decode(bytes, path: stored.filePath, expectedID: id)
-            let interactions = session.interactions
-            session.interactions = []
-            try fields(session, interactions.count)
-            for each in interactions { try interaction(each) }
+            try SessionFile.decode(bytes, path: stored.filePath, expectedID: id).stream(fields: fields, interaction: interaction)
         case .split(let head, let log)?:
             defer { if let log { close(log) } }
             try fields(head.session, head.interactionCount)

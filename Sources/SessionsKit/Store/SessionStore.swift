@@ -39,11 +39,8 @@ public protocol SessionStore: AnyObject, Sendable {
 extension SessionStore {
     public func streamSession(id: Session.ID, fields: (Session, Int) throws -> Void,
                               interaction: (Interaction) throws -> Void) throws -> Bool {
-        guard var session = try session(id: id) else { return false }
-        let interactions = session.interactions
-        session.interactions = []
-        try fields(session, interactions.count)
-        for each in interactions { try interaction(each) }
+        guard let session = try session(id: id) else { return false }
+        try session.stream(fields: fields, interaction: interaction)
         return true
     }
 
@@ -150,5 +147,16 @@ public struct Catalog: Sendable, Equatable {
     public mutating func apply(deletes: [Session.ID], puts: [SessionSummary]) {
         for id in deletes { table.remove(id) }
         for summary in puts { table.put(summary) }
+    }
+}
+
+extension Session {
+    /// This session as `streamSession` hands a session over: its fields and
+    /// count, then each interaction.
+    func stream(fields: (Session, Int) throws -> Void, interaction: (Interaction) throws -> Void) rethrows {
+        var header = self
+        header.interactions = []
+        try fields(header, interactions.count)
+        for each in interactions { try interaction(each) }
     }
 }

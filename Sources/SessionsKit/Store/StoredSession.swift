@@ -41,10 +41,14 @@ struct StoredSession {
     }
 
     func readRaw() throws(StoreError) -> Raw? {
-        switch try readFile() {
-        case nil: return nil
-        case .whole(let bytes)?: return .whole(bytes)
-        case .head(let head)?:
+        try readFile().map { (file) throws(StoreError) -> Raw in try raw(file) }
+    }
+
+    /// The bytes of the session `file` is the file of: for a head, its log's too.
+    func raw(_ file: File) throws(StoreError) -> Raw {
+        switch file {
+        case .whole(let bytes): return .whole(bytes)
+        case .head(let head):
             return .split(head, log: try readLog(head) { (buffer, length) throws(StoreError) -> [UInt8] in Array(buffer[0..<length]) })
         }
     }
@@ -91,13 +95,7 @@ struct StoredSession {
     func newest(_ wanted: Int) throws(StoreError) -> SessionPage? {
         guard let file = try readFile() else { return nil }
         guard case .head(let head) = file, head.interactionCount > wanted else {
-            let raw: Raw
-            switch file {
-            case .whole(let bytes): raw = .whole(bytes)
-            case .head(let head):
-                raw = .split(head, log: try readLog(head) { (buffer, length) throws(StoreError) -> [UInt8] in Array(buffer[0..<length]) })
-            }
-            return SessionPage(whole: try decode(raw), newest: wanted)
+            return SessionPage(whole: try decode(try raw(file)), newest: wanted)
         }
         var span = 1 << 20
         while true {
@@ -137,16 +135,8 @@ struct StoredSession {
         let wanted = range ?? 0..<head.logLength
         var bytes: [UInt8] = []
         if !wanted.isEmpty {
-            guard let fd = try FileIO.openForReading(logPath) else {
-                throw StoreError.damagedSession(id: id, path: logPath, detail: "it is missing, but the session's file says \(head.logLength) bytes were written")
-            }
+            let fd = try openLog(head)
             defer { close(fd) }
-            var info = stat()
-            guard fstat(fd, &info) == 0 else { throw FileIO.fail("read", logPath) }
-            guard Int(info.st_size) >= head.logLength else {
-                throw StoreError.damagedSession(id: id, path: logPath, detail:
-                    "it is \(info.st_size) bytes long, but the session's file says \(head.logLength) were written")
-            }
             bytes = try FileIO.readFully(fd, offset: wanted.lowerBound, count: wanted.count, path: logPath)
         }
         do {
@@ -154,6 +144,26 @@ struct StoredSession {
         } catch {
             throw damage(error)
         }
+    }
+
+    /// The log, open for reading, once it is known to hold the `logLength`
+    /// bytes `head` counts: a log missing or shorter is the session's damage.
+    /// The caller closes it.
+    func openLog(_ head: SessionHead) throws(StoreError) -> Int32 {
+        guard let fd = try FileIO.openForReading(logPath) else {
+            throw StoreError.damagedSession(id: id, path: logPath, detail: "it is missing, but the session's file says \(head.logLength) bytes were written")
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            close(fd)
+            throw FileIO.fail("read", logPath)
+        }
+        guard Int(info.st_size) >= head.logLength else {
+            close(fd)
+            throw StoreError.damagedSession(id: id, path: logPath, detail:
+                "it is \(info.st_size) bytes long, but the session's file says \(head.logLength) were written")
+        }
+        return fd
     }
 
     /// A fault found in a log names the session, as a damaged file does.

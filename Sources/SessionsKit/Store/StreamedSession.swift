@@ -22,19 +22,7 @@ extension StoredSession {
         case .whole(let bytes)?: return .whole(bytes)
         case .head(let head)?:
             guard head.logLength > 0 else { return .split(head, log: nil) }
-            guard let fd = try FileIO.openForReading(logPath) else {
-                throw StoreError.damagedSession(id: id, path: logPath, detail: "it is missing, but the session's file says \(head.logLength) bytes were written")
-            }
-            var info = stat()
-            guard fstat(fd, &info) == 0 else {
-                close(fd)
-                throw FileIO.fail("read", logPath)
-            }
-            guard Int(info.st_size) >= head.logLength else {
-                close(fd)
-                throw StoreError.damagedSession(id: id, path: logPath, detail:
-                    "it is \(info.st_size) bytes long, but the session's file says \(head.logLength) were written")
-            }
+            let fd = try openLog(head)
             return .split(head, log: fd)
         }
     }
