@@ -98,7 +98,10 @@ struct ShowCommand: ParsableCommand {
                 if pending.count + bytes.count >= 1 << 18 {
                     context.stdout.write(pending)
                     pending.removeAll(keepingCapacity: true)
-                    if bytes.count >= 1 << 18 { return context.stdout.write(bytes) }
+                    if bytes.count >= 1 << 18 { context.stdout.write(bytes) } else { pending += bytes }
+                    // A full disk or a reader gone: the rest of the log need not be read.
+                    if context.stdout.failure != nil { throw OutputStopped() }
+                    return
                 }
                 pending += bytes
             }
