@@ -110,26 +110,32 @@ struct HugeFieldScreenTests {
         #expect(screen.state.pager?.copyText[.stdout] == String(decoding: bytes, as: UTF8.self))
     }
 
+    /// A session of `count` finished interactions, `step 1` to `step N` a
+    /// second apart, every thousandth an error, written in one commit.
+    static func longSession(_ count: Int, in service: SessionService) throws {
+        let session = try service.create(SessionDraft(type: "ContextSpecSessions"))
+        try service.store.write { transaction in
+            var full = try #require(try transaction.session(id: session.id))
+            let start = session.insertedAt
+            full.interactions = (0..<count).map { index in
+                let at = Timestamp(microseconds: start.microseconds + Int64(index) * 1_000_000)
+                // Fixed ids: a random one each would be most of the test's time.
+                var interaction = Interaction(id: "interaction-\(index)",
+                                              command: Command(id: nil, module: "Bash", command: "step \(index + 1)", timestamp: at),
+                                              insertedAt: at, updatedAt: at)
+                interaction.result = CommandResult(id: nil, status: index % 1000 == 999 ? .error : .ok, code: 0,
+                                                   durationMS: index % 977, timestamp: at)
+                return interaction
+            }
+            transaction.put(full)
+        }
+    }
+
     @Test("a session of 100,000 interactions opens at its first, goes to its last, and opens that one")
     func hundredThousandInteractions() throws {
         let count = 100_000
         let screen = try ScreenHarness(width: 120, height: 30) { service in
-            let session = try service.create(SessionDraft(type: "ContextSpecSessions"))
-            try service.store.write { transaction in
-                var full = try #require(try transaction.session(id: session.id))
-                let start = session.insertedAt
-                full.interactions = (0..<count).map { index in
-                    let at = Timestamp(microseconds: start.microseconds + Int64(index) * 1_000_000)
-                    // Fixed ids: a random one each would be most of the test's time.
-                    var interaction = Interaction(id: "interaction-\(index)",
-                                                  command: Command(id: nil, module: "Bash", command: "step \(index + 1)", timestamp: at),
-                                                  insertedAt: at, updatedAt: at)
-                    interaction.result = CommandResult(id: nil, status: index % 1000 == 999 ? .error : .ok, code: 0,
-                                                       durationMS: index % 977, timestamp: at)
-                    return interaction
-                }
-                transaction.put(full)
-            }
+            try Self.longSession(count, in: service)
         }
         // The timeline opens at its newest end.
         #expect(screen.text.contains("Timeline · 100000 interactions · 100 errors"))
@@ -148,18 +154,7 @@ struct HugeFieldScreenTests {
     func newestPageFirst() throws {
         let count = 1_200
         let screen = try ScreenHarness(width: 120, height: 30) { service in
-            let long = try service.create(SessionDraft(type: "ContextSpecSessions"))
-            try service.store.write { transaction in
-                var full = try #require(try transaction.session(id: long.id))
-                full.interactions = (0..<count).map { index in
-                    let at = Timestamp(microseconds: long.insertedAt.microseconds + Int64(index) * 1_000_000)
-                    var interaction = Interaction(id: "interaction-\(index)", command: Command(id: nil, module: "Bash", command: "step \(index + 1)"),
-                                                  insertedAt: at, updatedAt: at)
-                    interaction.result = CommandResult(id: nil, status: .ok, code: 0, durationMS: 5, timestamp: at)
-                    return interaction
-                }
-                transaction.put(full)
-            }
+            try Self.longSession(count, in: service)
             let short = try service.create(SessionDraft(type: "ContextSpecSessions"))
             _ = try service.addInteraction(sessionID: short.id, CommandDraft(module: "Bash", command: "only step"))
         }
