@@ -73,7 +73,8 @@ final class FileTransaction: StoreTransaction {
     }
 
     func position(of key: InteractionKey, in head: SessionHead) throws -> Int? {
-        if case .put? = staged[head.id] {} else if let absent = head.knownAbsent(key) { return absent }
+        // The head this transaction gave knows its calls, staged ones included.
+        if let absent = head.knownAbsent(key) { return absent }
         guard staged[head.id] == nil else { return try session(id: head.id)?.interactions.lastIndex { key.matches($0) } }
         return try stored(head.id).position(of: key, in: head)
     }
