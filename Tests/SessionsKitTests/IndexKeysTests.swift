@@ -3,8 +3,8 @@ import Testing
 import TestSupport
 @testable import SessionsKit
 
-/// `index.keys` is a cache of the index: used when it describes the index's
-/// exact bytes, and otherwise ignored, with the catalog the text path gives.
+/// `index.keys` is a cache of the index: used when it names the index's file
+/// as it is, and otherwise ignored, with the catalog the text path gives.
 @Suite("Index keys")
 struct IndexKeysTests {
     /// A store of 60 demo sessions, compacted so its index holds them, with
@@ -25,7 +25,22 @@ struct IndexKeysTests {
     static func textCatalog(_ store: FileStore) throws -> Catalog {
         let index = try #require(try FileIO.read(store.path(StoreFormat.indexFile)))
         let journal = try #require(try FileIO.read(store.path(StoreFormat.journalFile)))
-        return try store.assembleCatalog(registry: try store.readRegistry(), indexBytes: index, journalBytes: journal, keysBytes: nil)
+        return try store.assembleCatalog(registry: try store.readRegistry(), indexBytes: index, journalBytes: journal)
+    }
+
+    /// The index's file as it is now.
+    static func indexStamp(_ store: FileStore) throws -> FileStamp {
+        try #require(try FileIO.status(store.path(StoreFormat.indexFile), followLinks: false).map(FileStamp.init))
+    }
+
+    /// Waits out one tick of the clock file times come from, so that a
+    /// change made now cannot carry the times of one made before: an edit by
+    /// hand comes later than the compaction that wrote the index.
+    static func nextTick() {
+        var resolution = timespec()
+        clock_getres(CLOCK_REALTIME_COARSE, &resolution)
+        var pause = timespec(tv_sec: resolution.tv_sec * 2, tv_nsec: resolution.tv_nsec * 2)
+        nanosleep(&pause, nil)
     }
 
     static func keysPath(_ store: FileStore) -> String { store.path(StoreFormat.keysFile) }
@@ -52,7 +67,9 @@ struct IndexKeysTests {
         // A file that says a session failed, sealed as if written so, is
         // believed: the catalog read it, not the index's lines.
         let index = try #require(TestFiles.read(store.path(StoreFormat.indexFile)))
-        let parsed = try #require(keys.withUnsafeBufferPointer { IndexKeys.parse($0, indexSize: index.count) })
+        let parsed = try #require(keys.withUnsafeBufferPointer { IndexKeys.parse($0) })
+        #expect(parsed.stamp == (try Self.indexStamp(store)))
+        #expect(parsed.count == 60 && index.count == Int(parsed.stamp.size))
         var forged = keys
         let first = text.table.keys[0]
         let other = SessionStatus.allCases.first { $0 != first.status }!
@@ -63,7 +80,8 @@ struct IndexKeysTests {
 
     /// Each way a keys file can fail to describe the index in hand.
     enum Damage: String, CaseIterable, CustomStringConvertible {
-        case missing, empty, truncated, flippedEntry, flippedHeader, wrongVersion, foreign, stale, indexEditedInPlace, rangeOutside
+        case missing, empty, truncated, flippedEntry, flippedHeader, flippedStamp, wrongVersion, foreign, stale,
+             indexEditedInPlace, indexTouched, indexRestored, rangeOutside
         var description: String { rawValue }
     }
 
@@ -85,7 +103,7 @@ struct IndexKeysTests {
         var keys = try #require(TestFiles.read(path))
         let indexPath = store.path(StoreFormat.indexFile)
         let index = try #require(TestFiles.read(indexPath))
-        let parsed = try #require(keys.withUnsafeBufferPointer { IndexKeys.parse($0, indexSize: index.count) })
+        let parsed = try #require(keys.withUnsafeBufferPointer { IndexKeys.parse($0) })
         switch damage {
         case .missing: unlink(path)
         case .empty: TestFiles.write(path, [])
@@ -96,6 +114,11 @@ struct IndexKeysTests {
         case .flippedHeader:
             keys[30] ^= 1
             TestFiles.write(path, keys)
+        case .flippedStamp:
+            // The inode, sealed as if written so: the keys of another file,
+            // with a status the index does not say, so trusting them would show.
+            keys[IndexKeys.stampOffset + 8] ^= 1
+            TestFiles.write(path, Self.resealed(Self.misstated(keys, parsed)))
         case .wrongVersion:
             keys[20] = 9
             TestFiles.write(path, Self.resealed(keys))
@@ -109,11 +132,25 @@ struct IndexKeysTests {
             try store.compact()
             TestFiles.write(path, keys)
         case .indexEditedInPlace:
-            // Same size, same generation, one summary changed by hand.
+            // Same file, same size, same generation, one summary changed by hand.
             let text = String(decoding: index, as: UTF8.self)
             let edited = try #require(text.range(of: "\"status\":\"complete\"")
                 .map { text.replacingCharacters(in: $0, with: "\"status\":\"complets\"") })
+            Self.nextTick()
             TestFiles.write(indexPath, Array(edited.utf8))
+        case .indexTouched:
+            // Its times set to another moment: its content could be anything.
+            // The keys misstate a status, so trusting them would show.
+            TestFiles.write(path, Self.resealed(Self.misstated(keys, parsed)))
+            var times = [timespec(tv_sec: 1_000_000_000, tv_nsec: 0), timespec(tv_sec: 1_000_000_000, tv_nsec: 0)]
+            try #require(utimensat(AT_FDCWD, indexPath, &times, AT_SYMLINK_NOFOLLOW) == 0)
+        case .indexRestored:
+            // The same bytes in a new file, as a restore from a backup leaves
+            // them; keys that misstate a status, so trusting them would show.
+            TestFiles.write(path, Self.resealed(Self.misstated(keys, parsed)))
+            let copy = indexPath + ".restored"
+            TestFiles.write(copy, index)
+            try #require(rename(copy, indexPath) == 0)
         case .rangeOutside:
             let at = parsed.entriesStart + 56
             withUnsafeBytes(of: UInt64(index.count + 10).littleEndian) { keys.replaceSubrange(at..<(at + 8), with: $0) }
@@ -147,8 +184,10 @@ struct IndexKeysTests {
         let statusStart = try #require((lineStart..<index.count).first { index[$0...].starts(with: statusMember) }) + statusMember.count
         let first = index[statusStart]
         index.replaceSubrange(statusStart...statusStart, with: Array("\\u00\(String(first, radix: 16))".utf8))
-        let keys = try #require(IndexKeys.encode(index: index))
-        let cached = try #require(IndexKeys.table(keys, index: index, alongside: {}).table)
+        let stamp = FileStamp(device: 1, inode: 2, size: Int64(index.count), modified: timespec(tv_sec: 3, tv_nsec: 4),
+                              changed: timespec(tv_sec: 5, tv_nsec: 6))
+        let keys = try #require(IndexKeys.encode(index: index, stamp: stamp))
+        let cached = try #require(IndexKeys.table(keys, index: .memory(index), stamp: stamp)?.table)
         let text = try IndexFile.skim(index, path: "index.jsonl", alongside: {}).table
         #expect(Array(cached) == Array(text))
         #expect(cached.keys == text.keys)
@@ -156,7 +195,7 @@ struct IndexKeysTests {
         // An index that does not read gets no keys file at all.
         var broken = index
         broken[lineStart + 3] = UInt8(ascii: "{")
-        #expect(IndexKeys.encode(index: broken) == nil)
+        #expect(IndexKeys.encode(index: broken, stamp: stamp) == nil)
     }
 
     @Test("doctor reports keys that do not describe the index, and --repair writes them again")
@@ -209,8 +248,16 @@ struct IndexKeysTests {
         _ = try fixture.service().create(SessionDraft(type: "ComponentTestSessions"))
         let rewritten = try #require(TestFiles.read(path))
         let index = try #require(TestFiles.read(store.path(StoreFormat.indexFile)))
-        #expect(IndexKeys.describes(rewritten, index: index))
+        #expect(IndexKeys.describes(rewritten, index: index, stamp: try Self.indexStamp(store)))
         #expect(try reopened.catalog() == (try Self.textCatalog(reopened)))
+    }
+
+    /// `keys` with the first entry's status changed, not yet resealed.
+    static func misstated(_ keys: [UInt8], _ parsed: IndexKeys.Parsed) -> [UInt8] {
+        var changed = keys
+        let at = parsed.entriesStart + 68
+        changed[at] = (changed[at] + 1) % UInt8(SessionStatus.allCases.count)
+        return changed
     }
 
     @Test("a link in place of the keys file is refused by reads and left as it is by writes")
@@ -232,21 +279,58 @@ struct IndexKeysTests {
         #expect(TestFiles.read(target) == keys)
     }
 
-    @Test("the checksum tells apart indexes that differ in one byte anywhere, or in length")
-    func checksumSensitivity() {
-        var random = SplitMix64(seed: 7)
-        let base = (0..<(3 << 20) + 17).map { _ in UInt8(truncatingIfNeeded: random.next()) }
-        let digest = base.withUnsafeBufferPointer { IndexKeys.checksum($0, alongside: {}).0 }
-        var seen: Set<UInt64> = [digest]
-        for position in [0, 1, 31, 32, 1 << 20, (1 << 20) + 5, base.count - 9, base.count - 1] {
-            var changed = base
-            changed[position] ^= 1
-            seen.insert(changed.withUnsafeBufferPointer { IndexKeys.checksum($0, alongside: {}).0 })
+    @Test("keys name their index's file: another device, inode, size or time of either change is another file")
+    func stampSensitivity() throws {
+        let fixture = try Self.compactedStore()
+        let store = fixture.store
+        let keys = try #require(TestFiles.read(Self.keysPath(store)))
+        let index = try #require(TestFiles.read(store.path(StoreFormat.indexFile)))
+        let stamp = try Self.indexStamp(store)
+        let generation = try #require(try IndexFile.readGeneration(store.path(StoreFormat.indexFile)))
+        #expect(IndexKeys.table(keys, index: .memory(index), stamp: stamp) != nil)
+        #expect(IndexKeys.stampMatches(Array(keys.prefix(IndexKeys.headerSize)), stamp: stamp, generation: generation))
+        #expect(!IndexKeys.stampMatches(Array(keys.prefix(IndexKeys.headerSize)), stamp: stamp, generation: generation + 1))
+        var others: [FileStamp] = []
+        for change in 0..<7 {
+            var other = stamp
+            switch change {
+            case 0: other.device &+= 1
+            case 1: other.inode &+= 1
+            case 2: other.size += 1
+            case 3: other.modified.tv_sec += 1
+            case 4: other.modified.tv_nsec = (other.modified.tv_nsec + 1) % 1_000_000_000
+            case 5: other.changed.tv_sec += 1
+            default: other.changed.tv_nsec = (other.changed.tv_nsec + 1) % 1_000_000_000
+            }
+            others.append(other)
         }
-        var swapped = base
-        swapped.swapAt(100, (101...).first { base[$0] != base[100] }!)
-        seen.insert(swapped.withUnsafeBufferPointer { IndexKeys.checksum($0, alongside: {}).0 })
-        seen.insert(base.dropLast().withUnsafeBufferPointer { IndexKeys.checksum($0, alongside: {}).0 })
-        #expect(seen.count == 11)
+        let refused = others.filter { other in
+            IndexKeys.table(keys, index: .memory(index), stamp: other) == nil
+                && !IndexKeys.stampMatches(Array(keys.prefix(IndexKeys.headerSize)), stamp: other, generation: generation)
+        }
+        #expect(refused.count == others.count)
+    }
+
+    @Test("a compaction copies each summary's line and writes the keys a skim of the new index gives")
+    func compactionCopiesLines() throws {
+        let fixture = try Self.compactedStore()
+        let store = fixture.store
+        let service = fixture.service()
+        // Changes in the journal: a status, a new session, a deletion.
+        let first = try #require(try store.catalog().table.keys.first?.id)
+        _ = try service.setStatus(id: first, to: .failed)
+        let created = try service.create(SessionDraft(type: "ComponentCodingSessions"))
+        try service.delete(id: try #require(try store.catalog().table.keys.dropFirst(5).first?.id))
+        let before = try store.catalog()
+        try store.compact()
+        let index = try #require(TestFiles.read(store.path(StoreFormat.indexFile)))
+        // The bytes the summaries, encoded afresh, would give, and keys that describe them.
+        #expect(index == IndexFile.encode(summaries: Array(before.table), generation: before.generation))
+        let keys = try #require(TestFiles.read(Self.keysPath(store)))
+        #expect(IndexKeys.describes(keys, index: index, stamp: try Self.indexStamp(store)))
+        let after = try store.catalog()
+        #expect(after == before)
+        #expect(after.table.index(of: created.id) != nil)
+        #expect(after.table.keys.first { $0.id == first }?.status == .failed)
     }
 }

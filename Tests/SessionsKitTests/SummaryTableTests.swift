@@ -56,12 +56,12 @@ struct SummaryTableTests {
         record.deletes = [3]
         let journal = Journal.headerLine(baseGeneration: 4, directoryInode: 1) + Journal.recordLine(record)
         let (generation, table, skimmedJournal) = try IndexFile.skim(index, path: "index.jsonl", alongside: {
-            try? Journal(path: "journal.jsonl").skim(journal)
+            Journal(path: "journal.jsonl").skim(journal, alongside: {}).0
         })
         #expect(generation == 4)
         #expect(Array(table) == Array(summaries.prefix(100)))
         #expect(table.keys == summaries.prefix(100).map(SummaryKey.init))
-        let records = try #require(skimmedJournal).records
+        let records = try skimmedJournal.get().records
         #expect(records.count == 1 && records[0].deletes == [3] && records[0].puts.count == 21)
         // A line that does not parse is the same error, naming the same line.
         var broken = index
@@ -70,6 +70,45 @@ struct SummaryTableTests {
         let full = #expect(throws: StoreError.self) { try IndexFile.decode(broken, path: "index.jsonl") }
         let skimmed = #expect(throws: StoreError.self) { try IndexFile.skim(broken, path: "index.jsonl", alongside: {}) }
         #expect(full?.description == skimmed?.description)
+    }
+
+    @Test("a journal long enough to be skimmed in pieces reads as parsing it whole does, its first bad line included")
+    func piecewiseJournal() throws {
+        let summaries = try SummaryDecoderTests.sampleSummaries()
+        var journal = Journal.headerLine(baseGeneration: 1, directoryInode: 1)
+        var expected: [[Session.ID]] = []
+        for generation in 2...400 {
+            var record = JournalRecord(generation: generation)
+            record.puts = Array(summaries.shuffled().prefix(3))
+            record.deletes = [Session.ID(generation)]
+            record.files = [JournalRecord.FileReplacement(path: "sessions/\(generation).json", temp: "tmp/t\(generation)", inode: UInt64(generation))]
+            journal += Journal.recordLine(record)
+            if generation % 7 == 0 { journal += Journal.markerLine(generation: generation) }
+            expected.append(record.puts.map(\.id))
+        }
+        #expect(journal.count > 256 * 1024)
+        let skimmed = try Journal(path: "journal.jsonl").skim(journal, alongside: {}).0.get()
+        let parsed = try Journal(path: "journal.jsonl").parse(journal)
+        #expect(skimmed.baseGeneration == 1)
+        #expect(skimmed.records.map(\.generation) == parsed.records.map(\.generation))
+        #expect(skimmed.records.map(\.deletes) == parsed.records.map(\.deletes))
+        let ids = skimmed.records.map { record in
+            record.puts.map { put in
+                switch put {
+                case .line(let key, _): key.id
+                case .decoded(let summary): summary.id
+                }
+            }
+        }
+        #expect(ids == expected)
+        // Two bad lines, both late: the error names the first, as a parse of the whole does.
+        var broken = journal
+        let newlines = broken.indices.filter { broken[$0] == UInt8(ascii: "\n") }
+        for line in [300, 350] { broken[newlines[line] - 1] = UInt8(ascii: ",") }
+        let whole = #expect(throws: StoreError.self) { try Journal(path: "journal.jsonl").parse(broken) }
+        let pieces = #expect(throws: StoreError.self) { try Journal(path: "journal.jsonl").skim(broken, alongside: {}).0.get() }
+        #expect(whole != nil && whole?.description == pieces?.description)
+        #expect(whole?.description.contains("line 301") == true)
     }
 
     @Test("list filters, sorts and limits on keys exactly as sorting decoded summaries does")

@@ -41,7 +41,7 @@ extension IndexFile {
             }
         }
         var table = SummaryTable()
-        let buffer = table.addBuffer(bytes)
+        let buffer = table.addBuffer(.memory(bytes))
         var keys: [SummaryKey] = []
         var places: [SummaryTable.Place] = []
         var decoded: [SessionSummary] = []
@@ -122,43 +122,73 @@ struct SkimmedRecord {
 }
 
 extension Journal {
-    /// `parse` for the catalog: the same checks and errors, but the
-    /// summaries put are skimmed rather than decoded.
-    func skim(_ bytes: [UInt8]) throws(StoreError) -> (baseGeneration: Int, records: [SkimmedRecord]) {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) -> (Int, [SkimmedRecord]) in
-            var lineStart = 0
-            var base: Int?
-            var records: [SkimmedRecord] = []
-            var index = 0
-            while index < buffer.count {
-                // Only newline-terminated lines count: a torn last line never committed.
-                guard let found = memchr(buffer.baseAddress! + index, Int32(UInt8(ascii: "\n")), buffer.count - index) else { break }
-                index = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - buffer.baseAddress!
-                let range = lineStart..<index
-                if base == nil {
-                    base = try parseHeader(buffer, range).baseGeneration
-                } else if !range.isEmpty && Journal.markerGeneration(buffer, range) == nil {
-                    if let record = Journal.skimPlainRecord(buffer, range) {
-                        records.append(record)
-                    } else {
-                        let record = try parseRecord(buffer, range)
-                        records.append(SkimmedRecord(generation: record.generation, deletes: record.deletes,
-                                                     puts: record.puts.map { .decoded($0) }))
-                    }
+    typealias Skimmed = (baseGeneration: Int, records: [SkimmedRecord])
+
+    /// `parse` for the catalog: the same errors, but the summaries put are
+    /// skimmed rather than decoded, pieces of whole lines on every core with
+    /// `alongside` as one more piece of the same pass. Only the files of the
+    /// last record are ever used again (`readTail` decodes that one in full
+    /// on every read), so the files of the records are checked as JSON alone.
+    func skim<Extra>(_ bytes: [UInt8], alongside: () -> Extra) -> (Result<Skimmed, StoreError>, Extra) {
+        bytes.withUnsafeBufferPointer { buffer -> (Result<Skimmed, StoreError>, Extra) in
+            guard let found = memchr(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!, Int32(UInt8(ascii: "\n")), buffer.count)
+            else { return (.failure(corrupt("the header line is missing or incomplete")), alongside()) }
+            let headerEnd = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - buffer.baseAddress!
+            let header = Result { () throws(StoreError) in try parseHeader(buffer, 0..<headerEnd) }
+            guard case .success(let parsed) = header else { return (header.map { _ in (0, []) }, alongside()) }
+            let base = parsed.baseGeneration
+            let body = (headerEnd + 1)..<buffer.count
+            let chunks = Parallel.lineChunks(buffer, body, pieces: body.count > 256 * 1024 ? Parallel.coreCount * 4 : 1)
+            let shared = SendableBox(buffer)
+            let extra = Slot<Extra>()
+            let outcomes = Parallel.map(chunks.count + 1) { task -> Result<[SkimmedRecord], StoreError> in
+                guard task > 0 else {
+                    extra.value = alongside()
+                    return .success([])
                 }
-                index += 1
-                lineStart = index
+                return Result { () throws(StoreError) in try skimRecords(shared.value, chunks[task - 1]) }
             }
-            guard let base else { throw corrupt("the header line is missing or incomplete") }
-            return (base, records)
+            var records: [SkimmedRecord] = []
+            for outcome in outcomes {
+                switch outcome {
+                case .success(let some): records.append(contentsOf: some)
+                case .failure(let error): return (.failure(error), extra.value!)
+                }
+            }
+            return (.success((base, records)), extra.value!)
         }
+    }
+
+    /// The records of the newline-terminated lines of `range`: a torn last
+    /// line never committed.
+    private func skimRecords(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(StoreError) -> [SkimmedRecord] {
+        var records: [SkimmedRecord] = []
+        var lineStart = range.lowerBound
+        var index = range.lowerBound
+        while index < range.upperBound {
+            guard let found = memchr(buffer.baseAddress! + index, Int32(UInt8(ascii: "\n")), range.upperBound - index) else { break }
+            index = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - buffer.baseAddress!
+            let line = lineStart..<index
+            if !line.isEmpty && Journal.markerGeneration(buffer, line) == nil {
+                if let record = Journal.skimPlainRecord(buffer, line) {
+                    records.append(record)
+                } else {
+                    let record = try parseRecord(buffer, line)
+                    records.append(SkimmedRecord(generation: record.generation, deletes: record.deletes,
+                                                 puts: record.puts.map { .decoded($0) }))
+                }
+            }
+            index += 1
+            lineStart = index
+        }
+        return records
     }
 
     /// `parsePlainRecord` with the puts skimmed; nil sends the line down the
     /// general path.
     static func skimPlainRecord(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> SkimmedRecord? {
         var types = SummaryDecoder.TypeNames()
-        guard let (record, puts) = plainRecord(buffer, range, put: { cursor -> SkimmedRecord.Put? in
+        guard let (record, puts) = plainRecord(buffer, range, checkingAsJSONOnly: "files", put: { cursor -> SkimmedRecord.Put? in
             let start = cursor.index
             // The record is depth 1 and the array depth 2, as the general parser counts.
             guard let key = SummaryDecoder.skim(&cursor, depth: 3, types: &types) else { return nil }
@@ -169,30 +199,59 @@ extension Journal {
 }
 
 extension FileStore {
+    typealias SkimmedJournal = Result<Journal.Skimmed, StoreError>
+
+    /// The catalog from the index, held open, and the journal's bytes, as
+    /// one commit left them. With keys that name this index's file (see
+    /// `IndexKeys`), the index's keys come from there, beside the skim of
+    /// the journal, and its lines are read only as rows need them;
+    /// otherwise the index is read and skimmed.
+    func assembleCatalog(registry: Registry, index: LazyFileBytes, journalBytes: [UInt8], keysBytes: [UInt8]?)
+        throws(StoreError) -> Catalog
+    {
+        guard let keysBytes else {
+            return try assembleCatalog(registry: registry, indexBytes: try index.whole(), journalBytes: journalBytes)
+        }
+        let (journalResult, cached) = journal.skim(journalBytes) {
+            IndexKeys.table(keysBytes, index: .file(index), stamp: index.stamp)
+        }
+        guard let (generation, table) = cached else {
+            // Keys that do not name this index are ignored; the journal is not read twice.
+            return try assembleCatalog(registry: registry, indexBytes: try index.whole(), journalBytes: journalBytes,
+                                       skimmedJournal: journalResult)
+        }
+        return try assembleCatalog(registry: registry, indexGeneration: generation, indexTable: consume table,
+                                   journalBytes: journalBytes, journalResult: journalResult)
+    }
+
     /// The catalog from the index's and the journal's bytes, as one commit
-    /// left them: the index skimmed on every core, the journal beside it.
-    /// With `keysBytes` that describe exactly this index (see `IndexKeys`),
-    /// its lines are not read at all: the keys come from there, and only
-    /// the journal is skimmed, beside the hashing of the index.
-    func assembleCatalog(registry: Registry, indexBytes: [UInt8], journalBytes: [UInt8], keysBytes: [UInt8]? = nil)
+    /// left them: the index skimmed on every core, the journal beside it
+    /// unless it was skimmed already.
+    func assembleCatalog(registry: Registry, indexBytes: [UInt8], journalBytes: [UInt8], skimmedJournal: SkimmedJournal? = nil)
         throws(StoreError) -> Catalog
     {
         let journal = self.journal
-        let skimJournal = { Result { () throws(StoreError) in try journal.skim(journalBytes) } }
-        let indexGeneration: Int, indexTable: SummaryTable
-        let journalResult: Result<(baseGeneration: Int, records: [SkimmedRecord]), StoreError>
-        let cached = keysBytes.map { IndexKeys.table($0, index: indexBytes, alongside: skimJournal) }
-        if let cached, let table = cached.table {
-            (indexGeneration, indexTable, journalResult) = (cached.generation, table, cached.extra)
-        } else {
-            // Keys that do not describe this index are ignored; the journal is not read twice.
-            let journalRead = cached.map { result in { result.extra } } ?? skimJournal
-            (indexGeneration, indexTable, journalResult) = try IndexFile.skim(indexBytes, path: path(StoreFormat.indexFile),
-                                                                               alongside: journalRead)
-        }
+        let skimJournal = { () -> SkimmedJournal in skimmedJournal ?? journal.skim(journalBytes, alongside: {}).0 }
+        let (indexGeneration, indexTable, journalResult) = try IndexFile.skim(indexBytes, path: path(StoreFormat.indexFile),
+                                                                               alongside: skimJournal)
+        return try assembleCatalog(registry: registry, indexGeneration: indexGeneration, indexTable: consume indexTable,
+                                   journalBytes: journalBytes, journalResult: journalResult)
+    }
+
+    func assembleCatalog(registry: Registry, index indexBytes: UnsafeBufferPointer<UInt8>, journalBytes: [UInt8])
+        throws(StoreError) -> Catalog
+    {
+        try assembleCatalog(registry: registry, indexBytes: Array(indexBytes), journalBytes: journalBytes)
+    }
+
+    /// The index's summaries with the journal's changes on top. The table
+    /// is taken, not copied: changing a shared one would copy every key.
+    private func assembleCatalog(registry: Registry, indexGeneration: Int, indexTable: consuming SummaryTable,
+                                 journalBytes: [UInt8], journalResult: SkimmedJournal) throws(StoreError) -> Catalog
+    {
         var table = indexTable
         let records = try journalResult.get().records
-        let journalBuffer = table.addBuffer(journalBytes)
+        let journalBuffer = table.addBuffer(.memory(journalBytes))
         // The journal's changes, last one winning; nil marks a deletion.
         var changes: [Session.ID: SummaryTable.Entry?] = [:]
         var generation = indexGeneration

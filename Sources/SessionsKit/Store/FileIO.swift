@@ -287,12 +287,20 @@ enum FileIO {
 
 /// What tells one state of a file from another without reading it: a write
 /// moves its size or times, and a replacement changes its inode.
-struct FileStamp: Equatable {
+struct FileStamp: Equatable, Sendable {
     var device: UInt64
     var inode: UInt64
     var size: Int64
     var modified: timespec
     var changed: timespec
+
+    init(device: UInt64, inode: UInt64, size: Int64, modified: timespec, changed: timespec) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modified = modified
+        self.changed = changed
+    }
 
     init(_ info: stat) {
         device = UInt64(info.st_dev)

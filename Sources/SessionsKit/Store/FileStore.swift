@@ -13,7 +13,7 @@ public final class FileStore: SessionStore {
         /// Name of account 1, created when the store is first used.
         public var initialAccountName: String
         /// Compact the journal into the index once it is this large (bytes), or
-        /// a quarter of the index's size, whichever is larger.
+        /// a sixteenth of the index's size, whichever is larger.
         public var compactionThreshold: Int = 256 << 10
         /// How long to wait for another process's lock, and who hears of a long wait.
         public var lockWaiting = LockWaiting()
@@ -178,20 +178,21 @@ public final class FileStore: SessionStore {
     }
 
     public func catalog() throws -> Catalog {
-        let (registryBytes, indexBytes, journalBytes, keysBytes) = try consistentRead {
-            () throws(StoreError) -> ([UInt8]?, [UInt8]?, [UInt8]?, [UInt8]?) in
-            (try FileIO.read(path(StoreFormat.registryFile)), try FileIO.read(path(StoreFormat.indexFile)),
+        let (registryBytes, index, journalBytes, keysBytes) = try consistentRead {
+            () throws(StoreError) -> ([UInt8]?, LazyFileBytes?, [UInt8]?, [UInt8]?) in
+            (try FileIO.read(path(StoreFormat.registryFile)), try LazyFileBytes.open(path(StoreFormat.indexFile)),
              try FileIO.read(journal.path), try readKeys())
         }
-        // Parsing happens after the lock is released; the bytes are one commit's.
-        // They are read rather than mapped: the catalog keeps them for the
-        // summaries it has not decoded yet, and a browser keeps its catalog
-        // for as long as it runs, through any edit of the file.
+        // Parsing happens after the lock is released; the bytes are one
+        // commit's. The index is held open rather than read: its keys file
+        // usually spares reading it at all, and the descriptor keeps this
+        // commit's index for as long as the catalog lives (a browser keeps
+        // it for as long as it runs), since the store replaces it only by rename.
         guard let registryBytes else { throw missingRegistry() }
-        guard let indexBytes else { throw missingIndex() }
+        guard let index else { throw missingIndex() }
         guard let journalBytes else { throw missingJournal() }
         let registry = try RegistryFile.decode(registryBytes, path: path(StoreFormat.registryFile))
-        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes, keysBytes: keysBytes)
+        return try assembleCatalog(registry: registry, index: index, journalBytes: journalBytes, keysBytes: keysBytes)
     }
 
     /// Reads only the registry and the journal: every commit since `previous`
@@ -217,9 +218,9 @@ public final class FileStore: SessionStore {
 
     /// The catalog from the files as they are now; the caller holds a lock.
     func loadCatalog(registry: Registry) throws(StoreError) -> Catalog {
-        guard let indexBytes = try FileIO.read(path(StoreFormat.indexFile)) else { throw missingIndex() }
+        guard let index = try LazyFileBytes.open(path(StoreFormat.indexFile)) else { throw missingIndex() }
         guard let journalBytes = try FileIO.read(journal.path) else { throw missingJournal() }
-        return try assembleCatalog(registry: registry, indexBytes: indexBytes, journalBytes: journalBytes, keysBytes: try readKeys())
+        return try assembleCatalog(registry: registry, index: index, journalBytes: journalBytes, keysBytes: try readKeys())
     }
 
     /// The keys file's bytes, nil when there is none. Like every store file
@@ -235,40 +236,36 @@ public final class FileStore: SessionStore {
     }
 
     /// Replaces the index, then its keys file. The keys are written second
-    /// and only ever trusted when they name the index's checksum, so a crash
-    /// or a full disk between the two leaves keys that are ignored, never
-    /// keys that are believed; the keys can always be left for later.
-    func writeIndex(_ bytes: [UInt8]) throws(StoreError) {
+    /// and only ever trusted when they name the index's file, which the
+    /// rename has just made new, so a crash or a full disk between the two
+    /// leaves keys that are ignored, never keys that are believed; the keys
+    /// can always be left for later.
+    func writeIndex(_ bytes: [UInt8], keys: IndexKeys.Draft? = nil) throws(StoreError) {
         try writeAtomically(StoreFormat.indexFile, bytes)
-        try? writeKeys(index: bytes)
+        guard let info = try? FileIO.status(path(StoreFormat.indexFile), followLinks: false),
+              Int(info.st_size) == bytes.count, let keys = keys ?? IndexKeys.draft(index: bytes) else { return }
+        try? writeAtomically(StoreFormat.keysFile, keys.file(stamp: FileStamp(info)))
     }
 
-    func writeKeys(index bytes: [UInt8]) throws(StoreError) {
-        guard let keys = IndexKeys.encode(index: bytes) else { return }
+    func writeKeys(index bytes: [UInt8], stamp: FileStamp) throws(StoreError) {
+        guard let keys = IndexKeys.encode(index: bytes, stamp: stamp) else { return }
         try writeAtomically(StoreFormat.keysFile, keys)
     }
 
     /// Writes the keys file again if it names another index than the one in
-    /// place (lost, or left behind by a crash, a full disk, a restore or a
-    /// build that did not write it). The stamp is compared, not the
-    /// checksum: a file damaged inside is ignored by readers until a
+    /// place (lost, or left behind by a crash, a full disk, a copy, a restore
+    /// or a build that did not write it). The stamp is compared, not the
+    /// entries: a file damaged inside is ignored by readers until a
     /// compaction or `doctor --repair` rewrites it. Must hold the exclusive lock.
     func refreshKeysIfStale() throws(StoreError) {
-        guard let index = try FileIO.status(path(StoreFormat.indexFile), followLinks: false),
+        guard let index = try LazyFileBytes.open(path(StoreFormat.indexFile)),
               let generation = try IndexFile.readGeneration(path(StoreFormat.indexFile)) else { return }
         if let fd = try FileIO.openForReading(path(StoreFormat.keysFile)) {
             defer { close(fd) }
             let header = try FileIO.readFully(fd, offset: 0, count: IndexKeys.headerSize, path: path(StoreFormat.keysFile))
-            if IndexKeys.stampMatches(header, indexSize: Int(index.st_size), generation: generation) { return }
+            if IndexKeys.stampMatches(header, stamp: index.stamp, generation: generation) { return }
         }
-        guard let bytes = try FileIO.read(path(StoreFormat.indexFile)) else { return }
-        try writeKeys(index: bytes)
-    }
-
-    func assembleCatalog(registry: Registry, index indexBytes: UnsafeBufferPointer<UInt8>, journalBytes: [UInt8])
-        throws(StoreError) -> Catalog
-    {
-        try assembleCatalog(registry: registry, indexBytes: Array(indexBytes), journalBytes: journalBytes)
+        try writeKeys(index: try index.whole(), stamp: index.stamp)
     }
 
     /// Runs `body` under a shared lock once the store is known to be consistent:
@@ -782,10 +779,15 @@ public final class FileStore: SessionStore {
 
     /// Folds the journal into the index once the journal is large, so reads stay
     /// fast. Rare, so its cost (proportional to the store) amortises to nothing.
+    /// Every read skims the whole journal, where the index costs it only its
+    /// keys file, about a sixth of the index's size and far cheaper per byte;
+    /// a journal of a sixteenth of the index keeps the journal's part of a
+    /// read below the index's, and a compaction (copying lines, not
+    /// re-encoding them) every few thousand commits on the largest stores.
     func compactIfNeeded(journalLength: Int) throws(StoreError) {
         guard journalLength > options.compactionThreshold else { return }
         let indexSize = Int(try FileIO.status(path(StoreFormat.indexFile))?.st_size ?? 0)
-        guard journalLength > indexSize / 4 else { return }
+        guard journalLength > indexSize / 16 else { return }
         try compact()
     }
 
@@ -794,7 +796,8 @@ public final class FileStore: SessionStore {
     /// index already covers, which readers skip by generation.
     func compact() throws(StoreError) {
         let catalog = try loadCatalog(registry: try readRegistry())
-        try writeIndex(IndexFile.encode(summaries: catalog.summaries, generation: catalog.generation))
+        let (index, keys) = try IndexFile.encode(table: catalog.table, generation: catalog.generation)
+        try writeIndex(index, keys: keys)
         try writeAtomically(StoreFormat.journalFile,
                             Journal.headerLine(baseGeneration: catalog.generation, directoryInode: try directoryInode()))
     }

@@ -2,63 +2,43 @@ import Glibc
 
 /// `index.keys`: the keys a list needs of every summary in `index.jsonl`
 /// (what `SummaryTable` holds), with each summary's place in the index, in
-/// fixed-size binary records. Opening a catalog from it reads the keys
-/// instead of checking every line of the index's text, which on a
-/// 100,000-session store was most of the time a list took.
+/// fixed-size binary records. Opening a catalog from it reads neither the
+/// index's text nor, until rows are shown, its bytes at all: on a
+/// 100,000-session store, checking every line of the index was most of the
+/// time a list took, and reading its 40 MB was most of the rest.
 ///
 /// It is a cache of the index, as the index is of the session files, and it
-/// is only ever used when it provably describes the index in hand: it names
-/// the index's size and a 64-bit checksum of all its bytes, and it is built
-/// only from an index that read without error, by the same skim the text
-/// path uses. The file is then a function of the index's bytes alone, so
-/// any file whose stamp matches is right, however it came to be there (an
-/// old one left by a crash between writing the index and this file, a copy,
-/// a restore). Hashing the index costs a few milliseconds where checking
-/// its lines costs a hundred; a sample of it would not do, since a hand edit
-/// or a restore can change any line and keep the size. A second checksum
-/// covers the file's own bytes, so a damaged or truncated file is never read.
+/// is only ever used for the very file it was made from. It names that file
+/// as the file system knows it: device, inode, size, and the times of its
+/// last change of content and of any change at all. The store replaces the
+/// index only by rename, which gives a new inode, and writes the keys from
+/// the bytes it has just put in place, so a file that names the index in
+/// hand describes its bytes: a crash between the two, a copy or a restore
+/// leaves a file that names another inode, and an edit in place changes
+/// the times. (An edit in place within the same tick of the clock as the
+/// index's writing would keep them on a file system without fine-grained
+/// timestamps; `doctor` compares the file with the index itself.) A
+/// checksum covers the file's own bytes, so a damaged or truncated file is
+/// never read.
 enum IndexKeys {
     static let magic: [UInt8] = Array("sessions-index-keys\n".utf8)
-    static let version: UInt32 = 1
-    static let headerSize = 64
+    /// 1 named the index by size and a checksum of its bytes, which meant
+    /// reading them all; such a file is ignored, and rewritten by the next write.
+    static let version: UInt32 = 2
+    static let headerSize = 128
     static let entrySize = 80
-
-    struct Stamp: Equatable {
-        var generation: Int
-        var indexSize: Int
-        var indexChecksum: UInt64
-    }
-
-    // MARK: - Checksum
-
-    /// The index's checksum: each MiB hashed on its own, on every core, then
-    /// the MiB digests hashed together with the size. `alongside` runs as
-    /// one more task of the same pass (a pass started inside another one
-    /// would get no free core).
-    static func checksum<Extra>(_ buffer: UnsafeBufferPointer<UInt8>, alongside: () -> Extra) -> (UInt64, Extra) {
-        let chunk = 1 << 20
-        let count = (buffer.count + chunk - 1) / chunk
-        let shared = SendableBox(buffer)
-        let extra = Slot<Extra>()
-        let digests = Parallel.map(count + 1, serially: count < 4) { task -> UInt64 in
-            guard task > 0 else {
-                extra.value = alongside()
-                return 0
-            }
-            let start = (task - 1) * chunk
-            let piece = UnsafeBufferPointer(rebasing: shared.value[start..<min(start + chunk, shared.value.count)])
-            return Hash64.digest(piece, seed: UInt64(task - 1))
-        }.dropFirst()
-        let digest = Array(digests).withUnsafeBytes { Hash64.digest($0.bindMemory(to: UInt8.self), seed: UInt64(buffer.count)) }
-        return (digest, extra.value!)
-    }
 
     // MARK: - Writing
 
-    /// The file for `index`, or nil if the index does not read (the text
-    /// path then reports why, and nothing is cached).
-    static func encode(index bytes: [UInt8]) -> [UInt8]? {
-        bytes.withUnsafeBufferPointer { buffer -> [UInt8]? in
+    /// The file for `index`, whose file is `stamp`, or nil if the index does
+    /// not read (the text path then reports why, and nothing is cached).
+    static func encode(index bytes: [UInt8], stamp: FileStamp) -> [UInt8]? {
+        draft(index: bytes)?.file(stamp: stamp)
+    }
+
+    /// The entries of `index`, skimmed on every core as the text path skims it.
+    static func draft(index bytes: [UInt8]) -> Draft? {
+        bytes.withUnsafeBufferPointer { buffer -> Draft? in
             guard let headerEnd = buffer.firstIndex(of: UInt8(ascii: "\n")), buffer.last == UInt8(ascii: "\n"),
                   let (generation, count) = try? IndexFile.decodeHeader(buffer, 0..<headerEnd, path: "")
             else { return nil }
@@ -66,40 +46,56 @@ enum IndexKeys {
             let chunks = Parallel.lineChunks(buffer, body, pieces: body.count > 256 * 1024 ? Parallel.coreCount * 4 : 1)
             let shared = SendableBox(buffer)
             let outcomes = Parallel.map(chunks.count) { IndexFile.skimLines(shared.value, chunks[$0], path: "", recordingLines: true) }
-            var parts: [IndexFile.SkimmedLines] = []
+            var draft = Draft(generation: generation, capacity: count)
             for outcome in outcomes {
                 guard let lines = try? outcome.get() else { return nil }
-                parts.append(lines)
-            }
-            guard parts.reduce(0, { $0 + $1.keys.count }) == count else { return nil }
-            var types: [String] = []
-            var typeIndex: [String: UInt32] = [:]
-            var entries: [UInt8] = []
-            entries.reserveCapacity(count * entrySize)
-            for lines in parts {
                 for (key, place) in zip(lines.keys, lines.places) {
                     let general = place.buffer < 0
-                    let range = general ? lines.generalLines[place.start] : place.start..<place.end
-                    let type: UInt32
-                    if let known = typeIndex[key.type.name] {
-                        type = known
-                    } else {
-                        type = UInt32(types.count)
-                        typeIndex[key.type.name] = type
-                        types.append(key.type.name)
-                    }
-                    appendEntry(key, line: range, type: type, general: general, to: &entries)
+                    draft.add(key, line: general ? lines.generalLines[place.start] : place.start..<place.end, general: general)
                 }
             }
+            return draft.count == count ? draft : nil
+        }
+    }
+
+    /// A file but for the stamp of its index, which is known only once the
+    /// index is in place.
+    struct Draft {
+        let generation: Int
+        private(set) var count = 0
+        private var types: [String] = []
+        private var typeIndex: [String: UInt32] = [:]
+        private var entries: [UInt8] = []
+
+        init(generation: Int, capacity: Int) {
+            self.generation = generation
+            entries.reserveCapacity(capacity * entrySize)
+        }
+
+        /// The next summary's key, and its line of the index; `general`
+        /// when only the general decoder reads that line.
+        mutating func add(_ key: SummaryKey, line: Range<Int>, general: Bool) {
+            let type: UInt32
+            if let known = typeIndex[key.type.name] {
+                type = known
+            } else {
+                type = UInt32(types.count)
+                typeIndex[key.type.name] = type
+                types.append(key.type.name)
+            }
+            appendEntry(key, line: line, type: type, general: general, to: &entries)
+            count += 1
+        }
+
+        func file(stamp: FileStamp) -> [UInt8] {
             var output = magic
             output.reserveCapacity(headerSize + entries.count + 64 * types.count)
             append(version, to: &output)
             append(UInt32(entrySize), to: &output)
             append(UInt64(bitPattern: Int64(generation)), to: &output)
-            append(UInt64(buffer.count), to: &output)
-            append(checksum(buffer, alongside: {}).0, to: &output)
             append(UInt64(count), to: &output)
             append(UInt32(types.count), to: &output)
+            append(stamp: stamp, to: &output)
             while output.count < headerSize { output.append(0) }
             for name in types {
                 append(UInt32(name.utf8.count), to: &output)
@@ -110,6 +106,29 @@ enum IndexKeys {
             append(own, to: &output)
             return output
         }
+    }
+
+    /// The index's file as the header names it, at `stampOffset`.
+    static func append(stamp: FileStamp, to output: inout [UInt8]) {
+        append(stamp.device, to: &output)
+        append(stamp.inode, to: &output)
+        append(stamp.size, to: &output)
+        append(Int64(stamp.modified.tv_sec), to: &output)
+        append(Int64(stamp.modified.tv_nsec), to: &output)
+        append(Int64(stamp.changed.tv_sec), to: &output)
+        append(Int64(stamp.changed.tv_nsec), to: &output)
+    }
+
+    static let stampOffset = 48
+
+    static func readStamp(_ file: UnsafeBufferPointer<UInt8>) -> FileStamp {
+        let at = stampOffset
+        func time(_ offset: Int) -> timespec {
+            timespec(tv_sec: Int(Int64(bitPattern: read(UInt64.self, file, at: at + offset))),
+                     tv_nsec: Int(Int64(bitPattern: read(UInt64.self, file, at: at + offset + 8))))
+        }
+        return FileStamp(device: read(UInt64.self, file, at: at), inode: read(UInt64.self, file, at: at + 8),
+                         size: Int64(bitPattern: read(UInt64.self, file, at: at + 16)), modified: time(24), changed: time(40))
     }
 
     static func appendEntry(_ key: SummaryKey, line: Range<Int>, type: UInt32, general: Bool, to output: inout [UInt8]) {
@@ -142,29 +161,27 @@ enum IndexKeys {
 
     // MARK: - Reading
 
-    /// What a valid file says of the index, before the index is hashed.
+    /// What a valid file says, before its entries are read.
     struct Parsed {
-        var stamp: Stamp
+        var generation: Int
+        var stamp: FileStamp
         var count: Int
         var types: [SessionType]
         var entriesStart: Int
     }
 
     /// The file's header and type names if the file is whole and its own
-    /// checksum holds, and it names an index of `indexSize` bytes.
-    static func parse(_ file: UnsafeBufferPointer<UInt8>, indexSize: Int) -> Parsed? {
+    /// checksum holds.
+    static func parse(_ file: UnsafeBufferPointer<UInt8>) -> Parsed? {
         guard file.count >= headerSize + 8, file.starts(with: magic),
               read(UInt32.self, file, at: 20) == version, read(UInt32.self, file, at: 24) == UInt32(entrySize)
         else { return nil }
         let own = read(UInt64.self, file, at: file.count - 8)
         guard Hash64.digest(UnsafeBufferPointer(rebasing: file[0..<(file.count - 8)]), seed: 0) == own else { return nil }
         let generation = Int64(bitPattern: read(UInt64.self, file, at: 28))
-        let size = read(UInt64.self, file, at: 36)
-        let checksum = read(UInt64.self, file, at: 44)
-        let count = read(UInt64.self, file, at: 52)
-        let typeCount = read(UInt32.self, file, at: 60)
-        guard generation >= 0, size == UInt64(indexSize), count <= UInt64(file.count / entrySize),
-              typeCount <= UInt32(file.count / 4) else { return nil }
+        let count = read(UInt64.self, file, at: 36)
+        let typeCount = read(UInt32.self, file, at: 44)
+        guard generation >= 0, count <= UInt64(file.count / entrySize), typeCount <= UInt32(file.count / 4) else { return nil }
         var offset = headerSize
         var types: [SessionType] = []
         for _ in 0..<typeCount {
@@ -178,98 +195,93 @@ enum IndexKeys {
             offset += length
         }
         guard file.count - 8 - offset == Int(count) * entrySize else { return nil }
-        return Parsed(stamp: Stamp(generation: Int(generation), indexSize: indexSize, indexChecksum: checksum),
-                      count: Int(count), types: types, entriesStart: offset)
+        return Parsed(generation: Int(generation), stamp: readStamp(file), count: Int(count), types: types, entriesStart: offset)
     }
 
-    /// The index's generation and summaries from `file`, for `index`, or nil
-    /// if the file does not describe exactly these bytes. `alongside` runs
-    /// beside the hashing of the index, and its result comes back either way.
-    static func table<Extra>(_ file: [UInt8], index: [UInt8], alongside: () -> Extra) -> (generation: Int, table: SummaryTable?, extra: Extra) {
-        let parsed = file.withUnsafeBufferPointer { parse($0, indexSize: index.count) }
-        guard let parsed else { return (0, nil, alongside()) }
-        let (digest, extra) = index.withUnsafeBufferPointer { checksum($0, alongside: alongside) }
-        guard digest == parsed.stamp.indexChecksum else { return (0, nil, extra) }
-        return (parsed.stamp.generation, entries(file, parsed, index: index), extra)
+    /// The index's generation and summaries from `file`, or nil unless the
+    /// file is whole and names `index`'s file (`stamp`).
+    static func table(_ file: [UInt8], index: SummaryBytes, stamp: FileStamp) -> (generation: Int, table: SummaryTable)? {
+        file.withUnsafeBufferPointer { buffer in
+            guard let parsed = parse(buffer), parsed.stamp == stamp,
+                  let table = entries(buffer, parsed, index: index, indexSize: Int(stamp.size))
+            else { return nil }
+            return (parsed.generation, table)
+        }
     }
 
-    private static func entries(_ file: [UInt8], _ parsed: Parsed, index: [UInt8]) -> SummaryTable? {
+    private static func entries(_ file: UnsafeBufferPointer<UInt8>, _ parsed: Parsed, index: SummaryBytes, indexSize: Int) -> SummaryTable? {
         var keys: [SummaryKey] = []
         var places: [SummaryTable.Place] = []
         var decoded: [SessionSummary] = []
         keys.reserveCapacity(parsed.count)
         places.reserveCapacity(parsed.count)
-        let valid = file.withUnsafeBufferPointer { file -> Bool in
-            index.withUnsafeBufferPointer { indexBuffer -> Bool in
-                var typeNames = SummaryDecoder.TypeNames()
-                for entry in 0..<parsed.count {
-                    let at = parsed.entriesStart + entry * entrySize
-                    let start = Int(truncatingIfNeeded: read(UInt64.self, file, at: at + 48))
-                    let end = Int(truncatingIfNeeded: read(UInt64.self, file, at: at + 56))
-                    let type = Int(read(UInt32.self, file, at: at + 64))
-                    let status = Int(file[at + 68]), agent = Int(file[at + 69]), environment = Int(file[at + 70])
-                    let flags = file[at + 71]
-                    guard start >= 0, start < end, end <= index.count, type < parsed.types.count,
-                          status < SessionStatus.allCases.count, agent <= Agent.allCases.count,
-                          environment <= SessionEnvironment.allCases.count, file[at + 72] <= 6, file[at + 73] <= 6
-                    else { return false }
-                    if flags & 8 != 0 {
-                        // A line only the general decoder reads: decoded now, as the text path does.
-                        guard case .success(let summary) = IndexFile.decodeLine(indexBuffer, start..<end, path: "", types: &typeNames)
-                        else { return false }
-                        keys.append(SummaryKey(summary))
-                        places.append(SummaryTable.Place(buffer: -1, depth: 0, start: decoded.count, end: decoded.count))
-                        decoded.append(summary)
-                        continue
-                    }
-                    func id(_ offset: Int) -> Int { Int(Int64(bitPattern: read(UInt64.self, file, at: at + offset))) }
-                    func time(_ offset: Int, _ digits: UInt8) -> Timestamp {
-                        Timestamp(microseconds: Int64(bitPattern: read(UInt64.self, file, at: at + offset)), fractionDigits: Int(digits))
-                    }
-                    keys.append(SummaryKey(
-                        id: Session.ID(id(0)), accountID: Account.ID(id(8)),
-                        projectID: flags & 1 != 0 ? Project.ID(id(16)) : nil,
-                        componentID: flags & 2 != 0 ? Component.ID(id(24)) : nil,
-                        status: SessionStatus.allCases[status], type: parsed.types[type],
-                        agent: agent == 0 ? nil : Agent.allCases[agent - 1],
-                        environment: environment == 0 ? nil : SessionEnvironment.allCases[environment - 1],
-                        insertedAt: time(32, file[at + 72]), updatedAt: time(40, file[at + 73]), hasExtra: flags & 4 != 0))
-                    places.append(SummaryTable.Place(buffer: 0, depth: 1, start: start, end: end))
+        var typeNames = SummaryDecoder.TypeNames()
+        for entry in 0..<parsed.count {
+            let at = parsed.entriesStart + entry * entrySize
+            let start = Int(truncatingIfNeeded: read(UInt64.self, file, at: at + 48))
+            let end = Int(truncatingIfNeeded: read(UInt64.self, file, at: at + 56))
+            let type = Int(read(UInt32.self, file, at: at + 64))
+            let status = Int(file[at + 68]), agent = Int(file[at + 69]), environment = Int(file[at + 70])
+            let flags = file[at + 71]
+            guard start >= 0, start < end, end <= indexSize, type < parsed.types.count,
+                  status < SessionStatus.allCases.count, agent <= Agent.allCases.count,
+                  environment <= SessionEnvironment.allCases.count, file[at + 72] <= 6, file[at + 73] <= 6
+            else { return nil }
+            if flags & 8 != 0 {
+                // A line only the general decoder reads: decoded now, as the text path does.
+                let line = index.withBytes(start..<end) { buffer, line in
+                    IndexFile.decodeLine(buffer, line, path: "", types: &typeNames)
                 }
-                return true
+                guard case .success(let summary) = line else { return nil }
+                keys.append(SummaryKey(summary))
+                places.append(SummaryTable.Place(buffer: -1, depth: 0, start: decoded.count, end: decoded.count))
+                decoded.append(summary)
+                continue
             }
+            func id(_ offset: Int) -> Int { Int(Int64(bitPattern: read(UInt64.self, file, at: at + offset))) }
+            func time(_ offset: Int, _ digits: UInt8) -> Timestamp {
+                Timestamp(microseconds: Int64(bitPattern: read(UInt64.self, file, at: at + offset)), fractionDigits: Int(digits))
+            }
+            keys.append(SummaryKey(
+                id: Session.ID(id(0)), accountID: Account.ID(id(8)),
+                projectID: flags & 1 != 0 ? Project.ID(id(16)) : nil,
+                componentID: flags & 2 != 0 ? Component.ID(id(24)) : nil,
+                status: SessionStatus.allCases[status], type: parsed.types[type],
+                agent: agent == 0 ? nil : Agent.allCases[agent - 1],
+                environment: environment == 0 ? nil : SessionEnvironment.allCases[environment - 1],
+                insertedAt: time(32, file[at + 72]), updatedAt: time(40, file[at + 73]), hasExtra: flags & 4 != 0))
+            places.append(SummaryTable.Place(buffer: 0, depth: 1, start: start, end: end))
         }
-        guard valid else { return nil }
-        var table = SummaryTable()
-        _ = table.addBuffer(index)
-        return SummaryTable(keys: keys, places: places, buffers: table.buffers, decoded: decoded)
+        return SummaryTable(keys: keys, places: places, buffers: [index], decoded: decoded)
     }
 
     static func read<T: FixedWidthInteger>(_: T.Type, _ buffer: UnsafeBufferPointer<UInt8>, at offset: Int) -> T {
         T(littleEndian: UnsafeRawPointer(buffer.baseAddress! + offset).loadUnaligned(as: T.self))
     }
 
-    /// Whether `file` describes `index`, for `doctor`.
-    static func describes(_ file: [UInt8], index: [UInt8]) -> Bool {
-        table(file, index: index, alongside: {}).table != nil
+    /// Whether `file` is exactly what would be written for the index whose
+    /// bytes are `index` and whose file is `stamp`, for `doctor`: a check of
+    /// the keys against the index itself, not only against its stamp.
+    static func describes(_ file: [UInt8], index: [UInt8], stamp: FileStamp) -> Bool {
+        encode(index: index, stamp: stamp) == file
     }
 
-    /// Whether a file's header names an index of this generation and size,
-    /// read without the rest of the file or hashing the index: enough for a
-    /// writer to see that the file belongs to another index and rewrite it.
-    static func stampMatches(_ header: [UInt8], indexSize: Int, generation: Int) -> Bool {
+    /// Whether a file's header names this generation of the index and its
+    /// file, read without the rest of the file: enough for a writer to see
+    /// that the file belongs to another index and rewrite it.
+    static func stampMatches(_ header: [UInt8], stamp: FileStamp, generation: Int) -> Bool {
         header.withUnsafeBufferPointer { file in
             file.count >= headerSize && file.starts(with: magic)
                 && read(UInt32.self, file, at: 20) == version && read(UInt32.self, file, at: 24) == UInt32(entrySize)
                 && Int64(bitPattern: read(UInt64.self, file, at: 28)) == Int64(generation)
-                && read(UInt64.self, file, at: 36) == UInt64(indexSize)
+                && readStamp(file) == stamp
         }
     }
 }
 
 /// A 64-bit hash of four interleaved lanes (multiply, rotate, fold), fast
-/// enough to cover the whole index each time a catalog is opened. Not a
-/// defence against someone forging a file: it tells an index from another.
+/// enough to cover the whole keys file each time a catalog is opened. Not a
+/// defence against someone forging a file: it tells damage from a whole file.
 enum Hash64 {
     static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F

@@ -322,11 +322,12 @@ extension Journal {
     }
 
     /// A journal record in the writer's shape, its `put` array read element
-    /// by element with `put` and every other member by the general rules;
-    /// the record comes back with its puts empty. Nil (any element `put`
-    /// refuses included) sends the line down the general path, which
-    /// reports any error.
-    static func plainRecord<Put>(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>,
+    /// by element with `put`, the member `checkingAsJSONOnly` names only
+    /// checked as JSON and left out, and every other member read by the
+    /// general rules; the record comes back with its puts empty. Nil (any
+    /// element `put` refuses included) sends the line down the general
+    /// path, which reports any error.
+    static func plainRecord<Put>(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, checkingAsJSONOnly skipped: String? = nil,
                                  put: (inout JSONParser.Cursor) -> Put?) -> (JournalRecord, [Put])? {
         var cursor = JSONParser.Cursor(buffer: buffer, options: JSONParser.Options(), start: range.lowerBound, end: range.upperBound)
         var others: [JSONObject.Member] = []
@@ -349,6 +350,8 @@ extension Journal {
                     guard puts == nil, cursor.next == UInt8(ascii: "[") else { return nil }
                     puts = plainArray(&cursor, put)
                     guard puts != nil else { return nil }
+                } else if key == skipped {
+                    guard cursor.skipValue(depth: 1) else { return nil }
                 } else {
                     others.append(JSONObject.Member(key, try cursor.parseValue(depth: 1)))
                 }

@@ -247,21 +247,22 @@ public struct StoreDoctor {
         if let registry, let store {
             do {
                 if let generation = try IndexFile.readGeneration(path(StoreFormat.indexFile)),
-                   let index = try MappedFile.open(path(StoreFormat.indexFile)) {
+                   let index = try LazyFileBytes.open(path(StoreFormat.indexFile)) {
                     indexGeneration = generation
+                    let bytes = try index.whole()
                     // Read with the index, so that both are one commit's.
                     keysCheck = (try? store.readKeys()).map { keys in
-                        index.withBytes { IndexKeys.describes(keys, index: Array($0)) }
+                        IndexKeys.describes(keys, index: bytes, stamp: index.stamp)
                     } ?? nil
-                    // A check reads on without the lock: the index is only ever
-                    // replaced, so the mapping keeps this commit's, and the
+                    // A check reads on without the lock: the index's and the
                     // journal's bytes are in hand. A repair holds on to it.
                     if !repair { lock = nil }
                     // With the journal unusable the index is all there is to compare.
-                    let current = try index.withBytes { (bytes) throws(StoreError) -> [SessionSummary] in
-                        journalTrouble == nil ? try store.assembleCatalog(registry: registry, index: bytes, journalBytes: journalBytes).summaries
-                            : try IndexFile.decode(bytes, path: StoreFormat.indexFile, alongside: {}).0.summaries
-                    }
+                    let current = journalTrouble == nil
+                        ? try store.assembleCatalog(registry: registry, indexBytes: bytes, journalBytes: journalBytes).summaries
+                        : try bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) -> [SessionSummary] in
+                            try IndexFile.decode(buffer, path: StoreFormat.indexFile, alongside: {}).0.summaries
+                        }
                     indexed = Dictionary(current.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
                 } else {
                     indexTrouble = .missing
@@ -302,8 +303,10 @@ public struct StoreDoctor {
             let generation = max(newestGeneration, indexGeneration) + 1
             let indexBytes = IndexFile.encode(summaries: plan.summaries, generation: generation)
             try writeFile(StoreFormat.indexFile, indexBytes)
-            // After the index: a stale keys file is never trusted, and this one describes the new index.
-            if let keys = IndexKeys.encode(index: indexBytes) { try writeFile(StoreFormat.keysFile, keys) }
+            // After the index: a stale keys file is never trusted, and this one names the new index.
+            if let keys = try indexStamp().flatMap({ IndexKeys.encode(index: indexBytes, stamp: $0) }) {
+                try writeFile(StoreFormat.keysFile, keys)
+            }
             let directory = try FileStore.directoryInode(of: root)
             try writeFile(StoreFormat.journalFile, Journal.headerLine(baseGeneration: generation, directoryInode: directory))
             if let journalTrouble { add(.problem, StoreFormat.journalFile, journalTrouble.past + "; started it afresh", repaired: true) }
@@ -324,6 +327,11 @@ public struct StoreDoctor {
         }
     }
 
+    /// The index's file as it is now, for the keys written for it.
+    func indexStamp() throws(StoreError) -> FileStamp? {
+        try FileIO.status(path(StoreFormat.indexFile), followLinks: false).map(FileStamp.init)
+    }
+
     /// The keys file, a cache of the index: one that does not describe the
     /// index is only ignored, so it is a warning, not a problem.
     func checkKeys(_ describes: Bool?, repair: Bool) throws -> Finding {
@@ -332,7 +340,8 @@ public struct StoreDoctor {
             : Trouble("it does not describe the index (it is stale or damaged), so lists ignore it",
                       past: "it did not describe the index (it was stale or damaged)")
         if repair {
-            guard let index = try FileIO.read(path(StoreFormat.indexFile)), let keys = IndexKeys.encode(index: index) else {
+            guard let index = try LazyFileBytes.open(path(StoreFormat.indexFile)),
+                  let keys = IndexKeys.encode(index: try index.whole(), stamp: index.stamp) else {
                 return Finding(severity: .warning, subject: StoreFormat.keysFile, message: trouble.present)
             }
             try writeFile(StoreFormat.keysFile, keys)

@@ -45,8 +45,9 @@ public struct SummaryKey: Sendable, Equatable {
 /// is read. Opening a 100,000-session store used to decode every summary
 /// (their `state` objects above all) before the first row could show; now
 /// the index and journal lines are checked and their keys read (the
-/// index's keys come from `index.keys` when it describes the index), and the
-/// bytes are kept, so a list decodes only the rows it shows or prints.
+/// index's keys come from `index.keys` when it names the index, and its
+/// lines are then read only as rows need them), and the bytes are kept, so
+/// a list decodes only the rows it shows or prints.
 /// Reading an element decodes it anew: callers that need every summary many
 /// times should copy them out once (`Array(table)`).
 public struct SummaryTable: RandomAccessCollection, Sendable {
@@ -62,7 +63,7 @@ public struct SummaryTable: RandomAccessCollection, Sendable {
 
     public private(set) var keys: [SummaryKey]
     private(set) var places: [Place]
-    private(set) var buffers: [[UInt8]]
+    private(set) var buffers: [SummaryBytes]
     private(set) var decoded: [SessionSummary]
 
     public init() {
@@ -79,7 +80,7 @@ public struct SummaryTable: RandomAccessCollection, Sendable {
         decoded = summaries
     }
 
-    init(keys: [SummaryKey], places: [Place], buffers: [[UInt8]], decoded: [SessionSummary]) {
+    init(keys: [SummaryKey], places: [Place], buffers: [SummaryBytes], decoded: [SessionSummary]) {
         self.keys = keys
         self.places = places
         self.buffers = buffers
@@ -92,12 +93,13 @@ public struct SummaryTable: RandomAccessCollection, Sendable {
     public subscript(position: Int) -> SessionSummary {
         let place = places[position]
         guard place.buffer >= 0 else { return decoded[place.start] }
-        return buffers[Int(place.buffer)].withUnsafeBufferPointer { buffer in
-            var cursor = JSONParser.Cursor(buffer: buffer, options: JSONParser.Options(), start: place.start, end: place.end)
+        return buffers[Int(place.buffer)].withBytes(place.start..<place.end) { buffer, line in
+            var cursor = JSONParser.Cursor(buffer: buffer, options: JSONParser.Options(), start: line.lowerBound, end: line.upperBound)
             var types = SummaryDecoder.TypeNames()
             if let summary = SummaryDecoder.decode(&cursor, depth: Int(place.depth), types: &types) { return summary }
             // The skim that placed this line checked it as `decode` does, so
-            // this is never reached; an index damaged in memory reads as that.
+            // this is reached only by an index changed since in place, by
+            // hand, or damaged in memory.
             let key = keys[position]
             let header = Session(id: key.id, type: key.type, agent: nil, environment: nil, status: key.status, state: nil,
                                  accountID: key.accountID, projectID: key.projectID, componentID: key.componentID,
@@ -124,7 +126,7 @@ public struct SummaryTable: RandomAccessCollection, Sendable {
     }
 
     /// Adds a buffer the places of later entries may point into.
-    mutating func addBuffer(_ bytes: [UInt8]) -> Int32 {
+    mutating func addBuffer(_ bytes: SummaryBytes) -> Int32 {
         buffers.append(bytes)
         return Int32(buffers.count - 1)
     }
@@ -207,6 +209,29 @@ public struct SummaryTable: RandomAccessCollection, Sendable {
         guard let index = index(of: id) else { return }
         keys.remove(at: index)
         places.remove(at: index)
+    }
+}
+
+/// Where a table's undecoded summaries are: bytes read already, or a file
+/// read as rows are wanted (the index, when its keys came from `index.keys`).
+enum SummaryBytes: Sendable {
+    case memory([UInt8])
+    case file(LazyFileBytes)
+
+    /// Every byte, for a compaction that copies many lines.
+    func whole() throws(StoreError) -> [UInt8] {
+        switch self {
+        case .memory(let bytes): bytes
+        case .file(let file): try file.whole()
+        }
+    }
+
+    /// `body` over a buffer and the range in it that holds `range`.
+    func withBytes<T>(_ range: Range<Int>, _ body: (UnsafeBufferPointer<UInt8>, Range<Int>) -> T) -> T {
+        switch self {
+        case .memory(let bytes): bytes.withUnsafeBufferPointer { body($0, range) }
+        case .file(let file): file.withBytes(range, body)
+        }
     }
 }
 
