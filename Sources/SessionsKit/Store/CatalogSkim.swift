@@ -206,14 +206,15 @@ extension FileStore {
     /// `IndexKeys`), the index's keys come from there, beside the skim of
     /// the journal, and its lines are read only as rows need them;
     /// otherwise the index is read and skimmed.
-    func assembleCatalog(registry: Registry, index: LazyFileBytes, journalBytes: [UInt8], keysBytes: [UInt8]?)
+    func assembleCatalog(registry: Registry, index: LazyFileBytes, journalBytes: [UInt8], keysBytes: MappedFile?)
         throws(StoreError) -> Catalog
     {
         guard let keysBytes else {
             return try assembleCatalog(registry: registry, indexBytes: try index.whole(), journalBytes: journalBytes)
         }
         let (journalResult, cached) = journal.skim(journalBytes) {
-            IndexKeys.table(keysBytes, index: .file(index), stamp: index.stamp)
+            // Room for as many new sessions as the journal could hold (a summary takes more than 256 bytes).
+            keysBytes.withBytes { IndexKeys.table($0, index: .file(index), stamp: index.stamp, room: journalBytes.count / 256) }
         }
         guard let (generation, table) = cached else {
             // Keys that do not name this index are ignored; the journal is not read twice.

@@ -199,22 +199,28 @@ enum IndexKeys {
     }
 
     /// The index's generation and summaries from `file`, or nil unless the
-    /// file is whole and names `index`'s file (`stamp`).
-    static func table(_ file: [UInt8], index: SummaryBytes, stamp: FileStamp) -> (generation: Int, table: SummaryTable)? {
-        file.withUnsafeBufferPointer { buffer in
-            guard let parsed = parse(buffer), parsed.stamp == stamp,
-                  let table = entries(buffer, parsed, index: index, indexSize: Int(stamp.size))
-            else { return nil }
-            return (parsed.generation, table)
-        }
+    /// file is whole and names `index`'s file (`stamp`). The table has room
+    /// for `room` more summaries, so that adding the journal's new sessions
+    /// does not copy every key into a larger array.
+    static func table(_ file: [UInt8], index: SummaryBytes, stamp: FileStamp, room: Int = 0) -> (generation: Int, table: SummaryTable)? {
+        file.withUnsafeBufferPointer { table($0, index: index, stamp: stamp, room: room) }
     }
 
-    private static func entries(_ file: UnsafeBufferPointer<UInt8>, _ parsed: Parsed, index: SummaryBytes, indexSize: Int) -> SummaryTable? {
+    static func table(_ buffer: UnsafeBufferPointer<UInt8>, index: SummaryBytes, stamp: FileStamp, room: Int = 0)
+        -> (generation: Int, table: SummaryTable)? {
+        guard let parsed = parse(buffer), parsed.stamp == stamp,
+              let table = entries(buffer, parsed, index: index, indexSize: Int(stamp.size), room: room)
+        else { return nil }
+        return (parsed.generation, table)
+    }
+
+    private static func entries(_ file: UnsafeBufferPointer<UInt8>, _ parsed: Parsed, index: SummaryBytes, indexSize: Int,
+                                room: Int) -> SummaryTable? {
         var keys: [SummaryKey] = []
         var places: [SummaryTable.Place] = []
         var decoded: [SessionSummary] = []
-        keys.reserveCapacity(parsed.count)
-        places.reserveCapacity(parsed.count)
+        keys.reserveCapacity(parsed.count + room)
+        places.reserveCapacity(parsed.count + room)
         var typeNames = SummaryDecoder.TypeNames()
         for entry in 0..<parsed.count {
             let at = parsed.entriesStart + entry * entrySize

@@ -5,9 +5,9 @@ import Glibc
 /// Reading the 40 MB index of a 100,000-session store into a new array costs
 /// a page fault and a copy per page before any work starts; a mapping shares
 /// the page cache's pages instead. A file truncated under a mapping faults on
-/// access, so only two kinds of file may be mapped: the index, which the
-/// store only ever replaces by rename (a mapping keeps the old file), and any
-/// store file while the store's lock keeps every writer out.
+/// access, so only two kinds of file may be mapped: the index and its keys
+/// file, which the store only ever replaces by rename (a mapping keeps the
+/// old file), and any store file while the store's lock keeps every writer out.
 final class MappedFile {
     private let buffer: UnsafeBufferPointer<UInt8>
 

@@ -252,7 +252,7 @@ public struct StoreDoctor {
                     let bytes = try index.whole()
                     // Read with the index, so that both are one commit's.
                     keysCheck = (try? store.readKeys()).map { keys in
-                        IndexKeys.describes(keys, index: bytes, stamp: index.stamp)
+                        keys.withBytes { IndexKeys.describes(Array($0), index: bytes, stamp: index.stamp) }
                     } ?? nil
                     // A check reads on without the lock: the index's and the
                     // journal's bytes are in hand. A repair holds on to it.
@@ -353,7 +353,8 @@ public struct StoreDoctor {
                            message: "absent: lists read the index itself until the next write writes it")
         }
         return Finding(severity: .warning, subject: StoreFormat.keysFile,
-                       message: trouble.present + "; the next compaction, or `sessions doctor --repair`, writes it again")
+                       message: trouble.present
+                           + "; the next write replaces it if it names another index file, as `sessions doctor --repair` does in any case")
     }
 
     /// Where the journal stood before the scan, to know what commits overtook it.
