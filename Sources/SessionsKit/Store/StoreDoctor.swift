@@ -250,13 +250,14 @@ public struct StoreDoctor {
                    let index = try LazyFileBytes.open(path(StoreFormat.indexFile)) {
                     indexGeneration = generation
                     let bytes = try index.whole()
-                    // Read with the index, so that both are one commit's.
-                    keysCheck = (try? store.readKeys()).map { keys in
-                        keys.withBytes { IndexKeys.describes(Array($0), index: bytes, stamp: index.stamp) }
-                    } ?? nil
+                    // Opened with the index, so that both are one commit's.
+                    let keys = try? store.readKeys()
                     // A check reads on without the lock: the index's and the
-                    // journal's bytes are in hand. A repair holds on to it.
+                    // journal's bytes are in hand, and the keys file is only
+                    // ever replaced, so its mapping stays. A repair holds on to it.
                     if !repair { lock = nil }
+                    // Compared with the keys the index gives, which takes a skim of every line.
+                    keysCheck = keys.map { keys in keys.withBytes { IndexKeys.describes(Array($0), index: bytes, stamp: index.stamp) } }
                     // With the journal unusable the index is all there is to compare.
                     let current = journalTrouble == nil
                         ? try store.assembleCatalog(registry: registry, indexBytes: bytes, journalBytes: journalBytes).summaries
