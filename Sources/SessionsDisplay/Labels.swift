@@ -10,6 +10,18 @@ public enum Labels {
         return interaction.command.module.map { $0.split(separator: ".").last.map(String.init) ?? $0 } ?? unknownModule
     }
 
+    /// The members a session holds beyond the schema's, as both detail views
+    /// list them (sanitized): by their own names and values, but for the
+    /// store's mark of a status a person set, which reads as what it means.
+    public static func extraFields(_ session: Session) -> [(label: String, value: String)] {
+        session.extra.members.map { member in
+            if member.key == Session.statusSetKey, let time = session.statusSetAt {
+                return ("status set", TimeText.dateTime(time) + ", by hand: imports and hooks keep it")
+            }
+            return (Sanitizer.line(member.key), Sanitizer.line(JSONWriter.string(member.value, style: .compact)))
+        }
+    }
+
     /// The word a list row shows for a session's status, `damaged` for one
     /// whose file cannot be read.
     public static func status(_ summary: SessionSummary) -> String {

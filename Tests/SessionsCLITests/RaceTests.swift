@@ -110,6 +110,10 @@ struct RaceTests {
                 return (found.id, found.status)
             }
             guard let (id, status) = flash?.value else {
+                // The hooked conversation going on can take the section's only session away
+                // between reading the header and the key: nothing was selected to mark.
+                let now = pane.screen.split(separator: "\n").first.map(String.init) ?? ""
+                if Self.count(section.title, in: now) == 0 { continue }
                 browserMissed += 1
                 print("race: no flash after \(section.key) then \(target.rawValue):\n\(pane.screen)")
                 continue
@@ -150,8 +154,12 @@ struct RaceTests {
             let stored = catalog.summaries.first(where: { $0.id.rawValue == id })?.status
             if stored != status { losses.append("other account's #\(id) is \(stored?.rawValue ?? "missing"), set \(status.rawValue)") }
         }
+        let hookedID = catalog.summaries.first { $0.externalConversationID == conversation }?.id.rawValue
         for (id, status) in browserStatuses {
             let stored = catalog.summaries.first(where: { $0.id.rawValue == id })?.status
+            // The hooked conversation goes on after any change the browser made to it, and a
+            // person's status stands only until the conversation continues (README): active is right there too.
+            if id == hookedID && stored == .active { continue }
             if stored != status {
                 losses.append("browser's #\(id) is \(stored?.rawValue ?? "missing"), set \(status.rawValue) after \(browserHistory[id] ?? [])")
             }

@@ -89,7 +89,7 @@ struct ClaudeCodeImportTests {
         #expect(report.duplicateRecords == 1)
         #expect(report.interactionsAdded == 4, "one interaction per distinct tool_use id, the repeated record adds none")
         let session = try world.session(key: TranscriptFixtures.newSession)
-        #expect(session.status == .active, "the last call is still waiting for its result")
+        #expect(session.status == .failed, "the last call never got its result, and the transcript is weeks old")
         #expect(session.state?["tokens"]?.objectValue?["output"] == .int(20), "a split message counts its usage once")
         #expect(session.state?["git_branch"] == .string("main"))
 
@@ -134,16 +134,23 @@ struct ClaudeCodeImportTests {
         #expect(try world.session(key: TranscriptFixtures.newSession) == after)
         #expect(try world.fixture.store.catalog().summaries.count == 1)
 
-        // Touched, not changed: read and merged again, and found up to date.
+        // Touched, not changed: the same size and last bytes, so not read again, and nothing written.
         TranscriptFixtures.setModified(world.path(relative), ImportWorld.fileTime.adding(microseconds: 120_000_000))
         let touched = try world.importAll()
-        #expect(touched.filesUnchanged == 0 && touched.sessionsUnchanged == 1 && touched.sessionsUpdated == 0)
-        #expect(touched.interactionsAdded == 0 && touched.interactionsUpdated == 0)
-        #expect(try world.session(key: TranscriptFixtures.newSession).interactions == after.interactions)
-        #expect(try world.importAll().filesUnchanged == 1, "the new modification time was recorded")
+        #expect(touched.filesUnchanged == 1 && touched.sessionsUnchanged == 0 && touched.sessionsUpdated == 0)
+        #expect(try world.session(key: TranscriptFixtures.newSession) == after)
+
+        // Rewritten with the same size but other last bytes: read again.
+        let path = world.path(relative)
+        let text = String(decoding: try #require(TestFiles.read(path)), as: UTF8.self)
+        let edited = text.replacing("All done.", with: "All gone.")
+        #expect(edited.utf8.count == text.utf8.count && edited != text)
+        TestFiles.write(path, edited)
+        TranscriptFixtures.setModified(path, ImportWorld.fileTime.adding(microseconds: 120_000_000))
+        #expect(try world.importAll().filesUnchanged == 0)
     }
 
-    @Test("status: recent files and pending calls are active; API errors and interruptions fail")
+    @Test("status: recent records are active, whatever the file's time; API errors and interruptions fail")
     func statuses() throws {
         let world = try ImportWorld()
         world.write(TranscriptFixtures.apiError, "p/api.jsonl")
@@ -158,8 +165,13 @@ struct ClaudeCodeImportTests {
         #expect(interrupted.status == .failed && interrupted.state?["ended_with"] == .string("interrupted"))
         #expect(try world.session(key: TranscriptFixtures.oldSession).status == .complete)
 
-        // The same old transcript, written five minutes ago: still in use.
-        let recent = try ImportWorld(clockStart: ImportWorld.fileTime.adding(microseconds: 5 * 60_000_000))
+        // The same old transcript, its file written five minutes ago (a copy, a restore): its records say it is over.
+        let copied = try ImportWorld(clockStart: ImportWorld.fileTime.adding(microseconds: 5 * 60_000_000))
+        copied.write(TranscriptFixtures.old, "p/old.jsonl")
+        try copied.importAll()
+        #expect(try copied.session(key: TranscriptFixtures.oldSession).status == .complete)
+        // Read five minutes after its last record: still in use.
+        let recent = try ImportWorld(clockStart: Timestamp(iso8601: "2025-09-03T00:58:00Z")!)
         recent.write(TranscriptFixtures.old, "p/old.jsonl")
         try recent.importAll()
         #expect(try recent.session(key: TranscriptFixtures.oldSession).status == .active)
@@ -360,7 +372,8 @@ extension ClaudeCodeImportTests {
 
     @Test("a transcript is keyed by its file's session id, and a session the hooks ended stays ended")
     func keysAndEndings() throws {
-        let world = try ImportWorld()
+        // Minutes after the transcripts' last records: both still in use.
+        let world = try ImportWorld(clockStart: Timestamp(iso8601: "2026-02-10T21:15:00Z")!)
         let renamed = "77777777-7777-4777-8777-777777777777"
         // Its records carry another session's id, as a copied-on-resume file may.
         world.write(TranscriptFixtures.newPart1, "p/\(renamed).jsonl")
@@ -371,8 +384,10 @@ extension ClaudeCodeImportTests {
 
         let hook = ClaudeCodeHook(service: world.service)
         _ = try hook.record(Array(#"{"session_id":"\#(renamed)","hook_event_name":"SessionEnd","reason":"exit"}"#.utf8))
-        TranscriptFixtures.setModified(world.path("p/\(renamed).jsonl"), ImportWorld.fileTime.adding(microseconds: 1_000_000))
-        try world.importAll()
+        // Claude Code's last bookkeeping line after the end: the file is read again.
+        TranscriptFixtures.append(#"{"type":"progress","uuid":"p9"}"# + "\n", to: world.path("p/\(renamed).jsonl"),
+                                  modified: ImportWorld.fileTime.adding(microseconds: 1_000_000))
+        #expect(try world.importAll().filesUnchanged == 0, "the grown file, and the other one, unchanged but active")
         #expect(try world.session(key: renamed).status == .complete, "its pending Read will never finish")
         #expect(try world.session(key: TranscriptFixtures.newSession).status == .active)
     }

@@ -52,7 +52,7 @@ struct HumanFormat {
         let statusText = style.status(session.status)
         out += style.apply("Session \(session.id)", .bold) + "  \(statusText)  \(Sanitizer.line(session.type.name))\n"
         // Fields the schema does not model (`external_conversation_id`) by their own names, never cut.
-        let extras = session.extra.members.map { (Sanitizer.line($0.key), Sanitizer.line(JSONWriter.string($0.value, style: .compact))) }
+        let extras = Labels.extraFields(session)
         let column = LabelColumn(["agent", "environment", "account", "project", "component", "created", "updated", "state"]
                                  + extras.map(\.0))
         func field(_ name: String, _ value: String) {

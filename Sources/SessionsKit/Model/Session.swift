@@ -46,6 +46,28 @@ public struct Session: Sendable, Hashable {
         set { extra[Session.externalConversationKey] = newValue.map(JSONValue.string) }
     }
 
+    /// The member holding when a person last changed the session's status
+    /// (`set-status`, the browser): from then on the status is theirs.
+    public static let statusSetKey = "status_set_at"
+
+    public var statusSetAt: Timestamp? {
+        get { extra[Session.statusSetKey]?.stringValue.flatMap(Timestamp.init(iso8601:)) }
+        set { extra[Session.statusSetKey] = newValue.map { .string($0.iso8601) } }
+    }
+
+    /// Takes the status an import or a hook derives from the conversation,
+    /// which it has seen up to `lastRecord` (nil: it brings no record of its
+    /// own). A status a person set stands until the conversation itself
+    /// continues past that change: only then does the derived status win,
+    /// and the status is the conversation's again.
+    public mutating func propose(_ derived: SessionStatus, recordsThrough lastRecord: Timestamp?) {
+        if let set = statusSetAt {
+            guard let lastRecord, lastRecord > set else { return }
+            statusSetAt = nil
+        }
+        status = derived
+    }
+
     /// The full record, as stored and as `show --json` prints it.
     public var jsonObject: JSONObject { jsonObject(includeInteractions: true) }
 

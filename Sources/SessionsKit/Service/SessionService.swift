@@ -201,7 +201,11 @@ public struct SessionService: Sendable {
         return try store.write { transaction in
             try targets.map { target in
                 let (previous, head) = try edit(target.id, in: transaction) { edit, head in
-                    edit.session.status = target.status
+                    if target.status != head.session.status {
+                        edit.session.status = target.status
+                        // The person's choice: no import or hook reverts it (see `Session.propose`).
+                        edit.session.statusSetAt = edit.session.updatedAt
+                    }
                     return head.session.status
                 }
                 return StatusUpdate(previous: previous, summary: head.summary)

@@ -41,7 +41,7 @@ public struct TimelineScreen: Sendable {
         let p90 = durations.isEmpty ? 0 : durations[min(durations.count - 1, durations.count * 9 / 10)]
         slowMS = max(1000, p90, longestMS / 2)
         stateLines = session.state.map { Sanitizer.lines(JSONWriter.string(.object($0), style: .pretty)) } ?? []
-        let extras = session.extra.members.map { (Sanitizer.line($0.key), Sanitizer.line(JSONWriter.string($0.value, style: .compact))) }
+        let extras = Labels.extraFields(session)
         let column = LabelColumn(extras.map(\.0))
         extraLines = extras.flatMap { label, value in
             column.lines(label: label, values: [value]).map { lead, value in [Span(lead, .label)] + (value.map { [Span($0, .dim)] } ?? []) }

@@ -118,9 +118,16 @@ public struct ClaudeCodeHook {
         if let mode = nonEmpty(event["permission_mode"]) { state["permission_mode"] = .string(mode) }
         let position = try call.flatMap { call in try head.flatMap { try transaction.position(of: .toolUse(call.id), in: $0) } }
 
+        state[ClaudeCodeSessions.hookEventKey] = .string(now.iso8601)
+        switch name {
+        case "SessionEnd":
+            break
+        default:
+            // The conversation goes on: active, unless a person set the status since (`Session.propose`).
+            edit.session.propose(.active, recordsThrough: now)
+        }
         switch name {
         case "SessionStart":
-            edit.session.status = .active
             state["ended_at"] = nil
             state["end_reason"] = nil
             if let source = nonEmpty(event["source"]) { state["start_source"] = .string(source) }
@@ -143,7 +150,8 @@ public struct ClaudeCodeHook {
                 edit.appended.append(interaction)
             }
         case "SessionEnd":
-            if edit.session.status != .failed { edit.session.status = .complete }
+            // Ending brings no record of the conversation's own: a status a person set stands.
+            if edit.session.status != .failed { edit.session.propose(.complete, recordsThrough: nil) }
             state["ended_at"] = .string(now.iso8601)
             if let reason = nonEmpty(event["reason"]) { state["end_reason"] = .string(reason) }
         default:

@@ -120,10 +120,15 @@ public struct ClaudeCodeImporter {
                     if merged.session == existing {
                         delta.sessionsUnchanged += 1
                     } else if Self.sameApartFromFingerprint(merged.session, existing) {
-                        // Touched but not changed: only the recorded size and
-                        // time move, so next time the file is skipped.
+                        // Nothing of the conversation changed. A fingerprint
+                        // that still names the file as it is (after a touch,
+                        // a new time only) is left alone, so nothing is
+                        // written; an older one without a tail is brought up
+                        // to date, so that next time the file is skipped.
                         delta.sessionsUnchanged += 1
-                        transaction.put(merged.session)
+                        if FileFingerprint(existing.state?["transcript"]?.objectValue) != fingerprint {
+                            transaction.put(merged.session)
+                        }
                     } else {
                         delta.sessionsUpdated += 1
                         transaction.put(merged.session)

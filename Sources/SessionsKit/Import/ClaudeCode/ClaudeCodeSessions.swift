@@ -108,8 +108,10 @@ public enum ClaudeCodeSessions {
     /// transcript does not hold yet, is kept.
     static func merge(_ transcript: Transcript, fingerprint: FileFingerprint, key: String, into existing: Session?,
                       id: Session.ID, accountID: Account.ID, projectID: Project.ID?, now: Timestamp, recentWindow: Int64) -> Merged {
-        let first = transcript.firstTimestamp ?? fingerprint.modifiedAt
-        let last = transcript.lastTimestamp ?? fingerprint.modifiedAt
+        // The conversation's own times; the file's time (which a copy or a
+        // restore resets) only for a new session whose records carry none.
+        let first = transcript.firstTimestamp ?? existing?.insertedAt ?? fingerprint.modifiedAt
+        let last = transcript.lastTimestamp ?? existing?.updatedAt ?? fingerprint.modifiedAt
         var session = existing ?? newSession(id: id, key: key, accountID: accountID, projectID: projectID, at: first)
         var merged = Merged(session: session)
 
@@ -147,7 +149,8 @@ public enum ClaudeCodeSessions {
             session.environment = .local
         }
         session.state = state(of: transcript, fingerprint: fingerprint, over: session.state)
-        session.status = status(of: transcript, fingerprint: fingerprint, state: session.state, now: now, recentWindow: recentWindow)
+        session.propose(status(of: transcript, state: session.state, now: now, recentWindow: recentWindow),
+                        recordsThrough: transcript.lastTimestamp)
         session.insertedAt = min(session.insertedAt, first)
         session.updatedAt = max(session.updatedAt, last)
         if session.projectID == nil { session.projectID = projectID }
@@ -155,23 +158,36 @@ public enum ClaudeCodeSessions {
         return merged
     }
 
-    /// Active while a call is pending or the file is still being written;
-    /// failed when it ends in an API error or an interruption; else complete.
-    /// A session the `SessionEnd` hook closed is not reopened because its file
-    /// is recent or its last call never got a result.
-    static func status(of transcript: Transcript, fingerprint: FileFingerprint, state: JSONObject?, now: Timestamp,
-                       recentWindow: Int64) -> SessionStatus {
+    /// What the conversation says of itself, from its own times, never the
+    /// file's (a copy, a checkout or a restore from a backup gives every file
+    /// a fresh one). Active while its last record is recent, or while hooks
+    /// record it live (an event within `liveWindow`) and it has not ended.
+    /// Otherwise failed when it ended in an API error or an interruption, or
+    /// stopped with a call that never got its result; else complete.
+    static func status(of transcript: Transcript, state: JSONObject?, now: Timestamp, recentWindow: Int64) -> SessionStatus {
         let endedAt = state?["ended_at"]?.stringValue.flatMap(Timestamp.init(iso8601:))
-        let endedSinceLastRecord = endedAt.map { ended in transcript.lastTimestamp.map { ended >= $0 } ?? true } ?? false
-        // Once the session has ended, a call left without a result will never get one.
-        let pending = !endedSinceLastRecord && (transcript.toolCalls.last.map { $0.outcome == nil } ?? false)
-        let recent = !endedSinceLastRecord && now.microseconds - fingerprint.modifiedAt.microseconds < recentWindow
-        if pending || recent { return .active }
+        let lastRecord = transcript.lastTimestamp
+        let endedSinceLastRecord = endedAt.map { ended in lastRecord.map { ended >= $0 } ?? true } ?? false
+        let recent = !endedSinceLastRecord && lastRecord.map { now.microseconds - $0.microseconds < recentWindow } ?? false
+        let hookEvent = state?[hookEventKey]?.stringValue.flatMap(Timestamp.init(iso8601:))
+        let live = endedAt == nil && hookEvent.map { now.microseconds - $0.microseconds < liveWindow } ?? false
+        if recent || live { return .active }
+        if !endedSinceLastRecord, transcript.toolCalls.last.map({ $0.outcome == nil }) ?? false { return .failed }
         switch transcript.ending {
         case .apiError, .interrupted: return .failed
         case .normal: return .complete
         }
     }
+
+    /// The state member where the hook notes when it last heard of the
+    /// session: a conversation Claude Code still runs, idle between prompts.
+    static let hookEventKey = "hook_event_at"
+
+    /// How long after its last hook event a session that has not ended still
+    /// counts as recording live: a working day, so a conversation left open
+    /// over lunch stays active, and one whose process died without ending it
+    /// does not stay active for ever.
+    static let liveWindow: Int64 = 12 * 3600 * 1_000_000
 
     /// The session's state with the transcript's facts written over the
     /// members the importer owns; members anything else wrote are kept.

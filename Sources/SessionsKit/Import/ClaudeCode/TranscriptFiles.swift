@@ -57,32 +57,58 @@ public enum TranscriptFiles {
     }
 }
 
-/// A transcript file's size and modification time: unchanged ones are not
-/// read again.
+/// What tells a transcript file that changed from one that did not, without
+/// reading it: its size and a hash of its last 4 KiB. Claude Code only ever
+/// appends, so a file of the same size ending in the same bytes is the same
+/// conversation. The modification time is kept, but only compared for a
+/// fingerprint stored before the tail was: a `touch`, a `cp -r` or a restore
+/// from a backup gives every file a new one and changes nothing else.
 struct FileFingerprint: Equatable {
     var path: String
     var bytes: Int
     var modifiedAt: Timestamp
+    /// The hash of the file's last 4 KiB, in hex; nil in fingerprints older than it.
+    var tail: String?
 
-    init(path: String, bytes: Int, modifiedAt: Timestamp) {
+    static let tailBytes = 4096
+
+    init(path: String, bytes: Int, modifiedAt: Timestamp, tail: String?) {
         self.path = path
         self.bytes = bytes
         self.modifiedAt = modifiedAt
+        self.tail = tail
     }
 
     init?(path: String) {
-        guard let info = try? FileIO.status(path) else { return nil }
-        self.init(path: path, bytes: Int(info.st_size),
-                  modifiedAt: Timestamp(microseconds: Int64(info.st_mtim.tv_sec) * 1_000_000 + Int64(info.st_mtim.tv_nsec) / 1000))
+        guard let fd = try? FileIO.openForReading(path, followLinks: true) else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        let size = Int(info.st_size)
+        let count = min(size, Self.tailBytes)
+        guard let end = try? FileIO.readFully(fd, offset: size - count, count: count, path: path), end.count == count else { return nil }
+        let digest = end.withUnsafeBufferPointer { Hash64.digest($0, seed: UInt64(size)) }
+        self.init(path: path, bytes: size,
+                  modifiedAt: Timestamp(microseconds: Int64(info.st_mtim.tv_sec) * 1_000_000 + Int64(info.st_mtim.tv_nsec) / 1000),
+                  tail: String(digest, radix: 16))
     }
 
     init?(_ object: JSONObject?) {
         guard let object, let path = object["path"]?.stringValue, let bytes = object["bytes"]?.intValue,
               let modified = object["modified_at"]?.stringValue.flatMap(Timestamp.init(iso8601:)) else { return nil }
-        self.init(path: path, bytes: bytes, modifiedAt: modified)
+        self.init(path: path, bytes: bytes, modifiedAt: modified, tail: object["tail"]?.stringValue)
     }
 
     var jsonObject: JSONObject {
-        JSONObject(["path": .string(path), "bytes": .int(bytes), "modified_at": .string(modifiedAt.iso8601)])
+        var object = JSONObject(["path": .string(path), "bytes": .int(bytes), "modified_at": .string(modifiedAt.iso8601)])
+        if let tail { object["tail"] = .string(tail) }
+        return object
+    }
+
+    /// The same file, unchanged: the tails decide where both have one.
+    static func == (lhs: FileFingerprint, rhs: FileFingerprint) -> Bool {
+        guard lhs.path == rhs.path, lhs.bytes == rhs.bytes else { return false }
+        if let left = lhs.tail, let right = rhs.tail { return left == right }
+        return lhs.modifiedAt == rhs.modifiedAt
     }
 }

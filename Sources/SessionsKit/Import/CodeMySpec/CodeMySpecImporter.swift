@@ -263,6 +263,12 @@ public struct CodeMySpecImporter {
     /// export) are kept, in time order, never dropped.
     func update(_ existing: Session, with incoming: Session, transaction: any StoreTransaction, report: inout Report) {
         var merged = incoming
+        // A status a person set here stands unless the record holds newer interactions (`Session.propose`).
+        merged.status = existing.status
+        merged.statusSetAt = existing.statusSetAt
+        merged.propose(incoming.status, recordsThrough: incoming.interactions.compactMap(\.latestActivity).max())
+        // The change the status stands for is the store's, and later than the record.
+        if merged.statusSetAt != nil { merged.updatedAt = max(merged.updatedAt, existing.updatedAt) }
         let known = Set(incoming.interactions.map(\.id))
         let local = existing.interactions.filter { !known.contains($0.id) }
         if !local.isEmpty {
