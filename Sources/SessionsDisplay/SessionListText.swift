@@ -16,6 +16,14 @@ public enum SessionListText {
         return Sanitizer.line(project) + " / " + Sanitizer.line(component)
     }
 
+    public static let titleTitle = "TITLE"
+
+    /// What the session is known by (`SessionTitle`), on one line; `—` when
+    /// nothing names it.
+    public static func title(_ summary: SessionSummary, registry: Registry) -> String {
+        SessionTitle.of(summary.session, registry: registry).map(Sanitizer.line) ?? Labels.none
+    }
+
     /// The time column shows the time the list is sorted by: creation for
     /// the created sort, else the last update.
     public static func timeTitle(_ sort: SessionSort) -> String { sort == .created ? "CREATED" : "UPDATED" }

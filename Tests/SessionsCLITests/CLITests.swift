@@ -29,9 +29,9 @@ struct CLITests {
         #expect(try cli.ok(["new", "--type", "ContextSpecSessions"]) == "2")
         let table = try cli.ok(["list"]).split(separator: "\n").map(String.init)
         #expect(table.count == 3)
-        #expect(table[0].hasPrefix("ID  STATUS    TYPE"))
-        #expect(table[1].contains("2  ● active  ContextSpecSessions"))
-        #expect(table[2].contains("1  ● active  ComponentCodingSessions  claude_code  local"))
+        #expect(table[0].hasPrefix("ID  STATUS    TITLE             TYPE"))
+        #expect(table[1].contains("2  ● active  Context Spec      ContextSpecSessions"))
+        #expect(table[2].contains("1  ● active  Component Coding  ComponentCodingSessions  claude_code  local"))
         // Columns line up: every row has the STATUS column at the same offset.
         #expect(Set(table.map { $0.firstRange(of: "STATUS")?.lowerBound.utf16Offset(in: $0) ?? $0.firstRange(of: "●")!.lowerBound.utf16Offset(in: $0) }).count == 1)
     }
@@ -177,8 +177,9 @@ struct CLITests {
         let first = try #require(all.last?.objectValue)
         #expect(first.members.map(\.key) == [
             "id", "type", "agent", "environment", "status", "state", "account_id", "project_id", "component_id",
-            "inserted_at", "updated_at", "interaction_count", "last_interaction_at", "last_result_status",
+            "inserted_at", "updated_at", "interaction_count", "last_interaction_at", "last_result_status", "title",
         ])
+        #expect(first["title"] == .string("Component Test"), "the title a list shows")
         #expect(first["interaction_count"] == .int(1))
         #expect(first["last_result_status"] == .string("ok"))
         #expect(first["state"] == (try JSONParser.parse(#"{"b": 2, "a": [1.50]}"#)))

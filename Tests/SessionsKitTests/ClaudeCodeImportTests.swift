@@ -43,7 +43,7 @@ final class ImportWorld: @unchecked Sendable {
 
 @Suite("Claude Code transcripts")
 struct ClaudeCodeImportTests {
-    @Test("a 1.0.x transcript: title from its summary, results paired by tool_use id, tokens, project from cwd")
+    @Test("a 1.0.x transcript: its first prompt, results paired by tool_use id, tokens, project from cwd")
     func oldStyle() throws {
         let world = try ImportWorld()
         world.write(TranscriptFixtures.old, "-home-u-work-todo/\(TranscriptFixtures.oldSession).jsonl")
@@ -55,7 +55,8 @@ struct ClaudeCodeImportTests {
         #expect(session.insertedAt == Timestamp(iso8601: "2025-09-03T00:52:31.217Z")!)
         #expect(session.updatedAt == Timestamp(iso8601: "2025-09-03T00:53:00.000Z")!)
         let state = try #require(session.state)
-        #expect(state["title"] == .string("Set up the checklist app"))
+        #expect(state["title"] == nil, "its summary names a message of another conversation")
+        #expect(state["summaries"]?.arrayValue?.count == 1 && state["first_prompt"] == .string("make a todo app"))
         #expect(state["session_id"] == .string(TranscriptFixtures.oldSession))
         #expect(state["version"] == .string("1.0.98"))
         #expect(state["git_branch"] == nil, "an empty gitBranch means no repository")

@@ -130,7 +130,7 @@ struct ListColumnTests {
         #expect(frame.line(pane.rows.y).contains("Nov 11 09:00:00"), "\(frame.line(pane.rows.y))")
     }
 
-    @Test("at 200 columns the list is wider than 84 and shows the longest type whole; the session pane keeps room")
+    @Test("at 200 columns the list is wider than 84 and shows a long title whole; the session pane keeps room")
     func wideList() throws {
         let screen = try ScreenHarness(width: 200, height: 60, populate: spreadFixture)
         let layout = screen.state.layout
@@ -138,9 +138,9 @@ struct ListColumnTests {
         #expect(list.width > 84)
         #expect(pane.pane.width >= 99)
         let text = screen.text
-        #expect(text.contains("ContextComponentsDesignSessions "), "whole, not cut")
-        #expect(!text.contains("ContextComponentsDesignSessi…"))
-        // Beside the longest type, the place has room for a long one before the agent shows.
+        #expect(text.contains("Context Components Design · billing "), "whole, not cut")
+        #expect(!text.contains("Context Components Design · bill…"))
+        // Beside a roomy title, the place has room for a long one.
         let (columns, shown) = screen.state.list.columns(width: list.width - 1, now: screen.state.now)
         let place = try #require(shown.firstIndex(of: .place))
         #expect(columns.columns[place].width >= CellWidth.of("data-pipeline / Notifications.Mailer"))

@@ -36,8 +36,8 @@ struct ScreenPartTests {
         screen.state.list.draw(into: &frame, in: rect, context: screen.state.paneContext, catalog: screen.state.catalog, focused: true)
         expectOnlyInside(frame, rect)
         let lines = text(frame, rect)
-        #expect(lines[0].hasPrefix("   ID  TYPE"))
-        #expect(lines[1].hasPrefix(" ● #2  ContextSpecSessions") && lines[2].hasPrefix(" ● #1  ComponentCoding"))
+        #expect(lines[0].hasPrefix("   ID  TITLE"))
+        #expect(lines[1].hasPrefix(" ● #2  Context Spec ") && lines[2].hasPrefix(" ● #1  Component Coding · InvoiceMailer"))
         // The count column: "#" right-aligned over the counts, in one column.
         let hash = try #require(lines[0].firstIndex(of: "#")).utf16Offset(in: lines[0])
         #expect(Array(lines[1])[hash] == "1" && Array(lines[2])[hash] == "5")

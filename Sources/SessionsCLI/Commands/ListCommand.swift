@@ -49,7 +49,13 @@ struct ListCommand: ParsableCommand {
         if json {
             var output: [UInt8] = []
             output.reserveCapacity(summaries.count * 700)
-            JSONWriter.write(.array(summaries.map { .object($0.jsonObject) }), style: .pretty, into: &output)
+            // Each summary as the index keeps it, and its title (`SessionTitle`), which the index does not.
+            let registry = catalog.registry
+            JSONWriter.write(.array(summaries.map { summary in
+                var object = summary.jsonObject
+                object["title"] = SessionTitle.of(summary.session, registry: registry).map(JSONValue.string) ?? .null
+                return .object(object)
+            }), style: .pretty, into: &output)
             output.append(UInt8(ascii: "\n"))
             context.stdout.write(output)
             return

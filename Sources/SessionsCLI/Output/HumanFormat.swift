@@ -25,7 +25,9 @@ struct HumanFormat {
     /// The table `list` prints; its time column shows the time `sort` orders by.
     func list(_ summaries: [SessionSummary], sort: SessionSort = .updated) -> String {
         var table = Table(columns: [
-            .init(title: "ID", alignRight: true), .init(title: "STATUS"), .init(title: "TYPE", maxWidth: 34, shrinks: true),
+            .init(title: "ID", alignRight: true), .init(title: "STATUS"),
+            .init(title: SessionListText.titleTitle, shrinks: true),
+            .init(title: "TYPE", maxWidth: 34, shrinks: true, dropOrder: 3),
             .init(title: "AGENT", dropOrder: 2), .init(title: "ENV", dropOrder: 1),
             .init(title: SessionListText.placeTitle, maxWidth: 36, shrinks: true),
             .init(title: "INTER", alignRight: true), .init(title: "LAST"), .init(title: SessionListText.timeTitle(sort)),
@@ -35,6 +37,7 @@ struct HumanFormat {
             table.rows.append([
                 .init(summary.id.description),
                 .init("\(Glyphs.status(summary)) \(Labels.status(summary))", style: { style.apply($0, Tone(summary)) }),
+                .init(SessionListText.title(summary, registry: registry)),
                 .init(Sanitizer.line(summary.type.name)),
                 .init(summary.agent?.rawValue ?? Labels.none),
                 .init(summary.environment?.rawValue ?? Labels.none),

@@ -147,13 +147,12 @@ public struct ListScreen: Sendable {
         return row > rect.y && index < currentRows.count ? index : nil
     }
 
-    /// The columns at `width` cells, and which they are. The type and the
-    /// project / component come first: given the room for a type of
-    /// `typeWidth` cells and a readable place, the rest goes to the place,
-    /// and to the agent and environment (which the session pane shows too)
-    /// only when the place keeps room for a long name beside them.
-    /// Narrower, the two share what there is, and the narrowest panes show
-    /// the type alone.
+    /// The columns at `width` cells, and which they are. The title takes
+    /// what the others leave: the project / component joins it once the
+    /// title keeps a readable width beside it, and the type and then the
+    /// agent and environment (which the session pane shows too, and which a
+    /// CodeMySpec title names) only where the title keeps room for a long
+    /// one. On a wide pane the place grows to show long names.
     static func columns(width: Int, idDigits: Int, typeWidth: Int, timeWidth: Int) -> (columns: Columns, shown: [Column]) {
         func fixed(_ column: Column) -> Int? {
             switch column {
@@ -162,47 +161,52 @@ public struct ListScreen: Sendable {
             case .agent: return agentWidth
             case .count: return 4
             case .time: return timeWidth
-            case .type, .place: return nil
+            case .title, .type, .place: return nil
             }
         }
-        var shown = Column.allCases.filter { $0 != .agent && $0 != .place }
+        var shown: [Column] = [.status, .id, .title, .count, .result, .time]
         func free() -> Int { Columns.remaining(in: width, fixed: shown.compactMap(fixed), count: shown.count) }
-        var (type, place) = (max(4, free()), 0)
-        if free() >= 34 {
+        var (type, place) = (0, 0)
+        if free() - Columns.gap - placeWidth >= titleWidth {
             shown.insert(.place, at: shown.firstIndex(of: .count) ?? shown.endIndex)
-            let flexible = free()
-            let typeWidth = max(12, typeWidth)
-            if flexible >= typeWidth + placeWidth {
-                (type, place) = (typeWidth, flexible - typeWidth)
-                if place - agentWidth - Columns.gap >= placeWidthBesideAgent {
-                    shown.insert(.agent, at: shown.firstIndex(of: .place) ?? shown.endIndex)
-                    place -= agentWidth + Columns.gap
-                }
-            } else {
-                type = min(typeWidth, flexible - flexible * 2 / 5)
-                place = flexible - type
+            place = placeWidth
+        }
+        let typeWidth = max(12, typeWidth)
+        if place > 0, free() - Columns.gap - place - typeWidth >= roomyTitleWidth {
+            shown.insert(.type, at: (shown.firstIndex(of: .title) ?? 0) + 1)
+            type = typeWidth
+            if free() - Columns.gap - place - type - agentWidth >= roomyTitleWidth {
+                shown.insert(.agent, at: shown.firstIndex(of: .place) ?? shown.endIndex)
             }
         }
+        if place > 0 { place += min(placeWidthWide - placeWidth, max(0, free() - place - type - roomyTitleWidth)) }
+        let title = max(4, free() - place - type)
         let columns = shown.map { column in
-            Columns.Column(width: fixed(column) ?? (column == .type ? type : place), alignRight: column == .count || column == .time)
+            let flexible = column == .title ? title : column == .type ? type : place
+            return Columns.Column(width: fixed(column) ?? flexible, alignRight: column == .count || column == .time)
         }
         return (Columns(columns), shown)
     }
 
     /// "claude_code · vscode".
     static let agentWidth = 20
-    /// What the project / component is given before the type has all it
-    /// needs, and before the agent shows ("data-pipeline / Billing.Invoice").
+    /// The narrowest title the place may leave ("Fix the flaky invoice test").
+    static let titleWidth = 20
+    /// The title the type and the agent must leave before they show.
+    static let roomyTitleWidth = 38
+    /// What the project / component gets at first ("data-pipeline / Billing.Invoice"),
+    /// and at most, from what a roomy title leaves.
     static let placeWidth = 20
-    static let placeWidthBesideAgent = 30
+    static let placeWidthWide = 36
 
     enum Column: CaseIterable {
-        case status, id, type, agent, place, count, result, time
+        case status, id, title, type, agent, place, count, result, time
 
         func title(width: Int, sort: SessionSort) -> String {
             switch self {
             case .status, .result: return ""
             case .id: return "ID"
+            case .title: return SessionListText.titleTitle
             case .type: return "TYPE"
             case .agent: return "AGENT · ENV"
             case .place:
@@ -218,6 +222,7 @@ public struct ListScreen: Sendable {
             switch self {
             case .status: return Span(Glyphs.status(summary), StyleRole(Tone(summary)))
             case .id: return Span("#\(summary.id)", .label)
+            case .title: return Span(SessionListText.title(summary, registry: registry))
             case .type: return Span(Sanitizer.line(summary.type.name))
             case .agent:
                 let agent = [summary.agent?.rawValue, summary.environment?.rawValue].compactMap { $0 }.joined(separator: " · ")

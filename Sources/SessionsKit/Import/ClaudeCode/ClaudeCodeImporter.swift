@@ -140,6 +140,7 @@ public struct ClaudeCodeImporter {
                 keys[key] = id
                 touched.append((key, transcript))
             }
+            delta.sessionsTitled += try titleBySummaries(in: transaction)
             // A subagent names its parent, and the parent's call that started
             // it names the subagent, whichever of the two came in first.
             var children: [String: [Session.ID]] = [:]
@@ -180,6 +181,40 @@ public struct ClaudeCodeImporter {
         report.add(delta)
     }
 
+    /// Gives each `summary` record this account's sessions hold (their
+    /// files', kept in their state) to the conversation that holds its leaf
+    /// message, whichever file it is in and whichever was imported first.
+    /// Returns how many sessions it titled. The session is written whole, as
+    /// the importer writes it, so its `updated_at` stays.
+    func titleBySummaries(in transaction: any StoreTransaction) throws -> Int {
+        let sessions = try transaction.summaries().values
+            .filter { $0.session.accountID == service.scope.accountID && $0.session.type == .claudeCode }
+            .sorted { $0.id < $1.id }
+        var titles: [String: String] = [:]
+        for summary in sessions {
+            for entry in summary.session.state?[ClaudeCodeSessions.summariesKey]?.arrayValue ?? [] {
+                if let leaf = entry.objectValue?["leaf"]?.stringValue, let text = entry.objectValue?["summary"]?.stringValue {
+                    titles[leaf] = text
+                }
+            }
+        }
+        guard !titles.isEmpty else { return 0 }
+        var titled = 0
+        for summary in sessions {
+            guard let leaves = summary.session.state?[ClaudeCodeSessions.leafKey]?.arrayValue,
+                  let title = leaves.reversed().lazy.compactMap({ $0.stringValue.flatMap { titles[$0] } }).first,
+                  summary.session.state?[ClaudeCodeSessions.summaryTitleKey]?.stringValue != title,
+                  var session = try transaction.session(id: summary.id)
+            else { continue }
+            var state = session.state ?? JSONObject()
+            state[ClaudeCodeSessions.summaryTitleKey] = .string(title)
+            session.state = state
+            transaction.put(session)
+            titled += 1
+        }
+        return titled
+    }
+
     static func sameApartFromFingerprint(_ a: Session, _ b: Session) -> Bool {
         var a = a
         a.state?["transcript"] = b.state?["transcript"]
@@ -195,6 +230,8 @@ public struct ImportReport: Sendable, Equatable {
     public var sessionsCreated = 0
     public var sessionsUpdated = 0
     public var sessionsUnchanged = 0
+    /// Sessions a `summary` record titled (often one from another file).
+    public var sessionsTitled = 0
     public var interactionsAdded = 0
     public var interactionsUpdated = 0
     /// Calls hooks recorded on a parent that its subagent's transcript
@@ -226,6 +263,7 @@ public struct ImportReport: Sendable, Equatable {
         sessionsCreated += other.sessionsCreated
         sessionsUpdated += other.sessionsUpdated
         sessionsUnchanged += other.sessionsUnchanged
+        sessionsTitled += other.sessionsTitled
         interactionsAdded += other.interactionsAdded
         interactionsUpdated += other.interactionsUpdated
         interactionsMoved += other.interactionsMoved

@@ -206,7 +206,16 @@ public enum ClaudeCodeSessions {
         set("version", transcript.version.map(JSONValue.string))
         set("entrypoint", transcript.entrypoint.map(JSONValue.string))
         set("models", .array(transcript.models.map(JSONValue.string)))
-        set("title", transcript.title.map(JSONValue.string))
+        // Owned by the importer, so a value the transcript no longer gives goes
+        // (a summary of another conversation that an older version took for a title).
+        state["title"] = transcript.title.map(JSONValue.string)
+        state["first_prompt"] = transcript.prompt.map(JSONValue.string)
+        state["first_command"] = transcript.command.map(JSONValue.string)
+        state[leafKey] = transcript.leafUUIDs.isEmpty ? nil : .array(transcript.leafUUIDs.suffix(32).map(JSONValue.string))
+        // Kept, so that a conversation imported later still finds the summary that titles it.
+        state[summariesKey] = transcript.summaries.isEmpty ? nil : .array(transcript.summaries.map { summary in
+            .object(JSONObject(["leaf": .string(summary.leaf), "summary": .string(summary.text)]))
+        })
         set("tokens", .object(transcript.tokens.jsonObject))
         switch transcript.ending {
         case .normal: state["ended_with"] = nil
@@ -216,6 +225,14 @@ public enum ClaudeCodeSessions {
         set("transcript", .object(fingerprint.jsonObject))
         return state
     }
+
+    /// The state member listing the conversation's leaf messages, which a
+    /// `summary` record in any file names to title it.
+    static let leafKey = "leaf_uuids"
+    /// The state member holding the `summary` records the session's file holds.
+    static let summariesKey = "summaries"
+    /// The state member holding the summary that titles the conversation.
+    static let summaryTitleKey = "summary_title"
 
     /// The result member naming the session of the subagent a call started.
     static let subagentKey = "subagent_session_id"

@@ -16,8 +16,21 @@ public struct Transcript: Sendable {
     public var lastTimestamp: Timestamp?
     /// Models in the order they were first used.
     public var models: [String] = []
-    /// A custom title, else the latest summary or generated title.
+    /// A title the conversation gives itself: a custom one, else a generated one.
     public var title: String?
+    /// The `summary` records the file holds. Each titles the conversation
+    /// that holds its leaf message, which is usually another file's: Claude
+    /// Code writes summaries of earlier conversations at the top of a later one.
+    public var summaries: [(leaf: String, text: String)] = []
+    /// The conversation's leaf messages (those no other message follows), by
+    /// which a summary anywhere finds it.
+    public var leafUUIDs: [String] = []
+    /// The first thing the user asked, on one line: what people know a
+    /// conversation by when nothing titles it.
+    public var prompt: String?
+    /// The first slash command the user ran without arguments (`/init`), for
+    /// a conversation that has no prompt of its own.
+    public var command: String?
     public var tokens = TokenTotals()
     /// Tool calls in the order the assistant made them.
     public var toolCalls: [ToolCall] = []

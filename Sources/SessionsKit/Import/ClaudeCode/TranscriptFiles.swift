@@ -69,14 +69,20 @@ struct FileFingerprint: Equatable {
     var modifiedAt: Timestamp
     /// The hash of the file's last 4 KiB, in hex; nil in fingerprints older than it.
     var tail: String?
+    /// Which reading of transcripts made the session: a file read by an
+    /// older one is read again, even unchanged, so that what the reading
+    /// learned since (titles by `leafUuid`, first prompts) reaches it.
+    var reader: Int
 
     static let tailBytes = 4096
+    static let currentReader = 2
 
-    init(path: String, bytes: Int, modifiedAt: Timestamp, tail: String?) {
+    init(path: String, bytes: Int, modifiedAt: Timestamp, tail: String?, reader: Int = FileFingerprint.currentReader) {
         self.path = path
         self.bytes = bytes
         self.modifiedAt = modifiedAt
         self.tail = tail
+        self.reader = reader
     }
 
     init?(path: String) {
@@ -96,18 +102,20 @@ struct FileFingerprint: Equatable {
     init?(_ object: JSONObject?) {
         guard let object, let path = object["path"]?.stringValue, let bytes = object["bytes"]?.intValue,
               let modified = object["modified_at"]?.stringValue.flatMap(Timestamp.init(iso8601:)) else { return nil }
-        self.init(path: path, bytes: bytes, modifiedAt: modified, tail: object["tail"]?.stringValue)
+        self.init(path: path, bytes: bytes, modifiedAt: modified, tail: object["tail"]?.stringValue,
+                  reader: object["reader"]?.intValue ?? 1)
     }
 
     var jsonObject: JSONObject {
         var object = JSONObject(["path": .string(path), "bytes": .int(bytes), "modified_at": .string(modifiedAt.iso8601)])
         if let tail { object["tail"] = .string(tail) }
+        object["reader"] = .int(reader)
         return object
     }
 
-    /// The same file, unchanged: the tails decide where both have one.
+    /// The same file, unchanged, read the same way: the tails decide where both have one.
     static func == (lhs: FileFingerprint, rhs: FileFingerprint) -> Bool {
-        guard lhs.path == rhs.path, lhs.bytes == rhs.bytes else { return false }
+        guard lhs.path == rhs.path, lhs.bytes == rhs.bytes, lhs.reader == rhs.reader else { return false }
         if let left = lhs.tail, let right = rhs.tail { return left == right }
         return lhs.modifiedAt == rhs.modifiedAt
     }

@@ -30,6 +30,9 @@ public enum TranscriptParser {
         var usage: [String: TokenTotals] = [:]
         var usageOrder: [String] = []
         var customTitle: String?
+        /// The user and assistant messages, in order, and those another names as its parent.
+        var messages: [String] = []
+        var parents = Set<String>()
         /// 1.0.x kept a subagent's conversation inline, marked `isSidechain`
         /// and chained by `parentUuid` to its first prompt. Each chain is read
         /// apart, so it becomes its own session like a 2.1.x subagent file.
@@ -104,6 +107,10 @@ public enum TranscriptParser {
             if let branch = nonEmpty(record["gitBranch"]) { transcript.gitBranch = branch }
             if let version = nonEmpty(record["version"]) { transcript.version = version }
 
+            if type == "user" || type == "assistant", let uuid = record["uuid"]?.stringValue {
+                messages.append(uuid)
+                if let parent = record["parentUuid"]?.stringValue { parents.insert(parent) }
+            }
             switch type {
             case "user": user(record, at: time)
             case "assistant": assistant(record, at: time)
@@ -112,7 +119,9 @@ public enum TranscriptParser {
                     transcript.ending = .apiError(apiErrorText(record) ?? "API error")
                 }
             case "summary":
-                if let summary = nonEmpty(record["summary"]) { transcript.title = summary }
+                if let summary = nonEmpty(record["summary"]), let leaf = nonEmpty(record["leafUuid"]) {
+                    transcript.summaries.append((leaf, summary))
+                }
             case "ai-title":
                 if let title = nonEmpty(record["aiTitle"]) ?? nonEmpty(record["title"]) { transcript.title = title }
             case "custom-title":
@@ -128,6 +137,7 @@ public enum TranscriptParser {
             if firstPrompt == nil {
                 firstPrompt = message["content"]?.stringValue ?? ClaudeCodeTools.text(of: message["content"])
             }
+            if !isMeta, transcript.prompt == nil { notePrompt(message["content"]) }
             switch message["content"] {
             case .string(let text)?:
                 transcript.hasConversation = true
@@ -156,6 +166,49 @@ public enum TranscriptParser {
             default:
                 break
             }
+        }
+
+        /// The first real prompt: the user's own words (a slash command's
+        /// arguments included), not a tool's result, a command's output or a
+        /// reminder the client added; and the first bare slash command, for a
+        /// conversation that has no such prompt.
+        mutating func notePrompt(_ content: JSONValue?) {
+            var text: String
+            switch content {
+            case .string(let string)?: text = string
+            case .array(let blocks)?:
+                guard !blocks.contains(where: { $0.objectValue?["type"]?.stringValue == "tool_result" }) else { return }
+                text = blocks.compactMap { block -> String? in
+                    guard let block = block.objectValue, block["type"]?.stringValue == "text" else { return nil }
+                    return block["text"]?.stringValue
+                }.joined(separator: "\n")
+            default: return
+            }
+            while text.hasPrefix("<system-reminder>"), let end = text.firstRange(of: "</system-reminder>") {
+                text = String(text[end.upperBound...]).trimmingSpaces()
+            }
+            if text.hasPrefix("<command-name>") || text.hasPrefix("<command-message>") {
+                // A slash command with arguments is a request in the user's own words
+                // (`/orchestrator create a TODO app`); a bare one (`/init`) only names the conversation failing all else.
+                guard let name = Self.element("command-name", in: text) else { return }
+                let arguments = Self.element("command-args", in: text) ?? ""
+                if !arguments.isEmpty {
+                    transcript.prompt = oneLine(name + " " + arguments)
+                } else if transcript.command == nil {
+                    transcript.command = oneLine(name)
+                }
+                return
+            }
+            if text.hasPrefix("<local-command-") || text.hasPrefix("[Request interrupted") || text.hasPrefix("Caveat: ") { return }
+            let line = oneLine(text)
+            if !line.isEmpty { transcript.prompt = line }
+        }
+
+        /// The text of `<name>…</name>` in `text`.
+        static func element(_ name: String, in text: String) -> String? {
+            guard let open = text.firstRange(of: "<\(name)>"), let close = text[open.upperBound...].firstRange(of: "</\(name)>")
+            else { return nil }
+            return String(text[open.upperBound..<close.lowerBound]).trimmingSpaces()
         }
 
         mutating func noteUserText(_ text: String) {
@@ -226,6 +279,7 @@ public enum TranscriptParser {
                 transcript.tokens.cacheRead += totals.cacheRead
             }
             if let customTitle { transcript.title = customTitle }
+            transcript.leafUUIDs = messages.filter { !parents.contains($0) }
             // Claude Code names a transcript after its session; a file that
             // begins with records copied from an earlier session is still its own.
             let stem = TranscriptFiles.stem(transcript.path)
@@ -265,6 +319,24 @@ public enum TranscriptParser {
 func nonEmpty(_ value: JSONValue?) -> String? {
     guard let text = value?.stringValue, !text.isEmpty else { return nil }
     return text
+}
+
+/// `text` as one line of at most 200 characters: its lines joined by spaces,
+/// runs of white space made one.
+func oneLine(_ text: String) -> String {
+    var line = ""
+    var pendingSpace = false
+    for character in text {
+        if character.isWhitespace {
+            pendingSpace = !line.isEmpty
+            continue
+        }
+        if pendingSpace { line.append(" ") }
+        pendingSpace = false
+        line.append(character)
+        if line.count > 200 { return String(line.prefix(200)) + "…" }
+    }
+    return line
 }
 
 func firstLine(_ text: String) -> String {

@@ -1,0 +1,23 @@
+/// What people know a session by, for lists, details, search and scripts:
+/// one place, so every front end names a session the same way. Raw text:
+/// callers sanitize it for display.
+public enum SessionTitle {
+    /// A Claude Code conversation: the title it gave itself (custom or
+    /// generated), else the summary that names it, else its first prompt,
+    /// else its first slash command. A CodeMySpec session: its type's name
+    /// and its component, else its project ("Component Coding · Blog.PostCache").
+    public static func of(_ session: Session, registry: Registry) -> String? {
+        if session.type == .claudeCode {
+            for key in claudeCodeKeys {
+                if let title = session.state?[key]?.stringValue, !title.isEmpty { return title }
+            }
+            return nil
+        }
+        let place = session.componentID.flatMap { registry.component($0)?.name }
+            ?? session.projectID.flatMap { registry.project($0)?.name }
+        return place.map { session.type.displayName + " · " + $0 } ?? session.type.displayName
+    }
+
+    /// Where a Claude Code session's title comes from, best first.
+    static let claudeCodeKeys = ["title", "summary_title", "first_prompt", "first_command"]
+}
