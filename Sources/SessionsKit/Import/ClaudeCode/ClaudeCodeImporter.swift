@@ -5,7 +5,7 @@
 /// is new and never duplicates.
 public struct ClaudeCodeImporter {
     public let service: SessionService
-    /// A transcript written to this recently is still in use: its session is active.
+    /// A conversation whose last record is this recent is still in use: its session is active.
     public var recentWindowMicroseconds: Int64 = 10 * 60 * 1_000_000
     /// Files per transaction: each batch commits on its own, so an
     /// interrupted import keeps what it finished and resumes idempotently.
