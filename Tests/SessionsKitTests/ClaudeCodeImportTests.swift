@@ -371,6 +371,27 @@ extension ClaudeCodeImportTests {
         #expect(try calls(parentKey) == ["toolu_task_1"])
     }
 
+    @Test("a subagent that changed directory belongs to its parent's project, in either import order", arguments: [false, true])
+    func subagentProject(subagentFirst: Bool) throws {
+        let world = try ImportWorld()
+        let parentPath = "-home-u-work-api/\(TranscriptFixtures.parentSession).jsonl"
+        let childPath = "-home-u-work-api/\(TranscriptFixtures.parentSession)/subagents/agent-abc1234.jsonl"
+        world.write(TranscriptFixtures.parent, parentPath)
+        world.write(TranscriptFixtures.subagent.replacing(#""cwd":"/home/u/work/api""#, with: #""cwd":"/home/u/work/api/lib/deep""#), childPath)
+        if subagentFirst {
+            try world.importAll([world.path(childPath)])
+            try world.importAll([world.path(parentPath)])
+        } else {
+            try world.importAll()
+        }
+        let parent = try world.session(key: TranscriptFixtures.parentSession)
+        let child = try world.session(key: "\(TranscriptFixtures.parentSession)/agent-abc1234")
+        let registry = try world.fixture.store.registry()
+        #expect(parent.projectID.flatMap { registry.project($0)?.name } == "api")
+        #expect(child.projectID == parent.projectID, "not a project named after the folder it moved to")
+        #expect(child.state?["cwd"] == .string("/home/u/work/api/lib/deep"), "where it ran is still recorded")
+    }
+
     @Test("a transcript is keyed by its file's session id, and a session the hooks ended stays ended")
     func keysAndEndings() throws {
         // Minutes after the transcripts' last records: both still in use.

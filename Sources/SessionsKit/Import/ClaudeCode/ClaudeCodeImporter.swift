@@ -106,7 +106,10 @@ public struct ClaudeCodeImporter {
                 let key = transcript.conversationKey ?? TranscriptFiles.stem(transcript.path)
                 let existing = try keys[key].flatMap { try transaction.session(id: $0) }
                 let id = try existing?.id ?? transaction.newSessionID()
-                let projectID = existing?.projectID
+                // A subagent works in its parent's project, wherever it ran `cd` to.
+                let parentProject = try transcript.agentID == nil ? nil
+                    : transcript.sessionID.flatMap { keys[$0] }.flatMap { try transaction.head(id: $0)?.session.projectID }
+                let projectID = existing?.projectID ?? parentProject
                     ?? ClaudeCodeSessions.projectID(forDirectory: transcript.cwd, account: service.scope.accountID,
                                                     registry: &transaction.registry, at: service.clock())
                 var merged = ClaudeCodeSessions.merge(
@@ -169,12 +172,20 @@ public struct ClaudeCodeImporter {
                 let moved = before - parent.interactions.count
                 delta.interactionsMoved += moved
                 if ClaudeCodeSessions.linkSubagents(of: &parent, keys: keys) || moved > 0 { transaction.put(parent) }
+                var childChanged = false
                 if child.state?["parent_id"]?.intValue != parentID.rawValue {
                     var state = child.state ?? JSONObject()
                     state["parent_id"] = .id(parentID)
                     child.state = state
-                    transaction.put(child)
+                    childChanged = true
                 }
+                // The parent's project, also for a subagent imported before it (or by a version
+                // that named a project after the folder the subagent moved to).
+                if let project = parent.projectID, child.projectID != project {
+                    child.projectID = project
+                    childChanged = true
+                }
+                if childChanged { transaction.put(child) }
             }
             return delta
         }
