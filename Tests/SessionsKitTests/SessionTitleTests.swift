@@ -34,7 +34,7 @@ struct SessionTitleTests {
     func summaryInAnotherFile(laterFileFirst: Bool) throws {
         let world = try ImportWorld()
         let earlier = Self.conversation(Self.first, prefix: "a", prompt: "/init is not a prompt, but this is")
-        let later = Self.conversation(Self.second, prefix: "b", prompt: "build a TODO app",
+        let later = Self.conversation(Self.second, prefix: "b", prompt: "build a checklist app",
                                       head: [Self.summary("Empty Repo Setup: CLAUDE.md Foundation Created", leaf: "a2")], at: "2026-02-02")
         let (firstFile, secondFile) = ("p/\(Self.first).jsonl", "p/\(Self.second).jsonl")
         if laterFileFirst {
@@ -48,7 +48,7 @@ struct SessionTitleTests {
         let report = try world.importAll()
         #expect(report.sessionsTitled == 1)
         #expect(try title(world, Self.first) == "Empty Repo Setup: CLAUDE.md Foundation Created")
-        #expect(try title(world, Self.second) == "build a TODO app", "the summary in its file is not its own")
+        #expect(try title(world, Self.second) == "build a checklist app", "the summary in its file is not its own")
         #expect(try world.importAll().sessionsTitled == 0, "nothing new to title")
     }
 
@@ -76,9 +76,9 @@ struct SessionTitleTests {
         let commandOnly = TranscriptParser.parse(Array((lines.prefix(3).joined(separator: "\n") + "\n").utf8), path: "p/x.jsonl")
         #expect(commandOnly.prompt == nil && commandOnly.command == "/init")
         // A command with arguments is a request in the user's words: the prompt.
-        let request = user("r1", #""<command-name>/orchestrator</command-name>\n<command-message>orchestrator</command-message>\n<command-args>create TODO app by Next.js</command-args>""#)
+        let request = user("r1", #""<command-name>/orchestrator</command-name>\n<command-message>orchestrator</command-message>\n<command-args>create a checklist app with Next.js</command-args>""#)
         let requested = TranscriptParser.parse(Array((([request] + lines).joined(separator: "\n") + "\n").utf8), path: "p/z.jsonl")
-        #expect(requested.prompt == "/orchestrator create TODO app by Next.js")
+        #expect(requested.prompt == "/orchestrator create a checklist app with Next.js")
         // A long prompt is cut to one line of 200 characters.
         let long = TranscriptParser.parse(Array((user("l1", JSONWriter.string(.string(String(repeating: "word ", count: 100)), style: .compact)) + "\n").utf8),
                                           path: "p/y.jsonl")
@@ -101,7 +101,7 @@ struct SessionTitleTests {
     @Test("an import by an older reading is read again, and loses a summary it took for its own title")
     func olderReadingReadAgain() throws {
         let world = try ImportWorld()
-        let later = Self.conversation(Self.second, prefix: "b", prompt: "build a TODO app",
+        let later = Self.conversation(Self.second, prefix: "b", prompt: "build a checklist app",
                                       head: [Self.summary("Somebody else's title", leaf: "zz")])
         world.write(later, "p/\(Self.second).jsonl")
         try world.importAll()
@@ -120,7 +120,7 @@ struct SessionTitleTests {
         #expect(try title(world, Self.second) == "Somebody else's title")
         let report = try world.importAll()
         #expect(report.filesUnchanged == 0)
-        #expect(try title(world, Self.second) == "build a TODO app")
+        #expect(try title(world, Self.second) == "build a checklist app")
         #expect(try world.importAll().filesUnchanged == 1)
     }
 

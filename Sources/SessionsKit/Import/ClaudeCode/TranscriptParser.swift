@@ -189,7 +189,7 @@ public enum TranscriptParser {
             }
             if text.hasPrefix("<command-name>") || text.hasPrefix("<command-message>") {
                 // A slash command with arguments is a request in the user's own words
-                // (`/orchestrator create a TODO app`); a bare one (`/init`) only names the conversation failing all else.
+                // (`/orchestrator create a checklist app`); a bare one (`/init`) only names the conversation failing all else.
                 guard let name = Self.element("command-name", in: text) else { return }
                 let arguments = Self.element("command-args", in: text) ?? ""
                 if !arguments.isEmpty {
