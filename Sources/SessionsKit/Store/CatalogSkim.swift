@@ -126,7 +126,8 @@ extension Journal {
 
     /// `parse` for the catalog: the same errors, but the summaries put are
     /// skimmed rather than decoded, pieces of whole lines on every core with
-    /// `alongside` as one more piece of the same pass. Only the files of the
+    /// `alongside` as one more piece of the same pass (all on this thread
+    /// when the journal is one piece). Only the files of the
     /// last record are ever used again (`readTail` decodes that one in full
     /// on every read), so the files of the records are checked as JSON alone.
     func skim<Extra>(_ bytes: [UInt8], alongside: () -> Extra) -> (Result<Skimmed, StoreError>, Extra) {
@@ -141,7 +142,8 @@ extension Journal {
             let chunks = Parallel.lineChunks(buffer, body, pieces: body.count > 256 * 1024 ? Parallel.coreCount * 4 : 1)
             let shared = SendableBox(buffer)
             let extra = Slot<Extra>()
-            let outcomes = Parallel.map(chunks.count + 1) { task -> Result<[SkimmedRecord], StoreError> in
+            // A journal of one piece (most are) is skimmed on this thread: waking another costs more.
+            let outcomes = Parallel.map(chunks.count + 1, serially: chunks.count <= 1) { task -> Result<[SkimmedRecord], StoreError> in
                 guard task > 0 else {
                     extra.value = alongside()
                     return .success([])
@@ -237,12 +239,6 @@ extension FileStore {
                                                                                alongside: skimJournal)
         return try assembleCatalog(registry: registry, indexGeneration: indexGeneration, indexTable: consume indexTable,
                                    journalBytes: journalBytes, journalResult: journalResult)
-    }
-
-    func assembleCatalog(registry: Registry, index indexBytes: UnsafeBufferPointer<UInt8>, journalBytes: [UInt8])
-        throws(StoreError) -> Catalog
-    {
-        try assembleCatalog(registry: registry, indexBytes: Array(indexBytes), journalBytes: journalBytes)
     }
 
     /// The index's summaries with the journal's changes on top. The table

@@ -244,13 +244,14 @@ public final class FileStore: SessionStore {
     func writeIndex(_ bytes: [UInt8], keys: IndexKeys.Draft? = nil) throws(StoreError) {
         try writeAtomically(StoreFormat.indexFile, bytes)
         guard let info = try? FileIO.status(path(StoreFormat.indexFile), followLinks: false),
-              Int(info.st_size) == bytes.count, let keys = keys ?? IndexKeys.draft(index: bytes) else { return }
-        try? writeAtomically(StoreFormat.keysFile, keys.file(stamp: FileStamp(info)))
+              Int(info.st_size) == bytes.count else { return }
+        try? writeKeys(keys ?? IndexKeys.draft(index: bytes), stamp: FileStamp(info))
     }
 
-    func writeKeys(index bytes: [UInt8], stamp: FileStamp) throws(StoreError) {
-        guard let keys = IndexKeys.encode(index: bytes, stamp: stamp) else { return }
-        try writeAtomically(StoreFormat.keysFile, keys)
+    /// The keys file for the index whose file is `stamp`; none for an index that does not read.
+    func writeKeys(_ keys: IndexKeys.Draft?, stamp: FileStamp) throws(StoreError) {
+        guard let keys else { return }
+        try writeAtomically(StoreFormat.keysFile, keys.file(stamp: stamp))
     }
 
     /// Writes the keys file again if it names another index than the one in
@@ -266,7 +267,7 @@ public final class FileStore: SessionStore {
             let header = try FileIO.readFully(fd, offset: 0, count: IndexKeys.headerSize, path: path(StoreFormat.keysFile))
             if IndexKeys.stampMatches(header, stamp: index.stamp, generation: generation) { return }
         }
-        try writeKeys(index: try index.whole(), stamp: index.stamp)
+        try writeKeys(IndexKeys.draft(index: try index.whole()), stamp: index.stamp)
     }
 
     /// Runs `body` under a shared lock once the store is known to be consistent:
