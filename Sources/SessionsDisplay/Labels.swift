@@ -14,7 +14,8 @@ public enum Labels {
     /// list them (sanitized): by their own names and values, but for the
     /// store's mark of a status a person set, which reads as what it means.
     public static func extraFields(_ session: Session) -> [(label: String, value: String)] {
-        session.extra.members.map { member in
+        // The conversation has rows of its own in every timeline.
+        session.extra.members.filter { $0.key != Session.conversationKey }.map { member in
             if member.key == Session.statusSetKey, let time = session.statusSetAt {
                 return ("status set", TimeText.dateTime(time) + ", by hand: imports and hooks keep it")
             }

@@ -30,6 +30,35 @@ public enum TimelineText {
                 pending: interactions.count(where: \.isPending))
     }
 
+    /// One row of a timeline: an interaction or a message, by its index.
+    public enum Row: Sendable, Hashable {
+        case interaction(Int)
+        case message(Int)
+    }
+
+    /// Interactions and messages merged by time, each list keeping its own
+    /// order; a row without a time stays after the one before it. Of a
+    /// newest page (`partial`), only the messages from its first interaction on.
+    public static func rows(_ interactions: [Interaction], _ messages: [ConversationMessage], partial: Bool = false) -> [Row] {
+        var rows: [Row] = []
+        rows.reserveCapacity(interactions.count + messages.count)
+        var next = 0
+        if partial, let first = interactions.first?.startedAt {
+            next = messages.firstIndex { ($0.at ?? first) >= first } ?? messages.count
+        }
+        for (index, interaction) in interactions.enumerated() {
+            if let started = interaction.startedAt {
+                while next < messages.count, let at = messages[next].at, at <= started {
+                    rows.append(.message(next))
+                    next += 1
+                }
+            }
+            rows.append(.interaction(index))
+        }
+        rows += (next..<messages.count).map(Row.message)
+        return rows
+    }
+
     /// The time cells of `rows`: each start on the local clock, after its
     /// day (`Feb 12 14:02:11`) where the day is not the one last named
     /// above the row. Above the first row that is the session's creation,
@@ -39,9 +68,14 @@ public enum TimelineText {
     /// and still takes one row per interaction.
     public static func startTimes(_ interactions: [Interaction], rows: Range<Int>, createdAt: Timestamp,
                                   now: Timestamp) -> [String] {
+        startTimes(interactions[rows].map(\.startedAt), createdAt: createdAt, now: now)
+    }
+
+    /// The time cells of rows that start at `times`, in order, as above.
+    public static func startTimes(_ times: [Timestamp?], createdAt: Timestamp, now: Timestamp) -> [String] {
         var named = TimeText.local(createdAt).dayKey
-        return rows.map { index in
-            guard let started = interactions[index].startedAt else { return Labels.none }
+        return times.map { started in
+            guard let started else { return Labels.none }
             let time = TimeText.local(started)
             guard time.dayKey != named else { return TimeText.clock(time) }
             named = time.dayKey
@@ -53,13 +87,27 @@ public enum TimelineText {
     /// if any: whether `startTimes` will name days, and which, for a column
     /// sized once rather than as rows scroll by.
     public static func otherDays(_ interactions: [Interaction], createdAt: Timestamp) -> ClosedRange<Timestamp>? {
+        otherDays(interactions.map(\.startedAt), createdAt: createdAt)
+    }
+
+    public static func otherDays(_ times: [Timestamp?], createdAt: Timestamp) -> ClosedRange<Timestamp>? {
         let created = TimeText.local(createdAt).dayKey
         var range: ClosedRange<Timestamp>?
-        for interaction in interactions {
-            guard let started = interaction.startedAt, TimeText.local(started).dayKey != created else { continue }
+        for started in times {
+            guard let started, TimeText.local(started).dayKey != created else { continue }
             range = range.map { min($0.lowerBound, started)...max($0.upperBound, started) } ?? started...started
         }
         return range
+    }
+
+    /// " · 12 messages", after the interaction counts; " · 12 messages
+    /// hidden" when their rows are, so the heading says they exist; and of a
+    /// page, how many of them it shows.
+    public static func conversationHeading(messages: Int, shown: Int, partial: Bool = false) -> [Part] {
+        guard messages > 0 else { return [] }
+        let counted = "\(messages) message\(messages == 1 ? "" : "s")"
+        if shown == 0 && !partial { return [Part(text: " · \(counted) hidden", tone: nil)] }
+        return [Part(text: " · " + counted, tone: nil)]
     }
 
     /// Cells wide enough for every start time `startTimes` gives when the

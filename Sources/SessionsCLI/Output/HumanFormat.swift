@@ -87,9 +87,12 @@ struct HumanFormat {
     }
 
     func timeline(_ session: Session, full: Bool) -> String {
-        let count = session.interactions.count
-        let heading = TimelineText.heading(session.interactions).map { style.apply($0.text, $0.tone) }.joined()
-        guard count > 0 else { return heading + "\n  (no interactions yet)\n" }
+        let messages = session.conversation
+        let rows = TimelineText.rows(session.interactions, messages)
+        let heading = (TimelineText.heading(session.interactions)
+            + TimelineText.conversationHeading(messages: messages.count, shown: messages.count))
+            .map { style.apply($0.text, $0.tone) }.joined()
+        guard !rows.isEmpty else { return heading + "\n  (no interactions yet)\n" }
 
         var table = Table(columns: [
             .init(title: "#", alignRight: true), .init(title: "TIME", alignRight: true), .init(title: "R"),
@@ -97,13 +100,30 @@ struct HumanFormat {
             .init(title: "EXIT", alignRight: true), .init(title: "DURATION", alignRight: true), .init(title: ""),
         ])
         let longest = session.interactions.compactMap { $0.result?.durationMS }.max() ?? 0
-        let times = TimelineText.startTimes(session.interactions, rows: session.interactions.indices,
-                                            createdAt: session.insertedAt, now: now)
-        for (index, interaction) in session.interactions.enumerated() {
+        let times = TimelineText.startTimes(rows.map { row in
+            switch row {
+            case .interaction(let index): session.interactions[index].startedAt
+            case .message(let index): messages[index].at
+            }
+        }, createdAt: session.insertedAt, now: now)
+        for (row, time) in zip(rows, times) {
+            let index: Int
+            switch row {
+            case .interaction(let position): index = position
+            case .message(let position):
+                let message = messages[position]
+                // Read whole with --full, below the table.
+                table.rows.append([.init(""), .init(time), .init(ConversationText.mark(message.role)),
+                                   .init(ConversationText.speaker(message.role)),
+                                   .init(CellWidth.truncate(ConversationText.line(message, limit: 400), to: 200)),
+                                   .init(""), .init(""), .init("")])
+                continue
+            }
+            let interaction = session.interactions[index]
             let last = LastResult(interaction.result)
             table.rows.append([
                 .init(String(index + 1)),
-                .init(times[index]),
+                .init(time),
                 .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
                 .init(Sanitizer.line(Labels.step(interaction))),
                 .init(TimelineText.command(interaction)),
@@ -128,7 +148,19 @@ struct HumanFormat {
 
     func details(_ session: Session) -> String {
         var out = ""
-        for (index, interaction) in session.interactions.enumerated() {
+        let messages = session.conversation
+        for row in TimelineText.rows(session.interactions, messages) {
+            let index: Int
+            switch row {
+            case .interaction(let position): index = position
+            case .message(let position):
+                let message = messages[position]
+                let at = message.at.map { "  " + TimeText.dateTime($0) } ?? ""
+                out += style.apply("── \(ConversationText.mark(message.role)) \(ConversationText.speaker(message.role))", .bold) + at + "\n"
+                out += indented(message.text) + "\n"
+                continue
+            }
+            let interaction = session.interactions[index]
             out += style.apply("── #\(index + 1) \(Sanitizer.line(interaction.command.module ?? Labels.unknownModule))", .bold) + "\n"
             out += "  id        \(Sanitizer.line(interaction.id))\n"
             out += "  command   \(Sanitizer.line(interaction.command.command))\n"

@@ -8,6 +8,9 @@ public struct SessionSummary: Sendable, Hashable {
     public private(set) var session: Session
     public var interactionCount: Int
     public var lastInteractionAt: Timestamp?
+    /// When the conversation last moved; the conversation itself is the
+    /// session's alone, never the index's, which it would swell.
+    public var lastMessageAt: Timestamp?
     public var lastResult: LastResult?
     /// Why the session's file cannot be read (`sessions/12.json: line 6,
     /// column 3: …`), or nil when it can. A damaged session is not a missing
@@ -23,15 +26,22 @@ public struct SessionSummary: Sendable, Hashable {
         // never reads back from the index: leaving it out here keeps a
         // summary the same whichever way it was made.
         header.extra.members.removeAll { SessionSummary.summaryKeys.contains($0.key) }
+        lastMessageAt = header.lastMessageAt
+        header.extra[Session.conversationKey] = nil
         session = header
         interactionCount = full.interactions.count
         lastInteractionAt = full.interactions.compactMap(\.latestActivity).max()
         lastResult = full.interactions.last.map { LastResult($0.result) }
     }
 
-    init(header: Session, interactionCount: Int, lastInteractionAt: Timestamp?, lastResult: LastResult?, damaged: String? = nil) {
+    /// `lastMessageAt` is read from the header's conversation when it has one
+    /// (a session's head), else taken as given (an index line).
+    init(header: Session, interactionCount: Int, lastInteractionAt: Timestamp?, lastMessageAt: Timestamp? = nil,
+         lastResult: LastResult?, damaged: String? = nil) {
         var header = header
         header.interactions = []
+        self.lastMessageAt = header.extra[Session.conversationKey] == nil ? lastMessageAt : header.lastMessageAt
+        header.extra[Session.conversationKey] = nil
         session = header
         self.interactionCount = interactionCount
         self.lastInteractionAt = lastInteractionAt
@@ -44,13 +54,15 @@ public struct SessionSummary: Sendable, Hashable {
     /// `damaged` is written only on a damaged session's line, so an index
     /// without damage reads the same to a build that predates the mark, and
     /// such a build keeps the member as one it does not know.
-    static let summaryKeys = ["interaction_count", "last_interaction_at", "last_result_status", "damaged"]
+    static let summaryKeys = ["interaction_count", "last_interaction_at", "last_message_at", "last_result_status", "damaged"]
 
     public var jsonObject: JSONObject {
         var object = session.jsonObject(includeInteractions: false)
         object.members.removeAll { SessionSummary.summaryKeys.contains($0.key) }
         object.append("interaction_count", .int(interactionCount))
         object.put("last_interaction_at", lastInteractionAt)
+        // Only a conversation has it: an index of sessions without one keeps its size.
+        if let lastMessageAt { object.append("last_message_at", .string(lastMessageAt.iso8601)) }
         object.put("last_result_status", lastResult?.rawValue)
         if let damaged { object.append("damaged", .string(damaged)) }
         return object
@@ -63,6 +75,7 @@ public struct SessionSummary: Sendable, Hashable {
         var reader = ObjectReader(object, path: path)
         let count = reader.int("interaction_count", required: true, minimum: 0)
         let last = reader.timestamp("last_interaction_at")
+        let lastMessage = reader.timestamp("last_message_at")
         let lastResult = reader.enumeration("last_result_status", LastResult.self)
         let damaged = reader.string("damaged")
         var errors = reader.errors
@@ -73,7 +86,8 @@ public struct SessionSummary: Sendable, Hashable {
             errors.append(contentsOf: error.errors)
         }
         guard errors.isEmpty, let header, let count else { throw SchemaError(errors) }
-        return SessionSummary(header: header, interactionCount: count, lastInteractionAt: last, lastResult: lastResult,
+        return SessionSummary(header: header, interactionCount: count, lastInteractionAt: last, lastMessageAt: lastMessage,
+                              lastResult: lastResult,
                               damaged: damaged)
     }
 }

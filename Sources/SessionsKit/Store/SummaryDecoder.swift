@@ -79,7 +79,7 @@ enum SummaryDecoder {
 
     enum Key: Int, CaseIterable {
         case id, type, agent, environment, status, state, accountID, projectID, componentID
-        case insertedAt, updatedAt, interactionCount, lastInteractionAt, lastResultStatus, damaged, interactions
+        case insertedAt, updatedAt, interactionCount, lastInteractionAt, lastMessageAt, lastResultStatus, damaged, interactions
 
         var name: StaticString {
             switch self {
@@ -96,6 +96,7 @@ enum SummaryDecoder {
             case .updatedAt: "updated_at"
             case .interactionCount: "interaction_count"
             case .lastInteractionAt: "last_interaction_at"
+            case .lastMessageAt: "last_message_at"
             case .lastResultStatus: "last_result_status"
             case .damaged: "damaged"
             case .interactions: "interactions"
@@ -133,6 +134,7 @@ enum SummaryDecoder {
         var updatedAt: Timestamp?
         var interactionCount: Int?
         var lastInteractionAt: Timestamp?
+        var lastMessageAt: Timestamp?
         var lastResult: LastResult?
         var damaged: String?
         var extras: [JSONObject.Member] = []
@@ -156,6 +158,7 @@ enum SummaryDecoder {
                                  insertedAt: insertedAt, updatedAt: updatedAt,
                                  extra: JSONObject(extras))
             return SessionSummary(header: header, interactionCount: interactionCount, lastInteractionAt: lastInteractionAt,
+                                  lastMessageAt: lastMessageAt,
                                   lastResult: lastResult, damaged: damaged)
         }
 
@@ -254,6 +257,8 @@ enum SummaryDecoder {
                 return interactionCount != nil
             case .lastInteractionAt:
                 return Self.read(&lastInteractionAt, null: isNull) { cursor.plainTimestamp() }
+            case .lastMessageAt:
+                return Self.read(&lastMessageAt, null: isNull) { cursor.plainTimestamp() }
             case .lastResultStatus:
                 return Self.read(&lastResult, null: isNull) { cursor.plainCase(LastResult.self) }
             case .damaged:

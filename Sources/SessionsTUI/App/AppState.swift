@@ -35,6 +35,9 @@ public struct AppState: Sendable {
     /// Whether the pager wraps lines: `w` sets it for every pager opened
     /// after, for the rest of the run.
     public var pagerWraps = true
+    /// Whether timelines show the conversation's prompts and replies: `t`
+    /// sets it for every timeline, for the rest of the run.
+    public var showsConversation = true
     public var overlay: Overlay?
     public var flash: Flash?
     /// Shown in the footer while the store keeps a read or write waiting.

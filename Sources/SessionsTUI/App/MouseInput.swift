@@ -31,7 +31,7 @@ enum MouseInput {
         }
         guard let pane = layout.session, pane.pane.columns.contains(event.column), var timeline = state.timeline else { return }
         if wheel != 0 {
-            timeline.cursor = max(0, min(timeline.cursor + wheel, timeline.interactions.count - 1))
+            timeline.cursor = max(0, min(timeline.cursor + wheel, timeline.rows.count - 1))
         } else if let index = timeline.index(atRow: event.row, in: pane) {
             timeline.cursor = index
         } else {

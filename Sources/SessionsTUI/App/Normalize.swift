@@ -16,8 +16,8 @@ extension Update {
             let text = PagerScreen.textArea(of: rect)
             pager.keepClamped(width: max(1, text.width), rows: max(1, text.height))
             state.pager = pager
-            // The timeline's cursor is on the interaction open, so going back lands on it.
-            state.timeline?.cursor = pager.index
+            // The timeline's cursor is on what is open, so going back lands on it.
+            state.timeline?.select(pager.message.map(TimelineScreen.Row.message) ?? .interaction(pager.index))
         }
         // Under the pager the timeline is hidden; it scrolls when it shows again.
         if var timeline = state.timeline, state.focus != .pager {

@@ -102,9 +102,9 @@ public enum Update {
         }
         if state.unreadable?.id == session.id { state.unreadable = nil }
         if let old = state.timeline, old.session.id == session.id {
-            state.timeline = old.reloaded(with: session, earlier: earlier)
+            state.timeline = old.reloaded(with: session, earlier: earlier, showsConversation: state.showsConversation)
         } else {
-            state.timeline = TimelineScreen(session: session, earlier: earlier)
+            state.timeline = TimelineScreen(session: session, earlier: earlier, showsConversation: state.showsConversation)
         }
         state.timeline?.links = state.catalog.flatMap { TimelineScreen.Links.of(session, among: $0.table) }
         if let pager = state.pager {
@@ -221,7 +221,7 @@ public enum Update {
         state.focus = .timeline
         state.reading = selected.id
         if var timeline = state.timeline, timeline.session.id == selected.id {
-            timeline.cursor = max(0, timeline.interactions.count - 1)
+            timeline.cursor = max(0, timeline.rows.count - 1)
             state.timeline = timeline
         } else {
             // The pane shows another session until this one loads; never let
@@ -239,9 +239,22 @@ public enum Update {
             state.focus = .list
             return listIntent(&state, intent)
         case .open:
-            guard let timeline = state.timeline, timeline.cursor < timeline.interactions.count else { return [] }
-            state.pager = PagerScreen(session: timeline.session, index: timeline.cursor, wrap: state.pagerWraps, earlier: timeline.earlier)
+            guard let timeline = state.timeline else { return [] }
+            if let index = timeline.selectedInteraction {
+                state.pager = PagerScreen(session: timeline.session, index: index, wrap: state.pagerWraps, earlier: timeline.earlier)
+            } else if let message = timeline.selectedMessage {
+                state.pager = PagerScreen(session: timeline.session, message: message, wrap: state.pagerWraps)
+            } else {
+                return []
+            }
             state.focus = .pager
+        case .toggleConversation:
+            guard let timeline = state.timeline else { return [] }
+            state.showsConversation.toggle()
+            state.timeline = timeline.reloaded(with: timeline.session, earlier: timeline.earlier, showsConversation: state.showsConversation)
+            let count = timeline.messages.count
+            flash(&state, count == 0 ? "this session has no conversation kept"
+                : state.showsConversation ? "conversation shown: \(count) message\(count == 1 ? "" : "s")" : "conversation hidden")
         default:
             let rows = max(1, state.layout.session?.rows.height ?? 1)
             return deliver(&state, state.timeline?.handle(intent, page: rows) ?? .none)

@@ -53,6 +53,10 @@ public enum StyleRole: String, CaseIterable, Sendable, Hashable {
     case dialog
     /// The glyph beside a marked session.
     case marked
+    /// A prompt of the user's in the timeline.
+    case prompt
+    /// A reply of the assistant's in the timeline.
+    case reply
 }
 
 extension StyleRole {

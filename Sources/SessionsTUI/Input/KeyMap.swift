@@ -9,7 +9,7 @@ public enum Intent: String, Sendable, Hashable, CaseIterable {
     case newSession, deleteSession, switchAccount
     case nextError, previousError, openParent
     case toggleWrap, search, searchNext, searchPrevious, openInPager, copy
-    case nextInteraction, previousInteraction, scrollRight, scrollLeft
+    case nextInteraction, previousInteraction, scrollRight, scrollLeft, toggleConversation
     /// The copy menu: which part of the interaction goes to the clipboard.
     case copyCommand, copyPipe, copyStdout, copyStderr, copyInteraction
     case redraw, help
@@ -134,7 +134,7 @@ public struct KeyMap: Sendable {
         bind(.list, [c("*")], .markAll, "mark every session the filter shows; again, unmark them")
         bind(.list, [.escape], .back, "clear the marks, then the filter")
         // Timeline.
-        bind(.timeline, [.enter, c("l"), .right], .open, "open the interaction", hint: "open")
+        bind(.timeline, [.enter, c("l"), .right], .open, "open the interaction, prompt or reply", hint: "open")
         bind(.timeline, [c("e")], .nextError, "next error", hint: "next error")
         bind(.timeline, [c("E")], .previousError, "previous error")
         bind(.timeline, [c("p")], .openParent, "open the session's parent")
@@ -145,8 +145,9 @@ public struct KeyMap: Sendable {
         bind(.timeline, [.tab], .nextSection, "next section")
         bind(.timeline, [.backTab], .previousSection, "previous section")
         bind(.timeline, [c("q"), .escape, c("h"), .left], .back, "back to the list", hint: "back")
-        bind(.timeline, [c("]")], .nextInteraction, "next interaction")
-        bind(.timeline, [c("[")], .previousInteraction, "previous interaction")
+        bind(.timeline, [c("]")], .nextInteraction, "next row")
+        bind(.timeline, [c("[")], .previousInteraction, "previous row")
+        bind(.timeline, [c("t")], .toggleConversation, "show or hide the conversation: the prompts (›) and replies (‹)")
         // Interaction detail.
         bind(.detail, [c("/")], .search, "search the text", hint: "search")
         bind(.detail, [c("n")], .searchNext, "next match", hint: "next")

@@ -83,8 +83,8 @@ enum FooterBar {
             let count = state.list.currentRows.count
             return count == 0 ? "" : "\(state.list.cursor.index + 1)/\(count)"
         case .timeline:
-            guard let timeline = state.timeline, !timeline.interactions.isEmpty else { return "" }
-            return "\(timeline.cursor + 1)/\(timeline.interactions.count)"
+            guard let timeline = state.timeline, !timeline.rows.isEmpty else { return "" }
+            return "\(timeline.cursor + 1)/\(timeline.rows.count)"
         case .pager:
             return state.pager?.position ?? ""
         }

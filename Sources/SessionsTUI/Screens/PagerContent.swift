@@ -107,3 +107,31 @@ public struct PagerContent: Sendable {
         return "\(bytes * 10 / (1024 * 1024) / 10).\(bytes * 10 / (1024 * 1024) % 10) MB"
     }
 }
+
+extension PagerContent {
+    /// A prompt or a reply: who and when, then its text, line by line.
+    init(session: Session, message index: Int, of messages: [ConversationMessage]) {
+        let message = messages[index]
+        let speaker = ConversationText.speaker(message.role)
+        title = "#\(session.id) · \(speaker) · message \(index + 1) of \(messages.count)"
+        var lines = PagerDocument()
+        let column = LabelColumn(["said", "at", "record", "recorded"])
+        func field(_ name: String, _ value: String) {
+            for (lead, segments) in column.lines(label: name, values: Sanitizer.lineSegments(value)) {
+                lines.append(Line(spans: [Span(lead, .label)] + (segments ?? []).map { Span($0.text, $0.isEscape ? .escape : .normal) },
+                                  part: .fields))
+            }
+        }
+        let role: StyleRole = message.role == .user ? .prompt : .reply
+        lines.append(Line(spans: [Span(column.lead("said") ?? "said", .label),
+                                  Span(ConversationText.mark(message.role) + " " + (message.role == .user ? "the user's prompt" : "the assistant's reply"), role)],
+                          part: .fields))
+        if let at = message.at { field("at", TimeText.dateTime(at)) }
+        if let uuid = message.uuid { field("record", uuid) }
+        if message.source == ConversationMessage.hookSource { field("recorded", "live, by the hook; an import puts the transcript's record in its place") }
+        lines.append(Line(spans: [], part: .command))
+        lines.append(PagerDocument.Output(part: .command, text: message.text))
+        self.lines = lines
+        copyText = [.command: message.text]
+    }
+}

@@ -3,17 +3,26 @@ import SessionsKit
 
 /// One interaction opened in full, across the whole width: its fields, stdout
 /// and stderr, wrapped or cut and scrolled sideways, searchable match by
-/// match, with matches marked.
+/// match, with matches marked. Or one prompt or reply of the conversation,
+/// read the same way.
 public struct PagerScreen: Sendable {
     public typealias Part = PagerContent.Part
 
-    /// Which interaction of the open session this is.
+    /// Which interaction of the open session this is; with `message` set,
+    /// the one the message follows, which `[` and `]` start from.
     public private(set) var index: Int
+    /// Which message of the conversation this is, when it is one.
+    public private(set) var message: Int?
     /// How many interactions come before those of the session it was opened
     /// in, while a long session is still being read.
     public private(set) var earlier = 0
     /// What the document was built from, to tell whether a reload changed it.
-    public let interaction: Interaction
+    let source: Source
+
+    enum Source: Sendable, Equatable {
+        case interaction(Interaction)
+        case message(ConversationMessage)
+    }
     public private(set) var title: String
     public let lines: PagerDocument
     public let copyText: [PagerCopyMenu.Choice: String]
@@ -44,8 +53,19 @@ public struct PagerScreen: Sendable {
         self.index = index
         self.wrap = wrap
         self.earlier = earlier
-        interaction = session.interactions[index]
+        source = .interaction(session.interactions[index])
         let content = PagerContent(session: session, index: index, earlier: earlier)
+        (title, lines, copyText) = (content.title, content.lines, content.copyText)
+    }
+
+    /// Message `message` of the session's conversation.
+    public init(session: Session, message: Int, wrap: Bool = true) {
+        let messages = session.conversation
+        self.message = message
+        self.index = 0
+        self.wrap = wrap
+        source = .message(messages[message])
+        let content = PagerContent(session: session, message: message, of: messages)
         (title, lines, copyText) = (content.title, content.lines, content.copyText)
     }
 
@@ -63,10 +83,21 @@ public struct PagerScreen: Sendable {
     /// rebuilt where it was scrolled to (a pending interaction that finished
     /// while open shows its result); nil if the interaction is gone.
     func reloaded(with session: Session, earlier: Int = 0) -> PagerScreen? {
+        if let message {
+            // A conversation only grows, and an import puts fuller text in place of the same message.
+            let messages = session.conversation
+            guard messages.indices.contains(message) else { return nil }
+            guard case .message(let shown) = source, messages[message] != shown else { return self }
+            var fresh = PagerScreen(session: session, message: message, wrap: wrap)
+            fresh.search = search.map { PagerSearch($0.needle, in: fresh.lines) }
+            fresh.top = min(top, max(0, fresh.lines.count - 1))
+            fresh.column = column
+            return fresh
+        }
         // Counted in the newer copy, which may hold more of the session.
         let index = self.index + self.earlier - earlier
         guard session.interactions.indices.contains(index) else { return nil }
-        guard session.interactions[index] != interaction else {
+        guard source != .interaction(session.interactions[index]) else {
             var same = self
             same.index = index
             same.earlier = earlier
@@ -114,13 +145,35 @@ public struct PagerScreen: Sendable {
             return .perform(.terminal(.openPager(lines.plainText())))
         case .copy:
             copyMenu = PagerCopyMenu(copyText: copyText)
-        case .nextError, .previousError:
+        case .nextError, .previousError, .nextInteraction, .previousInteraction:
             guard let session else { return Reply.none }
+            if let message { return step(fromMessage: message, forward: intent == .nextInteraction || intent == .nextError, in: session) }
+            return stepInteraction(intent, in: session)
+        default:
+            return nil
+        }
+        return Reply.none
+    }
+
+    /// Within the conversation, prompt to reply and on.
+    private mutating func step(fromMessage message: Int, forward: Bool, in session: Session) -> Reply {
+        let next = message + (forward ? 1 : -1)
+        guard session.conversation.indices.contains(next) else {
+            return .say(forward ? "this is the last message" : "this is the first message")
+        }
+        var opened = PagerScreen(session: session, message: next, wrap: wrap)
+        opened.search = search.map { PagerSearch($0.needle, in: opened.lines) }
+        self = opened
+        return Reply.none
+    }
+
+    private mutating func stepInteraction(_ intent: Intent, in session: Session) -> Reply? {
+        switch intent {
+        case .nextError, .previousError:
             let jump = TimelineScreen.errorJump(in: session.interactions, from: index, forward: intent == .nextError)
             if let next = jump.index, next != index { self = opening(next, of: session) }
             return .say(jump.message)
         case .nextInteraction, .previousInteraction:
-            guard let session else { return nil }
             let next = index + (intent == .nextInteraction ? 1 : -1)
             guard session.interactions.indices.contains(next) else {
                 return .say(intent == .nextInteraction ? "this is the last interaction" : "this is the first interaction")

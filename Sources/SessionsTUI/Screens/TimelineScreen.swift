@@ -3,12 +3,14 @@ import SessionsKit
 
 /// The session pane: every field of the open session, its state as pretty
 /// JSON, and its timeline of interactions, with a bar per duration so slow
-/// steps stand out without reading numbers. What it derives from the session
-/// is worked out once, at load, rather than on every frame.
+/// steps stand out without reading numbers, and between them the prompts and
+/// replies of the conversation. What it derives from the session is worked
+/// out once, at load, rather than on every frame.
 public struct TimelineScreen: Sendable {
     public var session: Session
-    /// On the newest interaction at first: a timeline opens where the
-    /// session is now, whether it was read before the focus came or after.
+    /// The row under the cursor, on the newest at first: a timeline opens
+    /// where the session is now, whether it was read before the focus came
+    /// or after.
     public var cursor: Int
     public var top = 0
     /// How many interactions come before `session.interactions`: a long
@@ -29,11 +31,23 @@ public struct TimelineScreen: Sendable {
     /// Starts on days other than the session's creation, which the time
     /// column names; found once per load, since that reads every start.
     let otherDays: ClosedRange<Timestamp>?
+    /// The conversation's prompts and replies.
+    public let messages: [ConversationMessage]
+    /// Whether the prompts and replies have rows of their own.
+    public let showsConversation: Bool
+    /// What each row shows, in time order.
+    public let rows: [Row]
 
-    public init(session: Session, earlier: Int = 0) {
+    public typealias Row = TimelineText.Row
+
+    public init(session: Session, earlier: Int = 0, showsConversation: Bool = true) {
         self.session = session
         self.earlier = earlier
-        cursor = max(0, session.interactions.count - 1)
+        self.showsConversation = showsConversation
+        messages = session.conversation
+        rows = showsConversation ? TimelineText.rows(session.interactions, messages, partial: earlier > 0)
+            : session.interactions.indices.map(Row.interaction)
+        cursor = max(0, rows.count - 1)
         let durations = session.interactions.compactMap { $0.result?.durationMS }.sorted()
         longestMS = durations.last ?? 0
         // The slowest tenth stands out, but never steps under a second, nor in
@@ -46,9 +60,38 @@ public struct TimelineScreen: Sendable {
         extraLines = extras.flatMap { label, value in
             column.lines(label: label, values: [value]).map { lead, value in [Span(lead, .label)] + (value.map { [Span($0, .dim)] } ?? []) }
         }
-        heading = earlier > 0 ? TimelineText.heading(count: earlier + session.interactions.count, reading: earlier)
-            : TimelineText.heading(session.interactions)
-        otherDays = TimelineText.otherDays(session.interactions, createdAt: session.insertedAt)
+        let shownMessages = rows.count - session.interactions.count
+        heading = (earlier > 0 ? TimelineText.heading(count: earlier + session.interactions.count, reading: earlier)
+            : TimelineText.heading(session.interactions))
+            + TimelineText.conversationHeading(messages: messages.count, shown: showsConversation ? shownMessages : 0, partial: earlier > 0)
+        otherDays = TimelineText.otherDays(Self.times(of: rows, session.interactions, messages), createdAt: session.insertedAt)
+    }
+
+    /// When each of `rows` starts.
+    static func times(of rows: some Sequence<Row>, _ interactions: [Interaction], _ messages: [ConversationMessage]) -> [Timestamp?] {
+        rows.map { row in
+            switch row {
+            case .interaction(let index): interactions[index].startedAt
+            case .message(let index): messages[index].at
+            }
+        }
+    }
+
+    /// The interaction under the cursor, if the cursor is on one.
+    public var selectedInteraction: Int? {
+        guard rows.indices.contains(cursor), case .interaction(let index) = rows[cursor] else { return nil }
+        return index
+    }
+
+    /// The message under the cursor, if the cursor is on one.
+    public var selectedMessage: Int? {
+        guard rows.indices.contains(cursor), case .message(let index) = rows[cursor] else { return nil }
+        return index
+    }
+
+    /// Puts the cursor on `row`, if the timeline shows it.
+    public mutating func select(_ row: Row) {
+        if let index = rows.firstIndex(of: row) { cursor = index }
     }
 
     /// The session's parent and children, looked up in the catalog when the
@@ -85,34 +128,53 @@ public struct TimelineScreen: Sendable {
     /// A newer copy of the same session (or more of it), read where this
     /// one was: the cursor stays on its interaction, or follows the newest
     /// if it was on it.
-    func reloaded(with session: Session, earlier: Int = 0) -> TimelineScreen {
-        var next = TimelineScreen(session: session, earlier: earlier)
+    func reloaded(with session: Session, earlier: Int = 0, showsConversation: Bool? = nil) -> TimelineScreen {
+        var next = TimelineScreen(session: session, earlier: earlier, showsConversation: showsConversation ?? self.showsConversation)
         next.links = links
         let shift = self.earlier - earlier
-        let wasAtEnd = cursor >= interactions.count - 1
-        next.cursor = max(0, wasAtEnd ? session.interactions.count - 1 : min(cursor + shift, session.interactions.count - 1))
-        next.top = max(0, top + shift)
+        let wasAtEnd = cursor >= rows.count - 1
+        if wasAtEnd {
+            next.cursor = max(0, next.rows.count - 1)
+        } else if rows.indices.contains(cursor) {
+            let row: Row = switch rows[cursor] {
+            case .interaction(let index): .interaction(index + shift)
+            case .message(let index): .message(index)
+            }
+            // A hidden message leaves the cursor on the interaction before it.
+            let target = next.rows.firstIndex(of: row) ?? rows[...cursor].reversed().lazy.compactMap { old -> Int? in
+                guard case .interaction(let index) = old else { return nil }
+                return next.rows.firstIndex(of: .interaction(index + shift))
+            }.first
+            next.cursor = max(0, min(target ?? cursor, next.rows.count - 1))
+        }
+        next.top = max(0, min(top + (next.rows.count - rows.count), max(0, next.rows.count - 1)))
         return next
     }
 
     // MARK: - Handling
 
     mutating func handle(_ intent: Intent, page: Int) -> Reply? {
-        if let target = Movement.target(intent, from: cursor, count: interactions.count, page: page) {
+        if let target = Movement.target(intent, from: cursor, count: rows.count, page: page) {
             if earlier > 0 && target == 0 && cursor == 0 { return .say("reading the \(earlier) earlier interactions…") }
             cursor = target
             return Reply.none
         }
         switch intent {
         case .nextError, .previousError:
-            let jump = Self.errorJump(in: interactions, from: cursor, forward: intent == .nextError)
-            if let index = jump.index { cursor = index }
+            let forward = intent == .nextError
+            // From a message, the interactions around it: the one before, or for a backward jump the one after.
+            let start = selectedInteraction ?? rows[...min(cursor, rows.count - 1)].reversed().lazy.compactMap { row -> Int? in
+                if case .interaction(let index) = row { return index } else { return nil }
+            }.first.map { forward ? $0 : $0 + 1 } ?? (forward ? -1 : 0)
+            let jump = Self.errorJump(in: interactions, from: start, forward: forward)
+            if let index = jump.index { select(.interaction(index)) }
             return .say(jump.message)
         case .nextInteraction, .previousInteraction:
             let forward = intent == .nextInteraction
-            guard interactions.indices.contains(cursor + (forward ? 1 : -1)) else {
-                if interactions.isEmpty { return .say("no interactions yet") }
-                return .say(forward ? "this is the last interaction" : "this is the first interaction")
+            guard rows.indices.contains(cursor + (forward ? 1 : -1)) else {
+                if rows.isEmpty { return .say("no interactions yet") }
+                let kind = selectedMessage == nil ? "interaction" : "message"
+                return .say(forward ? "this is the last \(kind)" : "this is the first \(kind)")
             }
             cursor += forward ? 1 : -1
             return Reply.none
@@ -149,7 +211,7 @@ public struct TimelineScreen: Sendable {
     /// Scrolls so the cursor shows in `visible` rows; unfocused, the pane
     /// follows the newest interactions instead.
     mutating func keepInView(visible: Int, focused: Bool) {
-        let count = interactions.count
+        let count = rows.count
         if focused {
             top = Movement.scrolled(top: top, cursor: cursor, visible: visible, count: count)
         } else {
@@ -158,10 +220,10 @@ public struct TimelineScreen: Sendable {
         }
     }
 
-    /// The interaction a click at `row` lands on.
+    /// The timeline row a click at screen row `row` lands on.
     func index(atRow row: Int, in layout: SessionPaneLayout) -> Int? {
         let index = top + (row - layout.rows.y)
-        return layout.rows.rows.contains(row) && index < interactions.count ? index : nil
+        return layout.rows.rows.contains(row) && index < rows.count ? index : nil
     }
 
     // MARK: - Drawing
@@ -222,18 +284,28 @@ public struct TimelineScreen: Sendable {
         // The title: counts, then a rule to the edge.
         frame.fill(row: layout.title.y, columns: layout.pane.columns, role: .border, with: "─")
         frame.put(" " + heading.map(\.text).joined() + " ", row: layout.title.y, column: left + 1, limit: limit, role: .border)
-        if interactions.isEmpty {
+        if rows.isEmpty {
             if !layout.rows.isEmpty { frame.put("No interactions yet.", row: layout.rows.y, column: left + 1, limit: limit, role: .dim) }
             return
         }
         let columns = Self.columns(width: limit - left,
                                    timeWidth: TimelineText.startTimeWidth(otherDays: otherDays, now: context.now))
-        let shown = top..<max(top, min(interactions.count, top + layout.rows.height))
-        let times = TimelineText.startTimes(interactions, rows: shown, createdAt: session.insertedAt, now: context.now)
+        // A message's text runs on over the columns only interactions fill.
+        let leading = Array(columns.columns.prefix(3))
+        let messageColumns = Columns(leading + [.init(width: max(4, columns.totalWidth - Columns(leading).totalWidth - Columns.gap))])
+        let shown = top..<max(top, min(rows.count, top + layout.rows.height))
+        let times = TimelineText.startTimes(Self.times(of: rows[shown], interactions, messages), createdAt: session.insertedAt,
+                                            now: context.now)
         for (index, time) in zip(shown, times) {
             let row = layout.rows.y + index - top
-            let cells = cells(interactions[index], time: time, commandWidth: columns.columns[3].width)
-            frame.put(columns.row(cells), row: row, column: left, limit: limit)
+            switch rows[index] {
+            case .interaction(let position):
+                frame.put(columns.row(cells(interactions[position], time: time, commandWidth: columns.columns[3].width)),
+                          row: row, column: left, limit: limit)
+            case .message(let position):
+                frame.put(messageColumns.row(cells(messages[position], time: time, textWidth: messageColumns.columns[3].width)),
+                          row: row, column: left, limit: limit)
+            }
             if index == cursor && focus != .list {
                 frame.paint(row: row, columns: layout.pane.columns, role: focus == .timeline ? .selection : .selectionInactive)
             }
@@ -268,6 +340,18 @@ public struct TimelineScreen: Sendable {
             cells.append(Span(DurationBar.text(ms, longest: longestMS), ms >= slowMS ? .barSlow : .bar))
         }
         return cells
+    }
+
+    /// A prompt's or a reply's cells: its mark and role where an
+    /// interaction has its result and step, then its first line of text.
+    func cells(_ message: ConversationMessage, time: String, textWidth: Int) -> [Span] {
+        let role: StyleRole = message.role == .user ? .prompt : .reply
+        return [
+            Span(time, .dim),
+            Span(ConversationText.mark(message.role), role),
+            Span(ConversationText.speaker(message.role), role),
+            Span(ConversationText.line(message, limit: textWidth + 1), role),
+        ]
     }
 
     /// What the pane shows for a session it cannot read: what is wrong and

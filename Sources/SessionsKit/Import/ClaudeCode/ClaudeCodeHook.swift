@@ -154,8 +154,14 @@ public struct ClaudeCodeHook {
             if edit.session.status != .failed { edit.session.propose(.complete, recordsThrough: nil) }
             state["ended_at"] = .string(now.iso8601)
             if let reason = nonEmpty(event["reason"]) { state["end_reason"] = .string(reason) }
+        case "UserPromptSubmit":
+            // What was asked, as typed; an import later puts the transcript's record in its place.
+            if let prompt = event["prompt"]?.stringValue, !prompt.trimmingWhitespace.isEmpty {
+                edit.session.conversation.append(ConversationMessage(role: .user, text: prompt, at: now,
+                                                                     source: ConversationMessage.hookSource))
+            }
         default:
-            break  // Stop, SubagentStop, UserPromptSubmit: the session moved on.
+            break  // Stop, SubagentStop: the session moved on.
         }
         edit.session.state = state
     }

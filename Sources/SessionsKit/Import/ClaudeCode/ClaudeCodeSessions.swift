@@ -149,6 +149,7 @@ public enum ClaudeCodeSessions {
             session.environment = .local
         }
         session.state = state(of: transcript, fingerprint: fingerprint, over: session.state)
+        session.conversation = transcript.messages.merging(hookRecorded: session.conversation)
         session.propose(status(of: transcript, state: session.state, now: now, recentWindow: recentWindow),
                         recordsThrough: transcript.lastTimestamp)
         session.insertedAt = min(session.insertedAt, first)

@@ -32,6 +32,8 @@ public struct Transcript: Sendable {
     /// a conversation that has no prompt of its own.
     public var command: String?
     public var tokens = TokenTotals()
+    /// The user's prompts and the assistant's replies, in the file's order.
+    public var messages: [ConversationMessage] = []
     /// Tool calls in the order the assistant made them.
     public var toolCalls: [ToolCall] = []
     public var ending: Ending = .normal

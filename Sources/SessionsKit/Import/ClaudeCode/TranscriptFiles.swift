@@ -71,11 +71,12 @@ struct FileFingerprint: Equatable {
     var tail: String?
     /// Which reading of transcripts made the session: a file read by an
     /// older one is read again, even unchanged, so that what the reading
-    /// learned since (titles by `leafUuid`, first prompts) reaches it.
+    /// learned since (titles by `leafUuid`, first prompts, the conversation)
+    /// reaches it.
     var reader: Int
 
     static let tailBytes = 4096
-    static let currentReader = 2
+    static let currentReader = 3
 
     init(path: String, bytes: Int, modifiedAt: Timestamp, tail: String?, reader: Int = FileFingerprint.currentReader) {
         self.path = path

@@ -137,7 +137,7 @@ public enum TranscriptParser {
             if firstPrompt == nil {
                 firstPrompt = message["content"]?.stringValue ?? ClaudeCodeTools.text(of: message["content"])
             }
-            if !isMeta, transcript.prompt == nil { notePrompt(message["content"]) }
+            if !isMeta { notePrompt(message["content"], at: time, uuid: record["uuid"]?.stringValue) }
             switch message["content"] {
             case .string(let text)?:
                 transcript.hasConversation = true
@@ -168,40 +168,54 @@ public enum TranscriptParser {
             }
         }
 
-        /// The first real prompt: the user's own words (a slash command's
-        /// arguments included), not a tool's result, a command's output or a
-        /// reminder the client added; and the first bare slash command, for a
-        /// conversation that has no such prompt.
-        mutating func notePrompt(_ content: JSONValue?) {
+        /// What the user said in a record, if it is a prompt: the user's own
+        /// words (a slash command's arguments included), not a tool's result,
+        /// a command's output or a reminder the client added.
+        enum Said: Equatable {
+            case prompt(String)
+            /// A slash command without arguments (`/init`): it only names the
+            /// conversation failing all else.
+            case command(String)
+        }
+
+        static func said(_ content: JSONValue?) -> Said? {
             var text: String
             switch content {
             case .string(let string)?: text = string
             case .array(let blocks)?:
-                guard !blocks.contains(where: { $0.objectValue?["type"]?.stringValue == "tool_result" }) else { return }
+                guard !blocks.contains(where: { $0.objectValue?["type"]?.stringValue == "tool_result" }) else { return nil }
                 text = blocks.compactMap { block -> String? in
                     guard let block = block.objectValue, block["type"]?.stringValue == "text" else { return nil }
                     return block["text"]?.stringValue
                 }.joined(separator: "\n")
-            default: return
+            default: return nil
             }
             while text.hasPrefix("<system-reminder>"), let end = text.firstRange(of: "</system-reminder>") {
                 text = String(text[end.upperBound...]).trimmingSpaces()
             }
             if text.hasPrefix("<command-name>") || text.hasPrefix("<command-message>") {
-                // A slash command with arguments is a request in the user's own words
-                // (`/orchestrator create a checklist app`); a bare one (`/init`) only names the conversation failing all else.
-                guard let name = Self.element("command-name", in: text) else { return }
-                let arguments = Self.element("command-args", in: text) ?? ""
-                if !arguments.isEmpty {
-                    transcript.prompt = oneLine(name + " " + arguments)
-                } else if transcript.command == nil {
-                    transcript.command = oneLine(name)
-                }
-                return
+                guard let name = element("command-name", in: text) else { return nil }
+                let arguments = element("command-args", in: text) ?? ""
+                return arguments.isEmpty ? .command(name) : .prompt(name + " " + arguments)
             }
-            if text.hasPrefix("<local-command-") || text.hasPrefix("[Request interrupted") || text.hasPrefix("Caveat: ") { return }
-            let line = oneLine(text)
-            if !line.isEmpty { transcript.prompt = line }
+            if text.hasPrefix("<local-command-") || text.hasPrefix("[Request interrupted") || text.hasPrefix("Caveat: ") { return nil }
+            return text.trimmingSpaces().isEmpty ? nil : .prompt(text)
+        }
+
+        /// Notes the first real prompt, and the first bare slash command,
+        /// which title the conversation; and keeps every prompt.
+        mutating func notePrompt(_ content: JSONValue?, at time: Timestamp?, uuid: String?) {
+            guard let said = Self.said(content) else { return }
+            let text: String
+            switch said {
+            case .prompt(let prompt):
+                if transcript.prompt == nil { transcript.prompt = oneLine(prompt) }
+                text = prompt
+            case .command(let name):
+                if transcript.command == nil { transcript.command = oneLine(name) }
+                text = name
+            }
+            transcript.messages.append(ConversationMessage(role: .user, text: text, at: time, uuid: uuid))
         }
 
         /// The text of `<name>…</name>` in `text`.
@@ -235,6 +249,7 @@ public enum TranscriptParser {
                 if self.usage.updateValue(totals, forKey: id) == nil { usageOrder.append(id) }
             }
             var text = ""
+            var reply: [String] = []
             if case .array(let blocks)? = message["content"] {
                 for block in blocks {
                     guard let block = block.objectValue else { continue }
@@ -246,11 +261,18 @@ public enum TranscriptParser {
                             id: id, name: block["name"]?.stringValue ?? "(unnamed tool)",
                             input: block["input"]?.objectValue ?? JSONObject(), startedAt: time))
                     case "text":
-                        if text.isEmpty { text = block["text"]?.stringValue ?? "" }
+                        let blockText = block["text"]?.stringValue ?? ""
+                        if text.isEmpty { text = blockText }
+                        if !blockText.trimmingSpaces().isEmpty { reply.append(blockText) }
                     default:
                         break
                     }
                 }
+            }
+            if case .string(let only)? = message["content"], !only.trimmingSpaces().isEmpty { reply.append(only) }
+            if !reply.isEmpty {
+                transcript.messages.append(ConversationMessage(role: .assistant, text: reply.joined(separator: "\n\n"), at: time,
+                                                               uuid: record["uuid"]?.stringValue))
             }
             let isAPIError = record["isApiErrorMessage"] == .bool(true)
                 || (model == "<synthetic>" && text.hasPrefix("API Error"))
