@@ -97,6 +97,7 @@ struct HumanFormat {
             .init(title: "EXIT", alignRight: true), .init(title: "DURATION", alignRight: true), .init(title: ""),
         ])
         let longest = session.interactions.compactMap { $0.result?.durationMS }.max() ?? 0
+        let directory = PathText.workingDirectory(session)
         let times = TimelineText.startTimes(session.interactions, rows: session.interactions.indices,
                                             createdAt: session.insertedAt, now: now)
         for (index, interaction) in session.interactions.enumerated() {
@@ -106,7 +107,8 @@ struct HumanFormat {
                 .init(times[index]),
                 .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
                 .init(Sanitizer.line(Labels.step(interaction))),
-                .init(TimelineText.command(interaction)),
+                .init(TimelineText.command(interaction, directory: directory),
+                      cut: { TimelineText.fit($0, of: interaction, width: $1) }),
                 .init(TimelineText.exitCode(interaction.result)),
                 .init(TimelineText.duration(interaction.result)),
                 .init(DurationBar.text(interaction.result?.durationMS, longest: longest)),
@@ -128,11 +130,16 @@ struct HumanFormat {
 
     func details(_ session: Session) -> String {
         var out = ""
+        let directory = PathText.workingDirectory(session)
         for (index, interaction) in session.interactions.enumerated() {
             out += style.apply("── #\(index + 1) \(Sanitizer.line(interaction.command.module ?? Labels.unknownModule))", .bold) + "\n"
             out += "  id        \(Sanitizer.line(interaction.id))\n"
-            out += "  command   \(Sanitizer.line(interaction.command.command))\n"
-            if let pipe = interaction.command.pipe {
+            let command = PathText.command(interaction.command.command, tool: interaction.command.module, directory: directory)
+            out += "  command   \(Sanitizer.line(command))\n"
+            if let input = ToolInputText.block(interaction, directory: directory) {
+                out += "  " + input.title + "\n"
+                for line in input.lines { out += "    " + styled(line) + "\n" }
+            } else if let pipe = interaction.command.pipe {
                 out += "  pipe\n" + indented(pipe)
             }
             guard let result = interaction.result else {
@@ -158,6 +165,17 @@ struct HumanFormat {
             out += "\n"
         }
         return out
+    }
+
+    /// A line of a tool call's input, coloured as the browser's default
+    /// theme colours it: what an edit took out red, what it put in green.
+    func styled(_ line: ToolInputText.Line) -> String {
+        switch line.kind {
+        case .removed: return style.apply(line.text, .red)
+        case .added: return style.apply(line.text, .green)
+        case .hunk: return style.apply(line.text, .blue)
+        case .context, .text: return line.text
+        }
     }
 
     /// Text as sanitized lines, each four spaces in, written out as it is

@@ -1,8 +1,8 @@
 import SessionsDisplay
 import SessionsKit
 
-/// One interaction as the pager shows it: its fields, then stdout and
-/// stderr, as one document of sanitized lines, and the raw text of each part
+/// One interaction as the pager shows it: its fields, a tool call's input
+/// as `ToolInputText` reads it, then stdout and stderr, as one document of sanitized lines, and the raw text of each part
 /// for `y`, so the user gets the bytes they asked for, not the escaped
 /// display form.
 public struct PagerContent: Sendable {
@@ -47,11 +47,25 @@ public struct PagerContent: Sendable {
         field("step", Labels.step(interaction))
         field("module", interaction.command.module ?? Labels.unknownModule)
         field("id", interaction.id)
-        field("command", interaction.command.command, part: .command)
+        let directory = PathText.workingDirectory(session)
+        field("command", PathText.command(interaction.command.command, tool: interaction.command.module, directory: directory),
+              part: .command)
         copy[.command] = interaction.command.command
+        // A tool call's input reads as a diff, a file's text or its members,
+        // in a section of its own below the fields; `y p` still copies the JSON.
+        let input = ToolInputText.block(interaction, directory: directory)
         if let pipe = interaction.command.pipe {
-            field("pipe", pipe, part: .pipe)
+            if input == nil { field("pipe", pipe, part: .pipe) }
             copy[.pipe] = pipe
+        }
+        func inputSection() {
+            guard let input else { return }
+            heading(input.title, part: .pipe)
+            for line in input.lines {
+                let role = Self.role(of: line.kind)
+                lines.append(Line(spans: (line.lead.isEmpty ? [] : [Span(line.lead, .label)])
+                    + line.segments.map { Span($0.text, $0.isEscape ? .escape : role) }, part: .pipe))
+            }
         }
         if let started = interaction.startedAt { field("started", TimeText.dateTime(started)) }
         if let result = interaction.result {
@@ -64,6 +78,7 @@ public struct PagerContent: Sendable {
             for member in result.extra.members {
                 field(member.key, JSONWriter.string(member.value, style: .compact))
             }
+            inputSection()
             for (name, output, part) in [("stdout", result.stdout, Part.stdout), ("stderr", result.stderr, Part.stderr)] {
                 guard let output, output.byteCount > 0 else {
                     heading("\(name) · empty", part: part)
@@ -86,12 +101,22 @@ public struct PagerContent: Sendable {
             }
         } else {
             resultLine("… pending", role: .resultPending)
+            inputSection()
         }
         for member in interaction.extra.members {
             field(member.key, JSONWriter.string(member.value, style: .compact))
         }
         self.lines = lines
         copyText = copy
+    }
+
+    static func role(of kind: ToolInputText.Line.Kind) -> StyleRole {
+        switch kind {
+        case .hunk: return .diffHunk
+        case .removed: return .diffRemoved
+        case .added: return .diffAdded
+        case .context, .text: return .normal
+        }
     }
 
     /// The pager's title line, which says where in the session this is.
