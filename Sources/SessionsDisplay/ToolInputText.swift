@@ -58,6 +58,16 @@ public enum ToolInputText {
         return block(tool: interaction.command.module ?? "", input: input, directory: directory)
     }
 
+    /// The facts a Claude Code tool call's result holds (`filePath`,
+    /// `oldString`, `numFiles`), read member by member as an input is, and
+    /// titled `result data`; nil for any other interaction, or none.
+    public static func data(_ interaction: Interaction, directory: String?) -> Block? {
+        guard interaction.extra[ClaudeCodeTools.toolUseKey] != nil, let data = interaction.result?.data, !data.isEmpty else {
+            return nil
+        }
+        return Block(title: "result data", lines: rest(of: data, without: [], directory: directory))
+    }
+
     public static func block(tool: String, input: JSONObject, directory: String?) -> Block {
         let path = input["file_path"]?.stringValue.map { Sanitizer.line(PathText.relative($0, to: directory)) }
         let of = path.map { " of " + $0 } ?? ""
@@ -137,7 +147,7 @@ public enum ToolInputText {
     }
 
     /// Members whose string value is a path, shown from the working directory.
-    static let pathMembers: Set<String> = ["file_path", "notebook_path", "path"]
+    static let pathMembers: Set<String> = ["file_path", "notebook_path", "path", "filePath"]
 
     /// A value as `name: value`: a string as its text, unquoted, on the
     /// name's line if it has one line, else on lines of its own below it,

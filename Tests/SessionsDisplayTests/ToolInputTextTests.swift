@@ -118,6 +118,20 @@ struct ToolInputTextTests {
         #expect(!otherText.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
     }
 
+    @Test("a tool call's result data reads member by member too, its file path from the cwd")
+    func resultData() throws {
+        var call = try toolCall("Edit", #"{"file_path":"/home/u/work/app/a.ex","old_string":"a","new_string":"b"}"#)
+        #expect(ToolInputText.data(call, directory: cwd) == nil, "no result yet")
+        call.result = CommandResult(status: .ok, data: JSONObject([
+            "filePath": .string("/home/u/work/app/a.ex"), "oldString": .string("a\nb"), "replaceAll": .bool(false)]))
+        let block = try #require(ToolInputText.data(call, directory: cwd))
+        #expect(block.title == "result data")
+        #expect(lines(block) == ["filePath: a.ex", "oldString:", "  a", "  b", "replaceAll: false"])
+        var piped = Interaction(command: Command(module: "Elixir.App.Steps.Run", command: "mix test"))
+        piped.result = call.result
+        #expect(ToolInputText.data(piped, directory: cwd) == nil, "other interactions keep their data as it is")
+    }
+
     @Test("only a Claude Code call's JSON input is read; a CodeMySpec pipe is its own text")
     func onlyToolCalls() throws {
         let piped = Interaction(command: Command(module: "Elixir.App.Steps.Run", command: "mix test", pipe: #"{"a":1}"#))

@@ -153,7 +153,9 @@ struct HumanFormat {
             if let message = result.errorMessage {
                 out += "  error\n" + indented(message)
             }
-            if let data = result.data, !data.isEmpty {
+            if let data = ToolInputText.data(interaction, directory: directory) {
+                out += "  data\n" + data.lines.map { "    " + $0.text + "\n" }.joined()
+            } else if let data = result.data, !data.isEmpty {
                 out += "  data\n" + indented(JSONWriter.string(.object(data)))
             }
             for (name, output) in [("stdout", result.stdout), ("stderr", result.stderr)] {

@@ -52,16 +52,18 @@ public struct PagerContent: Sendable {
               part: .command)
         copy[.command] = interaction.command.command
         // A tool call's input reads as a diff, a file's text or its members,
-        // in a section of its own below the fields; `y p` still copies the JSON.
+        // in a section of its own below the fields, and so does its result's
+        // data; `y p` still copies the JSON.
         let input = ToolInputText.block(interaction, directory: directory)
         if let pipe = interaction.command.pipe {
             if input == nil { field("pipe", pipe, part: .pipe) }
             copy[.pipe] = pipe
         }
-        func inputSection() {
-            guard let input else { return }
-            heading(input.title, part: .pipe)
-            for line in input.lines {
+        let data = ToolInputText.data(interaction, directory: directory)
+        func section(_ block: ToolInputText.Block?) {
+            guard let block else { return }
+            heading(block.title, part: .pipe)
+            for line in block.lines {
                 let role = Self.role(of: line.kind)
                 lines.append(Line(spans: (line.lead.isEmpty ? [] : [Span(line.lead, .label)])
                     + line.segments.map { Span($0.text, $0.isEscape ? .escape : role) }, part: .pipe))
@@ -74,11 +76,12 @@ public struct PagerContent: Sendable {
             field("duration", TimelineText.duration(result))
             if let finished = interaction.completedAt ?? result.timestamp { field("finished", TimeText.dateTime(finished)) }
             if let message = result.errorMessage { field("error", message, role: .resultError) }
-            if let data = result.data, !data.isEmpty { field("data", JSONWriter.string(.object(data), style: .pretty)) }
+            if data == nil, let data = result.data, !data.isEmpty { field("data", JSONWriter.string(.object(data), style: .pretty)) }
             for member in result.extra.members {
                 field(member.key, JSONWriter.string(member.value, style: .compact))
             }
-            inputSection()
+            section(input)
+            section(data)
             for (name, output, part) in [("stdout", result.stdout, Part.stdout), ("stderr", result.stderr, Part.stderr)] {
                 guard let output, output.byteCount > 0 else {
                     heading("\(name) · empty", part: part)
@@ -101,7 +104,7 @@ public struct PagerContent: Sendable {
             }
         } else {
             resultLine("… pending", role: .resultPending)
-            inputSection()
+            section(input)
         }
         for member in interaction.extra.members {
             field(member.key, JSONWriter.string(member.value, style: .compact))
