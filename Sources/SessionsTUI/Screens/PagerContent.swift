@@ -2,9 +2,9 @@ import SessionsDisplay
 import SessionsKit
 
 /// One interaction as the pager shows it: its fields, a tool call's input
-/// as `ToolInputText` reads it, then stdout and stderr, as one document of sanitized lines, and the raw text of each part
-/// for `y`, so the user gets the bytes they asked for, not the escaped
-/// display form.
+/// and result data as `ToolInputText` reads them, then stdout and stderr,
+/// as one document of sanitized lines, and the raw text of each part for
+/// `y`, so the user gets the bytes they asked for, not the escaped display form.
 public struct PagerContent: Sendable {
     public enum Part: Sendable, Equatable { case fields, command, pipe, stdout, stderr }
 
@@ -60,13 +60,13 @@ public struct PagerContent: Sendable {
             copy[.pipe] = pipe
         }
         let data = ToolInputText.data(interaction, directory: directory)
-        func section(_ block: ToolInputText.Block?) {
+        func section(_ block: ToolInputText.Block?, part: Part) {
             guard let block else { return }
-            heading(block.title, part: .pipe)
+            heading(block.title, part: part)
             for line in block.lines {
                 let role = Self.role(of: line.kind)
                 lines.append(Line(spans: (line.lead.isEmpty ? [] : [Span(line.lead, .label)])
-                    + line.segments.map { Span($0.text, $0.isEscape ? .escape : role) }, part: .pipe))
+                    + line.segments.map { Span($0.text, $0.isEscape ? .escape : role) }, part: part))
             }
         }
         if let started = interaction.startedAt { field("started", TimeText.dateTime(started)) }
@@ -80,8 +80,8 @@ public struct PagerContent: Sendable {
             for member in result.extra.members {
                 field(member.key, JSONWriter.string(member.value, style: .compact))
             }
-            section(input)
-            section(data)
+            section(input, part: .pipe)
+            section(data, part: .fields)
             for (name, output, part) in [("stdout", result.stdout, Part.stdout), ("stderr", result.stderr, Part.stderr)] {
                 guard let output, output.byteCount > 0 else {
                     heading("\(name) · empty", part: part)
@@ -104,7 +104,7 @@ public struct PagerContent: Sendable {
             }
         } else {
             resultLine("… pending", role: .resultPending)
-            section(input)
+            section(input, part: .pipe)
         }
         for member in interaction.extra.members {
             field(member.key, JSONWriter.string(member.value, style: .compact))
