@@ -128,12 +128,24 @@ public enum TimelineText {
     }
 
     /// The command, after a marker naming the subagent session it started,
-    /// sanitized. Only the first `limit` characters are read: every
-    /// character takes a cell at least, so a megabyte command costs a row.
-    public static func command(_ interaction: Interaction, limit: Int = .max) -> String {
+    /// sanitized, with the paths of file tools shown from the session's
+    /// working `directory`. Of a command longer than 4 KB only the first
+    /// `limit` characters are read: every character takes a cell at least,
+    /// so a megabyte command costs a row. A shorter one is read whole, for
+    /// a path is made relative, then cut keeping its file name.
+    public static func command(_ interaction: Interaction, directory: String? = nil, limit: Int = .max) -> String {
         let command = interaction.command.command
-        let shown = limit == .max ? command : String(command.prefix(limit))
-        return (Labels.subagentMarker(interaction) ?? "") + Sanitizer.line(shown)
+        let shown = limit == .max || command.utf8.count <= 4096 ? command : String(command.prefix(limit))
+        return (Labels.subagentMarker(interaction) ?? "") + Sanitizer.line(PathText.command(shown, tool: interaction.command.module,
+                                                                                         directory: directory))
+    }
+
+    /// The command text `command` gives, cut to `width` cells: a file
+    /// tool's path keeps its file name (`…/spotter/foo.ex`), anything else
+    /// keeps its start.
+    public static func fit(_ text: String, of interaction: Interaction, width: Int) -> String {
+        guard let tool = interaction.command.module, PathText.fileTools.contains(tool) else { return CellWidth.truncate(text, to: width) }
+        return PathText.fit(text, to: width)
     }
 }
 

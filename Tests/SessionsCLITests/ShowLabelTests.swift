@@ -22,3 +22,48 @@ struct ShowLabelTests {
         #expect(lines[alone + 1] == "  " + String(repeating: " ", count: 26) + "7")
     }
 }
+
+@Suite("show: tool calls read as diffs, file texts and text")
+struct ShowToolInputTests {
+    func imported() throws -> CLIHarness {
+        let cli = CLIHarness()
+        let transcripts = cli.directory.path + "/projects"
+        TranscriptFixtures.write(EditFixtures.transcript, to: transcripts + "/-shop/\(EditFixtures.session).jsonl",
+                                 modified: Timestamp(iso8601: "2026-03-01T00:00:00Z")!)
+        _ = try cli.ok(["import", "claude-code", transcripts])
+        return cli
+    }
+
+    @Test("show --full prints an Edit as the pager's diff, a Write's text, a Task's prompt as lines, paths from the cwd")
+    func full() throws {
+        let cli = try imported()
+        let lines = try cli.ok(["show", "1", "--full"]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let edit = try #require(lines.firstIndex(of: "  edit of lib/shop/invoice.ex"))
+        #expect(lines[edit - 1] == "  command   lib/shop/invoice.ex")
+        #expect(Array(lines[(edit + 1)...(edit + 5)]) == [
+            "    @@ 5 lines → 8 lines @@", "     defmodule Shop.Invoice do", "    +  @moduledoc \"\"\"",
+            "    +  An invoice and its lines.", "    +  \"\"\"",
+        ])
+        #expect(lines.contains("    -  def total(lines), do: Enum.sum(lines)"))
+        #expect(lines.contains("  new text of test/shop/invoice_test.exs · 7 lines"))
+        #expect(lines.contains("      test \"sums the amounts\" do"))
+        #expect(lines.contains("    @@ edit 2 of 2 · 1 line → 1 line · replace all @@"))
+        #expect(lines.contains("  command   /srv/shared/config/runtime.exs"), "outside the cwd: absolute")
+        #expect(lines.contains("    prompt:") && lines.contains("      Report any failure with its file and line."))
+        #expect(!lines.contains { $0.contains("\\n") }, "no escaped JSON")
+        // The JSON stays whole where it is asked for.
+        let json = try cli.ok(["show", "1", "--json"])
+        #expect(json.contains(#"\"file_path\": \"/home/u/work/shop/lib/shop/invoice.ex\""#))
+    }
+
+    @Test("show's timeline cuts a long path in its middle to fit the terminal, keeping the file name")
+    func timelinePaths() throws {
+        let cli = try imported()
+        let wide = cli.run(["show", "1"], terminal: true, columns: 200).stdout
+        #expect(wide.contains("lib/shop/accounting/ledger/entries/posting_rules.ex"))
+        let narrow = cli.run(["show", "1"], terminal: true, columns: 80).stdout
+        let row = try #require(narrow.split(separator: "\n").first { $0.contains("16:03:15") }, "\(narrow)")
+        #expect(row.contains("…/posting_rules.ex"), "\(row)")
+        #expect(!narrow.contains(EditFixtures.cwd + "/lib"))
+    }
+}

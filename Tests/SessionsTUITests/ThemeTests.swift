@@ -99,7 +99,7 @@ struct ThemeTests {
     func sharedBackgrounds(name: String) throws {
         let onPage: [StyleRole] = [
             .dim, .label, .border, .dialog, .statusActive, .statusComplete, .statusFailed,
-            .resultOK, .resultError, .resultWarning, .resultPending, .bar, .barSlow,
+            .resultOK, .resultError, .resultWarning, .resultPending, .bar, .barSlow, .diffHunk, .diffRemoved, .diffAdded,
         ]
         for depth in Self.depths {
             let theme = try Self.builtIn(name).adapted(to: depth)
@@ -129,6 +129,8 @@ struct ThemeTests {
         }
         #expect(uses(.flash, 2))
         #expect(uses(.flashError, 1))
+        #expect(hue(.diffRemoved) == 1)
+        #expect(hue(.diffAdded) == 2)
     }
 
     @Test("statuses and results differ from one another without colour", arguments: ThemeLibrary.builtInNames)
@@ -139,6 +141,15 @@ struct ThemeTests {
         #expect(Set(statuses.map { theme.style(for: $0) }).count == statuses.count)
         #expect(Set(results.map { theme.style(for: $0) }).count == results.count)
         #expect(theme.style(for: .flash) != theme.style(for: .flashError))
+    }
+
+    /// A diff's lines start with `@@`, `-` and `+` in every theme; mono,
+    /// having no colours, tells them apart by attributes too.
+    @Test("mono tells a diff's lines apart by attributes")
+    func monoDiff() throws {
+        let theme = try Self.builtIn("mono")
+        let diff: [StyleRole] = [.normal, .diffHunk, .diffRemoved, .diffAdded]
+        #expect(Set(diff.map { theme.style(for: $0) }).count == diff.count)
     }
 
     // MARK: Loading

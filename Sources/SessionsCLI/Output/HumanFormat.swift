@@ -100,6 +100,7 @@ struct HumanFormat {
             .init(title: "EXIT", alignRight: true), .init(title: "DURATION", alignRight: true), .init(title: ""),
         ])
         let longest = session.interactions.compactMap { $0.result?.durationMS }.max() ?? 0
+        let directory = PathText.workingDirectory(session)
         let times = TimelineText.startTimes(rows.map { row in
             switch row {
             case .interaction(let index): session.interactions[index].startedAt
@@ -126,7 +127,8 @@ struct HumanFormat {
                 .init(time),
                 .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
                 .init(Sanitizer.line(Labels.step(interaction))),
-                .init(TimelineText.command(interaction)),
+                .init(TimelineText.command(interaction, directory: directory),
+                      cut: { TimelineText.fit($0, of: interaction, width: $1) }),
                 .init(TimelineText.exitCode(interaction.result)),
                 .init(TimelineText.duration(interaction.result)),
                 .init(DurationBar.text(interaction.result?.durationMS, longest: longest)),
@@ -148,6 +150,7 @@ struct HumanFormat {
 
     func details(_ session: Session) -> String {
         var out = ""
+        let directory = PathText.workingDirectory(session)
         let messages = session.conversation
         for row in TimelineText.rows(session.interactions, messages) {
             let index: Int
@@ -163,8 +166,12 @@ struct HumanFormat {
             let interaction = session.interactions[index]
             out += style.apply("── #\(index + 1) \(Sanitizer.line(interaction.command.module ?? Labels.unknownModule))", .bold) + "\n"
             out += "  id        \(Sanitizer.line(interaction.id))\n"
-            out += "  command   \(Sanitizer.line(interaction.command.command))\n"
-            if let pipe = interaction.command.pipe {
+            let command = PathText.command(interaction.command.command, tool: interaction.command.module, directory: directory)
+            out += "  command   \(Sanitizer.line(command))\n"
+            if let input = ToolInputText.block(interaction, directory: directory) {
+                out += "  " + input.title + "\n"
+                for line in input.lines { out += "    " + styled(line) + "\n" }
+            } else if let pipe = interaction.command.pipe {
                 out += "  pipe\n" + indented(pipe)
             }
             guard let result = interaction.result else {
@@ -178,7 +185,9 @@ struct HumanFormat {
             if let message = result.errorMessage {
                 out += "  error\n" + indented(message)
             }
-            if let data = result.data, !data.isEmpty {
+            if let data = ToolInputText.data(interaction, directory: directory) {
+                out += "  data\n" + data.lines.map { "    " + $0.text + "\n" }.joined()
+            } else if let data = result.data, !data.isEmpty {
                 out += "  data\n" + indented(JSONWriter.string(.object(data)))
             }
             for (name, output) in [("stdout", result.stdout), ("stderr", result.stderr)] {
@@ -190,6 +199,17 @@ struct HumanFormat {
             out += "\n"
         }
         return out
+    }
+
+    /// A line of a tool call's input, coloured as the browser's default
+    /// theme colours it: what an edit took out red, what it put in green.
+    func styled(_ line: ToolInputText.Line) -> String {
+        switch line.kind {
+        case .removed: return style.apply(line.text, .red)
+        case .added: return style.apply(line.text, .green)
+        case .hunk: return style.apply(line.text, .blue)
+        case .context, .text: return line.text
+        }
     }
 
     /// Text as sanitized lines, each four spaces in, written out as it is

@@ -16,9 +16,12 @@ struct Table {
     struct Cell {
         var text: String
         var style: ((String) -> String)? = nil
-        init(_ text: String, style: ((String) -> String)? = nil) {
+        /// How the text is cut to a narrower column, if not by its end.
+        var cut: ((String, Int) -> String)? = nil
+        init(_ text: String, style: ((String) -> String)? = nil, cut: ((String, Int) -> String)? = nil) {
             self.text = text
             self.style = style
+            self.cut = cut
         }
     }
 
@@ -72,7 +75,7 @@ struct Table {
                 var visible = cell.text
                 var used = cellWidths[index]
                 if used > widths[index] {
-                    visible = CellWidth.truncate(cell.text, to: widths[index])
+                    visible = cell.cut?(cell.text, widths[index]) ?? CellWidth.truncate(cell.text, to: widths[index])
                     used = CellWidth.of(visible)
                 }
                 // Style the visible text only, never the padding.

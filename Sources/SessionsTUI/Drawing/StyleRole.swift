@@ -41,6 +41,12 @@ public enum StyleRole: String, CaseIterable, Sendable, Hashable {
     case matchCurrent
     /// Keys and labels of JSON and field lists.
     case label
+    /// A diff's `@@` line, which says what each hunk of an edit is.
+    case diffHunk
+    /// Lines an edit took out, after their `-`.
+    case diffRemoved
+    /// Lines an edit put in, after their `+`.
+    case diffAdded
     /// The bottom status line.
     case footer
     /// A key name in the footer or help.

@@ -1,10 +1,10 @@
 import SessionsDisplay
 import SessionsKit
 
-/// One interaction as the pager shows it: its fields, then stdout and
-/// stderr, as one document of sanitized lines, and the raw text of each part
-/// for `y`, so the user gets the bytes they asked for, not the escaped
-/// display form.
+/// One interaction as the pager shows it: its fields, a tool call's input
+/// and result data as `ToolInputText` reads them, then stdout and stderr,
+/// as one document of sanitized lines, and the raw text of each part for
+/// `y`, so the user gets the bytes they asked for, not the escaped display form.
 public struct PagerContent: Sendable {
     public enum Part: Sendable, Equatable { case fields, command, pipe, stdout, stderr }
 
@@ -47,11 +47,27 @@ public struct PagerContent: Sendable {
         field("step", Labels.step(interaction))
         field("module", interaction.command.module ?? Labels.unknownModule)
         field("id", interaction.id)
-        field("command", interaction.command.command, part: .command)
+        let directory = PathText.workingDirectory(session)
+        field("command", PathText.command(interaction.command.command, tool: interaction.command.module, directory: directory),
+              part: .command)
         copy[.command] = interaction.command.command
+        // A tool call's input reads as a diff, a file's text or its members,
+        // in a section of its own below the fields, and so does its result's
+        // data; `y p` still copies the JSON.
+        let input = ToolInputText.block(interaction, directory: directory)
         if let pipe = interaction.command.pipe {
-            field("pipe", pipe, part: .pipe)
+            if input == nil { field("pipe", pipe, part: .pipe) }
             copy[.pipe] = pipe
+        }
+        let data = ToolInputText.data(interaction, directory: directory)
+        func section(_ block: ToolInputText.Block?, part: Part) {
+            guard let block else { return }
+            heading(block.title, part: part)
+            for line in block.lines {
+                let role = Self.role(of: line.kind)
+                lines.append(Line(spans: (line.lead.isEmpty ? [] : [Span(line.lead, .label)])
+                    + line.segments.map { Span($0.text, $0.isEscape ? .escape : role) }, part: part))
+            }
         }
         if let started = interaction.startedAt { field("started", TimeText.dateTime(started)) }
         if let result = interaction.result {
@@ -60,10 +76,12 @@ public struct PagerContent: Sendable {
             field("duration", TimelineText.duration(result))
             if let finished = interaction.completedAt ?? result.timestamp { field("finished", TimeText.dateTime(finished)) }
             if let message = result.errorMessage { field("error", message, role: .resultError) }
-            if let data = result.data, !data.isEmpty { field("data", JSONWriter.string(.object(data), style: .pretty)) }
+            if data == nil, let data = result.data, !data.isEmpty { field("data", JSONWriter.string(.object(data), style: .pretty)) }
             for member in result.extra.members {
                 field(member.key, JSONWriter.string(member.value, style: .compact))
             }
+            section(input, part: .pipe)
+            section(data, part: .fields)
             for (name, output, part) in [("stdout", result.stdout, Part.stdout), ("stderr", result.stderr, Part.stderr)] {
                 guard let output, output.byteCount > 0 else {
                     heading("\(name) · empty", part: part)
@@ -86,12 +104,22 @@ public struct PagerContent: Sendable {
             }
         } else {
             resultLine("… pending", role: .resultPending)
+            section(input, part: .pipe)
         }
         for member in interaction.extra.members {
             field(member.key, JSONWriter.string(member.value, style: .compact))
         }
         self.lines = lines
         copyText = copy
+    }
+
+    static func role(of kind: ToolInputText.Line.Kind) -> StyleRole {
+        switch kind {
+        case .hunk: return .diffHunk
+        case .removed: return .diffRemoved
+        case .added: return .diffAdded
+        case .context, .text: return .normal
+        }
     }
 
     /// The pager's title line, which says where in the session this is.

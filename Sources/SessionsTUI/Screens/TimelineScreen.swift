@@ -332,7 +332,9 @@ public struct TimelineScreen: Sendable {
             Span(time, .dim),
             Span(Glyphs.result(last), StyleRole(Tone(last))),
             Span(Sanitizer.line(Labels.step(interaction)), .label),
-            Span(TimelineText.command(interaction, limit: commandWidth + 1)),
+            Span(TimelineText.fit(TimelineText.command(interaction, directory: PathText.workingDirectory(session),
+                                                       limit: commandWidth + 1),
+                                  of: interaction, width: commandWidth)),
             Span(TimelineText.exitCode(result), (result?.code ?? 0) != 0 ? .resultError : .dim),
             Span(TimelineText.duration(result)),
         ]
