@@ -18,6 +18,8 @@ public struct AppState: Sendable {
     public var projectFilter: Project.ID?
     /// Types offered by the new-session form.
     public var sessionTypes: [SessionType]
+    /// What `R` runs (`resume_command` in the config).
+    public var resumeCommand: ResumeCommand = .standard
     /// nil until the first load finishes. Every change moves `catalogVersion`,
     /// which is how the normalising pass knows the rows must be rebuilt.
     public var catalog: Catalog? { didSet { catalogVersion &+= 1 } }

@@ -190,6 +190,8 @@ public enum Update {
             return SessionCommands.requestUndo(&state)
         case .openParent:
             openParent(&state)
+        case .resume:
+            return SessionResume.request(&state)
         case .deleteSession:
             SessionCommands.requestDelete(&state)
         case .newSession:
