@@ -7,14 +7,25 @@ extension SessionService {
     /// to find or not as it always has.
     public func sessionIDs(for references: [SessionReference]) throws -> [Session.ID] {
         var table: SummaryTable?
+        func summaries() throws -> SummaryTable {
+            let summaries = try table ?? store.catalog().table
+            table = summaries
+            return summaries
+        }
         return try references.map { reference in
             switch reference {
             case .id(let id):
                 return id
             case .conversation(let prefix):
-                let summaries = try table ?? store.catalog().table
-                table = summaries
-                return try Self.sessionID(conversation: prefix, among: summaries, account: scope.accountID)
+                return try Self.sessionID(conversation: prefix, among: summaries(), account: scope.accountID)
+            case .idOrConversation(let id, let prefix):
+                let summaries = try summaries()
+                if let position = summaries.index(of: id), summaries.keys[position].accountID == scope.accountID { return id }
+                do {
+                    return try Self.sessionID(conversation: prefix, among: summaries, account: scope.accountID)
+                } catch SessionError.notFound {
+                    throw SessionError.session(id)
+                }
             }
         }
     }
