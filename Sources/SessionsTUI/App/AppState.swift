@@ -47,6 +47,9 @@ public struct AppState: Sendable {
     public var reading: Session.ID?
     /// The last session load asked for, so that it is asked for once.
     var requestedLoad: LoadTicket?
+    /// Where the next timeline read opens: on the call that started the
+    /// subagent `p` came back from.
+    var landing: SubagentNavigation.Landing?
 
     public init(width: Int, height: Int, now: Timestamp, scope: Scope, projectFilter: Project.ID? = nil,
                 sessionTypes: [SessionType] = SessionType.builtIn) {

@@ -104,7 +104,9 @@ public enum Update {
         if let old = state.timeline, old.session.id == session.id {
             state.timeline = old.reloaded(with: session, earlier: earlier)
         } else {
-            state.timeline = TimelineScreen(session: session, earlier: earlier)
+            var timeline = TimelineScreen(session: session, earlier: earlier)
+            SubagentNavigation.land(&timeline, &state.landing)
+            state.timeline = timeline
         }
         state.timeline?.links = state.catalog.flatMap { TimelineScreen.Links.of(session, among: $0.table) }
         if let pager = state.pager {
@@ -240,7 +242,9 @@ public enum Update {
         case .nextSection, .previousSection:
             state.focus = .list
             return listIntent(&state, intent)
-        case .open:
+        case .open where SubagentNavigation.open(&state):
+            break
+        case .open, .openInteraction:
             guard let timeline = state.timeline, timeline.cursor < timeline.interactions.count else { return [] }
             state.pager = PagerScreen(session: timeline.session, index: timeline.cursor, wrap: state.pagerWraps, earlier: timeline.earlier)
             state.focus = .pager
@@ -281,6 +285,7 @@ public enum Update {
         if !state.list.currentRowsContain(parent, in: summary.status) { state.list.filter = FilterInput() }
         state.list.select(id: parent, in: summary.status)
         if state.focus != .list { state.reading = parent }
+        state.landing = SubagentNavigation.Landing(session: parent, subagent: timeline.session.id)
         flash(&state, "#\(parent), the parent of #\(timeline.session.id)")
     }
 

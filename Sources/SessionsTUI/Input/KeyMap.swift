@@ -2,7 +2,7 @@
 public enum Intent: String, Sendable, Hashable, CaseIterable {
     case moveDown, moveUp, moveTop, moveBottom, pageDown, pageUp
     case nextSection, previousSection, sectionActive, sectionComplete, sectionFailed
-    case open, back, quit
+    case open, openInteraction, back, quit
     case filter, cycleSort
     case toggleMark, markAll
     case markComplete, markFailed, markActive, undo
@@ -135,7 +135,8 @@ public struct KeyMap: Sendable {
         bind(.list, [c("*")], .markAll, "mark every session the filter shows; again, unmark them")
         bind(.list, [.escape], .back, "clear the marks, then the filter")
         // Timeline.
-        bind(.timeline, [.enter, c("l"), .right], .open, "open the interaction", hint: "open")
+        bind(.timeline, [.enter], .open, "open the interaction; on a Task row marked → #N, the subagent's session (p: back)", hint: "open")
+        bind(.timeline, [c("l"), .right], .openInteraction, "open the interaction, a Task row marked → #N too")
         bind(.timeline, [c("e")], .nextError, "next error", hint: "next error")
         bind(.timeline, [c("E")], .previousError, "previous error")
         bind(.timeline, [c("p")], .openParent, "open the session's parent")
