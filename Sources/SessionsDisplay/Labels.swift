@@ -41,7 +41,7 @@ public enum Labels {
     /// (`result.data.subagent_session_id`), shown as `→ #N` before the command
     /// so a parent's timeline says where each subagent ran.
     public static func subagentMarker(_ interaction: Interaction) -> String? {
-        guard let id = interaction.result?.data?["subagent_session_id"]?.intValue else { return nil }
+        guard let id = interaction.subagentSessionID else { return nil }
         return "→ #\(id) "
     }
 }

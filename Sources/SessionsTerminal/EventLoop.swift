@@ -43,9 +43,10 @@ final class EventLoop {
         self.signalFD = signalFD
         environment = configuration.environment
         let size = terminal.size
-        let state = AppState(width: size.width, height: size.height, now: Timestamp.now(),
+        var state = AppState(width: size.width, height: size.height, now: Timestamp.now(),
                              scope: configuration.service.scope, projectFilter: configuration.projectFilter,
                              sessionTypes: configuration.service.types.types)
+        state.resumeCommand = configuration.resumeCommand
         runtime = Runtime(state: state, service: configuration.service)
         // Watch before the first read, so no change can fall between the two.
         watchFD = configuration.storeRoot.withCString { sessions_watch_directory($0) }
@@ -243,18 +244,45 @@ final class EventLoop {
                 terminal.writeDirectly(Array("\u{1B}]52;c;\(payload)\u{07}".utf8))
                 _ = perform(runtime.send(.notice(Clipboard.notice(what: what, byteCount: bytes.count))))
             case .openPager(let text):
-                terminal.suspend()
-                let outcome = ExternalPager.show(text, environment: environment)
-                if outcome.waitsForKey { ExternalPager.waitForKey(signalFD: signalFD) }
-                terminal.resume()
-                // Ctrl-C inside the pager reached us too, but it was meant
-                // for the pager; any other signal still ends the browser.
-                while case let signal = sessions_signal_pipe_read(), signal != 0 {
-                    if signal != SIGINT { return .signal(signal) }
+                let outcome = outsideScreen {
+                    let outcome = ExternalPager.show(text, environment: environment)
+                    if outcome.waitsForKey { ExternalPager.waitForKey(signalFD: signalFD) }
+                    return outcome
                 }
-                if let problem = outcome.problem { _ = perform(runtime.send(.failed(problem))) }
+                if let end = outcome.end { return end }
+                if let problem = outcome.value.problem { _ = perform(runtime.send(.failed(problem))) }
+            case .resume(let plan):
+                let executable: String
+                do {
+                    executable = try plan.executable(searchPath: environment["PATH"])
+                } catch {
+                    _ = perform(runtime.send(.failed(error.description)))
+                    continue
+                }
+                let outcome = outsideScreen { ResumeRun.run(plan, executable: executable, signalFD: signalFD) }
+                if let end = outcome.end { return end }
+                // The conversation may have been recorded meanwhile, by hooks.
+                refresh()
+                if let problem = outcome.value { _ = perform(runtime.send(.failed(problem))) }
             }
         }
         return nil
+    }
+
+    /// Leaves the screen to `body`, then brings it back as it was: the
+    /// terminal's modes too, whatever the program run there left them in.
+    /// Ctrl-C pressed there reached this process too, but was meant for
+    /// that program; any other signal still ends the browser.
+    func outsideScreen<T>(_ body: () -> T) -> (value: T, end: LoopEnd?) {
+        terminal.suspend()
+        var modes = termios()
+        let saved = tcgetattr(0, &modes) == 0
+        let value = body()
+        if saved { tcsetattr(0, TCSADRAIN, &modes) }
+        terminal.resume()
+        while case let signal = sessions_signal_pipe_read(), signal != 0 {
+            if signal != SIGINT { return (value, .signal(signal)) }
+        }
+        return (value, nil)
     }
 }

@@ -45,23 +45,11 @@ enum ExternalPager {
         // The pager string may carry options ("less -S"), so the shell splits
         // it; the file name travels as a positional argument, never as code.
         let arguments = ["/bin/sh", "-c", pager + " \"$1\"", "sh", path]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
         let started = TimingTrace.now()
-        // The program ignores SIGPIPE (its writes check for EPIPE); the pager
-        // and anything its command line pipes into get the usual signal.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, &attributes, &argv, environ)
-        guard spawned == 0 else {
-            return Outcome(problem: "cannot start the pager: \(String(cString: strerror(spawned)))", waitsForKey: false)
+        let pid: pid_t
+        switch ChildProcess.start("/bin/sh", arguments: arguments) {
+        case .success(let child): pid = child
+        case .failure(let failure): return Outcome(problem: "cannot start the pager: \(failure.message)", waitsForKey: false)
         }
         // Until the pager is seen reading keys one at a time, look every
         // 20 ms; after, simply wait for it.

@@ -13,15 +13,18 @@ public struct TUIConfiguration: Sendable {
     public var environment: [String: String]
     /// Where the store, opened with `storeWaits.waiting`, tells of waits for its lock.
     public var storeWaits: StoreWaitBoard?
+    /// What `R` runs.
+    public var resumeCommand: ResumeCommand
 
     public init(service: SessionService, storeRoot: String, projectFilter: Project.ID?, theme: Theme, environment: [String: String],
-                storeWaits: StoreWaitBoard? = nil) {
+                storeWaits: StoreWaitBoard? = nil, resumeCommand: ResumeCommand = .standard) {
         self.service = service
         self.storeRoot = storeRoot
         self.projectFilter = projectFilter
         self.theme = theme
         self.environment = environment
         self.storeWaits = storeWaits
+        self.resumeCommand = resumeCommand
     }
 }
 

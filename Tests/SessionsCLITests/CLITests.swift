@@ -84,13 +84,13 @@ struct CLITests {
         let cli = CLIHarness()
         try cli.ok(["new", "--type", "ContextSpecSessions"])
         let cases: [([String], Int32, String)] = [
-            (["show", "-1"], 64, "error: -1 is not an id: ids are whole numbers from 1\n"),
-            (["delete", "-5"], 64, "error: -5 is not an id: ids are whole numbers from 1\n"),
-            (["show", "0"], 64, "error: 0 is not an id: ids are whole numbers from 1\n"),
-            (["show", "abc"], 64, "error: abc is not an id: ids are whole numbers from 1\n"),
-            (["delete", "1", "0"], 64, "error: 0 is not an id: ids are whole numbers from 1\n"),
-            (["interaction", "add", "-2", "--module", "M", "--command", "c"], 64, "error: -2 is not an id: ids are whole numbers from 1\n"),
-            (["interaction", "complete", "x1", "abc", "--status", "ok"], 64, "error: x1 is not an id: ids are whole numbers from 1\n"),
+            (["show", "-1"], 64, "error: -1 is not an id: ids are whole numbers from 1, or 8 or more characters of a Claude Code session id\n"),
+            (["delete", "-5"], 64, "error: -5 is not an id: ids are whole numbers from 1, or 8 or more characters of a Claude Code session id\n"),
+            (["show", "0"], 64, "error: 0 is not an id: ids are whole numbers from 1, or 8 or more characters of a Claude Code session id\n"),
+            (["show", "abc"], 64, "error: abc is not an id: ids are whole numbers from 1, or 8 or more characters of a Claude Code session id\n"),
+            (["delete", "1", "0"], 64, "error: 0 is not an id: ids are whole numbers from 1, or 8 or more characters of a Claude Code session id\n"),
+            (["interaction", "add", "-2", "--module", "M", "--command", "c"], 64, "error: -2 is not an id: ids are whole numbers from 1, or 8 or more characters of a Claude Code session id\n"),
+            (["interaction", "complete", "x1", "abc", "--status", "ok"], 64, "error: x1 is not an id: ids are whole numbers from 1, or 8 or more characters of a Claude Code session id\n"),
             (["list", "--component", "-3"], 1, "error: --component: -3 is not a component id: ids are whole numbers from 1\n"),
             (["list", "--type", "Nope"], 1, "error: --type: \"Nope\" is not a registered session type\n"),
             (["list", "--project", "storefront"], 1, "error: --project: no project is named \"storefront\"; there are none\n"),
@@ -156,7 +156,7 @@ struct CLITests {
         let refused = cli.run(["set-status", "3", "9", "complete"])
         #expect(refused.status == 1 && refused.stderr == "error: session 9 not found\n")
         #expect(try store.session(id: 3)?.status == .active, "the id before the unknown one is unchanged")
-        #expect(cli.run(["set-status", "1", "x", "active"]).stderr == "error: x is not an id: ids are whole numbers from 1\n")
+        #expect(cli.run(["set-status", "1", "x", "active"]).stderr == "error: x is not an id: ids are whole numbers from 1, or 8 or more characters of a Claude Code session id\n")
         #expect(cli.run(["set-status", "1"]).status == 64, "a status is needed after the ids")
         #expect(cli.run(["delete", "1", "7"]).stderr == "error: session 7 not found\n")
         #expect(try store.session(id: 1) != nil)

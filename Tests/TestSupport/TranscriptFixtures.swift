@@ -101,6 +101,25 @@ public enum TranscriptFixtures {
         ].joined(separator: "\n") + "\n"
     }
 
+    /// A call the parent makes after its Task, so the Task is not its last row.
+    public static var parentFollowUp: String {
+        let c = common(parentSession, "2.1.39", cwd: "/home/u/work/api")
+        return [
+            #"{"parentUuid":"t3",\#(c),"type":"assistant","message":{"model":"claude-opus-4-6","id":"msg_u","type":"message","role":"assistant","content":[{"type":"tool_use","id":"toolu_after_1","name":"Bash","input":{"command":"mix test"}}]},"uuid":"t4","timestamp":"2026-02-12T16:03:10.000Z"}"#,
+            #"{"parentUuid":"t4",\#(c),"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_after_1","type":"tool_result","content":"ok","is_error":false}]},"uuid":"t5","timestamp":"2026-02-12T16:03:12.000Z","toolUseResult":{"stdout":"ok","stderr":"","interrupted":false,"isImage":false}}"#,
+        ].joined(separator: "\n") + "\n"
+    }
+
+    /// `parent` (with `parentFollowUp`) and its `subagent`, laid out under
+    /// `projects` as Claude Code lays them out, both started in `directory`
+    /// (a path JSON need not escape) rather than one no test machine has.
+    public static func writeConversation(projects: String, directory: String, modified: Timestamp) {
+        let folder = projects + "/p"
+        func placed(_ text: String) -> String { text.replacing("/home/u/work/api", with: directory) }
+        write(placed(parent + parentFollowUp), to: folder + "/\(parentSession).jsonl", modified: modified)
+        write(placed(subagent), to: folder + "/\(parentSession)/subagents/agent-abc1234.jsonl", modified: modified)
+    }
+
     public static let inlineSession = "66666666-6666-4666-8666-666666666666"
 
     /// 1.0.x: a Task whose subagent's conversation is inline, marked

@@ -54,4 +54,10 @@ int sessions_watch_drain(int fd);
 long sessions_memmem(const void *haystack, unsigned long haystack_length,
                      const void *needle, unsigned long needle_length);
 
+/// Starts `path` with `argv` and this process's environment, in `directory`
+/// (NULL: this one), with SIGPIPE at its default action: this program ignores
+/// it, and a child, with anything its command line pipes into, must not.
+/// Returns 0 and sets `pid`, or an errno value.
+int sessions_spawn(const char *path, char *const argv[], const char *directory, int *pid);
+
 #endif

@@ -29,8 +29,9 @@ struct AddInteraction: ParsableCommand {
     var step: String?
 
     func run() throws {
-        let interaction = try global.service().addInteraction(
-            sessionID: try SessionIDArgument.parse(sessionID), CommandDraft(module: module, command: command, pipe: pipe, stepName: step))
+        let service = try global.service()
+        let interaction = try service.addInteraction(
+            sessionID: try SessionIDArgument.resolve(sessionID, in: service), CommandDraft(module: module, command: command, pipe: pipe, stepName: step))
         CLIContext.current.stdout.line(interaction.id)
     }
 }
@@ -94,7 +95,8 @@ struct CompleteInteraction: ParsableCommand {
             stdout: try capture(text: stdout, option: "--stdout", file: stdoutFile),
             stderr: try capture(text: stderr, option: "--stderr", file: stderrFile),
             durationMS: durationMS, data: try data.map { try parseJSONArgument($0, option: "--data") })
-        _ = try global.service().completeInteraction(sessionID: try SessionIDArgument.parse(sessionID), interactionID: interactionID, draft)
+        let service = try global.service()
+        _ = try service.completeInteraction(sessionID: try SessionIDArgument.resolve(sessionID, in: service), interactionID: interactionID, draft)
     }
 
     /// Text options keep their bytes as a file's are kept: the argument

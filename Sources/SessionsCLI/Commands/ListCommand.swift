@@ -82,7 +82,7 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The session id.")
+    @Argument(help: "The session id, or a Claude Code session id (8 or more of its characters).")
     var id: String
 
     @Flag(help: "Print the session as JSON, in the schema's shape.")
@@ -95,10 +95,11 @@ struct ShowCommand: ParsableCommand {
         let workspace = try global.workspace()
         let service = try workspace.service()
         let context = CLIContext.current
+        let sessionID = try SessionIDArgument.resolve(id, in: service)
         if json {
             // Streamed: a session of any size prints holding one interaction at a time.
             var pending: [UInt8] = []
-            try service.writeJSON(id: try SessionIDArgument.parse(id)) { bytes in
+            try service.writeJSON(id: sessionID) { bytes in
                 // Small pieces are gathered into one write; a large one (a
                 // huge output) goes out as it is, never copied.
                 if pending.count + bytes.count >= 1 << 18 {
@@ -115,7 +116,7 @@ struct ShowCommand: ParsableCommand {
             return
         }
         let registry = try service.registry()
-        let session = try service.session(id: try SessionIDArgument.parse(id))
+        let session = try service.session(id: sessionID)
         var format = HumanFormat(registry: registry, now: context.now(), style: Style(enabled: context.useColor),
                                  columns: context.terminalColumns)
         // Only sessions that name a parent, or came from CodeMySpec with an

@@ -56,13 +56,10 @@ struct SetStatusCommand: ParsableCommand {
         guard words.count >= 2 else { throw ValidationError("give one or more session ids, then active, complete or failed") }
     }
 
-    func ids() throws -> [Session.ID] {
-        try words.dropLast().map(SessionIDArgument.parse)
-    }
-
     func run() throws {
         let status = try SessionStatus(validating: words.last ?? "")
-        try global.service().setStatuses(try ids().map { ($0, status) })
+        let service = try global.service()
+        try service.setStatuses(try SessionIDArgument.resolve(Array(words.dropLast()), in: service).map { ($0, status) })
     }
 }
 
@@ -77,7 +74,8 @@ struct DeleteCommand: ParsableCommand {
     var ids: [String]
 
     func run() throws {
-        try global.service().delete(ids: ids.map(SessionIDArgument.parse))
+        let service = try global.service()
+        try service.delete(ids: SessionIDArgument.resolve(ids, in: service))
     }
 }
 

@@ -24,7 +24,8 @@ struct BrowserOptions: ParsableArguments {
         let service = try workspace.service()
         let configuration = TUIConfiguration(service: service, storeRoot: workspace.root,
                                              projectFilter: global.project == nil ? nil : service.scope.projectID, theme: loaded,
-                                             environment: environment.variables, storeWaits: waits)
+                                             environment: environment.variables, storeWaits: waits,
+                                             resumeCommand: workspace.config.resumeCommand)
         let status = try TerminalApp.run(configuration)
         if status != 0 { throw ExitCode(status) }
     }

@@ -91,16 +91,29 @@ extension EntryReference: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 }
 
-/// A session id as typed. Taken as text and checked by the command, so that
-/// `0` and `abc` are refused with the same words as `-1`, which the parser
-/// sees as an option before any command does.
+/// A session id as typed: the store's id, or a Claude Code session id or
+/// its start (see `SessionReference`). Taken as text and checked by the
+/// command, so that `0` and `abc` are refused with the same words as `-1`,
+/// which the parser sees as an option before any command does.
 enum SessionIDArgument {
-    static func parse(_ word: String) throws -> Session.ID {
-        guard let value = Int(word), value >= 1 else { throw UsageError(notAnID(word)) }
-        return Session.ID(value)
+    static func parse(_ word: String) throws -> SessionReference {
+        guard let reference = SessionReference(word) else { throw UsageError(notAnID(word)) }
+        return reference
     }
 
-    static func notAnID(_ word: String) -> String { "\(word) is not an id: ids are whole numbers from 1" }
+    /// The sessions `words` name in the service's account; every word is
+    /// checked before any is looked up.
+    static func resolve(_ words: [String], in service: SessionService) throws -> [Session.ID] {
+        try service.sessionIDs(for: words.map(parse))
+    }
+
+    static func resolve(_ word: String, in service: SessionService) throws -> Session.ID {
+        try resolve([word], in: service)[0]
+    }
+
+    static func notAnID(_ word: String) -> String {
+        "\(word) is not an id: ids are whole numbers from 1, or \(SessionReference.shortestPrefix) or more characters of a Claude Code session id"
+    }
 }
 
 extension Identifier: ExpressibleByArgument {

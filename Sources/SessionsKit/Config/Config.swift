@@ -7,6 +7,7 @@ import Glibc
 /// {
 ///   "session_types": ["MyReviewSessions"],
 ///   "theme": "default",
+///   "resume_command": "claude --resume {id}",
 ///   "stores": { "/home/me/.local/share/sessions": { "account": 2, "project": 5 } }
 /// }
 /// ```
@@ -44,6 +45,7 @@ public struct Config: Sendable, Equatable {
             if let theme = config.object["theme"], theme.stringValue == nil {
                 throw SchemaError("theme", "must be a string")
             }
+            _ = try config.validatedResumeCommand()
         } catch {
             throw StoreError.corrupt(path: path, detail: error.description, hint: hint)
         }
@@ -67,6 +69,17 @@ public struct Config: Sendable, Equatable {
     }
 
     public var theme: String? { object["theme"]?.stringValue }
+
+    /// The command that resumes a conversation (`R`, `sessions resume`).
+    public var resumeCommand: ResumeCommand { (try? validatedResumeCommand()) ?? .standard }
+
+    func validatedResumeCommand() throws(SchemaError) -> ResumeCommand {
+        guard let value = object[ResumeCommand.configKey], !value.isNull else { return .standard }
+        guard let template = value.stringValue else {
+            throw SchemaError(ResumeCommand.configKey, "must be a string, as in \"\(ResumeCommand.standardTemplate)\"")
+        }
+        return try ResumeCommand(template: template)
+    }
 
     /// The account and project remembered for one store.
     public struct ScopeEntry: Sendable, Equatable {

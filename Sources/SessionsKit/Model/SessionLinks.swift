@@ -78,3 +78,11 @@ public enum SessionLinks {
         return value.intValue != nil
     }
 }
+
+extension Interaction {
+    /// The session of the subagent this call started, as the importer
+    /// linked it (`result.data.subagent_session_id`).
+    public var subagentSessionID: Session.ID? {
+        result?.data?[ClaudeCodeSessions.subagentKey]?.intValue.map { Session.ID($0) }
+    }
+}

@@ -18,6 +18,8 @@ public struct AppState: Sendable {
     public var projectFilter: Project.ID?
     /// Types offered by the new-session form.
     public var sessionTypes: [SessionType]
+    /// What `R` runs (`resume_command` in the config).
+    public var resumeCommand: ResumeCommand = .standard
     /// nil until the first load finishes. Every change moves `catalogVersion`,
     /// which is how the normalising pass knows the rows must be rebuilt.
     public var catalog: Catalog? { didSet { catalogVersion &+= 1 } }
@@ -48,6 +50,9 @@ public struct AppState: Sendable {
     public var reading: Session.ID?
     /// The last session load asked for, so that it is asked for once.
     var requestedLoad: LoadTicket?
+    /// Where the next timeline read opens: on the call that started the
+    /// subagent `p` came back from.
+    var landing: SubagentNavigation.Landing?
 
     public init(width: Int, height: Int, now: Timestamp, scope: Scope, projectFilter: Project.ID? = nil,
                 sessionTypes: [SessionType] = SessionType.builtIn) {

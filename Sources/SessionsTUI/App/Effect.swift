@@ -29,6 +29,9 @@ public enum LoadEffect: Sendable, Equatable {
 public enum TerminalEffect: Sendable, Equatable {
     /// Show text in the user's own pager, leaving the browser meanwhile.
     case openPager(String)
+    /// Run the command that resumes a conversation, leaving the browser
+    /// until it ends; the store is read again after, as it may have changed.
+    case resume(ResumePlan)
     /// Put text on the system clipboard through the terminal; `what` names
     /// it for the flash that follows ("stdout", "the command").
     case copyToClipboard(String, what: String)

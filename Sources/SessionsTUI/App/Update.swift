@@ -104,7 +104,9 @@ public enum Update {
         if let old = state.timeline, old.session.id == session.id {
             state.timeline = old.reloaded(with: session, earlier: earlier, showsConversation: state.showsConversation)
         } else {
-            state.timeline = TimelineScreen(session: session, earlier: earlier, showsConversation: state.showsConversation)
+            var timeline = TimelineScreen(session: session, earlier: earlier, showsConversation: state.showsConversation)
+            SubagentNavigation.land(&timeline, &state.landing)
+            state.timeline = timeline
         }
         state.timeline?.links = state.catalog.flatMap { TimelineScreen.Links.of(session, among: $0.table) }
         if let pager = state.pager {
@@ -190,6 +192,8 @@ public enum Update {
             return SessionCommands.requestUndo(&state)
         case .openParent:
             openParent(&state)
+        case .resume:
+            return SessionResume.request(&state)
         case .deleteSession:
             SessionCommands.requestDelete(&state)
         case .newSession:
@@ -238,7 +242,9 @@ public enum Update {
         case .nextSection, .previousSection:
             state.focus = .list
             return listIntent(&state, intent)
-        case .open:
+        case .open where SubagentNavigation.open(&state):
+            break
+        case .open, .openInteraction:
             guard let timeline = state.timeline else { return [] }
             if let index = timeline.selectedInteraction {
                 state.pager = PagerScreen(session: timeline.session, index: index, wrap: state.pagerWraps, earlier: timeline.earlier)
@@ -292,6 +298,7 @@ public enum Update {
         if !state.list.currentRowsContain(parent, in: summary.status) { state.list.filter = FilterInput() }
         state.list.select(id: parent, in: summary.status)
         if state.focus != .list { state.reading = parent }
+        state.landing = SubagentNavigation.Landing(session: parent, subagent: timeline.session.id)
         flash(&state, "#\(parent), the parent of #\(timeline.session.id)")
     }
 

@@ -2,12 +2,12 @@
 public enum Intent: String, Sendable, Hashable, CaseIterable {
     case moveDown, moveUp, moveTop, moveBottom, pageDown, pageUp
     case nextSection, previousSection, sectionActive, sectionComplete, sectionFailed
-    case open, back, quit
+    case open, openInteraction, back, quit
     case filter, cycleSort
     case toggleMark, markAll
     case markComplete, markFailed, markActive, undo
     case newSession, deleteSession, switchAccount
-    case nextError, previousError, openParent
+    case nextError, previousError, openParent, resume
     case toggleWrap, search, searchNext, searchPrevious, openInPager, copy
     case nextInteraction, previousInteraction, scrollRight, scrollLeft, toggleConversation
     /// The copy menu: which part of the interaction goes to the clipboard.
@@ -129,15 +129,18 @@ public struct KeyMap: Sendable {
         bind(.list, [c("D")], .deleteSession, "delete the session, or every marked one (asks first)")
         bind(.list, [c("A")], .switchAccount, "switch account")
         bind(.list, [c("p")], .openParent, "go to the session's parent: the conversation a subagent ran in, a CodeMySpec session's parent")
+        bind(.list, [c("R")], .resume, "resume the session's conversation in Claude Code, in the directory it started in; back here when it ends")
         bind(.list, [c("q")], .quit, "quit", hint: "quit")
         bind(.list, [c(" ")], .toggleMark, "mark or unmark the session, and move down", hint: "mark")
         bind(.list, [c("*")], .markAll, "mark every session the filter shows; again, unmark them")
         bind(.list, [.escape], .back, "clear the marks, then the filter")
         // Timeline.
-        bind(.timeline, [.enter, c("l"), .right], .open, "open the interaction, prompt or reply", hint: "open")
+        bind(.timeline, [.enter], .open, "open the interaction, prompt or reply; on a Task row marked → #N, the subagent's session (p: back)", hint: "open")
+        bind(.timeline, [c("l"), .right], .openInteraction, "open the interaction, prompt or reply, a Task row marked → #N too")
         bind(.timeline, [c("e")], .nextError, "next error", hint: "next error")
         bind(.timeline, [c("E")], .previousError, "previous error")
         bind(.timeline, [c("p")], .openParent, "open the session's parent")
+        bind(.timeline, [c("R")], .resume, "resume the session's conversation in Claude Code; back here when it ends")
         bind(.timeline, [c("c")], .markComplete, "set the session complete", hint: "complete")
         bind(.timeline, [c("f")], .markFailed, "set the session failed", hint: "failed")
         bind(.timeline, [c("a")], .markActive, "set the session active")
