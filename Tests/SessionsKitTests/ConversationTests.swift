@@ -13,7 +13,8 @@ struct ConversationTests {
     /// Every kind of user and assistant record a conversation holds: a
     /// reminder the client added, a slash command with arguments and its
     /// output, a meta record, thinking, text beside a tool call, a tool's
-    /// result, an interruption, and a reply in two text blocks.
+    /// result, an interruption, a reply in two text blocks, and the client's note that a
+    /// background task finished.
     static var transcript: String {
         let c = TranscriptFixtures.common(session, "2.1.38", cwd: "/home/u/work/site", branch: "main")
         return [
@@ -26,6 +27,7 @@ struct ConversationTests {
             #"{"parentUuid":"c5",\#(c),"type":"user","message":{"role":"user","content":[{"tool_use_id":"toolu_c1","type":"tool_result","content":"login.ex:3"}]},"uuid":"c6","timestamp":"2026-02-10T10:00:06.000Z","toolUseResult":{"stdout":"login.ex:3","stderr":"","interrupted":false,"isImage":false}}"#,
             #"{"parentUuid":"c6",\#(c),"type":"assistant","message":{"model":"claude-opus-4-6","id":"msg_2","type":"message","role":"assistant","content":[{"type":"text","text":"The session expires."},{"type":"text","text":"Fix:\n  renew it"}]},"uuid":"c7","timestamp":"2026-02-10T10:00:07.000Z"}"#,
             #"{"parentUuid":"c7",\#(c),"type":"user","message":{"role":"user","content":[{"type":"text","text":"[Request interrupted by user]"}]},"uuid":"c8","timestamp":"2026-02-10T10:00:08.000Z"}"#,
+            #"{"parentUuid":"c8",\#(c),"type":"user","message":{"role":"user","content":"<task-notification>\n<task-id>b1</task-id>\n<status>completed</status>"},"uuid":"c9","timestamp":"2026-02-10T10:00:09.000Z"}"#,
         ].joined(separator: "\n") + "\n"
     }
 
@@ -41,7 +43,9 @@ struct ConversationTests {
         let transcript = TranscriptParser.parse(Array(Self.transcript.utf8), path: "t.jsonl")
         #expect(transcript.messages.map { [$0.role.rawValue, $0.text, $0.uuid ?? ""] } == Self.expected.map { [$0.0.rawValue, $0.1, $0.2] })
         #expect(transcript.messages.first?.at == Timestamp(iso8601: "2026-02-10T10:00:01.000Z"))
-        #expect(!transcript.messages.contains { $0.text.contains("secret reasoning") || $0.text.contains("reviewing") })
+        #expect(!transcript.messages.contains {
+            $0.text.contains("secret reasoning") || $0.text.contains("reviewing") || $0.text.contains("task-notification")
+        })
         #expect(transcript.toolCalls.count == 1)
     }
 

@@ -198,7 +198,9 @@ public enum TranscriptParser {
                 let arguments = element("command-args", in: text) ?? ""
                 return arguments.isEmpty ? .command(name) : .prompt(name + " " + arguments)
             }
-            if text.hasPrefix("<local-command-") || text.hasPrefix("[Request interrupted") || text.hasPrefix("Caveat: ") { return nil }
+            // Output, interruptions and the client's notes (a background task finishing) are not the user's words.
+            if text.hasPrefix("<local-command-") || text.hasPrefix("<task-notification>") || text.hasPrefix("[Request interrupted")
+                || text.hasPrefix("Caveat: ") { return nil }
             return text.trimmingSpaces().isEmpty ? nil : .prompt(text)
         }
 
