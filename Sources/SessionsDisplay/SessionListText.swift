@@ -25,11 +25,31 @@ public enum SessionListText {
     }
 
     /// The time column shows the time the list is sorted by: creation for
-    /// the created sort, else the last update.
-    public static func timeTitle(_ sort: SessionSort) -> String { sort == .created ? "CREATED" : "UPDATED" }
+    /// the created sort, the last update for the updated sort, else the
+    /// last activity (`SessionSummary.activity`).
+    public static func timeTitle(_ sort: SessionSort) -> String {
+        switch sort {
+        case .created: "CREATED"
+        case .updated: "UPDATED"
+        case .activity, .id, .type: "ACTIVE"
+        }
+    }
 
     public static func time(_ summary: SessionSummary, sort: SessionSort) -> Timestamp {
-        sort == .created ? summary.insertedAt : summary.updatedAt
+        switch sort {
+        case .created: summary.insertedAt
+        case .updated: summary.updatedAt
+        case .activity, .id, .type: summary.activityAt
+        }
+    }
+
+    /// `time(_:sort:)` from a key, for sizing the column without decoding.
+    public static func time(_ key: SummaryKey, sort: SessionSort) -> Timestamp {
+        switch sort {
+        case .created: key.insertedAt
+        case .updated: key.updatedAt
+        case .activity, .id, .type: key.activityAt
+        }
     }
 
     /// "3d ago" within a week, else the day.

@@ -21,7 +21,7 @@ struct ListCommand: ParsableCommand {
     var component: EntryReference?
 
     @Option(help: "Sort order; time orders put the newest first.")
-    var sort: SessionSort = .updated
+    var sort: SessionSort = .activity
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Show at most N sessions.", valueName: "N"))
     var limit: Int?

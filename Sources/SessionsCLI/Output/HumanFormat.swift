@@ -23,7 +23,7 @@ struct HumanFormat {
     }
 
     /// The table `list` prints; its time column shows the time `sort` orders by.
-    func list(_ summaries: [SessionSummary], sort: SessionSort = .updated) -> String {
+    func list(_ summaries: [SessionSummary], sort: SessionSort = .activity) -> String {
         var table = Table(columns: [
             .init(title: "ID", alignRight: true), .init(title: "STATUS"),
             .init(title: SessionListText.titleTitle, shrinks: true),

@@ -88,8 +88,14 @@ extension ListScreen {
         self.searchText = searchText
         marks = survivors
         sort.sort(&sections, of: all.keys)
+        if key.sort == .activity {
+            // A subagent is active within its parent's time, so by activity it sits under it.
+            all.keys.withUnsafeBufferPointer { keys in
+                for index in sections.indices { sections[index] = SessionLinks.subagentsUnderParents(sections[index], keys: keys) }
+            }
+        }
         for (status, order) in zip(SessionStatus.allCases, sections) {
-            rows[status] = SessionRows(all: all, order: order)
+            rows[status] = SessionRows(all: all, order: order, sort: key.sort)
         }
     }
 

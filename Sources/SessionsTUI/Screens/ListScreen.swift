@@ -7,7 +7,7 @@ import SessionsKit
 /// then used for (a status change, a deletion) is the app's.
 public struct ListScreen: Sendable {
     public var section: SessionStatus = .active
-    public var sort: SessionSort = .updated
+    public var sort: SessionSort = .activity
     public var filter = FilterInput()
     /// Each section's sessions after filter and sort; what the lists show.
     public internal(set) var rows: [SessionStatus: SessionRows] = [:]
@@ -240,8 +240,8 @@ public struct ListScreen: Sendable {
     /// stay put when Tab switches sections.
     func columns(width: Int, now: Timestamp) -> (columns: Columns, shown: [Column]) {
         let sections = SessionStatus.allCases.compactMap { rows[$0] }
-        let oldest = sections.compactMap { sort == .created ? $0.oldestCreation : $0.oldestUpdate }.min()
-        let newest = sections.compactMap { sort == .created ? $0.newestCreation : $0.newestUpdate }.max()
+        let oldest = sections.compactMap(\.oldestTime).min()
+        let newest = sections.compactMap(\.newestTime).max()
         let time = [oldest, newest].compactMap { $0.map { CellWidth.of(TimeText.age($0, now: now)) } }.max() ?? 0
         return Self.columns(width: width, idDigits: String(currentRows.widestID).count,
                             typeWidth: sections.map(\.longestType).max() ?? 0, timeWidth: max(8, time))
