@@ -41,16 +41,18 @@ struct ListColumnCLITests {
     func placesAndAges() throws {
         let cli = try harness()
         let table = rows(try cli.ok(["list"]))
-        #expect(table[0].contains("PROJECT / COMPONENT") && table[0].hasSuffix("UPDATED"))
+        #expect(table[0].contains("PROJECT / COMPONENT") && table[0].hasSuffix("ACTIVE"))
         let first = try #require(table.first { $0.hasPrefix(" 1 ") })
         #expect(first.contains("project 7 / —"), "\(first)")
-        #expect(first.hasSuffix("2h ago"))
+        // Last active on Nov 11, updated two hours ago: sorted and dated by the activity.
+        #expect(first.hasSuffix("Nov 11"))
+        #expect(table.dropFirst().map { $0.prefix(3) } == [" 3 ", " 1 ", " 2 "])
         #expect(try #require(table.first { $0.contains("ClaudeCodeSessions") }).hasSuffix("3d ago"))
         #expect(try #require(table.first { $0.contains("ComponentTestSessions") }).hasSuffix("2025-02-12"))
         #expect(!table.contains { $0.contains("mo ago") || $0.contains("y ago") })
     }
 
-    @Test("list --sort created heads its time column CREATED and shows creation")
+    @Test("list --sort created heads its time column CREATED and shows creation, --sort updated UPDATED")
     func createdSort() throws {
         let cli = try harness()
         let table = rows(try cli.ok(["list", "--sort", "created"]))
@@ -59,8 +61,10 @@ struct ListColumnCLITests {
         #expect(table[2].hasPrefix(" 1 ") && table[2].hasSuffix("Nov 10"), "\(table[2])")
         #expect(table[3].hasSuffix("2025-02-12"))
         for sort in ["id", "type"] {
-            #expect(rows(try cli.ok(["list", "--sort", sort]))[0].hasSuffix("UPDATED"))
+            #expect(rows(try cli.ok(["list", "--sort", sort]))[0].hasSuffix("ACTIVE"))
         }
+        let updated = rows(try cli.ok(["list", "--sort", "updated"]))
+        #expect(updated[0].hasSuffix("UPDATED") && updated[1].hasPrefix(" 1 ") && updated[1].hasSuffix("2h ago"), "\(updated)")
     }
 
     @Test("show names the day in the time column where it changes, right-aligned over the clocks")

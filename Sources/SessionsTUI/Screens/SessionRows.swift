@@ -20,6 +20,9 @@ public struct SessionRows: RandomAccessCollection, Sendable {
     /// lies more than a week ahead).
     public let oldestTime: Timestamp?
     public let newestTime: Timestamp?
+    /// Whether a Claude Code conversation is among the rows: only those
+    /// have a branch and tokens to show.
+    public let hasConversations: Bool
 
     public init() {
         all = SummaryTable()
@@ -27,12 +30,13 @@ public struct SessionRows: RandomAccessCollection, Sendable {
         widestID = 0
         longestType = 0
         (oldestTime, newestTime) = (nil, nil)
+        hasConversations = false
     }
 
     init(all: SummaryTable, order: [Int], sort: SessionSort) {
         self.all = all
         self.order = order
-        var (id, type, oldest, newest) = (0, 0, Int64.max, Int64.min)
+        var (id, type, oldest, newest, conversations) = (0, 0, Int64.max, Int64.min, false)
         all.keys.withUnsafeBufferPointer { all in
             // Read in place: a key copied out costs a retain and release of its type's name.
             for position in order {
@@ -41,9 +45,10 @@ public struct SessionRows: RandomAccessCollection, Sendable {
                 let time = SessionListText.time(all[position], sort: sort).microseconds
                 oldest = Swift.min(oldest, time)
                 newest = Swift.max(newest, time)
+                if !conversations, all[position].type == .claudeCode { conversations = true }
             }
         }
-        (widestID, longestType) = (id, type)
+        (widestID, longestType, hasConversations) = (id, type, conversations)
         oldestTime = order.isEmpty ? nil : Timestamp(microseconds: oldest)
         newestTime = order.isEmpty ? nil : Timestamp(microseconds: newest)
     }
