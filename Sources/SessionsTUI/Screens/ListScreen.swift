@@ -6,7 +6,12 @@ import SessionsKit
 /// switching sections, filtering, sorting and marking; what the marks are
 /// then used for (a status change, a deletion) is the app's.
 public struct ListScreen: Sendable {
-    public var section: SessionStatus = .active
+    public var section: SessionStatus = .active {
+        didSet { sectionChosen = true }
+    }
+    /// Whether anything has set the section (a key, a click, a caller
+    /// starting the browser on one): the first catalog then keeps it.
+    public internal(set) var sectionChosen = false
     public var sort: SessionSort = .activity
     public var filter = FilterInput()
     /// Each section's sessions after filter and sort; what the lists show.
@@ -50,6 +55,25 @@ public struct ListScreen: Sendable {
     var hiddenMarkCount: Int {
         guard filter.isActive, markCount > 0 else { return 0 }
         return markCount - currentRows.ids.count { marks[$0] == section }
+    }
+
+    /// Turns to the section that holds the scope's most recently active
+    /// session (`SummaryKey.activityAt`), unless the section was chosen:
+    /// after an import in which nothing is active, the list opens on what
+    /// was done last rather than on an empty Active. For the first catalog
+    /// only: a refresh never moves the user. One pass over the keys.
+    mutating func openOnLatestActivity(_ catalog: Catalog, scope: Scope, projectFilter: Project.ID?) {
+        guard !sectionChosen else { return }
+        var latest: (time: Int64, id: Session.ID, status: SessionStatus)?
+        catalog.table.keys.withUnsafeBufferPointer { keys in
+            for key in keys where key.accountID == scope.accountID {
+                if let projectFilter, key.projectID != projectFilter { continue }
+                let time = key.activityAt.microseconds
+                if let best = latest, best.time > time || (best.time == time && best.id > key.id) { continue }
+                latest = (time, key.id, key.status)
+            }
+        }
+        if let latest { section = latest.status }
     }
 
     // MARK: - Handling
