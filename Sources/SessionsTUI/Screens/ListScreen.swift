@@ -173,9 +173,9 @@ public struct ListScreen: Sendable {
 
     /// The columns at `width` cells, and which they are. The title takes
     /// what the others leave: the project / component joins it once the
-    /// title keeps a readable width beside it; then the branch and the
-    /// tokens (when Claude Code conversations are listed: no other session
-    /// has them), and, where the title keeps room for a long one, the type,
+    /// title keeps a readable width beside it; then, on a wide pane, the
+    /// branch and the tokens (when Claude Code conversations are listed: no
+    /// other session has them), and, where the title keeps room for a long one, the type,
     /// and the agent and environment (which the session pane shows too, and
     /// which a CodeMySpec title names). On a wide pane the place grows to
     /// show long names.
@@ -207,7 +207,7 @@ public struct ListScreen: Sendable {
             guard place > 0, free() - Columns.gap - place - (fixed(column) ?? 0) >= title else { return }
             shown.insert(column, at: before.flatMap { shown.firstIndex(of: $0) } ?? shown.endIndex)
         }
-        if conversations {
+        if conversations && width >= conversationPaneWidth {
             add(.branch, before: .place, title: conversationTitleWidth)
             add(.tokens, before: .count, title: conversationTitleWidth)
         }
@@ -231,8 +231,11 @@ public struct ListScreen: Sendable {
     /// The narrowest title the place may leave ("Fix the flaky invoice test").
     static let titleWidth = 20
     /// The title the branch and the tokens must leave: less than the type
-    /// and agent must, as a conversation's title does not say them.
-    static let conversationTitleWidth = 28
+    /// and agent must, as a conversation's title does not say them. They
+    /// show on wide panes only (a 200-column screen's list is 99 wide): on
+    /// an 80-column one the title needs the room more.
+    static let conversationTitleWidth = 24
+    static let conversationPaneWidth = 96
     /// The title the type and the agent must leave before they show.
     static let roomyTitleWidth = 38
     /// What the project / component gets at first ("data-pipeline / Billing.Invoice"),
