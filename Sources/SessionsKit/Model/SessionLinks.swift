@@ -44,14 +44,14 @@ public enum SessionLinks {
             topLevel.insert(keys[position].id)
         }
         var children: [Session.ID: [Int]] = [:]
-        var result: [Int] = []
-        result.reserveCapacity(order.count)
         for position in order {
             if let parent = keys[position].parentID, parent != keys[position].id, topLevel.contains(parent) {
                 children[parent, default: []].append(position)
             }
         }
         guard !children.isEmpty else { return order }
+        var result: [Int] = []
+        result.reserveCapacity(order.count)
         for position in order {
             if let parent = keys[position].parentID, parent != keys[position].id, topLevel.contains(parent) { continue }
             result.append(position)
