@@ -187,8 +187,8 @@ struct BrowserEndToEndTests {
         try #require(active.count >= 5, "the demo store has active sessions to mark")
         pane.start()
         #expect(pane.waitFor("Active (\(active.count))") != nil, "first frame:\n\(pane.screen)")
-        // The list opens on the newest active session; Space marks it and moves down.
-        pane.keys("Space", "Space", "Space")
+        // On Active the most recently active session is first; Space marks it and moves down.
+        pane.keys("1", "Space", "Space", "Space")
         #expect(pane.waitFor("3 marked") != nil, "\(pane.screen)")
         let marked = Array(active.prefix(3))
         pane.keys("f")
@@ -202,7 +202,7 @@ struct BrowserEndToEndTests {
 
         pane.keys("Escape")
         #expect(pane.waitFor { !$0.contains("marked") } != nil, "Esc clears the marks:\n\(pane.screen)")
-        // The undo moved the three to the top, newest first, as `list` orders them too.
+        // The order `list` gives, which the browser shows: by activity, which the status changes did not move.
         let reordered = try JSONParser.parse(pane.cli.run(["list", "--status", "active", "--json"]).stdout).arrayValue?
             .compactMap { $0.objectValue?["id"]?.intValue } ?? []
         pane.keys("g", "Space", "Space", "D")

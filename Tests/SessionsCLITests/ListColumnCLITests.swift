@@ -41,16 +41,18 @@ struct ListColumnCLITests {
     func placesAndAges() throws {
         let cli = try harness()
         let table = rows(try cli.ok(["list"]))
-        #expect(table[0].contains("PROJECT / COMPONENT") && table[0].hasSuffix("UPDATED"))
+        #expect(table[0].contains("PROJECT / COMPONENT") && table[0].hasSuffix("ACTIVE"))
         let first = try #require(table.first { $0.hasPrefix(" 1 ") })
         #expect(first.contains("project 7 / —"), "\(first)")
-        #expect(first.hasSuffix("2h ago"))
+        // Last active on Nov 11, updated two hours ago: sorted and dated by the activity.
+        #expect(first.hasSuffix("Nov 11"))
+        #expect(table.dropFirst().map { $0.prefix(3) } == [" 3 ", " 1 ", " 2 "])
         #expect(try #require(table.first { $0.contains("ClaudeCodeSessions") }).hasSuffix("3d ago"))
         #expect(try #require(table.first { $0.contains("ComponentTestSessions") }).hasSuffix("2025-02-12"))
         #expect(!table.contains { $0.contains("mo ago") || $0.contains("y ago") })
     }
 
-    @Test("list --sort created heads its time column CREATED and shows creation")
+    @Test("list --sort created heads its time column CREATED and shows creation, --sort updated UPDATED")
     func createdSort() throws {
         let cli = try harness()
         let table = rows(try cli.ok(["list", "--sort", "created"]))
@@ -59,8 +61,45 @@ struct ListColumnCLITests {
         #expect(table[2].hasPrefix(" 1 ") && table[2].hasSuffix("Nov 10"), "\(table[2])")
         #expect(table[3].hasSuffix("2025-02-12"))
         for sort in ["id", "type"] {
-            #expect(rows(try cli.ok(["list", "--sort", sort]))[0].hasSuffix("UPDATED"))
+            #expect(rows(try cli.ok(["list", "--sort", sort]))[0].hasSuffix("ACTIVE"))
         }
+        let updated = rows(try cli.ok(["list", "--sort", "updated"]))
+        #expect(updated[0].hasSuffix("UPDATED") && updated[1].hasPrefix(" 1 ") && updated[1].hasSuffix("2h ago"), "\(updated)")
+    }
+
+    @Test("list shows a conversation's branch and tokens, drops them first when narrow, and puts a subagent under its parent")
+    func conversations() throws {
+        setenv("TZ", "UTC", 1)
+        tzset()
+        let cli = CLIHarness()
+        func session(_ id: Int, _ state: String, last: String) -> String {
+            #"{"id": \#(id), "type": "ClaudeCodeSessions", "status": "active", "account_id": 1, "state": \#(state), "#
+                + #""inserted_at": "2026-11-20T08:00:00Z", "updated_at": "2026-11-25T11:00:00Z", "interactions": [{"id": "#
+                + #""00000000-0000-4000-8000-00000000000\#(id)", "command": {"module": "Bash", "command": "ls", "timestamp": "\#(last)"}, "#
+                + #""inserted_at": "\#(last)"}]}"#
+        }
+        let file = cli.directory.path + "/sessions.json"
+        TestFiles.write(file, #"{"data": ["# + [
+            session(1, #"{"first_prompt": "Add an invoice export", "git_branch": "feat/export", "tokens": {"input": 139, "output": 1258, "cache_read_input": 218393}}"#,
+                    last: "2026-11-25T10:00:00Z"),
+            session(2, #"{"first_prompt": "Unrelated", "git_branch": "main"}"#, last: "2026-11-24T10:00:00Z"),
+            session(3, #"{"agent_id": "a2898e3", "parent_session_id": "4d5611e5", "parent_id": 1, "first_prompt": "Find the tests"}"#,
+                    last: "2026-11-23T10:00:00Z"),
+        ].joined(separator: ",") + "]}")
+        try cli.ok(["import", "codemyspec", file])
+        let table = rows(try cli.ok(["list"]))
+        #expect(table[0].contains("BRANCH") && table[0].contains("TOKENS"), "\(table[0])")
+        #expect(table.dropFirst().map { $0.prefix(3) } == [" 1 ", " 3 ", " 2 "], "\(table)")
+        #expect(table[1].contains("feat/export") && table[1].contains("219k↑ 1.3k↓"), "\(table[1])")
+        #expect(table[2].contains("↳ Find the tests"), "\(table[2])")
+        // By update, each in its own place.
+        #expect(rows(try cli.ok(["list", "--sort", "updated"])).dropFirst().map { $0.prefix(3) } == [" 3 ", " 2 ", " 1 "])
+        // Narrow, the tokens and the branch go before anything else.
+        let narrow = rows(cli.run(["list"], env: ["NO_COLOR": "1"], terminal: true, columns: 120).stdout)
+        #expect(!narrow[0].contains("TOKENS") && narrow[0].contains("BRANCH") && narrow[0].contains("ENV"), "\(narrow[0])")
+        #expect(narrow.allSatisfy { CellWidth.of($0) <= 120 })
+        let narrower = rows(cli.run(["list"], env: ["NO_COLOR": "1"], terminal: true, columns: 105).stdout)
+        #expect(!narrower[0].contains("BRANCH") && narrower[0].contains("AGENT"), "\(narrower[0])")
     }
 
     @Test("show names the day in the time column where it changes, right-aligned over the clocks")

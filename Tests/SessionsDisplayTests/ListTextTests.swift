@@ -54,10 +54,57 @@ struct ListTextTests {
                                              updatedAt: at("2026-11-25T10:00:00Z")))
         #expect(SessionListText.timeTitle(.created) == "CREATED")
         #expect(SessionListText.timeText(summary, sort: .created, now: now) == "Nov 10")
-        for sort in [SessionSort.updated, .id, .type] {
-            #expect(SessionListText.timeTitle(sort) == "UPDATED")
+        #expect(SessionListText.timeTitle(.updated) == "UPDATED")
+        #expect(SessionListText.timeText(summary, sort: .updated, now: now) == "2h ago")
+        // With nothing else to date it, its activity is its update.
+        for sort in [SessionSort.activity, .id, .type] {
+            #expect(SessionListText.timeTitle(sort) == "ACTIVE")
             #expect(SessionListText.timeText(summary, sort: sort, now: now) == "2h ago")
         }
+    }
+
+    @Test("activity is the last interaction, else the last update; a status set later moves neither the date nor the order")
+    func activityTime() throws {
+        fixTimeZone()
+        var session = Session(id: 1, type: .claudeCode, status: .complete, accountID: 1,
+                              insertedAt: at("2026-02-10T08:00:00Z"), updatedAt: at("2026-11-25T11:59:59Z"))
+        session.interactions = interactions(["2026-02-10T09:00:00Z", "2026-02-11T10:00:00Z"])
+        let reviewed = SessionSummary(session)
+        #expect(reviewed.activityAt == at("2026-02-11T10:00:00Z"))
+        #expect(SessionListText.timeText(reviewed, sort: .activity, now: now) == "Feb 11")
+        #expect(SessionListText.timeText(reviewed, sort: .updated, now: now) == "just now")
+        let recent = SessionSummary(Session(id: 2, type: .claudeCode, status: .complete, accountID: 1,
+                                            insertedAt: at("2026-11-20T08:00:00Z"), updatedAt: at("2026-11-20T08:00:00Z")))
+        #expect(SessionSort.activity.sorted([reviewed, recent]).map(\.id) == [2, 1])
+        #expect(SessionSort.updated.sorted([reviewed, recent]).map(\.id) == [1, 2])
+    }
+
+    func conversation(_ state: String) throws -> SessionSummary {
+        SessionSummary(Session(id: 3, type: .claudeCode, status: .active, state: try JSONParser.parse(state).objectValue,
+                               accountID: 1, insertedAt: now, updatedAt: now))
+    }
+
+    @Test("the branch and the tokens read from the state, input with what the cache gave, a dash where unknown")
+    func branchAndTokens() throws {
+        let summary = try conversation(#"{"git_branch":"feat/\u001b[31mred","first_prompt":"Fix it","#
+            + #""tokens":{"input":139,"output":1258,"cache_creation_input":26025,"cache_read_input":218393}}"#)
+        #expect(SessionListText.branch(summary) == Sanitizer.line("feat/\u{1b}[31mred") && !SessionListText.branch(summary).contains("\u{1b}"))
+        #expect(SessionListText.tokens(summary) == "245k↑ 1.3k↓")
+        let bare = try conversation(#"{"git_branch":"","tokens":{"input":0,"output":0}}"#)
+        #expect(SessionListText.branch(bare) == Labels.none && SessionListText.tokens(bare) == Labels.none)
+        #expect([0, 812, 999, 1000, 1258, 9_960, 245_000, 999_499, 999_500, 5_944_000, 20_500_000].map(SessionListText.count)
+                == ["0", "812", "999", "1k", "1.3k", "10k", "245k", "999k", "1M", "5.9M", "21M"])
+    }
+
+    @Test("a subagent's title reads ↳ first, a compaction agent's says so")
+    func subagentTitles() throws {
+        let registry = Registry()
+        let main = try conversation(#"{"first_prompt":"Build the app"}"#)
+        let task = try conversation(#"{"agent_id":"a2898e3","parent_session_id":"4d5611e5","first_prompt":"Find the tests"}"#)
+        let compaction = try conversation(#"{"agent_id":"acompact-e1f845","first_prompt":"Summarise the conversation"}"#)
+        #expect(SessionListText.title(main, registry: registry) == "Build the app")
+        #expect(SessionListText.title(task, registry: registry) == "↳ Find the tests")
+        #expect(SessionListText.title(compaction, registry: registry) == "↳ compaction")
     }
 
     func interactions(_ starts: [String?]) -> [Interaction] {

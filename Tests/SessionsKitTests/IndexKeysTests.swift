@@ -80,7 +80,7 @@ struct IndexKeysTests {
 
     /// Each way a keys file can fail to describe the index in hand.
     enum Damage: String, CaseIterable, CustomStringConvertible {
-        case missing, empty, truncated, flippedEntry, flippedHeader, flippedStamp, wrongVersion, foreign, stale,
+        case missing, empty, truncated, flippedEntry, flippedHeader, flippedStamp, wrongVersion, versionTwo, foreign, stale,
              indexEditedInPlace, indexTouched, indexRestored, rangeOutside
         var description: String { rawValue }
     }
@@ -122,6 +122,9 @@ struct IndexKeysTests {
         case .wrongVersion:
             keys[20] = 9
             TestFiles.write(path, Self.resealed(keys))
+        case .versionTwo:
+            // What the build before activity wrote for this very index.
+            TestFiles.write(path, Self.versionTwo(keys, parsed))
         case .foreign:
             let other = try Self.compactedStore(sessions: 61)
             TestFiles.write(path, try #require(TestFiles.read(Self.keysPath(other.store))))
@@ -250,6 +253,86 @@ struct IndexKeysTests {
         let index = try #require(TestFiles.read(store.path(StoreFormat.indexFile)))
         #expect(IndexKeys.describes(rewritten, index: index, stamp: try Self.indexStamp(store)))
         #expect(try reopened.catalog() == (try Self.textCatalog(reopened)))
+    }
+
+    /// `keys` as version 2 wrote them: 80-byte entries without the activity
+    /// and the linked parent, sealed.
+    static func versionTwo(_ keys: [UInt8], _ parsed: IndexKeys.Parsed) -> [UInt8] {
+        var old = Array(keys[0..<parsed.entriesStart])
+        old.replaceSubrange(20..<24, with: [2, 0, 0, 0])
+        old.replaceSubrange(24..<28, with: [80, 0, 0, 0])
+        for entry in 0..<parsed.count {
+            let at = parsed.entriesStart + entry * IndexKeys.entrySize
+            old.append(contentsOf: keys[at..<(at + 74)])
+            old.append(contentsOf: [0, 0, 0, 0, 0, 0])
+        }
+        old.append(contentsOf: [UInt8](repeating: 0, count: 8))
+        return resealed(old)
+    }
+
+    @Test("keys of version 2 are ignored, doctor says they do not describe the index, and the next write replaces them")
+    func versionTwoReplaced() throws {
+        let fixture = try Self.compactedStore()
+        let store = fixture.store
+        let path = Self.keysPath(store)
+        let keys = try #require(TestFiles.read(path))
+        let parsed = try #require(keys.withUnsafeBufferPointer { IndexKeys.parse($0) })
+        let old = Self.versionTwo(keys, parsed)
+        #expect(old.count == keys.count - 16 * parsed.count)
+        TestFiles.write(path, old)
+        #expect(old.withUnsafeBufferPointer { IndexKeys.parse($0) } == nil)
+        #expect(try store.catalog() == (try Self.textCatalog(store)))
+        let finding = try #require(StoreDoctor(root: store.root).run(repair: false).findings.first { $0.subject == StoreFormat.keysFile })
+        #expect(finding.severity == .warning && finding.message.contains("does not describe the index"))
+        #expect(TestFiles.read(path) == old, "a read and a check leave the file")
+        // The next write sees keys it cannot read and writes them for the index in place.
+        _ = try fixture.service().create(SessionDraft(type: "ComponentTestSessions"))
+        let rewritten = try #require(TestFiles.read(path))
+        let index = try #require(TestFiles.read(store.path(StoreFormat.indexFile)))
+        #expect(IndexKeys.describes(rewritten, index: index, stamp: try Self.indexStamp(store)))
+        #expect(rewritten == keys)
+    }
+
+    @Test("every way of making a key gives a subagent's activity and linked parent alike: a summary, a skimmed line, the keys file")
+    func activityAndParent() throws {
+        let fixture = try StoreFixture()
+        let service = fixture.service()
+        let parent = try service.create(SessionDraft(type: "ClaudeCodeSessions"))
+        let call = try service.addInteraction(sessionID: parent.id, CommandDraft(module: "Bash", command: "ls"))
+        let child = try service.create(SessionDraft(type: "ClaudeCodeSessions", state: try JSONParser.parse(
+            #"{"agent_id":"a1","parent_session_id":"c0ffee","parent_id":\#(parent.id.rawValue),"nested":{"parent_id":99}}"#)))
+        let quiet = try service.create(SessionDraft(type: "ClaudeCodeSessions",
+                                                    state: try JSONParser.parse(#"{"nested":{"parent_id":7}}"#)))
+        // A conversation with no tool calls is dated by its last message.
+        let talk = try service.create(SessionDraft(type: "ClaudeCodeSessions"))
+        let said = Timestamp(iso8601: "2025-06-01T10:00:00Z")!
+        try fixture.store.write { transaction in
+            var session = try #require(try transaction.session(id: talk.id))
+            session.conversation = [ConversationMessage(role: .user, text: "hello", at: said.adding(microseconds: -5_000_000)),
+                                    ConversationMessage(role: .assistant, text: "hi", at: said)]
+            transaction.put(session)
+        }
+        // A review moves `updated_at`, never the activity.
+        _ = try service.setStatus(id: parent.id, to: .complete)
+        _ = try service.setStatus(id: talk.id, to: .failed)
+        func check(_ keys: [SummaryKey], _ path: String) throws {
+            let byID = Dictionary(uniqueKeysWithValues: keys.map { ($0.id, $0) })
+            let parentKey = try #require(byID[parent.id], "\(path)")
+            let active = try #require(call.latestActivity)
+            #expect(parentKey.activityAt == active && parentKey.updatedAt > active, "\(path)")
+            #expect(parentKey.parentID == nil, "\(path)")
+            #expect(byID[child.id]?.parentID == parent.id, "\(path)")
+            #expect(byID[child.id]?.activityAt == child.updatedAt, "\(path): no interaction, so its update")
+            #expect(byID[quiet.id]?.parentID == nil, "\(path): a nested member is not the link")
+            #expect(byID[talk.id]?.activityAt == said && (byID[talk.id]?.updatedAt ?? said) > said, "\(path): its last message")
+        }
+        let journal = try fixture.reopen().catalog()
+        try check(journal.table.keys, "journal")
+        try check(journal.table.map(SummaryKey.init), "summaries")
+        try fixture.store.compact()
+        try check(try fixture.reopen().catalog().table.keys, "keys file")
+        try check(try Self.textCatalog(fixture.store).table.keys, "index text")
+        #expect(try fixture.reopen().catalog().table.keys == (try Self.textCatalog(fixture.store).table.keys))
     }
 
     /// `keys` with the first entry's status changed, not yet resealed.

@@ -24,7 +24,7 @@ struct SummaryDecoderTests {
         var session = odd.session
         session.id = 9_999
         session.type = SessionType(normalizing: "Elixir.CodeMySpec.Café\"Sessions\\")
-        session.state = try JSONParser.parse(#"{"nested":{"deep":[1,2.50,-0,1e3,{"x":null}]},"text":"line\nbreak \u0007 ☃ 😀","":true}"#).objectValue
+        session.state = try JSONParser.parse(#"{"parent_id":12,"nested":{"deep":[1,2.50,-0,1e3,{"x":null}]},"text":"line\nbreak \u0007 ☃ 😀","":true}"#).objectValue
         session.externalConversationID = "0f3c2a8e-9d1b-4c2e-8a57-3b1e9c0d7f21"
         session.extra.append("execution_mode", .string("agentic"))
         session.extra.append("weird \"key\"", .array([.null, .bool(false)]))

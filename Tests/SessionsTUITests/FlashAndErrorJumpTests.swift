@@ -85,7 +85,7 @@ struct FlashAndErrorJumpTests {
         let screen = try ScreenHarness(width: 80, height: 24, populate: errorsFixture)
         // The list: a sort flash, then a move.
         screen.press("s")
-        #expect(screen.state.flash?.text == "sort: created")
+        #expect(screen.state.flash?.text == "sort: updated")
         screen.press("j")
         #expect(screen.state.flash == nil)
         #expect(!footer(screen).contains("sort: created"))

@@ -155,6 +155,8 @@ struct HugeFieldScreenTests {
         let count = 1_200
         let screen = try ScreenHarness(width: 120, height: 30) { service in
             try Self.longSession(count, in: service)
+            // Past the long session's last step, so the short one is the more recently active, first and read.
+            for _ in 0...(count / 7) { _ = service.clock() }
             let short = try service.create(SessionDraft(type: "ContextSpecSessions"))
             _ = try service.addInteraction(sessionID: short.id, CommandDraft(module: "Bash", command: "only step"))
         }

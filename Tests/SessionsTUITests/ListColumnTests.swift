@@ -49,7 +49,7 @@ struct ListColumnTests {
     @Test("the place column is headed PROJECT / COMPONENT and says which is which, in the words of the shared cell")
     func placeColumn() throws {
         let screen = try ScreenHarness(width: 200, height: 60, populate: spreadFixture)
-        screen.press("s")  // by creation: #3, #1, #2 in the one section
+        screen.press("ss")  // by creation: #3, #1, #2 in the one section
         #expect(screen.frame.line(1).contains("PROJECT / COMPONENT"))
         let rows = (2...4).map { screen.frame.line($0) }
         let first = try #require(rows.first { $0.contains("#1 ") })
@@ -68,7 +68,7 @@ struct ListColumnTests {
     func listAges() throws {
         let screen = try ScreenHarness(width: 200, height: 60, populate: spreadFixture)
         let text = screen.text
-        #expect(text.contains("2h ago"), "#1, updated two hours ago")
+        #expect(text.contains("Nov 11"), "#1, last active on Nov 11")
         #expect(text.contains("3d ago"), "#3")
         #expect(!text.contains("mo ago") && !text.contains("y ago"))
         #expect(text.contains("2025-02-12"), "#2, from last year")
@@ -92,21 +92,29 @@ struct ListColumnTests {
         #expect(!screen.text.contains("just now"))
     }
 
-    @Test("with the created sort the time column is CREATED and shows creation; other sorts show updates")
+    @Test("the time column shows the time sorted by: ACTIVE by default, and for id and type; UPDATED and CREATED for theirs")
     func sortedTimeColumn() throws {
         let screen = try ScreenHarness(width: 200, height: 60, populate: spreadFixture)
-        #expect(screen.frame.line(1).contains("UPDATED"))
-        let updated = try #require((2...4).map { screen.frame.line($0) }.first { $0.contains("#1 ") })
-        #expect(updated.contains("2h ago") && !updated.contains("Nov 10"))
+        func first() throws -> String { try #require((2...4).map { screen.frame.line($0) }.first { $0.contains("#1 ") }) }
+        // #1 was last active on Nov 11 and updated two hours ago (a review, say).
+        #expect(screen.frame.line(1).contains("ACTIVE"))
+        let active = try first()
+        #expect(active.contains("Nov 11") && !active.contains("2h ago"), "\(active)")
+        #expect(screen.state.currentRows.map(\.id) == [3, 1, 2], "by activity, the review does not bring #1 up")
+        screen.press("s")
+        #expect(screen.state.list.sort == .updated && screen.frame.line(1).contains("UPDATED"))
+        let updated = try first()
+        #expect(updated.contains("2h ago"))
+        #expect(screen.state.currentRows.map(\.id) == [1, 3, 2])
         screen.press("s")
         #expect(screen.state.list.sort == .created)
         #expect(screen.frame.line(1).contains("CREATED") && !screen.frame.line(1).contains("UPDATED"))
-        let created = try #require((2...4).map { screen.frame.line($0) }.first { $0.contains("#1 ") })
+        let created = try first()
         #expect(created.contains("Nov 10") && !created.contains("2h ago"), "\(created)")
         screen.press("s")
-        #expect(screen.state.list.sort == .id && screen.frame.line(1).contains("UPDATED"))
+        #expect(screen.state.list.sort == .id && screen.frame.line(1).contains("ACTIVE"))
         screen.press("s")
-        #expect(screen.state.list.sort == .type && screen.frame.line(1).contains("UPDATED"))
+        #expect(screen.state.list.sort == .type && screen.frame.line(1).contains("ACTIVE"))
     }
 
     @Test("the timeline names the day where it changes, and on the first row shown when that is another day")
@@ -132,7 +140,11 @@ struct ListColumnTests {
 
     @Test("at 200 columns the list is wider than 84 and shows a long title whole; the session pane keeps room")
     func wideList() throws {
-        let screen = try ScreenHarness(width: 200, height: 60, populate: spreadFixture)
+        // Without a Claude Code conversation, whose branch and tokens would take the room.
+        let screen = try ScreenHarness(width: 200, height: 60) { service in
+            try spreadFixture(service)
+            try service.delete(id: 3)
+        }
         let layout = screen.state.layout
         let list = try #require(layout.list), pane = try #require(layout.session)
         #expect(list.width > 84)
@@ -144,6 +156,7 @@ struct ListColumnTests {
         let (columns, shown) = screen.state.list.columns(width: list.width - 1, now: screen.state.now)
         let place = try #require(shown.firstIndex(of: .place))
         #expect(columns.columns[place].width >= CellWidth.of("data-pipeline / Notifications.Mailer"))
+        #expect(!shown.contains(.branch) && !shown.contains(.tokens))
         try open(1, screen)
         #expect(screen.text.contains("mix test test/billing/night_test.exs"), "the timeline reads whole commands")
         // At 120 the split is as before.

@@ -12,7 +12,11 @@ final class ScreenHarness {
     let runtime: Runtime
     let clock: TestClock
 
-    init(width: Int = 120, height: Int = 40, populate: (SessionService) throws -> Void = ScreenHarness.standardFixture) throws {
+    /// `section`: the section the browser starts on, as if chosen; nil
+    /// leaves it to the first catalog, as a plain start does. The screens
+    /// of most tests are of the Active section.
+    init(width: Int = 120, height: Int = 40, section: SessionStatus? = .active,
+         populate: (SessionService) throws -> Void = ScreenHarness.standardFixture) throws {
         Self.fixTimeZone()
         var registry = Registry()
         _ = registry.addAccount(name: "alice", at: Self.now)
@@ -25,7 +29,8 @@ final class ScreenHarness {
         let service = SessionService(store: store, scope: Scope(accountID: 1), clock: clock.function)
         try populate(service)
         try Self.stabilizeIDs(store)
-        let state = AppState(width: width, height: height, now: Self.now, scope: Scope(accountID: 1))
+        var state = AppState(width: width, height: height, now: Self.now, scope: Scope(accountID: 1))
+        if let section { state.list.section = section }
         runtime = Runtime(state: state, service: service, clock: clock.function)
         runtime.refresh()
         runtime.settle()

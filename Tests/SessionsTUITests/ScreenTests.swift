@@ -158,19 +158,21 @@ struct ScreenTests {
         #expect(!screen.state.list.filter.isActive && screen.state.currentRows.count == 2)
     }
 
-    @Test("s cycles the sort through updated, created, id and type")
+    @Test("s cycles the sort from activity, the default, through updated, created, id and type")
     func sort() throws {
         let screen = try ScreenHarness(width: 200, height: 60)
+        #expect(screen.state.list.sort == .activity)
+        #expect(screen.frame.line(0).hasSuffix("sort: activity"))
         screen.press("2")
         #expect(screen.state.currentRows.map(\.id) == [5, 3])
         var seen: [SessionSort] = []
-        for _ in 0..<4 {
+        for _ in 0..<5 {
             screen.press("s")
             seen.append(screen.state.list.sort)
             if screen.state.list.sort == .id { #expect(screen.state.currentRows.map(\.id) == [3, 5]) }
             if screen.state.list.sort == .type { expectGolden(screen.text, "sort-type-200x60") }
         }
-        #expect(seen == [.created, .id, .type, .updated])
+        #expect(seen == [.updated, .created, .id, .type, .activity])
     }
 
     @Test("the empty store suggests n and sessions demo")

@@ -5,7 +5,7 @@ import SessionsKit
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the active account's sessions, newest first.",
+        abstract: "List the active account's sessions, the most recently active first.",
         discussion: "--project narrows the list to one project. With --json, prints an array of sessions without their interactions, each with interaction_count, last_interaction_at and last_result_status, and damaged (what is wrong) for a session whose file cannot be read.")
 
     @OptionGroup var global: GlobalOptions
@@ -20,8 +20,8 @@ struct ListCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Only sessions of this component (its id or name).", valueName: "ID|NAME"))
     var component: EntryReference?
 
-    @Option(help: "Sort order; time orders put the newest first.")
-    var sort: SessionSort = .updated
+    @Option(help: "Sort order; time orders put the newest first. Activity is the last interaction, else the last update.")
+    var sort: SessionSort = .activity
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Show at most N sessions.", valueName: "N"))
     var limit: Int?

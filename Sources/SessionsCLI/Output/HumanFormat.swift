@@ -22,32 +22,51 @@ struct HumanFormat {
         return registry.component(id).map { Sanitizer.line($0.name) } ?? "#\(id)"
     }
 
-    /// The table `list` prints; its time column shows the time `sort` orders by.
-    func list(_ summaries: [SessionSummary], sort: SessionSort = .updated) -> String {
-        var table = Table(columns: [
+    /// The table `list` prints; its time column shows the time `sort` orders
+    /// by. Sorted by activity, a subagent follows its parent when both are
+    /// listed. The branch and tokens show when a Claude Code conversation is
+    /// listed (no other session has them), and are the first a narrow
+    /// terminal leaves out.
+    func list(_ summaries: [SessionSummary], sort: SessionSort = .activity) -> String {
+        var summaries = summaries
+        if sort == .activity {
+            let keys = summaries.map(SummaryKey.init)
+            let order = keys.withUnsafeBufferPointer { SessionLinks.subagentsUnderParents(Array($0.indices), keys: $0) }
+            summaries = order.map { summaries[$0] }
+        }
+        let conversations = summaries.contains { $0.type == .claudeCode }
+        var columns: [Table.Column] = [
             .init(title: "ID", alignRight: true), .init(title: "STATUS"),
             .init(title: SessionListText.titleTitle, shrinks: true),
-            .init(title: "TYPE", maxWidth: 34, shrinks: true, dropOrder: 3),
-            .init(title: "AGENT", dropOrder: 2), .init(title: "ENV", dropOrder: 1),
-            .init(title: SessionListText.placeTitle, maxWidth: 36, shrinks: true),
-            .init(title: "INTER", alignRight: true), .init(title: "LAST"), .init(title: SessionListText.timeTitle(sort)),
-        ])
+            .init(title: "TYPE", maxWidth: 34, shrinks: true, dropOrder: 5),
+            .init(title: "AGENT", dropOrder: 4), .init(title: "ENV", dropOrder: 3),
+        ]
+        if conversations { columns.append(.init(title: SessionListText.branchTitle, maxWidth: 24, shrinks: true, dropOrder: 2)) }
+        columns.append(.init(title: SessionListText.placeTitle, maxWidth: 36, shrinks: true))
+        if conversations { columns.append(.init(title: SessionListText.tokensTitle, alignRight: true, dropOrder: 1)) }
+        columns += [.init(title: "INTER", alignRight: true), .init(title: "LAST"), .init(title: SessionListText.timeTitle(sort))]
+        var table = Table(columns: columns)
         for summary in summaries {
             let last = summary.lastResult
-            table.rows.append([
+            var row: [Table.Cell] = [
                 .init(summary.id.description),
                 .init("\(Glyphs.status(summary)) \(Labels.status(summary))", style: { style.apply($0, Tone(summary)) }),
                 .init(SessionListText.title(summary, registry: registry)),
                 .init(Sanitizer.line(summary.type.name)),
                 .init(summary.agent?.rawValue ?? Labels.none),
                 .init(summary.environment?.rawValue ?? Labels.none),
-                .init(SessionListText.place(summary, registry: registry)),
+            ]
+            if conversations { row.append(.init(SessionListText.branch(summary))) }
+            row.append(.init(SessionListText.place(summary, registry: registry)))
+            if conversations { row.append(.init(SessionListText.tokens(summary))) }
+            row += [
                 .init(String(summary.interactionCount)),
                 .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
                 .init(SessionListText.timeText(summary, sort: sort, now: now)),
-            ])
+            ]
+            table.rows.append(row)
         }
-        return table.render(fitting: columns)
+        return table.render(fitting: self.columns)
     }
 
     func show(_ session: Session, full: Bool) -> String {

@@ -8,6 +8,58 @@ public enum SessionLinks {
     /// The CodeMySpec member that names the parent session.
     public static let parentKey = "session_id"
 
+    /// The member of a Claude Code subagent's state in which the importer
+    /// keeps its parent's id in this store, once both are in.
+    public static let linkedParentKey = "parent_id"
+
+    /// The session a subagent's import linked it to (`state.parent_id`): what
+    /// a list sorted by activity groups it under, read from its key.
+    public static func linkedParent(state: JSONObject?) -> Session.ID? {
+        guard let id = state?[linkedParentKey]?.intValue, id > 0 else { return nil }
+        return Session.ID(id)
+    }
+
+    /// Whether `session` is a Claude Code subagent (it has an `agent_id`).
+    public static func isSubagent(_ session: Session) -> Bool {
+        session.type == .claudeCode && session.state?["agent_id"] != nil
+    }
+
+    /// Whether `session` is the agent Claude Code runs to compact a
+    /// conversation (its agent id starts `acompact-`), not one a Task started.
+    public static func isCompaction(_ session: Session) -> Bool {
+        isSubagent(session) && session.state?["agent_id"]?.stringValue?.hasPrefix("acompact-") == true
+    }
+
+    /// `order` (positions in `keys`) with each subagent moved to just after
+    /// its linked parent (`SummaryKey.parentID`) when the parent is in
+    /// `order` too and is no subagent itself, subagents keeping their own
+    /// order among themselves; everything else keeps its place. Read from
+    /// the keys alone, so grouping 100,000 sessions decodes none.
+    public static func subagentsUnderParents(_ order: [Int], keys: UnsafeBufferPointer<SummaryKey>) -> [Int] {
+        var parents = Set<Session.ID>()
+        for position in order { if let parent = keys[position].parentID { parents.insert(parent) } }
+        guard !parents.isEmpty else { return order }
+        var topLevel = Set<Session.ID>()
+        for position in order where keys[position].parentID == nil && parents.contains(keys[position].id) {
+            topLevel.insert(keys[position].id)
+        }
+        var children: [Session.ID: [Int]] = [:]
+        for position in order {
+            if let parent = keys[position].parentID, parent != keys[position].id, topLevel.contains(parent) {
+                children[parent, default: []].append(position)
+            }
+        }
+        guard !children.isEmpty else { return order }
+        var result: [Int] = []
+        result.reserveCapacity(order.count)
+        for position in order {
+            if let parent = keys[position].parentID, parent != keys[position].id, topLevel.contains(parent) { continue }
+            result.append(position)
+            if let under = children[keys[position].id] { result.append(contentsOf: under) }
+        }
+        return result
+    }
+
     /// Whether `session` names a parent at all: resolving costs a scan of the
     /// account's sessions, which only these need.
     public static func hasParent(_ session: Session) -> Bool {

@@ -49,6 +49,25 @@ public struct SessionSummary: Sendable, Hashable {
         self.damaged = damaged
     }
 
+    /// When the session was last active: its last interaction or message,
+    /// what the activity sort orders by and its time column shows.
+    /// `updated_at` moves on every change, a review's status included, so it
+    /// is only the fallback for a session with nothing else to date it. The
+    /// one rule for every constructor of a key or a summary: a new source of
+    /// activity goes here alone.
+    public static func activity(lastInteractionAt: Timestamp?, lastMessageAt: Timestamp?, updatedAt: Timestamp) -> Timestamp {
+        switch (lastInteractionAt, lastMessageAt) {
+        case (let interaction?, let message?): max(interaction, message)
+        case (let interaction?, nil): interaction
+        case (nil, let message?): message
+        case (nil, nil): updatedAt
+        }
+    }
+
+    public var activityAt: Timestamp {
+        Self.activity(lastInteractionAt: lastInteractionAt, lastMessageAt: lastMessageAt, updatedAt: session.updatedAt)
+    }
+
     public subscript<T>(dynamicMember keyPath: KeyPath<Session, T>) -> T { session[keyPath: keyPath] }
 
     /// `damaged` is written only on a damaged session's line, so an index

@@ -76,8 +76,10 @@ public struct SessionQuery: Sendable, Equatable {
 }
 
 /// List orders. Time orders put the newest first; id and type read top-down.
+/// Activity comes first, the default: a review (a status set, which moves
+/// `updated_at`) must not bring a session of last month to the top.
 public enum SessionSort: String, CaseIterable, Sendable {
-    case updated, created, id, type
+    case activity, updated, created, id, type
 
     /// `summaries` in this order.
     public func sorted(_ summaries: [SessionSummary]) -> [SessionSummary] {
@@ -102,8 +104,10 @@ public enum SessionSort: String, CaseIterable, Sendable {
     public func sort(_ orders: inout [[Int]], of keys: [SummaryKey], limit: Int? = nil) {
         keys.withUnsafeBufferPointer { all in
             switch self {
-            case .updated, .created:
-                let times = all.map { (self == .updated ? $0.updatedAt : $0.insertedAt).microseconds }
+            case .activity, .updated, .created:
+                let times = all.map { key in
+                    (self == .activity ? key.activityAt : self == .updated ? key.updatedAt : key.insertedAt).microseconds
+                }
                 for index in orders.indices {
                     Self.sort(&orders[index], limit: limit) {
                         times[$0] != times[$1] ? times[$0] > times[$1] : all[$0].id > all[$1].id

@@ -23,10 +23,11 @@ import Glibc
 enum IndexKeys {
     static let magic: [UInt8] = Array("sessions-index-keys\n".utf8)
     /// 1 named the index by size and a checksum of its bytes, which meant
-    /// reading them all; such a file is ignored, and rewritten by the next write.
-    static let version: UInt32 = 2
+    /// reading them all; 2 lacked each session's activity and linked
+    /// parent. Such a file is ignored, and rewritten by the next write.
+    static let version: UInt32 = 3
     static let headerSize = 128
-    static let entrySize = 80
+    static let entrySize = 96
 
     // MARK: - Writing
 
@@ -146,13 +147,17 @@ enum IndexKeys {
         if key.componentID != nil { flags |= 2 }
         if key.hasExtra { flags |= 4 }
         if general { flags |= 8 }
+        if key.parentID != nil { flags |= 16 }
         output.append(UInt8(SessionStatus.allCases.firstIndex(of: key.status)!))
         output.append(key.agent.map { UInt8(Agent.allCases.firstIndex(of: $0)! + 1) } ?? 0)
         output.append(key.environment.map { UInt8(SessionEnvironment.allCases.firstIndex(of: $0)! + 1) } ?? 0)
         output.append(flags)
         output.append(UInt8(key.insertedAt.fractionDigits))
         output.append(UInt8(key.updatedAt.fractionDigits))
-        output.append(contentsOf: [0, 0, 0, 0, 0, 0])
+        output.append(UInt8(key.activityAt.fractionDigits))
+        output.append(contentsOf: [0, 0, 0, 0, 0])
+        append(UInt64(bitPattern: key.activityAt.microseconds), to: &output)
+        append(UInt64(bitPattern: Int64(key.parentID?.rawValue ?? 0)), to: &output)
     }
 
     static func append<T: FixedWidthInteger>(_ value: T, to output: inout [UInt8]) {
@@ -231,7 +236,7 @@ enum IndexKeys {
             let flags = file[at + 71]
             guard start >= 0, start < end, end <= indexSize, type < parsed.types.count,
                   status < SessionStatus.allCases.count, agent <= Agent.allCases.count,
-                  environment <= SessionEnvironment.allCases.count, file[at + 72] <= 6, file[at + 73] <= 6
+                  environment <= SessionEnvironment.allCases.count, file[at + 72] <= 6, file[at + 73] <= 6, file[at + 74] <= 6
             else { return nil }
             if flags & 8 != 0 {
                 // A line only the general decoder reads: decoded now, as the text path does.
@@ -255,7 +260,8 @@ enum IndexKeys {
                 status: SessionStatus.allCases[status], type: parsed.types[type],
                 agent: agent == 0 ? nil : Agent.allCases[agent - 1],
                 environment: environment == 0 ? nil : SessionEnvironment.allCases[environment - 1],
-                insertedAt: time(32, file[at + 72]), updatedAt: time(40, file[at + 73]), hasExtra: flags & 4 != 0))
+                insertedAt: time(32, file[at + 72]), updatedAt: time(40, file[at + 73]), activityAt: time(80, file[at + 74]),
+                parentID: flags & 16 != 0 ? Session.ID(id(88)) : nil, hasExtra: flags & 4 != 0))
             places.append(SummaryTable.Place(buffer: 0, depth: 1, start: start, end: end))
         }
         return SummaryTable(keys: keys, places: places, buffers: [index], decoded: decoded)

@@ -73,6 +73,9 @@ enum SummaryDecoder {
 
     /// Byte equality without the generic, element-by-element comparison of
     /// collections, which showed as a tenth of the profile.
+    /// `SessionLinks.linkedParentKey`, the one member of `state` a key reads.
+    static let linkedParentName = Array(SessionLinks.linkedParentKey.utf8)
+
     static func sameBytes(_ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> Bool {
         first.count == second.count && (first.isEmpty || memcmp(first.baseAddress!, second.baseAddress!, first.count) == 0)
     }
@@ -136,6 +139,8 @@ enum SummaryDecoder {
         var lastInteractionAt: Timestamp?
         var lastMessageAt: Timestamp?
         var lastResult: LastResult?
+        /// `SessionLinks.linkedParent` of a skimmed `state`, which is not built.
+        var skimmedParent: Int?
         var damaged: String?
         var extras: [JSONObject.Member] = []
         /// Checks `state` without building it, and gives up on unknown members.
@@ -147,7 +152,10 @@ enum SummaryDecoder {
             guard let id, let type, let accountID, let insertedAt, let updatedAt, interactionCount != nil else { return nil }
             return SummaryKey(id: Session.ID(id), accountID: Account.ID(accountID), projectID: projectID.map { Project.ID($0) },
                               componentID: componentID.map { Component.ID($0) }, status: status, type: type,
-                              agent: agent, environment: environment, insertedAt: insertedAt, updatedAt: updatedAt, hasExtra: false)
+                              agent: agent, environment: environment, insertedAt: insertedAt, updatedAt: updatedAt,
+                              activityAt: SessionSummary.activity(lastInteractionAt: lastInteractionAt, lastMessageAt: lastMessageAt,
+                                                                  updatedAt: updatedAt),
+                              parentID: skimmedParent.map { Session.ID($0) }, hasExtra: false)
         }
 
         func summary() -> SessionSummary? {
@@ -236,7 +244,7 @@ enum SummaryDecoder {
                 if !isNull {
                     guard cursor.next == UInt8(ascii: "{") else { return false }
                     // The depth the general parser would be at, so its nesting limit holds alike.
-                    if skimming { return cursor.skipObject(depth: depth + 1) }
+                    if skimming { return cursor.skipState(depth: depth + 1, linkedParent: &skimmedParent) }
                     state = try cursor.parseObject(depth: depth + 1)
                 }
             case .accountID:
@@ -284,6 +292,46 @@ enum SummaryDecoder {
 }
 
 extension JSONParser.Cursor {
+    /// `skipObject(depth:)` of a summary's `state`, noting its
+    /// `SessionLinks.linkedParentKey` member, a key's one need of it. False
+    /// (the general path decides) for anything the two could read apart: a
+    /// member name with escapes, that member twice, or not in plain digits.
+    mutating func skipState(depth: Int, linkedParent: inout Int?) -> Bool {
+        if depth > options.maximumDepth { return false }
+        index += 1  // {
+        skipWhitespace()
+        if next == UInt8(ascii: "}") {
+            index += 1
+            return true
+        }
+        var found = false
+        while true {
+            skipWhitespace()
+            let nameStart = index + 1
+            guard next == UInt8(ascii: "\""), skipString() else { return false }
+            let name = UnsafeBufferPointer(rebasing: buffer[nameStart..<(index - 1)])
+            guard name.isEmpty || memchr(name.baseAddress!, Int32(UInt8(ascii: "\\")), name.count) == nil else { return false }
+            skipWhitespace()
+            guard next == UInt8(ascii: ":") else { return false }
+            index += 1
+            skipWhitespace()
+            if name.count == SummaryDecoder.linkedParentName.count,
+               SummaryDecoder.linkedParentName.withUnsafeBufferPointer({ SummaryDecoder.sameBytes(name, $0) }) {
+                guard !found, let value = try? plainInteger(minimum: 1) else { return false }
+                found = true
+                linkedParent = value
+            } else {
+                guard skipValue(depth: depth) else { return false }
+            }
+            skipWhitespace()
+            switch next {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return true
+            default: return false
+            }
+        }
+    }
+
     /// The byte under the cursor, or 0 at the end.
     var next: UInt8 { index < end ? buffer[index] : 0 }
 

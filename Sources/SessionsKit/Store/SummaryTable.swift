@@ -12,13 +12,18 @@ public struct SummaryKey: Sendable, Equatable {
     public var environment: SessionEnvironment?
     public var insertedAt: Timestamp
     public var updatedAt: Timestamp
+    /// `SessionSummary.activity`: what the activity sort orders by.
+    public var activityAt: Timestamp
+    /// The session a subagent's import linked it to (`SessionLinks.linkedParent`),
+    /// which a list sorted by activity shows it under.
+    public var parentID: Session.ID?
     /// Whether the summary has members the schema does not model (where a
     /// CodeMySpec session keeps the ids that link it to others).
     public var hasExtra: Bool
 
     init(id: Session.ID, accountID: Account.ID, projectID: Project.ID?, componentID: Component.ID?, status: SessionStatus,
          type: SessionType, agent: Agent?, environment: SessionEnvironment?, insertedAt: Timestamp, updatedAt: Timestamp,
-         hasExtra: Bool) {
+         activityAt: Timestamp, parentID: Session.ID?, hasExtra: Bool) {
         self.id = id
         self.accountID = accountID
         self.projectID = projectID
@@ -29,6 +34,8 @@ public struct SummaryKey: Sendable, Equatable {
         self.environment = environment
         self.insertedAt = insertedAt
         self.updatedAt = updatedAt
+        self.activityAt = activityAt
+        self.parentID = parentID
         self.hasExtra = hasExtra
     }
 
@@ -36,8 +43,8 @@ public struct SummaryKey: Sendable, Equatable {
         let session = summary.session
         self.init(id: session.id, accountID: session.accountID, projectID: session.projectID, componentID: session.componentID,
                   status: session.status, type: session.type, agent: session.agent, environment: session.environment,
-                  insertedAt: session.insertedAt, updatedAt: session.updatedAt,
-                  hasExtra: !session.extra.members.isEmpty)
+                  insertedAt: session.insertedAt, updatedAt: session.updatedAt, activityAt: summary.activityAt,
+                  parentID: SessionLinks.linkedParent(state: session.state), hasExtra: !session.extra.members.isEmpty)
     }
 }
 

@@ -27,6 +27,9 @@ public enum Update {
             state.now = now
             if let flash = state.flash, flash.expires <= now { state.flash = nil }
         case .catalogLoaded(let catalog):
+            if state.catalog == nil {
+                state.list.openOnLatestActivity(catalog, scope: state.scope, projectFilter: state.projectFilter)
+            }
             state.catalog = catalog
         case .sessionLoaded(let session):
             sessionLoaded(&state, session)

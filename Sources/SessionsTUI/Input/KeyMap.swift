@@ -1,3 +1,5 @@
+import SessionsKit
+
 /// What a key asks for, independent of which key it was.
 public enum Intent: String, Sendable, Hashable, CaseIterable {
     case moveDown, moveUp, moveTop, moveBottom, pageDown, pageUp
@@ -119,8 +121,8 @@ public struct KeyMap: Sendable {
         bind(.list, [c("1")], .sectionActive, "show active sessions")
         bind(.list, [c("2")], .sectionComplete, "show complete sessions")
         bind(.list, [c("3")], .sectionFailed, "show failed sessions")
-        bind(.list, [c("/")], .filter, "filter: words match id, type, project, component, agent, environment, state; type: agent: env: project: narrow; any other word: is matched as text, and the footer says so", hint: "filter")
-        bind(.list, [c("s")], .cycleSort, "cycle the sort: updated, created, id, type", hint: "sort")
+        bind(.list, [c("/")], .filter, "filter: words match id, title, type, project, component, agent, environment, state; \(FilterQuery.fieldNames) narrow; any other word: is matched as text, and the footer says so", hint: "filter")
+        bind(.list, [c("s")], .cycleSort, "cycle the sort: \(SessionSort.allCases.map(\.rawValue).joined(separator: ", "))", hint: "sort")
         bind(.list, [c("c")], .markComplete, "set the session, or every marked one, to complete", hint: "complete")
         bind(.list, [c("f")], .markFailed, "set the session, or every marked one, to failed", hint: "failed")
         bind(.list, [c("a")], .markActive, "set the session, or every marked one, to active", hint: "active")

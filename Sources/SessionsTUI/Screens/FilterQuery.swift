@@ -2,16 +2,17 @@ import SessionsDisplay
 import SessionsKit
 
 /// The `/` filter, parsed. Plain words must all appear in a session's text
-/// (id, type, project, component, agent, environment, state); `type:`,
-/// `agent:`, `env:` and `project:` terms narrow on one field. Matching
-/// ignores case.
+/// (id, title, type, project, component, agent, environment, state);
+/// `type:`, `agent:`, `env:`, `project:` and `title:` terms narrow on one
+/// field. Matching ignores case.
 public struct FilterQuery: Sendable, Equatable {
     public var words: [String] = []
     public var type: [String] = []
     public var agent: [String] = []
     public var environment: [String] = []
     public var project: [String] = []
-    /// Prefixes typed as fields that are none (`title:`), in order. Their
+    public var title: [String] = []
+    /// Prefixes typed as fields that are none (`branch:`), in order. Their
     /// terms are matched as plain words, so `localhost:4000` still finds
     /// itself in a state; the footer says so, so a mistyped field never
     /// empties the list without a word.
@@ -19,11 +20,11 @@ public struct FilterQuery: Sendable, Equatable {
 
     static let fields: [(prefix: String, terms: WritableKeyPath<FilterQuery, [String]> & Sendable)] = [
         ("type:", \.type), ("agent:", \.agent), ("env:", \.environment), ("environment:", \.environment),
-        ("project:", \.project),
+        ("project:", \.project), ("title:", \.title),
     ]
 
     /// The fields, as the footer and help name them.
-    public static let fieldNames = "type: agent: env: project:"
+    public static let fieldNames = "type: agent: env: project: title:"
 
     public init(_ text: String) {
         terms: for term in text.lowercased().split(separator: " ") {
@@ -38,7 +39,7 @@ public struct FilterQuery: Sendable, Equatable {
         }
     }
 
-    /// `title:` of `title:empty`: letters (then letters, digits, `_` or
+    /// `branch:` of `branch:main`: letters (then letters, digits, `_` or
     /// `-`) before the first colon, the way a field is written.
     static func fieldLikePrefix(_ term: Substring) -> String? {
         guard let colon = term.firstIndex(of: ":"), let first = term.first, first.isLetter else { return nil }
@@ -59,14 +60,15 @@ public struct FilterQuery: Sendable, Equatable {
     }
 
     public var isEmpty: Bool {
-        words.isEmpty && type.isEmpty && agent.isEmpty && environment.isEmpty && project.isEmpty
+        words.isEmpty && type.isEmpty && agent.isEmpty && environment.isEmpty && project.isEmpty && title.isEmpty
     }
 
-    public var needsText: Bool { !words.isEmpty }
-
     /// Whether the session with this key passes. `text` is its lower-cased
-    /// search text (only read when there are plain words); `registry` names projects.
-    public func matches(_ summary: SummaryKey, text: () -> [UInt8], registry: Registry) -> Bool {
+    /// search text (only read when there are plain words), `title` its
+    /// lower-cased title (only read for `title:` terms): both need the
+    /// summary decoded, which the fields before them spare most sessions.
+    /// `registry` names projects.
+    public func matches(_ summary: SummaryKey, text: () -> [UInt8], title: () -> [UInt8], registry: Registry) -> Bool {
         if !type.isEmpty {
             let name = summary.type.name.lowercased()
             guard type.allSatisfy({ name.contains($0) }) else { return false }
@@ -83,6 +85,10 @@ public struct FilterQuery: Sendable, Equatable {
             guard let id = summary.projectID else { return false }
             let name = (registry.project(id)?.name ?? "").lowercased()
             guard project.allSatisfy({ name.contains($0) || id.description == $0 }) else { return false }
+        }
+        if !self.title.isEmpty {
+            let haystack = title()
+            guard self.title.allSatisfy({ Self.contains(haystack, Array($0.utf8)) }) else { return false }
         }
         if !words.isEmpty {
             let haystack = text()
@@ -111,15 +117,21 @@ public struct FilterQuery: Sendable, Equatable {
         }
     }
 
-    /// What plain words search in: `#id`, type, project, component, agent,
-    /// environment and the state map's compact JSON.
+    /// What plain words search in: `#id`, title, type, project, component,
+    /// agent, environment and the state map's compact JSON. The title is
+    /// there for a CodeMySpec session's, which its state does not hold.
     public static func searchText(_ summary: SessionSummary, registry: Registry) -> String {
-        var text = "#\(summary.id) \(summary.type.name)"
+        var text = "#\(summary.id) \(titleText(summary, registry: registry)) \(summary.type.name)"
         if let id = summary.projectID, let project = registry.project(id) { text += " " + project.name }
         if let id = summary.componentID, let component = registry.component(id) { text += " " + component.name }
         if let agent = summary.agent { text += " " + agent.rawValue }
         if let environment = summary.environment { text += " " + environment.rawValue }
         if let state = summary.state { text += " " + JSONWriter.string(.object(state), style: .compact) }
         return text.lowercased()
+    }
+
+    /// What `title:` terms search in: the title (`SessionTitle`), lower-cased.
+    public static func titleText(_ summary: SessionSummary, registry: Registry) -> String {
+        (SessionTitle.of(summary.session, registry: registry) ?? "").lowercased()
     }
 }

@@ -17,11 +17,13 @@ public struct FilterInput: Sendable, Equatable {
     public var isActive: Bool { !FilterQuery(text).isEmpty }
 }
 
-/// A session's lower-cased search text as UTF-8, so a filter keystroke over
-/// 10,000 sessions is a byte search, not a string comparison per character.
+/// A session's lower-cased search text and title as UTF-8, so a filter
+/// keystroke over 10,000 sessions is a byte search, not a string comparison
+/// per character.
 public struct SearchEntry: Sendable {
     public var updatedAt: Timestamp
     public var bytes: [UInt8]
+    public var title: [UInt8]
 }
 
 /// Everything the rows are made from. The rows are rebuilt when this
@@ -70,12 +72,17 @@ extension ListScreen {
                 if hasMarks, marks[id] == status { survivors[id] = status }
                 if !query.isEmpty {
                     let updatedAt = keys[position].updatedAt
-                    let passes = query.matches(keys[position], text: {
-                        if let entry = searchText[id], entry.updatedAt == updatedAt { return entry.bytes }
-                        let bytes = Array(FilterQuery.searchText(all[position], registry: registry).utf8)
-                        searchText[id] = SearchEntry(updatedAt: updatedAt, bytes: bytes)
-                        return bytes
-                    }, registry: registry)
+                    func entry() -> SearchEntry {
+                        if let entry = searchText[id], entry.updatedAt == updatedAt { return entry }
+                        let summary = all[position]
+                        let entry = SearchEntry(updatedAt: updatedAt,
+                                                bytes: Array(FilterQuery.searchText(summary, registry: registry).utf8),
+                                                title: Array(FilterQuery.titleText(summary, registry: registry).utf8))
+                        searchText[id] = entry
+                        return entry
+                    }
+                    let passes = query.matches(keys[position], text: { entry().bytes }, title: { entry().title },
+                                               registry: registry)
                     if !passes { continue }
                 }
                 switch status {
@@ -88,8 +95,14 @@ extension ListScreen {
         self.searchText = searchText
         marks = survivors
         sort.sort(&sections, of: all.keys)
+        if key.sort == .activity {
+            // A subagent is active within its parent's time, so by activity it sits under it.
+            all.keys.withUnsafeBufferPointer { keys in
+                for index in sections.indices { sections[index] = SessionLinks.subagentsUnderParents(sections[index], keys: keys) }
+            }
+        }
         for (status, order) in zip(SessionStatus.allCases, sections) {
-            rows[status] = SessionRows(all: all, order: order)
+            rows[status] = SessionRows(all: all, order: order, sort: key.sort)
         }
     }
 

@@ -6,8 +6,13 @@ import SessionsKit
 /// switching sections, filtering, sorting and marking; what the marks are
 /// then used for (a status change, a deletion) is the app's.
 public struct ListScreen: Sendable {
-    public var section: SessionStatus = .active
-    public var sort: SessionSort = .updated
+    public var section: SessionStatus = .active {
+        didSet { sectionChosen = true }
+    }
+    /// Whether anything has set the section (a key, a click, a caller
+    /// starting the browser on one): the first catalog then keeps it.
+    public internal(set) var sectionChosen = false
+    public var sort: SessionSort = .activity
     public var filter = FilterInput()
     /// Each section's sessions after filter and sort; what the lists show.
     public internal(set) var rows: [SessionStatus: SessionRows] = [:]
@@ -50,6 +55,25 @@ public struct ListScreen: Sendable {
     var hiddenMarkCount: Int {
         guard filter.isActive, markCount > 0 else { return 0 }
         return markCount - currentRows.ids.count { marks[$0] == section }
+    }
+
+    /// Turns to the section that holds the scope's most recently active
+    /// session (`SummaryKey.activityAt`), unless the section was chosen:
+    /// after an import in which nothing is active, the list opens on what
+    /// was done last rather than on an empty Active. For the first catalog
+    /// only: a refresh never moves the user. One pass over the keys.
+    mutating func openOnLatestActivity(_ catalog: Catalog, scope: Scope, projectFilter: Project.ID?) {
+        guard !sectionChosen else { return }
+        var latest: (time: Int64, id: Session.ID, status: SessionStatus)?
+        catalog.table.keys.withUnsafeBufferPointer { keys in
+            for key in keys where key.accountID == scope.accountID {
+                if let projectFilter, key.projectID != projectFilter { continue }
+                let time = key.activityAt.microseconds
+                if let best = latest, best.time > time || (best.time == time && best.id > key.id) { continue }
+                latest = (time, key.id, key.status)
+            }
+        }
+        if let latest { section = latest.status }
     }
 
     // MARK: - Handling
@@ -149,11 +173,15 @@ public struct ListScreen: Sendable {
 
     /// The columns at `width` cells, and which they are. The title takes
     /// what the others leave: the project / component joins it once the
-    /// title keeps a readable width beside it, and the type and then the
-    /// agent and environment (which the session pane shows too, and which a
-    /// CodeMySpec title names) only where the title keeps room for a long
-    /// one. On a wide pane the place grows to show long names.
-    static func columns(width: Int, idDigits: Int, typeWidth: Int, timeWidth: Int) -> (columns: Columns, shown: [Column]) {
+    /// title keeps a readable width beside it; then, on a wide pane, the
+    /// branch and the tokens (when Claude Code conversations are listed: no
+    /// other session has them), and, where the title keeps room for a long one, the type,
+    /// and the agent and environment (which the session pane shows too, and
+    /// which a CodeMySpec title names). On a wide pane the place grows to
+    /// show long names.
+    static func columns(width: Int, idDigits: Int, typeWidth: Int, timeWidth: Int, conversations: Bool = false)
+        -> (columns: Columns, shown: [Column]) {
+        let typeWidth = max(12, typeWidth)
         func fixed(_ column: Column) -> Int? {
             switch column {
             case .status, .result: return 1
@@ -161,37 +189,53 @@ public struct ListScreen: Sendable {
             case .agent: return agentWidth
             case .count: return 4
             case .time: return timeWidth
-            case .title, .type, .place: return nil
+            case .branch: return branchWidth
+            case .tokens: return tokensWidth
+            case .type: return typeWidth
+            case .title, .place: return nil
             }
         }
         var shown: [Column] = [.status, .id, .title, .count, .result, .time]
         func free() -> Int { Columns.remaining(in: width, fixed: shown.compactMap(fixed), count: shown.count) }
-        var (type, place) = (0, 0)
+        var place = 0
         if free() - Columns.gap - placeWidth >= titleWidth {
             shown.insert(.place, at: shown.firstIndex(of: .count) ?? shown.endIndex)
             place = placeWidth
         }
-        let typeWidth = max(12, typeWidth)
-        if place > 0, free() - Columns.gap - place - typeWidth >= roomyTitleWidth {
-            shown.insert(.type, at: (shown.firstIndex(of: .title) ?? 0) + 1)
-            type = typeWidth
-            if free() - Columns.gap - place - type - agentWidth >= roomyTitleWidth {
-                shown.insert(.agent, at: shown.firstIndex(of: .place) ?? shown.endIndex)
-            }
+        /// Adds `column` before `before` (else last) if the title keeps `title` cells.
+        func add(_ column: Column, before: Column?, title: Int = roomyTitleWidth) {
+            guard place > 0, free() - Columns.gap - place - (fixed(column) ?? 0) >= title else { return }
+            shown.insert(column, at: before.flatMap { shown.firstIndex(of: $0) } ?? shown.endIndex)
         }
-        if place > 0 { place += min(placeWidthWide - placeWidth, max(0, free() - place - type - roomyTitleWidth)) }
-        let title = max(4, free() - place - type)
+        if conversations && width >= conversationPaneWidth {
+            add(.branch, before: .place, title: conversationTitleWidth)
+            add(.tokens, before: .count, title: conversationTitleWidth)
+        }
+        add(.type, before: shown.first { $0 == .branch } ?? .place)
+        if shown.contains(.type) { add(.agent, before: shown.first { $0 == .branch } ?? .place) }
+        if place > 0 { place += min(placeWidthWide - placeWidth, max(0, free() - place - roomyTitleWidth)) }
+        let title = max(4, free() - place)
         let columns = shown.map { column in
-            let flexible = column == .title ? title : column == .type ? type : place
-            return Columns.Column(width: fixed(column) ?? flexible, alignRight: column == .count || column == .time)
+            Columns.Column(width: fixed(column) ?? (column == .title ? title : place),
+                           alignRight: column == .count || column == .time || column == .tokens)
         }
         return (Columns(columns), shown)
     }
 
     /// "claude_code · vscode".
     static let agentWidth = 20
+    /// "feature/invoice", cut past that.
+    static let branchWidth = 14
+    /// "245k↑ 1.3k↓".
+    static let tokensWidth = 11
     /// The narrowest title the place may leave ("Fix the flaky invoice test").
     static let titleWidth = 20
+    /// The title the branch and the tokens must leave: less than the type
+    /// and agent must, as a conversation's title does not say them. They
+    /// show on wide panes only (a 200-column screen's list is 99 wide): on
+    /// an 80-column one the title needs the room more.
+    static let conversationTitleWidth = 24
+    static let conversationPaneWidth = 96
     /// The title the type and the agent must leave before they show.
     static let roomyTitleWidth = 38
     /// What the project / component gets at first ("data-pipeline / Billing.Invoice"),
@@ -200,7 +244,7 @@ public struct ListScreen: Sendable {
     static let placeWidthWide = 36
 
     enum Column: CaseIterable {
-        case status, id, title, type, agent, place, count, result, time
+        case status, id, title, type, agent, branch, place, tokens, count, result, time
 
         func title(width: Int, sort: SessionSort) -> String {
             switch self {
@@ -209,6 +253,8 @@ public struct ListScreen: Sendable {
             case .title: return SessionListText.titleTitle
             case .type: return "TYPE"
             case .agent: return "AGENT · ENV"
+            case .branch: return SessionListText.branchTitle
+            case .tokens: return SessionListText.tokensTitle
             case .place:
                 let title = SessionListText.placeTitle
                 return CellWidth.of(title) <= width ? title : "PROJ / COMP"
@@ -228,6 +274,8 @@ public struct ListScreen: Sendable {
                 let agent = [summary.agent?.rawValue, summary.environment?.rawValue].compactMap { $0 }.joined(separator: " · ")
                 return Span(agent.isEmpty ? Labels.none : agent, .dim)
             case .place: return Span(SessionListText.place(summary, registry: registry))
+            case .branch: return Span(SessionListText.branch(summary), .dim)
+            case .tokens: return Span(SessionListText.tokens(summary), .dim)
             case .count: return Span(String(summary.interactionCount))
             case .result: return Span(Glyphs.result(summary.lastResult), StyleRole(Tone(summary.lastResult)))
             case .time: return Span(SessionListText.timeText(summary, sort: sort, now: now), .dim)
@@ -240,11 +288,12 @@ public struct ListScreen: Sendable {
     /// stay put when Tab switches sections.
     func columns(width: Int, now: Timestamp) -> (columns: Columns, shown: [Column]) {
         let sections = SessionStatus.allCases.compactMap { rows[$0] }
-        let oldest = sections.compactMap { sort == .created ? $0.oldestCreation : $0.oldestUpdate }.min()
-        let newest = sections.compactMap { sort == .created ? $0.newestCreation : $0.newestUpdate }.max()
+        let oldest = sections.compactMap(\.oldestTime).min()
+        let newest = sections.compactMap(\.newestTime).max()
         let time = [oldest, newest].compactMap { $0.map { CellWidth.of(TimeText.age($0, now: now)) } }.max() ?? 0
         return Self.columns(width: width, idDigits: String(currentRows.widestID).count,
-                            typeWidth: sections.map(\.longestType).max() ?? 0, timeWidth: max(8, time))
+                            typeWidth: sections.map(\.longestType).max() ?? 0, timeWidth: max(8, time),
+                            conversations: sections.contains { $0.hasConversations })
     }
 
     func draw(into frame: inout Frame, in rect: Rect, context: PaneContext, catalog: Catalog?, focused: Bool) {

@@ -1,3 +1,4 @@
+import SessionsDisplay
 import SessionsKit
 
 /// One section's sessions in display order: positions into the catalog's
@@ -8,48 +9,48 @@ public struct SessionRows: RandomAccessCollection, Sendable {
     let all: SummaryTable
     let order: [Int]
     /// The largest id, which sizes the id column; found once here rather
-    /// than on every frame, like the two below.
+    /// than on every frame, like those below.
     public let widestID: Int
     /// The longest type name, in bytes (at least its cells), which the
     /// type column is given when there is room.
     public let longestType: Int
-    /// The earliest and latest update and creation: the time column's widest
-    /// text is the age of the oldest (a date past a year) or of the newest
-    /// (a date, when it lies more than a week ahead).
-    public let oldestUpdate: Timestamp?
-    public let oldestCreation: Timestamp?
-    public let newestUpdate: Timestamp?
-    public let newestCreation: Timestamp?
+    /// The earliest and latest of the time the sort shows
+    /// (`SessionListText.time`): the time column's widest text is the age
+    /// of the oldest (a date past a year) or of the newest (a date, when it
+    /// lies more than a week ahead).
+    public let oldestTime: Timestamp?
+    public let newestTime: Timestamp?
+    /// Whether a Claude Code conversation is among the rows: only those
+    /// have a branch and tokens to show.
+    public let hasConversations: Bool
 
     public init() {
         all = SummaryTable()
         order = []
         widestID = 0
         longestType = 0
-        (oldestUpdate, oldestCreation, newestUpdate, newestCreation) = (nil, nil, nil, nil)
+        (oldestTime, newestTime) = (nil, nil)
+        hasConversations = false
     }
 
-    init(all: SummaryTable, order: [Int]) {
+    init(all: SummaryTable, order: [Int], sort: SessionSort) {
         self.all = all
         self.order = order
-        var (id, type, updated, created) = (0, 0, Int64.max, Int64.max)
-        var (latestUpdate, latestCreation) = (Int64.min, Int64.min)
+        var (id, type, oldest, newest, conversations) = (0, 0, Int64.max, Int64.min, false)
         all.keys.withUnsafeBufferPointer { all in
             // Read in place: a key copied out costs a retain and release of its type's name.
             for position in order {
                 id = Swift.max(id, all[position].id.rawValue)
                 type = Swift.max(type, all[position].type.name.utf8.count)
-                updated = Swift.min(updated, all[position].updatedAt.microseconds)
-                created = Swift.min(created, all[position].insertedAt.microseconds)
-                latestUpdate = Swift.max(latestUpdate, all[position].updatedAt.microseconds)
-                latestCreation = Swift.max(latestCreation, all[position].insertedAt.microseconds)
+                let time = SessionListText.time(all[position], sort: sort).microseconds
+                oldest = Swift.min(oldest, time)
+                newest = Swift.max(newest, time)
+                if !conversations, all[position].type == .claudeCode { conversations = true }
             }
         }
-        (widestID, longestType) = (id, type)
-        oldestUpdate = order.isEmpty ? nil : Timestamp(microseconds: updated)
-        oldestCreation = order.isEmpty ? nil : Timestamp(microseconds: created)
-        newestUpdate = order.isEmpty ? nil : Timestamp(microseconds: latestUpdate)
-        newestCreation = order.isEmpty ? nil : Timestamp(microseconds: latestCreation)
+        (widestID, longestType, hasConversations) = (id, type, conversations)
+        oldestTime = order.isEmpty ? nil : Timestamp(microseconds: oldest)
+        newestTime = order.isEmpty ? nil : Timestamp(microseconds: newest)
     }
 
     public var startIndex: Int { 0 }

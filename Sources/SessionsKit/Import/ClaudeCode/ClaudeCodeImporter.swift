@@ -173,9 +173,9 @@ public struct ClaudeCodeImporter {
                 delta.interactionsMoved += moved
                 if ClaudeCodeSessions.linkSubagents(of: &parent, keys: keys) || moved > 0 { transaction.put(parent) }
                 var childChanged = false
-                if child.state?["parent_id"]?.intValue != parentID.rawValue {
+                if SessionLinks.linkedParent(state: child.state) != parentID {
                     var state = child.state ?? JSONObject()
-                    state["parent_id"] = .id(parentID)
+                    state[SessionLinks.linkedParentKey] = .id(parentID)
                     child.state = state
                     childChanged = true
                 }
