@@ -27,11 +27,6 @@ public enum ConversationText {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
         return Sanitizer.line(lines.joined(separator: " ⏎ "))
     }
-
-    /// The lines of the whole message, sanitized, for a reader.
-    public static func lines(_ message: ConversationMessage) -> [String] {
-        Sanitizer.lines(message.text)
-    }
 }
 
 extension Substring {

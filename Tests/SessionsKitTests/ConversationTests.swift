@@ -117,12 +117,16 @@ struct ConversationTests {
         #expect(transcript.merging(hookRecorded: []) == transcript)
     }
 
-    @Test("a conversation member written by hand that does not read is kept as it is, and shown as far as it reads")
+    @Test("a conversation member written by hand that does not read is kept as it is, shown as far as it reads, and a live prompt leaves it be")
     func lenient() throws {
         var session = Session(id: 1, type: .claudeCode, accountID: 1, insertedAt: Timestamp(microseconds: 0), updatedAt: Timestamp(microseconds: 0))
         session.extra[Session.conversationKey] = .array([.string("odd"), .object(JSONObject(["role": .string("user"), "text": .string("hi")]))])
         #expect(session.conversation.map(\.text) == ["hi"])
         let decoded = try Session.decode(.object(session.jsonObject))
         #expect(decoded.extra[Session.conversationKey] == session.extra[Session.conversationKey])
+        // A live prompt is added after the elements as they are, the unreadable one included.
+        session.appendMessage(ConversationMessage(role: .user, text: "again", at: nil, source: ConversationMessage.hookSource))
+        #expect(session.extra[Session.conversationKey]?.arrayValue?.first == .string("odd"))
+        #expect(session.conversation.map(\.text) == ["hi", "again"])
     }
 }

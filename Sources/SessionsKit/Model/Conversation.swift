@@ -38,8 +38,9 @@ public struct ConversationMessage: Sendable, Hashable {
         return object
     }
 
-    /// Read leniently: a member written by hand that does not read is
-    /// skipped here and still kept, untouched, in the session's JSON.
+    /// Read leniently: an element written by hand that does not read is
+    /// skipped here, and kept in the session's JSON (`appendMessage` adds to
+    /// it as it is) until an import writes the conversation afresh.
     init?(_ value: JSONValue) {
         guard let object = value.objectValue, let role = object["role"]?.stringValue.flatMap(Role.init(rawValue:)),
               let text = object["text"]?.stringValue else { return nil }
@@ -63,6 +64,14 @@ extension Session {
         set {
             extra[Session.conversationKey] = newValue.isEmpty ? nil : .array(newValue.map { .object($0.jsonObject) })
         }
+    }
+
+    /// Adds `message` after what the member holds, as it holds it: a live
+    /// prompt leaves every element before it untouched.
+    public mutating func appendMessage(_ message: ConversationMessage) {
+        var elements = extra[Session.conversationKey]?.arrayValue ?? []
+        elements.append(.object(message.jsonObject))
+        extra[Session.conversationKey] = .array(elements)
     }
 
     /// When the conversation last moved: its newest message's time.

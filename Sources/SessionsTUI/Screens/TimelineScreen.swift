@@ -132,22 +132,22 @@ public struct TimelineScreen: Sendable {
         var next = TimelineScreen(session: session, earlier: earlier, showsConversation: showsConversation ?? self.showsConversation)
         next.links = links
         let shift = self.earlier - earlier
-        let wasAtEnd = cursor >= rows.count - 1
-        if wasAtEnd {
+        // The same row in the newer copy: an interaction moves by the rows read before it.
+        func same(_ row: Row) -> Int? {
+            switch row {
+            case .interaction(let index): next.rows.firstIndex(of: .interaction(index + shift))
+            case .message(let index): next.rows.firstIndex(of: .message(index))
+            }
+        }
+        if cursor >= rows.count - 1 {
             next.cursor = max(0, next.rows.count - 1)
         } else if rows.indices.contains(cursor) {
-            let row: Row = switch rows[cursor] {
-            case .interaction(let index): .interaction(index + shift)
-            case .message(let index): .message(index)
-            }
-            // A hidden message leaves the cursor on the interaction before it.
-            let target = next.rows.firstIndex(of: row) ?? rows[...cursor].reversed().lazy.compactMap { old -> Int? in
-                guard case .interaction(let index) = old else { return nil }
-                return next.rows.firstIndex(of: .interaction(index + shift))
-            }.first
+            // A hidden message leaves the cursor on the nearest row before it that shows.
+            let target = rows[...cursor].reversed().lazy.compactMap(same).first
             next.cursor = max(0, min(target ?? cursor, next.rows.count - 1))
         }
-        next.top = max(0, min(top + (next.rows.count - rows.count), max(0, next.rows.count - 1)))
+        next.top = rows.indices.contains(top) ? (rows[top...].lazy.compactMap(same).first ?? top) : top
+        next.top = max(0, min(next.top, max(0, next.rows.count - 1)))
         return next
     }
 

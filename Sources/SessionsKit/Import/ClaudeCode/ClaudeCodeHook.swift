@@ -157,8 +157,7 @@ public struct ClaudeCodeHook {
         case "UserPromptSubmit":
             // What was asked, as typed; an import later puts the transcript's record in its place.
             if let prompt = event["prompt"]?.stringValue, !prompt.trimmingWhitespace.isEmpty {
-                edit.session.conversation.append(ConversationMessage(role: .user, text: prompt, at: now,
-                                                                     source: ConversationMessage.hookSource))
+                edit.session.appendMessage(ConversationMessage(role: .user, text: prompt, at: now, source: ConversationMessage.hookSource))
             }
         default:
             break  // Stop, SubagentStop: the session moved on.
