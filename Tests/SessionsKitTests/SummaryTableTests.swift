@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SessionsKit
 
@@ -30,6 +31,22 @@ struct SummaryTableTests {
         }
         #expect(taken > 500)
         #expect(refused > 1_000)
+    }
+
+    @Test("a summary with members the schema does not model is skimmed, not decoded: every Claude Code summary has one")
+    func unknownMembersSkimmed() throws {
+        var session = Session(id: 7, type: .claudeCode, accountID: 1, insertedAt: Timestamp(microseconds: 0),
+                              updatedAt: Timestamp(microseconds: 1_000_000))
+        session.externalConversationID = "4d5611e5-241a-462a-8d15-5122611a9569"
+        session.extra.append("mode", .object(JSONObject(["deep": .array([.null])])))
+        let line = SummaryDecoderTests.line(SessionSummary(session))
+        let key = try #require(Self.skim(line), "taken by the skim")
+        let summary = try #require(SummaryDecoderTests.fast(line))
+        #expect(key.hasExtra && key == SummaryKey(summary))
+        // Repeated, a member is for the general path to judge.
+        let text = String(decoding: line, as: UTF8.self)
+        let repeated = text.replacingOccurrences(of: #""mode":"#, with: #""mode":1,"mode":"#)
+        #expect(Self.skim(Array(repeated.utf8)) == nil)
     }
 
     @Test("skipping a value checks it as parsing does", arguments: [

@@ -31,9 +31,10 @@ enum SummaryDecoder {
     }
 
     /// What a list needs of the object under the cursor, checked as `decode`
-    /// checks it but without building `state`: nil for anything `decode`
-    /// would not take, and for unknown members, which only the full summary
-    /// keeps. Where this succeeds, `decode` of the same bytes does too.
+    /// checks it but without building `state` or unknown members (every
+    /// Claude Code summary has one, `external_conversation_id`): nil for
+    /// anything `decode` would not take. Where this succeeds, `decode` of the
+    /// same bytes does too.
     static func skim(_ cursor: inout JSONParser.Cursor, depth: Int, types: inout TypeNames) -> SummaryKey? {
         var fields = Fields(depth: depth)
         fields.skimming = true
@@ -143,8 +144,10 @@ enum SummaryDecoder {
         var skimmedParent: Int?
         var damaged: String?
         var extras: [JSONObject.Member] = []
-        /// Checks `state` without building it, and gives up on unknown members.
+        /// Checks `state` and unknown members without building them.
         var skimming = false
+        /// The unknown members a skim checked, by name.
+        var skimmedNames: [String] = []
 
         init(depth: Int) { self.depth = depth }
 
@@ -155,7 +158,9 @@ enum SummaryDecoder {
                               agent: agent, environment: environment, insertedAt: insertedAt, updatedAt: updatedAt,
                               activityAt: SessionSummary.activity(lastInteractionAt: lastInteractionAt, lastMessageAt: lastMessageAt,
                                                                   updatedAt: updatedAt),
-                              parentID: skimmedParent.map { Session.ID($0) }, hasExtra: false)
+                              parentID: skimmedParent.map { Session.ID($0) },
+                              // As the summary has it: the conversation is never a summary's.
+                              hasExtra: skimmedNames.contains { $0 != Session.conversationKey })
         }
 
         func summary() -> SessionSummary? {
@@ -206,11 +211,16 @@ enum SummaryDecoder {
                     seen |= bit
                     guard try readValue(key, &cursor, types: &types) else { return false }
                 } else if let unknownName {
-                    if skimming { return false }
                     // A repeated unknown key keeps its first value, and a line of many
                     // unknown keys is no summary the store wrote: the general path decides.
-                    if extras.count >= 32 || extras.contains(where: { $0.key == unknownName }) { return false }
-                    extras.append(JSONObject.Member(unknownName, try cursor.parseValue(depth: depth)))
+                    if skimming {
+                        if skimmedNames.count >= 32 || skimmedNames.contains(unknownName) { return false }
+                        skimmedNames.append(unknownName)
+                        guard cursor.skipValue(depth: depth) else { return false }
+                    } else {
+                        if extras.count >= 32 || extras.contains(where: { $0.key == unknownName }) { return false }
+                        extras.append(JSONObject.Member(unknownName, try cursor.parseValue(depth: depth)))
+                    }
                 }
                 cursor.skipWhitespace()
                 switch cursor.next {
