@@ -5,10 +5,9 @@ extension SummaryTable {
     /// conversation id starts with `prefix`, ascending by id. Only summaries
     /// whose keys say they are the account's Claude Code sessions with
     /// members the schema does not model are looked at, and one still held
-    /// as bytes is decoded only if its bytes hold the id. (Today the catalog
-    /// decodes every summary with such members when it opens, so this is a
-    /// scan of decoded summaries: about 50 ms for 100,000 in a debug build,
-    /// next to the seconds opening them took.)
+    /// as bytes is decoded only if its bytes hold the id. A catalog opened
+    /// from keys or a skim holds them as bytes, so a lookup decodes only
+    /// the sessions it finds.
     public func conversationSessions(startingWith prefix: String, account: Account.ID) -> [SessionSummary] {
         var needle: [UInt8] = []
         JSONWriter.writeString(Session.externalConversationKey, into: &needle)
