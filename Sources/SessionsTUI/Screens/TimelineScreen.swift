@@ -125,8 +125,9 @@ public struct TimelineScreen: Sendable {
         return version
     }
 
-    /// A newer copy of the same session (or more of it), read where this
-    /// one was: the cursor stays on its interaction, or follows the newest
+    /// A newer copy of the same session (or more of it), or the same one with
+    /// the conversation shown or hidden, read where this one was: the cursor
+    /// and the top row stay on their rows, or the cursor follows the newest
     /// if it was on it.
     func reloaded(with session: Session, earlier: Int = 0, showsConversation: Bool? = nil) -> TimelineScreen {
         var next = TimelineScreen(session: session, earlier: earlier, showsConversation: showsConversation ?? self.showsConversation)
@@ -209,7 +210,7 @@ public struct TimelineScreen: Sendable {
     }
 
     /// Scrolls so the cursor shows in `visible` rows; unfocused, the pane
-    /// follows the newest interactions instead.
+    /// follows the newest rows instead.
     mutating func keepInView(visible: Int, focused: Bool) {
         let count = rows.count
         if focused {
