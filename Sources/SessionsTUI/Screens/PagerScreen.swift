@@ -8,8 +8,8 @@ import SessionsKit
 public struct PagerScreen: Sendable {
     public typealias Part = PagerContent.Part
 
-    /// Which interaction of the open session this is; with `message` set,
-    /// the one the message follows, which `[` and `]` start from.
+    /// Which interaction of the open session this is; 0 while `message` is
+    /// set, where `[` and `]` step through the conversation instead.
     public private(set) var index: Int
     /// Which message of the conversation this is, when it is one.
     public private(set) var message: Int?
