@@ -67,3 +67,38 @@ struct ShowToolInputTests {
         #expect(!narrow.contains(EditFixtures.cwd + "/lib"))
     }
 }
+
+@Suite("show: the conversation")
+struct ShowConversationTests {
+    @Test("show prints prompts and replies among the calls by time, sanitized and cut to the calls' width; --full whole; --json as a last member")
+    func conversation() throws {
+        let cli = CLIHarness()
+        _ = try cli.ok(["new", "--type", "ClaudeCodeSessions", "--agent", "claude_code"])
+        _ = try cli.ok(["interaction", "add", "1", "--module", "Bash", "--command", "mix test"])
+        let long = String(repeating: "word ", count: 60) + "END"
+        try FileStore(root: cli.storeRoot).write { transaction in
+            guard var session = try transaction.session(id: 1) else { return }
+            let call = try #require(session.interactions.first?.startedAt)
+            session.conversation = [
+                ConversationMessage(role: .user, text: "why?\n\u{1B}[2Jsecond line", at: call.adding(microseconds: -1_000_000)),
+                ConversationMessage(role: .assistant, text: long, at: call.adding(microseconds: 1_000_000)),
+            ]
+            transaction.put(session)
+        }
+        let lines = try cli.ok(["show", "1"]).split(separator: "\n").map(String.init)
+        let prompt = try #require(lines.firstIndex { $0.contains("›  prompt") })
+        let call = try #require(lines.firstIndex { $0.contains("mix test") })
+        let reply = try #require(lines.firstIndex { $0.contains("‹  reply") })
+        #expect(prompt < call && call < reply, "in time order")
+        #expect(lines[prompt].contains("why? ⏎ ␛[2Jsecond line"), "one line, sanitized: \(lines[prompt])")
+        #expect(!lines[reply].contains("END") && lines[reply].hasSuffix("…"), "cut to the calls' column")
+        #expect(lines.contains { $0.hasPrefix("Timeline · 1 interaction") && $0.hasSuffix(" · 2 messages") })
+
+        let full = try cli.ok(["show", "1", "--full"])
+        #expect(full.contains("── › prompt") && full.contains(long))
+
+        let json = try #require(try cli.json(["show", "1", "--json"]).objectValue)
+        #expect(json.members.last?.key == "conversation")
+        #expect(json["conversation"]?.arrayValue?.count == 2)
+    }
+}

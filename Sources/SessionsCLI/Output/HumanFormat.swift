@@ -126,16 +126,20 @@ struct HumanFormat {
             case .message(let index): messages[index].at
             }
         }, createdAt: session.insertedAt, now: now)
+        // A message's line never widens the command column past what the calls
+        // need (or 60 cells): read whole with --full, below the table.
+        let messageWidth = messages.isEmpty ? 0 : session.interactions.reduce(60) { widest, interaction in
+            max(widest, CellWidth.of(TimelineText.command(interaction, directory: directory, limit: 200)))
+        }
         for (row, time) in zip(rows, times) {
             let index: Int
             switch row {
             case .interaction(let position): index = position
             case .message(let position):
                 let message = messages[position]
-                // Read whole with --full, below the table.
                 table.rows.append([.init(""), .init(time), .init(ConversationText.mark(message.role)),
                                    .init(ConversationText.speaker(message.role)),
-                                   .init(CellWidth.truncate(ConversationText.line(message, limit: 400), to: 200)),
+                                   .init(CellWidth.truncate(ConversationText.line(message, limit: messageWidth + 1), to: messageWidth)),
                                    .init(""), .init(""), .init("")])
                 continue
             }
