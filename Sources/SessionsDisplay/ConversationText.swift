@@ -24,16 +24,7 @@ public enum ConversationText {
     /// row shows how it goes on. Only the first `limit` characters are read.
     public static func line(_ message: ConversationMessage, limit: Int = .max) -> String {
         let text = limit == .max ? Substring(message.text) : message.text.prefix(limit)
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters() }.filter { !$0.isEmpty }
+        let lines = text.split(whereSeparator: \.isNewline).map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
         return Sanitizer.line(lines.joined(separator: " ⏎ "))
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters() -> Substring {
-        var text = self
-        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
-        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
-        return text
     }
 }

@@ -59,6 +59,17 @@ public enum TimelineText {
         return rows
     }
 
+    /// When each of `rows` starts.
+    public static func times(of rows: some Sequence<Row>, _ interactions: [Interaction],
+                             _ messages: [ConversationMessage]) -> [Timestamp?] {
+        rows.map { row in
+            switch row {
+            case .interaction(let index): interactions[index].startedAt
+            case .message(let index): messages[index].at
+            }
+        }
+    }
+
     /// The time cells of `rows`: each start on the local clock, after its
     /// day (`Feb 12 14:02:11`) where the day is not the one last named
     /// above the row. Above the first row that is the session's creation,

@@ -120,42 +120,34 @@ struct HumanFormat {
         ])
         let longest = session.interactions.compactMap { $0.result?.durationMS }.max() ?? 0
         let directory = PathText.workingDirectory(session)
-        let times = TimelineText.startTimes(rows.map { row in
-            switch row {
-            case .interaction(let index): session.interactions[index].startedAt
-            case .message(let index): messages[index].at
-            }
-        }, createdAt: session.insertedAt, now: now)
+        let times = TimelineText.startTimes(TimelineText.times(of: rows, session.interactions, messages),
+                                            createdAt: session.insertedAt, now: now)
+        let commands = session.interactions.map { TimelineText.command($0, directory: directory) }
         // A message's line never widens the command column past what the calls
         // need (or 60 cells): read whole with --full, below the table.
-        let messageWidth = messages.isEmpty ? 0 : session.interactions.reduce(60) { widest, interaction in
-            max(widest, CellWidth.of(TimelineText.command(interaction, directory: directory, limit: 200)))
-        }
+        let messageWidth = commands.reduce(60) { max($0, min(200, CellWidth.of($1))) }
         for (row, time) in zip(rows, times) {
-            let index: Int
             switch row {
-            case .interaction(let position): index = position
             case .message(let position):
                 let message = messages[position]
                 table.rows.append([.init(""), .init(time), .init(ConversationText.mark(message.role)),
                                    .init(ConversationText.speaker(message.role)),
                                    .init(CellWidth.truncate(ConversationText.line(message, limit: messageWidth + 1), to: messageWidth)),
                                    .init(""), .init(""), .init("")])
-                continue
+            case .interaction(let index):
+                let interaction = session.interactions[index]
+                let last = LastResult(interaction.result)
+                table.rows.append([
+                    .init(String(index + 1)),
+                    .init(time),
+                    .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
+                    .init(Sanitizer.line(Labels.step(interaction))),
+                    .init(commands[index], cut: { TimelineText.fit($0, of: interaction, width: $1) }),
+                    .init(TimelineText.exitCode(interaction.result)),
+                    .init(TimelineText.duration(interaction.result)),
+                    .init(DurationBar.text(interaction.result?.durationMS, longest: longest)),
+                ])
             }
-            let interaction = session.interactions[index]
-            let last = LastResult(interaction.result)
-            table.rows.append([
-                .init(String(index + 1)),
-                .init(time),
-                .init(Glyphs.result(last), style: { style.apply($0, Tone(last)) }),
-                .init(Sanitizer.line(Labels.step(interaction))),
-                .init(TimelineText.command(interaction, directory: directory),
-                      cut: { TimelineText.fit($0, of: interaction, width: $1) }),
-                .init(TimelineText.exitCode(interaction.result)),
-                .init(TimelineText.duration(interaction.result)),
-                .init(DurationBar.text(interaction.result?.durationMS, longest: longest)),
-            ])
         }
         var out = heading + "\n" + indent(table.render(fitting: columns.map { $0 - 2 }))
         if full {
@@ -172,55 +164,56 @@ struct HumanFormat {
     }
 
     func details(_ session: Session) -> String {
-        var out = ""
         let directory = PathText.workingDirectory(session)
         let messages = session.conversation
-        for row in TimelineText.rows(session.interactions, messages) {
-            let index: Int
+        return TimelineText.rows(session.interactions, messages).map { row in
             switch row {
-            case .interaction(let position): index = position
-            case .message(let position):
-                let message = messages[position]
-                let at = message.at.map { "  " + TimeText.dateTime($0) } ?? ""
-                out += style.apply("── \(ConversationText.mark(message.role)) \(ConversationText.speaker(message.role))", .bold) + at + "\n"
-                out += indented(message.text) + "\n"
-                continue
+            case .message(let index): details(messages[index])
+            case .interaction(let index): details(session.interactions[index], number: index + 1, directory: directory)
             }
-            let interaction = session.interactions[index]
-            out += style.apply("── #\(index + 1) \(Sanitizer.line(interaction.command.module ?? Labels.unknownModule))", .bold) + "\n"
-            out += "  id        \(Sanitizer.line(interaction.id))\n"
-            let command = PathText.command(interaction.command.command, tool: interaction.command.module, directory: directory)
-            out += "  command   \(Sanitizer.line(command))\n"
-            if let input = ToolInputText.block(interaction, directory: directory) {
-                out += "  " + input.title + "\n"
-                for line in input.lines { out += "    " + styled(line) + "\n" }
-            } else if let pipe = interaction.command.pipe {
-                out += "  pipe\n" + indented(pipe)
-            }
-            guard let result = interaction.result else {
-                out += "  result    pending\n\n"
-                continue
-            }
-            out += "  result    \(Glyphs.result(result)) \(result.status.rawValue)"
-            if let code = result.code { out += "  exit \(code)" }
-            if let duration = result.durationMS { out += "  \(TimeText.duration(milliseconds: duration))" }
-            out += "\n"
-            if let message = result.errorMessage {
-                out += "  error\n" + indented(message)
-            }
-            if let data = ToolInputText.data(interaction, directory: directory) {
-                out += "  data\n" + data.lines.map { "    " + $0.text + "\n" }.joined()
-            } else if let data = result.data, !data.isEmpty {
-                out += "  data\n" + indented(JSONWriter.string(.object(data)))
-            }
-            for (name, output) in [("stdout", result.stdout), ("stderr", result.stderr)] {
-                guard let output, output.byteCount > 0 else { continue }
-                var label = "  \(name)"
-                if case .bytes = output { label += " (not UTF-8; invalid bytes shown as \\xNN)" }
-                out += label + "\n" + indented(output)
-            }
-            out += "\n"
+        }.joined()
+    }
+
+    /// A prompt or a reply, whole.
+    func details(_ message: ConversationMessage) -> String {
+        let at = message.at.map { "  " + TimeText.dateTime($0) } ?? ""
+        return style.apply("── \(ConversationText.mark(message.role)) \(ConversationText.speaker(message.role))", .bold) + at + "\n"
+            + indented(message.text) + "\n"
+    }
+
+    /// Interaction `number` (from 1), whole.
+    func details(_ interaction: Interaction, number: Int, directory: String?) -> String {
+        var out = ""
+        out += style.apply("── #\(number) \(Sanitizer.line(interaction.command.module ?? Labels.unknownModule))", .bold) + "\n"
+        out += "  id        \(Sanitizer.line(interaction.id))\n"
+        let command = PathText.command(interaction.command.command, tool: interaction.command.module, directory: directory)
+        out += "  command   \(Sanitizer.line(command))\n"
+        if let input = ToolInputText.block(interaction, directory: directory) {
+            out += "  " + input.title + "\n"
+            for line in input.lines { out += "    " + styled(line) + "\n" }
+        } else if let pipe = interaction.command.pipe {
+            out += "  pipe\n" + indented(pipe)
         }
+        guard let result = interaction.result else { return out + "  result    pending\n\n" }
+        out += "  result    \(Glyphs.result(result)) \(result.status.rawValue)"
+        if let code = result.code { out += "  exit \(code)" }
+        if let duration = result.durationMS { out += "  \(TimeText.duration(milliseconds: duration))" }
+        out += "\n"
+        if let message = result.errorMessage {
+            out += "  error\n" + indented(message)
+        }
+        if let data = ToolInputText.data(interaction, directory: directory) {
+            out += "  data\n" + data.lines.map { "    " + $0.text + "\n" }.joined()
+        } else if let data = result.data, !data.isEmpty {
+            out += "  data\n" + indented(JSONWriter.string(.object(data)))
+        }
+        for (name, output) in [("stdout", result.stdout), ("stderr", result.stderr)] {
+            guard let output, output.byteCount > 0 else { continue }
+            var label = "  \(name)"
+            if case .bytes = output { label += " (not UTF-8; invalid bytes shown as \\xNN)" }
+            out += label + "\n" + indented(output)
+        }
+        out += "\n"
         return out
     }
 

@@ -86,10 +86,10 @@ extension [ConversationMessage] {
     /// that the transcript does not hold (yet): the transcript's text is the
     /// fuller one, so a prompt it holds replaces the hook's copy.
     public func merging(hookRecorded existing: [ConversationMessage]) -> [ConversationMessage] {
-        let prompts = Set(lazy.filter { $0.role == .user }.map { $0.text.trimmingWhitespace })
+        let prompts = Set(lazy.filter { $0.role == .user }.map { $0.text.trimmingSpaces() })
         let kept = existing.filter { message in
-            message.source == ConversationMessage.hookSource && !prompts.contains(message.text.trimmingWhitespace)
-                && !contains { $0.role == .user && $0.text.contains(message.text.trimmingWhitespace) }
+            message.source == ConversationMessage.hookSource && !prompts.contains(message.text.trimmingSpaces())
+                && !contains { $0.role == .user && $0.text.contains(message.text.trimmingSpaces()) }
         }
         var merged = self
         for message in kept {
@@ -98,14 +98,5 @@ extension [ConversationMessage] {
             merged.insert(message, at: index)
         }
         return merged
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
-        return String(scalars)
     }
 }

@@ -64,17 +64,7 @@ public struct TimelineScreen: Sendable {
         heading = (earlier > 0 ? TimelineText.heading(count: earlier + session.interactions.count, reading: earlier)
             : TimelineText.heading(session.interactions))
             + TimelineText.conversationHeading(messages: messages.count, shown: showsConversation ? shownMessages : 0, partial: earlier > 0)
-        otherDays = TimelineText.otherDays(Self.times(of: rows, session.interactions, messages), createdAt: session.insertedAt)
-    }
-
-    /// When each of `rows` starts.
-    static func times(of rows: some Sequence<Row>, _ interactions: [Interaction], _ messages: [ConversationMessage]) -> [Timestamp?] {
-        rows.map { row in
-            switch row {
-            case .interaction(let index): interactions[index].startedAt
-            case .message(let index): messages[index].at
-            }
-        }
+        otherDays = TimelineText.otherDays(TimelineText.times(of: rows, session.interactions, messages), createdAt: session.insertedAt)
     }
 
     /// The interaction under the cursor, if the cursor is on one.
@@ -295,7 +285,7 @@ public struct TimelineScreen: Sendable {
         let leading = Array(columns.columns.prefix(3))
         let messageColumns = Columns(leading + [.init(width: max(4, columns.totalWidth - Columns(leading).totalWidth - Columns.gap))])
         let shown = top..<max(top, min(rows.count, top + layout.rows.height))
-        let times = TimelineText.startTimes(Self.times(of: rows[shown], interactions, messages), createdAt: session.insertedAt,
+        let times = TimelineText.startTimes(TimelineText.times(of: rows[shown], interactions, messages), createdAt: session.insertedAt,
                                             now: context.now)
         for (index, time) in zip(shown, times) {
             let row = layout.rows.y + index - top

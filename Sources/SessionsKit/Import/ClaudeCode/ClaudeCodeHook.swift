@@ -156,7 +156,7 @@ public struct ClaudeCodeHook {
             if let reason = nonEmpty(event["reason"]) { state["end_reason"] = .string(reason) }
         case "UserPromptSubmit":
             // What was asked, as typed; an import later puts the transcript's record in its place.
-            if let prompt = event["prompt"]?.stringValue, !prompt.trimmingWhitespace.isEmpty {
+            if let prompt = event["prompt"]?.stringValue, !prompt.trimmingSpaces().isEmpty {
                 edit.session.appendMessage(ConversationMessage(role: .user, text: prompt, at: now, source: ConversationMessage.hookSource))
             }
         default:
