@@ -72,7 +72,17 @@ public struct PagerScreen: Sendable {
     /// Interaction `index` of `session`, read the way this one was read: the
     /// same wrap, and the same search, counted in the new text.
     func opening(_ index: Int, of session: Session) -> PagerScreen {
-        var next = PagerScreen(session: session, index: index, wrap: wrap, earlier: earlier)
+        searching(PagerScreen(session: session, index: index, wrap: wrap, earlier: earlier))
+    }
+
+    /// Message `message` of `session`, read the way this one was read.
+    func opening(message: Int, of session: Session) -> PagerScreen {
+        searching(PagerScreen(session: session, message: message, wrap: wrap))
+    }
+
+    /// `next` with this one's search, counted in its text.
+    private func searching(_ next: PagerScreen) -> PagerScreen {
+        var next = next
         next.search = search.map { PagerSearch($0.needle, in: next.lines) }
         return next
     }
@@ -88,8 +98,7 @@ public struct PagerScreen: Sendable {
             let messages = session.conversation
             guard messages.indices.contains(message) else { return nil }
             guard case .message(let shown) = source, messages[message] != shown else { return self }
-            var fresh = PagerScreen(session: session, message: message, wrap: wrap)
-            fresh.search = search.map { PagerSearch($0.needle, in: fresh.lines) }
+            var fresh = opening(message: message, of: session)
             fresh.top = min(top, max(0, fresh.lines.count - 1))
             fresh.column = column
             return fresh
@@ -161,9 +170,7 @@ public struct PagerScreen: Sendable {
         guard session.conversation.indices.contains(next) else {
             return .say(forward ? "this is the last message" : "this is the first message")
         }
-        var opened = PagerScreen(session: session, message: next, wrap: wrap)
-        opened.search = search.map { PagerSearch($0.needle, in: opened.lines) }
-        self = opened
+        self = opening(message: next, of: session)
         return Reply.none
     }
 
