@@ -23,7 +23,7 @@ public struct SessionsCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ListCommand.self, ShowCommand.self, ResumeSessionCommand.self, NewCommand.self, SetStatusCommand.self, DeleteCommand.self,
+            ListCommand.self, ShowCommand.self, SearchCommand.self, ResumeSessionCommand.self, NewCommand.self, SetStatusCommand.self, DeleteCommand.self,
             InteractionCommand.self, AccountCommand.self, ProjectCommand.self, ComponentCommand.self,
             ImportCommand.self, ExportCommand.self, HookCommand.self, DoctorCommand.self, BackupCommand.self, DemoCommand.self, TUICommand.self,
         ]

@@ -31,32 +31,11 @@ public enum TimelineText {
     }
 
     /// One row of a timeline: an interaction or a message, by its index.
-    public enum Row: Sendable, Hashable {
-        case interaction(Int)
-        case message(Int)
-    }
+    public typealias Row = TimelineEntry
 
-    /// Interactions and messages merged by time, each list keeping its own
-    /// order; a row without a time stays after the one before it. Of a
-    /// newest page (`partial`), only the messages from its first interaction on.
+    /// The rows of a timeline, in `TimelineOrder`'s order.
     public static func rows(_ interactions: [Interaction], _ messages: [ConversationMessage], partial: Bool = false) -> [Row] {
-        var rows: [Row] = []
-        rows.reserveCapacity(interactions.count + messages.count)
-        var next = 0
-        if partial, let first = interactions.first?.startedAt {
-            next = messages.firstIndex { ($0.at ?? first) >= first } ?? messages.count
-        }
-        for (index, interaction) in interactions.enumerated() {
-            if let started = interaction.startedAt {
-                while next < messages.count, let at = messages[next].at, at <= started {
-                    rows.append(.message(next))
-                    next += 1
-                }
-            }
-            rows.append(.interaction(index))
-        }
-        rows += (next..<messages.count).map(Row.message)
-        return rows
+        TimelineOrder.merge(interactionStarts: interactions.map(\.startedAt), messageTimes: messages.map(\.at), partial: partial)
     }
 
     /// When each of `rows` starts.

@@ -13,9 +13,14 @@ public enum SessionTitle {
             }
             return nil
         }
-        let place = session.componentID.flatMap { registry.component($0)?.name }
-            ?? session.projectID.flatMap { registry.project($0)?.name }
-        return place.map { session.type.displayName + " · " + $0 } ?? session.type.displayName
+        return of(type: session.type, componentID: session.componentID, projectID: session.projectID, registry: registry)
+    }
+
+    /// The title of a session that is not a Claude Code conversation, from
+    /// the fields a summary's keys hold: nothing of the session need be read.
+    public static func of(type: SessionType, componentID: Component.ID?, projectID: Project.ID?, registry: Registry) -> String {
+        let place = componentID.flatMap { registry.component($0)?.name } ?? projectID.flatMap { registry.project($0)?.name }
+        return place.map { type.displayName + " · " + $0 } ?? type.displayName
     }
 
     /// Where a Claude Code session's title comes from, best first.

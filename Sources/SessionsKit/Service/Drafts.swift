@@ -63,9 +63,15 @@ public struct SessionQuery: Sendable, Equatable {
     public var componentID: Component.ID?
     public var sort: SessionSort
     public var limit: Int?
+    /// Only sessions last active at or after this time.
+    public var since: Timestamp?
+    /// Only sessions last active at or before this time.
+    public var until: Timestamp?
 
     public init(status: SessionStatus? = nil, type: SessionType? = nil, projectID: Project.ID? = nil, componentID: Component.ID? = nil,
-                sort: SessionSort = .updated, limit: Int? = nil) {
+                sort: SessionSort = .updated, limit: Int? = nil, since: Timestamp? = nil, until: Timestamp? = nil) {
+        self.since = since
+        self.until = until
         self.status = status
         self.type = type
         self.projectID = projectID

@@ -48,6 +48,14 @@ public struct SessionService: Sendable {
     /// and sorts on the summaries' keys, and decodes only those it returns.
     public func list(_ query: SessionQuery, in catalog: Catalog) -> [SessionSummary] {
         let table = catalog.table
+        var order = positions(matching: query, in: table)
+        query.sort.sort(&order, of: table.keys, limit: query.limit)
+        return order.map { table[$0] }
+    }
+
+    /// Where the active account's summaries matching `query` are in `table`,
+    /// from their keys alone.
+    func positions(matching query: SessionQuery, in table: SummaryTable) -> [Int] {
         var order: [Int] = []
         table.keys.withUnsafeBufferPointer { keys in
             for position in keys.indices {
@@ -56,13 +64,14 @@ public struct SessionService: Sendable {
                     && (query.status == nil || key.status == query.status)
                     && (query.type == nil || key.type == query.type)
                     && (query.projectID == nil || key.projectID == query.projectID)
-                    && (query.componentID == nil || key.componentID == query.componentID) {
+                    && (query.componentID == nil || key.componentID == query.componentID)
+                    && (query.since == nil || key.activityAt >= query.since!)
+                    && (query.until == nil || key.activityAt <= query.until!) {
                     order.append(position)
                 }
             }
         }
-        query.sort.sort(&order, of: table.keys, limit: query.limit)
-        return order.map { table[$0] }
+        return order
     }
 
     /// One session with its interactions. Another account's session is "not

@@ -41,15 +41,18 @@ enum FileIO {
         // keep reading in case the file grew meanwhile.
         var buffer = try readFully(fd, offset: 0, count: Int(info.st_size), path: path)
         guard lseek(fd, off_t(buffer.count), SEEK_SET) >= 0 else { throw fail("read", path) }
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw fail("read", path)
+        // Almost always the first read finds the end: the chunk is scratch
+        // space, neither zeroed nor kept, since every read of a store file comes here.
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16_384) { (chunk) throws(StoreError) -> [UInt8] in
+            while true {
+                let got = Glibc.read(fd, chunk.baseAddress!, chunk.count)
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw fail("read", path)
+                }
+                if got == 0 { return buffer }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<got]))
             }
-            if got == 0 { return buffer }
-            buffer.append(contentsOf: chunk[0..<got])
         }
     }
 

@@ -30,6 +30,11 @@ public protocol SessionStore: AnyObject, Sendable {
     /// the batch (again only if another process commits meanwhile), so each
     /// read costs the same whatever the store's last commit was.
     func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws
+    /// Searches `targets` in order, handing `body` each step's sessions with
+    /// hits, as `SessionSearch` finds them in the decoded sessions, until it
+    /// returns false. What the store cannot read is an outcome, never a stop.
+    func search(_ search: SessionSearch, targets: [SearchTarget], registry: Registry,
+                _ body: (SearchBatch) throws -> Bool) throws
     /// A number that changes with every commit, for live views to poll cheaply.
     func generation() throws -> Int
     /// Runs `body` with exclusive access and commits what it stages.

@@ -1,0 +1,275 @@
+import ArgumentParser
+import SessionsDisplay
+import SessionsKit
+
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Find the sessions where something was said, run or printed.",
+        discussion: """
+            Searches the active account's sessions, the most recently active first: titles, prompts, replies, \
+            commands and pipes, stdout, stderr and error messages, and state, as decoded text. Words match \
+            case-insensitively unless the query has a capital letter; all words must appear in the same \
+            interaction or message; "a phrase" (quoted inside the shell's quotes, or one argument with a space) \
+            matches as written. A query that is a session id, or an interaction id, goes straight to it. \
+            Exits 1 when nothing matches.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Words, \"phrases\", or with --regex a regular expression.", valueName: "QUERY"))
+    var query: [String] = []
+
+    @Option(help: "Only sessions with this status.")
+    var status: SessionStatus?
+
+    @Option(help: ArgumentHelp("Only sessions of this type.", valueName: "TYPE"),
+            completion: .list(SessionType.builtIn.map(\.name)))
+    var type: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Only sessions last active at or after DATE: 2026-11-30 (local day), 7d, 12h, today, or an ISO 8601 time.",
+        valueName: "DATE"))
+    var since: String?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only sessions last active at or before DATE (a day counts whole).",
+                                                        valueName: "DATE"))
+    var until: String?
+
+    @Option(name: .customLong("in"), help: ArgumentHelp(
+        "Search only these: title, prompt, reply, command, output, state (comma-separated).", valueName: "FIELDS"))
+    var fields: String?
+
+    @Flag(help: "Take the query as a regular expression, matched line by line.")
+    var regex = false
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Show at most N sessions.", valueName: "N"))
+    var limit: Int?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Show at most N hits of each session; the rest are counted (default 3).",
+                                                        valueName: "N"))
+    var hits: Int = 3
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func validate() throws {
+        if query.isEmpty { throw ValidationError("give something to search for: a word, a \"phrase\", or with --regex a pattern") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more, not \(limit)") }
+        if hits < 1 { throw ValidationError("--hits must be 1 or more, not \(hits)") }
+    }
+
+    func run() throws {
+        let context = CLIContext.current
+        let searchQuery: SearchQuery
+        do {
+            searchQuery = try SearchQuery(arguments: query, regex: regex)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        guard !searchQuery.isEmpty else { throw ValidationError(SearchQueryError.empty.description) }
+        var searchFields = Set(SearchField.allCases)
+        if let fields {
+            switch SearchField.parseList(fields) {
+            case .success(let chosen): searchFields = chosen
+            case .failure(let error): throw ValidationError(error.description)
+            }
+        }
+        let now = context.now()
+        let sinceTime = try since.map { try Self.time($0, option: "--since", now: now, upper: false) }
+        let untilTime = try until.map { try Self.time($0, option: "--until", now: now, upper: true) }
+
+        let workspace = try global.workspace()
+        let service = try workspace.service()
+        let catalog = try service.catalog()
+        let sessionType = type.map { SessionType(normalizing: $0) }
+        if let sessionType, let error = service.types.validate(sessionType, field: "--type") {
+            throw SessionError.invalid(SchemaError([error]))
+        }
+        let filter = SessionQuery(status: status, type: sessionType, projectID: global.project == nil ? nil : service.scope.projectID,
+                                  sort: .activity, since: sinceTime, until: untilTime)
+        let search = SessionSearch(query: searchQuery, fields: searchFields, kept: hits)
+        var printer = SearchPrinter(registry: catalog.registry, catalog: catalog, query: searchQuery, now: now, json: json,
+                                    style: Style(enabled: context.useColor), columns: context.terminalColumns ?? 120)
+        // The session the query names by id comes first, whatever it holds.
+        let named = service.sessionNamed(by: searchQuery, in: catalog)
+        if let named, filter.matches(catalog.summary(id: named)) {
+            printer.named = named
+        }
+        var searched = 0
+        var unreadable: [Session.ID] = []
+        var found: [SessionHits] = []
+        try service.search(search, filter, in: catalog) { batch in
+            searched = batch.searched
+            for outcome in batch.outcomes {
+                switch outcome {
+                case .hits(let hits): found.append(hits)
+                case .unreadable(let id, _): unreadable.append(id)
+                }
+            }
+            // The named session is printed first: hold the rest until it is known.
+            if printer.named == nil || printer.printedNamed || found.contains(where: { $0.sessionID == printer.named }) {
+                for hits in printer.ordered(&found) {
+                    guard limit.map({ printer.sessionCount < $0 }) ?? true else { return false }
+                    context.stdout.write(printer.session(hits))
+                }
+            }
+            if context.stdout.failure != nil { throw OutputStopped() }
+            return limit.map { printer.sessionCount < $0 } ?? true
+        }
+        for hits in printer.ordered(&found, final: true) where limit.map({ printer.sessionCount < $0 }) ?? true {
+            context.stdout.write(printer.session(hits))
+        }
+        context.stdout.write(printer.finish())
+        for id in unreadable {
+            context.stderr.line("Session \(id) could not be searched: it is damaged (`sessions show \(id)` says what is wrong).")
+        }
+        if printer.sessionCount == 0 {
+            if !json { context.stderr.line("Nothing matches \(Sanitizer.line(searchQuery.display)) in \(searched) session\(searched == 1 ? "" : "s").") }
+            throw ExitCode.failure
+        }
+    }
+
+    static func time(_ text: String, option: String, now: Timestamp, upper: Bool) throws -> Timestamp {
+        guard let time = DateBound.parse(text, now: now, upper: upper) else {
+            throw ValidationError("\(option) \(text) is not a time: give a day (2026-11-30), an age (7d, 12h, 30m, 2w), today, yesterday, or an ISO 8601 time")
+        }
+        return time
+    }
+}
+
+extension SessionQuery {
+    /// Whether `summary` passes this query's filters (its account is checked by the caller).
+    func matches(_ summary: SessionSummary?) -> Bool {
+        guard let summary else { return false }
+        let activity = summary.activityAt
+        return (status == nil || summary.status == status) && (type == nil || summary.type == type)
+            && (projectID == nil || summary.projectID == projectID)
+            && (since == nil || activity >= since!) && (until == nil || activity <= until!)
+    }
+}
+
+/// How `search` writes its results, as text or JSON, one session at a time.
+struct SearchPrinter {
+    let registry: Registry
+    let catalog: Catalog
+    let query: SearchQuery
+    let now: Timestamp
+    let json: Bool
+    let style: Style
+    let columns: Int
+    /// The session the query names by its id.
+    var named: Session.ID?
+    var printedNamed = false
+    private(set) var sessionCount = 0
+    private(set) var hitCount = 0
+
+    init(registry: Registry, catalog: Catalog, query: SearchQuery, now: Timestamp, json: Bool, style: Style, columns: Int) {
+        self.registry = registry
+        self.catalog = catalog
+        self.query = query
+        self.now = now
+        self.json = json
+        self.style = style
+        self.columns = columns
+    }
+
+    /// The sessions of `found` ready to print, taken out of it: the named
+    /// one first, once it is known (or once the search is over).
+    mutating func ordered(_ found: inout [SessionHits], final: Bool = false) -> [SessionHits] {
+        guard let named, !printedNamed else {
+            defer { found.removeAll() }
+            return found
+        }
+        if let index = found.firstIndex(where: { $0.sessionID == named }) {
+            printedNamed = true
+            let first = found.remove(at: index)
+            defer { found.removeAll() }
+            return [first] + found
+        }
+        guard final else { return [] }
+        printedNamed = true
+        defer { found.removeAll() }
+        return [SessionHits(sessionID: named, hits: [], total: 0)] + found
+    }
+
+    mutating func session(_ hits: SessionHits) -> [UInt8] {
+        guard let summary = catalog.summary(id: hits.sessionID) else { return [] }
+        let isNamed = hits.sessionID == named
+        let first = sessionCount == 0
+        sessionCount += 1
+        hitCount += hits.total
+        if json { return jsonSession(summary, hits, isNamed: isNamed, first: first) }
+        var text = first ? "" : "\n"
+        let title = Sanitizer.line(SessionListText.title(summary, registry: registry))
+        let time = TimeText.day(summary.activityAt, now: now)
+        text += style.apply("Session \(summary.id)", .bold) + "  " + style.status(summary.status) + "  "
+            + CellWidth.truncate(title, to: max(10, columns - 40)) + "  " + style.apply(time, .dim)
+        if isNamed { text += "  " + style.apply("(its id)", .dim) }
+        text += "\n"
+        let places = hits.hits.map(SearchText.place)
+        let placeWidth = min(20, places.map(CellWidth.of).max() ?? 0)
+        for (hit, place) in zip(hits.hits, places) {
+            let room = max(10, columns - 4 - placeWidth)
+            let snippet = SearchText.snippet(hit.line, query: query, width: room)
+            text += "  " + style.apply(CellWidth.fit(place, to: placeWidth), .dim) + "  " + highlighted(snippet) + "\n"
+        }
+        if let more = SearchText.more(hits) { text += "  " + style.apply(more, .dim) + "\n" }
+        return Array(text.utf8)
+    }
+
+    /// The snippet with its matches in reverse video when colour is on.
+    func highlighted(_ snippet: SearchText.Snippet) -> String {
+        guard style.enabled, !snippet.matches.isEmpty else { return snippet.text }
+        let characters = Array(snippet.text)
+        var out = ""
+        var at = 0
+        for range in snippet.matches {
+            out += String(characters[at..<range.lowerBound])
+            out += "\u{1B}[7m" + String(characters[range]) + "\u{1B}[27m"
+            at = range.upperBound
+        }
+        return out + String(characters[at...])
+    }
+
+    func jsonSession(_ summary: SessionSummary, _ hits: SessionHits, isNamed: Bool, first: Bool) -> [UInt8] {
+        var object = JSONObject()
+        object.append("id", .int(summary.id.rawValue))
+        object.append("title", SessionTitle.of(summary.session, registry: registry).map(JSONValue.string) ?? .null)
+        object.append("status", .string(summary.status.rawValue))
+        object.append("activity_at", .string(summary.activityAt.iso8601))
+        if isNamed { object.append("named_by_query", .bool(true)) }
+        object.append("total_hits", .int(hits.total))
+        object.append("hits", .array(hits.hits.map { .object(Self.json($0)) }))
+        var output = Array((first ? "[\n  " : ",\n  ").utf8)
+        JSONWriter.writeObject(object, style: .pretty, into: &output, indent: 1)
+        return output
+    }
+
+    static func json(_ hit: SearchHit) -> JSONObject {
+        var object = JSONObject()
+        switch hit.place {
+        case .title: object.append("place", .string("title"))
+        case .state: object.append("place", .string("state"))
+        case .message(let index):
+            object.append("place", .string("message"))
+            object.append("message", .int(index))
+        case .interaction(let position, let id):
+            object.append("place", .string("interaction"))
+            object.append("position", .int(position))
+            object.append("interaction_id", .string(id))
+        }
+        object.append("part", .string(hit.part.rawValue))
+        object.append("line_number", .int(hit.lineNumber + 1))
+        object.append("line", .string(hit.line))
+        if let at = hit.at { object.append("at", .string(at.iso8601)) }
+        return object
+    }
+
+    /// What closes the output: JSON's closing bracket, or the count.
+    func finish() -> [UInt8] {
+        if json { return Array((sessionCount == 0 ? "[]\n" : "\n]\n").utf8) }
+        guard sessionCount > 0 else { return [] }
+        return Array(("\n" + style.apply("\(sessionCount) session\(sessionCount == 1 ? "" : "s") · \(hitCount) hit\(hitCount == 1 ? "" : "s")", .dim) + "\n").utf8)
+    }
+}

@@ -1,0 +1,167 @@
+import Glibc
+
+/// Whether one line of a session's log matches a query of plain words,
+/// decided on its raw bytes without decoding it: what keeps a search for a
+/// common word from decoding every interaction of the store.
+///
+/// It walks the line's strings, hopping from quote to quote, and knows each
+/// value by the members it sits in (`interaction.result.stdout`). A term is
+/// found when its bytes (ASCII letters folded) lie inside a searched value
+/// and do not begin inside an escape (`\n`, `\u00e9`): the term holds no
+/// byte JSON escapes, so outside escapes the raw bytes are the decoded
+/// text's. Anything it cannot be sure of (base64 output, which no needle
+/// can see into; a line not in the writer's shape) it leaves to the decoder.
+struct LogLineCheck: Sendable {
+    enum Verdict { case matches, fails, decode }
+
+    let needles: [RawNeedle]
+    let command: Bool
+    let output: Bool
+
+    /// A check for `plan`, or nil when some term is not plain (it holds a
+    /// byte that may be escaped, or the query is a pattern): such lines are decoded.
+    init?(_ search: SessionSearch, needles: [RawNeedle], decodesEverything: Bool) {
+        guard !decodesEverything, needles.count == search.query.terms.count,
+              zip(needles, search.query.terms).allSatisfy({ $0.bytes == $1.bytes }), !search.seeksInteractionID else { return nil }
+        self.needles = needles
+        command = search.fields.contains(.command)
+        output = search.fields.contains(.output)
+    }
+
+    private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+
+    func check(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Verdict {
+        guard needles.count <= 64 else { return .decode }
+        var found: UInt64 = 0
+        let all: UInt64 = needles.count == 64 ? ~0 : (1 << UInt64(needles.count)) - 1
+        // The members the walk is inside, as deep as matters: the line's
+        // object, `interaction`, then `command` or `result`.
+        var depth = 0
+        var second = Member.other, third = Member.other
+        var key: Member = .other
+        var index = line.lowerBound
+        let end = line.upperBound
+        while index < end {
+            let byte = buffer[index]
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                depth += 1
+                if depth == 2 { second = key } else if depth == 3 { third = key }
+                key = .other
+                index += 1
+            } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                guard depth > 0 else { return .decode }
+                depth -= 1
+                key = .other
+                index += 1
+            } else if byte == Self.quote {
+                guard let close = Self.closingQuote(buffer, from: index + 1, end: end) else { return .decode }
+                var after = close + 1
+                while after < end, buffer[after] == 0x20 { after += 1 }
+                if after < end, buffer[after] == UInt8(ascii: ":") {
+                    let parent: Member = depth == 2 ? second : depth == 3 ? third : .other
+                    key = Member(buffer, index + 1..<close, depth: depth, parent: parent)
+                } else {
+                    if key == .encoding { return .decode }
+                    if depth == 3, key.isSearched(command: command, output: output) {
+                        for number in needles.indices where found & (1 << UInt64(number)) == 0 {
+                            if Self.occurs(needles[number], in: buffer, index + 1..<close) { found |= 1 << UInt64(number) }
+                        }
+                        if found == all { return .matches }
+                    }
+                }
+                index = after
+            } else {
+                index += 1
+            }
+        }
+        return .fails
+    }
+
+    /// The quote that closes a string whose text starts at `from`: the next
+    /// one with an even run of backslashes before it.
+    static func closingQuote(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int? {
+        var index = from
+        while index < end {
+            guard let quote = ByteSearch.firstIndex(of: Self.quote, in: buffer, from: index, end: end) else { return nil }
+            var run = 0
+            while quote - run - 1 >= from && buffer[quote - run - 1] == backslash { run += 1 }
+            if run % 2 == 0 { return quote }
+            index = quote + 1
+        }
+        return nil
+    }
+
+    /// Whether `needle` occurs in the raw string `text` at a place that is
+    /// the same in its decoded text: not starting inside an escape.
+    static func occurs(_ needle: RawNeedle, in buffer: UnsafeBufferPointer<UInt8>, _ text: Range<Int>) -> Bool {
+        var from = text.lowerBound
+        while let hit = needle.firstIndex(in: buffer, from..<text.upperBound) {
+            if !insideEscape(buffer, hit, text: text) { return true }
+            from = hit + 1
+        }
+        return false
+    }
+
+    /// Whether `position` is part of an escape (`\n`, `\"`, `\u00e9`) that starts before it.
+    static func insideEscape(_ buffer: UnsafeBufferPointer<UInt8>, _ position: Int, text: Range<Int>) -> Bool {
+        // An escape is at most six bytes, so its backslash is at most five back.
+        var start = position - 1
+        while start >= max(text.lowerBound, position - 5) {
+            if buffer[start] == backslash {
+                var run = 1
+                while start - run >= text.lowerBound && buffer[start - run] == backslash { run += 1 }
+                // An even run is escaped backslashes, and what follows is text.
+                guard run % 2 == 1 else { return false }
+                let length = start + 1 < text.upperBound && buffer[start + 1] == UInt8(ascii: "u") ? 6 : 2
+                return position < start + length
+            }
+            start -= 1
+        }
+        return false
+    }
+
+    /// The members that decide what a string is.
+    enum Member: Equatable {
+        case interaction, command, result
+        case commandText, pipe, stdout, stderr, errorMessage
+        /// `stdout_encoding` or `stderr_encoding`: base64 output follows or precedes.
+        case encoding
+        case other
+
+        /// The member named `name` at `depth` (1 for the line's own), inside `parent`.
+        init(_ buffer: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, depth: Int, parent: Member) {
+            let bytes = UnsafeBufferPointer(rebasing: buffer[name])
+            func named(_ text: StaticString) -> Bool {
+                bytes.count == text.utf8CodeUnitCount && bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+            }
+            switch depth {
+            case 1: self = named("interaction") ? .interaction : .other
+            case 2 where parent == .interaction:
+                self = named("command") ? .command : named("result") ? .result : .other
+            case 3 where parent == .command:
+                self = named("command") ? .commandText : named("pipe") ? .pipe : .other
+            case 3 where parent == .result:
+                self = named("stdout") ? .stdout : named("stderr") ? .stderr : named("error_message") ? .errorMessage
+                    : named("stdout_encoding") || named("stderr_encoding") ? .encoding : .other
+            default: self = .other
+            }
+        }
+
+        func isSearched(command: Bool, output: Bool) -> Bool {
+            switch self {
+            case .commandText, .pipe: command
+            case .stdout, .stderr, .errorMessage: output
+            default: false
+            }
+        }
+    }
+}
+
+extension ByteSearch {
+    /// The first `byte` in `buffer[from..<end]`.
+    static func firstIndex(of byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int? {
+        guard from < end, let base = buffer.baseAddress else { return nil }
+        guard let found = memchr(base + from, Int32(byte), end - from) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+}

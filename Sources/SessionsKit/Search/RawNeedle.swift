@@ -1,0 +1,92 @@
+import CSupport
+
+/// What the store's scan looks for in the raw bytes of its files before it
+/// decodes anything: for each term, its longest run of bytes that JSON
+/// writes as themselves. A quote, a backslash, a slash, a control character
+/// or any character outside ASCII may be escaped in a file (`\"`, `\/`,
+/// `\u00e9`), so a run never holds one; a printable ASCII character is
+/// written as itself by this program's writer and by every JSON writer that
+/// produced the files it imports. So a text whose decoded, folded form holds
+/// a term holds the term's needle in its raw bytes (ASCII letters folded),
+/// and a line without it can be skipped unread.
+struct RawNeedle: Sendable {
+    /// The bytes looked for: folded when the search ignores case.
+    let bytes: [UInt8]
+    let ignoresCase: Bool
+
+    /// The needle of `term`, nil when the term has no byte a file is sure to
+    /// hold as itself (`é`, `"`), and so cannot narrow anything.
+    init?(_ term: SearchQuery.Term, ignoresCase: Bool) {
+        var best: ArraySlice<UInt8> = []
+        var start = 0
+        for index in 0...term.bytes.count {
+            if index == term.bytes.count || !Self.isLiteral(term.bytes[index]) {
+                if index - start > best.count { best = term.bytes[start..<index] }
+                start = index + 1
+            }
+        }
+        guard !best.isEmpty else { return nil }
+        bytes = Array(best)
+        self.ignoresCase = ignoresCase
+    }
+
+    init(literal: [UInt8]) {
+        bytes = literal
+        ignoresCase = false
+    }
+
+    static func isLiteral(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "/")
+    }
+
+    @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+    }
+
+    /// The first occurrence in `buffer[range]`, ASCII letters folded when
+    /// the search ignores case. The scan looks for the needle's first and
+    /// last bytes at their distance apart, a vector of bytes at a time, and
+    /// checks the bytes between only where both agree. A letter folds by
+    /// setting its 0x20 bit, which maps no other byte onto a lower-case letter.
+    func firstIndex(in buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        let count = bytes.count
+        guard count > 0, range.count >= count, let base = buffer.baseAddress else { return nil }
+        let first = bytes[0], last = bytes[count - 1]
+        let firstFold: UInt8 = ignoresCase && Self.isLetter(first) ? 0x20 : 0
+        let lastFold: UInt8 = ignoresCase && Self.isLetter(last) ? 0x20 : 0
+        return bytes.withUnsafeBufferPointer { needle -> Int? in
+            var index = range.lowerBound
+            while index + count <= range.upperBound {
+                let found = sessions_find_byte_pair(base + index, UInt(range.upperBound - index), first, firstFold,
+                                                    last, lastFold, UInt(count - 1))
+                guard found >= 0 else { return nil }
+                let at = index + found
+                if matches(at: at, base, needle) { return at }
+                index = at + 1
+            }
+            return nil
+        }
+    }
+
+    @inline(__always)
+    private func matches(at position: Int, _ base: UnsafePointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        if ignoresCase {
+            for offset in 0..<needle.count where SearchFold.lower(base[position + offset]) != needle[offset] { return false }
+        } else {
+            for offset in 0..<needle.count where base[position + offset] != needle[offset] { return false }
+        }
+        return true
+    }
+}
+
+extension ByteSearch {
+    /// The first occurrence of `needle` in `buffer` at or after `from`.
+    static func firstIndex(of needle: [UInt8], in buffer: UnsafeBufferPointer<UInt8>, from: Int = 0) -> Int? {
+        guard !needle.isEmpty else { return from <= buffer.count ? from : nil }
+        guard from < buffer.count, let base = buffer.baseAddress else { return nil }
+        let offset = needle.withUnsafeBufferPointer { pattern in
+            sessions_memmem(base + from, UInt(buffer.count - from), pattern.baseAddress!, UInt(pattern.count))
+        }
+        return offset >= 0 ? from + offset : nil
+    }
+}

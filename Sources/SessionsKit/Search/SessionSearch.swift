@@ -1,0 +1,193 @@
+/// The reference matcher: what a search finds in decoded sessions. Every
+/// backend gives exactly its answer; the file store's scan only skips, on
+/// the evidence of raw bytes, what this would reject, and asks it about
+/// everything else.
+///
+/// A place matches when its texts hold every term between them: a message
+/// alone, an interaction across its command, pipe and outputs, the title,
+/// the state.
+public struct SessionSearch: Sendable {
+    public let query: SearchQuery
+    public let fields: Set<SearchField>
+    /// How many hits of one session are kept with their lines; the rest are counted.
+    public let kept: Int
+
+    /// The most of a long line a hit keeps, around its match.
+    public static let lineLimit = 2048
+
+    /// Whether the query is one interaction id: interactions are then
+    /// matched by their ids too, so the id leads straight to its interaction.
+    public let seeksInteractionID: Bool
+
+    public init(query: SearchQuery, fields: Set<SearchField> = Set(SearchField.allCases), kept: Int = 3) {
+        self.query = query
+        seeksInteractionID = query.pattern == nil && query.terms.count == 1 && UUIDText.isValid(query.terms[0].text.lowercased())
+        self.fields = fields.isEmpty ? Set(SearchField.allCases) : fields
+        self.kept = kept
+    }
+
+    /// Every hit of a whole session, in timeline order.
+    public func hits(in session: Session, title: String?) -> SessionHits {
+        var collector = Collector(search: self, sessionID: session.id)
+        collector.head(title: title, state: session.state)
+        let messages = session.conversation
+        let entries = TimelineOrder.merge(interactionStarts: session.interactions.map(\.startedAt),
+                                          messageTimes: messages.map(\.at))
+        for entry in entries {
+            switch entry {
+            case .interaction(let position): collector.interaction(session.interactions[position], position: position)
+            case .message(let index): collector.message(messages[index], index: index)
+            }
+        }
+        return collector.result
+    }
+
+    // MARK: - Places
+
+    /// The texts of an interaction this search reads, in the order a hit names them.
+    func parts(of interaction: Interaction) -> [(SearchHit.Part, String)] {
+        var parts: [(SearchHit.Part, String)] = []
+        if seeksInteractionID { parts.append((.id, interaction.id)) }
+        if fields.contains(.command) {
+            parts.append((.command, interaction.command.command))
+            if let pipe = interaction.command.pipe { parts.append((.pipe, pipe)) }
+        }
+        if fields.contains(.output), let result = interaction.result {
+            if let stdout = result.stdout { parts.append((.stdout, stdout.lossyText)) }
+            if let stderr = result.stderr { parts.append((.stderr, stderr.lossyText)) }
+            if let error = result.errorMessage { parts.append((.error, error)) }
+        }
+        return parts
+    }
+
+    /// Whether texts that belong together hold every term between them.
+    func matches(_ texts: [String]) -> Bool {
+        if query.pattern != nil { return texts.contains { query.matches($0) } }
+        if texts.count == 1 { return query.matches(texts[0]) }
+        var found = Set<Int>()
+        for text in texts {
+            found.formUnion(query.termsFound(in: text))
+            if found.count == query.terms.count { return true }
+        }
+        return found.count == query.terms.count
+    }
+
+    /// A hit on `part`'s first matching line, if it has one.
+    func hit(_ place: SearchHit.Place, _ part: SearchHit.Part, _ text: String, at: Timestamp?) -> SearchHit? {
+        guard let (line, number) = Self.firstMatchingLine(of: text, query: query) else { return nil }
+        return SearchHit(place: place, part: part, line: line, lineNumber: number, at: at)
+    }
+
+    /// The line of `text` holding the first match and its number, cut to
+    /// `lineLimit` bytes around the match when it is longer.
+    static func firstMatchingLine(of text: String, query: SearchQuery) -> (String, Int)? {
+        var number = 0
+        var lineStart = text.startIndex
+        while lineStart <= text.endIndex {
+            let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
+            let line = text[lineStart..<lineEnd]
+            if let first = query.matchRanges(in: String(line)).first {
+                return (cut(String(line), around: first), number)
+            }
+            guard lineEnd < text.endIndex else { break }
+            lineStart = text.index(after: lineEnd)
+            number += 1
+        }
+        return nil
+    }
+
+    /// At most `lineLimit` bytes of `line`, starting a little before `match`.
+    static func cut(_ line: String, around match: Range<String.Index>) -> String {
+        let utf8 = line.utf8
+        guard utf8.count > lineLimit else { return line }
+        let before = utf8.distance(from: utf8.startIndex, to: match.lowerBound)
+        var start = utf8.index(utf8.startIndex, offsetBy: max(0, before - lineLimit / 4))
+        while start > utf8.startIndex && !line.unicodeScalars.indices.contains(start) { start = utf8.index(before: start) }
+        var end = utf8.index(start, offsetBy: lineLimit, limitedBy: utf8.endIndex) ?? utf8.endIndex
+        while end < utf8.endIndex && !line.unicodeScalars.indices.contains(end) { end = utf8.index(before: end) }
+        return String(line[start..<end])
+    }
+
+    /// The state's leaves as `path: value` lines, strings decoded: what the
+    /// state says, searched as read, never its JSON.
+    public static func stateText(_ state: JSONObject) -> String {
+        var lines: [String] = []
+        func walk(_ value: JSONValue, _ path: String) {
+            switch value {
+            case .object(let object):
+                if object.members.isEmpty { lines.append("\(path): {}") }
+                for member in object.members { walk(member.value, path.isEmpty ? member.key : "\(path).\(member.key)") }
+            case .array(let elements):
+                if elements.isEmpty { lines.append("\(path): []") }
+                for (index, element) in elements.enumerated() { walk(element, "\(path)[\(index)]") }
+            case .string(let text): lines.append("\(path): \(text)")
+            case .number(let literal): lines.append("\(path): \(literal)")
+            case .bool(let flag): lines.append("\(path): \(flag)")
+            case .null: lines.append("\(path): null")
+            }
+        }
+        walk(.object(state), "")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Gathers one session's hits in timeline order: the first `kept` with
+    /// their lines, the rest counted.
+    struct Collector {
+        let search: SessionSearch
+        let sessionID: Session.ID
+        var hits: [SearchHit] = []
+        var total = 0
+
+        init(search: SessionSearch, sessionID: Session.ID) {
+            self.search = search
+            self.sessionID = sessionID
+        }
+
+        var result: SessionHits { SessionHits(sessionID: sessionID, hits: hits, total: total) }
+
+        /// The title and the state, which come before the timeline.
+        mutating func head(title: String?, state: JSONObject?) {
+            if search.fields.contains(.title), let title {
+                add(.title, [(.title, title)], at: nil)
+            }
+            if search.fields.contains(.state), let state, !state.members.isEmpty {
+                add(.state, [(.state, SessionSearch.stateText(state))], at: nil)
+            }
+        }
+
+        mutating func message(_ message: ConversationMessage, index: Int) {
+            let part: SearchHit.Part = message.role == .user ? .prompt : .reply
+            guard search.fields.contains(part.field) else { return }
+            add(.message(index), [(part, message.text)], at: message.at)
+        }
+
+        mutating func interaction(_ interaction: Interaction, position: Int) {
+            add(.interaction(position, id: interaction.id), search.parts(of: interaction), at: interaction.startedAt)
+        }
+
+        /// Whether the next match is shown with its line, or only counted.
+        var wantsLine: Bool { hits.count < search.kept }
+
+        func messageMatches(_ message: ConversationMessage) -> Bool {
+            let part: SearchHit.Part = message.role == .user ? .prompt : .reply
+            return search.fields.contains(part.field) && search.matches([message.text])
+        }
+
+        mutating func add(_ place: SearchHit.Place, _ parts: [(SearchHit.Part, String)], at: Timestamp?) {
+            guard !parts.isEmpty, search.matches(parts.map(\.1)) else { return }
+            addMatched(place, parts, at: at)
+        }
+
+        /// A place already known to match.
+        mutating func addMatched(_ place: SearchHit.Place, _ parts: [(SearchHit.Part, String)], at: Timestamp?) {
+            total += 1
+            guard hits.count < search.kept else { return }
+            for (part, text) in parts {
+                if let hit = search.hit(place, part, text, at: at) {
+                    hits.append(hit)
+                    return
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,386 @@
+import Glibc
+import Synchronization
+
+/// Search over the file store, as fast as its bytes allow. The answer is
+/// `SessionSearch`'s on the decoded sessions; what makes it fast is
+/// deciding, from the raw bytes, what need not be decoded. A line of a log
+/// (one interaction) or a head (the title, the state, the conversation) is
+/// decoded only if its bytes hold every term's `RawNeedle`, or if its
+/// output is base64, which no needle can see into. A rare word so decodes
+/// almost nothing, and a common one only the interactions it is in.
+///
+/// The sessions are read a step at a time under one shared lock, so a
+/// search sees each session as of one commit and a writer waits for a step
+/// at most, never for the whole search; the bytes are matched after the
+/// lock is released. Reading and matching each run on every core.
+extension FileStore {
+    public func search(_ search: SessionSearch, targets: [SearchTarget], registry: Registry,
+                       _ body: (SearchBatch) throws -> Bool) throws {
+        let plan = RawSearchPlan(search)
+        let scratch = ScratchBuffers()
+        var checked: FileStamp?
+        var titleHits: [String: SessionHits] = [:]
+        var start = 0
+        // Small steps first, so the first hits show at once; larger ones
+        // after, so the lock is taken and the threads woken less often.
+        var step = 32
+        while start < targets.count {
+            let slice = Array(targets[start..<min(targets.count, start + step)])
+            // Under the lock, each session's files are read into scratch
+            // space and looked through; only those that may match are kept.
+            let files = try consistentRead(checked: &checked) { () -> [Result<RawSession?, StoreError>] in
+                Parallel.map(slice.count) { index in
+                    Result { () throws(StoreError) -> RawSession? in
+                        try scratch.using { (buffers) throws(StoreError) -> RawSession? in
+                            try StoredSession(root: root, id: slice[index].id).readForSearch(plan, into: buffers)
+                        }
+                    }
+                }
+            }
+            // A title from the summaries is matched once however many sessions share it.
+            for target in slice {
+                if let title = target.title, titleHits[title] == nil { titleHits[title] = plan.titleOnly(title, id: target.id) }
+            }
+            let knownTitles = titleHits
+            let outcomes = Parallel.map(slice.count) { index -> SearchOutcome? in
+                let target = slice[index]
+                let stored = StoredSession(root: root, id: target.id)
+                do {
+                    let hits: SessionHits
+                    switch try files[index].get() {
+                    case nil: return nil
+                    case .skipped?:
+                        guard let title = target.title, var known = knownTitles[title], known.total > 0 else { return nil }
+                        known.sessionID = target.id
+                        hits = known
+                    case let raw?: hits = try plan.hits(in: raw, of: stored, title: target.title, registry: registry)
+                    }
+                    return hits.total > 0 ? .hits(hits) : nil
+                } catch {
+                    return .unreadable(target.id, String(describing: error))
+                }
+            }
+            start += slice.count
+            step = min(step * 2, 512)
+            guard try body(SearchBatch(outcomes: outcomes.compactMap { $0 }, searched: start)) else { return }
+        }
+    }
+}
+
+/// A session's files as a search reads them: the session file's bytes and,
+/// for a head, the committed part of its log; or only the news that
+/// neither can match.
+enum RawSession {
+    /// Neither file holds every needle: only a title from elsewhere can match.
+    case skipped
+    /// A session kept whole.
+    case whole([UInt8])
+    /// A head, and what its log gave: each interaction whose newest line
+    /// matches or must be decoded to know, in timeline order.
+    case split(head: [UInt8], lines: [LogMatch])
+}
+
+/// One interaction of a log, as the scan left it.
+struct LogMatch {
+    var position: Int
+    /// Whether the line's bytes settled that it matches; else it is decoded
+    /// and asked of the reference matcher.
+    var settled: Bool
+    /// The line, kept when it may be shown or decoded; nil for a settled
+    /// match past those shown, which is only counted.
+    var line: [UInt8]?
+}
+
+/// Reusable space to read files into, one pair per thread at a time: a
+/// search reads every file of the store, and fresh memory for each would
+/// cost more (the kernel zeroes every new page) than reading them.
+final class ScratchBuffers: @unchecked Sendable {
+    /// Two buffers, for a session file and its log, owned by one thread at a time.
+    final class Pair: @unchecked Sendable {
+        private(set) var file = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 16)
+        private(set) var log = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 16)
+
+        deinit {
+            file.deallocate()
+            log.deallocate()
+        }
+
+        /// The buffer for the log, at least `count` bytes long.
+        func log(holding count: Int) -> UnsafeMutableBufferPointer<UInt8> {
+            if log.count < count {
+                log.deallocate()
+                log = .allocate(capacity: max(count, log.count * 2))
+            }
+            return log
+        }
+
+        func file(holding count: Int) -> UnsafeMutableBufferPointer<UInt8> {
+            if file.count < count {
+                file.deallocate()
+                file = .allocate(capacity: max(count, file.count * 2))
+            }
+            return file
+        }
+    }
+
+    private let free = Mutex<[Pair]>([])
+
+    func using<T>(_ body: (Pair) throws(StoreError) -> T) throws(StoreError) -> T {
+        let pair = free.withLock { $0.popLast() } ?? Pair()
+        defer { free.withLock { $0.append(pair) } }
+        return try body(pair)
+    }
+}
+
+extension StoredSession {
+    /// The files, read into `buffers` and kept only when they may match; a
+    /// head is decoded only when its log's committed length cannot be read
+    /// straight from the writer's layout.
+    func readForSearch(_ plan: RawSearchPlan, into buffers: ScratchBuffers.Pair) throws(StoreError) -> RawSession? {
+        guard let file = try Self.read(filePath, count: nil, into: buffers.file(holding:)) else { return nil }
+        let isHead = file.starts(with: SessionHeadFile.prefix) || SessionHeadFile.isHead(Array(file))
+        let fileMayMatch = plan.mayMatch(file, 0..<file.count)
+        guard isHead else { return fileMayMatch ? .whole(Array(file)) : .skipped }
+        let length: Int
+        if let skimmed = SessionHeadFile.skimLogLength(file) {
+            length = skimmed
+        } else {
+            length = try SessionHeadFile.decode(Array(file), path: filePath, expectedID: id).logLength
+        }
+        guard length > 0 else { return fileMayMatch ? .split(head: Array(file), lines: []) : .skipped }
+        guard let log = try Self.read(logPath, count: length, into: buffers.log(holding:)) else {
+            throw StoreError.damagedSession(id: id, path: logPath, detail: "it is missing, but the session's file says \(length) bytes were written")
+        }
+        guard log.count >= length else {
+            throw StoreError.damagedSession(id: id, path: logPath, detail:
+                "it is \(log.count) bytes long, but the session's file says \(length) were written")
+        }
+        let logMayMatch = plan.logMayMatch(log)
+        guard fileMayMatch || logMayMatch else { return .skipped }
+        let lines = logMayMatch ? try plan.matchingLines(log, keepingAll: fileMayMatch, stored: self) : []
+        guard fileMayMatch || !lines.isEmpty else { return .skipped }
+        return .split(head: Array(file), lines: lines)
+    }
+
+    /// Reads the file at `path` (its first `count` bytes, or all of it) into
+    /// the buffer `space` gives for its size: the bytes read, nil when there
+    /// is no such file. A log shorter than `count` reads short; the caller
+    /// says why that is damage.
+    static func read(_ path: String, count: Int?, into space: (Int) -> UnsafeMutableBufferPointer<UInt8>)
+        throws(StoreError) -> UnsafeBufferPointer<UInt8>? {
+        guard let fd = try FileIO.openForReading(path) else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw FileIO.fail("read", path) }
+        let size = Int(info.st_size)
+        let wanted = count.map { min($0, size) } ?? size
+        let buffer = space(max(1, wanted))
+        var filled = 0
+        while filled < wanted {
+            let got = pread(fd, buffer.baseAddress! + filled, wanted - filled, off_t(filled))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw FileIO.fail("read", path, errno)
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        return UnsafeBufferPointer(rebasing: buffer[0..<filled])
+    }
+}
+
+extension SessionHeadFile {
+    /// The `length` member of a head in the writer's layout: the last line
+    /// at two spaces' indent opening `"interactions"` is the top-level
+    /// member (no string holds a raw newline), and its `length` is at four.
+    /// Nil for any other layout, which is then parsed.
+    static func skimLogLength(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        let opening = Array("\n  \"interactions\": {\n".utf8)
+        let member = Array("\n    \"length\": ".utf8)
+        var from = max(0, buffer.count - 4096)
+        var found: Int?
+        while let hit = ByteSearch.firstIndex(of: opening, in: buffer, from: from) {
+            found = hit
+            from = hit + 1
+        }
+        if found == nil {
+            from = 0
+            while let hit = ByteSearch.firstIndex(of: opening, in: buffer, from: from) {
+                found = hit
+                from = hit + 1
+            }
+        }
+        guard let found, let at = ByteSearch.firstIndex(of: member, in: buffer, from: found) else { return nil }
+        var index = at + member.count
+        var value = 0
+        let digits = index
+        while index < buffer.count, buffer[index] >= 0x30, buffer[index] <= 0x39, index - digits < 18 {
+            value = value * 10 + Int(buffer[index] - 0x30)
+            index += 1
+        }
+        guard index > digits, index < buffer.count, buffer[index] == UInt8(ascii: ",") || buffer[index] == 0x0A else { return nil }
+        return value
+    }
+}
+
+/// A search's needles, and how it decides from raw bytes what to decode.
+struct RawSearchPlan: Sendable {
+    let search: SessionSearch
+    /// One per term that has one; empty under `--regex`, where nothing is skipped.
+    let needles: [RawNeedle]
+    /// Whether a text lacking every needle can still match: a term has no
+    /// needle, or the query is a pattern.
+    let decodesEverything: Bool
+    /// The longest needle, looked for first: the rarest, most likely.
+    let primary: RawNeedle?
+
+    /// The value of an `*_encoding` member that marks base64 output.
+    let base64 = RawNeedle(literal: Array("\":\"base64\"".utf8))
+
+    /// Settles lines on their bytes when every term is plain.
+    let lineCheck: LogLineCheck?
+
+    init(_ search: SessionSearch) {
+        self.search = search
+        let query = search.query
+        let found = query.terms.map { RawNeedle($0, ignoresCase: !query.caseSensitive) }
+        needles = found.compactMap { $0 }
+        decodesEverything = query.pattern != nil || found.contains { $0 == nil }
+        primary = needles.max { $0.bytes.count < $1.bytes.count }
+        lineCheck = LogLineCheck(search, needles: needles, decodesEverything: decodesEverything)
+    }
+
+    /// Whether `buffer[range]` holds every needle: when it does not, no text in it matches.
+    func mayMatch(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        decodesEverything || needles.allSatisfy { $0.firstIndex(in: buffer, range) != nil }
+    }
+
+    /// Whether a log may hold a matching interaction: its primary needle or base64 output is in it.
+    func logMayMatch(_ log: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !decodesEverything else { return true }
+        guard let primary else { return false }
+        return primary.firstIndex(in: log, 0..<log.count) != nil || base64.firstIndex(in: log, 0..<log.count) != nil
+    }
+
+    func hits(in raw: RawSession, of stored: StoredSession, title knownTitle: String?, registry: Registry) throws(StoreError) -> SessionHits {
+        let headBytes: [UInt8], lines: [LogMatch]
+        switch raw {
+        case .skipped:
+            return titleOnly(knownTitle, id: stored.id)
+        case .whole(let bytes):
+            // A session kept whole, from before the store's upgrade.
+            let session = try SessionFile.decode(bytes, path: stored.filePath, expectedID: stored.id)
+            return search.hits(in: session, title: knownTitle ?? SessionTitle.of(session, registry: registry))
+        case .split(let head, let found):
+            (headBytes, lines) = (head, found)
+        }
+        // Lines the scan could not settle are decoded and asked of the reference matcher.
+        var decoded: [Int: Interaction] = [:]
+        var matching: [LogMatch] = []
+        for line in lines {
+            guard !line.settled, let bytes = line.line else {
+                matching.append(line)
+                continue
+            }
+            let interaction = try Self.decode(bytes, position: line.position, stored: stored)
+            let parts = search.parts(of: interaction)
+            if !parts.isEmpty && search.matches(parts.map(\.1)) {
+                matching.append(line)
+                decoded[line.position] = interaction
+            }
+        }
+        let headMayMatch = headBytes.withUnsafeBufferPointer { buffer in mayMatch(buffer, 0..<buffer.count) }
+        if !headMayMatch && matching.isEmpty { return titleOnly(knownTitle, id: stored.id) }
+
+        let head = try SessionHeadFile.decode(headBytes, path: stored.filePath, expectedID: stored.id)
+        let session = head.session
+        var collector = SessionSearch.Collector(search: search, sessionID: stored.id)
+        collector.head(title: knownTitle ?? SessionTitle.of(session, registry: registry), state: headMayMatch ? session.state : nil)
+        let allMessages = headMayMatch ? session.conversation : []
+        let messages = allMessages.indices.filter { collector.messageMatches(allMessages[$0]) }
+        func interaction(_ line: LogMatch) throws(StoreError) -> Interaction? {
+            if let known = decoded[line.position] { return known }
+            guard let bytes = line.line else { return nil }
+            let found = try Self.decode(bytes, position: line.position, stored: stored)
+            decoded[line.position] = found
+            return found
+        }
+        // Messages fall among the interactions by time, so with any message
+        // to place every matching interaction is read for its time (the scan
+        // kept every line when the head may match); without, only those shown.
+        let order: [TimelineEntry]
+        if messages.isEmpty {
+            order = matching.indices.map(TimelineEntry.interaction)
+        } else {
+            let starts = try matching.map { (line) throws(StoreError) in try interaction(line)?.startedAt }
+            order = TimelineOrder.merge(interactionStarts: starts, messageTimes: messages.map { allMessages[$0].at })
+        }
+        for place in order {
+            switch place {
+            case .interaction(let index):
+                let line = matching[index]
+                if collector.wantsLine, let found = try interaction(line) {
+                    collector.addMatched(.interaction(line.position, id: found.id), search.parts(of: found), at: found.startedAt)
+                } else {
+                    collector.total += 1
+                }
+            case .message(let index):
+                collector.message(allMessages[messages[index]], index: messages[index])
+            }
+        }
+        return collector.result
+    }
+
+    static func decode(_ line: [UInt8], position: Int, stored: StoredSession) throws(StoreError) -> Interaction {
+        let found = line.withUnsafeBufferPointer { buffer in
+            Result { () throws(StoreError) -> Interaction in
+                let entry = try InteractionLog.entry(buffer, line: 0..<buffer.count, path: stored.logPath)
+                return try InteractionLog.decode(buffer, entry, path: stored.logPath)
+            }
+        }
+        switch found {
+        case .success(let interaction): return interaction
+        case .failure(let error): throw stored.damage(error)
+        }
+    }
+
+    /// A session none of whose files can match: its title still may.
+    func titleOnly(_ title: String?, id: Session.ID) -> SessionHits {
+        var collector = SessionSearch.Collector(search: search, sessionID: id)
+        collector.head(title: title, state: nil)
+        return collector.result
+    }
+
+    /// The newest version of each interaction whose line matches, or may:
+    /// the log is searched for the primary needle (and base64 markers)
+    /// first; only a log with a hit has its lines walked, to know which
+    /// version of each interaction is the newest. Each line that may match
+    /// is settled on its bytes where it can be; its bytes are kept when it
+    /// must be decoded, may be shown, or (`keepingAll`, when messages may
+    /// match too) may be needed for its time.
+    func matchingLines(_ log: UnsafeBufferPointer<UInt8>, keepingAll: Bool, stored: StoredSession) throws(StoreError) -> [LogMatch] {
+        let entries: [InteractionLog.Entry]
+        do {
+            entries = try InteractionLog.latest(log, length: log.count, path: stored.logPath)
+        } catch {
+            throw stored.damage(error)
+        }
+        var found: [LogMatch] = []
+        var shown = 0
+        for entry in entries {
+            guard decodesEverything || mayMatch(log, entry.line) || base64.firstIndex(in: log, entry.line) != nil else { continue }
+            let bytes = { Array(UnsafeBufferPointer(rebasing: log[entry.line])) }
+            switch lineCheck?.check(log, entry.object) ?? .decode {
+            case .fails:
+                continue
+            case .matches:
+                let keep = keepingAll || shown < search.kept
+                shown += 1
+                found.append(LogMatch(position: entry.position, settled: true, line: keep ? bytes() : nil))
+            case .decode:
+                found.append(LogMatch(position: entry.position, settled: false, line: bytes()))
+            }
+        }
+        return found
+    }
+}
