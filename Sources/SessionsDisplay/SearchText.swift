@@ -43,10 +43,13 @@ public enum SearchText {
         return done ? "\(found) in \(total) searched" : "\(found) · searching \(searched)/\(total)…"
     }
 
-    /// `hit`'s line, sanitized, at most `width` cells: whole when it fits,
-    /// else from a little before the first match, cut with `…` at either end.
+    /// A hit's line, sanitized and without its indentation, at most `width`
+    /// cells: whole when it fits, else from a little before the first
+    /// match, cut with `…` at either end.
     public static func snippet(_ line: String, query: SearchQuery, width: Int) -> Snippet {
-        let clean = Sanitizer.line(line)
+        // Indentation says nothing beside a place label, and costs the match its room.
+        let sanitized = Sanitizer.line(line)
+        let clean = String(sanitized.drop { $0 == " " || $0 == "\t" })
         let characters = Array(clean)
         let matches = query.matchRanges(in: clean).map { range in
             clean.distance(from: clean.startIndex, to: range.lowerBound)..<clean.distance(from: clean.startIndex, to: range.upperBound)

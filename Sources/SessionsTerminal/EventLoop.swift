@@ -32,6 +32,9 @@ final class EventLoop {
     let worker: StoreWorker?
     /// Waits for another process's lock, for the footer.
     let waits: StoreWaitBoard?
+    /// The search screen's searches, off this thread; without a pipe for
+    /// the results, they run on it.
+    let searcher: BackgroundSearcher?
     /// A catalog read is in progress; another change was seen meanwhile.
     var refreshing = false
     var refreshAgain = false
@@ -53,6 +56,7 @@ final class EventLoop {
         trace = TimingTrace(environment: environment)
         loader = BackgroundLoader(delayMS: environment["SESSIONS_TEST_LOAD_DELAY_MS"].flatMap { Int($0) } ?? 0)
         worker = StoreWorker()
+        searcher = BackgroundSearcher()
         waits = configuration.storeWaits
         runtime.defersWrites = worker != nil
     }
@@ -69,7 +73,8 @@ final class EventLoop {
                    pollfd(fd: watchFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: loader?.readFD ?? -1, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: worker?.readFD ?? -1, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: waits?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
+                   pollfd(fd: waits?.readFD ?? -1, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: searcher?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
         while true {
             for index in fds.indices { fds[index].revents = 0 }
             if poll(&fds, nfds_t(fds.count), timeout()) < 0 && errno != EINTR { return .quit }
@@ -93,8 +98,10 @@ final class EventLoop {
             if fds[3].revents != 0, let end = finishLoad() { return end }
             if fds[4].revents != 0, let end = finishStoreWork() { return end }
             if fds[5].revents != 0, let waits { runtime.send(.storeWait(waits.current())) }
+            if fds[6].revents != 0, let end = finishSearch() { return end }
             if let end = handleInput() { return end }
             startWrites()
+            startSearch()
             startLoad()
         }
     }
@@ -188,6 +195,31 @@ final class EventLoop {
                 if let end = perform(runtime.send(action)) { return end }
             }
         }
+        return nil
+    }
+
+    /// Starts the search the browser asked for, stopping the one before.
+    func startSearch() {
+        guard let searcher else {
+            if runtime.pendingSearch != nil { _ = perform(runtime.settle()) }
+            return
+        }
+        let (request, stop) = runtime.takePendingSearch()
+        if stop { searcher.stop() }
+        if let request {
+            searcher.start(request, service: runtime.service, catalog: runtime.state.catalog, projectID: runtime.state.projectFilter)
+        }
+    }
+
+    /// Hands the steps a search delivered to the browser and shows them.
+    func finishSearch() -> LoopEnd? {
+        guard let searcher else { return nil }
+        let actions = searcher.take()
+        guard !actions.isEmpty else { return nil }
+        for action in actions {
+            if let end = perform(runtime.send(action)) { return end }
+        }
+        terminal.draw(Render.frame(runtime.state))
         return nil
     }
 

@@ -162,6 +162,7 @@ struct SearchPrinter {
     var named: Session.ID?
     var printedNamed = false
     private(set) var sessionCount = 0
+    private var titles = TitleCache()
     private(set) var hitCount = 0
 
     init(registry: Registry, catalog: Catalog, query: SearchQuery, now: Timestamp, json: Bool, style: Style, columns: Int) {
@@ -201,7 +202,7 @@ struct SearchPrinter {
         hitCount += hits.total
         if json { return jsonSession(summary, hits, isNamed: isNamed, first: first) }
         var text = first ? "" : "\n"
-        let title = Sanitizer.line(SessionListText.title(summary, registry: registry))
+        let title = titles.title(summary, registry: registry)
         let time = TimeText.day(summary.activityAt, now: now)
         text += style.apply("Session \(summary.id)", .bold) + "  " + style.status(summary.status) + "  "
             + CellWidth.truncate(title, to: max(10, columns - 40)) + "  " + style.apply(time, .dim)
@@ -271,5 +272,26 @@ struct SearchPrinter {
         if json { return Array((sessionCount == 0 ? "[]\n" : "\n]\n").utf8) }
         guard sessionCount > 0 else { return [] }
         return Array(("\n" + style.apply("\(sessionCount) session\(sessionCount == 1 ? "" : "s") · \(hitCount) hit\(hitCount == 1 ? "" : "s")", .dim) + "\n").utf8)
+    }
+}
+
+/// Titles made once for each type and place: a search of a large store
+/// names thousands of sessions that share a few dozen.
+struct TitleCache {
+    private struct Place: Hashable {
+        var type: SessionType
+        var componentID: Component.ID?
+        var projectID: Project.ID?
+    }
+
+    private var made: [Place: String] = [:]
+
+    mutating func title(_ summary: SessionSummary, registry: Registry) -> String {
+        guard summary.type != .claudeCode else { return SessionListText.title(summary, registry: registry) }
+        let place = Place(type: summary.type, componentID: summary.componentID, projectID: summary.projectID)
+        if let title = made[place] { return title }
+        let title = SessionListText.title(summary, registry: registry)
+        made[place] = title
+        return title
     }
 }

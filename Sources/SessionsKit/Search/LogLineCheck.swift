@@ -77,6 +77,71 @@ struct LogLineCheck: Sendable {
         return .fails
     }
 
+    /// What a hit on a settled line shows, read from the line's bytes: the
+    /// interaction's id, when it started, and the texts the search reads,
+    /// in the order `SessionSearch.parts` gives them. Only the strings wanted
+    /// are decoded; nil when the line is not in the shape the check walks.
+    func parts(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>)
+        -> (id: String, at: Timestamp?, parts: [(SearchHit.Part, String)])? {
+        var depth = 0
+        var second = Member.other, third = Member.other
+        var key: Member = .other
+        var found = Found()
+        var index = line.lowerBound
+        let end = line.upperBound
+        while index < end {
+            let byte = buffer[index]
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                depth += 1
+                if depth == 2 { second = key } else if depth == 3 { third = key }
+                key = .other
+                index += 1
+            } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                guard depth > 0 else { return nil }
+                depth -= 1
+                key = .other
+                index += 1
+            } else if byte == Self.quote {
+                guard let close = Self.closingQuote(buffer, from: index + 1, end: end) else { return nil }
+                var after = close + 1
+                while after < end, buffer[after] == 0x20 { after += 1 }
+                if after < end, buffer[after] == UInt8(ascii: ":") {
+                    let parent: Member = depth == 2 ? second : depth == 3 ? third : .other
+                    key = Member(buffer, index + 1..<close, depth: depth, parent: parent)
+                } else if key != .other {
+                    found.keep(key, index..<(close + 1))
+                }
+                index = after
+            } else {
+                index += 1
+            }
+        }
+        func text(_ member: Member) -> String? {
+            guard let range = found[member], case .string(let value)? = try? JSONParser.parse(buffer, range: range) else { return nil }
+            return value
+        }
+        // A part none of whose raw bytes hold a needle shows no match, and is not decoded.
+        func part(_ member: Member, _ part: SearchHit.Part, into parts: inout [(SearchHit.Part, String)]) {
+            guard let range = found[member], range.count > 2,
+                  needles.contains(where: { Self.occurs($0, in: buffer, (range.lowerBound + 1)..<(range.upperBound - 1)) }),
+                  let value = text(member) else { return }
+            parts.append((part, value))
+        }
+        guard let id = text(.id) else { return nil }
+        var parts: [(SearchHit.Part, String)] = []
+        if command {
+            part(.commandText, .command, into: &parts)
+            part(.pipe, .pipe, into: &parts)
+        }
+        if output {
+            part(.stdout, .stdout, into: &parts)
+            part(.stderr, .stderr, into: &parts)
+            part(.errorMessage, .error, into: &parts)
+        }
+        let at = (text(.commandTimestamp) ?? text(.insertedAt)).flatMap(Timestamp.init(iso8601:))
+        return (id, at, parts)
+    }
+
     /// The quote that closes a string whose text starts at `from`: the next
     /// one with an even run of backslashes before it.
     static func closingQuote(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Int? {
@@ -120,26 +185,46 @@ struct LogLineCheck: Sendable {
         return false
     }
 
+    /// Where the strings `parts` wants are, the first of each.
+    private struct Found {
+        var ranges: [Range<Int>?] = Array(repeating: nil, count: Member.wanted.count)
+
+        mutating func keep(_ member: Member, _ range: Range<Int>) {
+            guard let slot = Member.wanted.firstIndex(of: member), ranges[slot] == nil else { return }
+            ranges[slot] = range
+        }
+
+        subscript(member: Member) -> Range<Int>? {
+            Member.wanted.firstIndex(of: member).flatMap { ranges[$0] }
+        }
+    }
+
     /// The members that decide what a string is.
-    enum Member: Equatable {
+    enum Member: Hashable {
         case interaction, command, result
         case commandText, pipe, stdout, stderr, errorMessage
+        /// The interaction's own id and time, and its command's time: what a hit shows.
+        case id, insertedAt, commandTimestamp
         /// `stdout_encoding` or `stderr_encoding`: base64 output follows or precedes.
         case encoding
         case other
 
+        static let wanted: [Member] = [.id, .insertedAt, .commandTimestamp, .commandText, .pipe, .stdout, .stderr, .errorMessage]
+
         /// The member named `name` at `depth` (1 for the line's own), inside `parent`.
         init(_ buffer: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, depth: Int, parent: Member) {
-            let bytes = UnsafeBufferPointer(rebasing: buffer[name])
+            let start = buffer.baseAddress! + name.lowerBound
+            let count = name.count
             func named(_ text: StaticString) -> Bool {
-                bytes.count == text.utf8CodeUnitCount && bytes.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+                count == text.utf8CodeUnitCount && memcmp(start, text.utf8Start, count) == 0
             }
             switch depth {
             case 1: self = named("interaction") ? .interaction : .other
             case 2 where parent == .interaction:
-                self = named("command") ? .command : named("result") ? .result : .other
+                self = named("command") ? .command : named("result") ? .result : named("id") ? .id
+                    : named("inserted_at") ? .insertedAt : .other
             case 3 where parent == .command:
-                self = named("command") ? .commandText : named("pipe") ? .pipe : .other
+                self = named("command") ? .commandText : named("pipe") ? .pipe : named("timestamp") ? .commandTimestamp : .other
             case 3 where parent == .result:
                 self = named("stdout") ? .stdout : named("stderr") ? .stderr : named("error_message") ? .errorMessage
                     : named("stdout_encoding") || named("stderr_encoding") ? .encoding : .other

@@ -229,6 +229,11 @@ public enum SearchFold {
         var origins: [Int] = []
 
         init(_ text: String, folding: Bool) {
+            if text.utf8.allSatisfy({ $0 < 0x80 }) {
+                bytes = folding ? text.utf8.map(SearchFold.lower) : Array(text.utf8)
+                origins = Array(0...bytes.count)
+                return
+            }
             var offset = 0
             for scalar in text.unicodeScalars {
                 let before = bytes.count

@@ -72,23 +72,59 @@ public struct SessionSearch: Sendable {
         return found.count == query.terms.count
     }
 
-    /// A hit on `part`'s first matching line, if it has one.
-    func hit(_ place: SearchHit.Place, _ part: SearchHit.Part, _ text: String, at: Timestamp?) -> SearchHit? {
-        guard let (line, number) = Self.firstMatchingLine(of: text, query: query) else { return nil }
+    /// A hit on `part`'s first matching line, if it has one: with
+    /// `holdingAll`, only a line that holds every term.
+    func hit(_ place: SearchHit.Place, _ part: SearchHit.Part, _ text: String, at: Timestamp?, holdingAll: Bool = false) -> SearchHit? {
+        guard let (line, number) = Self.firstMatchingLine(of: text, query: query, holdingAll: holdingAll) else { return nil }
         return SearchHit(place: place, part: part, line: line, lineNumber: number, at: at)
     }
 
     /// The line of `text` holding the first match and its number, cut to
-    /// `lineLimit` bytes around the match when it is longer.
-    static func firstMatchingLine(of text: String, query: SearchQuery) -> (String, Int)? {
+    /// `lineLimit` bytes around the match when it is longer. Lines are
+    /// split and folded as bytes, one at a time into one buffer; only the
+    /// line found becomes a string.
+    static func firstMatchingLine(of text: String, query: SearchQuery, holdingAll: Bool = false) -> (String, Int)? {
+        if query.pattern != nil { return firstMatchingLine(slowly: text, query: query) }
+        if holdingAll && query.terms.count < 2 { return nil }
+        var text = text
+        return text.withUTF8 { bytes -> (String, Int)? in
+            var folded: [UInt8] = []
+            var number = 0
+            var start = 0
+            while start <= bytes.count {
+                let end = ByteSearch.firstIndex(of: 0x0A, in: bytes, from: start, end: bytes.count) ?? bytes.count
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                folded.removeAll(keepingCapacity: true)
+                if query.caseSensitive {
+                    folded.append(contentsOf: line)
+                } else if line.allSatisfy({ $0 < 0x80 }) {
+                    for byte in line { folded.append(SearchFold.lower(byte)) }
+                } else {
+                    folded = SearchFold.fold(String(decoding: line, as: UTF8.self))
+                }
+                let hit = folded.withUnsafeBufferPointer { buffer in
+                    holdingAll ? query.terms.allSatisfy { ByteSearch.firstIndex(of: $0.bytes, in: buffer) != nil }
+                        : query.terms.contains { ByteSearch.firstIndex(of: $0.bytes, in: buffer) != nil }
+                }
+                if hit {
+                    let found = String(decoding: line, as: UTF8.self)
+                    guard let first = query.matchRanges(in: found).first else { return nil }
+                    return (cut(found, around: first), number)
+                }
+                start = end + 1
+                number += 1
+            }
+            return nil
+        }
+    }
+
+    private static func firstMatchingLine(slowly text: String, query: SearchQuery) -> (String, Int)? {
         var number = 0
         var lineStart = text.startIndex
         while lineStart <= text.endIndex {
             let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
-            let line = text[lineStart..<lineEnd]
-            if let first = query.matchRanges(in: String(line)).first {
-                return (cut(String(line), around: first), number)
-            }
+            let line = String(text[lineStart..<lineEnd])
+            if let first = query.matchRanges(in: line).first { return (cut(line, around: first), number) }
             guard lineEnd < text.endIndex else { break }
             lineStart = text.index(after: lineEnd)
             number += 1
@@ -182,10 +218,14 @@ public struct SessionSearch: Sendable {
         mutating func addMatched(_ place: SearchHit.Place, _ parts: [(SearchHit.Part, String)], at: Timestamp?) {
             total += 1
             guard hits.count < search.kept else { return }
-            for (part, text) in parts {
-                if let hit = search.hit(place, part, text, at: at) {
-                    hits.append(hit)
-                    return
+            // The line that shows why the place matched: one holding every
+            // term if there is one, else the first holding any.
+            for holdingAll in [true, false] {
+                for (part, text) in parts {
+                    if let hit = search.hit(place, part, text, at: at, holdingAll: holdingAll) {
+                        hits.append(hit)
+                        return
+                    }
                 }
             }
         }

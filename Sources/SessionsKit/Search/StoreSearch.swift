@@ -23,10 +23,13 @@ public enum SearchOutcome: Sendable, Hashable {
 public struct SearchBatch: Sendable {
     public var outcomes: [SearchOutcome]
     public var searched: Int
+    /// How many sessions the search reads in all.
+    public var total: Int
 
-    public init(outcomes: [SearchOutcome], searched: Int) {
+    public init(outcomes: [SearchOutcome], searched: Int, total: Int) {
         self.outcomes = outcomes
         self.searched = searched
+        self.total = total
     }
 }
 
@@ -53,7 +56,7 @@ extension SessionStore {
                 }
             }
             start += slice.count
-            guard try body(SearchBatch(outcomes: outcomes, searched: start)) else { return }
+            guard try body(SearchBatch(outcomes: outcomes, searched: start, total: targets.count)) else { return }
         }
     }
 }

@@ -34,7 +34,7 @@ extension SessionService {
                        _ body: (SearchBatch) throws -> Bool) throws {
         let targets = searchTargets(query, in: catalog)
         guard !targets.isEmpty else {
-            _ = try body(SearchBatch(outcomes: [], searched: 0))
+            _ = try body(SearchBatch(outcomes: [], searched: 0, total: 0))
             return
         }
         // Every outcome is checked against the targets: a backend can only

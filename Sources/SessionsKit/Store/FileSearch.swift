@@ -62,7 +62,7 @@ extension FileStore {
             }
             start += slice.count
             step = min(step * 2, 512)
-            guard try body(SearchBatch(outcomes: outcomes.compactMap { $0 }, searched: start)) else { return }
+            guard try body(SearchBatch(outcomes: outcomes.compactMap { $0 }, searched: start, total: targets.count)) else { return }
         }
     }
 }
@@ -319,7 +319,16 @@ struct RawSearchPlan: Sendable {
             switch place {
             case .interaction(let index):
                 let line = matching[index]
-                if collector.wantsLine, let found = try interaction(line) {
+                guard collector.wantsLine else {
+                    collector.total += 1
+                    continue
+                }
+                // A settled line shows what its bytes say, its wanted strings
+                // decoded alone; any other is decoded whole.
+                if line.settled, decoded[line.position] == nil, let bytes = line.line, let lineCheck,
+                   let read = bytes.withUnsafeBufferPointer({ lineCheck.parts($0, 0..<$0.count) }) {
+                    collector.addMatched(.interaction(line.position, id: read.id), read.parts, at: read.at)
+                } else if let found = try interaction(line) {
                     collector.addMatched(.interaction(line.position, id: found.id), search.parts(of: found), at: found.startedAt)
                 } else {
                     collector.total += 1
@@ -370,7 +379,7 @@ struct RawSearchPlan: Sendable {
         for entry in entries {
             guard decodesEverything || mayMatch(log, entry.line) || base64.firstIndex(in: log, entry.line) != nil else { continue }
             let bytes = { Array(UnsafeBufferPointer(rebasing: log[entry.line])) }
-            switch lineCheck?.check(log, entry.object) ?? .decode {
+            switch lineCheck?.check(log, entry.line) ?? .decode {
             case .fails:
                 continue
             case .matches:

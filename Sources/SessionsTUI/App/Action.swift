@@ -29,6 +29,8 @@ public enum Action: Sendable {
     /// A read or write has waited a second or more for another process's
     /// lock on the store; nil once none does.
     case storeWait(StoreWait?)
+    /// A step of the search the search screen started.
+    case searchProgress(SearchProgress)
 }
 
 /// A wait for the store's lock long enough to show, with whoever holds it.

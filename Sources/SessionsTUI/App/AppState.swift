@@ -1,7 +1,7 @@
 import SessionsKit
 
 /// Which part of the browser has the keys.
-public enum Focus: Sendable, Equatable { case list, timeline, pager }
+public enum Focus: Sendable, Equatable { case list, timeline, pager, search }
 
 /// Everything the screen shows, as a value. `update` makes the next one from
 /// an action; `render` draws one. Nothing else holds browser state. Each
@@ -53,6 +53,13 @@ public struct AppState: Sendable {
     /// Where the next timeline read opens: on the call that started the
     /// subagent `p` came back from.
     var landing: SubagentNavigation.Landing?
+    /// The search screen, kept while the user reads what it found: `F`
+    /// goes back to it, `}` and `{` on to the next hit.
+    public var search: SearchScreen?
+    /// Where the next timeline read opens when a search hit was chosen.
+    var searchLanding: SearchNavigation.Landing?
+    /// Where `Esc` on the search screen goes back to.
+    var focusBeforeSearch: Focus = .list
 
     public init(width: Int, height: Int, now: Timestamp, scope: Scope, projectFilter: Project.ID? = nil,
                 sessionTypes: [SessionType] = SessionType.builtIn) {
@@ -66,7 +73,7 @@ public struct AppState: Sendable {
 
     public var layout: ScreenLayout {
         let context = paneContext
-        return ScreenLayout(width: width, height: height, focus: focus, showsPager: pager != nil) { [timeline] height in
+        return ScreenLayout(width: width, height: height, focus: focus, showsPager: pager != nil, showsSearch: search != nil) { [timeline] height in
             timeline?.headerLines(paneHeight: height, context: context).count ?? 0
         }
     }
@@ -90,6 +97,7 @@ public struct AppState: Sendable {
     /// else the focused screen.
     public var keyContext: KeyContext {
         if let overlay { return overlay.keyContext }
+        if focus == .search { return search?.input != nil ? .searchQuery : .searchScreen }
         if list.filter.isEditing { return .filter }
         if pager?.searchInput != nil { return .search }
         if pager?.copyMenu != nil { return .copyMenu }
@@ -97,6 +105,7 @@ public struct AppState: Sendable {
         case .list: return .list
         case .timeline: return .timeline
         case .pager: return .detail
+        case .search: return .searchScreen
         }
     }
 }

@@ -23,6 +23,10 @@ public enum StoreEffect: Sendable, Equatable {
 /// Reads that may take long; the runtime may do them off the loop's thread.
 public enum LoadEffect: Sendable, Equatable {
     case session(Session.ID)
+    /// Search every session; the steps come back as `searchProgress`.
+    case search(SearchRequest)
+    /// Stop the search that runs, if one does.
+    case stopSearch
 }
 
 /// What only the terminal can do.

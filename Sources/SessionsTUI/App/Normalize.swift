@@ -12,6 +12,7 @@ extension Update {
         normalizeFocus(&state)
         let layout = state.layout
         state.list.keepInView(visible: listPage(layout))
+        if let rect = layout.search { state.search?.scroll(rows: max(1, rect.height - SearchScreen.headerRows)) }
         if var pager = state.pager, let rect = layout.pager {
             let text = PagerScreen.textArea(of: rect)
             pager.keepClamped(width: max(1, text.width), rows: max(1, text.height))
@@ -34,6 +35,7 @@ extension Update {
     /// shows the session being read, never another one.
     static func normalizeFocus(_ state: inout AppState) {
         if state.focus != .pager { state.pager = nil }
+        if state.focus == .search && state.search == nil { state.focus = .list }
         if state.focus == .pager && state.pager == nil { state.focus = .timeline }
         if state.focus == .list {
             state.reading = nil

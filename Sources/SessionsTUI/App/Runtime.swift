@@ -12,6 +12,10 @@ public final class Runtime {
     /// The newest session load asked for; loads wait until input is drained,
     /// so holding `j` over large sessions never queues work.
     public private(set) var pendingLoad: Session.ID?
+    /// The search asked for and not yet started; a newer one replaces it.
+    public private(set) var pendingSearch: SearchRequest?
+    /// Set by `stopSearch` until the caller has stopped the running search.
+    public private(set) var searchStopRequested = false
     /// Whether store writes wait in `pendingWrites` for the caller to perform
     /// off its thread: another process may hold the store for long, and the
     /// keys must keep working meanwhile.
@@ -40,6 +44,12 @@ public final class Runtime {
                 case .store(let write) where defersWrites: pendingWrites.append((write, service))
                 case .store(let write): queue.append(Self.perform(write, service: service))
                 case .load(.session(let id)): pendingLoad = id
+                case .load(.search(let request)):
+                    pendingSearch = request
+                    searchStopRequested = true
+                case .load(.stopSearch):
+                    pendingSearch = nil
+                    searchStopRequested = true
                 case .terminal(let effect): terminal.append(effect)
                 }
             }
@@ -47,7 +57,7 @@ public final class Runtime {
         return terminal
     }
 
-    /// Performs the deferred session load, if any, here.
+    /// Performs the deferred session load and search, if any, here.
     @discardableResult
     public func settle() -> [TerminalEffect] {
         var terminal: [TerminalEffect] = []
@@ -55,7 +65,46 @@ public final class Runtime {
             pendingLoad = nil
             Self.load(id, service: service) { terminal += send($0) }
         }
+        searchStopRequested = false
+        while let request = pendingSearch {
+            pendingSearch = nil
+            Self.search(request, service: service, catalog: state.catalog, projectID: state.projectFilter,
+                        shouldStop: { false }) { terminal += send($0) }
+        }
         return terminal
+    }
+
+    /// Takes the deferred search, for a caller that runs it on another
+    /// thread, and whether the running one must stop first.
+    public func takePendingSearch() -> (request: SearchRequest?, stop: Bool) {
+        defer {
+            pendingSearch = nil
+            searchStopRequested = false
+        }
+        return (pendingSearch, searchStopRequested)
+    }
+
+    /// Runs a search, handing each step to `deliver` as it is done, until
+    /// `shouldStop` says it is no longer wanted. Safe on any thread.
+    public static func search(_ request: SearchRequest, service: SessionService, catalog: Catalog?, projectID: Project.ID?,
+                              shouldStop: () -> Bool, deliver: (Action) -> Void) {
+        let generation = request.generation
+        var last = SearchProgress(generation: generation, outcomes: [], searched: 0, total: 0, done: true)
+        do {
+            let catalog = try catalog ?? service.catalog()
+            try service.search(SessionSearch(query: request.query), SessionQuery(projectID: projectID), in: catalog) { batch in
+                guard !shouldStop() else { return false }
+                last.total = batch.total
+                last.searched = batch.searched
+                deliver(.searchProgress(SearchProgress(generation: generation, outcomes: batch.outcomes, searched: batch.searched,
+                                                       total: batch.total, done: false)))
+                return true
+            }
+        } catch {
+            deliver(.failed("search: \(error)"))
+        }
+        guard !shouldStop() else { return }
+        deliver(.searchProgress(last))
     }
 
     /// Takes the deferred load, for a caller that performs it on another

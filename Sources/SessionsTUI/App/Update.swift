@@ -67,6 +67,8 @@ public enum Update {
             flash(&state, message)
         case .storeWait(let wait):
             state.storeWait = wait
+        case .searchProgress(let progress):
+            state.search?.receive(progress)
         }
         return []
     }
@@ -112,6 +114,10 @@ public enum Update {
             state.timeline = timeline
         }
         state.timeline?.links = state.catalog.flatMap { TimelineScreen.Links.of(session, among: $0.table) }
+        if state.searchLanding != nil {
+            SearchNavigation.land(&state)
+            return
+        }
         if let pager = state.pager {
             // The interaction read is gone if the session was rewritten shorter.
             state.pager = pager.reloaded(with: session, earlier: earlier)
@@ -169,6 +175,11 @@ public enum Update {
             return deliver(&state, state.pager?.handleTyping(intent, key: key, text: PagerScreen.textArea(of: rect)) ?? .none)
         case .copyMenu:
             return deliver(&state, state.pager?.handleCopyMenu(intent) ?? .none)
+        case .searchQuery:
+            guard var search = state.search else { return [] }
+            let reply = search.handleTyping(intent, key: key)
+            state.search = search
+            return deliver(&state, reply)
         default:
             return perform(&state, intent)
         }
@@ -195,6 +206,15 @@ public enum Update {
             return SessionCommands.requestUndo(&state)
         case .openParent:
             openParent(&state)
+        case .searchAll:
+            if state.focus == .search, var search = state.search {
+                search.input = search.text
+                state.search = search
+            } else {
+                SearchNavigation.show(&state)
+            }
+        case .nextHit, .previousHit:
+            SearchNavigation.step(&state, forward: intent == .nextHit)
         case .resume:
             return SessionResume.request(&state)
         case .deleteSession:
@@ -215,6 +235,7 @@ public enum Update {
             case .list: return listIntent(&state, intent)
             case .timeline: return timelineIntent(&state, intent)
             case .pager: return pagerIntent(&state, intent)
+            case .search: return searchIntent(&state, intent)
             }
         }
         return []
@@ -269,6 +290,20 @@ public enum Update {
             return deliver(&state, state.timeline?.handle(intent, page: rows) ?? .none)
         }
         return []
+    }
+
+    static func searchIntent(_ state: inout AppState, _ intent: Intent) -> [Effect] {
+        switch intent {
+        case .open:
+            SearchNavigation.open(&state)
+            return []
+        case .back:
+            return SearchNavigation.back(&state)
+        default:
+            let rows = max(1, (state.layout.search?.height ?? 1) - SearchScreen.headerRows)
+            let reply = state.search?.handle(intent, page: rows) ?? .none
+            return deliver(&state, reply)
+        }
     }
 
     static func pagerIntent(_ state: inout AppState, _ intent: Intent) -> [Effect] {

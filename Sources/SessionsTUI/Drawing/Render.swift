@@ -14,6 +14,9 @@ public enum Render {
         }
         HeaderBar.draw(into: &frame, in: layout.header, state)
         let context = state.paneContext
+        if let rect = layout.search, let search = state.search {
+            search.draw(into: &frame, in: rect, context: context, catalog: state.catalog, focused: true)
+        }
         if let rect = layout.pager, let pager = state.pager {
             pager.draw(into: &frame, in: rect, keyMap: state.keyMap)
         }

@@ -12,6 +12,8 @@ public enum Intent: String, Sendable, Hashable, CaseIterable {
     case nextError, previousError, openParent, resume
     case toggleWrap, search, searchNext, searchPrevious, openInPager, copy
     case nextInteraction, previousInteraction, scrollRight, scrollLeft, toggleConversation
+    /// The search screen: open it, and step from hit to hit.
+    case searchAll, nextHit, previousHit
     /// The copy menu: which part of the interaction goes to the clipboard.
     case copyCommand, copyPipe, copyStdout, copyStderr, copyInteraction
     case redraw, help
@@ -23,7 +25,7 @@ public enum Intent: String, Sendable, Hashable, CaseIterable {
 
 /// Where the user is; each context has its own bindings, listed by `?`.
 public enum KeyContext: String, Sendable, Hashable, CaseIterable {
-    case global, list, timeline, detail, filter, search, copyMenu, help, newSession, confirmDelete, accountPicker
+    case global, list, timeline, detail, filter, search, copyMenu, searchScreen, searchQuery, help, newSession, confirmDelete, accountPicker
 
     public var title: String {
         switch self {
@@ -34,6 +36,8 @@ public enum KeyContext: String, Sendable, Hashable, CaseIterable {
         case .filter: return "Typing a filter"
         case .search: return "Typing a search"
         case .copyMenu: return "Copy menu"
+        case .searchScreen: return "Search screen"
+        case .searchQuery: return "Typing a search of every session"
         case .help: return "This help"
         case .newSession: return "New session form"
         case .confirmDelete: return "Delete confirmation"
@@ -114,6 +118,9 @@ public struct KeyMap: Sendable {
         bind(.global, [c("G"), .end], .moveBottom, "go to the bottom")
         bind(.global, [.pageDown, .control("f"), c(" ")], .pageDown, "page down")
         bind(.global, [.pageUp, .control("b")], .pageUp, "page up")
+        bind(.global, [c("F")], .searchAll, "search every session: prompts, replies, commands, output, state; again, back to the hits")
+        bind(.global, [c("}")], .nextHit, "open the next search hit, in the next session too")
+        bind(.global, [c("{")], .previousHit, "open the previous search hit")
         // Session list.
         bind(.list, [.enter, c("l"), .right], .open, "open the session's timeline", hint: "open")
         bind(.list, [.tab], .nextSection, "next section")
@@ -122,6 +129,7 @@ public struct KeyMap: Sendable {
         bind(.list, [c("2")], .sectionComplete, "show complete sessions")
         bind(.list, [c("3")], .sectionFailed, "show failed sessions")
         bind(.list, [c("/")], .filter, "filter: words match id, title, type, project, component, agent, environment, state; \(FilterQuery.fieldNames) narrow; any other word: is matched as text, and the footer says so", hint: "filter")
+        bind(.list, [c("F")], .searchAll, "search every session: prompts, replies, commands, output, state", hint: "search")
         bind(.list, [c("s")], .cycleSort, "cycle the sort: \(SessionSort.allCases.map(\.rawValue).joined(separator: ", "))", hint: "sort")
         bind(.list, [c("c")], .markComplete, "set the session, or every marked one, to complete", hint: "complete")
         bind(.list, [c("f")], .markFailed, "set the session, or every marked one, to failed", hint: "failed")
@@ -140,6 +148,7 @@ public struct KeyMap: Sendable {
         bind(.timeline, [.enter], .open, "open the interaction, prompt or reply; on a Task row marked → #N, the subagent's session (p: back)", hint: "open")
         bind(.timeline, [c("l"), .right], .openInteraction, "open the interaction, prompt or reply, a Task row marked → #N too")
         bind(.timeline, [c("e")], .nextError, "next error", hint: "next error")
+        bind(.timeline, [c("F")], .searchAll, "search every session; again, back to the hits", hint: "search")
         bind(.timeline, [c("E")], .previousError, "previous error")
         bind(.timeline, [c("p")], .openParent, "open the session's parent")
         bind(.timeline, [c("R")], .resume, "resume the session's conversation in Claude Code; back here when it ends")
@@ -185,6 +194,27 @@ public struct KeyMap: Sendable {
         bind(.search, [.backspace, .delete], .deleteBackward, "delete the last character")
         bind(.search, [.control("u")], .clearLine, "clear the line")
         bind(.search, [], .typeText, "type into the search")
+        // The search screen.
+        bind(.searchScreen, [.enter, c("l"), .right], .open, "open the hit: its session's timeline, and the pager on the matching line", hint: "open")
+        bind(.searchScreen, [c("/")], .search, "change the search", hint: "edit")
+        bind(.searchScreen, [c("}")], .nextHit, "next hit")
+        bind(.searchScreen, [c("{")], .previousHit, "previous hit")
+        bind(.searchScreen, [.escape, c("q"), c("h"), .left], .back, "stop the search; when it is done, back to where F was pressed", hint: "stop/back")
+        bind(.searchScreen, [c("j"), .down], .moveDown, "move down")
+        bind(.searchScreen, [c("k"), .up], .moveUp, "move up")
+        bind(.searchScreen, [c("g"), .home], .moveTop, "go to the top")
+        bind(.searchScreen, [c("G"), .end], .moveBottom, "go to the bottom")
+        bind(.searchScreen, [.pageDown, .control("f"), c(" ")], .pageDown, "page down")
+        bind(.searchScreen, [.pageUp, .control("b")], .pageUp, "page up")
+        bind(.searchScreen, [c("?")], .help, "show this help", hint: "help")
+        // Typing the search: it runs again with every character.
+        bind(.searchQuery, [.enter], .accept, "go to the hits", hint: "hits")
+        bind(.searchQuery, [.escape], .cancel, "stop typing, and stop the search", hint: "stop")
+        bind(.searchQuery, [.backspace, .delete], .deleteBackward, "delete the last character")
+        bind(.searchQuery, [.control("u")], .clearLine, "clear the line")
+        bind(.searchQuery, [.down], .moveDown, "go to the hits, one down")
+        bind(.searchQuery, [.pageDown], .pageDown, "go to the hits, a page down")
+        bind(.searchQuery, [], .typeText, "type: words, \"a phrase\"; a capital letter makes the search match case")
         // The copy menu: one key a part; the menu lists the parts the interaction has.
         bind(.copyMenu, [c("c")], .copyCommand, "copy the command")
         bind(.copyMenu, [c("p")], .copyPipe, "copy the pipe")

@@ -30,19 +30,26 @@ public struct ScreenLayout: Sendable, Equatable {
     public let session: SessionPaneLayout?
     /// One interaction in full, over the whole body; nil when none is open.
     public let pager: Rect?
+    /// The search screen, over the whole body, while it has the focus.
+    public let search: Rect?
 
     public var isTooSmall: Bool { width < Self.minimumWidth || height < Self.minimumHeight }
     public var isSplit: Bool { width >= Self.splitWidth }
 
     /// - Parameter sessionHeader: how many rows the session's fields take in
     ///   a pane of the given height (they depend on the session shown).
-    public init(width: Int, height: Int, focus: Focus, showsPager: Bool, sessionHeader: (Int) -> Int) {
+    public init(width: Int, height: Int, focus: Focus, showsPager: Bool, showsSearch: Bool = false, sessionHeader: (Int) -> Int) {
         self.width = width
         self.height = height
         screen = Rect(x: 0, y: 0, width: width, height: height)
         header = screen.row(0)
         footer = screen.row(max(0, height - 1))
         body = Rect(x: 0, y: 1, width: width, height: height - 2)
+        if showsSearch && focus == .search {
+            (list, divider, session, pager, search) = (nil, nil, nil, nil, body)
+            return
+        }
+        search = nil
         if showsPager && focus == .pager {
             (list, divider, session, pager) = (nil, nil, nil, body)
             return

@@ -87,6 +87,9 @@ enum FooterBar {
             return "\(timeline.cursor + 1)/\(timeline.rows.count)"
         case .pager:
             return state.pager?.position ?? ""
+        case .search:
+            guard let search = state.search, !search.rows.isEmpty, search.input == nil else { return "" }
+            return "\(search.cursor + 1)/\(search.rows.count)"
         }
     }
 }

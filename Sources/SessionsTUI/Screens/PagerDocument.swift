@@ -184,7 +184,7 @@ public struct PagerDocument: Sendable {
     /// never per key press.
     let searchesCounted = Tally()
     /// The document line each piece starts at.
-    private var firsts: [Int] = []
+    private(set) var firsts: [Int] = []
     public private(set) var count = 0
 
     mutating func append(_ line: Line) {

@@ -1,0 +1,45 @@
+import Dispatch
+import SessionsKit
+import SessionsTUI
+import Synchronization
+
+/// Runs the search screen's searches off the loop's thread, handing each
+/// step back through a pipe the loop polls, so hits stream in while keys
+/// keep working. A new search, or `Esc`, makes the running one stop at its
+/// next step: each search checks, between steps, that it is still the one wanted.
+final class BackgroundSearcher: Sendable {
+    private let pipe: WakePipe
+    var readFD: Int32 { pipe.readFD }
+    /// The search wanted now, by generation; 0 when none is.
+    private let wanted = Atomic<Int>(0)
+    private let finished = Mutex<[Action]>([])
+
+    init?() {
+        guard let pipe = WakePipe() else { return nil }
+        self.pipe = pipe
+    }
+
+    func start(_ request: SearchRequest, service: SessionService, catalog: Catalog?, projectID: Project.ID?) {
+        wanted.store(request.generation, ordering: .sequentiallyConsistent)
+        DispatchQueue.global().async { [self] in
+            Runtime.search(request, service: service, catalog: catalog, projectID: projectID,
+                           shouldStop: { wanted.load(ordering: .sequentiallyConsistent) != request.generation }) { action in
+                finished.withLock { $0.append(action) }
+                pipe.wake()
+            }
+        }
+    }
+
+    func stop() {
+        wanted.store(0, ordering: .sequentiallyConsistent)
+    }
+
+    /// The steps handed over since last asked.
+    func take() -> [Action] {
+        pipe.drain()
+        return finished.withLock { actions in
+            defer { actions = [] }
+            return actions
+        }
+    }
+}
