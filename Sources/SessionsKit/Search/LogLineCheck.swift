@@ -33,6 +33,9 @@ struct LogLineCheck: Sendable {
     func check(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Verdict {
         guard needles.count <= 64 else { return .decode }
         var found: UInt64 = 0
+        // What the command, the pipe and the error message hold: stdout and
+        // stderr may be base64, whose marker follows them, so only these settle a line early.
+        var foundPlain: UInt64 = 0
         let all: UInt64 = needles.count == 64 ? ~0 : (1 << UInt64(needles.count)) - 1
         // The members the walk is inside, as deep as matters: the line's
         // object, `interaction`, then `command` or `result`.
@@ -63,10 +66,13 @@ struct LogLineCheck: Sendable {
                 } else {
                     if key == .encoding { return .decode }
                     if depth == 3, key.isSearched(command: command, output: output) {
-                        for number in needles.indices where found & (1 << UInt64(number)) == 0 {
-                            if Self.occurs(needles[number], in: buffer, index + 1..<close) { found |= 1 << UInt64(number) }
+                        let plain = key != .stdout && key != .stderr
+                        for number in needles.indices where (plain ? foundPlain : found) & (1 << UInt64(number)) == 0 {
+                            guard Self.occurs(needles[number], in: buffer, index + 1..<close) else { continue }
+                            found |= 1 << UInt64(number)
+                            if plain { foundPlain |= 1 << UInt64(number) }
                         }
-                        if found == all { return .matches }
+                        if foundPlain == all { return .matches }
                     }
                 }
                 index = after
@@ -74,7 +80,8 @@ struct LogLineCheck: Sendable {
                 index += 1
             }
         }
-        return .fails
+        // The whole line walked and no base64 marker met: the output was text.
+        return found == all ? .matches : .fails
     }
 
     /// What a hit on a settled line shows, read from the line's bytes: the
@@ -108,6 +115,9 @@ struct LogLineCheck: Sendable {
                 if after < end, buffer[after] == UInt8(ascii: ":") {
                     let parent: Member = depth == 2 ? second : depth == 3 ? third : .other
                     key = Member(buffer, index + 1..<close, depth: depth, parent: parent)
+                } else if key == .encoding {
+                    // Base64 output: its text is not its bytes; the caller decodes the line.
+                    return nil
                 } else if key != .other {
                     found.keep(key, index..<(close + 1))
                 }

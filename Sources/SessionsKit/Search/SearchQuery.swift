@@ -35,7 +35,9 @@ public struct SearchQuery: Sendable, Hashable {
 
     /// Parses command-line words: a word holding a space (quoted to the
     /// shell) is a phrase, as the user meant it; inside a word, `"…"` marks a
-    /// phrase and `\"` is a literal quote.
+    /// phrase and `\"` is a literal quote. A phrase the shell split into
+    /// words (`"connection refused"` typed without its quotes escaped) is
+    /// joined again, a space between each.
     public init(arguments: [String], regex: Bool = false) throws(SearchQueryError) {
         if regex {
             let pattern = arguments.joined(separator: " ")
@@ -43,14 +45,25 @@ public struct SearchQuery: Sendable, Hashable {
             return
         }
         var pieces: [(String, Bool)] = []
+        var open: String?
         for argument in arguments {
-            if argument.contains(where: \.isWhitespace) && !argument.contains("\"") {
+            if let started = open {
+                open = started + " " + argument
+            } else if argument.contains(where: \.isWhitespace) && !argument.contains("\"") {
                 let phrase = argument.trimmingSpaces()
                 if !phrase.isEmpty { pieces.append((phrase, true)) }
+                continue
             } else {
-                pieces += try Self.tokens(argument)
+                open = argument
+            }
+            do {
+                pieces += try Self.tokens(open ?? "")
+                open = nil
+            } catch {
+                // A quote still open: the next word continues the phrase.
             }
         }
+        guard open == nil else { throw .unclosedQuote }
         self.init(pieces: pieces)
     }
 
@@ -113,7 +126,11 @@ public struct SearchQuery: Sendable, Hashable {
 
     /// Whether `text` holds every term (or, under `--regex`, a line matching the pattern).
     public func matches(_ text: String) -> Bool {
-        if pattern != nil { return !matchRanges(in: text).isEmpty }
+        if pattern != nil {
+            // Line by line, as hits show lines: `^` and `$` hold at each, and no match spans two.
+            guard let regex = compiled() else { return false }
+            return Self.lines(text).contains { line in line.ranges(of: regex).contains { !$0.isEmpty } }
+        }
         let folded = caseSensitive ? Array(text.utf8) : SearchFold.fold(text)
         return matches(folded: folded)
     }
@@ -137,9 +154,8 @@ public struct SearchQuery: Sendable, Hashable {
     /// Where any term (or the pattern) occurs in `text`, in order and not
     /// overlapping, as ranges of `text`: what a screen highlights.
     public func matchRanges(in text: String) -> [Range<String.Index>] {
-        if let pattern {
-            guard var regex = try? Regex(pattern) else { return [] }
-            if !caseSensitive { regex = regex.ignoresCase() }
+        if pattern != nil {
+            guard let regex = compiled() else { return [] }
             return text.ranges(of: regex).filter { !$0.isEmpty }
         }
         let folded = SearchFold.Mapped(text, folding: !caseSensitive)
@@ -163,6 +179,31 @@ public struct SearchQuery: Sendable, Hashable {
             }
         }
         return merged.compactMap { folded.range(of: $0, in: text) }
+    }
+}
+
+extension SearchQuery {
+    /// The pattern, compiled, ignoring case unless the query matches case.
+    func compiled() -> Regex<AnyRegexOutput>? {
+        guard let pattern, var regex = try? Regex(pattern) else { return nil }
+        if !caseSensitive { regex = regex.ignoresCase() }
+        return regex
+    }
+
+    /// The lines of `text` as the pager shows them: split at each line
+    /// feed, the carriage return of a CRLF dropped.
+    static func lines(_ text: String) -> [String] {
+        var lines: [String] = []
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        while true {
+            let end = scalars[start...].firstIndex(of: "\n") ?? scalars.endIndex
+            var last = end
+            if last > start, scalars[scalars.index(before: last)] == "\r" { last = scalars.index(before: last) }
+            lines.append(String(scalars[start..<last]))
+            guard end < scalars.endIndex else { return lines }
+            start = scalars.index(after: end)
+        }
     }
 }
 

@@ -26,17 +26,28 @@ public struct SessionSearch: Sendable {
         self.kept = kept
     }
 
-    /// Every hit of a whole session, in timeline order.
+    /// Every hit of a whole session, in timeline order: the messages that
+    /// match fall among the interactions that match by time. Only places
+    /// that match are ordered, as a scan that reads no others orders them:
+    /// where times run out of order (a message without one, a call started
+    /// before the one above it), the others would move them.
     public func hits(in session: Session, title: String?) -> SessionHits {
         var collector = Collector(search: self, sessionID: session.id)
         collector.head(title: title, state: session.state)
         let messages = session.conversation
-        let entries = TimelineOrder.merge(interactionStarts: session.interactions.map(\.startedAt),
-                                          messageTimes: messages.map(\.at))
+        let interactions = session.interactions.indices.filter { position in
+            let parts = parts(of: session.interactions[position])
+            return !parts.isEmpty && matches(parts.map(\.1))
+        }
+        let said = messages.indices.filter { collector.messageMatches(messages[$0]) }
+        let entries = TimelineOrder.merge(interactionStarts: interactions.map { session.interactions[$0].startedAt },
+                                          messageTimes: said.map { messages[$0].at })
         for entry in entries {
             switch entry {
-            case .interaction(let position): collector.interaction(session.interactions[position], position: position)
-            case .message(let index): collector.message(messages[index], index: index)
+            case .interaction(let index):
+                let interaction = session.interactions[interactions[index]]
+                collector.addMatched(.interaction(interactions[index], id: interaction.id), parts(of: interaction), at: interaction.startedAt)
+            case .message(let index): collector.message(messages[said[index]], index: said[index])
             }
         }
         return collector.result
@@ -93,7 +104,9 @@ public struct SessionSearch: Sendable {
             var start = 0
             while start <= bytes.count {
                 let end = ByteSearch.firstIndex(of: 0x0A, in: bytes, from: start, end: bytes.count) ?? bytes.count
-                let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                // A CRLF's carriage return is not part of the line, as the pager shows it.
+                let last = end > start && bytes[end - 1] == 0x0D ? end - 1 : end
+                let line = UnsafeBufferPointer(rebasing: bytes[start..<last])
                 folded.removeAll(keepingCapacity: true)
                 if query.caseSensitive {
                     folded.append(contentsOf: line)
@@ -119,15 +132,9 @@ public struct SessionSearch: Sendable {
     }
 
     private static func firstMatchingLine(slowly text: String, query: SearchQuery) -> (String, Int)? {
-        var number = 0
-        var lineStart = text.startIndex
-        while lineStart <= text.endIndex {
-            let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
-            let line = String(text[lineStart..<lineEnd])
-            if let first = query.matchRanges(in: line).first { return (cut(line, around: first), number) }
-            guard lineEnd < text.endIndex else { break }
-            lineStart = text.index(after: lineEnd)
-            number += 1
+        guard let regex = query.compiled() else { return nil }
+        for (number, line) in SearchQuery.lines(text).enumerated() {
+            if let first = line.ranges(of: regex).first(where: { !$0.isEmpty }) { return (cut(line, around: first), number) }
         }
         return nil
     }
@@ -195,10 +202,6 @@ public struct SessionSearch: Sendable {
             let part: SearchHit.Part = message.role == .user ? .prompt : .reply
             guard search.fields.contains(part.field) else { return }
             add(.message(index), [(part, message.text)], at: message.at)
-        }
-
-        mutating func interaction(_ interaction: Interaction, position: Int) {
-            add(.interaction(position, id: interaction.id), search.parts(of: interaction), at: interaction.startedAt)
         }
 
         /// Whether the next match is shown with its line, or only counted.

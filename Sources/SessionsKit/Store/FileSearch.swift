@@ -139,7 +139,7 @@ extension StoredSession {
     func readForSearch(_ plan: RawSearchPlan, into buffers: ScratchBuffers.Pair) throws(StoreError) -> RawSession? {
         guard let file = try Self.read(filePath, count: nil, into: buffers.file(holding:)) else { return nil }
         let isHead = file.starts(with: SessionHeadFile.prefix) || SessionHeadFile.isHead(Array(file))
-        let fileMayMatch = plan.mayMatch(file, 0..<file.count)
+        let fileMayMatch = plan.fileMayMatch(file, 0..<file.count)
         guard isHead else { return fileMayMatch ? .whole(Array(file)) : .skipped }
         let length: Int
         if let skimmed = SessionHeadFile.skimLogLength(file) {
@@ -240,6 +240,11 @@ struct RawSearchPlan: Sendable {
     /// Settles lines on their bytes when every term is plain.
     let lineCheck: LogLineCheck?
 
+    /// Whether the state is searched for a term that may lie across what
+    /// its `path: value` lines add to the JSON (`.`, `[0]`, `: `, `{}`),
+    /// which no needle finds in the file: a session file is then always read.
+    let stateUnseen: Bool
+
     init(_ search: SessionSearch) {
         self.search = search
         let query = search.query
@@ -248,6 +253,21 @@ struct RawSearchPlan: Sendable {
         decodesEverything = query.pattern != nil || found.contains { $0 == nil }
         primary = needles.max { $0.bytes.count < $1.bytes.count }
         lineCheck = LogLineCheck(search, needles: needles, decodesEverything: decodesEverything)
+        stateUnseen = search.fields.contains(.state) && query.terms.contains { Self.mayCrossStatePath($0.text) }
+    }
+
+    /// Whether `term` may match the state's lines only where they differ
+    /// from its JSON: it holds a byte those lines add, is all digits (an
+    /// index), or begins or ends with the space after a path.
+    static func mayCrossStatePath(_ term: String) -> Bool {
+        let added = Array(".:[]{}\n".utf8)
+        return term.utf8.contains(where: added.contains) || term.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+            || term.first == " " || term.last == " "
+    }
+
+    /// Whether a session file (a head, or a session kept whole) may hold a match.
+    func fileMayMatch(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        stateUnseen || mayMatch(buffer, range)
     }
 
     /// Whether `buffer[range]` holds every needle: when it does not, no text in it matches.
@@ -289,7 +309,7 @@ struct RawSearchPlan: Sendable {
                 decoded[line.position] = interaction
             }
         }
-        let headMayMatch = headBytes.withUnsafeBufferPointer { buffer in mayMatch(buffer, 0..<buffer.count) }
+        let headMayMatch = headBytes.withUnsafeBufferPointer { buffer in fileMayMatch(buffer, 0..<buffer.count) }
         if !headMayMatch && matching.isEmpty { return titleOnly(knownTitle, id: stored.id) }
 
         let head = try SessionHeadFile.decode(headBytes, path: stored.filePath, expectedID: stored.id)

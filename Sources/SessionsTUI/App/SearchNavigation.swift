@@ -17,7 +17,10 @@ enum SearchNavigation {
     /// `F`: the search screen, as it was left, or a new one.
     static func show(_ state: inout AppState) {
         if state.focus != .search { state.focusBeforeSearch = state.focus == .pager ? .pager : state.focus }
-        if state.search == nil { state.search = SearchScreen() }
+        var search = state.search ?? SearchScreen()
+        // Nothing searched yet: straight to typing; else to the hits, where `/` edits.
+        if search.text.isEmpty && search.input == nil { search.input = "" }
+        state.search = search
         state.focus = .search
     }
 
