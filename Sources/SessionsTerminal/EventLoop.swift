@@ -198,6 +198,9 @@ final class EventLoop {
         return nil
     }
 
+    /// The search last started, when, and whether its first hits were shown: for the trace.
+    var searchStarted: (generation: Int, at: Int64, shown: Bool)?
+
     /// Starts the search the browser asked for, stopping the one before.
     func startSearch() {
         guard let searcher else {
@@ -207,6 +210,7 @@ final class EventLoop {
         let (request, stop) = runtime.takePendingSearch()
         if stop { searcher.stop() }
         if let request {
+            searchStarted = (request.generation, TimingTrace.now(), false)
             searcher.start(request, service: runtime.service, catalog: runtime.state.catalog, projectID: runtime.state.projectFilter)
         }
     }
@@ -220,6 +224,19 @@ final class EventLoop {
             if let end = perform(runtime.send(action)) { return end }
         }
         terminal.draw(Render.frame(runtime.state))
+        // The trace tells how long after the key that started it a search
+        // showed its first hits, and how long it ran.
+        if let trace, let started = searchStarted {
+            for case .searchProgress(let progress) in actions where progress.generation == started.generation {
+                if !started.shown && !progress.outcomes.isEmpty {
+                    searchStarted?.shown = true
+                    trace.log("search-first", counts: [("searched", progress.searched)], [("total", TimingTrace.now() - started.at)])
+                }
+                if progress.done {
+                    trace.log("search-done", counts: [("searched", progress.searched)], [("total", TimingTrace.now() - started.at)])
+                }
+            }
+        }
         return nil
     }
 

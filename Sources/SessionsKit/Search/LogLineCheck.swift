@@ -84,12 +84,115 @@ struct LogLineCheck: Sendable {
         return found == all ? .matches : .fails
     }
 
-    /// What a hit on a settled line shows, read from the line's bytes: the
-    /// interaction's id, when it started, and the texts the search reads,
-    /// in the order `SessionSearch.parts` gives them. Only the strings wanted
-    /// are decoded; nil when the line is not in the shape the check walks.
-    func parts(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>)
-        -> (id: String, at: Timestamp?, parts: [(SearchHit.Part, String)])? {
+    /// The hit a settled line shows, read from its bytes as the reference
+    /// matcher would from its decoded interaction: the first line, in the
+    /// order of `SessionSearch.parts`, holding every term, else any. Only
+    /// the line shown and the id and times are decoded. Nil when the line
+    /// is not in the shape walked, or a string spells a newline `\u000a`,
+    /// which the raw split would miss: the interaction is then decoded.
+    func hit(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, position: Int, query: SearchQuery) -> SearchHit? {
+        guard let found = strings(buffer, line) else { return nil }
+        func text(_ member: Member) -> String? {
+            guard let range = found[member], case .string(let value)? = try? JSONParser.parse(buffer, range: range) else { return nil }
+            return value
+        }
+        guard let id = text(.id) else { return nil }
+        var parts: [(SearchHit.Part, Range<Int>)] = []
+        func add(_ member: Member, _ part: SearchHit.Part) {
+            if let range = found[member], range.count >= 2 { parts.append((part, (range.lowerBound + 1)..<(range.upperBound - 1))) }
+        }
+        if command {
+            add(.commandText, .command)
+            add(.pipe, .pipe)
+        }
+        if output {
+            add(.stdout, .stdout)
+            add(.stderr, .stderr)
+            add(.errorMessage, .error)
+        }
+        for (_, range) in parts where Self.spellsNewline(buffer, range) { return nil }
+        let at = (text(.commandTimestamp) ?? text(.insertedAt)).flatMap(Timestamp.init(iso8601:))
+        for holdingAll in [true, false] where !holdingAll || needles.count > 1 {
+            for (part, range) in parts {
+                guard let (segment, number) = firstLine(buffer, range, holdingAll: holdingAll) else { continue }
+                var quoted = [UInt8(ascii: "\"")]
+                quoted.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segment]))
+                quoted.append(UInt8(ascii: "\""))
+                guard case .string(let decoded)? = try? JSONParser.parse(quoted),
+                      let first = query.matchRanges(in: decoded).first else { return nil }
+                return SearchHit(place: .interaction(position, id: id), part: part,
+                                 line: SessionSearch.cut(decoded, around: first), lineNumber: number, at: at)
+            }
+        }
+        return nil
+    }
+
+    /// The raw line of the string `text` (between `\n` escapes) that holds
+    /// the first needle (or, `holdingAll`, every needle), and its number.
+    private func firstLine(_ buffer: UnsafeBufferPointer<UInt8>, _ text: Range<Int>, holdingAll: Bool) -> (Range<Int>, Int)? {
+        var from = text.lowerBound
+        var lineStart = text.lowerBound
+        var number = 0
+        var scanned = text.lowerBound
+        while from < text.upperBound {
+            // The earliest needle at or after `from`, outside escapes.
+            var earliest: Int?
+            for needle in needles {
+                var at = from
+                while let hit = needle.firstIndex(in: buffer, at..<text.upperBound) {
+                    if !Self.insideEscape(buffer, hit, text: text) {
+                        if earliest.map({ hit < $0 }) ?? true { earliest = hit }
+                        break
+                    }
+                    at = hit + 1
+                }
+            }
+            guard let hit = earliest else { return nil }
+            // Lines up to the hit's, counted from the escapes before it.
+            while let newline = Self.nextNewline(buffer, from: scanned, before: text.upperBound), newline < hit {
+                number += 1
+                lineStart = newline + 2
+                scanned = newline + 2
+            }
+            let lineEnd = Self.nextNewline(buffer, from: max(scanned, hit), before: text.upperBound) ?? text.upperBound
+            let segment = lineStart..<lineEnd
+            if !holdingAll || needles.allSatisfy({ Self.occurs($0, in: buffer, segment) }) { return (segment, number) }
+            from = lineEnd
+        }
+        return nil
+    }
+
+    /// The next `\n` escape in `buffer[from..<end]`: where its backslash is.
+    private static func nextNewline(_ buffer: UnsafeBufferPointer<UInt8>, from: Int, before end: Int) -> Int? {
+        var index = from
+        while let slash = ByteSearch.firstIndex(of: backslash, in: buffer, from: index, end: end) {
+            guard slash + 1 < end else { return nil }
+            if buffer[slash + 1] == UInt8(ascii: "n") { return slash }
+            index = slash + (buffer[slash + 1] == UInt8(ascii: "u") ? 6 : 2)
+        }
+        return nil
+    }
+
+    /// Whether the string spells a line feed as `\u000a`, which a raw split misses.
+    private static func spellsNewline(_ buffer: UnsafeBufferPointer<UInt8>, _ text: Range<Int>) -> Bool {
+        var index = text.lowerBound
+        while let slash = ByteSearch.firstIndex(of: backslash, in: buffer, from: index, end: text.upperBound) {
+            guard slash + 1 < text.upperBound else { return false }
+            if buffer[slash + 1] == UInt8(ascii: "u") {
+                if slash + 6 <= text.upperBound {
+                    let hex = String(decoding: UnsafeBufferPointer(rebasing: buffer[(slash + 2)..<(slash + 6)]), as: UTF8.self)
+                    if UInt32(hex, radix: 16) == 0x0A { return true }
+                }
+                index = slash + 6
+            } else {
+                index = slash + 2
+            }
+        }
+        return false
+    }
+
+    /// The raw strings of the members a hit shows, quotes included.
+    private func strings(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Found? {
         var depth = 0
         var second = Member.other, third = Member.other
         var key: Member = .other
@@ -115,9 +218,6 @@ struct LogLineCheck: Sendable {
                 if after < end, buffer[after] == UInt8(ascii: ":") {
                     let parent: Member = depth == 2 ? second : depth == 3 ? third : .other
                     key = Member(buffer, index + 1..<close, depth: depth, parent: parent)
-                } else if key == .encoding {
-                    // Base64 output: its text is not its bytes; the caller decodes the line.
-                    return nil
                 } else if key != .other {
                     found.keep(key, index..<(close + 1))
                 }
@@ -126,30 +226,7 @@ struct LogLineCheck: Sendable {
                 index += 1
             }
         }
-        func text(_ member: Member) -> String? {
-            guard let range = found[member], case .string(let value)? = try? JSONParser.parse(buffer, range: range) else { return nil }
-            return value
-        }
-        // A part none of whose raw bytes hold a needle shows no match, and is not decoded.
-        func part(_ member: Member, _ part: SearchHit.Part, into parts: inout [(SearchHit.Part, String)]) {
-            guard let range = found[member], range.count > 2,
-                  needles.contains(where: { Self.occurs($0, in: buffer, (range.lowerBound + 1)..<(range.upperBound - 1)) }),
-                  let value = text(member) else { return }
-            parts.append((part, value))
-        }
-        guard let id = text(.id) else { return nil }
-        var parts: [(SearchHit.Part, String)] = []
-        if command {
-            part(.commandText, .command, into: &parts)
-            part(.pipe, .pipe, into: &parts)
-        }
-        if output {
-            part(.stdout, .stdout, into: &parts)
-            part(.stderr, .stderr, into: &parts)
-            part(.errorMessage, .error, into: &parts)
-        }
-        let at = (text(.commandTimestamp) ?? text(.insertedAt)).flatMap(Timestamp.init(iso8601:))
-        return (id, at, parts)
+        return found
     }
 
     /// The quote that closes a string whose text starts at `from`: the next

@@ -217,6 +217,12 @@ public struct SessionSearch: Sendable {
             addMatched(place, parts, at: at)
         }
 
+        /// A place already known to match, with the hit its line shows.
+        mutating func addMatched(_ hit: SearchHit) {
+            total += 1
+            if hits.count < search.kept { hits.append(hit) }
+        }
+
         /// A place already known to match.
         mutating func addMatched(_ place: SearchHit.Place, _ parts: [(SearchHit.Part, String)], at: Timestamp?) {
             total += 1

@@ -312,11 +312,14 @@ struct RawSearchPlan: Sendable {
         let headMayMatch = headBytes.withUnsafeBufferPointer { buffer in fileMayMatch(buffer, 0..<buffer.count) }
         if !headMayMatch && matching.isEmpty { return titleOnly(knownTitle, id: stored.id) }
 
-        let head = try SessionHeadFile.decode(headBytes, path: stored.filePath, expectedID: stored.id)
-        let session = head.session
+        // The head is decoded only for what it may give: a title from its
+        // state, or a match in its state or conversation.
+        let session = headMayMatch || knownTitle == nil
+            ? try SessionHeadFile.decode(headBytes, path: stored.filePath, expectedID: stored.id).session : nil
         var collector = SessionSearch.Collector(search: search, sessionID: stored.id)
-        collector.head(title: knownTitle ?? SessionTitle.of(session, registry: registry), state: headMayMatch ? session.state : nil)
-        let allMessages = headMayMatch ? session.conversation : []
+        collector.head(title: knownTitle ?? session.flatMap { SessionTitle.of($0, registry: registry) },
+                       state: headMayMatch ? session?.state : nil)
+        let allMessages = headMayMatch ? session?.conversation ?? [] : []
         let messages = allMessages.indices.filter { collector.messageMatches(allMessages[$0]) }
         func interaction(_ line: LogMatch) throws(StoreError) -> Interaction? {
             if let known = decoded[line.position] { return known }
@@ -346,8 +349,8 @@ struct RawSearchPlan: Sendable {
                 // A settled line shows what its bytes say, its wanted strings
                 // decoded alone; any other is decoded whole.
                 if line.settled, decoded[line.position] == nil, let bytes = line.line, let lineCheck,
-                   let read = bytes.withUnsafeBufferPointer({ lineCheck.parts($0, 0..<$0.count) }) {
-                    collector.addMatched(.interaction(line.position, id: read.id), read.parts, at: read.at)
+                   let hit = bytes.withUnsafeBufferPointer({ lineCheck.hit($0, 0..<$0.count, position: line.position, query: search.query) }) {
+                    collector.addMatched(hit)
                 } else if let found = try interaction(line) {
                     collector.addMatched(.interaction(line.position, id: found.id), search.parts(of: found), at: found.startedAt)
                 } else {

@@ -10,8 +10,8 @@ import Synchronization
 /// descriptors left it dies of SIGILL setting up its event loop. Here a
 /// thread that cannot be made is simply not used: the calling thread takes
 /// every piece no other thread took.
-enum Parallel {
-    static let coreCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+public enum Parallel {
+    public static let coreCount = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     /// The threads a `map` runs on, the calling one included. One when the
     /// address space is limited (`ulimit -v`, `ulimit -d`): each helper
@@ -23,7 +23,7 @@ enum Parallel {
     /// Failures travel inside `T` (a `Result`), so nothing is thrown across threads.
     /// `serially` runs them on this thread instead, for work too small to
     /// pay for waking others.
-    static func map<T>(_ count: Int, serially: Bool = false, _ body: (Int) -> T) -> [T] {
+    public static func map<T>(_ count: Int, serially: Bool = false, _ body: (Int) -> T) -> [T] {
         if count <= 1 || serially || threadCount == 1 { return (0..<count).map(body) }
         let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         slots.initialize(repeating: nil)
