@@ -15,6 +15,17 @@ enum MouseInput {
         }
         guard layout.body.rows.contains(event.row) else { return }
         let wheel = event.kind == .wheelDown ? wheelStep : event.kind == .wheelUp ? -wheelStep : 0
+        if let rect = layout.search, var search = state.search {
+            let row = search.top + event.row - rect.y - SearchScreen.headerRows
+            if wheel != 0 {
+                search.move(by: wheel)
+            } else if event.kind == .press, row >= search.top, search.rows.indices.contains(row) {
+                search.input = nil
+                search.cursor = row
+            }
+            state.search = search
+            return
+        }
         if let rect = layout.pager {
             let text = PagerScreen.textArea(of: rect)
             if wheel != 0 { state.pager?.scroll(by: wheel, width: max(1, text.width), rows: max(1, text.height)) }
