@@ -136,3 +136,22 @@ struct SearchScreenTests {
         #expect(screen.state.search?.results.isEmpty == true)
     }
 }
+
+@Suite("The search screen: a query that is an id")
+struct SearchScreenIDTests {
+    @Test("a session's id as the query puts that session first, marked, with the cursor on it; Enter opens its timeline")
+    func sessionID() throws {
+        let screen = try ScreenHarness(width: 100, height: 30, populate: SearchScreenTests.populate)
+        screen.press("F")
+        screen.press("4")
+        let search = try #require(screen.state.search)
+        #expect(search.named == 4)
+        #expect(search.results.first?.sessionID == 4)
+        #expect(search.cursor == 0)
+        #expect(screen.text.contains("(its id)"))
+        screen.press("<enter><enter>")
+        #expect(screen.state.focus == .timeline)
+        #expect(screen.state.reading == 4)
+        #expect(screen.state.timeline?.session.id == 4)
+    }
+}

@@ -92,6 +92,11 @@ public final class Runtime {
         var last = SearchProgress(generation: generation, outcomes: [], searched: 0, total: 0, done: true)
         do {
             let catalog = try catalog ?? service.catalog()
+            // A query that is a session's id shows that session first, whatever it holds.
+            if let named = service.sessionNamed(by: request.query, in: catalog) {
+                deliver(.searchProgress(SearchProgress(generation: generation, outcomes: [.hits(SessionHits(sessionID: named, hits: [], total: 0))],
+                                                       searched: 0, total: 0, done: false, named: named)))
+            }
             try service.search(SessionSearch(query: request.query), SessionQuery(projectID: projectID), in: catalog) { batch in
                 guard !shouldStop() else { return false }
                 last.total = batch.total

@@ -17,6 +17,11 @@ public struct SearchScreen: Sendable {
     /// Which search the hits belong to: every new one takes the next number.
     public private(set) var generation = 0
     public private(set) var results: [SessionHits] = []
+    /// Where each session is in `results`: a session named by the query
+    /// comes first, and its hits, when the search reaches it, join it there.
+    private var positions: [Session.ID: Int] = [:]
+    /// The session the query names by its id, if it does.
+    public private(set) var named: Session.ID?
     public private(set) var unreadable: [Session.ID] = []
     public private(set) var searched = 0
     public private(set) var total = 0
@@ -58,6 +63,8 @@ public struct SearchScreen: Sendable {
         self.text = text
         generation += 1
         results = []
+        positions = [:]
+        named = nil
         unreadable = []
         rows = []
         (cursor, top, searched, total, stopped) = (0, 0, 0, 0, false)
@@ -84,14 +91,21 @@ public struct SearchScreen: Sendable {
     /// belongs to an older search.
     mutating func receive(_ progress: SearchProgress) {
         guard progress.generation == generation, running || progress.done else { return }
+        if let id = progress.named { named = id }
         for outcome in progress.outcomes {
             switch outcome {
-            case .hits(let hits): results.append(hits)
+            case .hits(let hits):
+                if let index = positions[hits.sessionID] {
+                    results[index] = hits
+                } else {
+                    positions[hits.sessionID] = results.count
+                    results.append(hits)
+                }
             case .unreadable(let id, _): unreadable.append(id)
             }
         }
-        searched = progress.searched
-        total = progress.total
+        searched = max(searched, progress.searched)
+        total = max(total, progress.total)
         if progress.done { running = false }
         rebuildRows()
     }
@@ -103,8 +117,10 @@ public struct SearchScreen: Sendable {
             rows += session.hits.indices.map { Row.hit(index, $0) }
             if session.total > session.hits.count { rows.append(.more(index)) }
         }
-        // The cursor rests on hits, not on the headings between them.
-        if cursor == 0, let first = rows.firstIndex(where: { if case .hit = $0 { true } else { false } }) { cursor = first }
+        // The cursor rests on hits, not on the headings between them, but
+        // for the session the query names by its id, which it goes straight to.
+        if cursor == 0, results.first?.sessionID != named || named == nil,
+           let first = rows.firstIndex(where: { if case .hit = $0 { true } else { false } }) { cursor = first }
         cursor = min(cursor, max(0, rows.count - 1))
     }
 
@@ -232,7 +248,7 @@ public struct SearchScreen: Sendable {
             var column = frame.put("#\(summary.id) ", row: y, column: x, limit: x + width, role: base(.header))
             column = frame.put(Glyphs.status(summary) + " ", row: y, column: column, limit: x + width, role: base(StyleRole(Tone(summary.status))))
             let time = TimeText.day(summary.activityAt, now: context.now)
-            let title = Sanitizer.line(SessionListText.title(summary, registry: registry))
+            let title = Sanitizer.line(SessionListText.title(summary, registry: registry)) + (hits.sessionID == named ? "  (its id)" : "")
             let room = max(0, x + width - column - CellWidth.of(time) - 2)
             column = frame.put(CellWidth.truncate(title, to: room), row: y, column: column, limit: x + width, role: base(.header))
             frame.put(time, row: y, column: x + width - CellWidth.of(time), limit: x + width, role: base(.dim))
@@ -277,12 +293,15 @@ public struct SearchProgress: Sendable {
     public var searched: Int
     public var total: Int
     public var done: Bool
+    /// Set on the step that brings the session the query names by its id.
+    public var named: Session.ID?
 
-    public init(generation: Int, outcomes: [SearchOutcome], searched: Int, total: Int, done: Bool) {
+    public init(generation: Int, outcomes: [SearchOutcome], searched: Int, total: Int, done: Bool, named: Session.ID? = nil) {
         self.generation = generation
         self.outcomes = outcomes
         self.searched = searched
         self.total = total
         self.done = done
+        self.named = named
     }
 }
