@@ -31,5 +31,6 @@ let package = Package(
         fuzzTarget("FuzzCodeMySpec", ["SessionsKit"], support: true),
         fuzzTarget("FuzzHookPayload", ["SessionsKit"], support: true),
         fuzzTarget("FuzzSanitizer", ["SessionsKit", "SessionsDisplay"]),
+        fuzzTarget("FuzzSearchQuery", ["SessionsKit"]),
     ]
 )

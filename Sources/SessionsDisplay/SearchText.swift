@@ -66,7 +66,8 @@ public enum SearchText {
                 start -= 1
             }
         }
-        let lead = start > 0 ? "…" : ""
+        // At one cell there is room for one mark only, the closing one.
+        let lead = start > 0 && width > 1 ? "…" : ""
         var budget = width - CellWidth.of(lead)
         var end = start
         while end < characters.count && budget - CellWidth.of(characters[end]) >= 0 {

@@ -57,10 +57,14 @@ struct SearchCommand: ParsableCommand {
         if query.isEmpty { throw ValidationError("give something to search for: a word, a \"phrase\", or with --regex a pattern") }
         if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more, not \(limit)") }
         if hits < 1 { throw ValidationError("--hits must be 1 or more, not \(hits)") }
+        // Refused here rather than in `run`, so that the usage shown is this command's.
+        _ = try parsedQuery()
+        _ = try parsedFields()
+        _ = try since.map { try Self.time($0, option: "--since", now: CLIContext.current.now(), upper: false) }
+        _ = try until.map { try Self.time($0, option: "--until", now: CLIContext.current.now(), upper: true) }
     }
 
-    func run() throws {
-        let context = CLIContext.current
+    func parsedQuery() throws -> SearchQuery {
         let searchQuery: SearchQuery
         do {
             searchQuery = try SearchQuery(arguments: query, regex: regex)
@@ -68,13 +72,21 @@ struct SearchCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         guard !searchQuery.isEmpty else { throw ValidationError(SearchQueryError.empty.description) }
-        var searchFields = Set(SearchField.allCases)
-        if let fields {
-            switch SearchField.parseList(fields) {
-            case .success(let chosen): searchFields = chosen
-            case .failure(let error): throw ValidationError(error.description)
-            }
+        return searchQuery
+    }
+
+    func parsedFields() throws -> Set<SearchField> {
+        guard let fields else { return Set(SearchField.allCases) }
+        switch SearchField.parseList(fields) {
+        case .success(let chosen): return chosen
+        case .failure(let error): throw ValidationError(error.description)
         }
+    }
+
+    func run() throws {
+        let context = CLIContext.current
+        let searchQuery = try parsedQuery()
+        let searchFields = try parsedFields()
         let now = context.now()
         let sinceTime = try since.map { try Self.time($0, option: "--since", now: now, upper: false) }
         let untilTime = try until.map { try Self.time($0, option: "--until", now: now, upper: true) }
@@ -109,17 +121,16 @@ struct SearchCommand: ParsableCommand {
             }
             // The named session is printed first: hold the rest until it is known.
             if printer.named == nil || printer.printedNamed || found.contains(where: { $0.sessionID == printer.named }) {
-                for hits in printer.ordered(&found) {
-                    guard limit.map({ printer.sessionCount < $0 }) ?? true else { return false }
-                    context.stdout.write(printer.session(hits))
-                }
+                var ready = printer.ordered(&found)
+                if let limit { ready = Array(ready.prefix(max(0, limit - printer.sessionCount))) }
+                context.stdout.write(printer.sessions(ready))
             }
             if context.stdout.failure != nil { throw OutputStopped() }
             return limit.map { printer.sessionCount < $0 } ?? true
         }
-        for hits in printer.ordered(&found, final: true) where limit.map({ printer.sessionCount < $0 }) ?? true {
-            context.stdout.write(printer.session(hits))
-        }
+        var rest = printer.ordered(&found, final: true)
+        if let limit { rest = Array(rest.prefix(max(0, limit - printer.sessionCount))) }
+        context.stdout.write(printer.sessions(rest))
         context.stdout.write(printer.finish())
         for id in unreadable {
             context.stderr.line("Session \(id) could not be searched: it is damaged (`sessions show \(id)` says what is wrong).")
@@ -194,19 +205,47 @@ struct SearchPrinter {
         return [SessionHits(sessionID: named, hits: [], total: 0)] + found
     }
 
-    mutating func session(_ hits: SessionHits) -> [UInt8] {
-        guard let summary = catalog.summary(id: hits.sessionID) else { return [] }
-        let isNamed = hits.sessionID == named
-        let first = sessionCount == 0
-        sessionCount += 1
-        hitCount += hits.total
-        if json { return jsonSession(summary, hits, isNamed: isNamed, first: first) }
-        var text = first ? "" : "\n"
-        let title = titles.title(summary, registry: registry)
-        let time = TimeText.day(summary.activityAt, now: now)
-        text += style.apply("Session \(summary.id)", .bold) + "  " + style.status(summary.status) + "  "
-            + CellWidth.truncate(title, to: max(10, columns - 40)) + "  " + style.apply(time, .dim)
-        if isNamed { text += "  " + style.apply("(its id)", .dim) }
+    /// What a session's heading says, from the summary's keys: only a
+    /// Claude Code session's title needs its summary decoded.
+    struct Heading: Sendable {
+        var id: Session.ID
+        var status: SessionStatus
+        var activityAt: Timestamp
+        var title: String?
+        var isNamed: Bool
+        var isFirst: Bool
+    }
+
+    /// `list`, formatted on every core, in order.
+    mutating func sessions(_ list: [SessionHits]) -> [UInt8] {
+        var headings: [(Heading, SessionHits)] = []
+        let table = catalog.table
+        for hits in list {
+            guard let position = table.index(of: hits.sessionID) else { continue }
+            let key = table.keys[position]
+            let title = key.type == .claudeCode
+                ? SessionTitle.of(table[position].session, registry: registry)
+                : titles.title(type: key.type, componentID: key.componentID, projectID: key.projectID, registry: registry)
+            let displayTitle = key.type == .claudeCode ? SessionListText.title(table[position], registry: registry)
+                : Sanitizer.line(title ?? Labels.none)
+            headings.append((Heading(id: key.id, status: key.status, activityAt: key.activityAt, title: json ? title : displayTitle,
+                                     isNamed: key.id == named, isFirst: sessionCount == 0), hits))
+            sessionCount += 1
+            hitCount += hits.total
+        }
+        let printer = self
+        let pieces = Parallel.map(headings.count) { index in
+            printer.json ? printer.jsonSession(headings[index].0, headings[index].1) : printer.session(headings[index].0, headings[index].1)
+        }
+        return Array(pieces.joined())
+    }
+
+    func session(_ heading: Heading, _ hits: SessionHits) -> [UInt8] {
+        var text = heading.isFirst ? "" : "\n"
+        let time = TimeText.day(heading.activityAt, now: now)
+        text += style.apply("Session \(heading.id)", .bold) + "  " + style.status(heading.status) + "  "
+            + CellWidth.truncate(heading.title ?? Labels.none, to: max(10, columns - 40)) + "  " + style.apply(time, .dim)
+        if heading.isNamed { text += "  " + style.apply("(its id)", .dim) }
         text += "\n"
         let places = hits.hits.map(SearchText.place)
         let placeWidth = min(20, places.map(CellWidth.of).max() ?? 0)
@@ -233,16 +272,16 @@ struct SearchPrinter {
         return out + String(characters[at...])
     }
 
-    func jsonSession(_ summary: SessionSummary, _ hits: SessionHits, isNamed: Bool, first: Bool) -> [UInt8] {
+    func jsonSession(_ heading: Heading, _ hits: SessionHits) -> [UInt8] {
         var object = JSONObject()
-        object.append("id", .int(summary.id.rawValue))
-        object.append("title", SessionTitle.of(summary.session, registry: registry).map(JSONValue.string) ?? .null)
-        object.append("status", .string(summary.status.rawValue))
-        object.append("activity_at", .string(summary.activityAt.iso8601))
-        if isNamed { object.append("named_by_query", .bool(true)) }
+        object.append("id", .int(heading.id.rawValue))
+        object.append("title", heading.title.map(JSONValue.string) ?? .null)
+        object.append("status", .string(heading.status.rawValue))
+        object.append("activity_at", .string(heading.activityAt.iso8601))
+        if heading.isNamed { object.append("named_by_query", .bool(true)) }
         object.append("total_hits", .int(hits.total))
         object.append("hits", .array(hits.hits.map { .object(Self.json($0)) }))
-        var output = Array((first ? "[\n  " : ",\n  ").utf8)
+        var output = Array((heading.isFirst ? "[\n  " : ",\n  ").utf8)
         JSONWriter.writeObject(object, style: .pretty, into: &output, indent: 1)
         return output
     }
@@ -286,11 +325,10 @@ struct TitleCache {
 
     private var made: [Place: String] = [:]
 
-    mutating func title(_ summary: SessionSummary, registry: Registry) -> String {
-        guard summary.type != .claudeCode else { return SessionListText.title(summary, registry: registry) }
-        let place = Place(type: summary.type, componentID: summary.componentID, projectID: summary.projectID)
+    mutating func title(type: SessionType, componentID: Component.ID?, projectID: Project.ID?, registry: Registry) -> String {
+        let place = Place(type: type, componentID: componentID, projectID: projectID)
         if let title = made[place] { return title }
-        let title = SessionListText.title(summary, registry: registry)
+        let title = SessionTitle.of(type: type, componentID: componentID, projectID: projectID, registry: registry)
         made[place] = title
         return title
     }

@@ -42,6 +42,9 @@ struct LogLineCheck: Sendable {
         var depth = 0
         var second = Member.other, third = Member.other
         var key: Member = .other
+        // The members met: one written twice (by hand) is read by the decoder
+        // from its first, which the walk cannot tell apart, so the line is decoded.
+        var seen: UInt16 = 0
         var index = line.lowerBound
         let end = line.upperBound
         while index < end {
@@ -63,6 +66,8 @@ struct LogLineCheck: Sendable {
                 if after < end, buffer[after] == UInt8(ascii: ":") {
                     let parent: Member = depth == 2 ? second : depth == 3 ? third : .other
                     key = Member(buffer, index + 1..<close, depth: depth, parent: parent)
+                    guard seen & key.bit == 0 else { return .decode }
+                    seen |= key.bit
                 } else {
                     if key == .encoding { return .decode }
                     if depth == 3, key.isSearched(command: command, output: output) {
@@ -118,8 +123,10 @@ struct LogLineCheck: Sendable {
                 var quoted = [UInt8(ascii: "\"")]
                 quoted.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segment]))
                 quoted.append(UInt8(ascii: "\""))
-                guard case .string(let decoded)? = try? JSONParser.parse(quoted),
-                      let first = query.matchRanges(in: decoded).first else { return nil }
+                guard case .string(var decoded)? = try? JSONParser.parse(quoted) else { return nil }
+                // A CRLF's carriage return is not part of the line, as `SessionSearch` splits lines.
+                if decoded.unicodeScalars.last == "\r" { decoded.unicodeScalars.removeLast() }
+                guard let first = query.matchRanges(in: decoded).first else { return nil }
                 return SearchHit(place: .interaction(position, id: id), part: part,
                                  line: SessionSearch.cut(decoded, around: first), lineNumber: number, at: at)
             }
@@ -218,6 +225,10 @@ struct LogLineCheck: Sendable {
                 if after < end, buffer[after] == UInt8(ascii: ":") {
                     let parent: Member = depth == 2 ? second : depth == 3 ? third : .other
                     key = Member(buffer, index + 1..<close, depth: depth, parent: parent)
+                } else if key == .encoding {
+                    // Base64 output (a line settled on its command, pipe or error
+                    // message may have some): its text is not its bytes; the caller decodes the line.
+                    return nil
                 } else if key != .other {
                     found.keep(key, index..<(close + 1))
                 }
@@ -297,6 +308,24 @@ struct LogLineCheck: Sendable {
         case other
 
         static let wanted: [Member] = [.id, .insertedAt, .commandTimestamp, .commandText, .pipe, .stdout, .stderr, .errorMessage]
+
+        /// A bit of its own, to find one met twice; none for those that may be (both encodings, any other).
+        var bit: UInt16 {
+            switch self {
+            case .interaction: 1 << 0
+            case .command: 1 << 1
+            case .result: 1 << 2
+            case .commandText: 1 << 3
+            case .pipe: 1 << 4
+            case .stdout: 1 << 5
+            case .stderr: 1 << 6
+            case .errorMessage: 1 << 7
+            case .id: 1 << 8
+            case .insertedAt: 1 << 9
+            case .commandTimestamp: 1 << 10
+            case .encoding, .other: 0
+            }
+        }
 
         /// The member named `name` at `depth` (1 for the line's own), inside `parent`.
         init(_ buffer: UnsafeBufferPointer<UInt8>, _ name: Range<Int>, depth: Int, parent: Member) {
