@@ -292,7 +292,7 @@ struct SessionSearchTests {
         #expect(commands.total == 2 && commands.hits.count == min(kept, 2))
     }
 
-    @Test("the state is searched as `path: value` lines of decoded text, never as JSON")
+    @Test("the state is searched on its keys and values as decoded text, never as JSON, and shows `path: value` lines")
     func stateLines() throws {
         let state: JSONValue = .object(JSONObject([
             "step": .object(JSONObject(["name": .string("Generate \"Spec\""), "paths": .array([.string("a/b"), .string(#"C:\x"#)]),
@@ -309,9 +309,12 @@ struct SessionSearchTests {
             step.none: null
             step.empty: []
             """#)
-        #expect(try Self.hits(fixture, id, "\"paths[1]: C:\\\\x\"").hits.map(\.lineNumber) == [2])
-        #expect(try Self.hits(fixture, id, #""name: Generate \"Spec\"""#).hits.map(\.part) == [.state])
-        #expect(try Self.hits(fixture, id, "\"ok: false\"").total == 1)
+        // It matches on its keys and values, each whole, and shows the `path: value` line.
+        #expect(try Self.hits(fixture, id, "\"C:\\\\x\"").hits.map(\.lineNumber) == [2])
+        #expect(try Self.hits(fixture, id, #""Generate \"Spec\"""#).hits.map(\.part) == [.state])
+        #expect(try Self.hits(fixture, id, "ok false").total == 1, "a key and a value, as two words")
+        #expect(try Self.hits(fixture, id, "\"ok: false\"").total == 0, "the line's `: ` is not in the state")
+        #expect(try Self.hits(fixture, id, "\"paths[1]\"").total == 0, "nor is a path")
         #expect(try Self.hits(fixture, id, "{").total == 0, "no JSON punctuation")
     }
 
@@ -349,7 +352,7 @@ struct SessionSearchTests {
             ("tail", false, all, true), ("unused variable", false, all, true), ("\"unused variable\"", false, all, false),
             ("echo two", false, all, true), ("one two", false, all, true), ("walrus", false, all, true),
             ("Randomized seed", false, all, true), ("pending zebra", false, all, true), ("31m", false, all, true),
-            ("u001b", false, all, false), ("\"step.attempt: 2\"", false, all, true), ("nothing: null", false, all, true),
+            ("u001b", false, all, false), ("\"step.attempt: 2\"", false, all, false), ("attempt 2", false, [.state], true), ("nothing null", false, [.state], true),
             ("lib/app.ex:3", false, all, true), ("Component Coding", false, all, true), ("Accounts.User", false, all, true),
             ("second output", false, all, nil), ("garbage", false, all, nil), ("zebra é", false, all, true),
             ("\"header: zebra value\"", false, all, true), ("brûlée", false, all, true), ("login", false, all, true),

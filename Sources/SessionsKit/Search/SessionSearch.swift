@@ -151,6 +151,30 @@ public struct SessionSearch: Sendable {
         return String(line[start..<end])
     }
 
+    /// The state's keys and its scalar values, strings decoded, each a text
+    /// of its own: what a search of the state matches, so that no term is
+    /// found across what `stateText` puts between them (a path's `.` or
+    /// `[0]`, a `: `), which the state's JSON does not hold.
+    public static func stateWords(_ state: JSONObject) -> [String] {
+        var words: [String] = []
+        func walk(_ value: JSONValue) {
+            switch value {
+            case .object(let object):
+                for member in object.members {
+                    words.append(member.key)
+                    walk(member.value)
+                }
+            case .array(let elements): elements.forEach(walk)
+            case .string(let text): words.append(text)
+            case .number(let literal): words.append(literal)
+            case .bool(let flag): words.append(flag ? "true" : "false")
+            case .null: words.append("null")
+            }
+        }
+        walk(.object(state))
+        return words
+    }
+
     /// The state's leaves as `path: value` lines, strings decoded: what the
     /// state says, searched as read, never its JSON.
     public static func stateText(_ state: JSONObject) -> String {
@@ -193,8 +217,11 @@ public struct SessionSearch: Sendable {
             if search.fields.contains(.title), let title {
                 add(.title, [(.title, title)], at: nil)
             }
-            if search.fields.contains(.state), let state, !state.members.isEmpty {
-                add(.state, [(.state, SessionSearch.stateText(state))], at: nil)
+            // The state matches on its keys and values, each whole, as they
+            // stand in its JSON; its hit shows the `path: value` line.
+            if search.fields.contains(.state), let state, !state.members.isEmpty,
+               search.matches(SessionSearch.stateWords(state)) {
+                addMatched(.state, [(.state, SessionSearch.stateText(state))], at: nil)
             }
         }
 

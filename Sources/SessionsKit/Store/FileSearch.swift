@@ -61,7 +61,7 @@ extension FileStore {
                 }
             }
             start += slice.count
-            step = min(step * 2, 512)
+            step = min(step * 2, 2048)
             guard try body(SearchBatch(outcomes: outcomes.compactMap { $0 }, searched: start, total: targets.count)) else { return }
         }
     }
@@ -240,11 +240,6 @@ struct RawSearchPlan: Sendable {
     /// Settles lines on their bytes when every term is plain.
     let lineCheck: LogLineCheck?
 
-    /// Whether the state is searched for a term that may lie across what
-    /// its `path: value` lines add to the JSON (`.`, `[0]`, `: `, `{}`),
-    /// which no needle finds in the file: a session file is then always read.
-    let stateUnseen: Bool
-
     init(_ search: SessionSearch) {
         self.search = search
         let query = search.query
@@ -253,21 +248,13 @@ struct RawSearchPlan: Sendable {
         decodesEverything = query.pattern != nil || found.contains { $0 == nil }
         primary = needles.max { $0.bytes.count < $1.bytes.count }
         lineCheck = LogLineCheck(search, needles: needles, decodesEverything: decodesEverything)
-        stateUnseen = search.fields.contains(.state) && query.terms.contains { Self.mayCrossStatePath($0.text) }
     }
 
-    /// Whether `term` may match the state's lines only where they differ
-    /// from its JSON: it holds a byte those lines add, is all digits (an
-    /// index), or begins or ends with the space after a path.
-    static func mayCrossStatePath(_ term: String) -> Bool {
-        let added = Array(".:[]{}\n".utf8)
-        return term.utf8.contains(where: added.contains) || term.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
-            || term.first == " " || term.last == " "
-    }
-
-    /// Whether a session file (a head, or a session kept whole) may hold a match.
+    /// Whether a session file (a head, or a session kept whole) may hold a
+    /// match: every text it holds (its state's keys and values included)
+    /// stands in its JSON, so it holds every needle.
     func fileMayMatch(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        stateUnseen || mayMatch(buffer, range)
+        mayMatch(buffer, range)
     }
 
     /// Whether `buffer[range]` holds every needle: when it does not, no text in it matches.
