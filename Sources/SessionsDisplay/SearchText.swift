@@ -46,10 +46,13 @@ public enum SearchText {
     /// A hit's line, sanitized and without its indentation, at most `width`
     /// cells: whole when it fits, else from a little before the first
     /// match, cut with `…` at either end.
-    public static func snippet(_ line: String, query: SearchQuery, width: Int) -> Snippet {
+    /// - Parameter marking: whether the matches are wanted; without, a line
+    ///   that fits is not searched again.
+    public static func snippet(_ line: String, query: SearchQuery, width: Int, marking: Bool = true) -> Snippet {
         // Indentation says nothing beside a place label, and costs the match its room.
         let sanitized = Sanitizer.line(line)
         let clean = String(sanitized.drop { $0 == " " || $0 == "\t" })
+        if !marking && clean.utf8.count <= width { return Snippet(text: clean, matches: []) }
         let characters = Array(clean)
         let matches = query.matchRanges(in: clean).map { range in
             clean.distance(from: clean.startIndex, to: range.lowerBound)..<clean.distance(from: clean.startIndex, to: range.upperBound)

@@ -227,7 +227,7 @@ struct SearchPrinter {
                 ? SessionTitle.of(table[position].session, registry: registry)
                 : titles.title(type: key.type, componentID: key.componentID, projectID: key.projectID, registry: registry)
             let displayTitle = key.type == .claudeCode ? SessionListText.title(table[position], registry: registry)
-                : Sanitizer.line(title ?? Labels.none)
+                : titles.shown(type: key.type, componentID: key.componentID, projectID: key.projectID, registry: registry)
             headings.append((Heading(id: key.id, status: key.status, activityAt: key.activityAt, title: json ? title : displayTitle,
                                      isNamed: key.id == named, isFirst: sessionCount == 0), hits))
             sessionCount += 1
@@ -251,7 +251,7 @@ struct SearchPrinter {
         let placeWidth = min(20, places.map(CellWidth.of).max() ?? 0)
         for (hit, place) in zip(hits.hits, places) {
             let room = max(10, columns - 4 - placeWidth)
-            let snippet = SearchText.snippet(hit.line, query: query, width: room)
+            let snippet = SearchText.snippet(hit.line, query: query, width: room, marking: style.enabled)
             text += "  " + style.apply(CellWidth.fit(place, to: placeWidth), .dim) + "  " + highlighted(snippet) + "\n"
         }
         if let more = SearchText.more(hits) { text += "  " + style.apply(more, .dim) + "\n" }
@@ -324,6 +324,16 @@ struct TitleCache {
     }
 
     private var made: [Place: String] = [:]
+    private var sanitized: [Place: String] = [:]
+
+    /// The title, sanitized for a terminal.
+    mutating func shown(type: SessionType, componentID: Component.ID?, projectID: Project.ID?, registry: Registry) -> String {
+        let place = Place(type: type, componentID: componentID, projectID: projectID)
+        if let title = sanitized[place] { return title }
+        let title = Sanitizer.line(self.title(type: type, componentID: componentID, projectID: projectID, registry: registry))
+        sanitized[place] = title
+        return title
+    }
 
     mutating func title(type: SessionType, componentID: Component.ID?, projectID: Project.ID?, registry: Registry) -> String {
         let place = Place(type: type, componentID: componentID, projectID: projectID)

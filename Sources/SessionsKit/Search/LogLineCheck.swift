@@ -126,9 +126,8 @@ struct LogLineCheck: Sendable {
                 guard case .string(var decoded)? = try? JSONParser.parse(quoted) else { return nil }
                 // A CRLF's carriage return is not part of the line, as `SessionSearch` splits lines.
                 if decoded.unicodeScalars.last == "\r" { decoded.unicodeScalars.removeLast() }
-                guard let first = query.matchRanges(in: decoded).first else { return nil }
-                return SearchHit(place: .interaction(position, id: id), part: part,
-                                 line: SessionSearch.cut(decoded, around: first), lineNumber: number, at: at)
+                guard let shown = SessionSearch.shown(decoded, query: query) else { return nil }
+                return SearchHit(place: .interaction(position, id: id), part: part, line: shown, lineNumber: number, at: at)
             }
         }
         return nil

@@ -120,9 +120,7 @@ public struct SessionSearch: Sendable {
                         : query.terms.contains { ByteSearch.firstIndex(of: $0.bytes, in: buffer) != nil }
                 }
                 if hit {
-                    let found = String(decoding: line, as: UTF8.self)
-                    guard let first = query.matchRanges(in: found).first else { return nil }
-                    return (cut(found, around: first), number)
+                    return shown(String(decoding: line, as: UTF8.self), query: query).map { ($0, number) }
                 }
                 start = end + 1
                 number += 1
@@ -140,6 +138,14 @@ public struct SessionSearch: Sendable {
     }
 
     /// At most `lineLimit` bytes of `line`, starting a little before `match`.
+    /// A matching line as a hit keeps it: whole when it is short, which
+    /// is almost always, and without looking for the match again; else cut
+    /// around its first match. Nil when a long line holds no match after all.
+    static func shown(_ line: String, query: SearchQuery) -> String? {
+        guard line.utf8.count > lineLimit else { return line }
+        return query.matchRanges(in: line).first.map { cut(line, around: $0) }
+    }
+
     static func cut(_ line: String, around match: Range<String.Index>) -> String {
         let utf8 = line.utf8
         guard utf8.count > lineLimit else { return line }

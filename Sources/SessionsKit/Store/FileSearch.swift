@@ -86,9 +86,13 @@ struct LogMatch {
     /// Whether the line's bytes settled that it matches; else it is decoded
     /// and asked of the reference matcher.
     var settled: Bool
-    /// The line, kept when it may be shown or decoded; nil for a settled
-    /// match past those shown, which is only counted.
-    var line: [UInt8]?
+    /// The line, kept when it must be decoded, or may be shown and its hit
+    /// could not be read off it in the scan; nil for a settled match past
+    /// those shown, which is only counted.
+    var line: [UInt8]? = nil
+    /// The hit a settled line shows, read off its bytes in the scan, so the
+    /// line itself need not be kept.
+    var hit: SearchHit? = nil
 }
 
 /// Reusable space to read files into, one pair per thread at a time: a
@@ -335,7 +339,9 @@ struct RawSearchPlan: Sendable {
                 }
                 // A settled line shows what its bytes say, its wanted strings
                 // decoded alone; any other is decoded whole.
-                if line.settled, decoded[line.position] == nil, let bytes = line.line, let lineCheck,
+                if let hit = line.hit {
+                    collector.addMatched(hit)
+                } else if line.settled, decoded[line.position] == nil, let bytes = line.line, let lineCheck,
                    let hit = bytes.withUnsafeBufferPointer({ lineCheck.hit($0, 0..<$0.count, position: line.position, query: search.query) }) {
                     collector.addMatched(hit)
                 } else if let found = try interaction(line) {
@@ -393,9 +399,15 @@ struct RawSearchPlan: Sendable {
             case .fails:
                 continue
             case .matches:
-                let keep = keepingAll || shown < search.kept
+                if keepingAll {
+                    found.append(LogMatch(position: entry.position, settled: true, line: bytes()))
+                } else if shown < search.kept {
+                    let hit = lineCheck?.hit(log, entry.line, position: entry.position, query: search.query)
+                    found.append(LogMatch(position: entry.position, settled: true, line: hit == nil ? bytes() : nil, hit: hit))
+                } else {
+                    found.append(LogMatch(position: entry.position, settled: true))
+                }
                 shown += 1
-                found.append(LogMatch(position: entry.position, settled: true, line: keep ? bytes() : nil))
             case .decode:
                 found.append(LogMatch(position: entry.position, settled: false, line: bytes()))
             }
