@@ -174,14 +174,28 @@ extension StoredSession {
         throws(StoreError) -> UnsafeBufferPointer<UInt8>? {
         guard let fd = try FileIO.openForReading(path) else { return nil }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw FileIO.fail("read", path) }
-        let size = Int(info.st_size)
-        let wanted = count.map { min($0, size) } ?? size
+        // A read that comes back short has met the end of the file (a store
+        // file is replaced by rename, never written in place under a reader's
+        // lock), so most files take one read and no `fstat`.
+        var wanted = count ?? space(1).count
+        if count == nil {
+            let buffer = space(wanted)
+            let got = try fill(fd, buffer, count: wanted, path: path)
+            if got < wanted { return UnsafeBufferPointer(rebasing: buffer[0..<got]) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw FileIO.fail("read", path) }
+            wanted = Int(info.st_size)
+        }
         let buffer = space(max(1, wanted))
+        let got = try fill(fd, buffer, count: wanted, path: path)
+        return UnsafeBufferPointer(rebasing: buffer[0..<got])
+    }
+
+    /// Up to `count` bytes from the start of `fd` into `buffer`: how many there were.
+    private static func fill(_ fd: Int32, _ buffer: UnsafeMutableBufferPointer<UInt8>, count: Int, path: String) throws(StoreError) -> Int {
         var filled = 0
-        while filled < wanted {
-            let got = pread(fd, buffer.baseAddress! + filled, wanted - filled, off_t(filled))
+        while filled < count {
+            let got = pread(fd, buffer.baseAddress! + filled, count - filled, off_t(filled))
             if got < 0 {
                 if errno == EINTR { continue }
                 throw FileIO.fail("read", path, errno)
@@ -189,7 +203,7 @@ extension StoredSession {
             if got == 0 { break }
             filled += got
         }
-        return UnsafeBufferPointer(rebasing: buffer[0..<filled])
+        return filled
     }
 }
 
