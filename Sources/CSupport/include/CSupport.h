@@ -60,11 +60,10 @@ long sessions_memmem(const void *haystack, unsigned long haystack_length,
 /// Returns 0 and sets `pid`, or an errno value.
 int sessions_spawn(const char *path, char *const argv[], const char *directory, int *pid);
 
-/// The first offset i, with i + distance < length, where (bytes[i] | first_fold) == first
-/// and (bytes[i + distance] | last_fold) == last; -1 when there is none. A fold of 0x20
-/// folds an ASCII letter's case. Uses the widest vector instructions the processor has.
-long sessions_find_byte_pair(const unsigned char *bytes, unsigned long length,
-                             unsigned char first, unsigned char first_fold,
-                             unsigned char last, unsigned char last_fold, unsigned long distance);
+/// The first offset of `needle` in `bytes`, -1 when there is none. With `ignore_case`,
+/// ASCII letters of `bytes` are folded to lower case before comparing, and `needle`
+/// is already folded. Uses the widest vector instructions the processor has.
+long sessions_find_folded(const unsigned char *bytes, unsigned long length,
+                          const unsigned char *needle, unsigned long count, int ignore_case);
 
 #endif

@@ -39,43 +39,14 @@ struct RawNeedle: Sendable {
         byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "/")
     }
 
-    @inline(__always) private static func isLetter(_ byte: UInt8) -> Bool {
-        (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
-    }
-
     /// The first occurrence in `buffer[range]`, ASCII letters folded when
-    /// the search ignores case. The scan looks for the needle's first and
-    /// last bytes at their distance apart, a vector of bytes at a time, and
-    /// checks the bytes between only where both agree. A letter folds by
-    /// setting its 0x20 bit, which maps no other byte onto a lower-case letter.
+    /// the search ignores case (`sessions_find_folded`, vectorised).
     func firstIndex(in buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
-        let count = bytes.count
-        guard count > 0, range.count >= count, let base = buffer.baseAddress else { return nil }
-        let first = bytes[0], last = bytes[count - 1]
-        let firstFold: UInt8 = ignoresCase && Self.isLetter(first) ? 0x20 : 0
-        let lastFold: UInt8 = ignoresCase && Self.isLetter(last) ? 0x20 : 0
-        return bytes.withUnsafeBufferPointer { needle -> Int? in
-            var index = range.lowerBound
-            while index + count <= range.upperBound {
-                let found = sessions_find_byte_pair(base + index, UInt(range.upperBound - index), first, firstFold,
-                                                    last, lastFold, UInt(count - 1))
-                guard found >= 0 else { return nil }
-                let at = index + found
-                if matches(at: at, base, needle) { return at }
-                index = at + 1
-            }
-            return nil
+        guard !bytes.isEmpty, range.count >= bytes.count, let base = buffer.baseAddress else { return nil }
+        let found = bytes.withUnsafeBufferPointer { needle in
+            sessions_find_folded(base + range.lowerBound, UInt(range.count), needle.baseAddress!, UInt(needle.count), ignoresCase ? 1 : 0)
         }
-    }
-
-    @inline(__always)
-    private func matches(at position: Int, _ base: UnsafePointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
-        if ignoresCase {
-            for offset in 0..<needle.count where SearchFold.lower(base[position + offset]) != needle[offset] { return false }
-        } else {
-            for offset in 0..<needle.count where base[position + offset] != needle[offset] { return false }
-        }
-        return true
+        return found >= 0 ? range.lowerBound + found : nil
     }
 }
 

@@ -253,7 +253,9 @@ struct RawSearchPlan: Sendable {
     let primary: RawNeedle?
 
     /// The value of an `*_encoding` member that marks base64 output.
-    let base64 = RawNeedle(literal: Array("\":\"base64\"".utf8))
+    /// Its first and last bytes, `_` and `4`, seldom stand so far apart
+    /// elsewhere in a log, so the scan for it stays fast.
+    let base64 = RawNeedle(literal: Array("_encoding\":\"base64".utf8))
 
     /// Settles lines on their bytes when every term is plain.
     let lineCheck: LogLineCheck?
@@ -404,10 +406,27 @@ struct RawSearchPlan: Sendable {
         } catch {
             throw stored.damage(error)
         }
+        // Which lines may match, found with one pass over the log for the
+        // primary needle and one for base64 markers: the lines are visited
+        // in file order, each hit belonging to the line it falls in.
+        var candidate = [Bool](repeating: decodesEverything, count: entries.count)
+        if !decodesEverything, let primary {
+            let others = needles.filter { $0.bytes != primary.bytes || $0.ignoresCase != primary.ignoresCase }
+            var primaryAt = primary.firstIndex(in: log, 0..<log.count)
+            var base64At = base64.firstIndex(in: log, 0..<log.count)
+            for index in entries.indices.sorted(by: { entries[$0].line.lowerBound < entries[$1].line.lowerBound }) {
+                let line = entries[index].line
+                while let at = primaryAt, at < line.lowerBound { primaryAt = primary.firstIndex(in: log, (at + 1)..<log.count) }
+                while let at = base64At, at < line.lowerBound { base64At = base64.firstIndex(in: log, (at + 1)..<log.count) }
+                let hasPrimary = primaryAt.map { $0 + primary.bytes.count <= line.upperBound } ?? false
+                let hasBase64 = base64At.map { $0 + base64.bytes.count <= line.upperBound } ?? false
+                candidate[index] = hasBase64 || (hasPrimary && others.allSatisfy { $0.firstIndex(in: log, line) != nil })
+            }
+        }
         var found: [LogMatch] = []
         var shown = 0
-        for entry in entries {
-            guard decodesEverything || mayMatch(log, entry.line) || base64.firstIndex(in: log, entry.line) != nil else { continue }
+        for (index, entry) in entries.enumerated() {
+            guard candidate[index] else { continue }
             let bytes = { Array(UnsafeBufferPointer(rebasing: log[entry.line])) }
             switch lineCheck?.check(log, entry.line) ?? .decode {
             case .fails:
