@@ -407,7 +407,39 @@ struct AccountIsolationTests {
     // MARK: - The paths
 
     static let paths: [Path] = listPaths + showPaths + changePaths + registryPaths + importPaths + hookPaths + otherPaths
-        + unreadablePaths
+        + unreadablePaths + searchPaths
+
+    /// The ids of the sessions a `search --json` printed.
+    static func searchedIDs(_ r: Run, _ arguments: [String]) -> Set<Int> {
+        let run = r.run(["search", "--json"] + arguments)
+        return Set((try? JSONParser.parse(run.stdout))?.arrayValue?.compactMap { $0.objectValue?["id"]?.intValue } ?? [])
+    }
+
+    static let searchPaths: [Path] = [
+        Path("search for what both accounts hold") { r in
+            // "MARK" begins both markers, and both accounts ran the same commands.
+            for query in [["MARK"], ["live"], ["shared"], [r.actor.marker], ["--regex", "MARK-[A-Z]+"]] {
+                let ids = searchedIDs(r, query)
+                #expect(!ids.isEmpty && ids.isSubset(of: r.actor.all), "\(query): \(ids)")
+            }
+            r.ok(["search", "MARK", "--hits", "50"])
+        },
+        Path("search for the other account's marker, ids and conversation") { r in
+            // Its marker less "MARK-", so that the reply's echo of the query is no leak.
+            #expect(r.run(["search", String(r.victim.marker.dropFirst(5))]).status == 1, "nothing of the other account matches")
+            for id in [r.victim.coding[0], r.victim.claude] {
+                let ids = searchedIDs(r, [String(id)])
+                #expect(!ids.contains(id), "another account's id names nothing: \(ids)")
+            }
+            let ids = searchedIDs(r, [String(r.victim.conversation.prefix(8))])
+            #expect(ids.isSubset(of: r.actor.all))
+        },
+        Path("search (the other account's sessions unreadable)", breaking: .everySession) { r in
+            let run = r.run(["search", "MARK"])
+            #expect(run.status == 0 && run.stderr.isEmpty, "their files are never opened: \(run.stderr)")
+            #expect(searchedIDs(r, ["MARK"]).isSubset(of: r.actor.all))
+        },
+    ]
 
     static let unreadablePaths: [Path] = [
         Path("show, set-status, delete, interaction add (the other account's sessions unreadable)", breaking: .everySession) { r in

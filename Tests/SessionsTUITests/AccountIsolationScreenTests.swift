@@ -457,6 +457,35 @@ struct AccountIsolationScreenTests {
             s.press("/\(s.actor.marker)<enter>")
             #expect(s.state.flash == nil, "the actor's own text is found")
         },
+        Path("the search screen: the other account's marker, its ids, and what both accounts hold") { s in
+            // Every screen is looked at for the other account's marker, but
+            // those of a query that types it.
+            func searched(_ text: String, keep: Bool = true) -> (ids: Set<Session.ID>, screen: String) {
+                s.press("F", keep: keep)
+                // Back on the hits of the last search, `/` edits the query.
+                if s.state.keyContext == .searchScreen { s.press("/", keep: keep) }
+                s.press("<C-u>" + text, keep: keep)
+                let found = Set(s.state.search?.results.map(\.sessionID) ?? [])
+                let screen = s.text.replacing(text, with: "<TYPED>")
+                s.press("<esc><esc>", keep: keep)
+                return (found, screen)
+            }
+            let taken = searched(s.victim.marker, keep: false), free = searched(nobody(like: s.victim.marker), keep: false)
+            #expect(taken.ids.isEmpty && taken.screen == free.screen)
+            for id in s.victim.all.sorted() { #expect(!searched(String(id.rawValue)).ids.contains(id), "#\(id) names nothing here") }
+            let own = searched(s.actor.marker).ids
+            #expect(!own.isEmpty && own.isSubset(of: s.actor.all))
+            for text in ["shop", "round", "MARK"] {
+                let ids = searched(text).ids
+                #expect(!ids.isEmpty && ids.isSubset(of: s.actor.all), "\(text): \(ids.sorted())")
+            }
+            // Opening a hit lands in the actor's own session.
+            s.press("F")
+            if s.state.keyContext == .searchScreen { s.press("/") }
+            s.press("<C-u>MARK<enter><enter>")
+            #expect(s.state.reading.map(s.actor.all.contains) == true)
+            s.press("<esc><esc>")
+        },
     ]
 }
 
