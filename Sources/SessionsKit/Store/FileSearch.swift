@@ -11,8 +11,11 @@ import Synchronization
 ///
 /// The sessions are read a step at a time under one shared lock, so a
 /// search sees each session as of one commit and a writer waits for a step
-/// at most, never for the whole search; the bytes are matched after the
-/// lock is released. Reading and matching each run on every core.
+/// at most, never for the whole search. Under it each file is read into
+/// scratch space and its lines settled on their bytes (the hits shown read
+/// there too), so only what must be decoded is copied out; the decoding
+/// and the ordering of hits happen after the lock is released. Both run on
+/// every core.
 extension FileStore {
     public func search(_ search: SessionSearch, targets: [SearchTarget], registry: Registry,
                        _ body: (SearchBatch) throws -> Bool) throws {
