@@ -453,3 +453,28 @@ struct SessionSearchTests {
         #expect(batches == 1)
     }
 }
+
+/// A log line written by hand with JSON's other blanks between a member's
+/// name and its colon: the walk that settles lines on their bytes must know
+/// the member as the decoder does (found by the fuzzer: a tab there made the
+/// walk take stdout's text for the error message's).
+@Suite("Log lines settled on their bytes")
+struct LogLineCheckTests {
+    @Test("tabs, newlines and carriage returns before a colon still name the member", arguments: ["\t\t", " \r ", "\t \t"])
+    func blanksBeforeColon(_ blank: String) throws {
+        let line = #"{"n":0,"interaction":{"id":"4e045728-6ee8-4dd2-8c18-77d8545272b9","command":{"command":"ls","timestamp":"2026-12-07T06:33:59Z"},"result":{"status":"error","error_message":"exit 1","stdout""# + blank + #":"red alert\nstart"}}}"#
+        let search = try SearchFixtures.search("red", fields: [.output])
+        let plan = RawSearchPlan(search)
+        let check = try #require(plan.lineCheck)
+        let bytes = Array(line.utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            #expect(check.check(buffer, 0..<buffer.count) == .matches)
+            let hit = try #require(check.hit(buffer, 0..<buffer.count, position: 0, query: search.query))
+            #expect(hit.part == .stdout && hit.line == "red alert" && hit.lineNumber == 0)
+        }
+        // Only the error message searched: the stdout's text is not taken for it.
+        let errorOnly = try SearchFixtures.search("red", fields: [.command])
+        let other = try #require(RawSearchPlan(errorOnly).lineCheck)
+        bytes.withUnsafeBufferPointer { buffer in #expect(other.check(buffer, 0..<buffer.count) == .fails) }
+    }
+}

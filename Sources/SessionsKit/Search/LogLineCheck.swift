@@ -30,7 +30,14 @@ struct LogLineCheck: Sendable {
 
     private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
 
-    func check(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Verdict {
+    /// JSON's whitespace, which may stand between a member's name and its colon.
+    @inline(__always) static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    /// - Parameter plainOutput: the scan found no base64 marker in the line,
+    ///   so its outputs are text and it settles as soon as every term is found.
+    func check(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, plainOutput: Bool = false) -> Verdict {
         guard needles.count <= 64 else { return .decode }
         var found: UInt64 = 0
         // What the command, the pipe and the error message hold: stdout and
@@ -62,7 +69,7 @@ struct LogLineCheck: Sendable {
             } else if byte == Self.quote {
                 guard let close = Self.closingQuote(buffer, from: index + 1, end: end) else { return .decode }
                 var after = close + 1
-                while after < end, buffer[after] == 0x20 { after += 1 }
+                while after < end, Self.isBlank(buffer[after]) { after += 1 }
                 if after < end, buffer[after] == UInt8(ascii: ":") {
                     let parent: Member = depth == 2 ? second : depth == 3 ? third : .other
                     key = Member(buffer, index + 1..<close, depth: depth, parent: parent)
@@ -77,7 +84,7 @@ struct LogLineCheck: Sendable {
                             found |= 1 << UInt64(number)
                             if plain { foundPlain |= 1 << UInt64(number) }
                         }
-                        if foundPlain == all { return .matches }
+                        if foundPlain == all || (plainOutput && found == all) { return .matches }
                     }
                 }
                 index = after
@@ -220,7 +227,7 @@ struct LogLineCheck: Sendable {
             } else if byte == Self.quote {
                 guard let close = Self.closingQuote(buffer, from: index + 1, end: end) else { return nil }
                 var after = close + 1
-                while after < end, buffer[after] == 0x20 { after += 1 }
+                while after < end, Self.isBlank(buffer[after]) { after += 1 }
                 if after < end, buffer[after] == UInt8(ascii: ":") {
                     let parent: Member = depth == 2 ? second : depth == 3 ? third : .other
                     key = Member(buffer, index + 1..<close, depth: depth, parent: parent)

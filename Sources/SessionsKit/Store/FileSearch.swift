@@ -255,10 +255,9 @@ struct RawSearchPlan: Sendable {
     /// The longest needle, looked for first: the rarest, most likely.
     let primary: RawNeedle?
 
-    /// The value of an `*_encoding` member that marks base64 output.
-    /// Its first and last bytes, `_` and `4`, seldom stand so far apart
-    /// elsewhere in a log, so the scan for it stays fast.
-    let base64 = RawNeedle(literal: Array("_encoding\":\"base64".utf8))
+    /// The name of an `*_encoding` member, however its value is spaced:
+    /// only base64 output has one. A line without it has text outputs.
+    let base64 = RawNeedle(literal: Array("_encoding\"".utf8))
 
     /// Settles lines on their bytes when every term is plain.
     let lineCheck: LogLineCheck?
@@ -413,6 +412,7 @@ struct RawSearchPlan: Sendable {
         // primary needle and one for base64 markers: the lines are visited
         // in file order, each hit belonging to the line it falls in.
         var candidate = [Bool](repeating: decodesEverything, count: entries.count)
+        var markedBase64 = [Bool](repeating: true, count: entries.count)
         if !decodesEverything, let primary {
             let others = needles.filter { $0.bytes != primary.bytes || $0.ignoresCase != primary.ignoresCase }
             var primaryAt = primary.firstIndex(in: log, 0..<log.count)
@@ -424,6 +424,7 @@ struct RawSearchPlan: Sendable {
                 let hasPrimary = primaryAt.map { $0 + primary.bytes.count <= line.upperBound } ?? false
                 let hasBase64 = base64At.map { $0 + base64.bytes.count <= line.upperBound } ?? false
                 candidate[index] = hasBase64 || (hasPrimary && others.allSatisfy { $0.firstIndex(in: log, line) != nil })
+                markedBase64[index] = hasBase64
             }
         }
         var found: [LogMatch] = []
@@ -431,7 +432,7 @@ struct RawSearchPlan: Sendable {
         for (index, entry) in entries.enumerated() {
             guard candidate[index] else { continue }
             let bytes = { Array(UnsafeBufferPointer(rebasing: log[entry.line])) }
-            switch lineCheck?.check(log, entry.line) ?? .decode {
+            switch lineCheck?.check(log, entry.line, plainOutput: !markedBase64[index]) ?? .decode {
             case .fails:
                 continue
             case .matches:
