@@ -37,11 +37,7 @@ struct ListCommand: ParsableCommand {
         let workspace = try global.workspace()
         let service = try workspace.service()
         let catalog = try service.catalog()
-        let sessionType = type.map { SessionType(normalizing: $0) }
-        // A type that can never match is a mistake, as an unknown status is.
-        if let sessionType, let error = service.types.validate(sessionType, field: "--type") {
-            throw SessionError.invalid(SchemaError([error]))
-        }
+        let sessionType = try service.typeFilter(type)
         let query = SessionQuery(status: status, type: sessionType, projectID: global.project == nil ? nil : service.scope.projectID,
                                  componentID: try component.map { try service.component($0) }, sort: sort, limit: limit)
         let summaries = service.list(query, in: catalog)

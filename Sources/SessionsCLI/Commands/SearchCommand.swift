@@ -94,18 +94,15 @@ struct SearchCommand: ParsableCommand {
         let workspace = try global.workspace()
         let service = try workspace.service()
         let catalog = try service.catalog()
-        let sessionType = type.map { SessionType(normalizing: $0) }
-        if let sessionType, let error = service.types.validate(sessionType, field: "--type") {
-            throw SessionError.invalid(SchemaError([error]))
-        }
+        let sessionType = try service.typeFilter(type)
         let filter = SessionQuery(status: status, type: sessionType, projectID: global.project == nil ? nil : service.scope.projectID,
                                   sort: .activity, since: sinceTime, until: untilTime)
         let search = SessionSearch(query: searchQuery, fields: searchFields, kept: hits)
-        var printer = SearchPrinter(registry: catalog.registry, catalog: catalog, query: searchQuery, now: now, json: json,
+        var printer = SearchPrinter(catalog: catalog, query: searchQuery, now: now, json: json,
                                     style: Style(enabled: context.useColor), columns: context.terminalColumns ?? 120)
         // The session the query names by id comes first, whatever it holds.
         let named = service.sessionNamed(by: searchQuery, in: catalog)
-        if let named, filter.matches(catalog.summary(id: named)) {
+        if let named, let position = catalog.table.index(of: named), filter.admits(catalog.table.keys[position]) {
             printer.named = named
         }
         var searched = 0
@@ -149,20 +146,9 @@ struct SearchCommand: ParsableCommand {
     }
 }
 
-extension SessionQuery {
-    /// Whether `summary` passes this query's filters (its account is checked by the caller).
-    func matches(_ summary: SessionSummary?) -> Bool {
-        guard let summary else { return false }
-        let activity = summary.activityAt
-        return (status == nil || summary.status == status) && (type == nil || summary.type == type)
-            && (projectID == nil || summary.projectID == projectID)
-            && (since == nil || activity >= since!) && (until == nil || activity <= until!)
-    }
-}
-
 /// How `search` writes its results, as text or JSON, one session at a time.
 struct SearchPrinter {
-    let registry: Registry
+    var registry: Registry { catalog.registry }
     let catalog: Catalog
     let query: SearchQuery
     let now: Timestamp
@@ -173,11 +159,19 @@ struct SearchPrinter {
     var named: Session.ID?
     var printedNamed = false
     private(set) var sessionCount = 0
-    private var titles = TitleCache()
+    private var titles = SessionTitle.Cache()
+    /// Titles as a terminal shows them, each sanitized once.
+    private var sanitizedTitles: [String: String] = [:]
+
+    mutating func sanitizedTitle(_ title: String) -> String {
+        if let shown = sanitizedTitles[title] { return shown }
+        let shown = Sanitizer.line(title)
+        sanitizedTitles[title] = shown
+        return shown
+    }
     private(set) var hitCount = 0
 
-    init(registry: Registry, catalog: Catalog, query: SearchQuery, now: Timestamp, json: Bool, style: Style, columns: Int) {
-        self.registry = registry
+    init(catalog: Catalog, query: SearchQuery, now: Timestamp, json: Bool, style: Style, columns: Int) {
         self.catalog = catalog
         self.query = query
         self.now = now
@@ -224,10 +218,9 @@ struct SearchPrinter {
             guard let position = table.index(of: hits.sessionID) else { continue }
             let key = table.keys[position]
             let title = key.type == .claudeCode
-                ? SessionTitle.of(table[position].session, registry: registry)
-                : titles.title(type: key.type, componentID: key.componentID, projectID: key.projectID, registry: registry)
+                ? SessionTitle.of(table[position].session, registry: registry) : titles.title(of: key, registry: registry)
             let displayTitle = key.type == .claudeCode ? SessionListText.title(table[position], registry: registry)
-                : titles.shown(type: key.type, componentID: key.componentID, projectID: key.projectID, registry: registry)
+                : sanitizedTitle(title ?? Labels.none)
             headings.append((Heading(id: key.id, status: key.status, activityAt: key.activityAt, title: json ? title : displayTitle,
                                      isNamed: key.id == named, isFirst: sessionCount == 0), hits))
             sessionCount += 1
@@ -311,35 +304,5 @@ struct SearchPrinter {
         if json { return Array((sessionCount == 0 ? "[]\n" : "\n]\n").utf8) }
         guard sessionCount > 0 else { return [] }
         return Array(("\n" + style.apply("\(sessionCount) session\(sessionCount == 1 ? "" : "s") · \(hitCount) hit\(hitCount == 1 ? "" : "s")", .dim) + "\n").utf8)
-    }
-}
-
-/// Titles made once for each type and place: a search of a large store
-/// names thousands of sessions that share a few dozen.
-struct TitleCache {
-    private struct Place: Hashable {
-        var type: SessionType
-        var componentID: Component.ID?
-        var projectID: Project.ID?
-    }
-
-    private var made: [Place: String] = [:]
-    private var sanitized: [Place: String] = [:]
-
-    /// The title, sanitized for a terminal.
-    mutating func shown(type: SessionType, componentID: Component.ID?, projectID: Project.ID?, registry: Registry) -> String {
-        let place = Place(type: type, componentID: componentID, projectID: projectID)
-        if let title = sanitized[place] { return title }
-        let title = Sanitizer.line(self.title(type: type, componentID: componentID, projectID: projectID, registry: registry))
-        sanitized[place] = title
-        return title
-    }
-
-    mutating func title(type: SessionType, componentID: Component.ID?, projectID: Project.ID?, registry: Registry) -> String {
-        let place = Place(type: type, componentID: componentID, projectID: projectID)
-        if let title = made[place] { return title }
-        let title = SessionTitle.of(type: type, componentID: componentID, projectID: projectID, registry: registry)
-        made[place] = title
-        return title
     }
 }

@@ -132,3 +132,14 @@ extension SessionSort: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument) }
     public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }
+
+extension SessionService {
+    /// A `--type` filter: the type named, or nil for none. A type that can
+    /// never match is a mistake, as an unknown status is.
+    func typeFilter(_ name: String?) throws -> SessionType? {
+        guard let name else { return nil }
+        let type = SessionType(normalizing: name)
+        if let error = types.validate(type, field: "--type") { throw SessionError.invalid(SchemaError([error])) }
+        return type
+    }
+}

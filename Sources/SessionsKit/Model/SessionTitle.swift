@@ -23,6 +23,29 @@ public enum SessionTitle {
         return place.map { type.displayName + " · " + $0 } ?? type.displayName
     }
 
+    /// Titles made once for each type and place: a search names thousands
+    /// of sessions that share a few dozen titles.
+    public struct Cache {
+        private struct Place: Hashable {
+            var type: SessionType
+            var componentID: Component.ID?
+            var projectID: Project.ID?
+        }
+
+        private var made: [Place: String] = [:]
+
+        public init() {}
+
+        /// The title of a session that is not a Claude Code conversation, from its keys.
+        public mutating func title(of key: SummaryKey, registry: Registry) -> String {
+            let place = Place(type: key.type, componentID: key.componentID, projectID: key.projectID)
+            if let title = made[place] { return title }
+            let title = SessionTitle.of(type: key.type, componentID: key.componentID, projectID: key.projectID, registry: registry)
+            made[place] = title
+            return title
+        }
+    }
+
     /// Where a Claude Code session's title comes from, best first.
     static let claudeCodeKeys = ["title", "summary_title", "first_prompt", "first_command"]
 }

@@ -68,6 +68,15 @@ public struct SessionQuery: Sendable, Equatable {
     /// Only sessions last active at or before this time.
     public var until: Timestamp?
 
+    /// Whether a summary with these keys passes the filters: the one rule
+    /// for lists, searches, and a session a search names by its id. The
+    /// account is the caller's to check.
+    public func admits(_ key: SummaryKey) -> Bool {
+        (status == nil || key.status == status) && (type == nil || key.type == type)
+            && (projectID == nil || key.projectID == projectID) && (componentID == nil || key.componentID == componentID)
+            && (since.map { key.activityAt >= $0 } ?? true) && (until.map { key.activityAt <= $0 } ?? true)
+    }
+
     public init(status: SessionStatus? = nil, type: SessionType? = nil, projectID: Project.ID? = nil, componentID: Component.ID? = nil,
                 sort: SessionSort = .updated, limit: Int? = nil, since: Timestamp? = nil, until: Timestamp? = nil) {
         self.since = since

@@ -10,21 +10,10 @@ extension SessionService {
         var order = positions(matching: query, in: table)
         SessionSort.activity.sort(&order, of: table.keys)
         let registry = catalog.registry
-        // Titles repeat (a type and a component name each), so each is made once.
-        struct Place: Hashable {
-            var type: SessionType
-            var componentID: Component.ID?
-            var projectID: Project.ID?
-        }
-        var titles: [Place: String] = [:]
+        var titles = SessionTitle.Cache()
         return order.map { position in
             let key = table.keys[position]
-            guard key.type != .claudeCode else { return SearchTarget(id: key.id, title: nil) }
-            let place = Place(type: key.type, componentID: key.componentID, projectID: key.projectID)
-            if let title = titles[place] { return SearchTarget(id: key.id, title: title) }
-            let title = SessionTitle.of(type: key.type, componentID: key.componentID, projectID: key.projectID, registry: registry)
-            titles[place] = title
-            return SearchTarget(id: key.id, title: title)
+            return SearchTarget(id: key.id, title: key.type == .claudeCode ? nil : titles.title(of: key, registry: registry))
         }
     }
 

@@ -59,16 +59,7 @@ public struct SessionService: Sendable {
         var order: [Int] = []
         table.keys.withUnsafeBufferPointer { keys in
             for position in keys.indices {
-                let key = keys[position]
-                if key.accountID == scope.accountID
-                    && (query.status == nil || key.status == query.status)
-                    && (query.type == nil || key.type == query.type)
-                    && (query.projectID == nil || key.projectID == query.projectID)
-                    && (query.componentID == nil || key.componentID == query.componentID)
-                    && (query.since == nil || key.activityAt >= query.since!)
-                    && (query.until == nil || key.activityAt <= query.until!) {
-                    order.append(position)
-                }
+                if keys[position].accountID == scope.accountID && query.admits(keys[position]) { order.append(position) }
             }
         }
         return order

@@ -146,7 +146,7 @@ extension StoredSession {
     func readForSearch(_ plan: RawSearchPlan, into buffers: ScratchBuffers.Pair) throws(StoreError) -> RawSession? {
         guard let file = try Self.read(filePath, count: nil, into: buffers.file(holding:)) else { return nil }
         let isHead = file.starts(with: SessionHeadFile.prefix) || SessionHeadFile.isHead(Array(file))
-        let fileMayMatch = plan.fileMayMatch(file, 0..<file.count)
+        let fileMayMatch = plan.mayMatch(file, 0..<file.count)
         guard isHead else { return fileMayMatch ? .whole(Array(file)) : .skipped }
         let length: Int
         if let skimmed = SessionHeadFile.skimLogLength(file) {
@@ -155,13 +155,8 @@ extension StoredSession {
             length = try SessionHeadFile.decode(Array(file), path: filePath, expectedID: id).logLength
         }
         guard length > 0 else { return fileMayMatch ? .split(head: Array(file), lines: []) : .skipped }
-        guard let log = try Self.read(logPath, count: length, into: buffers.log(holding:)) else {
-            throw StoreError.damagedSession(id: id, path: logPath, detail: "it is missing, but the session's file says \(length) bytes were written")
-        }
-        guard log.count >= length else {
-            throw StoreError.damagedSession(id: id, path: logPath, detail:
-                "it is \(log.count) bytes long, but the session's file says \(length) were written")
-        }
+        guard let log = try Self.read(logPath, count: length, into: buffers.log(holding:)) else { throw missingLog(length) }
+        guard log.count >= length else { throw shortLog(log.count, length) }
         let logMayMatch = plan.logMayMatch(log)
         guard fileMayMatch || logMayMatch else { return .skipped }
         let lines = logMayMatch ? try plan.matchingLines(log, keepingAll: fileMayMatch, stored: self) : []
@@ -272,14 +267,9 @@ struct RawSearchPlan: Sendable {
         lineCheck = LogLineCheck(search, needles: needles, decodesEverything: decodesEverything)
     }
 
-    /// Whether a session file (a head, or a session kept whole) may hold a
-    /// match: every text it holds (its state's keys and values included)
-    /// stands in its JSON, so it holds every needle.
-    func fileMayMatch(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        mayMatch(buffer, range)
-    }
-
-    /// Whether `buffer[range]` holds every needle: when it does not, no text in it matches.
+    /// Whether `buffer[range]` holds every needle: when it does not, no text
+    /// in it matches. A session file's texts (its state's keys and values
+    /// included) all stand in its JSON, so this holds for it as for a log line.
     func mayMatch(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         decodesEverything || needles.allSatisfy { $0.firstIndex(in: buffer, range) != nil }
     }
@@ -318,7 +308,7 @@ struct RawSearchPlan: Sendable {
                 decoded[line.position] = interaction
             }
         }
-        let headMayMatch = headBytes.withUnsafeBufferPointer { buffer in fileMayMatch(buffer, 0..<buffer.count) }
+        let headMayMatch = headBytes.withUnsafeBufferPointer { buffer in mayMatch(buffer, 0..<buffer.count) }
         if !headMayMatch && matching.isEmpty { return titleOnly(knownTitle, id: stored.id) }
 
         // The head is decoded only for what it may give: a title from its

@@ -150,9 +150,7 @@ struct StoredSession {
     /// bytes `head` counts: a log missing or shorter is the session's damage.
     /// The caller closes it.
     func openLog(_ head: SessionHead) throws(StoreError) -> Int32 {
-        guard let fd = try FileIO.openForReading(logPath) else {
-            throw StoreError.damagedSession(id: id, path: logPath, detail: "it is missing, but the session's file says \(head.logLength) bytes were written")
-        }
+        guard let fd = try FileIO.openForReading(logPath) else { throw missingLog(head.logLength) }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
             close(fd)
@@ -160,10 +158,19 @@ struct StoredSession {
         }
         guard Int(info.st_size) >= head.logLength else {
             close(fd)
-            throw StoreError.damagedSession(id: id, path: logPath, detail:
-                "it is \(info.st_size) bytes long, but the session's file says \(head.logLength) were written")
+            throw shortLog(Int(info.st_size), head.logLength)
         }
         return fd
+    }
+
+    /// The damage of a log that is not there, though its head counts `length` bytes.
+    func missingLog(_ length: Int) -> StoreError {
+        .damagedSession(id: id, path: logPath, detail: "it is missing, but the session's file says \(length) bytes were written")
+    }
+
+    /// The damage of a log of `size` bytes, shorter than the `length` its head counts.
+    func shortLog(_ size: Int, _ length: Int) -> StoreError {
+        .damagedSession(id: id, path: logPath, detail: "it is \(size) bytes long, but the session's file says \(length) were written")
     }
 
     /// A fault found in a log names the session, as a damaged file does.

@@ -44,7 +44,8 @@ public struct SearchScreen: Sendable {
         input = ""
     }
 
-    public var hitCount: Int { results.reduce(0) { $0 + $1.total } }
+    /// Hits in all the results, kept as they come rather than summed on every frame.
+    public private(set) var hitCount = 0
 
     /// The hit under the cursor, or the first of the session under it.
     public var selectedHit: (SessionHits, SearchHit?)? {
@@ -63,6 +64,7 @@ public struct SearchScreen: Sendable {
         self.text = text
         generation += 1
         results = []
+        hitCount = 0
         positions = [:]
         named = nil
         unreadable = []
@@ -95,7 +97,9 @@ public struct SearchScreen: Sendable {
         for outcome in progress.outcomes {
             switch outcome {
             case .hits(let hits):
+                hitCount += hits.total
                 if let index = positions[hits.sessionID] {
+                    hitCount -= results[index].total
                     results[index] = hits
                 } else {
                     positions[hits.sessionID] = results.count
