@@ -102,7 +102,7 @@ func searchLogLine(_ line: [UInt8]) {
         let found: SessionHits
         do {
             // As `readForSearch` and `FileStore.search` decide, on these bytes.
-            let fileMayMatch = headBytes.withUnsafeBufferPointer { plan.fileMayMatch($0, 0..<$0.count) }
+            let fileMayMatch = headBytes.withUnsafeBufferPointer { plan.mayMatch($0, 0..<$0.count) }
             let logMayMatch = log.withUnsafeBufferPointer { plan.logMayMatch($0) }
             let lines = logMayMatch ? try log.withUnsafeBufferPointer { buffer throws(StoreError) in
                 try plan.matchingLines(buffer, keepingAll: fileMayMatch, stored: stored)
