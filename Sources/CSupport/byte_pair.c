@@ -1,13 +1,16 @@
-// Finding a search's needle in the raw bytes of the store's files, ASCII
+// Finding a search's needles in the raw bytes of the store's files, ASCII
 // letters folded: the scan every search runs over every byte of the store.
 // Written here, not in Swift, for one reason: the machine's 32-byte vector
 // instructions are chosen when the process starts, which Swift cannot do,
 // and they halve the time of a search whose files are in memory.
 //
-// Each block of bytes is compared with the needle's first byte where the
-// needle would start and its last byte where it would end; only where both
-// agree are the bytes between compared. A letter folds by setting its 0x20
-// bit, which maps no other byte onto a lower-case letter.
+// Each block of bytes is compared with two of the needle's bytes, each
+// where it would stand if the needle started there; only where both agree
+// is the whole needle compared. The two are the needle's rarest bytes in
+// the text a store holds, so that a common word's letters ("u" and "n" of
+// "undefined function") do not stop the scan at every other word. A letter
+// folds by setting its 0x20 bit, which maps no other byte onto a lower-case
+// letter.
 
 #include "CSupport.h"
 
@@ -20,86 +23,185 @@ static inline int is_letter(unsigned char byte) {
     return lower >= 'a' && lower <= 'z';
 }
 
-static inline int matches_at(const unsigned char *at, const unsigned char *needle, unsigned long count, int ignore_case) {
-    if (ignore_case) {
-        for (unsigned long i = 0; i < count; i++) if (fold(at[i]) != needle[i]) return 0;
+// The bytes of a store's text, most common first, letters folded: counted
+// over real conversation transcripts (JSON lines of prompts, replies, tool
+// calls and their outputs). A byte not listed is rarer than all of these.
+static const char common_first[] =
+    " etn\"soaird\\lcpu:,-m_1gh2f.b0/546kvy39x=8w{}7()>j<qz`[%]*|@;'#&+~!$?^";
+
+// How rare each byte is: its place in `common_first`, 255 when not there.
+// Filled once as the program loads, so a needle's anchors cost a lookup a byte.
+static unsigned char rank_of[256];
+
+__attribute__((constructor))
+static void fill_ranks(void) {
+    for (int byte = 0; byte < 256; byte++) rank_of[byte] = 255;
+    for (unsigned char rank = 0; common_first[rank] != 0; rank++) rank_of[(unsigned char)common_first[rank]] = rank;
+}
+
+static unsigned int rarity(unsigned char byte, int ignore_case) {
+    unsigned char folded = fold(byte);
+    unsigned int rank = rank_of[folded];
+    // A capital that must match as one is rarer than its folded letter.
+    return rank == 255 ? 255 : rank + (!ignore_case && folded != byte ? 40u : 0u);
+}
+
+/// A needle as the scan compares it: the offsets of its two rarest bytes.
+struct probe {
+    const unsigned char *needle;
+    unsigned long count;
+    int fold;
+    unsigned long first, second;
+};
+
+static struct probe make_probe(const unsigned char *needle, unsigned long count, int ignore_case) {
+    struct probe probe = { needle, count, ignore_case, 0, count - 1 };
+    // The two largest ranks, the earliest of equals: with one byte, both are it.
+    int best = -1, next = -1;
+    for (unsigned long i = 0; i < count; i++) {
+        int rank = (int)rarity(needle[i], ignore_case);
+        if (rank > best) {
+            next = best; probe.second = probe.first;
+            best = rank; probe.first = i;
+        } else if (rank > next) {
+            next = rank; probe.second = i;
+        }
+    }
+    return probe;
+}
+
+static inline int matches_at(const unsigned char *at, const struct probe *probe) {
+    if (probe->fold) {
+        for (unsigned long i = 0; i < probe->count; i++) if (fold(at[i]) != probe->needle[i]) return 0;
     } else {
-        for (unsigned long i = 0; i < count; i++) if (at[i] != needle[i]) return 0;
+        for (unsigned long i = 0; i < probe->count; i++) if (at[i] != probe->needle[i]) return 0;
     }
     return 1;
 }
 
-static long find_scalar(const unsigned char *bytes, unsigned long length, unsigned long from,
-                        const unsigned char *needle, unsigned long count, int ignore_case) {
-    for (unsigned long index = from; index + count <= length; index++) {
-        if (matches_at(bytes + index, needle, count, ignore_case)) return (long)index;
+/// Which probes' needles start at `at`: bit 1 for the first, bit 2 for the second.
+static inline int matching_at(const unsigned char *bytes, unsigned long length, unsigned long at,
+                              const struct probe *probes, int probe_count) {
+    int which = 0;
+    for (int p = 0; p < probe_count; p++) {
+        if (at + probes[p].count <= length && matches_at(bytes + at, &probes[p])) which |= 1 << p;
+    }
+    return which;
+}
+
+static long scan_scalar(const unsigned char *bytes, unsigned long length, unsigned long from,
+                        const struct probe *probes, int probe_count, int *which) {
+    for (unsigned long index = from; index < length; index++) {
+        int found = matching_at(bytes, length, index, probes, probe_count);
+        if (found) { *which = found; return (long)index; }
     }
     return -1;
+}
+
+static unsigned long longest(const struct probe *probes, int probe_count) {
+    unsigned long most = 0;
+    for (int p = 0; p < probe_count; p++) if (probes[p].count > most) most = probes[p].count;
+    return most;
 }
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+static inline unsigned char fold_mask(const struct probe *probe, unsigned long at) {
+    return probe->fold && is_letter(probe->needle[at]) ? 0x20 : 0;
+}
+
 __attribute__((target("avx2")))
-static long find_avx2(const unsigned char *bytes, unsigned long length,
-                      const unsigned char *needle, unsigned long count, int ignore_case) {
-    const unsigned char first = needle[0], last = needle[count - 1];
-    const __m256i first_wanted = _mm256_set1_epi8((char)first), last_wanted = _mm256_set1_epi8((char)last);
-    const __m256i first_mask = _mm256_set1_epi8((char)(ignore_case && is_letter(first) ? 0x20 : 0));
-    const __m256i last_mask = _mm256_set1_epi8((char)(ignore_case && is_letter(last) ? 0x20 : 0));
+static long scan_avx2(const unsigned char *bytes, unsigned long length,
+                      const struct probe *probes, int probe_count, int *which) {
+    __m256i wanted[2][2], masks[2][2];
+    for (int p = 0; p < probe_count; p++) {
+        const unsigned long at[2] = { probes[p].first, probes[p].second };
+        for (int k = 0; k < 2; k++) {
+            wanted[p][k] = _mm256_set1_epi8((char)probes[p].needle[at[k]]);
+            masks[p][k] = _mm256_set1_epi8((char)fold_mask(&probes[p], at[k]));
+        }
+    }
+    const unsigned long reach = longest(probes, probe_count) - 1 + 32;
     unsigned long index = 0;
-    while (index + count - 1 + 32 <= length) {
-        __m256i heads = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(bytes + index)), first_mask);
-        __m256i tails = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(bytes + index + count - 1)), last_mask);
-        unsigned int found = (unsigned int)_mm256_movemask_epi8(
-            _mm256_and_si256(_mm256_cmpeq_epi8(heads, first_wanted), _mm256_cmpeq_epi8(tails, last_wanted)));
+    while (index + reach <= length) {
+        unsigned int found = 0;
+        for (int p = 0; p < probe_count; p++) {
+            __m256i one = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(bytes + index + probes[p].first)), masks[p][0]);
+            __m256i two = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(bytes + index + probes[p].second)), masks[p][1]);
+            found |= (unsigned int)_mm256_movemask_epi8(
+                _mm256_and_si256(_mm256_cmpeq_epi8(one, wanted[p][0]), _mm256_cmpeq_epi8(two, wanted[p][1])));
+        }
         while (found) {
             unsigned long at = index + (unsigned long)__builtin_ctz(found);
-            if (matches_at(bytes + at, needle, count, ignore_case)) return (long)at;
+            int matched = matching_at(bytes, length, at, probes, probe_count);
+            if (matched) { *which = matched; return (long)at; }
             found &= found - 1;
         }
         index += 32;
     }
-    return find_scalar(bytes, length, index, needle, count, ignore_case);
+    return scan_scalar(bytes, length, index, probes, probe_count, which);
 }
 
-static long find_sse2(const unsigned char *bytes, unsigned long length,
-                      const unsigned char *needle, unsigned long count, int ignore_case) {
-    const unsigned char first = needle[0], last = needle[count - 1];
-    const __m128i first_wanted = _mm_set1_epi8((char)first), last_wanted = _mm_set1_epi8((char)last);
-    const __m128i first_mask = _mm_set1_epi8((char)(ignore_case && is_letter(first) ? 0x20 : 0));
-    const __m128i last_mask = _mm_set1_epi8((char)(ignore_case && is_letter(last) ? 0x20 : 0));
+static long scan_sse2(const unsigned char *bytes, unsigned long length,
+                      const struct probe *probes, int probe_count, int *which) {
+    __m128i wanted[2][2], masks[2][2];
+    for (int p = 0; p < probe_count; p++) {
+        const unsigned long at[2] = { probes[p].first, probes[p].second };
+        for (int k = 0; k < 2; k++) {
+            wanted[p][k] = _mm_set1_epi8((char)probes[p].needle[at[k]]);
+            masks[p][k] = _mm_set1_epi8((char)fold_mask(&probes[p], at[k]));
+        }
+    }
+    const unsigned long reach = longest(probes, probe_count) - 1 + 16;
     unsigned long index = 0;
-    while (index + count - 1 + 16 <= length) {
-        __m128i heads = _mm_or_si128(_mm_loadu_si128((const __m128i *)(bytes + index)), first_mask);
-        __m128i tails = _mm_or_si128(_mm_loadu_si128((const __m128i *)(bytes + index + count - 1)), last_mask);
-        unsigned int found = (unsigned int)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpeq_epi8(heads, first_wanted), _mm_cmpeq_epi8(tails, last_wanted)));
+    while (index + reach <= length) {
+        unsigned int found = 0;
+        for (int p = 0; p < probe_count; p++) {
+            __m128i one = _mm_or_si128(_mm_loadu_si128((const __m128i *)(bytes + index + probes[p].first)), masks[p][0]);
+            __m128i two = _mm_or_si128(_mm_loadu_si128((const __m128i *)(bytes + index + probes[p].second)), masks[p][1]);
+            found |= (unsigned int)_mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpeq_epi8(one, wanted[p][0]), _mm_cmpeq_epi8(two, wanted[p][1])));
+        }
         while (found) {
             unsigned long at = index + (unsigned long)__builtin_ctz(found);
-            if (matches_at(bytes + at, needle, count, ignore_case)) return (long)at;
+            int matched = matching_at(bytes, length, at, probes, probe_count);
+            if (matched) { *which = matched; return (long)at; }
             found &= found - 1;
         }
         index += 16;
     }
-    return find_scalar(bytes, length, index, needle, count, ignore_case);
+    return scan_scalar(bytes, length, index, probes, probe_count, which);
 }
 
-long sessions_find_folded(const unsigned char *bytes, unsigned long length,
-                          const unsigned char *needle, unsigned long count, int ignore_case) {
+static long scan(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count, int *which) {
     static int has_avx2 = -1;
-    if (count == 0 || count > length) return count == 0 ? 0 : -1;
     if (has_avx2 < 0) has_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
-    return has_avx2 ? find_avx2(bytes, length, needle, count, ignore_case)
-                    : find_sse2(bytes, length, needle, count, ignore_case);
+    return has_avx2 ? scan_avx2(bytes, length, probes, probe_count, which)
+                    : scan_sse2(bytes, length, probes, probe_count, which);
 }
 
 #else
 
-long sessions_find_folded(const unsigned char *bytes, unsigned long length,
-                          const unsigned char *needle, unsigned long count, int ignore_case) {
-    if (count == 0 || count > length) return count == 0 ? 0 : -1;
-    return find_scalar(bytes, length, 0, needle, count, ignore_case);
+static long scan(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count, int *which) {
+    return scan_scalar(bytes, length, 0, probes, probe_count, which);
 }
 
 #endif
+
+long sessions_find_folded(const unsigned char *bytes, unsigned long length,
+                          const unsigned char *needle, unsigned long count, int ignore_case) {
+    if (count == 0 || count > length) return count == 0 ? 0 : -1;
+    const struct probe probe = make_probe(needle, count, ignore_case);
+    int which = 0;
+    return scan(bytes, length, &probe, 1, &which);
+}
+
+long sessions_find_either(const unsigned char *bytes, unsigned long length,
+                          const unsigned char *a, unsigned long a_count, int a_ignore_case,
+                          const unsigned char *b, unsigned long b_count, int b_ignore_case, int *which) {
+    *which = 0;
+    if (a_count == 0 || b_count == 0) return -1;
+    const struct probe probes[2] = { make_probe(a, a_count, a_ignore_case), make_probe(b, b_count, b_ignore_case) };
+    return scan(bytes, length, probes, 2, which);
+}

@@ -66,4 +66,11 @@ int sessions_spawn(const char *path, char *const argv[], const char *directory, 
 long sessions_find_folded(const unsigned char *bytes, unsigned long length,
                           const unsigned char *needle, unsigned long count, int ignore_case);
 
+/// The first offset in `bytes` at which `a` or `b` starts, -1 when neither does,
+/// found in one pass; `*which` gets bit 1 when `a` starts there and bit 2 when `b`
+/// does. Each needle is folded as `sessions_find_folded` folds it.
+long sessions_find_either(const unsigned char *bytes, unsigned long length,
+                          const unsigned char *a, unsigned long a_count, int a_ignore_case,
+                          const unsigned char *b, unsigned long b_count, int b_ignore_case, int *which);
+
 #endif

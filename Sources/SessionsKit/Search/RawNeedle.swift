@@ -30,9 +30,10 @@ struct RawNeedle: Sendable {
         self.ignoresCase = ignoresCase
     }
 
-    init(literal: [UInt8]) {
+    /// A needle of these bytes; folded ones when it ignores case.
+    init(literal: [UInt8], ignoresCase: Bool = false) {
         bytes = literal
-        ignoresCase = false
+        self.ignoresCase = ignoresCase
     }
 
     static func isLiteral(_ byte: UInt8) -> Bool {
@@ -47,6 +48,23 @@ struct RawNeedle: Sendable {
             sessions_find_folded(base + range.lowerBound, UInt(range.count), needle.baseAddress!, UInt(needle.count), ignoresCase ? 1 : 0)
         }
         return found >= 0 ? range.lowerBound + found : nil
+    }
+
+    /// The first place in `buffer[range]` where this needle or `other`
+    /// starts, and which of them do: one pass over the bytes for both.
+    func firstIndex(orOf other: RawNeedle, in buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>)
+        -> (at: Int, this: Bool, other: Bool)? {
+        guard !bytes.isEmpty, !other.bytes.isEmpty, !range.isEmpty, let base = buffer.baseAddress else { return nil }
+        var which: Int32 = 0
+        let found = bytes.withUnsafeBufferPointer { mine in
+            other.bytes.withUnsafeBufferPointer { theirs in
+                sessions_find_either(base + range.lowerBound, UInt(range.count),
+                                     mine.baseAddress!, UInt(mine.count), ignoresCase ? 1 : 0,
+                                     theirs.baseAddress!, UInt(theirs.count), other.ignoresCase ? 1 : 0, &which)
+            }
+        }
+        guard found >= 0 else { return nil }
+        return (range.lowerBound + found, which & 1 != 0, which & 2 != 0)
     }
 }
 

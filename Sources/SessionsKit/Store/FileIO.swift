@@ -24,14 +24,18 @@ enum FileIO {
     /// A read-only descriptor, or nil when the file does not exist.
     static func openForReading(_ path: String, followLinks: Bool = false) throws(StoreError) -> Int32? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW))
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            if errno == ELOOP && !followLinks {
-                throw StoreError.unsafeStore(path: path, reason: "it is a symbolic link, and the store only uses regular files")
-            }
-            throw fail("read", path)
+        if fd < 0 { try openFailed(path, followLinks: followLinks) }
+        return fd < 0 ? nil : fd
+    }
+
+    /// What an open for reading that failed with `code` means: nothing when
+    /// there is no such file, else the error it throws.
+    static func openFailed(_ path: String, followLinks: Bool = false, _ code: Int32 = errno) throws(StoreError) {
+        if code == ENOENT { return }
+        if code == ELOOP && !followLinks {
+            throw StoreError.unsafeStore(path: path, reason: "it is a symbolic link, and the store only uses regular files")
         }
-        return fd
+        throw fail("read", path, code)
     }
 
     static func readAll(_ fd: Int32, path: String) throws(StoreError) -> [UInt8] {

@@ -21,6 +21,7 @@ extension FileStore {
                        _ body: (SearchBatch) throws -> Bool) throws {
         let plan = RawSearchPlan(search)
         let scratch = ScratchBuffers()
+        let directory = SessionsDirectory(root: root)
         var checked: FileStamp?
         var titleHits: [String: SessionHits] = [:]
         var start = 0
@@ -35,7 +36,7 @@ extension FileStore {
                 Parallel.map(slice.count) { index in
                     Result { () throws(StoreError) -> RawSession? in
                         try scratch.using { (buffers) throws(StoreError) -> RawSession? in
-                            try StoredSession(root: root, id: slice[index].id).readForSearch(plan, into: buffers)
+                            try StoredSession(root: root, id: slice[index].id).readForSearch(plan, in: directory, into: buffers)
                         }
                     }
                 }
@@ -143,8 +144,8 @@ extension StoredSession {
     /// The files, read into `buffers` and kept only when they may match; a
     /// head is decoded only when its log's committed length cannot be read
     /// straight from the writer's layout.
-    func readForSearch(_ plan: RawSearchPlan, into buffers: ScratchBuffers.Pair) throws(StoreError) -> RawSession? {
-        guard let file = try Self.read(filePath, count: nil, into: buffers.file(holding:)) else { return nil }
+    func readForSearch(_ plan: RawSearchPlan, in directory: SessionsDirectory, into buffers: ScratchBuffers.Pair) throws(StoreError) -> RawSession? {
+        guard let file = try directory.read(StoreFormat.sessionFile(id), count: nil, into: buffers.file(holding:)) else { return nil }
         let isHead = file.starts(with: SessionHeadFile.prefix) || SessionHeadFile.isHead(Array(file))
         let fileMayMatch = plan.mayMatch(file, 0..<file.count)
         guard isHead else { return fileMayMatch ? .whole(Array(file)) : .skipped }
@@ -155,23 +156,20 @@ extension StoredSession {
             length = try SessionHeadFile.decode(Array(file), path: filePath, expectedID: id).logLength
         }
         guard length > 0 else { return fileMayMatch ? .split(head: Array(file), lines: []) : .skipped }
-        guard let log = try Self.read(logPath, count: length, into: buffers.log(holding:)) else { throw missingLog(length) }
+        guard let log = try directory.read(StoreFormat.logFile(id), count: length, into: buffers.log(holding:)) else {
+            throw missingLog(length)
+        }
         guard log.count >= length else { throw shortLog(log.count, length) }
-        let logMayMatch = plan.logMayMatch(log)
-        guard fileMayMatch || logMayMatch else { return .skipped }
-        let lines = logMayMatch ? try plan.matchingLines(log, keepingAll: fileMayMatch, stored: self) : []
+        let lines = try plan.matchingLines(log, keepingAll: fileMayMatch, stored: self)
         guard fileMayMatch || !lines.isEmpty else { return .skipped }
         return .split(head: Array(file), lines: lines)
     }
 
-    /// Reads the file at `path` (its first `count` bytes, or all of it) into
-    /// the buffer `space` gives for its size: the bytes read, nil when there
-    /// is no such file. A log shorter than `count` reads short; the caller
-    /// says why that is damage.
-    static func read(_ path: String, count: Int?, into space: (Int) -> UnsafeMutableBufferPointer<UInt8>)
-        throws(StoreError) -> UnsafeBufferPointer<UInt8>? {
-        guard let fd = try FileIO.openForReading(path) else { return nil }
-        defer { close(fd) }
+    /// Reads the file `fd` names (its first `count` bytes, or all of it) into
+    /// the buffer `space` gives for its size: the bytes read. A log shorter
+    /// than `count` reads short; the caller says why that is damage.
+    static func read(_ fd: Int32, path: () -> String, count: Int?, into space: (Int) -> UnsafeMutableBufferPointer<UInt8>)
+        throws(StoreError) -> UnsafeBufferPointer<UInt8> {
         // A read that comes back short has met the end of the file (a store
         // file is replaced by rename, never written in place under a reader's
         // lock), so most files take one read and no `fstat`.
@@ -181,7 +179,7 @@ extension StoredSession {
             let got = try fill(fd, buffer, count: wanted, path: path)
             if got < wanted { return UnsafeBufferPointer(rebasing: buffer[0..<got]) }
             var info = stat()
-            guard fstat(fd, &info) == 0 else { throw FileIO.fail("read", path) }
+            guard fstat(fd, &info) == 0 else { throw FileIO.fail("read", path()) }
             wanted = Int(info.st_size)
         }
         let buffer = space(max(1, wanted))
@@ -190,18 +188,55 @@ extension StoredSession {
     }
 
     /// Up to `count` bytes from the start of `fd` into `buffer`: how many there were.
-    private static func fill(_ fd: Int32, _ buffer: UnsafeMutableBufferPointer<UInt8>, count: Int, path: String) throws(StoreError) -> Int {
+    private static func fill(_ fd: Int32, _ buffer: UnsafeMutableBufferPointer<UInt8>, count: Int, path: () -> String) throws(StoreError) -> Int {
         var filled = 0
         while filled < count {
             let got = pread(fd, buffer.baseAddress! + filled, count - filled, off_t(filled))
             if got < 0 {
                 if errno == EINTR { continue }
-                throw FileIO.fail("read", path, errno)
+                throw FileIO.fail("read", path(), errno)
             }
             if got == 0 { break }
             filled += got
         }
         return filled
+    }
+}
+
+/// The store's sessions directory, held open for a search: each of its
+/// twenty thousand files is then opened by its name in it, and the kernel
+/// walks one path component for each, not the store's whole path.
+final class SessionsDirectory: Sendable {
+    let root: String
+    /// The directory, or -1 when it could not be opened (a store without
+    /// sessions): files are then opened by their whole paths.
+    let fd: Int32
+
+    init(root: String) {
+        self.root = root
+        fd = open(root + "/" + StoreFormat.sessionsDirectory, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Reads the store file `name` (a path from the store's root) as
+    /// `StoredSession.read` does: nil when there is no such file.
+    func read(_ name: String, count: Int?, into space: (Int) -> UnsafeMutableBufferPointer<UInt8>)
+        throws(StoreError) -> UnsafeBufferPointer<UInt8>? {
+        let prefix = StoreFormat.sessionsDirectory + "/"
+        let opened = fd >= 0 && name.hasPrefix(prefix)
+            ? openat(fd, String(name.dropFirst(prefix.count)), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            : open(root + "/" + name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        // The path is made only to name the file in an error.
+        let path = { self.root + "/" + name }
+        guard opened >= 0 else {
+            try FileIO.openFailed(path())
+            return nil
+        }
+        defer { close(opened) }
+        return try StoredSession.read(opened, path: path, count: count, into: space)
     }
 }
 
@@ -272,13 +307,6 @@ struct RawSearchPlan: Sendable {
     /// included) all stand in its JSON, so this holds for it as for a log line.
     func mayMatch(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         decodesEverything || needles.allSatisfy { $0.firstIndex(in: buffer, range) != nil }
-    }
-
-    /// Whether a log may hold a matching interaction: its primary needle or base64 output is in it.
-    func logMayMatch(_ log: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !decodesEverything else { return true }
-        guard let primary else { return false }
-        return primary.firstIndex(in: log, 0..<log.count) != nil || base64.firstIndex(in: log, 0..<log.count) != nil
     }
 
     func hits(in raw: RawSession, of stored: StoredSession, title knownTitle: String?, registry: Registry) throws(StoreError) -> SessionHits {
@@ -385,34 +413,44 @@ struct RawSearchPlan: Sendable {
     }
 
     /// The newest version of each interaction whose line matches, or may:
-    /// the log is searched for the primary needle (and base64 markers)
-    /// first; only a log with a hit has its lines walked, to know which
+    /// the log is searched for the primary needle and base64 markers first,
+    /// in one pass; only a log with a hit has its lines walked, to know which
     /// version of each interaction is the newest. Each line that may match
     /// is settled on its bytes where it can be; its bytes are kept when it
     /// must be decoded, may be shown, or (`keepingAll`, when messages may
     /// match too) may be needed for its time.
     func matchingLines(_ log: UnsafeBufferPointer<UInt8>, keepingAll: Bool, stored: StoredSession) throws(StoreError) -> [LogMatch] {
+        // Where the primary needle and the base64 markers are, in file order.
+        var primaryHits: [Int] = [], base64Hits: [Int] = []
+        if !decodesEverything {
+            guard let primary else { return [] }
+            var from = 0
+            while let hit = primary.firstIndex(orOf: base64, in: log, from..<log.count) {
+                if hit.this { primaryHits.append(hit.at) }
+                if hit.other { base64Hits.append(hit.at) }
+                from = hit.at + 1
+            }
+            guard !primaryHits.isEmpty || !base64Hits.isEmpty else { return [] }
+        }
         let entries: [InteractionLog.Entry]
         do {
             entries = try InteractionLog.latest(log, length: log.count, path: stored.logPath)
         } catch {
             throw stored.damage(error)
         }
-        // Which lines may match, found with one pass over the log for the
-        // primary needle and one for base64 markers: the lines are visited
-        // in file order, each hit belonging to the line it falls in.
+        // Which lines may match: each hit belongs to the line it falls in,
+        // and the lines are visited in file order.
         var candidate = [Bool](repeating: decodesEverything, count: entries.count)
         var markedBase64 = [Bool](repeating: true, count: entries.count)
         if !decodesEverything, let primary {
             let others = needles.filter { $0.bytes != primary.bytes || $0.ignoresCase != primary.ignoresCase }
-            var primaryAt = primary.firstIndex(in: log, 0..<log.count)
-            var base64At = base64.firstIndex(in: log, 0..<log.count)
+            var nextPrimary = 0, nextBase64 = 0
             for index in entries.indices.sorted(by: { entries[$0].line.lowerBound < entries[$1].line.lowerBound }) {
                 let line = entries[index].line
-                while let at = primaryAt, at < line.lowerBound { primaryAt = primary.firstIndex(in: log, (at + 1)..<log.count) }
-                while let at = base64At, at < line.lowerBound { base64At = base64.firstIndex(in: log, (at + 1)..<log.count) }
-                let hasPrimary = primaryAt.map { $0 + primary.bytes.count <= line.upperBound } ?? false
-                let hasBase64 = base64At.map { $0 + base64.bytes.count <= line.upperBound } ?? false
+                while nextPrimary < primaryHits.count, primaryHits[nextPrimary] < line.lowerBound { nextPrimary += 1 }
+                while nextBase64 < base64Hits.count, base64Hits[nextBase64] < line.lowerBound { nextBase64 += 1 }
+                let hasPrimary = nextPrimary < primaryHits.count && primaryHits[nextPrimary] + primary.bytes.count <= line.upperBound
+                let hasBase64 = nextBase64 < base64Hits.count && base64Hits[nextBase64] + base64.bytes.count <= line.upperBound
                 candidate[index] = hasBase64 || (hasPrimary && others.allSatisfy { $0.firstIndex(in: log, line) != nil })
                 markedBase64[index] = hasBase64
             }
