@@ -105,8 +105,8 @@ struct LogLineCheck: Sendable {
     func hit(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, position: Int, query: SearchQuery) -> SearchHit? {
         guard let found = strings(buffer, line) else { return nil }
         func text(_ member: Member) -> String? {
-            guard let range = found[member], case .string(let value)? = try? JSONParser.parse(buffer, range: range) else { return nil }
-            return value
+            guard let range = found[member], range.count >= 2 else { return nil }
+            return Self.decoded(buffer, (range.lowerBound + 1)..<(range.upperBound - 1))
         }
         guard let id = text(.id) else { return nil }
         var parts: [(SearchHit.Part, Range<Int>)] = []
@@ -127,10 +127,7 @@ struct LogLineCheck: Sendable {
         for holdingAll in [true, false] where !holdingAll || needles.count > 1 {
             for (part, range) in parts {
                 guard let (segment, number) = firstLine(buffer, range, holdingAll: holdingAll) else { continue }
-                var quoted = [UInt8(ascii: "\"")]
-                quoted.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[segment]))
-                quoted.append(UInt8(ascii: "\""))
-                guard case .string(var decoded)? = try? JSONParser.parse(quoted) else { return nil }
+                guard var decoded = Self.decoded(buffer, segment) else { return nil }
                 // A CRLF's carriage return is not part of the line, as `SessionSearch` splits lines.
                 if decoded.unicodeScalars.last == "\r" { decoded.unicodeScalars.removeLast() }
                 guard let shown = SessionSearch.shown(decoded, query: query) else { return nil }
@@ -138,6 +135,22 @@ struct LogLineCheck: Sendable {
             }
         }
         return nil
+    }
+
+    /// The text of the raw JSON string contents `raw` (quotes excluded), nil
+    /// when it is not a valid string. Most hold no escape and are their own
+    /// text once their UTF-8 is checked; the others go through the parser.
+    static func decoded(_ buffer: UnsafeBufferPointer<UInt8>, _ raw: Range<Int>) -> String? {
+        let bytes = UnsafeBufferPointer(rebasing: buffer[raw])
+        if ByteSearch.firstIndex(of: backslash, in: buffer, from: raw.lowerBound, end: raw.upperBound) == nil,
+           !bytes.contains(where: { $0 < 0x20 || $0 == quote }) {
+            return String(validating: bytes, as: UTF8.self)
+        }
+        var quoted = [quote]
+        quoted.append(contentsOf: bytes)
+        quoted.append(quote)
+        guard case .string(let value)? = try? JSONParser.parse(quoted) else { return nil }
+        return value
     }
 
     /// The raw line of the string `text` (between `\n` escapes) that holds
@@ -291,15 +304,16 @@ struct LogLineCheck: Sendable {
 
     /// Where the strings `parts` wants are, the first of each.
     private struct Found {
-        var ranges: [Range<Int>?] = Array(repeating: nil, count: Member.wanted.count)
+        /// In place, not on the heap: one is made for every hit shown.
+        var ranges = InlineArray<8, Range<Int>?>(repeating: nil)
 
         mutating func keep(_ member: Member, _ range: Range<Int>) {
-            guard let slot = Member.wanted.firstIndex(of: member), ranges[slot] == nil else { return }
+            guard let slot = member.slot, ranges[slot] == nil else { return }
             ranges[slot] = range
         }
 
         subscript(member: Member) -> Range<Int>? {
-            Member.wanted.firstIndex(of: member).flatMap { ranges[$0] }
+            member.slot.flatMap { ranges[$0] }
         }
     }
 
@@ -313,7 +327,20 @@ struct LogLineCheck: Sendable {
         case encoding
         case other
 
-        static let wanted: [Member] = [.id, .insertedAt, .commandTimestamp, .commandText, .pipe, .stdout, .stderr, .errorMessage]
+        /// Where `Found` keeps the first string of a member a hit shows.
+        var slot: Int? {
+            switch self {
+            case .id: 0
+            case .insertedAt: 1
+            case .commandTimestamp: 2
+            case .commandText: 3
+            case .pipe: 4
+            case .stdout: 5
+            case .stderr: 6
+            case .errorMessage: 7
+            default: nil
+            }
+        }
 
         /// A bit of its own, to find one met twice; none for those that may be (both encodings, any other).
         var bit: UInt16 {
