@@ -51,7 +51,8 @@ public enum SearchText {
     public static func snippet(_ line: String, query: SearchQuery, width: Int, marking: Bool = true) -> Snippet {
         // Indentation says nothing beside a place label, and costs the match its room.
         let sanitized = Sanitizer.line(line)
-        let clean = String(sanitized.drop { $0 == " " || $0 == "\t" })
+        let clean = sanitized.utf8.first == UInt8(ascii: " ") || sanitized.utf8.first == UInt8(ascii: "\t")
+            ? String(sanitized.drop { $0 == " " || $0 == "\t" }) : sanitized
         if !marking && clean.utf8.count <= width { return Snippet(text: clean, matches: []) }
         let characters = Array(clean)
         let matches = query.matchRanges(in: clean).map { range in

@@ -159,16 +159,11 @@ struct SearchPrinter {
     var named: Session.ID?
     var printedNamed = false
     private(set) var sessionCount = 0
-    private var titles = SessionTitle.Cache()
-    /// Titles as a terminal shows them, each sanitized once.
-    private var sanitizedTitles: [String: String] = [:]
+    /// Each title as written and as a terminal shows it (sanitized, cut to `titleRoom`).
+    private var titles = SessionTitle.Cache<(title: String, shown: String)>()
 
-    mutating func sanitizedTitle(_ title: String) -> String {
-        if let shown = sanitizedTitles[title] { return shown }
-        let shown = Sanitizer.line(title)
-        sanitizedTitles[title] = shown
-        return shown
-    }
+    /// The cells a heading's title may take.
+    var titleRoom: Int { max(10, columns - 40) }
     private(set) var hitCount = 0
 
     init(catalog: Catalog, query: SearchQuery, now: Timestamp, json: Bool, style: Style, columns: Int) {
@@ -205,9 +200,12 @@ struct SearchPrinter {
         var id: Session.ID
         var status: SessionStatus
         var activityAt: Timestamp
+        /// The title as written: raw for JSON, else sanitized and cut to `titleRoom`.
         var title: String?
         var isNamed: Bool
         var isFirst: Bool
+        /// Where a Claude Code session's summary is, to read its title from.
+        var summary: Int?
     }
 
     /// `list`, formatted on every core, in order.
@@ -217,27 +215,39 @@ struct SearchPrinter {
         for hits in list {
             guard let position = table.index(of: hits.sessionID) else { continue }
             let key = table.keys[position]
-            let title = key.type == .claudeCode
-                ? SessionTitle.of(table[position].session, registry: registry) : titles.title(of: key, registry: registry)
-            let displayTitle = key.type == .claudeCode ? SessionListText.title(table[position], registry: registry)
-                : sanitizedTitle(title ?? Labels.none)
-            headings.append((Heading(id: key.id, status: key.status, activityAt: key.activityAt, title: json ? title : displayTitle,
-                                     isNamed: key.id == named, isFirst: sessionCount == 0), hits))
+            // A Claude Code session's title is in its summary, decoded with the rest of its heading.
+            var title: String?
+            if key.type != .claudeCode {
+                let room = titleRoom
+                let made = titles.title(of: key, registry: registry) { ($0, CellWidth.truncate(Sanitizer.line($0), to: room)) }
+                title = json ? made.title : made.shown
+            }
+            headings.append((Heading(id: key.id, status: key.status, activityAt: key.activityAt, title: title,
+                                     isNamed: key.id == named, isFirst: sessionCount == 0, summary: key.type == .claudeCode ? position : nil), hits))
             sessionCount += 1
             hitCount += hits.total
         }
         let printer = self
         let pieces = Parallel.map(headings.count) { index in
-            printer.json ? printer.jsonSession(headings[index].0, headings[index].1) : printer.session(headings[index].0, headings[index].1)
+            var heading = headings[index].0
+            if let position = heading.summary {
+                let summary = table[position]
+                heading.title = printer.json ? SessionTitle.of(summary.session, registry: printer.registry)
+                    : CellWidth.truncate(SessionListText.title(summary, registry: printer.registry), to: printer.titleRoom)
+            }
+            return printer.json ? printer.jsonSession(heading, headings[index].1) : printer.session(heading, headings[index].1)
         }
-        return Array(pieces.joined())
+        var output: [UInt8] = []
+        output.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+        for piece in pieces { output.append(contentsOf: piece) }
+        return output
     }
 
     func session(_ heading: Heading, _ hits: SessionHits) -> [UInt8] {
         var text = heading.isFirst ? "" : "\n"
         let time = TimeText.day(heading.activityAt, now: now)
         text += style.apply("Session \(heading.id)", .bold) + "  " + style.status(heading.status) + "  "
-            + CellWidth.truncate(heading.title ?? Labels.none, to: max(10, columns - 40)) + "  " + style.apply(time, .dim)
+            + (heading.title ?? Labels.none) + "  " + style.apply(time, .dim)
         if heading.isNamed { text += "  " + style.apply("(its id)", .dim) }
         text += "\n"
         let places = hits.hits.map(SearchText.place)

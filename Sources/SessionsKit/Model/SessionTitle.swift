@@ -24,24 +24,35 @@ public enum SessionTitle {
     }
 
     /// Titles made once for each type and place: a search names thousands
-    /// of sessions that share a few dozen titles.
-    public struct Cache {
-        private struct Place: Hashable {
-            var type: SessionType
-            var componentID: Component.ID?
-            var projectID: Project.ID?
+    /// of sessions that share a few dozen titles. Each is kept with what a
+    /// front end made of it (`Made`: the title itself, or its shown form),
+    /// so that is made once too. Kept by the ids of the place, then the
+    /// type: ids hash at once, where a type's name would be hashed whole for
+    /// every session.
+    /// (Inlinable, so each front end's `Made` is specialized: unspecialized,
+    /// the lookups cost more than the titles they save.)
+    public struct Cache<Made> {
+        @usableFromInline struct Place: Hashable {
+            @usableFromInline var componentID: Component.ID?
+            @usableFromInline var projectID: Project.ID?
+
+            @inlinable init(componentID: Component.ID?, projectID: Project.ID?) {
+                self.componentID = componentID
+                self.projectID = projectID
+            }
         }
 
-        private var made: [Place: String] = [:]
+        @usableFromInline var made: [Place: [(type: SessionType, made: Made)]] = [:]
 
         public init() {}
 
-        /// The title of a session that is not a Claude Code conversation, from its keys.
-        public mutating func title(of key: SummaryKey, registry: Registry) -> String {
-            let place = Place(type: key.type, componentID: key.componentID, projectID: key.projectID)
-            if let title = made[place] { return title }
-            let title = SessionTitle.of(type: key.type, componentID: key.componentID, projectID: key.projectID, registry: registry)
-            made[place] = title
+        /// What `make` gives for the title of a session that is not a Claude
+        /// Code conversation, from its keys.
+        @inlinable public mutating func title(of key: SummaryKey, registry: Registry, _ make: (String) -> Made) -> Made {
+            let place = Place(componentID: key.componentID, projectID: key.projectID)
+            if let known = made[place]?.first(where: { $0.type == key.type }) { return known.made }
+            let title = make(SessionTitle.of(type: key.type, componentID: key.componentID, projectID: key.projectID, registry: registry))
+            made[place, default: []].append((key.type, title))
             return title
         }
     }

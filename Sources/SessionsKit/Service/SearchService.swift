@@ -10,10 +10,10 @@ extension SessionService {
         var order = positions(matching: query, in: table)
         SessionSort.activity.sort(&order, of: table.keys)
         let registry = catalog.registry
-        var titles = SessionTitle.Cache()
+        var titles = SessionTitle.Cache<String>()
         return order.map { position in
             let key = table.keys[position]
-            return SearchTarget(id: key.id, title: key.type == .claudeCode ? nil : titles.title(of: key, registry: registry))
+            return SearchTarget(id: key.id, title: key.type == .claudeCode ? nil : titles.title(of: key, registry: registry) { $0 })
         }
     }
 
