@@ -103,10 +103,9 @@ func searchLogLine(_ line: [UInt8]) {
         do {
             // As `readForSearch` and `FileStore.search` decide, on these bytes.
             let fileMayMatch = headBytes.withUnsafeBufferPointer { plan.mayMatch($0, 0..<$0.count) }
-            let logMayMatch = log.withUnsafeBufferPointer { plan.logMayMatch($0) }
-            let lines = logMayMatch ? try log.withUnsafeBufferPointer { buffer throws(StoreError) in
+            let lines = try log.withUnsafeBufferPointer { buffer throws(StoreError) in
                 try plan.matchingLines(buffer, keepingAll: fileMayMatch, stored: stored)
-            } : []
+            }
             if !fileMayMatch && lines.isEmpty {
                 found = plan.titleOnly(nil, id: 1)
             } else {
