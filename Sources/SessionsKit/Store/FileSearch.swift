@@ -221,8 +221,8 @@ final class SessionsDirectory: Sendable {
         if fd >= 0 { close(fd) }
     }
 
-    /// Reads the store file `name` (a path from the store's root) as
-    /// `StoredSession.read` does: nil when there is no such file.
+    /// Reads the store file `name` (a path from the store's root) with
+    /// `StoredSession.read`: nil when there is no such file.
     func read(_ name: String, count: Int?, into space: (Int) -> UnsafeMutableBufferPointer<UInt8>)
         throws(StoreError) -> UnsafeBufferPointer<UInt8>? {
         let prefix = StoreFormat.sessionsDirectory + "/"
@@ -232,7 +232,8 @@ final class SessionsDirectory: Sendable {
         // The path is made only to name the file in an error.
         let path = { self.root + "/" + name }
         guard opened >= 0 else {
-            try FileIO.openFailed(path())
+            let code = errno
+            try FileIO.openFailed(path(), code)
             return nil
         }
         defer { close(opened) }
