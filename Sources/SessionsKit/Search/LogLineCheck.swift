@@ -38,60 +38,44 @@ struct LogLineCheck: Sendable {
     /// - Parameter plainOutput: the scan found no base64 marker in the line,
     ///   so its outputs are text and it settles as soon as every term is found.
     func check(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, plainOutput: Bool = false) -> Verdict {
+        var strings: Strings?
+        return settle(buffer, line, plainOutput: plainOutput, keeping: &strings)
+    }
+
+    /// `check`, and, when `strings` is given, the strings a hit shows, so a
+    /// line that may be shown is walked once: the walk then goes on past
+    /// the point that settles the line, to its end. `strings` becomes nil
+    /// when they cannot be read off the bytes (base64 output, a line not in
+    /// the shape walked); the verdict is the same either way.
+    func settle(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, plainOutput: Bool,
+                keeping strings: inout Strings?) -> Verdict {
         guard needles.count <= 64 else { return .decode }
         var found: UInt64 = 0
         // What the command, the pipe and the error message hold: stdout and
         // stderr may be base64, whose marker follows them, so only these settle a line early.
         var foundPlain: UInt64 = 0
         let all: UInt64 = needles.count == 64 ? ~0 : (1 << UInt64(needles.count)) - 1
-        // The members the walk is inside, as deep as matters: the line's
-        // object, `interaction`, then `command` or `result`.
-        var depth = 0
-        var second = Member.other, third = Member.other
-        var key: Member = .other
-        // The members met: one written twice (by hand) is read by the decoder
-        // from its first, which the walk cannot tell apart, so the line is decoded.
-        var seen: UInt16 = 0
-        var index = line.lowerBound
-        let end = line.upperBound
-        while index < end {
-            let byte = buffer[index]
-            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
-                depth += 1
-                if depth == 2 { second = key } else if depth == 3 { third = key }
-                key = .other
-                index += 1
-            } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
-                guard depth > 0 else { return .decode }
-                depth -= 1
-                key = .other
-                index += 1
-            } else if byte == Self.quote {
-                guard let close = Self.closingQuote(buffer, from: index + 1, end: end) else { return .decode }
-                var after = close + 1
-                while after < end, Self.isBlank(buffer[after]) { after += 1 }
-                if after < end, buffer[after] == UInt8(ascii: ":") {
-                    let parent: Member = depth == 2 ? second : depth == 3 ? third : .other
-                    key = Member(buffer, index + 1..<close, depth: depth, parent: parent)
-                    guard seen & key.bit == 0 else { return .decode }
-                    seen |= key.bit
-                } else {
-                    if key == .encoding { return .decode }
-                    if depth == 3, key.isSearched(command: command, output: output) {
-                        let plain = key != .stdout && key != .stderr
-                        for number in needles.indices where (plain ? foundPlain : found) & (1 << UInt64(number)) == 0 {
-                            guard Self.occurs(needles[number], in: buffer, index + 1..<close) else { continue }
-                            found |= 1 << UInt64(number)
-                            if plain { foundPlain |= 1 << UInt64(number) }
-                        }
-                        if foundPlain == all || (plainOutput && found == all) { return .matches }
-                    }
-                }
-                index = after
-            } else {
-                index += 1
+        var settled = false, encoded = false
+        let keeping = strings != nil
+        let walked = Self.walk(buffer, line) { member, value in
+            strings?.keep(member, value)
+            if member == .encoding {
+                encoded = true
+                return false
             }
+            guard !settled, member.isSearched(command: command, output: output) else { return true }
+            let plain = member != .stdout && member != .stderr
+            for number in needles.indices where (plain ? foundPlain : found) & (1 << UInt64(number)) == 0 {
+                guard Self.occurs(needles[number], in: buffer, value.lowerBound + 1..<value.upperBound - 1) else { continue }
+                found |= 1 << UInt64(number)
+                if plain { foundPlain |= 1 << UInt64(number) }
+            }
+            settled = foundPlain == all || (plainOutput && found == all)
+            return !settled || keeping
         }
+        if encoded || walked == .unreadable { strings = nil }
+        if settled { return .matches }
+        if encoded || walked == .unreadable { return .decode }
         // The whole line walked and no base64 marker met: the output was text.
         return found == all ? .matches : .fails
     }
@@ -103,7 +87,17 @@ struct LogLineCheck: Sendable {
     /// is not in the shape walked, or a string spells a newline `\u000a`,
     /// which the raw split would miss: the interaction is then decoded.
     func hit(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, position: Int, query: SearchQuery) -> SearchHit? {
-        guard let found = strings(buffer, line) else { return nil }
+        var found: Strings? = Strings()
+        let walked = Self.walk(buffer, line) { member, value in
+            found?.keep(member, value)
+            return member != .encoding
+        }
+        guard walked == .whole, let found else { return nil }
+        return hit(buffer, strings: found, position: position, query: query)
+    }
+
+    /// The hit read off strings a walk of its line kept.
+    func hit(_ buffer: UnsafeBufferPointer<UInt8>, strings found: Strings, position: Int, query: SearchQuery) -> SearchHit? {
         func text(_ member: Member) -> String? {
             guard let range = found[member], range.count >= 2 else { return nil }
             return Self.decoded(buffer, (range.lowerBound + 1)..<(range.upperBound - 1))
@@ -217,12 +211,24 @@ struct LogLineCheck: Sendable {
         return false
     }
 
-    /// The raw strings of the members a hit shows, quotes included.
-    private func strings(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Found? {
+    /// How a walk of a line ended.
+    enum Walked { case whole, stopped, unreadable }
+
+    /// Walks the line's strings, hopping from quote to quote, handing
+    /// `visit` each string value (quotes included) of a member that says
+    /// what it is (`interaction.result.stdout`, the id, an encoding) until
+    /// `visit` returns false. Unreadable when the line is not in the shape
+    /// walked: unbalanced, a string not closed, or a member written twice
+    /// (by hand), which the decoder reads from its first and the walk cannot
+    /// tell apart.
+    static func walk(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>,
+                     _ visit: (Member, Range<Int>) -> Bool) -> Walked {
+        // The members the walk is inside, as deep as matters: the line's
+        // object, `interaction`, then `command` or `result`.
         var depth = 0
         var second = Member.other, third = Member.other
         var key: Member = .other
-        var found = Found()
+        var seen: UInt16 = 0
         var index = line.lowerBound
         let end = line.upperBound
         while index < end {
@@ -233,30 +239,28 @@ struct LogLineCheck: Sendable {
                 key = .other
                 index += 1
             } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
-                guard depth > 0 else { return nil }
+                guard depth > 0 else { return .unreadable }
                 depth -= 1
                 key = .other
                 index += 1
-            } else if byte == Self.quote {
-                guard let close = Self.closingQuote(buffer, from: index + 1, end: end) else { return nil }
+            } else if byte == quote {
+                guard let close = closingQuote(buffer, from: index + 1, end: end) else { return .unreadable }
                 var after = close + 1
-                while after < end, Self.isBlank(buffer[after]) { after += 1 }
+                while after < end, isBlank(buffer[after]) { after += 1 }
                 if after < end, buffer[after] == UInt8(ascii: ":") {
                     let parent: Member = depth == 2 ? second : depth == 3 ? third : .other
                     key = Member(buffer, index + 1..<close, depth: depth, parent: parent)
-                } else if key == .encoding {
-                    // Base64 output (a line settled on its command, pipe or error
-                    // message may have some): its text is not its bytes; the caller decodes the line.
-                    return nil
-                } else if key != .other {
-                    found.keep(key, index..<(close + 1))
+                    guard seen & key.bit == 0 else { return .unreadable }
+                    seen |= key.bit
+                } else if key != .other, !visit(key, index..<(close + 1)) {
+                    return .stopped
                 }
                 index = after
             } else {
                 index += 1
             }
         }
-        return found
+        return .whole
     }
 
     /// The quote that closes a string whose text starts at `from`: the next
@@ -302,8 +306,8 @@ struct LogLineCheck: Sendable {
         return false
     }
 
-    /// Where the strings `parts` wants are, the first of each.
-    private struct Found {
+    /// Where the strings a hit shows are, the first of each.
+    struct Strings {
         /// In place, not on the heap: one is made for every hit shown.
         var ranges = InlineArray<8, Range<Int>?>(repeating: nil)
 
@@ -327,7 +331,7 @@ struct LogLineCheck: Sendable {
         case encoding
         case other
 
-        /// Where `Found` keeps the first string of a member a hit shows.
+        /// Where `Strings` keeps the first string of a member a hit shows.
         var slot: Int? {
             switch self {
             case .id: 0

@@ -461,14 +461,17 @@ struct RawSearchPlan: Sendable {
         for (index, entry) in entries.enumerated() {
             guard candidate[index] else { continue }
             let bytes = { Array(UnsafeBufferPointer(rebasing: log[entry.line])) }
-            switch lineCheck?.check(log, entry.line, plainOutput: !markedBase64[index]) ?? .decode {
+            // A line that may be shown keeps its strings as it is settled, so its hit needs no walk of its own.
+            let mayBeShown = !keepingAll && shown < search.kept
+            var strings: LogLineCheck.Strings? = mayBeShown ? LogLineCheck.Strings() : nil
+            switch lineCheck?.settle(log, entry.line, plainOutput: !markedBase64[index], keeping: &strings) ?? .decode {
             case .fails:
                 continue
             case .matches:
                 if keepingAll {
                     found.append(LogMatch(position: entry.position, settled: true, line: bytes()))
-                } else if shown < search.kept {
-                    let hit = lineCheck?.hit(log, entry.line, position: entry.position, query: search.query)
+                } else if mayBeShown {
+                    let hit = strings.flatMap { lineCheck?.hit(log, strings: $0, position: entry.position, query: search.query) }
                     found.append(LogMatch(position: entry.position, settled: true, line: hit == nil ? bytes() : nil, hit: hit))
                 } else {
                     found.append(LogMatch(position: entry.position, settled: true))
