@@ -30,13 +30,22 @@ static const char common_first[] =
     " etn\"soaird\\lcpu:,-m_1gh2f.b0/546kvy39x=8w{}7()>j<qz`[%]*|@;'#&+~!$?^";
 
 // How rare each byte is: its place in `common_first`, 255 when not there.
-// Filled once as the program loads, so a needle's anchors cost a lookup a byte.
+// Filled once as the program loads, so a needle's anchors cost a lookup a
+// byte; the vector width is chosen then too, before any thread reads it.
 static unsigned char rank_of[256];
+#if defined(__x86_64__)
+static int has_avx2;
+#endif
 
 __attribute__((constructor))
-static void fill_ranks(void) {
+static void prepare_scan(void) {
     for (int byte = 0; byte < 256; byte++) rank_of[byte] = 255;
     for (unsigned char rank = 0; common_first[rank] != 0; rank++) rank_of[(unsigned char)common_first[rank]] = rank;
+#if defined(__x86_64__)
+    // The processor's features are read by a constructor of their own, which may not have run yet.
+    __builtin_cpu_init();
+    has_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+#endif
 }
 
 static unsigned int rarity(unsigned char byte, int ignore_case) {
@@ -46,26 +55,32 @@ static unsigned int rarity(unsigned char byte, int ignore_case) {
     return rank == 255 ? 255 : rank + (!ignore_case && folded != byte ? 40u : 0u);
 }
 
-/// A needle as the scan compares it: the offsets of its two rarest bytes.
+/// A needle as the scan compares it: the offsets of its two rarest bytes,
+/// those bytes, and the bit that folds each (0x20 for a letter when case is ignored).
 struct probe {
     const unsigned char *needle;
     unsigned long count;
     int fold;
-    unsigned long first, second;
+    unsigned long at[2];
+    unsigned char want[2], mask[2];
 };
 
 static struct probe make_probe(const unsigned char *needle, unsigned long count, int ignore_case) {
-    struct probe probe = { needle, count, ignore_case, 0, count - 1 };
+    struct probe probe = { needle, count, ignore_case, { 0, count - 1 }, { 0, 0 }, { 0, 0 } };
     // The two largest ranks, the earliest of equals: with one byte, both are it.
     int best = -1, next = -1;
     for (unsigned long i = 0; i < count; i++) {
         int rank = (int)rarity(needle[i], ignore_case);
         if (rank > best) {
-            next = best; probe.second = probe.first;
-            best = rank; probe.first = i;
+            next = best; probe.at[1] = probe.at[0];
+            best = rank; probe.at[0] = i;
         } else if (rank > next) {
-            next = rank; probe.second = i;
+            next = rank; probe.at[1] = i;
         }
+    }
+    for (int k = 0; k < 2; k++) {
+        probe.want[k] = needle[probe.at[k]];
+        probe.mask[k] = ignore_case && is_letter(needle[probe.at[k]]) ? 0x20 : 0;
     }
     return probe;
 }
@@ -104,79 +119,61 @@ static unsigned long longest(const struct probe *probes, int probe_count) {
     return most;
 }
 
+// Both widths run the same loop: a block of starts, each probe's two bytes
+// compared where they would stand, then each candidate checked whole. Only
+// finding the candidates of a block differs with the vector width.
+typedef unsigned int (*block_candidates)(const unsigned char *block, const struct probe *probe);
+
+static inline __attribute__((always_inline))
+long scan_blocks(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count,
+                 int *which, unsigned long width, block_candidates candidates) {
+    const unsigned long reach = longest(probes, probe_count) - 1 + width;
+    unsigned long index = 0;
+    while (index + reach <= length) {
+        unsigned int found = 0;
+        for (int p = 0; p < probe_count; p++) found |= candidates(bytes + index, &probes[p]);
+        while (found) {
+            unsigned long at = index + (unsigned long)__builtin_ctz(found);
+            int matched = matching_at(bytes, length, at, probes, probe_count);
+            if (matched) { *which = matched; return (long)at; }
+            found &= found - 1;
+        }
+        index += width;
+    }
+    return scan_scalar(bytes, length, index, probes, probe_count, which);
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-static inline unsigned char fold_mask(const struct probe *probe, unsigned long at) {
-    return probe->fold && is_letter(probe->needle[at]) ? 0x20 : 0;
+// The starts among the block's 32 (16) where both of the probe's bytes are
+// in place, folded: bit i for the start at `block + i`.
+__attribute__((target("avx2"), always_inline))
+static inline unsigned int candidates_avx2(const unsigned char *block, const struct probe *probe) {
+    __m256i one = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(block + probe->at[0])), _mm256_set1_epi8((char)probe->mask[0]));
+    __m256i two = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(block + probe->at[1])), _mm256_set1_epi8((char)probe->mask[1]));
+    return (unsigned int)_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(one, _mm256_set1_epi8((char)probe->want[0])),
+                                                               _mm256_cmpeq_epi8(two, _mm256_set1_epi8((char)probe->want[1]))));
+}
+
+__attribute__((always_inline))
+static inline unsigned int candidates_sse2(const unsigned char *block, const struct probe *probe) {
+    __m128i one = _mm_or_si128(_mm_loadu_si128((const __m128i *)(block + probe->at[0])), _mm_set1_epi8((char)probe->mask[0]));
+    __m128i two = _mm_or_si128(_mm_loadu_si128((const __m128i *)(block + probe->at[1])), _mm_set1_epi8((char)probe->mask[1]));
+    return (unsigned int)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(one, _mm_set1_epi8((char)probe->want[0])),
+                                                         _mm_cmpeq_epi8(two, _mm_set1_epi8((char)probe->want[1]))));
 }
 
 __attribute__((target("avx2")))
-static long scan_avx2(const unsigned char *bytes, unsigned long length,
-                      const struct probe *probes, int probe_count, int *which) {
-    __m256i wanted[2][2], masks[2][2];
-    for (int p = 0; p < probe_count; p++) {
-        const unsigned long at[2] = { probes[p].first, probes[p].second };
-        for (int k = 0; k < 2; k++) {
-            wanted[p][k] = _mm256_set1_epi8((char)probes[p].needle[at[k]]);
-            masks[p][k] = _mm256_set1_epi8((char)fold_mask(&probes[p], at[k]));
-        }
-    }
-    const unsigned long reach = longest(probes, probe_count) - 1 + 32;
-    unsigned long index = 0;
-    while (index + reach <= length) {
-        unsigned int found = 0;
-        for (int p = 0; p < probe_count; p++) {
-            __m256i one = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(bytes + index + probes[p].first)), masks[p][0]);
-            __m256i two = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)(bytes + index + probes[p].second)), masks[p][1]);
-            found |= (unsigned int)_mm256_movemask_epi8(
-                _mm256_and_si256(_mm256_cmpeq_epi8(one, wanted[p][0]), _mm256_cmpeq_epi8(two, wanted[p][1])));
-        }
-        while (found) {
-            unsigned long at = index + (unsigned long)__builtin_ctz(found);
-            int matched = matching_at(bytes, length, at, probes, probe_count);
-            if (matched) { *which = matched; return (long)at; }
-            found &= found - 1;
-        }
-        index += 32;
-    }
-    return scan_scalar(bytes, length, index, probes, probe_count, which);
+static long scan_avx2(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count, int *which) {
+    return scan_blocks(bytes, length, probes, probe_count, which, 32, candidates_avx2);
 }
 
-static long scan_sse2(const unsigned char *bytes, unsigned long length,
-                      const struct probe *probes, int probe_count, int *which) {
-    __m128i wanted[2][2], masks[2][2];
-    for (int p = 0; p < probe_count; p++) {
-        const unsigned long at[2] = { probes[p].first, probes[p].second };
-        for (int k = 0; k < 2; k++) {
-            wanted[p][k] = _mm_set1_epi8((char)probes[p].needle[at[k]]);
-            masks[p][k] = _mm_set1_epi8((char)fold_mask(&probes[p], at[k]));
-        }
-    }
-    const unsigned long reach = longest(probes, probe_count) - 1 + 16;
-    unsigned long index = 0;
-    while (index + reach <= length) {
-        unsigned int found = 0;
-        for (int p = 0; p < probe_count; p++) {
-            __m128i one = _mm_or_si128(_mm_loadu_si128((const __m128i *)(bytes + index + probes[p].first)), masks[p][0]);
-            __m128i two = _mm_or_si128(_mm_loadu_si128((const __m128i *)(bytes + index + probes[p].second)), masks[p][1]);
-            found |= (unsigned int)_mm_movemask_epi8(
-                _mm_and_si128(_mm_cmpeq_epi8(one, wanted[p][0]), _mm_cmpeq_epi8(two, wanted[p][1])));
-        }
-        while (found) {
-            unsigned long at = index + (unsigned long)__builtin_ctz(found);
-            int matched = matching_at(bytes, length, at, probes, probe_count);
-            if (matched) { *which = matched; return (long)at; }
-            found &= found - 1;
-        }
-        index += 16;
-    }
-    return scan_scalar(bytes, length, index, probes, probe_count, which);
+static long scan_sse2(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count, int *which) {
+    return scan_blocks(bytes, length, probes, probe_count, which, 16, candidates_sse2);
 }
 
 static long scan(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count, int *which) {
-    static int has_avx2 = -1;
-    if (has_avx2 < 0) has_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
     return has_avx2 ? scan_avx2(bytes, length, probes, probe_count, which)
                     : scan_sse2(bytes, length, probes, probe_count, which);
 }
