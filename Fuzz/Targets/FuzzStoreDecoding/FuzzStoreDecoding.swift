@@ -109,7 +109,7 @@ func searchLogLine(_ line: [UInt8]) {
             if !fileMayMatch && lines.isEmpty {
                 found = plan.titleOnly(nil, id: 1)
             } else {
-                found = try plan.hits(in: .split(head: headBytes, lines: lines), of: stored, title: nil, registry: Registry())
+                found = try plan.hits(in: .split(head: headBytes, headMayMatch: fileMayMatch, lines: lines), of: stored, title: nil, registry: Registry())
             }
         } catch {
             fatalError("the scan failed on a line the reference reads: \(error)")

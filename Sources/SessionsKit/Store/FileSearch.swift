@@ -79,9 +79,10 @@ enum RawSession {
     case skipped
     /// A session kept whole.
     case whole([UInt8])
-    /// A head, and what its log gave: each interaction whose newest line
-    /// matches or must be decoded to know, in timeline order.
-    case split(head: [UInt8], lines: [LogMatch])
+    /// A head, whether its bytes hold every needle (as the scan found),
+    /// and what its log gave: each interaction whose newest line matches or
+    /// must be decoded to know, in timeline order.
+    case split(head: [UInt8], headMayMatch: Bool, lines: [LogMatch])
 }
 
 /// One interaction of a log, as the scan left it.
@@ -155,14 +156,14 @@ extension StoredSession {
         } else {
             length = try SessionHeadFile.decode(Array(file), path: filePath, expectedID: id).logLength
         }
-        guard length > 0 else { return fileMayMatch ? .split(head: Array(file), lines: []) : .skipped }
+        guard length > 0 else { return fileMayMatch ? .split(head: Array(file), headMayMatch: true, lines: []) : .skipped }
         guard let log = try directory.read(StoreFormat.logFile(id), count: length, into: buffers.log(holding:)) else {
             throw missingLog(length)
         }
         guard log.count >= length else { throw shortLog(log.count, length) }
         let lines = try plan.matchingLines(log, keepingAll: fileMayMatch, stored: self)
         guard fileMayMatch || !lines.isEmpty else { return .skipped }
-        return .split(head: Array(file), lines: lines)
+        return .split(head: Array(file), headMayMatch: fileMayMatch, lines: lines)
     }
 
     /// Reads the file `fd` names (its first `count` bytes, or all of it) into
@@ -311,7 +312,7 @@ struct RawSearchPlan: Sendable {
     }
 
     func hits(in raw: RawSession, of stored: StoredSession, title knownTitle: String?, registry: Registry) throws(StoreError) -> SessionHits {
-        let headBytes: [UInt8], lines: [LogMatch]
+        let headBytes: [UInt8], headMayMatch: Bool, lines: [LogMatch]
         switch raw {
         case .skipped:
             return titleOnly(knownTitle, id: stored.id)
@@ -319,8 +320,8 @@ struct RawSearchPlan: Sendable {
             // A session kept whole, from before the store's upgrade.
             let session = try SessionFile.decode(bytes, path: stored.filePath, expectedID: stored.id)
             return search.hits(in: session, title: knownTitle ?? SessionTitle.of(session, registry: registry))
-        case .split(let head, let found):
-            (headBytes, lines) = (head, found)
+        case .split(let head, let mayMatch, let found):
+            (headBytes, headMayMatch, lines) = (head, mayMatch, found)
         }
         // Lines the scan could not settle are decoded and asked of the reference matcher.
         var decoded: [Int: Interaction] = [:]
@@ -337,7 +338,6 @@ struct RawSearchPlan: Sendable {
                 decoded[line.position] = interaction
             }
         }
-        let headMayMatch = headBytes.withUnsafeBufferPointer { buffer in mayMatch(buffer, 0..<buffer.count) }
         if !headMayMatch && matching.isEmpty { return titleOnly(knownTitle, id: stored.id) }
 
         // The head is decoded only for what it may give: a title from its
