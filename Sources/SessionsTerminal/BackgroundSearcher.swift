@@ -8,15 +8,14 @@ import Synchronization
 /// keep working. A new search, or `Esc`, makes the running one stop at its
 /// next step: each search checks, between steps, that it is still the one wanted.
 final class BackgroundSearcher: Sendable {
-    private let pipe: WakePipe
-    var readFD: Int32 { pipe.readFD }
+    private let steps: HandOff<Action>
+    var readFD: Int32 { steps.readFD }
     /// The search wanted now, by generation; 0 when none is.
     private let wanted = Atomic<Int>(0)
-    private let finished = Mutex<[Action]>([])
 
     init?() {
-        guard let pipe = WakePipe() else { return nil }
-        self.pipe = pipe
+        guard let steps = HandOff<Action>() else { return nil }
+        self.steps = steps
     }
 
     func start(_ request: SearchRequest, service: SessionService, catalog: Catalog?, projectID: Project.ID?) {
@@ -24,8 +23,7 @@ final class BackgroundSearcher: Sendable {
         DispatchQueue.global().async { [self] in
             Runtime.search(request, service: service, catalog: catalog, projectID: projectID,
                            shouldStop: { wanted.load(ordering: .sequentiallyConsistent) != request.generation }) { action in
-                finished.withLock { $0.append(action) }
-                pipe.wake()
+                steps.hand(action)
             }
         }
     }
@@ -35,11 +33,5 @@ final class BackgroundSearcher: Sendable {
     }
 
     /// The steps handed over since last asked.
-    func take() -> [Action] {
-        pipe.drain()
-        return finished.withLock { actions in
-            defer { actions = [] }
-            return actions
-        }
-    }
+    func take() -> [Action] { steps.take() }
 }

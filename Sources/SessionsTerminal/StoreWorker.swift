@@ -2,7 +2,6 @@ import Dispatch
 import Glibc
 import SessionsKit
 import SessionsTUI
-import Synchronization
 
 /// Reads the catalog and performs writes off the loop's thread, in the
 /// order they were asked for. Another process may hold the store's lock for
@@ -16,14 +15,13 @@ final class StoreWorker: Sendable {
         case write(Action)
     }
 
-    private let pipe: WakePipe
-    var readFD: Int32 { pipe.readFD }
+    private let finished: HandOff<Outcome>
+    var readFD: Int32 { finished.readFD }
     private let queue = DispatchQueue(label: "sessions.store-worker")
-    private let finished = Mutex<[Outcome]>([])
 
     init?() {
-        guard let pipe = WakePipe() else { return nil }
-        self.pipe = pipe
+        guard let finished = HandOff<Outcome>() else { return nil }
+        self.finished = finished
     }
 
     func refresh(from previous: Catalog?, service: SessionService) {
@@ -36,18 +34,10 @@ final class StoreWorker: Sendable {
 
     private func submit(_ job: @escaping @Sendable () -> Outcome) {
         queue.async { [self] in
-            let outcome = job()
-            finished.withLock { $0.append(outcome) }
-            pipe.wake()
+            finished.hand(job())
         }
     }
 
     /// Every finished job, in order, once `readFD` polled readable.
-    func take() -> [Outcome] {
-        pipe.drain()
-        return finished.withLock { outcomes in
-            defer { outcomes = [] }
-            return outcomes
-        }
-    }
+    func take() -> [Outcome] { finished.take() }
 }
