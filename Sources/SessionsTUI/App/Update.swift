@@ -207,12 +207,7 @@ public enum Update {
         case .openParent:
             openParent(&state)
         case .searchAll:
-            if state.focus == .search, var search = state.search {
-                search.input = search.text
-                state.search = search
-            } else {
-                SearchNavigation.show(&state)
-            }
+            SearchNavigation.show(&state)
         case .nextHit, .previousHit:
             SearchNavigation.step(&state, forward: intent == .nextHit)
         case .resume:
