@@ -146,7 +146,7 @@ extension StoredSession {
     /// head is decoded only when its log's committed length cannot be read
     /// straight from the writer's layout.
     func readForSearch(_ plan: RawSearchPlan, in directory: SessionsDirectory, into buffers: ScratchBuffers.Pair) throws(StoreError) -> RawSession? {
-        guard let file = try directory.read(StoreFormat.sessionFile(id), count: nil, into: buffers.file(holding:)) else { return nil }
+        guard let file = try directory.read(StoreFormat.sessionFileName(id), count: nil, into: buffers.file(holding:)) else { return nil }
         let isHead = file.starts(with: SessionHeadFile.prefix) || SessionHeadFile.isHead(Array(file))
         let fileMayMatch = plan.mayMatch(file, 0..<file.count)
         guard isHead else { return fileMayMatch ? .whole(Array(file)) : .skipped }
@@ -157,7 +157,7 @@ extension StoredSession {
             length = try SessionHeadFile.decode(Array(file), path: filePath, expectedID: id).logLength
         }
         guard length > 0 else { return fileMayMatch ? .split(head: Array(file), headMayMatch: true, lines: []) : .skipped }
-        guard let log = try directory.read(StoreFormat.logFile(id), count: length, into: buffers.log(holding:)) else {
+        guard let log = try directory.read(StoreFormat.logFileName(id), count: length, into: buffers.log(holding:)) else {
             throw missingLog(length)
         }
         guard log.count >= length else { throw shortLog(log.count, length) }
@@ -222,16 +222,13 @@ final class SessionsDirectory: Sendable {
         if fd >= 0 { close(fd) }
     }
 
-    /// Reads the store file `name` (a path from the store's root) with
+    /// Reads the file `name` of the sessions directory with
     /// `StoredSession.read`: nil when there is no such file.
     func read(_ name: String, count: Int?, into space: (Int) -> UnsafeMutableBufferPointer<UInt8>)
         throws(StoreError) -> UnsafeBufferPointer<UInt8>? {
-        let prefix = StoreFormat.sessionsDirectory + "/"
-        let opened = fd >= 0 && name.hasPrefix(prefix)
-            ? openat(fd, String(name.dropFirst(prefix.count)), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-            : open(root + "/" + name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        // The path is made only to name the file in an error.
-        let path = { self.root + "/" + name }
+        // The whole path is made only to open without the directory, or to name the file in an error.
+        let path = { self.root + "/" + StoreFormat.sessionsDirectory + "/" + name }
+        let opened = fd >= 0 ? openat(fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : open(path(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard opened >= 0 else {
             let code = errno
             try FileIO.openFailed(path(), code)

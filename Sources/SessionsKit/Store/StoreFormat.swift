@@ -18,9 +18,12 @@ enum StoreFormat {
 
     /// A session: whole, as format 1 kept every session, or (format 2) its
     /// head, with its interactions in the log beside it.
-    static func sessionFile(_ id: Session.ID) -> String { "\(sessionsDirectory)/\(id).json" }
+    static func sessionFile(_ id: Session.ID) -> String { "\(sessionsDirectory)/\(sessionFileName(id))" }
     static let logSuffix = ".interactions.jsonl"
-    static func logFile(_ id: Session.ID) -> String { "\(sessionsDirectory)/\(id)\(logSuffix)" }
+    static func logFile(_ id: Session.ID) -> String { "\(sessionsDirectory)/\(logFileName(id))" }
+    /// The same files' names within the sessions directory.
+    static func sessionFileName(_ id: Session.ID) -> String { "\(id).json" }
+    static func logFileName(_ id: Session.ID) -> String { "\(id)\(logSuffix)" }
 
     /// The id a log file name stands for, or nil for any other file.
     static func sessionID(fromLogName name: String) -> Session.ID? {
