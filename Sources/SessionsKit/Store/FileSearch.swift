@@ -424,9 +424,16 @@ struct RawSearchPlan: Sendable {
             guard let primary else { return [] }
             var from = 0
             while let hit = primary.firstIndex(orOf: base64, in: log, from..<log.count) {
-                if hit.this { primaryHits.append(hit.at) }
                 if hit.other { base64Hits.append(hit.at) }
                 from = hit.at + 1
+                guard hit.this else { continue }
+                // One hit of the needle is all its line needs (a common word
+                // stands many times in one output): the rest of the line is
+                // looked through for a base64 marker only.
+                primaryHits.append(hit.at)
+                let lineEnd = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: log, from: hit.at, end: log.count) ?? log.count
+                if let marker = base64.firstIndex(in: log, from..<lineEnd) { base64Hits.append(marker) }
+                from = lineEnd
             }
             guard !primaryHits.isEmpty || !base64Hits.isEmpty else { return [] }
         }
