@@ -122,9 +122,14 @@ public enum Sanitizer {
         return length
     }
 
+    /// Asked of every string drawn or printed, so it reads the bytes in
+    /// place where it can, not through the view's iterator.
     @inline(__always)
     static func isPlainASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in
+            !bytes.contains { $0 < 0x20 || $0 >= 0x7F }
+        }
+        return plain ?? text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// The core: walks grapheme clusters and replaces what must not reach a terminal.

@@ -243,22 +243,29 @@ struct SearchPrinter {
         return output
     }
 
+    /// A session's heading and hits, written straight into bytes: thousands
+    /// of sessions are printed, and joining their pieces as strings first
+    /// cost more than the search of them.
     func session(_ heading: Heading, _ hits: SessionHits) -> [UInt8] {
-        var text = heading.isFirst ? "" : "\n"
-        let time = TimeText.day(heading.activityAt, now: now)
-        text += style.apply("Session \(heading.id)", .bold) + "  " + style.status(heading.status) + "  "
-            + (heading.title ?? Labels.none) + "  " + style.apply(time, .dim)
-        if heading.isNamed { text += "  " + style.apply("(its id)", .dim) }
-        text += "\n"
+        var output: [UInt8] = []
+        output.reserveCapacity(128 * (hits.hits.count + 2))
+        func write(_ pieces: String...) {
+            for piece in pieces { output.append(contentsOf: piece.utf8) }
+        }
+        if !heading.isFirst { write("\n") }
+        write(style.apply("Session \(heading.id)", .bold), "  ", style.status(heading.status), "  ",
+              heading.title ?? Labels.none, "  ", style.apply(TimeText.day(heading.activityAt, now: now), .dim))
+        if heading.isNamed { write("  ", style.apply("(its id)", .dim)) }
+        write("\n")
         let places = hits.hits.map(SearchText.place)
         let placeWidth = min(20, places.map(CellWidth.of).max() ?? 0)
         for (hit, place) in zip(hits.hits, places) {
             let room = max(10, columns - 4 - placeWidth)
             let snippet = SearchText.snippet(hit.line, query: query, width: room, marking: style.enabled)
-            text += "  " + style.apply(CellWidth.fit(place, to: placeWidth), .dim) + "  " + highlighted(snippet) + "\n"
+            write("  ", style.apply(CellWidth.fit(place, to: placeWidth), .dim), "  ", highlighted(snippet), "\n")
         }
-        if let more = SearchText.more(hits) { text += "  " + style.apply(more, .dim) + "\n" }
-        return Array(text.utf8)
+        if let more = SearchText.more(hits) { write("  ", style.apply(more, .dim), "\n") }
+        return output
     }
 
     /// The snippet with its matches in reverse video when colour is on.
