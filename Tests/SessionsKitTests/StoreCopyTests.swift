@@ -90,6 +90,26 @@ struct StoreCopyTests {
         #expect(try FileStore(root: older).catalog().summaries.map(\.status) == [.failed, .active, .active])
     }
 
+    @Test("a copy that caught a commit's temporary file half written keeps the whole, older file it holds")
+    func tornTemporaryFile() throws {
+        let (fixture, _) = try populated()
+        var options = FileStore.Options(initialAccountName: "alice")
+        options.crashAfterStep = 3  // the journal holds the commit; no file is in place yet
+        let crashing = SessionService(store: try fixture.reopen(options: options), scope: Scope(accountID: 1), clock: fixture.clock.function)
+        #expect(throws: (any Error).self) { _ = try crashing.setStatuses([(1, .failed), (3, .failed)]) }
+        for cut in [0, 1, 2] {
+            let copy = fixture.directory.path + "/copy-\(cut)"
+            StoreCopies.copyTree(from: fixture.root, to: copy)
+            // Session 1's new head, as a copy would take it while it was written:
+            // empty, half of it, or all but its closing brace and line end. Its time is the copy's, the newer.
+            let temp = try #require(TestFiles.list(copy + "/tmp").first { $0.hasPrefix("session-1.") })
+            let whole = try #require(TestFiles.read(copy + "/tmp/" + temp))
+            TestFiles.write(copy + "/tmp/" + temp, Array(whole.prefix([0, whole.count / 2, whole.count - 2][cut])))
+            try expectAgrees(copy, "session 1's temporary file cut to \(cut)")
+            #expect(try FileStore(root: copy).catalog().summaries.map(\.status) == [.active, .active, .failed], "cut \(cut)")
+        }
+    }
+
     @Test("doctor names a copy, says whether its index matches, and --repair rebuilds it so")
     func doctorOnACopy() throws {
         let (fixture, service) = try populated()

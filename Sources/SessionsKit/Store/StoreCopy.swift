@@ -89,6 +89,7 @@ extension FileStore {
                (target.st_mtim.tv_sec, target.st_mtim.tv_nsec) >= (temp.st_mtim.tv_sec, temp.st_mtim.tv_nsec) {
                 continue
             }
+            guard isWhole(file) else { continue }
             try FileIO.rename(path(file.temp), path(file.path))
             directories.insert(FileIO.parentDirectory(path(file.path)))
             placed += 1
@@ -102,6 +103,34 @@ extension FileStore {
         let files = record.files.count
         return "put \(placed) of its \(files) new file\(files == 1 ? "" : "s") in place, where no newer one was"
             + (record.removes.isEmpty ? "" : ", and removed the \(record.removes.count) it deletes")
+    }
+
+    /// Whether a commit's temporary file, in a copy, holds the whole file
+    /// its commit wrote: a temporary file is written in place and renamed
+    /// only once whole, so a copy taken file by file may have caught it
+    /// half written, and putting that in place would put damage where the
+    /// copy held a whole, older file. A session's head and the registry
+    /// must decode; a log must end with a whole line and decode to its end.
+    func isWhole(_ file: JournalRecord.FileReplacement) -> Bool {
+        let tempPath = path(file.temp), name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+        guard let bytes = try? FileIO.read(tempPath) else { return false }
+        if file.path == StoreFormat.registryFile {
+            return (try? RegistryFile.decode(bytes, path: tempPath)) != nil
+        }
+        if let id = StoreFormat.sessionID(fromFileName: name) {
+            switch try? StoredSession.file(bytes, path: tempPath, id: id) {
+            case nil: return false
+            case .whole(let whole)?: return (try? SessionFile.decode(whole, path: tempPath, expectedID: id)) != nil
+            case .head?: return true
+            }
+        }
+        if StoreFormat.sessionID(fromLogName: name) != nil {
+            guard bytes.last == UInt8(ascii: "\n") else { return bytes.isEmpty }
+            return (try? bytes.withUnsafeBufferPointer { (buffer) throws(StoreError) in
+                try InteractionLog.decodeAll(buffer, length: buffer.count, path: tempPath)
+            }) != nil
+        }
+        return true
     }
 
     /// Brings each split session's head in line with its log in a copy: a
