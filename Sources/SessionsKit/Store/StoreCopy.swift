@@ -73,8 +73,9 @@ extension FileStore {
 
     /// Puts a commit's files in place as far as the store still holds them,
     /// when inodes cannot tell (a copy keeps no inode): a temporary file
-    /// replaces its target only when there is none or it is the newer of the
-    /// two by modification time (a copy that keeps times keeps that order).
+    /// replaces its target only when it is whole (`isWhole`) and there is no
+    /// target or it is the newer of the two by modification time (a copy
+    /// that keeps times keeps that order).
     /// A target as new or newer is what a copy took after the rename, or
     /// what a later commit wrote. Removals are done. Says what was done.
     func settle(_ record: JournalRecord) throws(StoreError) -> String {
