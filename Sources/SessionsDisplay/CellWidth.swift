@@ -20,6 +20,9 @@ public enum CellWidth {
     }
 
     public static func of(_ text: String) -> Int {
+        if let count = text.utf8.withContiguousStorageIfAvailable({ Sanitizer.isPrintableASCII($0) ? $0.count : nil }), let count {
+            return count
+        }
         var total = 0
         for byte in text.utf8 {
             guard byte >= 0x20 && byte < 0x7F else {

@@ -20,7 +20,7 @@ public enum Sanitizer {
 
     /// Text for one line: newlines and tabs become visible too.
     public static func line(_ text: String) -> String {
-        if isPlainASCII(text) { return text }
+        if isShownAsIs(text, multiline: false) { return text }
         return segments(text, multiline: false).map(\.text).joined()
     }
 
@@ -126,15 +126,42 @@ public enum Sanitizer {
     /// place where it can, not through the view's iterator.
     @inline(__always)
     static func isPlainASCII(_ text: String) -> Bool {
-        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in
-            !bytes.contains { $0 < 0x20 || $0 >= 0x7F }
-        }
+        let plain = text.utf8.withContiguousStorageIfAvailable(isPrintableASCII)
         return plain ?? text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    /// Whether every byte is printable ASCII (0x20 to 0x7E), eight at a
+    /// time: every snippet, title and cell width asks it.
+    static func isPrintableASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let deleted = word ^ (0x7F &* ones)
+            // A byte at or over 0x80, a byte under 0x20, a byte that is 0x7F.
+            let bad = word | ((word &- 0x20 &* ones) & ~word) | ((deleted &- ones) & ~deleted)
+            if bad & highs != 0 { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] < 0x20 || bytes[index] >= 0x7F { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether no scalar of `text` needs a stand-in, even a tag character
+    /// (which a flag may keep): such text is shown as it is, without being
+    /// walked grapheme by grapheme, the slow part of sanitizing (`é`, `·`
+    /// and `注文` are common in real output; what needs a stand-in is rare).
+    static func isShownAsIs(_ text: String, multiline: Bool) -> Bool {
+        isPlainASCII(text) || text.unicodeScalars.allSatisfy { standIn(for: $0, multiline: multiline, allowsTags: false) == nil }
     }
 
     /// The core: walks grapheme clusters and replaces what must not reach a terminal.
     public static func segments(_ text: String, multiline: Bool) -> [Segment] {
-        if isPlainASCII(text) { return text.isEmpty ? [] : [Segment(text)] }
+        if isShownAsIs(text, multiline: multiline) { return text.isEmpty ? [] : [Segment(text)] }
         var result: [Segment] = []
         var plain = ""
         func flushPlain() {

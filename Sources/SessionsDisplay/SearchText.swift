@@ -54,6 +54,43 @@ public enum SearchText {
         let clean = sanitized.utf8.first == UInt8(ascii: " ") || sanitized.utf8.first == UInt8(ascii: "\t")
             ? String(sanitized.drop { $0 == " " || $0 == "\t" }) : sanitized
         if !marking && clean.utf8.count <= width { return Snippet(text: clean, matches: []) }
+        if clean.utf8.allSatisfy({ $0 < 0x80 }) { return asciiSnippet(clean, query: query, width: width) }
+        return snippet(clean: clean, query: query, width: width)
+    }
+
+    /// `snippet` of sanitized ASCII, which is printable (the sanitizer lets
+    /// no control byte through): a character is a byte and a cell, so the
+    /// cut is arithmetic. Most output is ASCII, and splitting a line into
+    /// characters cost more than the rest of printing its hit.
+    static func asciiSnippet(_ clean: String, query: SearchQuery, width: Int) -> Snippet {
+        let utf8 = clean.utf8
+        let matches = query.matchRanges(in: clean).map { range in
+            utf8.distance(from: utf8.startIndex, to: range.lowerBound)..<utf8.distance(from: utf8.startIndex, to: range.upperBound)
+        }
+        guard width > 0 else { return Snippet(text: "", matches: []) }
+        let count = utf8.count
+        if count <= width { return Snippet(text: clean, matches: matches) }
+        let start = matches.first.map { max(0, $0.lowerBound - width / 4) } ?? 0
+        let lead = start > 0 && width > 1 ? "…" : ""
+        let leadWidth = CellWidth.of(lead)
+        var end = min(count, start + max(0, width - leadWidth))
+        var body = Substring(clean).utf8.dropFirst(start).prefix(end - start)
+        if end < count {
+            // Room for the closing mark: one cell, taken from the end.
+            end = start + max(0, min(end - start, width - leadWidth - 1))
+            body = body.prefix(end - start)
+        }
+        let text = lead + String(Substring(body)) + (end < count ? "…" : "")
+        let shift = lead.count - start
+        let shown = matches.compactMap { range -> Range<Int>? in
+            let lower = max(range.lowerBound, start), upper = min(range.upperBound, end)
+            return lower < upper ? (lower + shift)..<(upper + shift) : nil
+        }
+        return Snippet(text: text, matches: shown)
+    }
+
+    /// `snippet` of any sanitized text, character by character.
+    static func snippet(clean: String, query: SearchQuery, width: Int) -> Snippet {
         let characters = Array(clean)
         let matches = query.matchRanges(in: clean).map { range in
             clean.distance(from: clean.startIndex, to: range.lowerBound)..<clean.distance(from: clean.startIndex, to: range.upperBound)

@@ -5,6 +5,35 @@ import SessionsKit
 
 @Suite("Sanitizer")
 struct SanitizerTests {
+    @Test("the eight-at-a-time check for printable ASCII agrees with a byte-by-byte one for every byte, at every place")
+    func printableASCIIWords() {
+        for length in [1, 7, 8, 9, 16, 23] {
+            for place in 0..<length {
+                for byte in 0...255 {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "m"), count: length)
+                    bytes[place] = UInt8(byte)
+                    let expected = byte >= 0x20 && byte < 0x7F
+                    let got = bytes.withUnsafeBufferPointer(Sanitizer.isPrintableASCII)
+                    #expect(got == expected, "byte \(byte) at \(place) of \(length)")
+                }
+            }
+        }
+        #expect([UInt8]().withUnsafeBufferPointer(Sanitizer.isPrintableASCII))
+    }
+
+    @Test("text needing no stand-in is shown as it is without a walk by characters; text needing one is not")
+    func shownAsIs() {
+        for text in ["café · 注文", "plain", "🇫🇷 flag", "e\u{301}"] {
+            #expect(Sanitizer.isShownAsIs(text, multiline: false))
+            #expect(Sanitizer.line(text) == text)
+        }
+        for text in ["a\tb", "red\u{1B}[31m", "x\u{202E}y", "tag\u{E0041}", "bell\u{7}"] {
+            #expect(!Sanitizer.isShownAsIs(text, multiline: false))
+            #expect(Sanitizer.line(text) != text)
+        }
+        #expect(!Sanitizer.isShownAsIs("a\tb", multiline: true), "a tab waits to be expanded")
+    }
+
     /// Bytes a terminal acts on. None may survive sanitising.
     static func isTerminalSafe(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy { scalar in

@@ -27,6 +27,26 @@ struct SearchTextTests {
         }
     }
 
+    @Test("ASCII is cut by arithmetic exactly as any text is cut character by character")
+    func asciiCutAsCharacters() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ab zZ.-:/x")
+        for query in ["zebra", "z", "a b", "\"ab z\"", "Zz", "x.-"].map(Self.query) {
+            for _ in 0..<150 {
+                let length = Int.random(in: 0...70, using: &generator)
+                var line = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+                if Bool.random(using: &generator) {
+                    line.insert(contentsOf: "zebra", at: line.index(line.startIndex, offsetBy: Int.random(in: 0...length, using: &generator)))
+                }
+                for width in [0, 1, 2, 3, 5, 8, 13, 21, 40, 80] {
+                    let arithmetic = SearchText.asciiSnippet(line, query: query, width: width)
+                    #expect(arithmetic == SearchText.snippet(clean: line, query: query, width: width), "\(line) at \(width)")
+                    Self.check(arithmetic, width: width)
+                }
+            }
+        }
+    }
+
     @Test("a line that fits is whole, its matches marked; its indentation is dropped")
     func fits() {
         let snippet = SearchText.snippet("a zebra and a Zebra", query: Self.query("zebra"), width: 40)
