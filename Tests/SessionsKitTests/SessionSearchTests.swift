@@ -460,6 +460,60 @@ struct SessionSearchTests {
 /// walk take stdout's text for the error message's).
 @Suite("Log lines settled on their bytes")
 struct LogLineCheckTests {
+    /// The escapes of a JSON string's raw text read from its start, one by one.
+    static func spellsNewlineSlowly(_ raw: [UInt8]) -> Bool {
+        var index = 0
+        while index < raw.count {
+            guard raw[index] == UInt8(ascii: "\\") else {
+                index += 1
+                continue
+            }
+            if index + 1 < raw.count, raw[index + 1] == UInt8(ascii: "u") {
+                if index + 6 <= raw.count, UInt32(String(decoding: raw[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16) == 0x0A { return true }
+                index += 6
+            } else {
+                index += 2
+            }
+        }
+        return false
+    }
+
+    @Test("a line feed spelled \\u000a is found in one pass as escape by escape, and an escaped backslash before it is text")
+    func spelledLineFeed() {
+        let pieces = ["a", "x", "u000a", "\\n", "\\\\", "\\u000a", "\\u000A", "\\u0041", "\\\"", "é", "0"]
+        var generator = SystemRandomNumberGenerator()
+        var spelled = 0
+        for _ in 0..<3000 {
+            let raw = Array((0..<Int.random(in: 0...8, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined().utf8)
+            let padded = [UInt8(ascii: "\"")] + raw + [UInt8(ascii: "\"")]
+            let found = padded.withUnsafeBufferPointer { LogLineCheck.spellsNewline($0, 1..<(padded.count - 1)) }
+            #expect(found == Self.spellsNewlineSlowly(raw), "\(String(decoding: raw, as: UTF8.self))")
+            if found { spelled += 1 }
+        }
+        #expect(spelled > 100, "the pieces spell a line feed often enough to test both answers")
+    }
+
+    @Test("a string holding no needle is not split again: a line feed spelled there does not stop a hit in the next")
+    func spelledLineFeedElsewhere() throws {
+        let line = #"{"n":0,"interaction":{"id":"4e045728-6ee8-4dd2-8c18-77d8545272b9","command":{"command":"ls","timestamp":"2026-12-07T06:33:59Z"},"result":{"status":"error","stdout":"one\u000atwo","stderr":"first\nred alert"}}}"#
+        let search = try SearchFixtures.search("red", fields: [.output])
+        let check = try #require(RawSearchPlan(search).lineCheck)
+        let bytes = Array(line.utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            var strings: LogLineCheck.Strings? = LogLineCheck.Strings()
+            #expect(check.settle(buffer, 0..<buffer.count, plainOutput: true, keeping: &strings) == .matches)
+            let kept = try #require(strings)
+            #expect(kept.lacksEveryNeedle(.stdout) && !kept.lacksEveryNeedle(.stderr))
+            let hit = try #require(check.hit(buffer, strings: kept, position: 0, query: search.query))
+            #expect(hit.part == .stderr && hit.line == "red alert" && hit.lineNumber == 1)
+        }
+        // Where the needle is in the string that spells it, the interaction is decoded instead.
+        let inStdout = Array(line.replacingOccurrences(of: "one", with: "red").utf8)
+        inStdout.withUnsafeBufferPointer { buffer in
+            #expect(check.hit(buffer, 0..<buffer.count, position: 0, query: search.query) == nil)
+        }
+    }
+
     @Test("tabs, newlines and carriage returns before a colon still name the member", arguments: ["\t\t", " \r ", "\t \t"])
     func blanksBeforeColon(_ blank: String) throws {
         let line = #"{"n":0,"interaction":{"id":"4e045728-6ee8-4dd2-8c18-77d8545272b9","command":{"command":"ls","timestamp":"2026-12-07T06:33:59Z"},"result":{"status":"error","error_message":"exit 1","stdout""# + blank + #":"red alert\nstart"}}}"#

@@ -57,21 +57,27 @@ struct LogLineCheck: Sendable {
         let all: UInt64 = needles.count == 64 ? ~0 : (1 << UInt64(needles.count)) - 1
         var settled = false, encoded = false
         let keeping = strings != nil
-        let walked = Self.walk(buffer, line) { member, value in
-            strings?.keep(member, value)
-            if member == .encoding {
-                encoded = true
-                return false
+        // The needles are read in place: one copied out is a retain and a release.
+        let walked = needles.withUnsafeBufferPointer { needles in
+            Self.walk(buffer, line) { member, value in
+                strings?.keep(member, value)
+                if member == .encoding {
+                    encoded = true
+                    return false
+                }
+                guard !settled, member.isSearched(command: command, output: output) else { return true }
+                let plain = member != .stdout && member != .stderr
+                let before = plain ? foundPlain : found
+                for number in needles.indices where before & (1 << UInt64(number)) == 0 {
+                    guard Self.occurs(needles[number], in: buffer, value.lowerBound + 1..<value.upperBound - 1) else { continue }
+                    found |= 1 << UInt64(number)
+                    if plain { foundPlain |= 1 << UInt64(number) }
+                }
+                // Every needle was looked for here, and none found: the hit need not look again.
+                if before == 0 && (plain ? foundPlain : found) == 0 { strings?.markLacking(member) }
+                settled = foundPlain == all || (plainOutput && found == all)
+                return !settled || keeping
             }
-            guard !settled, member.isSearched(command: command, output: output) else { return true }
-            let plain = member != .stdout && member != .stderr
-            for number in needles.indices where (plain ? foundPlain : found) & (1 << UInt64(number)) == 0 {
-                guard Self.occurs(needles[number], in: buffer, value.lowerBound + 1..<value.upperBound - 1) else { continue }
-                found |= 1 << UInt64(number)
-                if plain { foundPlain |= 1 << UInt64(number) }
-            }
-            settled = foundPlain == all || (plainOutput && found == all)
-            return !settled || keeping
         }
         if encoded || walked == .unreadable { strings = nil }
         if settled { return .matches }
@@ -103,9 +109,14 @@ struct LogLineCheck: Sendable {
             return Self.decoded(buffer, (range.lowerBound + 1)..<(range.upperBound - 1))
         }
         guard let id = text(.id) else { return nil }
+        // A string the walk found lacking every needle cannot hold the hit:
+        // it is left out, and neither searched nor split into lines again.
         var parts: [(SearchHit.Part, Range<Int>)] = []
+        parts.reserveCapacity(5)
         func add(_ member: Member, _ part: SearchHit.Part) {
-            if let range = found[member], range.count >= 2 { parts.append((part, (range.lowerBound + 1)..<(range.upperBound - 1))) }
+            if let range = found[member], range.count >= 2, !found.lacksEveryNeedle(member) {
+                parts.append((part, (range.lowerBound + 1)..<(range.upperBound - 1)))
+            }
         }
         if command {
             add(.commandText, .command)
@@ -136,9 +147,15 @@ struct LogLineCheck: Sendable {
     /// text once their UTF-8 is checked; the others go through the parser.
     static func decoded(_ buffer: UnsafeBufferPointer<UInt8>, _ raw: Range<Int>) -> String? {
         let bytes = UnsafeBufferPointer(rebasing: buffer[raw])
-        if ByteSearch.firstIndex(of: backslash, in: buffer, from: raw.lowerBound, end: raw.upperBound) == nil,
-           !bytes.contains(where: { $0 < 0x20 || $0 == quote }) {
-            return String(validating: bytes, as: UTF8.self)
+        if ByteSearch.firstIndex(of: backslash, in: buffer, from: raw.lowerBound, end: raw.upperBound) == nil {
+            var isASCII = true, isRaw = true
+            for byte in bytes {
+                if byte < 0x20 || byte == quote { isRaw = false; break }
+                if byte >= 0x80 { isASCII = false }
+            }
+            // ASCII is valid UTF-8 as it stands, and decoding it skips the
+            // generic validation, which cost more than the walk of the line.
+            if isRaw { return isASCII ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self) }
         }
         var quoted = [quote]
         quoted.append(contentsOf: bytes)
@@ -157,9 +174,9 @@ struct LogLineCheck: Sendable {
         while from < text.upperBound {
             // The earliest needle at or after `from`, outside escapes.
             var earliest: Int?
-            for needle in needles {
+            for which in needles.indices {
                 var at = from
-                while let hit = needle.firstIndex(in: buffer, at..<text.upperBound) {
+                while let hit = needles[which].firstIndex(in: buffer, at..<text.upperBound) {
                     if !Self.insideEscape(buffer, hit, text: text) {
                         if earliest.map({ hit < $0 }) ?? true { earliest = hit }
                         break
@@ -194,22 +211,22 @@ struct LogLineCheck: Sendable {
     }
 
     /// Whether the string spells a line feed as `\u000a`, which a raw split misses.
-    private static func spellsNewline(_ buffer: UnsafeBufferPointer<UInt8>, _ text: Range<Int>) -> Bool {
-        var index = text.lowerBound
-        while let slash = ByteSearch.firstIndex(of: backslash, in: buffer, from: index, end: text.upperBound) {
-            guard slash + 1 < text.upperBound else { return false }
-            if buffer[slash + 1] == UInt8(ascii: "u") {
-                if slash + 6 <= text.upperBound {
-                    let hex = String(decoding: UnsafeBufferPointer(rebasing: buffer[(slash + 2)..<(slash + 6)]), as: UTF8.self)
-                    if UInt32(hex, radix: 16) == 0x0A { return true }
-                }
-                index = slash + 6
-            } else {
-                index = slash + 2
-            }
+    /// It looks for `u000` in one pass, not from backslash to backslash: an
+    /// output has an escape on every line, and this one is rare.
+    static func spellsNewline(_ buffer: UnsafeBufferPointer<UInt8>, _ text: Range<Int>) -> Bool {
+        var from = text.lowerBound
+        while let at = escapedZeros.firstIndex(in: buffer, from..<text.upperBound) {
+            from = at + 1
+            guard at + 4 < text.upperBound, buffer[at + 4] | 0x20 == UInt8(ascii: "a") else { continue }
+            // An escape when an odd run of backslashes stands before it; an even one is backslashes.
+            var run = 0
+            while at - run - 1 >= text.lowerBound && buffer[at - run - 1] == backslash { run += 1 }
+            if run % 2 == 1 { return true }
         }
         return false
     }
+
+    private static let escapedZeros = RawNeedle(literal: Array("u000".utf8))
 
     /// How a walk of a line ended.
     enum Walked { case whole, stopped, unreadable }
@@ -310,10 +327,23 @@ struct LogLineCheck: Sendable {
     struct Strings {
         /// In place, not on the heap: one is made for every hit shown.
         var ranges = InlineArray<8, Range<Int>?>(repeating: nil)
+        /// The members (their `bit`s) whose first string the walk looked
+        /// through for every needle, and found none in.
+        private var lacking: UInt16 = 0
 
         mutating func keep(_ member: Member, _ range: Range<Int>) {
             guard let slot = member.slot, ranges[slot] == nil else { return }
             ranges[slot] = range
+        }
+
+        /// Marks the member's string (a member has one: the walk reads a
+        /// line that names one twice as unreadable) as holding no needle.
+        mutating func markLacking(_ member: Member) {
+            lacking |= member.bit
+        }
+
+        func lacksEveryNeedle(_ member: Member) -> Bool {
+            lacking & member.bit != 0
         }
 
         subscript(member: Member) -> Range<Int>? {
