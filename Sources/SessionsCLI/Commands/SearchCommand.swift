@@ -211,9 +211,12 @@ struct SearchPrinter {
     /// `list`, formatted on every core, in order.
     mutating func sessions(_ list: [SessionHits]) -> [UInt8] {
         var headings: [(Heading, SessionHits)] = []
+        headings.reserveCapacity(list.count)
         let table = catalog.table
-        for hits in list {
-            guard let position = table.index(of: hits.sessionID) else { continue }
+        // Found on every core: the rest of this loop is a cache, which one thread keeps.
+        let positions = Parallel.map(list.count) { table.index(of: list[$0].sessionID) }
+        for (hits, position) in zip(list, positions) {
+            guard let position else { continue }
             let key = table.keys[position]
             // A Claude Code session's title is in its summary, decoded with the rest of its heading.
             var title: String?
@@ -249,22 +252,42 @@ struct SearchPrinter {
     func session(_ heading: Heading, _ hits: SessionHits) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(128 * (hits.hits.count + 2))
-        func write(_ pieces: String...) {
-            for piece in pieces { output.append(contentsOf: piece.utf8) }
+        // One piece a call: a variadic call would make an array of them each time.
+        func write(_ piece: String) {
+            output.append(contentsOf: piece.utf8)
         }
         if !heading.isFirst { write("\n") }
-        write(style.apply("Session \(heading.id)", .bold), "  ", style.status(heading.status), "  ",
-              heading.title ?? Labels.none, "  ", style.apply(TimeText.day(heading.activityAt, now: now), .dim))
-        if heading.isNamed { write("  ", style.apply("(its id)", .dim)) }
-        write("\n")
-        let places = hits.hits.map(SearchText.place)
-        let placeWidth = min(20, places.map(CellWidth.of).max() ?? 0)
-        for (hit, place) in zip(hits.hits, places) {
-            let room = max(10, columns - 4 - placeWidth)
-            let snippet = SearchText.snippet(hit.line, query: query, width: room, marking: style.enabled)
-            write("  ", style.apply(CellWidth.fit(place, to: placeWidth), .dim), "  ", highlighted(snippet), "\n")
+        write(style.apply("Session \(heading.id)", .bold))
+        write("  ")
+        write(style.status(heading.status))
+        write("  ")
+        write(heading.title ?? Labels.none)
+        write("  ")
+        write(style.apply(TimeText.day(heading.activityAt, now: now), .dim))
+        if heading.isNamed {
+            write("  ")
+            write(style.apply("(its id)", .dim))
         }
-        if let more = SearchText.more(hits) { write("  ", style.apply(more, .dim), "\n") }
+        write("\n")
+        // The hits are read in place: one copied out retains each of its strings.
+        hits.hits.withUnsafeBufferPointer { found in
+            let places = found.indices.map { SearchText.place(found[$0]) }
+            let placeWidth = min(20, places.map(CellWidth.of).max() ?? 0)
+            let room = max(10, columns - 4 - placeWidth)
+            for index in found.indices {
+                let snippet = SearchText.snippet(found[index].line, query: query, width: room, marking: style.enabled)
+                write("  ")
+                write(style.apply(CellWidth.fit(places[index], to: placeWidth), .dim))
+                write("  ")
+                write(highlighted(snippet))
+                write("\n")
+            }
+        }
+        if let more = SearchText.more(hits) {
+            write("  ")
+            write(style.apply(more, .dim))
+            write("\n")
+        }
         return output
     }
 

@@ -218,6 +218,13 @@ public struct SessionSearch: Sendable {
 
         var result: SessionHits { SessionHits(sessionID: sessionID, hits: hits, total: total) }
 
+        /// Starts from the hits of a title matched once for every session
+        /// that shares it (`head(title:)` would match it again for each).
+        mutating func seed(_ titleHits: SessionHits) {
+            hits = titleHits.hits
+            total = titleHits.total
+        }
+
         /// The title and the state, which come before the timeline.
         mutating func head(title: String?, state: JSONObject?) {
             if search.fields.contains(.title), let title {

@@ -57,7 +57,9 @@ extension FileStore {
                         guard let title = target.title, var known = knownTitles[title], known.total > 0 else { return nil }
                         known.sessionID = target.id
                         hits = known
-                    case let raw?: hits = try plan.hits(in: raw, of: stored, title: target.title, registry: registry)
+                    case let raw?:
+                        hits = try plan.hits(in: raw, of: stored, title: target.title, titleHits: target.title.flatMap { knownTitles[$0] },
+                                             registry: registry)
                     }
                     return hits.total > 0 ? .hits(hits) : nil
                 } catch {
@@ -108,6 +110,7 @@ final class ScratchBuffers: @unchecked Sendable {
     final class Pair: @unchecked Sendable {
         private(set) var file = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 16)
         private(set) var log = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 16)
+        var logSpace = LogScanSpace()
 
         deinit {
             file.deallocate()
@@ -161,7 +164,7 @@ extension StoredSession {
             throw missingLog(length)
         }
         guard log.count >= length else { throw shortLog(log.count, length) }
-        let lines = try plan.matchingLines(log, keepingAll: fileMayMatch, stored: self)
+        let lines = try plan.matchingLines(log, keepingAll: fileMayMatch, stored: self, space: &buffers.logSpace)
         guard fileMayMatch || !lines.isEmpty else { return .skipped }
         return .split(head: Array(file), headMayMatch: fileMayMatch, lines: lines)
     }
@@ -192,13 +195,16 @@ extension StoredSession {
     private static func fill(_ fd: Int32, _ buffer: UnsafeMutableBufferPointer<UInt8>, count: Int, path: () -> String) throws(StoreError) -> Int {
         var filled = 0
         while filled < count {
-            let got = pread(fd, buffer.baseAddress! + filled, count - filled, off_t(filled))
+            let asked = count - filled
+            let got = pread(fd, buffer.baseAddress! + filled, asked, off_t(filled))
             if got < 0 {
                 if errno == EINTR { continue }
                 throw FileIO.fail("read", path(), errno)
             }
-            if got == 0 { break }
             filled += got
+            // A file reads short only at its end: asking again would cost a
+            // call per file to hear so (a search reads twenty thousand).
+            if got < asked { break }
         }
         return filled
     }
@@ -227,41 +233,47 @@ final class SessionsDirectory: Sendable {
     func read(_ name: String, count: Int?, into space: (Int) -> UnsafeMutableBufferPointer<UInt8>)
         throws(StoreError) -> UnsafeBufferPointer<UInt8>? {
         // The whole path is made only to open without the directory, or to name the file in an error.
-        let path = { self.root + "/" + StoreFormat.sessionsDirectory + "/" + name }
-        let opened = fd >= 0 ? openat(fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : open(path(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let opened = fd >= 0 ? openat(fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : open(path(name), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard opened >= 0 else {
             let code = errno
-            try FileIO.openFailed(path(), code)
+            try FileIO.openFailed(path(name), code)
             return nil
         }
         defer { close(opened) }
-        return try StoredSession.read(opened, path: path, count: count, into: space)
+        return try StoredSession.read(opened, path: { [unowned self] in path(name) }, count: count, into: space)
+    }
+
+    private func path(_ name: String) -> String {
+        root + "/" + StoreFormat.sessionsDirectory + "/" + name
     }
 }
 
 extension SessionHeadFile {
+    private static let interactionsOpening = RawNeedle(literal: Array("\n  \"interactions\": {\n".utf8))
+    private static let lengthMember = RawNeedle(literal: Array("\n    \"length\": ".utf8))
+
     /// The `length` member of a head in the writer's layout: the last line
     /// at two spaces' indent opening `"interactions"` is the top-level
     /// member (no string holds a raw newline), and its `length` is at four.
     /// Nil for any other layout, which is then parsed.
     static func skimLogLength(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
-        let opening = Array("\n  \"interactions\": {\n".utf8)
-        let member = Array("\n    \"length\": ".utf8)
+        // The search's vector scan, not the C library's: a search skims every head of the store.
+        let opening = interactionsOpening, member = lengthMember
         var from = max(0, buffer.count - 4096)
         var found: Int?
-        while let hit = ByteSearch.firstIndex(of: opening, in: buffer, from: from) {
+        while let hit = opening.firstIndex(in: buffer, from..<buffer.count) {
             found = hit
             from = hit + 1
         }
         if found == nil {
             from = 0
-            while let hit = ByteSearch.firstIndex(of: opening, in: buffer, from: from) {
+            while let hit = opening.firstIndex(in: buffer, from..<buffer.count) {
                 found = hit
                 from = hit + 1
             }
         }
-        guard let found, let at = ByteSearch.firstIndex(of: member, in: buffer, from: found) else { return nil }
-        var index = at + member.count
+        guard let found, let at = member.firstIndex(in: buffer, found..<buffer.count) else { return nil }
+        var index = at + member.bytes.count
         var value = 0
         let digits = index
         while index < buffer.count, buffer[index] >= 0x30, buffer[index] <= 0x39, index - digits < 18 {
@@ -274,7 +286,9 @@ extension SessionHeadFile {
 }
 
 /// A search's needles, and how it decides from raw bytes what to decode.
-struct RawSearchPlan: Sendable {
+/// A class, so the threads share one and each session's read does not copy
+/// its arrays.
+final class RawSearchPlan: Sendable {
     let search: SessionSearch
     /// One per term that has one; empty under `--regex`, where nothing is skipped.
     let needles: [RawNeedle]
@@ -283,6 +297,8 @@ struct RawSearchPlan: Sendable {
     let decodesEverything: Bool
     /// The longest needle, looked for first: the rarest, most likely.
     let primary: RawNeedle?
+    /// The needles a line holding the primary one must hold too.
+    let others: [RawNeedle]
 
     /// The name of an `*_encoding` member, however its value is spaced:
     /// only base64 output has one. A line without it has text outputs.
@@ -295,9 +311,13 @@ struct RawSearchPlan: Sendable {
         self.search = search
         let query = search.query
         let found = query.terms.map { RawNeedle($0, ignoresCase: !query.caseSensitive) }
-        needles = found.compactMap { $0 }
-        decodesEverything = query.pattern != nil || found.contains { $0 == nil }
-        primary = needles.max { $0.bytes.count < $1.bytes.count }
+        let needles = found.compactMap { $0 }
+        let decodesEverything = query.pattern != nil || found.contains { $0 == nil }
+        let primary = needles.max { $0.bytes.count < $1.bytes.count }
+        self.needles = needles
+        self.decodesEverything = decodesEverything
+        self.primary = primary
+        others = primary.map { primary in needles.filter { $0.bytes != primary.bytes || $0.ignoresCase != primary.ignoresCase } } ?? []
         lineCheck = LogLineCheck(search, needles: needles, decodesEverything: decodesEverything)
     }
 
@@ -308,11 +328,19 @@ struct RawSearchPlan: Sendable {
         decodesEverything || needles.allSatisfy { $0.firstIndex(in: buffer, range) != nil }
     }
 
-    func hits(in raw: RawSession, of stored: StoredSession, title knownTitle: String?, registry: Registry) throws(StoreError) -> SessionHits {
+    /// - Parameter titleHits: what `knownTitle` gave `titleOnly`, when it
+    ///   was matched once for all the sessions that share it.
+    func hits(in raw: RawSession, of stored: StoredSession, title knownTitle: String?, titleHits: SessionHits? = nil,
+              registry: Registry) throws(StoreError) -> SessionHits {
+        func titleOnly() -> SessionHits {
+            guard var known = titleHits else { return self.titleOnly(knownTitle, id: stored.id) }
+            known.sessionID = stored.id
+            return known
+        }
         let headBytes: [UInt8], headMayMatch: Bool, lines: [LogMatch]
         switch raw {
         case .skipped:
-            return titleOnly(knownTitle, id: stored.id)
+            return titleOnly()
         case .whole(let bytes):
             // A session kept whole, from before the store's upgrade.
             let session = try SessionFile.decode(bytes, path: stored.filePath, expectedID: stored.id)
@@ -320,37 +348,46 @@ struct RawSearchPlan: Sendable {
         case .split(let head, let mayMatch, let found):
             (headBytes, headMayMatch, lines) = (head, mayMatch, found)
         }
-        // Lines the scan could not settle are decoded and asked of the reference matcher.
+        // Lines the scan could not settle are decoded and asked of the
+        // reference matcher. Lines are named by index, not copied: a copy
+        // of one retains every string of its hit.
         var decoded: [Int: Interaction] = [:]
-        var matching: [LogMatch] = []
-        for line in lines {
-            guard !line.settled, let bytes = line.line else {
-                matching.append(line)
+        var matching: [Int] = []
+        matching.reserveCapacity(lines.count)
+        for index in lines.indices {
+            guard !lines[index].settled, let bytes = lines[index].line else {
+                matching.append(index)
                 continue
             }
-            let interaction = try Self.decode(bytes, position: line.position, stored: stored)
+            let interaction = try Self.decode(bytes, position: lines[index].position, stored: stored)
             let parts = search.parts(of: interaction)
             if !parts.isEmpty && search.matches(parts.map(\.1)) {
-                matching.append(line)
-                decoded[line.position] = interaction
+                matching.append(index)
+                decoded[lines[index].position] = interaction
             }
         }
-        if !headMayMatch && matching.isEmpty { return titleOnly(knownTitle, id: stored.id) }
+        if !headMayMatch && matching.isEmpty { return titleOnly() }
 
         // The head is decoded only for what it may give: a title from its
         // state, or a match in its state or conversation.
         let session = headMayMatch || knownTitle == nil
             ? try SessionHeadFile.decode(headBytes, path: stored.filePath, expectedID: stored.id).session : nil
         var collector = SessionSearch.Collector(search: search, sessionID: stored.id)
-        collector.head(title: knownTitle ?? session.flatMap { SessionTitle.of($0, registry: registry) },
-                       state: headMayMatch ? session?.state : nil)
+        if let titleHits, knownTitle != nil {
+            collector.seed(titleHits)
+            collector.head(title: nil, state: headMayMatch ? session?.state : nil)
+        } else {
+            collector.head(title: knownTitle ?? session.flatMap { SessionTitle.of($0, registry: registry) },
+                           state: headMayMatch ? session?.state : nil)
+        }
         let allMessages = headMayMatch ? session?.conversation ?? [] : []
         let messages = allMessages.indices.filter { collector.messageMatches(allMessages[$0]) }
-        func interaction(_ line: LogMatch) throws(StoreError) -> Interaction? {
-            if let known = decoded[line.position] { return known }
-            guard let bytes = line.line else { return nil }
-            let found = try Self.decode(bytes, position: line.position, stored: stored)
-            decoded[line.position] = found
+        func interaction(_ index: Int) throws(StoreError) -> Interaction? {
+            let position = lines[index].position
+            if let known = decoded[position] { return known }
+            guard let bytes = lines[index].line else { return nil }
+            let found = try Self.decode(bytes, position: position, stored: stored)
+            decoded[position] = found
             return found
         }
         // Messages fall among the interactions by time, so with any message
@@ -360,26 +397,27 @@ struct RawSearchPlan: Sendable {
         if messages.isEmpty {
             order = matching.indices.map(TimelineEntry.interaction)
         } else {
-            let starts = try matching.map { (line) throws(StoreError) in try interaction(line)?.startedAt }
+            let starts = try matching.map { (index) throws(StoreError) in try interaction(index)?.startedAt }
             order = TimelineOrder.merge(interactionStarts: starts, messageTimes: messages.map { allMessages[$0].at })
         }
         for place in order {
             switch place {
-            case .interaction(let index):
-                let line = matching[index]
+            case .interaction(let order):
+                let index = matching[order]
                 guard collector.wantsLine else {
                     collector.total += 1
                     continue
                 }
                 // A settled line shows what its bytes say, its wanted strings
                 // decoded alone; any other is decoded whole.
-                if let hit = line.hit {
+                let position = lines[index].position
+                if let hit = lines[index].hit {
                     collector.addMatched(hit)
-                } else if line.settled, decoded[line.position] == nil, let bytes = line.line, let lineCheck,
-                   let hit = bytes.withUnsafeBufferPointer({ lineCheck.hit($0, 0..<$0.count, position: line.position, query: search.query) }) {
+                } else if lines[index].settled, decoded[position] == nil, let bytes = lines[index].line, let lineCheck,
+                   let hit = bytes.withUnsafeBufferPointer({ lineCheck.hit($0, 0..<$0.count, position: position, query: search.query) }) {
                     collector.addMatched(hit)
-                } else if let found = try interaction(line) {
-                    collector.addMatched(.interaction(line.position, id: found.id), search.parts(of: found), at: found.startedAt)
+                } else if let found = try interaction(index) {
+                    collector.addMatched(.interaction(position, id: found.id), search.parts(of: found), at: found.startedAt)
                 } else {
                     collector.total += 1
                 }
@@ -418,57 +456,76 @@ struct RawSearchPlan: Sendable {
     /// must be decoded, may be shown, or (`keepingAll`, when messages may
     /// match too) may be needed for its time.
     func matchingLines(_ log: UnsafeBufferPointer<UInt8>, keepingAll: Bool, stored: StoredSession) throws(StoreError) -> [LogMatch] {
+        var space = LogScanSpace()
+        return try matchingLines(log, keepingAll: keepingAll, stored: stored, space: &space)
+    }
+
+    /// `matchingLines`, working in `space`, which a thread keeps from log to log.
+    func matchingLines(_ log: UnsafeBufferPointer<UInt8>, keepingAll: Bool, stored: StoredSession,
+                       space: inout LogScanSpace) throws(StoreError) -> [LogMatch] {
         // Where the primary needle and the base64 markers are, in file order.
-        var primaryHits: [Int] = [], base64Hits: [Int] = []
+        space.primaryHits.removeAll(keepingCapacity: true)
+        space.base64Hits.removeAll(keepingCapacity: true)
         if !decodesEverything {
             guard let primary else { return [] }
             var from = 0
             while let hit = primary.firstIndex(orOf: base64, in: log, from..<log.count) {
-                if hit.other { base64Hits.append(hit.at) }
+                if hit.other { space.base64Hits.append(hit.at) }
                 from = hit.at + 1
                 guard hit.this else { continue }
                 // One hit of the needle is all its line needs (a common word
                 // stands many times in one output): the rest of the line is
                 // looked through for a base64 marker only.
-                primaryHits.append(hit.at)
+                space.primaryHits.append(hit.at)
                 let lineEnd = ByteSearch.firstIndex(of: UInt8(ascii: "\n"), in: log, from: hit.at, end: log.count) ?? log.count
-                if let marker = base64.firstIndex(in: log, from..<lineEnd) { base64Hits.append(marker) }
+                if let marker = base64.firstIndex(in: log, from..<lineEnd) { space.base64Hits.append(marker) }
                 from = lineEnd
             }
-            guard !primaryHits.isEmpty || !base64Hits.isEmpty else { return [] }
+            guard !space.primaryHits.isEmpty || !space.base64Hits.isEmpty else { return [] }
         }
-        let entries: [InteractionLog.Entry]
         do {
-            entries = try InteractionLog.latest(log, length: log.count, path: stored.logPath)
+            try InteractionLog.latest(log, length: log.count, path: stored.logPath, into: &space.entries)
         } catch {
             throw stored.damage(error)
         }
+        let entries = space.entries
         // Which lines may match: each hit belongs to the line it falls in,
         // and the lines are visited in file order.
-        var candidate = [Bool](repeating: decodesEverything, count: entries.count)
-        var markedBase64 = [Bool](repeating: true, count: entries.count)
+        space.flags.removeAll(keepingCapacity: true)
+        space.flags.append(contentsOf: repeatElement(decodesEverything ? LogScanSpace.candidate | LogScanSpace.markedBase64 : 0,
+                                                     count: entries.count))
         if !decodesEverything, let primary {
-            let others = needles.filter { $0.bytes != primary.bytes || $0.ignoresCase != primary.ignoresCase }
             var nextPrimary = 0, nextBase64 = 0
-            for index in entries.indices.sorted(by: { entries[$0].line.lowerBound < entries[$1].line.lowerBound }) {
+            func visit(_ index: Int) {
                 let line = entries[index].line
-                while nextPrimary < primaryHits.count, primaryHits[nextPrimary] < line.lowerBound { nextPrimary += 1 }
-                while nextBase64 < base64Hits.count, base64Hits[nextBase64] < line.lowerBound { nextBase64 += 1 }
-                let hasPrimary = nextPrimary < primaryHits.count && primaryHits[nextPrimary] + primary.bytes.count <= line.upperBound
-                let hasBase64 = nextBase64 < base64Hits.count && base64Hits[nextBase64] + base64.bytes.count <= line.upperBound
-                candidate[index] = hasBase64 || (hasPrimary && others.allSatisfy { $0.firstIndex(in: log, line) != nil })
-                markedBase64[index] = hasBase64
+                while nextPrimary < space.primaryHits.count, space.primaryHits[nextPrimary] < line.lowerBound { nextPrimary += 1 }
+                while nextBase64 < space.base64Hits.count, space.base64Hits[nextBase64] < line.lowerBound { nextBase64 += 1 }
+                let hasPrimary = nextPrimary < space.primaryHits.count && space.primaryHits[nextPrimary] + primary.bytes.count <= line.upperBound
+                let hasBase64 = nextBase64 < space.base64Hits.count && space.base64Hits[nextBase64] + base64.bytes.count <= line.upperBound
+                if hasBase64 || (hasPrimary && others.allSatisfy { $0.firstIndex(in: log, line) != nil }) {
+                    space.flags[index] |= LogScanSpace.candidate
+                }
+                if hasBase64 { space.flags[index] |= LogScanSpace.markedBase64 }
+            }
+            // Entries are in file order unless an interaction was written
+            // again after a later one: only then are they sorted.
+            if zip(entries, entries.dropFirst()).allSatisfy({ $0.line.lowerBound < $1.line.lowerBound }) {
+                for index in entries.indices { visit(index) }
+            } else {
+                for index in entries.indices.sorted(by: { entries[$0].line.lowerBound < entries[$1].line.lowerBound }) { visit(index) }
             }
         }
         var found: [LogMatch] = []
+        found.reserveCapacity(space.flags.reduce(0) { $0 + Int($1 & LogScanSpace.candidate) })
         var shown = 0
         for (index, entry) in entries.enumerated() {
-            guard candidate[index] else { continue }
+            guard space.flags[index] & LogScanSpace.candidate != 0 else { continue }
             let bytes = { Array(UnsafeBufferPointer(rebasing: log[entry.line])) }
             // A line that may be shown keeps its strings as it is settled, so its hit needs no walk of its own.
             let mayBeShown = !keepingAll && shown < search.kept
             var strings: LogLineCheck.Strings? = mayBeShown ? LogLineCheck.Strings() : nil
-            switch lineCheck?.settle(log, entry.line, plainOutput: !markedBase64[index], keeping: &strings) ?? .decode {
+            let plainOutput = space.flags[index] & LogScanSpace.markedBase64 == 0
+            switch lineCheck?.settle(log, entry.line, plainOutput: plainOutput, keeping: &strings) ?? .decode {
             case .fails:
                 continue
             case .matches:
@@ -487,4 +544,21 @@ struct RawSearchPlan: Sendable {
         }
         return found
     }
+}
+
+/// What scanning one log needs for a moment: each thread keeps one, so the
+/// twenty thousand logs of a search reuse its arrays rather than make their own.
+struct LogScanSpace {
+    /// Where the primary needle and the base64 markers are, in file order.
+    var primaryHits: [Int] = []
+    var base64Hits: [Int] = []
+    /// The newest line of each interaction.
+    var entries: [InteractionLog.Entry] = []
+    /// Per entry: `candidate`, `markedBase64`.
+    var flags: [UInt8] = []
+
+    /// The line may match: it holds every needle, or base64 output.
+    static let candidate: UInt8 = 1
+    /// The line has base64 output, which no needle can see into.
+    static let markedBase64: UInt8 = 2
 }
