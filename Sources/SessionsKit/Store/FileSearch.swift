@@ -32,11 +32,13 @@ extension FileStore {
             let slice = Array(targets[start..<min(targets.count, start + step)])
             // Under the lock, each session's files are read into scratch
             // space and looked through; only those that may match are kept.
-            let files = try consistentRead(checked: &checked) { () -> [Result<RawSession?, StoreError>] in
-                Parallel.map(slice.count) { index in
+            let files = try consistentRead(checked: &checked) { () -> Pieces<Result<RawSession?, StoreError>> in
+                Parallel.pieces(slice.count) { index in
                     Result { () throws(StoreError) -> RawSession? in
                         try scratch.using { (buffers) throws(StoreError) -> RawSession? in
-                            try StoredSession(root: root, id: slice[index].id).readForSearch(plan, in: directory, into: buffers)
+                            // A head is kept only when it will be decoded: for its title, or when it may match.
+                            try StoredSession(root: root, id: slice[index].id)
+                                .readForSearch(plan, in: directory, into: buffers, keepingHead: slice[index].title == nil)
                         }
                     }
                 }
@@ -51,7 +53,8 @@ extension FileStore {
                 let stored = StoredSession(root: root, id: target.id)
                 do {
                     let hits: SessionHits
-                    switch try files[index].get() {
+                    // Taken, not copied: the session's bytes are freed on this thread when it is done.
+                    switch try files.take(index).get() {
                     case nil: return nil
                     case .skipped?:
                         guard let title = target.title, var known = knownTitles[title], known.total > 0 else { return nil }
@@ -81,9 +84,10 @@ enum RawSession {
     case skipped
     /// A session kept whole.
     case whole([UInt8])
-    /// A head, whether its bytes hold every needle (as the scan found),
-    /// and what its log gave: each interaction whose newest line matches or
-    /// must be decoded to know, in timeline order.
+    /// A head (empty when it holds no needle and its title is known from
+    /// elsewhere, so it will not be decoded), whether its bytes hold every
+    /// needle (as the scan found), and what its log gave: each interaction
+    /// whose newest line matches or must be decoded to know, in timeline order.
     case split(head: [UInt8], headMayMatch: Bool, lines: [LogMatch])
 }
 
@@ -148,7 +152,10 @@ extension StoredSession {
     /// The files, read into `buffers` and kept only when they may match; a
     /// head is decoded only when its log's committed length cannot be read
     /// straight from the writer's layout.
-    func readForSearch(_ plan: RawSearchPlan, in directory: SessionsDirectory, into buffers: ScratchBuffers.Pair) throws(StoreError) -> RawSession? {
+    /// - Parameter keepingHead: whether a head is kept even when no needle
+    ///   is in it (its session's title is read from it).
+    func readForSearch(_ plan: RawSearchPlan, in directory: SessionsDirectory, into buffers: ScratchBuffers.Pair,
+                       keepingHead: Bool = true) throws(StoreError) -> RawSession? {
         guard let file = try directory.read(StoreFormat.sessionFileName(id), count: nil, into: buffers.file(holding:)) else { return nil }
         let isHead = file.starts(with: SessionHeadFile.prefix) || SessionHeadFile.isHead(Array(file))
         let fileMayMatch = plan.mayMatch(file, 0..<file.count)
@@ -166,7 +173,7 @@ extension StoredSession {
         guard log.count >= length else { throw shortLog(log.count, length) }
         let lines = try plan.matchingLines(log, keepingAll: fileMayMatch, stored: self, space: &buffers.logSpace)
         guard fileMayMatch || !lines.isEmpty else { return .skipped }
-        return .split(head: Array(file), headMayMatch: fileMayMatch, lines: lines)
+        return .split(head: fileMayMatch || keepingHead ? Array(file) : [], headMayMatch: fileMayMatch, lines: lines)
     }
 
     /// Reads the file `fd` names (its first `count` bytes, or all of it) into

@@ -25,16 +25,30 @@ public enum Parallel {
     /// pay for waking others.
     public static func map<T>(_ count: Int, serially: Bool = false, _ body: (Int) -> T) -> [T] {
         if count <= 1 || serially || threadCount == 1 { return (0..<count).map(body) }
-        let slots = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-        slots.initialize(repeating: nil)
-        defer {
-            slots.deinitialize()
-            slots.deallocate()
+        let pieces = Pieces<T>(count)
+        run(count) { index in pieces.put(index, body(index)) }
+        // Moved out, not copied: a copy would retain what each result holds, and freeing the slots release it again.
+        return (0..<count).map { pieces.take($0) }
+    }
+
+    /// `map`, its results left in place for a later `map`'s pieces to
+    /// `take`, each on the thread that takes it: what a result holds is then
+    /// freed on every core, not all on the thread that gathers them.
+    static func pieces<T>(_ count: Int, _ body: (Int) -> T) -> Pieces<T> {
+        let pieces = Pieces<T>(count)
+        if count <= 1 || threadCount == 1 {
+            for index in 0..<count { pieces.put(index, body(index)) }
+        } else {
+            run(count) { index in pieces.put(index, body(index)) }
         }
-        let shared = SendableBox(slots)
+        return pieces
+    }
+
+    /// `body(i)` for i in 0..<count, on this thread and every helper it can start.
+    private static func run(_ count: Int, _ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { body in
             let work = SendableBox(body)
-            let job = Job(count: count) { index in shared.value[index] = work.value(index) }
+            let job = Job(count: count) { index in work.value(index) }
             var helpers: [pthread_t] = []
             for _ in 1..<min(count, threadCount) {
                 guard let thread = job.startHelper() else { break }
@@ -43,7 +57,6 @@ public enum Parallel {
             job.drain()
             for thread in helpers { pthread_join(thread, nil) }
         }
-        return slots.map { $0! }
     }
 
     /// Runs two different pieces of work side by side.
@@ -110,6 +123,34 @@ public enum Parallel {
 struct SendableBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// The results of a `Parallel.pieces`, one slot each. Safe only as used
+/// there: each slot is put by exactly one piece of one map, and taken at
+/// most once, by one piece of a later one.
+final class Pieces<T>: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<T?>
+
+    init(_ count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    var count: Int { slots.count }
+
+    func put(_ index: Int, _ value: T) {
+        slots[index] = value
+    }
+
+    /// The result at `index`, moved out.
+    func take(_ index: Int) -> T {
+        slots[index].take()!
+    }
 }
 
 /// A result written by exactly one task of a `map` and read after it returns.
