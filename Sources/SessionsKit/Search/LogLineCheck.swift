@@ -90,8 +90,9 @@ struct LogLineCheck: Sendable {
     /// matcher would from its decoded interaction: the first line, in the
     /// order of `SessionSearch.parts`, holding every term, else any. Only
     /// the line shown and the id and times are decoded. Nil when the line
-    /// is not in the shape walked, or a string spells a newline `\u000a`,
-    /// which the raw split would miss: the interaction is then decoded.
+    /// is not in the shape walked, or a string it splits into lines spells
+    /// a newline `\u000a`, which the raw split would miss: the interaction
+    /// is then decoded.
     func hit(_ buffer: UnsafeBufferPointer<UInt8>, _ line: Range<Int>, position: Int, query: SearchQuery) -> SearchHit? {
         var found: Strings? = Strings()
         let walked = Self.walk(buffer, line) { member, value in
@@ -111,26 +112,30 @@ struct LogLineCheck: Sendable {
         guard let id = text(.id) else { return nil }
         // A string the walk found lacking every needle cannot hold the hit:
         // it is left out, and neither searched nor split into lines again.
-        var parts: [(SearchHit.Part, Range<Int>)] = []
-        parts.reserveCapacity(5)
-        func add(_ member: Member, _ part: SearchHit.Part) {
-            if let range = found[member], range.count >= 2, !found.lacksEveryNeedle(member) {
-                parts.append((part, (range.lowerBound + 1)..<(range.upperBound - 1)))
-            }
+        func text(of member: Member) -> Range<Int>? {
+            guard member.isSearched(command: command, output: output), let range = found[member], range.count >= 2,
+                  !found.lacksEveryNeedle(member) else { return nil }
+            return (range.lowerBound + 1)..<(range.upperBound - 1)
         }
-        if command {
-            add(.commandText, .command)
-            add(.pipe, .pipe)
+        // The command's time, else the interaction's, read off the bytes when they are the text.
+        func time(_ member: Member) -> Timestamp?? {
+            guard let range = found[member], range.count >= 2 else { return nil }
+            let raw = UnsafeBufferPointer(rebasing: buffer[(range.lowerBound + 1)..<(range.upperBound - 1)])
+            if raw.allSatisfy({ $0 >= 0x20 && $0 < 0x80 && $0 != Self.backslash }) { return .some(Timestamp.parse(raw)) }
+            return text(member).map { Timestamp(iso8601: $0) }
         }
-        if output {
-            add(.stdout, .stdout)
-            add(.stderr, .stderr)
-            add(.errorMessage, .error)
-        }
-        for (_, range) in parts where Self.spellsNewline(buffer, range) { return nil }
-        let at = (text(.commandTimestamp) ?? text(.insertedAt)).flatMap(Timestamp.init(iso8601:))
-        for holdingAll in [true, false] where !holdingAll || needles.count > 1 {
-            for (part, range) in parts {
+        let at = time(.commandTimestamp) ?? time(.insertedAt) ?? nil
+        // The parts before `checked` are known to spell no line feed.
+        var checked = 0
+        for pass in 0..<2 {
+            let holdingAll = pass == 0
+            if holdingAll && needles.count == 1 { continue }
+            for (index, (member, part)) in Self.partOrder.enumerated() {
+                guard let range = text(of: member) else { continue }
+                if index >= checked {
+                    if Self.spellsNewline(buffer, range) { return nil }
+                    checked = index + 1
+                }
                 guard let (segment, number) = firstLine(buffer, range, holdingAll: holdingAll) else { continue }
                 guard var decoded = Self.decoded(buffer, segment) else { return nil }
                 // A CRLF's carriage return is not part of the line, as `SessionSearch` splits lines.
@@ -141,6 +146,11 @@ struct LogLineCheck: Sendable {
         }
         return nil
     }
+
+    /// The strings a hit may show, in the order `SessionSearch.parts` gives them.
+    private static let partOrder: [(Member, SearchHit.Part)] = [
+        (.commandText, .command), (.pipe, .pipe), (.stdout, .stdout), (.stderr, .stderr), (.errorMessage, .error),
+    ]
 
     /// The text of the raw JSON string contents `raw` (quotes excluded), nil
     /// when it is not a valid string. Most hold no escape and are their own
