@@ -65,19 +65,24 @@ struct probe {
     unsigned char want[2], mask[2];
 };
 
-static struct probe make_probe(const unsigned char *needle, unsigned long count, int ignore_case) {
-    struct probe probe = { needle, count, ignore_case, { 0, count - 1 }, { 0, 0 }, { 0, 0 } };
+sessions_anchors sessions_needle_anchors(const unsigned char *needle, unsigned long count, int ignore_case) {
+    sessions_anchors anchors = { 0, count == 0 ? 0 : count - 1 };
     // The two largest ranks, the earliest of equals: with one byte, both are it.
     int best = -1, next = -1;
     for (unsigned long i = 0; i < count; i++) {
         int rank = (int)rarity(needle[i], ignore_case);
         if (rank > best) {
-            next = best; probe.at[1] = probe.at[0];
-            best = rank; probe.at[0] = i;
+            next = best; anchors.second = anchors.first;
+            best = rank; anchors.first = i;
         } else if (rank > next) {
-            next = rank; probe.at[1] = i;
+            next = rank; anchors.second = i;
         }
     }
+    return anchors;
+}
+
+static struct probe make_probe(const unsigned char *needle, unsigned long count, int ignore_case, sessions_anchors anchors) {
+    struct probe probe = { needle, count, ignore_case, { anchors.first, anchors.second }, { 0, 0 }, { 0, 0 } };
     for (int k = 0; k < 2; k++) {
         probe.want[k] = needle[probe.at[k]];
         probe.mask[k] = ignore_case && is_letter(needle[probe.at[k]]) ? 0x20 : 0;
@@ -124,11 +129,14 @@ static unsigned long longest(const struct probe *probes, int probe_count) {
 // finding the candidates of a block differs with the vector width.
 typedef unsigned int (*block_candidates)(const unsigned char *block, const struct probe *probe);
 
+// From `*from`, block by block while a whole block and its needles fit;
+// `*from` is left where the blocks stopped, for a narrower width or the
+// byte-by-byte tail to go on.
 static inline __attribute__((always_inline))
-long scan_blocks(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count,
-                 int *which, unsigned long width, block_candidates candidates) {
+long scan_blocks(const unsigned char *bytes, unsigned long length, unsigned long *from, const struct probe *probes,
+                 int probe_count, int *which, unsigned long width, block_candidates candidates) {
     const unsigned long reach = longest(probes, probe_count) - 1 + width;
-    unsigned long index = 0;
+    unsigned long index = *from;
     while (index + reach <= length) {
         unsigned int found = 0;
         for (int p = 0; p < probe_count; p++) found |= candidates(bytes + index, &probes[p]);
@@ -140,7 +148,8 @@ long scan_blocks(const unsigned char *bytes, unsigned long length, const struct 
         }
         index += width;
     }
-    return scan_scalar(bytes, length, index, probes, probe_count, which);
+    *from = index;
+    return -1;
 }
 
 #if defined(__x86_64__)
@@ -164,18 +173,24 @@ static inline unsigned int candidates_sse2(const unsigned char *block, const str
                                                          _mm_cmpeq_epi8(two, _mm_set1_epi8((char)probe->want[1]))));
 }
 
-__attribute__((target("avx2")))
-static long scan_avx2(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count, int *which) {
-    return scan_blocks(bytes, length, probes, probe_count, which, 32, candidates_avx2);
+static long scan_sse2(const unsigned char *bytes, unsigned long length, unsigned long from,
+                      const struct probe *probes, int probe_count, int *which) {
+    long found = scan_blocks(bytes, length, &from, probes, probe_count, which, 16, candidates_sse2);
+    return found >= 0 ? found : scan_scalar(bytes, length, from, probes, probe_count, which);
 }
 
-static long scan_sse2(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count, int *which) {
-    return scan_blocks(bytes, length, probes, probe_count, which, 16, candidates_sse2);
+// The wide blocks, then the narrow ones: most strings a line holds are
+// shorter than a wide block and a needle, and would otherwise go byte by byte.
+__attribute__((target("avx2")))
+static long scan_avx2(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count, int *which) {
+    unsigned long from = 0;
+    long found = scan_blocks(bytes, length, &from, probes, probe_count, which, 32, candidates_avx2);
+    return found >= 0 ? found : scan_sse2(bytes, length, from, probes, probe_count, which);
 }
 
 static long scan(const unsigned char *bytes, unsigned long length, const struct probe *probes, int probe_count, int *which) {
     return has_avx2 ? scan_avx2(bytes, length, probes, probe_count, which)
-                    : scan_sse2(bytes, length, probes, probe_count, which);
+                    : scan_sse2(bytes, length, 0, probes, probe_count, which);
 }
 
 #else
@@ -187,18 +202,19 @@ static long scan(const unsigned char *bytes, unsigned long length, const struct 
 #endif
 
 long sessions_find_folded(const unsigned char *bytes, unsigned long length,
-                          const unsigned char *needle, unsigned long count, int ignore_case) {
+                          const unsigned char *needle, unsigned long count, int ignore_case, sessions_anchors anchors) {
     if (count == 0 || count > length) return count == 0 ? 0 : -1;
-    const struct probe probe = make_probe(needle, count, ignore_case);
+    const struct probe probe = make_probe(needle, count, ignore_case, anchors);
     int which = 0;
     return scan(bytes, length, &probe, 1, &which);
 }
 
 long sessions_find_either(const unsigned char *bytes, unsigned long length,
-                          const unsigned char *a, unsigned long a_count, int a_ignore_case,
-                          const unsigned char *b, unsigned long b_count, int b_ignore_case, int *which) {
+                          const unsigned char *a, unsigned long a_count, int a_ignore_case, sessions_anchors a_anchors,
+                          const unsigned char *b, unsigned long b_count, int b_ignore_case, sessions_anchors b_anchors,
+                          int *which) {
     *which = 0;
     if (a_count == 0 || b_count == 0) return -1;
-    const struct probe probes[2] = { make_probe(a, a_count, a_ignore_case), make_probe(b, b_count, b_ignore_case) };
+    const struct probe probes[2] = { make_probe(a, a_count, a_ignore_case, a_anchors), make_probe(b, b_count, b_ignore_case, b_anchors) };
     return scan(bytes, length, probes, 2, which);
 }

@@ -60,17 +60,28 @@ long sessions_memmem(const void *haystack, unsigned long haystack_length,
 /// Returns 0 and sets `pid`, or an errno value.
 int sessions_spawn(const char *path, char *const argv[], const char *directory, int *pid);
 
+/// Where in a needle its two rarest bytes are, which the scan compares first:
+/// found once for a needle that is looked for many times.
+typedef struct {
+    unsigned long first, second;
+} sessions_anchors;
+
+/// The anchors of `needle` (folded when `ignore_case`). Both are 0 for an empty one.
+sessions_anchors sessions_needle_anchors(const unsigned char *needle, unsigned long count, int ignore_case);
+
 /// The first offset of `needle` in `bytes`, -1 when there is none. With `ignore_case`,
 /// ASCII letters of `bytes` are folded to lower case before comparing, and `needle`
-/// is already folded. Uses the widest vector instructions the processor has.
+/// is already folded. `anchors` are `sessions_needle_anchors` of the needle. Uses
+/// the widest vector instructions the processor has.
 long sessions_find_folded(const unsigned char *bytes, unsigned long length,
-                          const unsigned char *needle, unsigned long count, int ignore_case);
+                          const unsigned char *needle, unsigned long count, int ignore_case, sessions_anchors anchors);
 
 /// The first offset in `bytes` at which `a` or `b` starts, -1 when neither does,
 /// found in one pass; `*which` gets bit 1 when `a` starts there and bit 2 when `b`
 /// does. Each needle is folded as `sessions_find_folded` folds it.
 long sessions_find_either(const unsigned char *bytes, unsigned long length,
-                          const unsigned char *a, unsigned long a_count, int a_ignore_case,
-                          const unsigned char *b, unsigned long b_count, int b_ignore_case, int *which);
+                          const unsigned char *a, unsigned long a_count, int a_ignore_case, sessions_anchors a_anchors,
+                          const unsigned char *b, unsigned long b_count, int b_ignore_case, sessions_anchors b_anchors,
+                          int *which);
 
 #endif

@@ -13,6 +13,9 @@ struct RawNeedle: Sendable {
     /// The bytes looked for: folded when the search ignores case.
     let bytes: [UInt8]
     let ignoresCase: Bool
+    /// Where its rarest bytes are, found once: a search looks for a needle
+    /// in every string of every line that may match.
+    private let first: UInt, second: UInt
 
     /// The needle of `term`, nil when the term has no byte a file is sure to
     /// hold as itself (`é`, `"`), and so cannot narrow anything.
@@ -26,15 +29,18 @@ struct RawNeedle: Sendable {
             }
         }
         guard !best.isEmpty else { return nil }
-        bytes = Array(best)
-        self.ignoresCase = ignoresCase
+        self.init(literal: Array(best), ignoresCase: ignoresCase)
     }
 
     /// A needle of these bytes; folded ones when it ignores case.
     init(literal: [UInt8], ignoresCase: Bool = false) {
         bytes = literal
         self.ignoresCase = ignoresCase
+        let anchors = literal.withUnsafeBufferPointer { sessions_needle_anchors($0.baseAddress, UInt($0.count), ignoresCase ? 1 : 0) }
+        (first, second) = (anchors.first, anchors.second)
     }
+
+    private var anchors: sessions_anchors { sessions_anchors(first: first, second: second) }
 
     static func isLiteral(_ byte: UInt8) -> Bool {
         byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && byte != UInt8(ascii: "/")
@@ -45,7 +51,8 @@ struct RawNeedle: Sendable {
     func firstIndex(in buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
         guard !bytes.isEmpty, range.count >= bytes.count, let base = buffer.baseAddress else { return nil }
         let found = bytes.withUnsafeBufferPointer { needle in
-            sessions_find_folded(base + range.lowerBound, UInt(range.count), needle.baseAddress!, UInt(needle.count), ignoresCase ? 1 : 0)
+            sessions_find_folded(base + range.lowerBound, UInt(range.count), needle.baseAddress!, UInt(needle.count), ignoresCase ? 1 : 0,
+                                 anchors)
         }
         return found >= 0 ? range.lowerBound + found : nil
     }
@@ -59,8 +66,8 @@ struct RawNeedle: Sendable {
         let found = bytes.withUnsafeBufferPointer { mine in
             other.bytes.withUnsafeBufferPointer { theirs in
                 sessions_find_either(base + range.lowerBound, UInt(range.count),
-                                     mine.baseAddress!, UInt(mine.count), ignoresCase ? 1 : 0,
-                                     theirs.baseAddress!, UInt(theirs.count), other.ignoresCase ? 1 : 0, &which)
+                                     mine.baseAddress!, UInt(mine.count), ignoresCase ? 1 : 0, anchors,
+                                     theirs.baseAddress!, UInt(theirs.count), other.ignoresCase ? 1 : 0, other.anchors, &which)
             }
         }
         guard found >= 0 else { return nil }
