@@ -19,12 +19,14 @@ let package = Package(
         // libc entry points that Swift's Glibc module does not export
         // (feature-test-macro gated) live behind a tiny C shim.
         .target(name: "CSupport"),
-        // The shared model: schema, validation, scoping and the durable store.
-        // It knows nothing about terminals.
+        // PostgreSQL's client library, for a team's shared store, with a shim for its macros.
+        .systemLibrary(name: "CPostgres", path: "Sources/CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The shared model: schema, validation, scoping and the durable stores
+        // (files, and PostgreSQL). It knows nothing about terminals.
         .target(
             name: "SessionsKit",
             dependencies: [
-                "CSupport",
+                "CSupport", "CPostgres",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

@@ -242,7 +242,7 @@ struct ClaudeCodeHookTests {
 
 @Suite("Finding sessions by external id")
 struct ExternalIDLookupTests {
-    @Test("found in the index and in the journal, never after deletion, and across compaction", arguments: Backend.allCases)
+    @Test("found in the index and in the journal, never after deletion, and across compaction", arguments: Backend.available)
     func lookup(backend: Backend) throws {
         let world = try World(backend)
         let service = world.service()

@@ -5,8 +5,13 @@ import TestSupport
 /// The model's rules, run against every backend: what holds for the file
 /// store must hold for any store behind the protocol.
 enum Backend: String, CaseIterable, CustomTestStringConvertible {
-    case memory, file
+    case memory, file, postgres
     var testDescription: String { rawValue }
+
+    /// The backends this machine can run: PostgreSQL only with a server
+    /// (`SESSIONS_TEST_POSTGRES`). Its absence is reported by a skipped test
+    /// of its own, `ServiceTests/postgresCovered`.
+    static let available: [Backend] = TestDatabase.isAvailable ? allCases : [.memory, .file]
 }
 
 /// A store with account 1 ("alice") and account 2 ("bob"), project 1 for alice,
@@ -15,8 +20,23 @@ final class World: @unchecked Sendable {
     let store: any SessionStore
     let clock = TestClock()
     private let fixture: StoreFixture?
+    /// The PostgreSQL database, kept while the world is: it is dropped with it.
+    private let database: TestDatabase?
+    /// On PostgreSQL, the store as the tables' owner, who alone manages accounts.
+    let owner: (any SessionStore)?
 
     init(_ backend: Backend) throws {
+        // The accounts and their entries, written by whoever may: on
+        // PostgreSQL, the tables' owner; the tests then run as a member.
+        func populate(_ store: any SessionStore) throws {
+            try store.write { transaction in
+                transaction.registry.addAccount(name: "bob", at: Timestamp(seconds: 0))
+                transaction.registry.addProject(name: "web", accountID: 1, at: Timestamp(seconds: 0))
+                transaction.registry.addProject(name: "bob-app", accountID: 2, at: Timestamp(seconds: 0))
+                transaction.registry.addComponent(name: "Accounts.User", accountID: 1, projectID: 1, at: Timestamp(seconds: 0))
+                transaction.registry.addComponent(name: "Bob.Thing", accountID: 2, projectID: 2, at: Timestamp(seconds: 0))
+            }
+        }
         switch backend {
         case .memory:
             var registry = Registry()
@@ -24,26 +44,52 @@ final class World: @unchecked Sendable {
             registry.defaultAccountID = alice.id
             store = MemoryStore(registry: registry)
             fixture = nil
+            database = nil
+            owner = nil
+            try populate(store)
         case .file:
             let fixture = try StoreFixture()
             store = fixture.store
             self.fixture = fixture
-        }
-        try store.write { transaction in
-            transaction.registry.addAccount(name: "bob", at: Timestamp(seconds: 0))
-            transaction.registry.addProject(name: "web", accountID: 1, at: Timestamp(seconds: 0))
-            transaction.registry.addProject(name: "bob-app", accountID: 2, at: Timestamp(seconds: 0))
-            transaction.registry.addComponent(name: "Accounts.User", accountID: 1, projectID: 1, at: Timestamp(seconds: 0))
-            transaction.registry.addComponent(name: "Bob.Thing", accountID: 2, projectID: 2, at: Timestamp(seconds: 0))
+            database = nil
+            owner = nil
+            try populate(store)
+        case .postgres:
+            let database = try requiredDatabase()
+            let owner = try PostgresStore(conninfo: database.owner)
+            try owner.write { transaction in
+                let alice = transaction.registry.addAccount(name: "alice", at: Timestamp(seconds: 0))
+                transaction.registry.defaultAccountID = alice.id
+            }
+            try populate(owner)
+            store = try PostgresStore(conninfo: database.member("alice", accounts: [1, 2]))
+            fixture = nil
+            self.database = database
+            self.owner = owner
         }
     }
 
     var root: String? { fixture?.root }
 
+    /// On PostgreSQL, makes the member the tests run as a member of `account` too.
+    func grant(account: Int) throws {
+        guard let database else { return }
+        let output = database.psql("INSERT INTO account_members (role_name, account_id) VALUES ('\(database.name)_alice', \(account))",
+                                   as: database.owner)
+        #expect(output.status == 0, "\(output.stderr)")
+    }
+
     func service(account: Account.ID = 1, project: Project.ID? = nil, custom: [SessionType] = []) -> SessionService {
         SessionService(store: store, scope: Scope(accountID: account, projectID: project),
                        types: SessionTypeRegistry(custom: custom), clock: clock.function)
     }
+}
+
+/// A fresh PostgreSQL database; without a server the test case is
+/// cancelled, which the run reports as skipped, never as passed.
+func requiredDatabase(migrated: Bool = true) throws -> TestDatabase {
+    if TestDatabase.isAvailable { return try TestDatabase(migrated: migrated) }
+    try Test.cancel(Comment(rawValue: TestDatabase.skipReason))
 }
 
 func errorText(_ body: () throws -> Void) -> String? {
@@ -57,7 +103,12 @@ func errorText(_ body: () throws -> Void) -> String? {
 
 @Suite("Session rules and constraints")
 struct ServiceTests {
-    @Test("a new session takes its account and project from the scope", arguments: Backend.allCases)
+    @Test("every rule here runs against PostgreSQL too", .enabled(if: TestDatabase.isAvailable, Comment(rawValue: TestDatabase.skipReason)))
+    func postgresCovered() {
+        #expect(Backend.available == Backend.allCases)
+    }
+
+    @Test("a new session takes its account and project from the scope", arguments: Backend.available)
     func createUsesScope(backend: Backend) throws {
         let world = try World(backend)
         let session = try world.service(project: 1).create(
@@ -74,7 +125,7 @@ struct ServiceTests {
         #expect(second.id == 2 && second.projectID == nil && second.agent == nil)
     }
 
-    @Test("every field rule is checked and reported together", arguments: Backend.allCases)
+    @Test("every field rule is checked and reported together", arguments: Backend.available)
     func createValidation(backend: Backend) throws {
         let world = try World(backend)
         let message = errorText {
@@ -88,7 +139,7 @@ struct ServiceTests {
         #expect(try world.store.catalog().summaries.isEmpty)
     }
 
-    @Test("a component of another account does not exist for this one", arguments: Backend.allCases)
+    @Test("a component of another account does not exist for this one", arguments: Backend.available)
     func componentMustBeVisible(backend: Backend) throws {
         let world = try World(backend)
         #expect(errorText { _ = try world.service().create(SessionDraft(type: "ContextSpecSessions", componentID: 2)) }
@@ -96,7 +147,7 @@ struct ServiceTests {
         #expect(try world.service(account: 2).create(SessionDraft(type: "ContextSpecSessions", componentID: 2)).componentID == 2)
     }
 
-    @Test("types registered in the config are accepted", arguments: Backend.allCases)
+    @Test("types registered in the config are accepted", arguments: Backend.available)
     func customTypes(backend: Backend) throws {
         let world = try World(backend)
         #expect(throws: SessionError.self) { try world.service().create(SessionDraft(type: "MyReviewSessions")) }
@@ -104,7 +155,7 @@ struct ServiceTests {
         #expect(session.type.name == "MyReviewSessions")
     }
 
-    @Test("another account's session is not found, exactly like a missing one", arguments: Backend.allCases)
+    @Test("another account's session is not found, exactly like a missing one", arguments: Backend.available)
     func scoping(backend: Backend) throws {
         let world = try World(backend)
         let bobs = try world.service(account: 2).create(SessionDraft(type: "ContextSpecSessions"))
@@ -121,7 +172,7 @@ struct ServiceTests {
         #expect(try world.store.session(id: bobs.id)?.status == .active)
     }
 
-    @Test("status changes move updated_at forward, even within one clock tick", arguments: Backend.allCases)
+    @Test("status changes move updated_at forward, even within one clock tick", arguments: Backend.available)
     func statusChanges(backend: Backend) throws {
         let world = try World(backend)
         let frozen = SessionService(store: world.store, scope: Scope(accountID: 1), clock: { Timestamp(seconds: 1_000) })
@@ -139,7 +190,7 @@ struct ServiceTests {
         #expect(errorText { _ = try SessionStatus(validating: "done") } == "status: \"done\" is not one of active, complete, failed")
     }
 
-    @Test("interactions are appended pending and completed once", arguments: Backend.allCases)
+    @Test("interactions are appended pending and completed once", arguments: Backend.available)
     func interactions(backend: Backend) throws {
         let world = try World(backend)
         let service = world.service()
@@ -172,7 +223,7 @@ struct ServiceTests {
         #expect(try service.session(id: session.id).interactions.count == 1)
     }
 
-    @Test("listing filters, sorts and limits without reading interactions", arguments: Backend.allCases)
+    @Test("listing filters, sorts and limits without reading interactions", arguments: Backend.available)
     func listing(backend: Backend) throws {
         let world = try World(backend)
         let service = world.service(project: 1)
@@ -193,7 +244,7 @@ struct ServiceTests {
         #expect(try service.list(SessionQuery(projectID: 2)).isEmpty)
     }
 
-    @Test("an account that still has sessions cannot be deleted", arguments: Backend.allCases)
+    @Test("an account that still has sessions cannot be deleted", arguments: Backend.available)
     func accountRestrict(backend: Backend) throws {
         let world = try World(backend)
         let bob = world.service(account: 2)
@@ -203,14 +254,22 @@ struct ServiceTests {
         #expect(errorText { try alice.deleteAccount(id: 1) }?.contains("is the active account") == true)
         #expect(errorText { try alice.deleteAccount(id: 9) } == "account 9 not found")
         try bob.delete(id: session.id)
-        try alice.deleteAccount(id: 2)
+        if let owner = world.owner {
+            // In a team's database accounts are its owner's to manage: a member's login may not.
+            #expect(errorText { try alice.deleteAccount(id: 2) }?.contains("permission denied for table accounts") == true)
+            #expect(try world.store.registry().accounts.map(\.id) == [1, 2])
+            try SessionService(store: owner, scope: Scope(accountID: 1, projectID: nil), types: SessionTypeRegistry(custom: []),
+                               clock: world.clock.function).deleteAccount(id: 2)
+        } else {
+            try alice.deleteAccount(id: 2)
+        }
         let registry = try world.store.registry()
         #expect(registry.accounts.map(\.id) == [1])
         #expect(registry.projects.allSatisfy { $0.accountID == 1 })
         #expect(registry.components.allSatisfy { $0.accountID == 1 })
     }
 
-    @Test("deleting a project or a component sets it to null on its sessions", arguments: Backend.allCases)
+    @Test("deleting a project or a component sets it to null on its sessions", arguments: Backend.available)
     func nilify(backend: Backend) throws {
         let world = try World(backend)
         let service = world.service(project: 1)
@@ -236,7 +295,7 @@ struct ServiceTests {
         #expect(try world.store.session(id: other.id)?.componentID == 2)
     }
 
-    @Test("a scope naming a missing account or a foreign project is refused", arguments: Backend.allCases)
+    @Test("a scope naming a missing account or a foreign project is refused", arguments: Backend.available)
     func scopeChecks(backend: Backend) throws {
         let world = try World(backend)
         #expect(errorText { _ = try world.service(account: 9).create(SessionDraft(type: "ContextSpecSessions")) } == "account 9 not found")
@@ -244,7 +303,7 @@ struct ServiceTests {
             == "project 2 not found")
     }
 
-    @Test("registries: names are required and lists are per account", arguments: Backend.allCases)
+    @Test("registries: names are required and lists are per account", arguments: Backend.available)
     func registries(backend: Backend) throws {
         let world = try World(backend)
         let alice = world.service(account: 1, project: 1)
@@ -256,8 +315,18 @@ struct ServiceTests {
         #expect(try alice.projects().map(\.name) == ["web", "api"])
         #expect(try world.service(account: 2).projects().map(\.name) == ["bob-app"])
         #expect(try alice.components().map(\.name) == ["Accounts.User", "Billing.Invoice"])
-        let account = try alice.directory.addAccount(name: "carol")
-        #expect(account.id == 3)
+        if let owner = world.owner {
+            #expect(errorText { _ = try alice.directory.addAccount(name: "carol") }?.contains("permission denied for table accounts") == true)
+            let ownerService = SessionService(store: owner, scope: Scope(accountID: 1, projectID: nil),
+                                              types: SessionTypeRegistry(custom: []), clock: world.clock.function)
+            #expect(try ownerService.directory.addAccount(name: "carol").id == 3)
+            // The member sees it once it is one of the member's accounts.
+            #expect(try alice.directory.accounts().map(\.name) == ["alice", "bob"])
+            try world.grant(account: 3)
+        } else {
+            let account = try alice.directory.addAccount(name: "carol")
+            #expect(account.id == 3)
+        }
         #expect(try alice.directory.accounts().map(\.name) == ["alice", "bob", "carol"])
     }
 }

@@ -1,0 +1,244 @@
+/// The tables of a PostgreSQL store, and the versioned migrations that make
+/// them. The names are CodeMySpec's (`accounts`, `projects`, `components`,
+/// `sessions`, `interactions`, their columns), so its people recognise them;
+/// the constraints are the seed's, which CodeMySpec's own migrations do not
+/// have, and the server enforces them whoever writes.
+///
+/// Free-form values (`state`, a command, a result, members the schema does
+/// not model, a conversation) are `json`, not `jsonb`: `jsonb` reorders an
+/// object's members and keeps one of two with the same name, and an export
+/// of a copied store must be byte for byte the export of the original.
+/// `json` keeps the text as written and still answers `->` and `->>`.
+/// For the same reason each table's `time_digits` says how many fraction
+/// digits each of its times was written with (see `DatabaseValues.digits`):
+/// a `timestamp` keeps only the instant.
+enum DatabaseSchema {
+    /// The version this program writes and reads.
+    static let version = 1
+
+    /// The group role every member's login belongs to: what it is granted.
+    static let memberRole = "sessions_member"
+
+    /// The SQL that takes the schema from `version - 1` to `version`, by
+    /// index: each runs once, in its own transaction with the version row,
+    /// so a crash inside one leaves the one before.
+    static let migrations: [String] = [version1]
+
+    static let version1 = """
+        CREATE TABLE sessions_schema (
+            singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+            version integer NOT NULL,
+            migrated_at timestamp NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
+        );
+
+        -- What a store keeps outside any account: the default account for
+        -- a login with no other choice, spooled events already recorded, and
+        -- members this version does not model. One row.
+        CREATE TABLE sessions_store (
+            singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+            default_account_id bigint,
+            delivered_events json NOT NULL DEFAULT '[]',
+            extra json NOT NULL DEFAULT '{}',
+            -- Raised by every commit: what a live view compares.
+            generation bigint NOT NULL DEFAULT 0
+        );
+        INSERT INTO sessions_store DEFAULT VALUES;
+
+        CREATE TABLE accounts (
+            id bigint PRIMARY KEY,
+            name varchar(255) NOT NULL,
+            extra json NOT NULL DEFAULT '{}',
+            inserted_at timestamp,
+            time_digits varchar(8)
+        );
+
+        -- Which database roles may see which accounts: the policies below
+        -- admit a row only when its account is one of the connected role's.
+        CREATE TABLE account_members (
+            role_name name NOT NULL,
+            account_id bigint NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            PRIMARY KEY (role_name, account_id)
+        );
+        CREATE INDEX account_members_account_id_index ON account_members (account_id);
+
+        CREATE TABLE projects (
+            id bigint PRIMARY KEY,
+            account_id bigint NOT NULL REFERENCES accounts(id) ON DELETE RESTRICT,
+            name varchar(255) NOT NULL,
+            extra json NOT NULL DEFAULT '{}',
+            inserted_at timestamp,
+            time_digits varchar(8)
+        );
+        CREATE INDEX projects_account_id_index ON projects (account_id);
+
+        CREATE TABLE components (
+            id bigint PRIMARY KEY,
+            account_id bigint NOT NULL REFERENCES accounts(id) ON DELETE RESTRICT,
+            project_id bigint REFERENCES projects(id) ON DELETE SET NULL,
+            name varchar(255) NOT NULL,
+            extra json NOT NULL DEFAULT '{}',
+            inserted_at timestamp,
+            time_digits varchar(8)
+        );
+        CREATE INDEX components_account_id_index ON components (account_id);
+        CREATE INDEX components_project_id_index ON components (project_id);
+
+        -- The id counters. A member sees only its accounts' rows, so the
+        -- next id cannot be read off the rows it sees: writers read and
+        -- raise these, one writer at a time.
+        CREATE SEQUENCE accounts_id_seq;
+        CREATE SEQUENCE projects_id_seq;
+        CREATE SEQUENCE components_id_seq;
+        CREATE SEQUENCE sessions_id_seq;
+
+        CREATE TABLE sessions (
+            id bigint PRIMARY KEY,
+            type varchar(255) NOT NULL,
+            agent varchar(255) CHECK (agent IN ('claude_code')),
+            environment varchar(255) CHECK (environment IN ('local', 'vscode')),
+            status varchar(255) NOT NULL CHECK (status IN ('active', 'complete', 'failed')),
+            state json,
+            external_conversation_id text,
+            account_id bigint NOT NULL REFERENCES accounts(id) ON DELETE RESTRICT,
+            project_id bigint REFERENCES projects(id) ON DELETE SET NULL,
+            component_id bigint REFERENCES components(id) ON DELETE SET NULL,
+            conversation json,
+            extra json NOT NULL DEFAULT '{}',
+            inserted_at timestamp NOT NULL,
+            updated_at timestamp NOT NULL,
+            time_digits varchar(8),
+            -- What a list row shows, kept with every write so that listing
+            -- never reads the interactions.
+            interaction_count integer NOT NULL DEFAULT 0,
+            last_interaction_at timestamp,
+            last_message_at timestamp,
+            last_result_status varchar(255) CHECK (last_result_status IN ('pending', 'ok', 'error', 'warning'))
+        );
+        CREATE INDEX sessions_account_id_index ON sessions (account_id);
+        CREATE INDEX sessions_project_id_index ON sessions (project_id);
+        CREATE INDEX sessions_component_id_index ON sessions (component_id);
+        CREATE INDEX sessions_account_id_status_index ON sessions (account_id, status);
+        CREATE INDEX sessions_external_conversation_id_index ON sessions (external_conversation_id text_pattern_ops);
+
+        -- One row per interaction, by its place in the session's timeline.
+        -- Its id is a UUID but not the key: the same transcript imported into
+        -- two accounts gives two sessions the same interaction ids.
+        CREATE TABLE interactions (
+            session_id bigint NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            position integer NOT NULL CHECK (position >= 0),
+            id uuid NOT NULL,
+            step_name text,
+            command json NOT NULL,
+            result json,
+            completed_at timestamp,
+            inserted_at timestamp,
+            updated_at timestamp,
+            time_digits varchar(8),
+            extra json NOT NULL DEFAULT '{}',
+            PRIMARY KEY (session_id, position)
+        );
+        CREATE INDEX interactions_session_id_inserted_at_index ON interactions (session_id, inserted_at);
+        CREATE INDEX interactions_id_index ON interactions (id);
+
+        -- Row-level security: a row is seen, written or deleted only by a
+        -- role that is a member of its account. The program connects as such
+        -- a role, which does not own the tables, so the policies bind it.
+        ALTER TABLE account_members ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY own_memberships ON account_members USING (role_name = current_user);
+
+        ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY member_accounts ON accounts
+            USING (id IN (SELECT account_id FROM account_members WHERE role_name = current_user));
+
+        ALTER TABLE projects ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY member_projects ON projects
+            USING (account_id IN (SELECT account_id FROM account_members WHERE role_name = current_user));
+
+        ALTER TABLE components ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY member_components ON components
+            USING (account_id IN (SELECT account_id FROM account_members WHERE role_name = current_user));
+
+        ALTER TABLE sessions ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY member_sessions ON sessions
+            USING (account_id IN (SELECT account_id FROM account_members WHERE role_name = current_user));
+
+        -- An interaction is its session's: seen only where the session is.
+        ALTER TABLE interactions ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY member_interactions ON interactions
+            USING (EXISTS (SELECT 1 FROM sessions WHERE sessions.id = interactions.session_id));
+
+        -- What a member's login may do; the policies above narrow it to its accounts.
+        -- Roles belong to the server, not the database: another database's
+        -- migration may have made it, even at this moment.
+        DO $$ BEGIN
+            CREATE ROLE sessions_member NOLOGIN;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$;
+        GRANT SELECT ON sessions_schema, account_members, accounts TO sessions_member;
+        GRANT SELECT, UPDATE ON sessions_store TO sessions_member;
+        GRANT SELECT, INSERT, UPDATE, DELETE ON projects, components, sessions, interactions TO sessions_member;
+        GRANT SELECT, UPDATE, USAGE ON SEQUENCE accounts_id_seq, projects_id_seq, components_id_seq, sessions_id_seq
+            TO sessions_member;
+        """
+}
+
+/// Creates and upgrades a database's schema, and checks it before use.
+struct DatabaseMigrator {
+    let connection: DatabaseConnection
+
+    /// The schema's version, or nil when it has none.
+    func version() throws(DatabaseError) -> Int? {
+        // Read from the catalog table, with this statement's snapshot: a
+        // schema another process just committed is seen at once.
+        let exists = try connection.query(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'sessions_schema')", [])
+        guard exists.text(0, 0) == "t" else { return nil }
+        return try connection.query("SELECT version FROM sessions_schema", []).int(0, 0)
+    }
+
+    /// Brings the schema to `DatabaseSchema.version`: each missing migration
+    /// in a transaction of its own, under a lock, so two at once run each
+    /// step once. Returns the versions it went from and to.
+    @discardableResult
+    func migrate() throws -> (from: Int, to: Int) {
+        let start = try version() ?? 0
+        guard start <= DatabaseSchema.version else {
+            throw DatabaseError.newerSchema(target: connection.target, found: start, supported: DatabaseSchema.version)
+        }
+        var current = start
+        while current < DatabaseSchema.version {
+            try connection.transaction {
+                try connection.execute("SELECT pg_advisory_xact_lock(\(Self.lockKey))")
+                // Another process may have migrated while this one waited.
+                let now = try version() ?? 0
+                guard now == current else {
+                    current = now
+                    return
+                }
+                try connection.execute(DatabaseSchema.migrations[current])
+                if current == 0 {
+                    try connection.query("INSERT INTO sessions_schema (version) VALUES ($1)", [String(current + 1)])
+                } else {
+                    try connection.query("UPDATE sessions_schema SET version = $1, migrated_at = now() AT TIME ZONE 'UTC'",
+                                         [String(current + 1)])
+                }
+                current += 1
+            }
+        }
+        return (start, current)
+    }
+
+    /// Refuses a database without the schema, or with another version of it.
+    func check() throws(DatabaseError) {
+        guard let found = try version() else { throw .noSchema(target: connection.target) }
+        if found > DatabaseSchema.version {
+            throw .newerSchema(target: connection.target, found: found, supported: DatabaseSchema.version)
+        }
+        if found < DatabaseSchema.version {
+            throw .olderSchema(target: connection.target, found: found, supported: DatabaseSchema.version)
+        }
+    }
+
+    /// The advisory lock migrations take ("sessions" in ASCII).
+    static let lockKey = 0x7365_7373_696F_6E73
+}

@@ -1,0 +1,307 @@
+import Synchronization
+
+/// A store in a PostgreSQL database that a team shares. The server decides
+/// which accounts a login sees (row-level security, by `account_members`),
+/// and enforces the schema's constraints whoever writes.
+///
+/// Writes take one transaction-scoped advisory lock, as the file store takes
+/// its lock: a writer sees the latest commit and no update is lost between
+/// two. Reads see one committed state.
+public final class PostgresStore: SessionStore, @unchecked Sendable {
+    /// One connection, used by one caller at a time.
+    private let connection: Mutex<DatabaseConnection>
+    /// "database sessions on /run/postgresql:5432", for messages.
+    public let target: String
+
+    /// Connects and checks the schema: a database without it, or with
+    /// another version of it, is refused with what to do.
+    public init(conninfo: String) throws {
+        let opened = try DatabaseConnection(conninfo)
+        try DatabaseMigrator(connection: opened).check()
+        target = opened.target
+        connection = Mutex(opened)
+    }
+
+    /// Creates or upgrades the schema of the database `conninfo` names:
+    /// the versions it went from and to.
+    @discardableResult
+    public static func migrate(conninfo: String) throws -> (from: Int, to: Int) {
+        try DatabaseMigrator(connection: DatabaseConnection(conninfo)).migrate()
+    }
+
+    private func using<T>(_ body: (DatabaseConnection) throws -> T) throws -> T {
+        try connection.withLock { try body($0) }
+    }
+
+    // MARK: Reads
+
+    public func registry() throws -> Registry {
+        try using { connection in try connection.transaction { try Self.readRegistry(connection) } }
+    }
+
+    public func generation() throws -> Int {
+        try using { try $0.query("SELECT generation FROM sessions_store", []).int(0, 0) ?? 0 }
+    }
+
+    public func catalog() throws -> Catalog {
+        try using { connection in
+            try connection.transaction {
+                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                let registry = try Self.readRegistry(connection)
+                let generation = try connection.query("SELECT generation FROM sessions_store", []).int(0, 0) ?? 0
+                return Catalog(registry: registry, summaries: try Self.readSummaries(connection), generation: generation)
+            }
+        }
+    }
+
+    public func session(id: Session.ID) throws -> Session? {
+        try using { connection in
+            try connection.transaction {
+                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                return try Self.readSession(connection, id: id)
+            }
+        }
+    }
+
+    // MARK: Writes
+
+    public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try using { connection in
+            try connection.transaction {
+                try connection.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
+                let transaction = try PostgresTransaction(connection: connection, registry: Self.readRegistry(connection))
+                let value = try body(transaction)
+                try transaction.commit()
+                return value
+            }
+        }
+    }
+
+    /// The lock every writer takes for its transaction ("sessionw").
+    static let writeLockKey = 0x7365_7373_696F_6E77
+
+    // MARK: Rows
+
+    static func readRegistry(_ connection: DatabaseConnection) throws -> Registry {
+        var registry = Registry()
+        let store = try connection.query("SELECT default_account_id, delivered_events, extra FROM sessions_store", [])
+        registry.defaultAccountID = store.int(0, 0).map { Account.ID($0) }
+        registry.deliveredEvents = (try DatabaseValues.value(store.text(0, 1))?.arrayValue ?? []).compactMap(\.stringValue)
+        registry.extra = try DatabaseValues.object(store.text(0, 2))
+        let accounts = try connection.query("SELECT id, name, extra, inserted_at, time_digits FROM accounts ORDER BY id", [])
+        for row in 0..<accounts.count {
+            registry.accounts.append(Account(
+                id: Account.ID(accounts.int(row, 0) ?? 0), name: accounts.text(row, 1) ?? "",
+                insertedAt: DatabaseValues.time(accounts.text(row, 3), digits: DatabaseValues.digit(accounts.text(row, 4), 0)),
+                extra: try DatabaseValues.object(accounts.text(row, 2))))
+        }
+        let projects = try connection.query(
+            "SELECT id, account_id, name, extra, inserted_at, time_digits FROM projects ORDER BY id", [])
+        for row in 0..<projects.count {
+            registry.projects.append(Project(
+                id: Project.ID(projects.int(row, 0) ?? 0), accountID: Account.ID(projects.int(row, 1) ?? 0),
+                name: projects.text(row, 2) ?? "",
+                insertedAt: DatabaseValues.time(projects.text(row, 4), digits: DatabaseValues.digit(projects.text(row, 5), 0)),
+                extra: try DatabaseValues.object(projects.text(row, 3))))
+        }
+        let components = try connection.query(
+            "SELECT id, account_id, project_id, name, extra, inserted_at, time_digits FROM components ORDER BY id", [])
+        for row in 0..<components.count {
+            registry.components.append(Component(
+                id: Component.ID(components.int(row, 0) ?? 0), accountID: Account.ID(components.int(row, 1) ?? 0),
+                projectID: components.int(row, 2).map { Project.ID($0) }, name: components.text(row, 3) ?? "",
+                insertedAt: DatabaseValues.time(components.text(row, 5), digits: DatabaseValues.digit(components.text(row, 6), 0)),
+                extra: try DatabaseValues.object(components.text(row, 4))))
+        }
+        // The counters are the sequences': a member cannot see every id in use.
+        let next = try connection.query("""
+            SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM sessions_id_seq),
+                   (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM accounts_id_seq),
+                   (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM projects_id_seq),
+                   (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM components_id_seq)
+            """, [])
+        registry.nextSessionID = next.int(0, 0) ?? 1
+        registry.nextAccountID = next.int(0, 1) ?? 1
+        registry.nextProjectID = next.int(0, 2) ?? 1
+        registry.nextComponentID = next.int(0, 3) ?? 1
+        return registry
+    }
+
+    /// Every session the login may see, as a list shows it, without its interactions.
+    static func readSummaries(_ connection: DatabaseConnection) throws -> [SessionSummary] {
+        let rows = try connection.query("SELECT \(SessionRow.columns), interaction_count, last_interaction_at, "
+            + "last_message_at, last_result_status FROM sessions ORDER BY id", [])
+        var summaries: [SessionSummary] = []
+        summaries.reserveCapacity(rows.count)
+        let count = SessionRow.columnCount
+        for row in 0..<rows.count {
+            var header = try SessionRow.session(rows, row, conversation: false)
+            header.extra.members.removeAll { SessionSummary.summaryKeys.contains($0.key) }
+            summaries.append(SessionSummary(
+                header: header, interactionCount: rows.int(row, count) ?? 0,
+                lastInteractionAt: DatabaseValues.time(rows.text(row, count + 1), digits: DatabaseValues.digit(rows.text(row, 11), 2)),
+                lastMessageAt: DatabaseValues.time(rows.text(row, count + 2), digits: DatabaseValues.digit(rows.text(row, 11), 3)),
+                lastResult: rows.text(row, count + 3).flatMap(LastResult.init(rawValue:))))
+        }
+        return summaries
+    }
+
+    static func readSession(_ connection: DatabaseConnection, id: Session.ID) throws -> Session? {
+        let rows = try connection.query("SELECT \(SessionRow.columns) FROM sessions WHERE id = $1", [String(id.rawValue)])
+        guard rows.count == 1 else { return nil }
+        var session = try SessionRow.session(rows, 0, conversation: true)
+        let interactions = try connection.query(
+            "SELECT \(InteractionRow.columns) FROM interactions WHERE session_id = $1 ORDER BY position", [String(id.rawValue)])
+        session.interactions.reserveCapacity(interactions.count)
+        for row in 0..<interactions.count {
+            session.interactions.append(try InteractionRow.interaction(interactions, row, session: id))
+        }
+        return session
+    }
+}
+
+/// What a write stages against the database, inside the writer's transaction:
+/// reads see the database as the transaction does, plus what it staged.
+final class PostgresTransaction: StoreTransaction {
+    let connection: DatabaseConnection
+    var registry: Registry
+    private let original: Registry
+    private var staged: [Session.ID: Session?] = [:]
+
+    init(connection: DatabaseConnection, registry: Registry) {
+        self.connection = connection
+        self.registry = registry
+        original = registry
+    }
+
+    func summaries() throws -> [Session.ID: SessionSummary] {
+        var summaries: [Session.ID: SessionSummary] = [:]
+        for summary in try PostgresStore.readSummaries(connection) { summaries[summary.id] = summary }
+        for (id, session) in staged {
+            summaries[id] = session.map(SessionSummary.init)
+        }
+        return summaries
+    }
+
+    func session(id: Session.ID) throws -> Session? {
+        if let staged = staged[id] { return staged }
+        return try PostgresStore.readSession(connection, id: id)
+    }
+
+    func sessionExists(id: Session.ID) throws -> Bool {
+        if let staged = staged[id] { return staged != nil }
+        return try connection.query("SELECT 1 FROM sessions WHERE id = $1", [String(id.rawValue)]).count == 1
+    }
+
+    func put(_ session: Session) {
+        staged[session.id] = .some(session)
+    }
+
+    func delete(sessionID: Session.ID) {
+        staged[sessionID] = .some(nil)
+    }
+
+    func sessionIDs(externalConversationID key: String) throws -> [Session.ID] {
+        var ids = Set(try connection.query("SELECT id FROM sessions WHERE external_conversation_id = $1", [key])
+            .column { Session.ID($0) })
+        for (id, session) in staged {
+            if session?.externalConversationID == key { ids.insert(id) } else { ids.remove(id) }
+        }
+        return ids.sorted()
+    }
+
+    func sessionIDs(externalConversationIDPrefix prefix: String) throws -> [Session.ID] {
+        var ids = Set(try connection.query("SELECT id FROM sessions WHERE starts_with(external_conversation_id, $1)", [prefix])
+            .column { Session.ID($0) })
+        for (id, session) in staged {
+            if session?.externalConversationID?.hasPrefix(prefix) == true { ids.insert(id) } else { ids.remove(id) }
+        }
+        return ids.sorted()
+    }
+
+    /// Writes what was staged, and raises the generation live views compare.
+    func commit() throws {
+        try commitRegistry()
+        for (id, session) in staged.sorted(by: { $0.key < $1.key }) {
+            if let session {
+                try SessionRow.write(session, connection)
+            } else {
+                try connection.query("DELETE FROM sessions WHERE id = $1", [String(id.rawValue)])
+            }
+        }
+        try connection.query("UPDATE sessions_store SET generation = generation + 1", [])
+    }
+
+    private func commitRegistry() throws {
+        if registry.defaultAccountID != original.defaultAccountID || registry.deliveredEvents != original.deliveredEvents
+            || registry.extra != original.extra {
+            try connection.query("UPDATE sessions_store SET default_account_id = $1, delivered_events = $2, extra = $3", [
+                registry.defaultAccountID.map { String($0.rawValue) },
+                DatabaseValues.json(.array(registry.deliveredEvents.map(JSONValue.string))), DatabaseValues.json(registry.extra),
+            ])
+        }
+        // Upserts parents first, and deletes children first: the foreign keys hold at every statement.
+        try upsert(original.accounts, registry.accounts) { account in
+            ("INSERT INTO accounts (id, name, extra, inserted_at, time_digits) VALUES ($1, $2, $3, $4, $5) "
+                + "ON CONFLICT (id) DO UPDATE SET name = $2, extra = $3, inserted_at = $4, time_digits = $5",
+             [String(account.id.rawValue), account.name, DatabaseValues.json(account.extra),
+              account.insertedAt.map(DatabaseValues.time), DatabaseValues.digits([account.insertedAt])])
+        }
+        try upsert(original.projects, registry.projects) { project in
+            ("INSERT INTO projects (id, account_id, name, extra, inserted_at, time_digits) VALUES ($1, $2, $3, $4, $5, $6) "
+                + "ON CONFLICT (id) DO UPDATE SET account_id = $2, name = $3, extra = $4, inserted_at = $5, time_digits = $6",
+             [String(project.id.rawValue), String(project.accountID.rawValue), project.name, DatabaseValues.json(project.extra),
+              project.insertedAt.map(DatabaseValues.time), DatabaseValues.digits([project.insertedAt])])
+        }
+        try upsert(original.components, registry.components) { component in
+            ("INSERT INTO components (id, account_id, project_id, name, extra, inserted_at, time_digits) "
+                + "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET account_id = $2, project_id = $3, "
+                + "name = $4, extra = $5, inserted_at = $6, time_digits = $7",
+             [String(component.id.rawValue), String(component.accountID.rawValue), component.projectID.map { String($0.rawValue) },
+              component.name, DatabaseValues.json(component.extra), component.insertedAt.map(DatabaseValues.time),
+              DatabaseValues.digits([component.insertedAt])])
+        }
+        try deleteGone(original.components, registry.components, table: "components")
+        try deleteGone(original.projects, registry.projects, table: "projects")
+        try deleteGone(original.accounts, registry.accounts, table: "accounts")
+        for (counter, sequence) in [(\Registry.nextSessionID, "sessions_id_seq"), (\.nextAccountID, "accounts_id_seq"),
+                                    (\.nextProjectID, "projects_id_seq"), (\.nextComponentID, "components_id_seq")]
+        where registry[keyPath: counter] > original[keyPath: counter] {
+            try connection.query("SELECT setval('\(sequence)', $1, true)", [String(registry[keyPath: counter] - 1)])
+        }
+    }
+
+    /// Writes the entries of a registry list that are new or changed.
+    private func upsert<Entry: Equatable & Identified>(_ before: [Entry], _ after: [Entry],
+                                                       _ statement: (Entry) -> (String, [String?])) throws {
+        let old = Dictionary(before.map { ($0.rawID, $0) }, uniquingKeysWith: { first, _ in first })
+        for entry in after where old[entry.rawID] != entry {
+            let (sql, parameters) = statement(entry)
+            try connection.query(sql, parameters)
+        }
+    }
+
+    /// Deletes the entries that are gone (which the foreign keys may refuse).
+    private func deleteGone<Entry: Identified>(_ before: [Entry], _ after: [Entry], table: String) throws {
+        let kept = Set(after.map(\.rawID))
+        for entry in before where !kept.contains(entry.rawID) {
+            try connection.query("DELETE FROM \(table) WHERE id = $1", [String(entry.rawID)])
+        }
+    }
+}
+
+/// A registry entry's id as a number, for `upsert` and `deleteGone`.
+protocol Identified {
+    var rawID: Int { get }
+}
+
+extension Account: Identified { var rawID: Int { id.rawValue } }
+extension Project: Identified { var rawID: Int { id.rawValue } }
+extension Component: Identified { var rawID: Int { id.rawValue } }
+
+extension DatabaseRows {
+    /// The first column of every row, as numbers.
+    func column<T>(_ make: (Int) -> T) -> [T] {
+        (0..<count).compactMap { int($0, 0).map(make) }
+    }
+}

@@ -1,0 +1,194 @@
+import Synchronization
+import Testing
+import TestSupport
+@testable import SessionsKit
+
+/// The PostgreSQL schema's promises, each checked by SQL sent straight
+/// through `psql`, not through the program: the database itself refuses what
+/// breaks a constraint, and shows a role only its own accounts' rows.
+@Suite("PostgreSQL schema", .enabled(if: TestDatabase.isAvailable, Comment(rawValue: TestDatabase.skipReason)))
+struct PostgresSchemaTests {
+    /// Accounts 1 and 2, a project and a component in each, and a session
+    /// with two interactions in each account, written as the owner.
+    static func populated() throws -> TestDatabase {
+        let database = try TestDatabase()
+        let output = database.psql("""
+            INSERT INTO accounts (id, name) VALUES (1, 'alice'), (2, 'bob');
+            INSERT INTO projects (id, account_id, name) VALUES (1, 1, 'web'), (2, 2, 'api');
+            INSERT INTO components (id, account_id, project_id, name) VALUES (1, 1, 1, 'Web.User'), (2, 2, 2, 'Api.Key');
+            INSERT INTO sessions (id, type, status, account_id, project_id, component_id, inserted_at, updated_at)
+                VALUES (1, 'ContextSpecSessions', 'active', 1, 1, 1, '2026-01-01', '2026-01-01'),
+                       (2, 'ContextSpecSessions', 'failed', 2, 2, 2, '2026-01-01', '2026-01-01');
+            INSERT INTO interactions (session_id, position, id, command) VALUES
+                (1, 0, '4e045728-6ee8-4dd2-8c18-77d8545272b9', '{"command": "mix test"}'),
+                (1, 1, '5e045728-6ee8-4dd2-8c18-77d8545272b9', '{"command": "mix credo"}'),
+                (2, 0, '6e045728-6ee8-4dd2-8c18-77d8545272b9', '{"command": "ls"}'),
+                (2, 1, '7e045728-6ee8-4dd2-8c18-77d8545272b9', '{"command": "pwd"}');
+            """, as: database.owner)
+        #expect(output.status == 0, "\(output.stderr)")
+        return database
+    }
+
+    static func refused(_ database: TestDatabase, _ sql: String, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let output = database.psql(sql, as: database.owner)
+        #expect(output.status != 0, "\(sql) was accepted", sourceLocation: sourceLocation)
+        #expect(output.stderr.contains(message), "\(sql): \(output.stderr)", sourceLocation: sourceLocation)
+    }
+
+    @Test("status, agent and environment are checked by the database, with exactly the model's values")
+    func checks() throws {
+        let database = try Self.populated()
+        Self.refused(database, "UPDATE sessions SET status = 'paused' WHERE id = 1", "sessions_status_check")
+        Self.refused(database, "UPDATE sessions SET agent = 'copilot' WHERE id = 1", "sessions_agent_check")
+        Self.refused(database, "UPDATE sessions SET environment = 'cloud' WHERE id = 1", "sessions_environment_check")
+        // Every value the model has is accepted, and no other: the constraint and the enum are one list.
+        for (column, values) in [("status", SessionStatus.allCases.map(\.rawValue)), ("agent", Agent.allCases.map(\.rawValue)),
+                                 ("environment", SessionEnvironment.allCases.map(\.rawValue))] {
+            for value in values {
+                let output = database.psql("UPDATE sessions SET \(column) = '\(value)' WHERE id = 1", as: database.owner)
+                #expect(output.status == 0, "\(column) = \(value): \(output.stderr)")
+            }
+            let definition = database.psql("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'sessions_\(column)_check'",
+                                           as: database.owner).stdout
+            let quoted = definition.split(separator: "'").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
+            #expect(Set(quoted) == Set(values), "\(definition)")
+        }
+        Self.refused(database, "UPDATE sessions SET status = NULL WHERE id = 1", "null value")
+    }
+
+    @Test("an account with sessions cannot be deleted; its id is required")
+    func accountRestrict() throws {
+        let database = try Self.populated()
+        Self.refused(database, "DELETE FROM sessions WHERE id = 1; DELETE FROM accounts WHERE id = 1", "violates foreign key constraint")
+        Self.refused(database, "UPDATE sessions SET account_id = NULL WHERE id = 1", "null value in column \"account_id\"")
+        Self.refused(database, "UPDATE sessions SET account_id = 9 WHERE id = 1", "sessions_account_id_fkey")
+        #expect(database.psql("SELECT count(*) FROM sessions WHERE id = 1", as: database.owner).stdout.trimmingSpaces() == "1",
+                "the refused statements changed nothing")
+    }
+
+    @Test("deleting a project or a component sets it to null on its sessions; deleting a session deletes its interactions")
+    func nullifyAndCascade() throws {
+        let database = try Self.populated()
+        var output = database.psql("DELETE FROM components WHERE id = 1; SELECT project_id, component_id IS NULL FROM sessions WHERE id = 1",
+                                   as: database.owner)
+        #expect(output.stdout.trimmingSpaces() == "1|t", "\(output.stderr)")
+        output = database.psql("DELETE FROM projects WHERE id = 1; SELECT project_id IS NULL FROM sessions WHERE id = 1", as: database.owner)
+        #expect(output.stdout.trimmingSpaces() == "t", "\(output.stderr)")
+        output = database.psql("DELETE FROM sessions WHERE id = 1; SELECT count(*) FROM interactions WHERE session_id = 1",
+                               as: database.owner)
+        #expect(output.stdout.trimmingSpaces() == "0", "\(output.stderr)")
+        #expect(database.psql("SELECT count(*) FROM interactions", as: database.owner).stdout.trimmingSpaces() == "2")
+    }
+
+    @Test("the indexes the seed promises exist")
+    func indexes() throws {
+        let database = try TestDatabase()
+        let output = database.psql("SELECT tablename || ':' || indexdef FROM pg_indexes WHERE schemaname = 'public'", as: database.owner)
+        let definitions = output.stdout.split(separator: "\n").map(String.init)
+        for (table, columns) in [("sessions", "(account_id)"), ("sessions", "(project_id)"), ("sessions", "(component_id)"),
+                                 ("sessions", "(account_id, status)"), ("interactions", "(session_id, inserted_at)")] {
+            #expect(definitions.contains { $0.hasPrefix(table + ":") && $0.hasSuffix("USING btree " + columns) }, "\(table) \(columns)")
+        }
+    }
+
+    @Test("each member role sees and touches only its own accounts' rows: select, update, delete, copy, a join")
+    func isolationByRole() throws {
+        let database = try Self.populated()
+        let alice = try database.member("alice", accounts: [1])
+        let bob = try database.member("bob", accounts: [2])
+        for (role, own, other) in [(alice, 1, 2), (bob, 2, 1)] {
+            func value(_ sql: String) -> String {
+                let output = database.psql(sql, as: role)
+                #expect(output.status == 0, "\(sql): \(output.stderr)")
+                return output.stdout.trimmingSpaces()
+            }
+            #expect(value("SELECT string_agg(id::text, ',') FROM accounts") == "\(own)")
+            #expect(value("SELECT string_agg(id::text, ',') FROM projects") == "\(own)")
+            #expect(value("SELECT string_agg(id::text, ',') FROM components") == "\(own)")
+            #expect(value("SELECT string_agg(id::text, ',') FROM sessions") == "\(own)")
+            #expect(value("SELECT count(*) FROM interactions") == "2")
+            #expect(value("SELECT count(*) FROM interactions WHERE session_id = \(other)") == "0")
+            #expect(value("SELECT count(*) FROM sessions s JOIN interactions i ON i.session_id = s.id") == "2")
+            #expect(value("SELECT count(*) FROM interactions i LEFT JOIN sessions s ON s.id = i.session_id WHERE s.id IS NULL") == "0")
+            #expect(value("SELECT count(*) FROM account_members") == "1")
+            // Writes to the other account's rows touch nothing.
+            #expect(value("WITH changed AS (UPDATE sessions SET status = 'complete' WHERE id = \(other) RETURNING 1) SELECT count(*) FROM changed") == "0")
+            #expect(value("WITH gone AS (DELETE FROM interactions WHERE session_id = \(other) RETURNING 1) SELECT count(*) FROM gone") == "0")
+            #expect(value("WITH gone AS (DELETE FROM sessions WHERE id = \(other) RETURNING 1) SELECT count(*) FROM gone") == "0")
+            // Its own rows it may change.
+            #expect(value("WITH changed AS (UPDATE sessions SET status = 'complete' WHERE id = \(own) RETURNING 1) SELECT count(*) FROM changed") == "1")
+            // COPY reads through the same policies.
+            let copied = database.psql("COPY (SELECT id FROM sessions) TO STDOUT", as: role)
+            #expect(copied.stdout.trimmingSpaces() == "\(own)", "\(copied.stderr)")
+            // A row may not be moved into, or made in, another account.
+            let moved = database.psql("UPDATE sessions SET account_id = \(other) WHERE id = \(own)", as: role)
+            #expect(moved.status != 0 && moved.stderr.contains("row-level security"), "\(moved.stderr)")
+            let made = database.psql("""
+                INSERT INTO sessions (id, type, status, account_id, inserted_at, updated_at)
+                VALUES (\(own + 10), 'ContextSpecSessions', 'active', \(other), '2026-01-01', '2026-01-01')
+                """, as: role)
+            #expect(made.status != 0 && made.stderr.contains("row-level security"), "\(made.stderr)")
+            // Nor may a member make itself a member of another account.
+            let joined = database.psql("INSERT INTO account_members (role_name, account_id) VALUES (current_user, \(other))", as: role)
+            #expect(joined.status != 0, "a member joined another account: \(joined.stdout)")
+        }
+        // As the owner, every row is still there: nothing the members tried reached the other account.
+        #expect(database.psql("SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM sessions", as: database.owner).stdout
+            .trimmingSpaces() == "1:complete,2:complete")
+        #expect(database.psql("SELECT count(*) FROM interactions", as: database.owner).stdout.trimmingSpaces() == "4")
+    }
+
+    @Test("migrations are idempotent and versioned; no schema and a newer one are refused with what to do")
+    func migrations() throws {
+        let database = try TestDatabase(migrated: false)
+        #expect(throws: DatabaseError.noSchema(target: try DatabaseConnection(database.owner).target)) {
+            try PostgresStore(conninfo: database.owner)
+        }
+        let first = try PostgresStore.migrate(conninfo: database.owner)
+        #expect(first == (0, DatabaseSchema.version))
+        let again = try PostgresStore.migrate(conninfo: database.owner)
+        #expect(again == (DatabaseSchema.version, DatabaseSchema.version))
+        _ = try PostgresStore(conninfo: database.owner)
+        // Two at once: each step runs once, and both end at the same version.
+        let other = try TestDatabase(migrated: false)
+        let ends = Mutex<[String]>([])
+        let conninfo = other.owner
+        runOnThreads((0..<2).map { _ in {
+            let end: String
+            do { end = String(try PostgresStore.migrate(conninfo: conninfo).to) } catch { end = "\(error)" }
+            ends.withLock { $0.append(end) }
+        } })
+        #expect(ends.withLock { $0 } == ["\(DatabaseSchema.version)", "\(DatabaseSchema.version)"])
+        #expect(other.psql("SELECT count(*) FROM sessions_schema", as: other.owner).stdout.trimmingSpaces() == "1")
+        // A newer schema is refused, as a newer file store is.
+        let output = database.psql("UPDATE sessions_schema SET version = version + 1", as: database.owner)
+        #expect(output.status == 0)
+        let message = errorText { _ = try PostgresStore(conninfo: database.owner) }
+        #expect(message?.contains("has schema version \(DatabaseSchema.version + 1)") == true, "\(message ?? "")")
+        #expect(errorText { try PostgresStore.migrate(conninfo: database.owner) }?.contains("upgrade sessions") == true)
+    }
+
+    @Test("a migration that fails part way leaves the version before it, and nothing of itself")
+    func failedMigration() throws {
+        let database = try TestDatabase(migrated: false)
+        // A table in the way: the migration stops at it, after making the tables before it.
+        #expect(database.psql("CREATE TABLE interactions (x int)", as: database.owner).status == 0)
+        #expect(errorText { try PostgresStore.migrate(conninfo: database.owner) }?.contains("\"interactions\" already exists") == true)
+        let tables = database.psql("SELECT string_agg(tablename, ',') FROM pg_tables WHERE schemaname = 'public'", as: database.owner)
+        #expect(tables.stdout.trimmingSpaces() == "interactions", "\(tables.stderr)")
+        #expect(errorText { _ = try PostgresStore(conninfo: database.owner) }?.contains("Run `sessions db migrate`") == true)
+        #expect(database.psql("DROP TABLE interactions", as: database.owner).status == 0)
+        #expect(try PostgresStore.migrate(conninfo: database.owner) == (0, DatabaseSchema.version))
+    }
+
+    @Test("a failed login names the host, port and database, and never the password")
+    func redaction() throws {
+        let server = try #require(TestDatabase.server)
+        let message = errorText { _ = try PostgresStore(conninfo: server + " dbname=no_such_database password=hunter2secret") }
+        #expect(message?.contains("no_such_database") == true, "\(message ?? "")")
+        #expect(message?.contains("hunter2secret") == false, "\(message ?? "")")
+        let uri = errorText { _ = try PostgresStore(conninfo: "postgresql://someone:hunter2secret@/no_such_database?host=/nonexistent") }
+        #expect(uri?.contains("hunter2secret") == false, "\(uri ?? "")")
+        #expect(uri?.contains("/nonexistent") == true, "\(uri ?? "")")
+    }
+}
