@@ -192,3 +192,62 @@ struct PostgresSchemaTests {
         #expect(uri?.contains("/nonexistent") == true, "\(uri ?? "")")
     }
 }
+
+/// Nothing is lost on the way into PostgreSQL and back: the session read
+/// back is the one written, and its JSON the same bytes.
+@Suite("PostgreSQL round trip", .enabled(if: TestDatabase.isAvailable, Comment(rawValue: TestDatabase.skipReason)))
+struct PostgresRoundTripTests {
+    /// Members in an order no sorting gives, numbers as written, text past
+    /// ASCII, times written with 0 and 6 digits and in the year 0000, base64
+    /// output, members the schema does not model at every level, a pending
+    /// interaction, and a conversation.
+    static let session = """
+        {"id": 7, "type": "ComponentCodingSessions", "agent": "claude_code", "environment": "vscode", "status": "failed",
+         "state": {"zeta": 1.50, "alpha": {"b": [1, 2.0, "é"], "a": null}, "empty": {}, "emoji": "🇫🇷 ✓"},
+         "account_id": 1, "project_id": 1, "component_id": 1,
+         "interactions": [
+           {"id": "4e045728-6ee8-4dd2-8c18-77d8545272b9", "step_name": "compile",
+            "command": {"module": "Elixir.Mix", "command": "mix compile", "pipe": "tee log", "timestamp": "2026-01-02T03:04:05Z",
+                        "metadata": {"z": 1, "a": 2}},
+            "result": {"status": "error", "code": 1, "error_message": "failed ✗", "stdout": "AAEC/w==", "stdout_encoding": "base64",
+                       "stderr": "line 1\\nline \\"2\\"", "duration_ms": 1500, "timestamp": "2026-01-02T03:04:06.500000Z", "note": true},
+            "completed_at": "2026-01-02T03:04:06Z", "inserted_at": "0000-01-01T00:00:00Z", "updated_at": "9999-12-31T23:59:59.999999Z",
+            "origin": "hook"},
+           {"id": "5e045728-6ee8-4dd2-8c18-77d8545272b9", "command": {"command": "mix test"}, "result": null}
+         ],
+         "inserted_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-02T03:04:07.123456Z",
+         "execution_mode": "agentic", "external_conversation_id": "conv-1",
+         "conversation": [{"role": "user", "text": "hello", "at": "2026-01-01T00:00:01Z"}],
+         "user_id": 42}
+        """
+
+    @Test("a session with everything unusual reads back equal, and its JSON byte for byte")
+    func lossless() throws {
+        let database = try TestDatabase()
+        let owner = try PostgresStore(conninfo: database.owner)
+        let original = try Session.decode(try JSONParser.parse(Self.session))
+        try owner.write { transaction in
+            transaction.registry.addAccount(name: "alice", at: Timestamp(seconds: 0))
+            transaction.registry.addProject(name: "web", accountID: 1, at: Timestamp(microseconds: 1, fractionDigits: 6))
+            transaction.registry.addComponent(name: "Web.User", accountID: 1, projectID: 1, at: Timestamp(seconds: 5))
+            transaction.put(original)
+        }
+        let member = try PostgresStore(conninfo: database.member("alice", accounts: [1]))
+        let read = try #require(try member.session(id: 7))
+        #expect(read == original)
+        #expect(JSONWriter.string(.object(read.jsonObject)) == JSONWriter.string(.object(original.jsonObject)))
+        #expect(JSONWriter.string(.object(read.jsonObject)).contains("\"inserted_at\": \"2026-01-01T00:00:00Z\""))
+        #expect(JSONWriter.string(.object(read.jsonObject)).contains("\"inserted_at\": \"0000-01-01T00:00:00Z\""))
+        // A list's summary is the one the file store would make.
+        let summary = try #require(try member.catalog().summary(id: 7))
+        #expect(summary == SessionSummary(original))
+        #expect(JSONWriter.string(.object(summary.jsonObject)) == JSONWriter.string(.object(SessionSummary(original).jsonObject)))
+        // The registry's times keep their written precision too.
+        let registry = try member.registry()
+        #expect(registry.projects.first?.insertedAt?.iso8601 == "1970-01-01T00:00:00.000001Z")
+        #expect(registry.components.first?.insertedAt?.iso8601 == "1970-01-01T00:00:05Z")
+        // The conversation has a column of its own, and the id hooks look up one too.
+        let columns = database.psql("SELECT json_array_length(conversation), external_conversation_id FROM sessions", as: database.owner)
+        #expect(columns.stdout.trimmingSpaces() == "1|conv-1", "\(columns.stderr)")
+    }
+}
