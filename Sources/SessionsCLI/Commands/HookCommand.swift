@@ -31,7 +31,9 @@ struct HookClaudeCode: ParsableCommand {
 
     func run() {
         let context = CLIContext.current
-        let root = context.environment.storeRoot(flag: global.store)
+        let config = try? Config.load(directory: context.environment.configDirectory)
+        let location = context.environment.storeLocation(flag: global.store, config: config)
+        let root = location.localDirectory
         var event = "event"
         do {
             let payload = try context.readStandardInput()
@@ -51,6 +53,11 @@ struct HookClaudeCode: ParsableCommand {
                 HookLog.append(try workspace.spoolDelivery.deliver(then: spooled).problems, root: root, at: context.now())
             } catch StoreError.busy {
                 guard try ClaudeCodeHook.event(payload).isRecorded else { return }
+                try EventSpool(storeRoot: root).append(spooled.encoded())
+            } catch DatabaseError.unreachable {
+                // The server or the network is away: the next hook or command that reaches it records this.
+                guard try ClaudeCodeHook.event(payload).isRecorded else { return }
+                try location.prepareLocalDirectory()
                 try EventSpool(storeRoot: root).append(spooled.encoded())
             }
         } catch {

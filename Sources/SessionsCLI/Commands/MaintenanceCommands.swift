@@ -29,9 +29,18 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         let context = CLIContext.current
-        let root = context.environment.storeRoot(flag: global.store)
+        let config = try Config.load(directory: context.environment.configDirectory)
+        let location = context.environment.storeLocation(flag: global.store, config: config)
+        if case .database(let conninfo, let local) = location {
+            // The server keeps its own files; what the program checks is its schema and the spool here.
+            let report = DatabaseDoctor(conninfo: conninfo, local: local).run()
+            for line in report.lines { context.stdout.line(Sanitizer.line(line)) }
+            if !report.healthy { throw ExitCode.failure }
+            return
+        }
+        let root = location.localDirectory
         if upgrade {
-            let done = try global.workspace().store.upgrade()
+            let done = try global.workspace().fileStore(for: "--upgrade").upgrade()
             var line = "Upgraded \(Count.of(done.converted, "session")) to format \(FileStore.format)"
             if done.alreadySplit > 0 { line += "; \(done.alreadySplit) already were" }
             if !done.damaged.isEmpty { line += "; \(Count.of(done.damaged.count, "damaged session")) left as found" }
@@ -73,7 +82,7 @@ struct BackupCommand: ParsableCommand {
         if lstatExists(directory) {
             throw CLIError("\(directory) exists already: name a directory that does not exist yet")
         }
-        let backup = try global.workspace().store.backup(to: directory)
+        let backup = try global.workspace().fileStore(for: "backup").backup(to: directory)
         context.stdout.line("Backed up \(Count.of(backup.sessions, "session")) to \(Sanitizer.line(directory)).")
     }
 

@@ -4,8 +4,10 @@ import SessionsKit
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Use the store in DIR.", discussion:
-        "Default: $SESSIONS_HOME, else $XDG_DATA_HOME/sessions, else ~/.local/share/sessions.", valueName: "DIR"),
+    @Option(name: .long, help: ArgumentHelp("Use the store in DIR, or the PostgreSQL database URL names.", discussion:
+        "A URL is postgresql://… or libpq's key=value pairs. Default: $SESSIONS_STORE, else $SESSIONS_HOME, "
+            + "else `store` in the config file, else $XDG_DATA_HOME/sessions, else ~/.local/share/sessions.",
+        valueName: "DIR|URL"),
         completion: .directory)
     var store: String?
 
@@ -23,13 +25,21 @@ struct GlobalOptions: ParsableArguments {
     /// says otherwise.
     func workspace(waiting: LockWaiting? = nil, config: Config? = nil, deliveringSpool: Bool = true) throws -> Workspace {
         let context = CLIContext.current
-        let root = context.environment.storeRoot(flag: store)
         let config = try config ?? Config.load(directory: context.environment.configDirectory)
-        var options = FileStore.Options(initialAccountName: UserIdentity.name(context.environment))
-        options.commandName = CommandName.current
-        options.lockWaiting = waiting ?? .said(on: context.stderr)
-        let store = try FileStore(root: root, options: options)
-        let workspace = Workspace(context: context, root: root, config: config, store: store, global: self)
+        let location = context.environment.storeLocation(flag: store, config: config)
+        let store: any SessionStore
+        switch location {
+        case .directory(let root):
+            var options = FileStore.Options(initialAccountName: UserIdentity.name(context.environment))
+            options.commandName = CommandName.current
+            options.lockWaiting = waiting ?? .said(on: context.stderr)
+            store = try FileStore(root: root, options: options)
+        case .database(let conninfo, _):
+            // What stays on this machine (the hook's spool and log) needs its directory.
+            try location.prepareLocalDirectory()
+            store = try PostgresStore(conninfo: conninfo)
+        }
+        let workspace = Workspace(context: context, location: location, config: config, store: store, global: self)
         if deliveringSpool { workspace.deliverSpool() }
         return workspace
     }
@@ -51,10 +61,24 @@ extension LockWaiting {
 /// An opened store with its configuration: what commands work with.
 struct Workspace {
     let context: CLIContext
-    let root: String
+    let location: StoreLocation
     let config: Config
-    let store: FileStore
+    let store: any SessionStore
     let global: GlobalOptions
+
+    /// The store's own directory on this machine: the store itself, or for
+    /// a database the directory of its hook spool and log.
+    var root: String { location.localDirectory }
+
+    /// The file store, for what only files have (their format, a copy of
+    /// the directory); a database is refused with what to use instead.
+    func fileStore(for action: String) throws -> FileStore {
+        guard let files = store as? FileStore else {
+            throw ValidationError("\(action) is for a store of files; a PostgreSQL database keeps its own format and backups "
+                + "(`sessions db migrate`, `pg_dump`)")
+        }
+        return files
+    }
 
     /// What the store holds outside any account's scope.
     var directory: StoreDirectory { StoreDirectory(store: store, clock: context.now) }

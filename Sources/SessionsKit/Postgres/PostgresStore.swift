@@ -113,6 +113,11 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
                 insertedAt: DatabaseValues.time(components.text(row, 5), digits: DatabaseValues.digit(components.text(row, 6), 0)),
                 extra: try DatabaseValues.object(components.text(row, 4))))
         }
+        // The store's default account is shared by every login; one that
+        // cannot see it, and sees one account only, has that one for default.
+        if !registry.accounts.contains(where: { $0.id == registry.defaultAccountID }) {
+            registry.defaultAccountID = registry.accounts.count == 1 ? registry.accounts[0].id : nil
+        }
         // The counters are the sequences': a member cannot see every id in use.
         let next = try connection.query("""
             SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM sessions_id_seq),

@@ -1,0 +1,91 @@
+import CPostgres
+
+/// Where the store is: a directory of files on this machine, or a
+/// PostgreSQL database that a team shares.
+public enum StoreLocation: Sendable, Equatable {
+    case directory(String)
+    /// A database, by its libpq connection string (a `postgresql://` URI or
+    /// `key=value` pairs), and the directory on this machine that keeps what
+    /// must stay here: the hook's spool and log, and the remembered scope.
+    case database(conninfo: String, local: String)
+
+    /// The directory on this machine that is this store's own.
+    public var localDirectory: String {
+        switch self {
+        case .directory(let root): root
+        case .database(_, let local): local
+        }
+    }
+
+    /// Makes a database's local directory (0700, with its parents) if it
+    /// is missing; a directory store makes its own when it is opened.
+    public func prepareLocalDirectory() throws {
+        if case .database(_, let local) = self { try FileIO.makeDirectories(local) }
+    }
+
+    /// Whether `text` names a database rather than a directory: a
+    /// `postgresql://` or `postgres://` URI, or libpq's `key=value` pairs.
+    public static func isDatabase(_ text: String) -> Bool {
+        if text.hasPrefix("postgresql://") || text.hasPrefix("postgres://") { return true }
+        guard let equals = text.firstIndex(of: "=") else { return false }
+        let keyword = String(text[..<equals]).trimmingSpaces()
+        return connectionKeywords.contains(keyword)
+    }
+
+    /// What a connection string starts with when it is `key=value` pairs:
+    /// libpq's own keywords, so that a directory named `a=b` stays a directory.
+    static let connectionKeywords: Set<String> = {
+        var keywords = Set<String>()
+        guard let defaults = PQconndefaults() else { return ["host", "hostaddr", "port", "dbname", "user", "service"] }
+        defer { PQconninfoFree(defaults) }
+        var option = defaults
+        while let keyword = option.pointee.keyword {
+            keywords.insert(String(cString: keyword))
+            option += 1
+        }
+        return keywords
+    }()
+
+    /// A name for a database's local directory, from what the connection
+    /// string says of the server, the database and the user, never its
+    /// password: `alice@db.example.com_5432_sessions`.
+    static func localName(_ conninfo: String) -> String {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &error) else {
+            PQfreemem(error)
+            return "unparsed"
+        }
+        defer { PQconninfoFree(options) }
+        var values: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        let raw = "\(values["user"] ?? "")@\(values["host"] ?? "")_\(values["port"] ?? "")_\(values["dbname"] ?? "")"
+        return String(raw.map { $0.isASCII && ($0.isLetter || $0.isNumber || "@._-".contains($0)) ? $0 : "_" })
+    }
+}
+
+extension SessionsEnvironment {
+    /// The store: `--store`, else `$SESSIONS_STORE`, else `$SESSIONS_HOME`,
+    /// else `store` in the config, else `$XDG_DATA_HOME/sessions`, else
+    /// `~/.local/share/sessions`. Each may name a directory or a database.
+    public func storeLocation(flag: String? = nil, config: Config? = nil) -> StoreLocation {
+        let chosen = [flag, self["SESSIONS_STORE"], self["SESSIONS_HOME"], config?.store]
+            .compactMap { $0 }.first { !$0.isEmpty }
+        guard let chosen, StoreLocation.isDatabase(chosen) else { return .directory(storeRoot(flag: chosen)) }
+        return .database(conninfo: chosen, local: dataHome + "/sessions/databases/" + StoreLocation.localName(chosen))
+    }
+
+    /// `$XDG_DATA_HOME`, else `~/.local/share`.
+    var dataHome: String {
+        if let data = self["XDG_DATA_HOME"], data.hasPrefix("/") { return data }
+        return home + "/.local/share"
+    }
+}
+
+extension Config {
+    /// The store this config chooses, when no flag or variable does.
+    public var store: String? { object["store"]?.stringValue }
+}
