@@ -1,0 +1,63 @@
+import Testing
+@testable import SessionsKit
+import TestSupport
+
+/// The command line against a PostgreSQL store, as a team's member uses it:
+/// the store named by `SESSIONS_STORE`, a login of their own.
+@Suite("PostgreSQL from the command line", .enabled(if: TestDatabase.isAvailable, Comment(rawValue: TestDatabase.skipReason)))
+struct PostgresCLITests {
+    /// A migrated database with accounts 1 (alice) and 2 (bob), made by
+    /// the owner as the README's team setup does, and a login for each.
+    static func team(_ cli: CLIHarness) throws -> (database: TestDatabase, alice: [String: String], bob: [String: String]) {
+        let database = try TestDatabase(migrated: false)
+        #expect(try cli.ok(["db", "migrate", "--store", database.owner]) == "Created the schema, version \(DatabaseSchema.version).")
+        #expect(try cli.ok(["db", "migrate", "--store", database.owner])
+            == "The schema is at version \(DatabaseSchema.version); nothing to do.")
+        let setup = database.psql("INSERT INTO accounts (id, name) VALUES (1, 'alice'), (2, 'bob'); SELECT setval('accounts_id_seq', 2)",
+                                  as: database.owner)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let alice = try database.member("alice", accounts: [1]), bob = try database.member("bob", accounts: [2])
+        return (database, ["SESSIONS_STORE": alice], ["SESSIONS_STORE": bob])
+    }
+
+    @Test("a member creates, changes, lists, shows and searches its sessions; another account's are not found, exactly like none")
+    func memberCommands() throws {
+        let cli = CLIHarness()
+        let (database, alice, bob) = try Self.team(cli)
+        #expect(try cli.ok(["new", "--type", "ContextSpecSessions"], env: alice) == "1")
+        #expect(try cli.ok(["new", "--type", "ComponentCodingSessions"], env: bob) == "2")
+        try cli.ok(["interaction", "add", "1", "--module", "Mix", "--command", "mix credo --strict"], env: alice)
+        try cli.ok(["set-status", "1", "failed"], env: alice)
+        let list = try cli.json(["list", "--json"], env: alice)
+        #expect(list.arrayValue?.compactMap { $0.objectValue?["id"]?.intValue } == [1])
+        #expect(list.arrayValue?.first?.objectValue?["status"]?.stringValue == "failed")
+        #expect(list.arrayValue?.first?.objectValue?["interaction_count"]?.intValue == 1)
+        #expect(try cli.json(["list", "--json"], env: bob).arrayValue?.compactMap { $0.objectValue?["id"]?.intValue } == [2])
+        #expect(try cli.ok(["search", "credo"], env: alice).contains("mix credo --strict"))
+        #expect(cli.run(["search", "credo"], env: bob).status == 1, "bob finds nothing of alice's")
+        // Another account's session answers exactly as a missing one does.
+        let foreign = cli.run(["show", "2"], env: alice), missing = cli.run(["show", "99"], env: alice)
+        #expect(foreign.status == missing.status && foreign.status != 0)
+        #expect(foreign.stderr == missing.stderr.replacing("99", with: "2"), "\(foreign.stderr) | \(missing.stderr)")
+        #expect(cli.run(["set-status", "2", "complete"], env: alice).status != 0)
+        #expect(database.psql("SELECT status FROM sessions WHERE id = 2", as: database.owner).stdout.trimmingSpaces() == "active")
+        // doctor: the schema is as this program needs, and no event waits.
+        let doctor = cli.run(["doctor"], env: alice)
+        #expect(doctor.status == 0 && doctor.stdout.contains("schema version \(DatabaseSchema.version)"), "\(doctor.stdout)\(doctor.stderr)")
+    }
+
+    @Test("db migrate is for a database; a newer schema is refused; a failed connection never prints the password")
+    func refusals() throws {
+        let cli = CLIHarness()
+        let directory = cli.run(["db", "migrate"])
+        #expect(directory.status != 0 && directory.stderr.contains("for a PostgreSQL store"), "\(directory.stderr)")
+        let (database, alice, _) = try Self.team(cli)
+        #expect(database.psql("UPDATE sessions_schema SET version = version + 1", as: database.owner).status == 0)
+        let newer = cli.run(["list"], env: alice)
+        #expect(newer.status != 0 && newer.stderr.contains("upgrade sessions to use this database"), "\(newer.stderr)")
+        let server = try #require(TestDatabase.server)
+        let wrong = cli.run(["list"], env: ["SESSIONS_STORE": server + " dbname=no_such_database password=hunter2secret"])
+        #expect(wrong.status != 0 && wrong.stderr.contains("no_such_database"), "\(wrong.stderr)")
+        #expect(!wrong.stderr.contains("hunter2secret") && !wrong.stdout.contains("hunter2secret"))
+    }
+}
