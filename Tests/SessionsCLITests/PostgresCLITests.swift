@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 @testable import SessionsKit
 import TestSupport
@@ -44,6 +45,34 @@ struct PostgresCLITests {
         // doctor: the schema is as this program needs, and no event waits.
         let doctor = cli.run(["doctor"], env: alice)
         #expect(doctor.status == 0 && doctor.stdout.contains("schema version \(DatabaseSchema.version)"), "\(doctor.stdout)\(doctor.stderr)")
+    }
+
+    @Test("8 processes appending 100 interactions each to one session leave all 800, each once, each process's in its order")
+    func concurrentAppends() throws {
+        let cli = CLIHarness()
+        let (database, alice, _) = try Self.team(cli)
+        #expect(try cli.ok(["new", "--type", "ContextSpecSessions"], env: alice) == "1")
+        let home = TemporaryDirectory("sessions-pg-home")
+        let runner = ProcessRunner(environment: [
+            "HOME": home.path, "USER": "alice", "XDG_CONFIG_HOME": home.path + "/config", "XDG_DATA_HOME": home.path + "/data",
+            "PATH": "/usr/bin:/bin", "TZ": "UTC", "SESSIONS_STORE": alice["SESSIONS_STORE"]!,
+        ])
+        let failures = Mutex<[String]>([])
+        runOnThreads((0..<8).map { writer in {
+            for step in 0..<100 {
+                let output = runner.run(["interaction", "add", "1", "--module", "W\(writer)", "--command", "step \(step)"])
+                if output.status != 0 { failures.withLock { $0.append(output.stderr) } }
+            }
+        } })
+        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0.prefix(3) })")
+        let rows = database.psql("SELECT command->>'module', command->>'command' FROM interactions WHERE session_id = 1 ORDER BY position",
+                                 as: database.owner).stdout.split(separator: "\n").map { $0.split(separator: "|").map(String.init) }
+        #expect(rows.count == 800)
+        for writer in 0..<8 {
+            let own = rows.filter { $0.first == "W\(writer)" }.map { $0.last ?? "" }
+            #expect(own == (0..<100).map { "step \($0)" }, "writer \(writer)")
+        }
+        #expect(database.psql("SELECT interaction_count FROM sessions WHERE id = 1", as: database.owner).stdout.trimmingSpaces() == "800")
     }
 
     @Test("db migrate is for a database; a newer schema is refused; a failed connection never prints the password")

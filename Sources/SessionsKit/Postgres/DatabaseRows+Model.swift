@@ -42,6 +42,16 @@ enum SessionRow {
     /// Writes `session` and its interactions over whatever its rows held.
     static func write(_ session: Session, _ connection: DatabaseConnection) throws {
         let summary = SessionSummary(session)
+        try writeRow(session, count: summary.interactionCount, lastInteractionAt: summary.lastInteractionAt,
+                     lastMessageAt: summary.lastMessageAt, lastResult: summary.lastResult, connection)
+        try connection.query("DELETE FROM interactions WHERE session_id = $1", [String(session.id.rawValue)])
+        try InteractionRow.insert(session.interactions, at: 0, of: session.id, connection)
+    }
+
+    /// Writes the session's own row (its interactions are not touched), with
+    /// the figures a list shows of them.
+    static func writeRow(_ session: Session, count: Int, lastInteractionAt: Timestamp?, lastMessageAt: Timestamp?,
+                         lastResult: LastResult?, _ connection: DatabaseConnection) throws {
         var extra = session.extra
         let conversation = extra[Session.conversationKey]
         if conversation != nil { extra[Session.conversationKey] = .null }
@@ -61,12 +71,9 @@ enum SessionRow {
             session.projectID.map { String($0.rawValue) }, session.componentID.map { String($0.rawValue) },
             conversation.map(DatabaseValues.json), DatabaseValues.json(extra),
             DatabaseValues.time(session.insertedAt), DatabaseValues.time(session.updatedAt),
-            DatabaseValues.digits([session.insertedAt, session.updatedAt, summary.lastInteractionAt, summary.lastMessageAt]),
-            String(summary.interactionCount), summary.lastInteractionAt.map(DatabaseValues.time),
-            summary.lastMessageAt.map(DatabaseValues.time), summary.lastResult?.rawValue,
+            DatabaseValues.digits([session.insertedAt, session.updatedAt, lastInteractionAt, lastMessageAt]),
+            String(count), lastInteractionAt.map(DatabaseValues.time), lastMessageAt.map(DatabaseValues.time), lastResult?.rawValue,
         ])
-        try connection.query("DELETE FROM interactions WHERE session_id = $1", [id])
-        try InteractionRow.insert(session.interactions, at: 0, of: session.id, connection)
     }
 }
 

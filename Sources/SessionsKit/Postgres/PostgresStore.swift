@@ -202,6 +202,89 @@ final class PostgresTransaction: StoreTransaction {
         staged[session.id] = .some(session)
     }
 
+    /// A session's fields, its figures and its pending interactions, from
+    /// its row and an index lookup: an append or a status change reads this
+    /// and not the interactions, so it costs the same however long the session.
+    func head(id: Session.ID) throws -> SessionHead? {
+        if let staged = staged[id] { return staged.map { SessionHead($0) } }
+        let rows = try connection.query("SELECT \(SessionRow.columns), interaction_count, last_interaction_at, last_result_status "
+            + "FROM sessions WHERE id = $1", [String(id.rawValue)])
+        guard rows.count == 1 else { return nil }
+        let session = try SessionRow.session(rows, 0, conversation: true)
+        let count = SessionRow.columnCount
+        let waiting = try connection.query("SELECT position, id, extra->>'\(ClaudeCodeTools.toolUseKey)' FROM interactions "
+            + "WHERE session_id = $1 AND result IS NULL ORDER BY position", [String(id.rawValue)])
+        let pending = (0..<waiting.count).map { row in
+            SessionHead.Pending(position: waiting.int(row, 0) ?? 0, id: waiting.text(row, 1) ?? "", toolUseID: waiting.text(row, 2),
+                                line: 0..<0)
+        }
+        return SessionHead(session: session, interactionCount: rows.int(0, count) ?? 0,
+                           lastInteractionAt: DatabaseValues.time(rows.text(0, count + 1), digits: DatabaseValues.digit(rows.text(0, 11), 2)),
+                           lastResult: rows.text(0, count + 2).flatMap { LastResult(rawValue: $0) },
+                           logLength: 0, pending: pending, toolCalls: nil)
+    }
+
+    func interactions(of head: SessionHead, at positions: [Int]) throws -> [Interaction] {
+        if staged[head.id] != nil {
+            guard let session = try session(id: head.id) else { return [] }
+            return positions.compactMap { session.interactions.indices.contains($0) ? session.interactions[$0] : nil }
+        }
+        guard !positions.isEmpty else { return [] }
+        let rows = try connection.query("SELECT \(InteractionRow.columns), position FROM interactions "
+            + "WHERE session_id = $1 AND position = ANY ($2::integer[])",
+            [String(head.id.rawValue), "{" + positions.map(String.init).joined(separator: ",") + "}"])
+        var found: [Int: Interaction] = [:]
+        for row in 0..<rows.count {
+            found[rows.int(row, 9) ?? -1] = try InteractionRow.interaction(rows, row, session: head.id)
+        }
+        return positions.compactMap { found[$0] }
+    }
+
+    func position(of key: InteractionKey, in head: SessionHead) throws -> Int? {
+        if let pending = head.pendingPosition(key) { return pending }
+        if staged[head.id] != nil { return try session(id: head.id)?.interactions.lastIndex { key.matches($0) } }
+        let rows: DatabaseRows
+        switch key {
+        case .id(let id):
+            rows = try connection.query("SELECT max(position) FROM interactions WHERE session_id = $1 AND id::text = $2",
+                                        [String(head.id.rawValue), id])
+        case .toolUse(let tool):
+            rows = try connection.query("SELECT max(position) FROM interactions WHERE session_id = $1 "
+                + "AND extra->>'\(ClaudeCodeTools.toolUseKey)' = $2", [String(head.id.rawValue), tool])
+        }
+        return rows.int(0, 0)
+    }
+
+    /// Writes what the edit changes, in this transaction, at once: the
+    /// session's row, the interactions it replaces, those it appends.
+    func stage(_ edit: SessionEdit) throws {
+        if let staged = staged[edit.id] {
+            guard let full = staged else { throw SessionError.session(edit.id) }
+            put(edit.applied(to: full))
+            return
+        }
+        guard let head = try head(id: edit.id) else { throw SessionError.session(edit.id) }
+        let positions = edit.replaced.keys.sorted()
+        let old = Dictionary(uniqueKeysWithValues: zip(positions, try interactions(of: head, at: positions)))
+        let (next, exact) = head.applying(edit, replacedWere: old, lines: [:], logLength: 0)
+        let id = String(edit.id.rawValue)
+        if !positions.isEmpty {
+            try connection.query("DELETE FROM interactions WHERE session_id = $1 AND position = ANY ($2::integer[])",
+                                 [id, "{" + positions.map(String.init).joined(separator: ",") + "}"])
+            for position in positions {
+                try InteractionRow.insert([edit.replaced[position]!], at: position, of: edit.id, connection)
+            }
+        }
+        try InteractionRow.insert(edit.appended, at: head.interactionCount, of: edit.id, connection)
+        var lastInteractionAt = next.lastInteractionAt
+        if !exact, let full = try PostgresStore.readSession(connection, id: edit.id) {
+            // A replaced interaction was the latest and no longer is: the latest is found among them all.
+            lastInteractionAt = SessionSummary(full).lastInteractionAt
+        }
+        try SessionRow.writeRow(next.session, count: next.interactionCount, lastInteractionAt: lastInteractionAt,
+                                lastMessageAt: next.session.lastMessageAt, lastResult: next.lastResult, connection)
+    }
+
     func delete(sessionID: Session.ID) {
         staged[sessionID] = .some(nil)
     }
