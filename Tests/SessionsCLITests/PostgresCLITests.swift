@@ -75,6 +75,54 @@ struct PostgresCLITests {
         #expect(database.psql("SELECT interaction_count FROM sessions WHERE id = 1", as: database.owner).stdout.trimmingSpaces() == "800")
     }
 
+    @Test("while the server is away the hook spools every event, privately, at once and silently; the next one that reaches it records the 200 and itself, in order, once",
+          .enabled(if: PrivateServer.isAvailable, "needs PostgreSQL's server programs to stop and start a server of its own"))
+    func spoolWhileAway() throws {
+        let server = try PrivateServer()
+        let owner = server.conninfo + " dbname=postgres"
+        try PostgresStore.migrate(conninfo: owner)
+        func psql(_ sql: String) -> String {
+            let output = ProcessRunner(executable: TestDatabase.psqlPath, environment: ["PATH": "/usr/bin:/bin"])
+                .run(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", owner, "-c", sql])
+            #expect(output.status == 0, "\(sql): \(output.stderr)")
+            return output.stdout.trimmingSpaces()
+        }
+        _ = psql("""
+            INSERT INTO accounts (id, name) VALUES (1, 'alice'); SELECT setval('accounts_id_seq', 1);
+            CREATE ROLE alice LOGIN IN ROLE sessions_member; INSERT INTO account_members VALUES ('alice', 1)
+            """)
+        let home = TemporaryDirectory("sessions-pg-hook")
+        let runner = ProcessRunner(environment: [
+            "HOME": home.path, "USER": "alice", "XDG_CONFIG_HOME": home.path + "/config", "XDG_DATA_HOME": home.path + "/data",
+            "PATH": "/usr/bin:/bin", "TZ": "UTC", "SESSIONS_STORE": "host=\(server.directory.path) port=5432 user=alice dbname=postgres",
+        ])
+        func event(_ step: Int) -> [UInt8] {
+            Array(#"{"session_id":"conv-away","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"step \#(step)"},"tool_use_id":"toolu_\#(step)","cwd":"/tmp/away","transcript_path":"/tmp/away.jsonl"}"#.utf8)
+        }
+        #expect(runner.run(["hook", "claude-code"], stdin: event(0)).status == 0)
+        #expect(psql("SELECT count(*) FROM interactions") == "1")
+
+        try server.stop()
+        for step in 1...200 {
+            let output = runner.run(["hook", "claude-code"], stdin: event(step))
+            #expect(output.status == 0 && output.stdout.isEmpty && output.stderr.isEmpty, "step \(step): \(output.stderr)")
+        }
+        let spool = try #require(TestFiles.list(home.path + "/data/sessions/databases").first.map { home.path + "/data/sessions/databases/\($0)/spool" })
+        let waiting = TestFiles.list(spool)
+        #expect(waiting.count == 200)
+        #expect(waiting.allSatisfy { TestFiles.mode(spool + "/" + $0) == 0o600 }, "spooled events are private")
+        let doctor = runner.run(["doctor"])
+        #expect(doctor.status != 0 && doctor.stdout.contains("200 hook events are waiting"), "\(doctor.stdout)\(doctor.stderr)")
+
+        try server.start()
+        #expect(runner.run(["hook", "claude-code"], stdin: event(201)).status == 0)
+        let commands = psql("SELECT string_agg(command->>'command', ',' ORDER BY position) FROM interactions")
+        #expect(commands == (0...201).map { "step \($0)" }.joined(separator: ","), "the first, the 200 spooled, the one after")
+        #expect(psql("SELECT count(*) FROM interactions") == "202")
+        #expect(psql("SELECT count(DISTINCT extra->>'tool_use_id') FROM interactions") == "202")
+        #expect(TestFiles.list(spool).isEmpty, "the spool is delivered and emptied")
+    }
+
     @Test("db migrate is for a database; a newer schema is refused; a failed connection never prints the password")
     func refusals() throws {
         let cli = CLIHarness()
