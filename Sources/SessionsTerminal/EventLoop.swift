@@ -52,7 +52,7 @@ final class EventLoop {
         state.resumeCommand = configuration.resumeCommand
         runtime = Runtime(state: state, service: configuration.service)
         // Watch before the first read, so no change can fall between the two.
-        watchFD = configuration.storeRoot.withCString { sessions_watch_directory($0) }
+        watchFD = configuration.storeRoot.map { $0.withCString { sessions_watch_directory($0) } } ?? -1
         trace = TimingTrace(environment: environment)
         loader = BackgroundLoader(delayMS: environment["SESSIONS_TEST_LOAD_DELAY_MS"].flatMap { Int($0) } ?? 0)
         worker = StoreWorker()

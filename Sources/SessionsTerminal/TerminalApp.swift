@@ -6,7 +6,9 @@ import SessionsTUI
 /// What the command line hands the browser.
 public struct TUIConfiguration: Sendable {
     public var service: SessionService
-    public var storeRoot: String
+    /// The store's directory, watched for commits; nil for a database, whose
+    /// generation the browser asks for instead, twice a second.
+    public var storeRoot: String?
     /// `--project`: list only this project, as `list --project` does.
     public var projectFilter: Project.ID?
     public var theme: Theme
@@ -16,7 +18,7 @@ public struct TUIConfiguration: Sendable {
     /// What `R` runs.
     public var resumeCommand: ResumeCommand
 
-    public init(service: SessionService, storeRoot: String, projectFilter: Project.ID?, theme: Theme, environment: [String: String],
+    public init(service: SessionService, storeRoot: String?, projectFilter: Project.ID?, theme: Theme, environment: [String: String],
                 storeWaits: StoreWaitBoard? = nil, resumeCommand: ResumeCommand = .standard) {
         self.service = service
         self.storeRoot = storeRoot

@@ -22,7 +22,9 @@ struct BrowserOptions: ParsableArguments {
         let themeName = theme ?? workspace.config.theme ?? "default"
         let loaded = try ThemeLibrary.load(name: themeName, userDirectory: environment.configDirectory + "/themes")
         let service = try workspace.service()
-        let configuration = TUIConfiguration(service: service, storeRoot: workspace.root,
+        // A database has no directory to watch: the browser asks for its generation instead.
+        let watched: String? = if case .directory(let root) = workspace.location { root } else { nil }
+        let configuration = TUIConfiguration(service: service, storeRoot: watched,
                                              projectFilter: global.project == nil ? nil : service.scope.projectID, theme: loaded,
                                              environment: environment.variables, storeWaits: waits,
                                              resumeCommand: workspace.config.resumeCommand)
