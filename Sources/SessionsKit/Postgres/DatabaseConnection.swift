@@ -74,6 +74,21 @@ final class DatabaseConnection: @unchecked Sendable {
     /// The descriptor a `poll` loop waits on for notifications.
     var socket: Int32 { PQsocket(connection) }
 
+    /// The server process serving this connection.
+    var backendPID: Int32 { PQbackendPID(connection) }
+
+    /// Whether the connection to the server is lost (a restart, a terminated backend, the network).
+    var isBroken: Bool { PQstatus(connection) != CONNECTION_OK }
+
+    /// Connects again with the same parameters, after the connection was lost.
+    func reconnect() throws(DatabaseError) {
+        PQreset(connection)
+        guard PQstatus(connection) == CONNECTION_OK else {
+            throw .unreachable(target: target, message: Self.message(PQerrorMessage(connection)))
+        }
+        try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'")
+    }
+
     /// Runs `sql`, whose `$1`, `$2`… are `parameters` (nil is NULL): the rows it returns.
     @discardableResult
     func query(_ sql: String, _ parameters: [String?]) throws(DatabaseError) -> DatabaseRows {

@@ -29,9 +29,27 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         try DatabaseMigrator(connection: DatabaseConnection(conninfo)).migrate()
     }
 
-    private func using<T>(_ body: (DatabaseConnection) throws -> T) throws -> T {
-        try connection.withLock { try body($0) }
+    /// Runs `body` on the connection, first connecting again if it was
+    /// lost (the server restarted): a long-lived browser outlives a
+    /// connection. A read that fails because the connection broke under it
+    /// is tried once more on a new one; a write is not, since its commit
+    /// may have happened before the break, and is reported.
+    private func using<T>(retrying: Bool = true, _ body: (DatabaseConnection) throws -> T) throws -> T {
+        try connection.withLock { connection in
+            if connection.isBroken { try connection.reconnect() }
+            do {
+                return try body(connection)
+            } catch {
+                guard connection.isBroken else { throw error }
+                try connection.reconnect()
+                guard retrying else { throw error }
+                return try body(connection)
+            }
+        }
     }
+
+    /// The server process of this store's connection (for tests that end it).
+    var backendPID: Int32 { connection.withLock { $0.backendPID } }
 
     // MARK: Reads
 
@@ -66,7 +84,7 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
     // MARK: Writes
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try using { connection in
+        try using(retrying: false) { connection in
             try connection.transaction {
                 try connection.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
                 let transaction = try PostgresTransaction(connection: connection, registry: Self.readRegistry(connection))
