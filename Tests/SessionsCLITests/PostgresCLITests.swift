@@ -73,6 +73,7 @@ struct PostgresCLITests {
             #expect(own == (0..<100).map { "step \($0)" }, "writer \(writer)")
         }
         #expect(database.psql("SELECT interaction_count FROM sessions WHERE id = 1", as: database.owner).stdout.trimmingSpaces() == "800")
+        print("postgres appends: 8 processes x 100 to one session: \(rows.count) rows, \(failures.withLock { $0.count }) failed")
     }
 
     @Test("while the server is away the hook spools every event, privately, at once and silently; the next one that reaches it records the 200 and itself, in order, once",
@@ -121,6 +122,8 @@ struct PostgresCLITests {
         #expect(psql("SELECT count(*) FROM interactions") == "202")
         #expect(psql("SELECT count(DISTINCT extra->>'tool_use_id') FROM interactions") == "202")
         #expect(TestFiles.list(spool).isEmpty, "the spool is delivered and emptied")
+        print("postgres spool: server stopped, \(waiting.count) events spooled (mode 0600), started, 1 more: "
+            + "\(psql("SELECT count(*) FROM interactions")) recorded in order, spool left \(TestFiles.list(spool).count)")
     }
 
     @Test("db migrate is for a database; a newer schema is refused; a failed connection never prints the password")

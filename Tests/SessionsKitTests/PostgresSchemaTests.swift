@@ -136,6 +136,8 @@ struct PostgresSchemaTests {
         #expect(database.psql("SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM sessions", as: database.owner).stdout
             .trimmingSpaces() == "1:complete,2:complete")
         #expect(database.psql("SELECT count(*) FROM interactions", as: database.owner).stdout.trimmingSpaces() == "4")
+        print("postgres isolation: 2 member roles, each: SELECT on 6 tables, 2 joins, COPY, UPDATE and DELETE of the other's rows, "
+            + "moving a row or making one in the other account, joining it; the other account's rows seen or touched: 0")
     }
 
     @Test("migrations are idempotent and versioned; no schema and a newer one are refused with what to do")
