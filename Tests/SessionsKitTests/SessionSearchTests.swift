@@ -399,6 +399,16 @@ struct SessionSearchTests {
         let memory = MemoryStore(registry: registry)
         try memory.write { transaction in for session in sessions.values { transaction.put(session) } }
         let readable = targets.filter { sessions[$0.id] != nil }
+        // The same sessions in PostgreSQL, whose search the server narrows, when a server is at hand.
+        let database = TestDatabase.isAvailable ? try TestDatabase() : nil
+        let postgres = try database.map { database in
+            let store = try PostgresStore(conninfo: database.owner)
+            try store.write { transaction in
+                transaction.registry = registry
+                for session in sessions.values { transaction.put(session) }
+            }
+            return store
+        }
 
         for (line, regex, fields, finds) in Self.queries(world) {
             for kept in [1, 3, 50] {
@@ -435,6 +445,12 @@ struct SessionSearchTests {
                 let defaultPath = try SearchFixtures.outcomes(memory, search, readable, registry: registry)
                 #expect(SearchFixtures.hits(defaultPath.outcomes) == expected, "\(label)")
                 #expect(defaultPath.outcomes.count == expected.count)
+                if let postgres {
+                    let narrowed = try SearchFixtures.outcomes(postgres, search, readable, registry: registry)
+                    #expect(SearchFixtures.hits(narrowed.outcomes) == expected, "postgres: \(label)\n\(Self.difference(SearchFixtures.hits(narrowed.outcomes), expected))")
+                    let order = narrowed.outcomes.map { outcome in readable.firstIndex { $0.id == outcome.sessionID }! }
+                    #expect(order == order.sorted(), "postgres: \(label): in the targets' order")
+                }
             }
         }
     }

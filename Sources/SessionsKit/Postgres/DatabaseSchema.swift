@@ -16,6 +16,11 @@ enum DatabaseSchema {
     /// The version this program writes and reads.
     static let version = 1
 
+    /// The text of a row that a search's trigram indexes cover, lower-cased:
+    /// the same expressions as the indexes, or the server cannot use them.
+    static let interactionText = "lower(command::text || ' ' || coalesce(result::text, ''))"
+    static let sessionText = "lower(coalesce(state::text, '') || ' ' || extra::text || ' ' || coalesce(conversation::text, ''))"
+
     /// The group role every member's login belongs to: what it is granted.
     static let memberRole = "sessions_member"
 
@@ -139,6 +144,15 @@ enum DatabaseSchema {
         );
         CREATE INDEX interactions_session_id_inserted_at_index ON interactions (session_id, inserted_at);
         CREATE INDEX interactions_id_index ON interactions (id);
+
+        -- What a search looks in, by trigrams: a rare word is found without
+        -- reading every row. (The expressions are `interactionText` and
+        -- `sessionText` in the program, which must stay the same.)
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        CREATE INDEX interactions_text_trgm_index ON interactions
+            USING gin (lower(command::text || ' ' || coalesce(result::text, '')) gin_trgm_ops);
+        CREATE INDEX sessions_text_trgm_index ON sessions
+            USING gin (lower(coalesce(state::text, '') || ' ' || extra::text || ' ' || coalesce(conversation::text, '')) gin_trgm_ops);
 
         -- Row-level security: a row is seen, written or deleted only by a
         -- role that is a member of its account. The program connects as such

@@ -81,6 +81,37 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         }
     }
 
+    /// Output kept as base64 (`stdout_encoding`), which no needle can see into: such an interaction is always read.
+    static let base64Marker = "%\\_encoding\"%"
+
+    /// Only the sessions whose rows may hold every term are read: the
+    /// server finds them with its trigram indexes on the rows' text,
+    /// looking for each term's needle (`RawNeedle`: the bytes of it no
+    /// JSON writer escapes) as the file store's scan does. The rest can
+    /// match by their title alone. A pattern, or a term with no needle,
+    /// reads every session; an interaction with base64 output is always read.
+    public func search(_ search: SessionSearch, targets: [SearchTarget], registry: Registry,
+                       _ body: (SearchBatch) throws -> Bool) throws {
+        let plan = RawSearchPlan(search)
+        guard !plan.decodesEverything, !plan.needles.isEmpty, !search.seeksInteractionID else {
+            return try searchReadingWhole(search, targets: targets, registry: registry, body)
+        }
+        let patterns = "{" + plan.needles.map { needle in
+            // A LIKE pattern in an array literal: LIKE's own escapes, then the array's quoting.
+            let literal = String(decoding: needle.bytes, as: UTF8.self).lowercased()
+                .replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_")
+            return "\"%" + literal.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "%\""
+        }.joined(separator: ",") + "}"
+        let candidates = try using { connection in
+            try connection.query("""
+                SELECT session_id FROM interactions
+                    WHERE \(DatabaseSchema.interactionText) LIKE ALL ($1::text[]) OR \(DatabaseSchema.interactionText) LIKE $2
+                UNION SELECT id FROM sessions WHERE \(DatabaseSchema.sessionText) LIKE ALL ($1::text[])
+                """, [patterns, Self.base64Marker]).column { Session.ID($0) }
+        }
+        try searchReadingWhole(search, targets: targets, registry: registry, reads: Set(candidates), body)
+    }
+
     // MARK: Writes
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {

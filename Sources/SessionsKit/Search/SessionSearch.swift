@@ -31,6 +31,13 @@ public struct SessionSearch: Sendable {
     /// that match are ordered, as a scan that reads no others orders them:
     /// where times run out of order (a message without one, a call started
     /// before the one above it), the others would move them.
+    /// What a session gives by its title alone, when nothing else of it can match.
+    func titleHits(_ title: String?, id: Session.ID) -> SessionHits {
+        var collector = Collector(search: self, sessionID: id)
+        collector.head(title: title, state: nil)
+        return collector.result
+    }
+
     public func hits(in session: Session, title: String?) -> SessionHits {
         var collector = Collector(search: self, sessionID: session.id)
         collector.head(title: title, state: session.state)

@@ -18,6 +18,15 @@ public enum SearchOutcome: Sendable, Hashable {
     case unreadable(Session.ID, String)
 }
 
+extension SearchOutcome {
+    public var sessionID: Session.ID {
+        switch self {
+        case .hits(let hits): hits.sessionID
+        case .unreadable(let id, _): id
+        }
+    }
+}
+
 /// The sessions of one step of a search, in the order they were asked for,
 /// and how many have been searched so far: a screen shows both as they come.
 public struct SearchBatch: Sendable {
@@ -38,12 +47,21 @@ extension SessionStore {
     /// that can skip what cannot match do better.
     public func search(_ search: SessionSearch, targets: [SearchTarget], registry: Registry,
                        _ body: (SearchBatch) throws -> Bool) throws {
+        try searchReadingWhole(search, targets: targets, registry: registry, body)
+    }
+
+    /// Each session read whole and matched; with `reads`, only the sessions
+    /// it holds are read, and the rest may match by their title alone.
+    func searchReadingWhole(_ search: SessionSearch, targets: [SearchTarget], registry: Registry, reads: Set<Session.ID>? = nil,
+                            _ body: (SearchBatch) throws -> Bool) throws {
         let step = 64
         var start = 0
         while start < targets.count {
             let slice = targets[start..<min(targets.count, start + step)]
             var outcomes: [SearchOutcome] = []
-            try sessions(ids: slice.map(\.id)) { id, result in
+            var read = Set<Session.ID>()
+            try sessions(ids: slice.map(\.id).filter { reads?.contains($0) ?? true }) { id, result in
+                read.insert(id)
                 switch result {
                 case .success(let session?):
                     let title = slice.first { $0.id == id }?.title ?? SessionTitle.of(session, registry: registry)
@@ -54,6 +72,15 @@ extension SessionStore {
                 case .failure(let error):
                     outcomes.append(.unreadable(id, String(describing: error)))
                 }
+            }
+            if reads != nil {
+                // A session not read holds no needle: its title from the summaries may still match.
+                for target in slice where !read.contains(target.id) {
+                    let hits = search.titleHits(target.title, id: target.id)
+                    if hits.total > 0 { outcomes.append(.hits(hits)) }
+                }
+                let order = Dictionary(uniqueKeysWithValues: slice.enumerated().map { ($1.id, $0) })
+                outcomes.sort { (order[$0.sessionID] ?? 0) < (order[$1.sessionID] ?? 0) }
             }
             start += slice.count
             guard try body(SearchBatch(outcomes: outcomes, searched: start, total: targets.count)) else { return }

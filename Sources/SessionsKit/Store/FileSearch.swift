@@ -450,9 +450,7 @@ final class RawSearchPlan: Sendable {
 
     /// A session none of whose files can match: its title still may.
     func titleOnly(_ title: String?, id: Session.ID) -> SessionHits {
-        var collector = SessionSearch.Collector(search: search, sessionID: id)
-        collector.head(title: title, state: nil)
-        return collector.result
+        search.titleHits(title, id: id)
     }
 
     /// The newest version of each interaction whose line matches, or may:
