@@ -30,7 +30,7 @@ struct DatabaseMigrateCommand: ParsableCommand {
         let context = CLIContext.current
         let config = try Config.load(directory: context.environment.configDirectory)
         guard case .database(let conninfo, _) = context.environment.storeLocation(flag: global.store, config: config) else {
-            throw ValidationError("`db migrate` is for a PostgreSQL store: give --store postgresql://… (or set SESSIONS_STORE)")
+            throw UsageError("`db migrate` is for a PostgreSQL store: give --store postgresql://… (or set SESSIONS_STORE)")
         }
         let (from, to) = try PostgresStore.migrate(conninfo: conninfo)
         if from == to {

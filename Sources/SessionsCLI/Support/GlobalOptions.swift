@@ -74,7 +74,7 @@ struct Workspace {
     /// the directory); a database is refused with what to use instead.
     func fileStore(for action: String) throws -> FileStore {
         guard let files = store as? FileStore else {
-            throw ValidationError("\(action) is for a store of files; a PostgreSQL database keeps its own format and backups "
+            throw UsageError("\(action) is for a store of files; a PostgreSQL database keeps its own format and backups "
                 + "(`sessions db migrate`, `pg_dump`)")
         }
         return files
