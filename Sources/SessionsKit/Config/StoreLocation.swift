@@ -50,18 +50,7 @@ public enum StoreLocation: Sendable, Equatable {
     /// string says of the server, the database and the user, never its
     /// password: `alice@db.example.com_5432_sessions`.
     static func localName(_ conninfo: String) -> String {
-        var error: UnsafeMutablePointer<CChar>?
-        guard let options = PQconninfoParse(conninfo, &error) else {
-            PQfreemem(error)
-            return "unparsed"
-        }
-        defer { PQconninfoFree(options) }
-        var values: [String: String] = [:]
-        var option = options
-        while let keyword = option.pointee.keyword {
-            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
-            option += 1
-        }
+        guard let values = DatabaseConnection.parameters(of: conninfo) else { return "unparsed" }
         let raw = "\(values["user"] ?? "")@\(values["host"] ?? "")_\(values["port"] ?? "")_\(values["dbname"] ?? "")"
         return String(raw.map { $0.isASCII && ($0.isLetter || $0.isNumber || "@._-".contains($0)) ? $0 : "_" })
     }

@@ -152,10 +152,17 @@ final class DatabaseConnection: @unchecked Sendable {
 
     /// The same for a connection string libpq could not even start with.
     private static func target(of conninfo: String) -> String {
+        guard let values = parameters(of: conninfo) else { return "the database (its connection string does not parse)" }
+        return describe(host: values["host"] ?? "", port: values["port"] ?? "", database: values["dbname"] ?? "")
+    }
+
+    /// What a connection string (a URI or `key=value` pairs) says, as libpq
+    /// reads it, by keyword; nil when it does not parse.
+    static func parameters(of conninfo: String) -> [String: String]? {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {
             PQfreemem(error)
-            return "the database (its connection string does not parse)"
+            return nil
         }
         defer { PQconninfoFree(options) }
         var values: [String: String] = [:]
@@ -164,7 +171,7 @@ final class DatabaseConnection: @unchecked Sendable {
             if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
             option += 1
         }
-        return describe(host: values["host"] ?? "", port: values["port"] ?? "", database: values["dbname"] ?? "")
+        return values
     }
 
     static func describe(host: String, port: String, database: String) -> String {

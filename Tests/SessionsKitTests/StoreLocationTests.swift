@@ -1,0 +1,41 @@
+import Testing
+@testable import SessionsKit
+
+/// Which store a command opens: a directory, or a database by its URL.
+@Suite("Store location")
+struct StoreLocationTests {
+    @Test("a URL or libpq's key=value pairs name a database; a path, even one holding =, names a directory")
+    func databaseOrDirectory() {
+        for text in ["postgresql://alice@db.example.com/team", "postgres:///team", "host=/tmp/pg port=5499 dbname=team",
+                     "dbname = team", "service=sessions"] {
+            #expect(StoreLocation.isDatabase(text), "\(text)")
+        }
+        for text in ["/home/me/.local/share/sessions", "~/store", "stores/a=b", "a=b", "./host=x/store"] {
+            #expect(!StoreLocation.isDatabase(text), "\(text)")
+        }
+    }
+
+    @Test("--store, then SESSIONS_STORE, then SESSIONS_HOME, then the config's store, then the data directory")
+    func precedence() {
+        let config = Config(object: JSONObject(["store": .string("postgresql://me@config/db")]), path: "/c")
+        let all = SessionsEnvironment(variables: ["HOME": "/home/me", "SESSIONS_STORE": "host=/run/pg dbname=env",
+                                                  "SESSIONS_HOME": "/home/me/home-store", "XDG_DATA_HOME": "/data"])
+        #expect(all.storeLocation(flag: "/flag", config: config) == .directory("/flag"))
+        #expect(all.storeLocation(config: config)
+            == .database(conninfo: "host=/run/pg dbname=env", local: "/data/sessions/databases/@_run_pg__env"))
+        let home = SessionsEnvironment(variables: ["HOME": "/home/me", "SESSIONS_HOME": "/home/me/home-store"])
+        #expect(home.storeLocation(config: config) == .directory("/home/me/home-store"))
+        let plain = SessionsEnvironment(variables: ["HOME": "/home/me"])
+        #expect(plain.storeLocation(config: config)
+            == .database(conninfo: "postgresql://me@config/db", local: "/home/me/.local/share/sessions/databases/me@config__db"))
+        #expect(plain.storeLocation(config: Config(path: "/c")) == .directory("/home/me/.local/share/sessions"))
+    }
+
+    @Test("a database's local directory is named by its user, host, port and database, never its password")
+    func localName() {
+        #expect(StoreLocation.localName("postgresql://alice:hunter2secret@db.example.com:5433/team?sslmode=require")
+            == "alice@db.example.com_5433_team")
+        #expect(StoreLocation.localName("host=/tmp/pg port=5499 user=bob password=hunter2secret dbname=x") == "bob@_tmp_pg_5499_x")
+        #expect(StoreLocation.localName("postgresql://[broken") == "unparsed")
+    }
+}
