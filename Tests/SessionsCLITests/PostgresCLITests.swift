@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 import Testing
 @testable import SessionsKit
@@ -124,6 +125,42 @@ struct PostgresCLITests {
         #expect(TestFiles.list(spool).isEmpty, "the spool is delivered and emptied")
         print("postgres spool: server stopped, \(waiting.count) events spooled (mode 0600), started, 1 more: "
             + "\(psql("SELECT count(*) FROM interactions")) recorded in order, spool left \(TestFiles.list(spool).count)")
+    }
+
+    @Test("while another writer holds the database's write lock, the hook spools its event within its limit instead of waiting, and the next command records it")
+    func hookBehindHeldLock() throws {
+        let cli = CLIHarness()
+        let (database, alice, _) = try Self.team(cli)
+        let home = TemporaryDirectory("sessions-pg-held")
+        let runner = ProcessRunner(environment: [
+            "HOME": home.path, "USER": "alice", "XDG_CONFIG_HOME": home.path + "/config", "XDG_DATA_HOME": home.path + "/data",
+            "PATH": "/usr/bin:/bin", "TZ": "UTC", "SESSIONS_STORE": alice["SESSIONS_STORE"]!,
+        ])
+        let event = Array(#"{"session_id":"conv-held","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"held"},"tool_use_id":"toolu_held","cwd":"/tmp/held","transcript_path":"/tmp/held.jsonl"}"#.utf8)
+        let holder = startThreads([{
+            _ = database.psql("BEGIN; SELECT pg_advisory_xact_lock(\(PostgresStore.writeLockKey)); SELECT pg_sleep(3); COMMIT",
+                              as: database.owner)
+        }])
+        // Until the holder has the lock, a write would simply get it first.
+        var held = false
+        for _ in 0..<200 where !held {
+            held = database.psql("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+                + "(SELECT oid FROM pg_database WHERE datname = current_database())", as: database.owner)
+                .stdout.trimmingSpaces() == "1"
+            if !held { usleep(10_000) }
+        }
+        #expect(held)
+        let started = Timestamp.now()
+        let output = runner.run(["hook", "claude-code"], stdin: event)
+        let took = (Timestamp.now().microseconds - started.microseconds) / 1000
+        #expect(output.status == 0 && output.stdout.isEmpty && output.stderr.isEmpty, "\(output.stderr)")
+        #expect(took < 1500, "the hook waited \(took) ms for a lock held 3 s")
+        let spool = try #require(TestFiles.list(home.path + "/data/sessions/databases").first.map { home.path + "/data/sessions/databases/\($0)/spool" })
+        #expect(TestFiles.list(spool).count == 1)
+        holder.join()
+        #expect(runner.run(["list"]).status == 0)
+        #expect(database.psql("SELECT command->>'command' FROM interactions", as: database.owner).stdout.trimmingSpaces() == "held")
+        #expect(TestFiles.list(spool).isEmpty)
     }
 
     @Test("db migrate is for a database; a newer schema is refused; a failed connection never prints the password")

@@ -37,7 +37,7 @@ struct GlobalOptions: ParsableArguments {
         case .database(let conninfo, _):
             // What stays on this machine (the hook's spool and log) needs its directory.
             try location.prepareLocalDirectory()
-            store = try PostgresStore(conninfo: conninfo)
+            store = try PostgresStore(conninfo: conninfo, lockLimitMS: waiting?.limitMS)
         }
         let workspace = Workspace(context: context, location: location, config: config, store: store, global: self)
         if deliveringSpool { workspace.deliverSpool() }

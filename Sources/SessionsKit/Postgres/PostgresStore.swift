@@ -13,13 +13,19 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
     /// "database sessions on /run/postgresql:5432", for messages.
     public let target: String
 
+    /// How long a writer waits for another's lock before giving up with
+    /// `StoreError.busy`, as the file store's writers do (the hook, which
+    /// spools its event instead); nil waits as long as it takes.
+    let lockLimitMS: Int?
+
     /// Connects and checks the schema: a database without it, or with
     /// another version of it, is refused with what to do.
-    public init(conninfo: String) throws {
+    public init(conninfo: String, lockLimitMS: Int? = nil) throws {
         let opened = try DatabaseConnection(conninfo)
         try DatabaseMigrator(connection: opened).check()
         target = opened.target
         connection = Mutex(opened)
+        self.lockLimitMS = lockLimitMS
     }
 
     /// Creates or upgrades the schema of the database `conninfo` names:
@@ -117,7 +123,13 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try using(retrying: false) { connection in
             try connection.transaction {
-                try connection.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
+                if let lockLimitMS { try connection.execute("SET LOCAL lock_timeout = '\(max(1, lockLimitMS))ms'") }
+                do {
+                    try connection.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
+                } catch let error as DatabaseError where error.code == "55P03" {
+                    throw StoreError.busy(path: target, holder: nil)
+                }
+                if lockLimitMS != nil { try connection.execute("SET LOCAL lock_timeout = 0") }
                 let transaction = try PostgresTransaction(connection: connection, registry: Self.readRegistry(connection))
                 let value = try body(transaction)
                 try transaction.commit()
