@@ -20,6 +20,8 @@ final class EventLoop {
     let environment: [String: String]
     let signalFD: Int32
     let watchFD: Int32
+    /// A database's announcements of its commits, heard on a connection of their own.
+    let changes: DatabaseListener?
     let trace: TimingTrace?
     /// Sessions are read off this thread, so a huge one never holds up the
     /// keys; without a pipe for the result, they are read on it.
@@ -53,6 +55,7 @@ final class EventLoop {
         runtime = Runtime(state: state, service: configuration.service)
         // Watch before the first read, so no change can fall between the two.
         watchFD = configuration.storeRoot.map { $0.withCString { sessions_watch_directory($0) } } ?? -1
+        changes = configuration.changes
         trace = TimingTrace(environment: environment)
         loader = BackgroundLoader(delayMS: environment["SESSIONS_TEST_LOAD_DELAY_MS"].flatMap { Int($0) } ?? 0)
         worker = StoreWorker()
@@ -74,9 +77,12 @@ final class EventLoop {
                    pollfd(fd: loader?.readFD ?? -1, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: worker?.readFD ?? -1, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: waits?.readFD ?? -1, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: searcher?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
+                   pollfd(fd: searcher?.readFD ?? -1, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: -1, events: Int16(POLLIN), revents: 0)]
         while true {
             for index in fds.indices { fds[index].revents = 0 }
+            // A listener that connected again has a new descriptor.
+            fds[7].fd = changes?.descriptor ?? -1
             if poll(&fds, nfds_t(fds.count), timeout()) < 0 && errno != EINTR { return .quit }
             // A hung-up terminal makes poll return at once forever; leave as
             // a hang-up would, rather than spin drawing to nobody.
@@ -90,7 +96,21 @@ final class EventLoop {
             // may be half a minute old.
             let woke = TimingTrace.now()
             runtime.send(.tick(Timestamp.now()))
-            if watchFD < 0 || fds[2].revents != 0 {
+            if let changes {
+                if fds[7].revents != 0, changes.drain() {
+                    refresh()
+                    trace?.log("refresh", [("total", TimingTrace.now() - woke)])
+                }
+                if !changes.isConnected {
+                    // Announcements sent while away are lost: once back, everything is read again.
+                    if changes.reconnect() {
+                        runtime.send(.notice("reconnected"))
+                        refresh()
+                    } else {
+                        runtime.send(.notice("reconnecting…"))
+                    }
+                }
+            } else if watchFD < 0 || fds[2].revents != 0 {
                 if watchFD >= 0 { _ = sessions_watch_drain(watchFD) }
                 refresh()
                 trace?.log("refresh", [("total", TimingTrace.now() - woke)])
@@ -108,7 +128,9 @@ final class EventLoop {
 
     /// Sleeps until a flash is due to go, at the latest.
     func timeout() -> Int32 {
-        var timeout = watchFD >= 0 ? Self.idleWakeMS : Self.pollWakeMS
+        // Asked, not told, without a watch or a listener; a listener away wakes to reconnect.
+        let told = watchFD >= 0 || changes?.isConnected == true
+        var timeout = told ? Self.idleWakeMS : Self.pollWakeMS
         if let flash = runtime.state.flash {
             let remaining = (flash.expires.microseconds - Timestamp.now().microseconds) / 1000 + 10
             timeout = Int32(max(10, min(Int64(timeout), remaining)))

@@ -6,8 +6,9 @@ import SessionsTUI
 /// What the command line hands the browser.
 public struct TUIConfiguration: Sendable {
     public var service: SessionService
-    /// The store's directory, watched for commits; nil for a database, whose
-    /// generation the browser asks for instead, twice a second.
+    /// The store's directory, watched for commits; nil for a database,
+    /// whose commits `changes` hears of (without it, the browser asks for
+    /// the generation twice a second).
     public var storeRoot: String?
     /// `--project`: list only this project, as `list --project` does.
     public var projectFilter: Project.ID?
@@ -17,9 +18,11 @@ public struct TUIConfiguration: Sendable {
     public var storeWaits: StoreWaitBoard?
     /// What `R` runs.
     public var resumeCommand: ResumeCommand
+    /// For a database: what hears of its commits, instead of a directory to watch.
+    public var changes: DatabaseListener?
 
     public init(service: SessionService, storeRoot: String?, projectFilter: Project.ID?, theme: Theme, environment: [String: String],
-                storeWaits: StoreWaitBoard? = nil, resumeCommand: ResumeCommand = .standard) {
+                storeWaits: StoreWaitBoard? = nil, resumeCommand: ResumeCommand = .standard, changes: DatabaseListener? = nil) {
         self.service = service
         self.storeRoot = storeRoot
         self.projectFilter = projectFilter
@@ -27,6 +30,7 @@ public struct TUIConfiguration: Sendable {
         self.environment = environment
         self.storeWaits = storeWaits
         self.resumeCommand = resumeCommand
+        self.changes = changes
     }
 }
 

@@ -163,6 +163,46 @@ struct PostgresCLITests {
         #expect(TestFiles.list(spool).isEmpty)
     }
 
+    @Test("the browser is told of another member's commit and shows it within a second, asking nothing meanwhile; across a server restart it says reconnecting…, then reads everything again",
+          .enabled(if: PrivateServer.isAvailable, "needs PostgreSQL's server programs to restart a server of its own"))
+    func liveBrowser() throws {
+        let server = try PrivateServer()
+        let owner = server.conninfo + " dbname=postgres"
+        try PostgresStore.migrate(conninfo: owner)
+        let setup = ProcessRunner(executable: TestDatabase.psqlPath, environment: ["PATH": "/usr/bin:/bin"]).run([
+            "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", owner, "-c",
+            "INSERT INTO accounts (id, name) VALUES (1, 'alice'); SELECT setval('accounts_id_seq', 1); "
+                + "CREATE ROLE alice LOGIN IN ROLE sessions_member; INSERT INTO account_members VALUES ('alice', 1)",
+        ])
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let store = "host=\(server.directory.path) port=5432 user=alice dbname=postgres"
+        let home = TemporaryDirectory("sessions-pg-live")
+        let cli = ProcessRunner(environment: [
+            "HOME": home.path, "USER": "alice", "XDG_CONFIG_HOME": home.path + "/config", "XDG_DATA_HOME": home.path + "/data",
+            "PATH": "/usr/bin:/bin", "TZ": "UTC", "SESSIONS_STORE": store,
+        ])
+        #expect(cli.run(["new", "--type", "ContextSpecSessions"]).status == 0)
+        let pane = BrowserEndToEndTests.Pane()
+        let trace = pane.home.file("trace")
+        pane.start(environment: "SESSIONS_STORE='\(store)' XDG_DATA_HOME='\(pane.home.path)/data' SESSIONS_TRACE='\(trace)'")
+        #expect(pane.waitFor("Active (1)") != nil, "\(pane.screen)")
+        // Idle, it reads nothing: it is told, it does not ask.
+        usleep(1_500_000)
+        let refreshes = { (TestFiles.readText(trace) ?? "").split(separator: "\n").filter { $0.hasPrefix("refresh") }.count }
+        #expect(refreshes() == 0, "the idle browser read the store again")
+        #expect(cli.run(["set-status", "1", "failed"]).status == 0)
+        let seen = pane.waitFor("Failed (1)", timeout: 5)
+        #expect(seen.map { $0 < 1.0 } == true, "another member's change took \(seen ?? -1) s")
+        #expect(refreshes() >= 1)
+        print("postgres live: a commit by another process shown in \(Int((seen ?? -1) * 1000)) ms; idle re-reads: 0")
+
+        try server.stop()
+        #expect(pane.waitFor("reconnecting…", timeout: 5) != nil, "\(pane.screen)")
+        try server.start()
+        #expect(cli.run(["set-status", "1", "complete"]).status == 0)
+        #expect(pane.waitFor("Complete (1)", timeout: 5) != nil, "\(pane.screen)")
+    }
+
     @Test("db migrate is for a database; a newer schema is refused; a failed connection never prints the password")
     func refusals() throws {
         let cli = CLIHarness()

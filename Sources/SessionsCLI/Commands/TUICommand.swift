@@ -22,12 +22,15 @@ struct BrowserOptions: ParsableArguments {
         let themeName = theme ?? workspace.config.theme ?? "default"
         let loaded = try ThemeLibrary.load(name: themeName, userDirectory: environment.configDirectory + "/themes")
         let service = try workspace.service()
-        // A database has no directory to watch: the browser asks for its generation instead.
+        // A database has no directory to watch: the browser listens for its commits instead.
         let watched: String? = if case .directory(let root) = workspace.location { root } else { nil }
+        let changes: DatabaseListener? = if case .database(let conninfo, _) = workspace.location {
+            DatabaseListener(conninfo: conninfo)
+        } else { nil }
         let configuration = TUIConfiguration(service: service, storeRoot: watched,
                                              projectFilter: global.project == nil ? nil : service.scope.projectID, theme: loaded,
                                              environment: environment.variables, storeWaits: waits,
-                                             resumeCommand: workspace.config.resumeCommand)
+                                             resumeCommand: workspace.config.resumeCommand, changes: changes)
         let status = try TerminalApp.run(configuration)
         if status != 0 { throw ExitCode(status) }
     }

@@ -74,6 +74,22 @@ final class DatabaseConnection: @unchecked Sendable {
     /// The descriptor a `poll` loop waits on for notifications.
     var socket: Int32 { PQsocket(connection) }
 
+    /// Reads whatever the server has sent, without waiting: false when the
+    /// connection is lost.
+    func consumeInput() -> Bool {
+        PQconsumeInput(connection) == 1 && PQstatus(connection) == CONNECTION_OK
+    }
+
+    /// How many notifications have arrived since last asked (each is freed).
+    func takeNotifications() -> Int {
+        var count = 0
+        while let notification = PQnotifies(connection) {
+            PQfreemem(notification)
+            count += 1
+        }
+        return count
+    }
+
     /// The server process serving this connection.
     var backendPID: Int32 { PQbackendPID(connection) }
 

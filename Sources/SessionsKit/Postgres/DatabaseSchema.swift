@@ -21,6 +21,9 @@ enum DatabaseSchema {
     static let interactionText = "lower(command::text || ' ' || coalesce(result::text, ''))"
     static let sessionText = "lower(coalesce(state::text, '') || ' ' || extra::text || ' ' || coalesce(conversation::text, ''))"
 
+    /// The channel every commit is announced on.
+    static let changesChannel = "sessions_changed"
+
     /// The group role every member's login belongs to: what it is granted.
     static let memberRole = "sessions_member"
 
@@ -144,6 +147,17 @@ enum DatabaseSchema {
         );
         CREATE INDEX interactions_session_id_inserted_at_index ON interactions (session_id, inserted_at);
         CREATE INDEX interactions_id_index ON interactions (id);
+
+        -- Every commit raises the generation; this tells listeners so, on
+        -- commit. Only the generation: a notification passes row-level
+        -- security by, so it names nothing a listener's login could not see.
+        CREATE FUNCTION sessions_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('sessions_changed', NEW.generation::text);
+            RETURN NULL;
+        END $$;
+        CREATE TRIGGER sessions_store_changed AFTER UPDATE OF generation ON sessions_store
+            FOR EACH ROW EXECUTE FUNCTION sessions_announce_change();
 
         -- What a search looks in, by trigrams: a rare word is found without
         -- reading every row. (The expressions are `interactionText` and
