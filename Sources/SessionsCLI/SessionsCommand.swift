@@ -26,7 +26,7 @@ public struct SessionsCommand: ParsableCommand {
             ListCommand.self, ShowCommand.self, SearchCommand.self, ResumeSessionCommand.self, NewCommand.self, SetStatusCommand.self, DeleteCommand.self,
             InteractionCommand.self, AccountCommand.self, ProjectCommand.self, ComponentCommand.self,
             ImportCommand.self, ExportCommand.self, HookCommand.self, DoctorCommand.self, BackupCommand.self, DemoCommand.self, TUICommand.self,
-            DatabaseCommand.self,
+            DatabaseCommand.self, CopyCommand.self,
         ]
     )
 

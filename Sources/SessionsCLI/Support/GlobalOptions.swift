@@ -27,21 +27,26 @@ struct GlobalOptions: ParsableArguments {
         let context = CLIContext.current
         let config = try config ?? Config.load(directory: context.environment.configDirectory)
         let location = context.environment.storeLocation(flag: store, config: config)
-        let store: any SessionStore
+        let store = try Self.open(location, waiting: waiting)
+        let workspace = Workspace(context: context, location: location, config: config, store: store, global: self)
+        if deliveringSpool { workspace.deliverSpool() }
+        return workspace
+    }
+
+    /// The store at `location`: a new directory is made a store, a database must have the schema.
+    static func open(_ location: StoreLocation, waiting: LockWaiting? = nil) throws -> any SessionStore {
+        let context = CLIContext.current
         switch location {
         case .directory(let root):
             var options = FileStore.Options(initialAccountName: UserIdentity.name(context.environment))
             options.commandName = CommandName.current
             options.lockWaiting = waiting ?? .said(on: context.stderr)
-            store = try FileStore(root: root, options: options)
+            return try FileStore(root: root, options: options)
         case .database(let conninfo, _):
             // What stays on this machine (the hook's spool and log) needs its directory.
             try location.prepareLocalDirectory()
-            store = try PostgresStore(conninfo: conninfo, lockLimitMS: waiting?.limitMS)
+            return try PostgresStore(conninfo: conninfo, lockLimitMS: waiting?.limitMS)
         }
-        let workspace = Workspace(context: context, location: location, config: config, store: store, global: self)
-        if deliveringSpool { workspace.deliverSpool() }
-        return workspace
     }
 
     func service() throws -> SessionService {
