@@ -6,7 +6,9 @@ import TestSupport
 
 /// The command line against a PostgreSQL store, as a team's member uses it:
 /// the store named by `SESSIONS_STORE`, a login of their own.
-@Suite("PostgreSQL from the command line", .enabled(if: TestDatabase.isAvailable, Comment(rawValue: TestDatabase.skipReason)))
+/// One test at a time: several start servers of their own or spawn hundreds of processes,
+/// and together they would starve the rest of the run's timed checks.
+@Suite("PostgreSQL from the command line", .serialized, .enabled(if: TestDatabase.isAvailable, Comment(rawValue: TestDatabase.skipReason)))
 struct PostgresCLITests {
     /// A migrated database with accounts 1 (alice) and 2 (bob), made by
     /// the owner as the README's team setup does, and a login for each.

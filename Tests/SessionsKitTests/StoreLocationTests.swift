@@ -39,3 +39,32 @@ struct StoreLocationTests {
         #expect(StoreLocation.localName("postgresql://[broken") == "unparsed")
     }
 }
+
+/// Copying into a store that holds entries of its own keeps them.
+@Suite("Store transfer")
+struct StoreTransferTests {
+    @Test("the source's entries win by id, the destination's others stay, and each counter is the larger")
+    func mergedRegistry() {
+        var source = Registry()
+        source.addAccount(name: "alice", at: Timestamp(seconds: 1))
+        source.addAccount(name: "bob", at: Timestamp(seconds: 2))
+        source.addProject(name: "web", accountID: 1, at: Timestamp(seconds: 3))
+        source.defaultAccountID = 1
+        var destination = Registry()
+        destination.addAccount(name: "alice-here", at: Timestamp(seconds: 9))
+        destination.addAccount(name: "unused", at: Timestamp(seconds: 9))
+        destination.addAccount(name: "carol", at: Timestamp(seconds: 9))
+        destination.accounts.remove(at: 1)
+        destination.defaultAccountID = 3
+        destination.nextSessionID = 50
+        let merged = StoreTransfer.merged(source, into: destination)
+        #expect(merged.accounts.map(\.name) == ["alice", "bob", "carol"])
+        #expect(merged.accounts.map(\.id) == [1, 2, 3])
+        #expect(merged.projects.map(\.name) == ["web"])
+        #expect(merged.defaultAccountID == 3, "the destination's own default stays")
+        #expect(merged.nextSessionID == 50 && merged.nextAccountID == 4)
+        var empty = Registry()
+        empty.nextSessionID = 1
+        #expect(StoreTransfer.merged(source, into: empty).defaultAccountID == 1)
+    }
+}

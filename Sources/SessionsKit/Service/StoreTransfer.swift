@@ -20,18 +20,36 @@ public struct StoreTransfer {
         public var registryChanged = false
     }
 
+    /// The source's entries over the destination's: an entry with the
+    /// source's id becomes the source's, and the destination's others stay
+    /// (its sessions may need them). The destination keeps its default
+    /// account if it has one, the spooled events it recorded, and the
+    /// larger of each id counter.
+    static func merged(_ source: Registry, into destination: Registry) -> Registry {
+        func merge<Entry>(_ mine: [Entry], _ theirs: [Entry], id: (Entry) -> Int) -> [Entry] {
+            let taken = Set(theirs.map(id))
+            return (mine.filter { !taken.contains(id($0)) } + theirs).sorted { id($0) < id($1) }
+        }
+        var merged = destination
+        merged.accounts = merge(destination.accounts, source.accounts) { $0.id.rawValue }
+        merged.projects = merge(destination.projects, source.projects) { $0.id.rawValue }
+        merged.components = merge(destination.components, source.components) { $0.id.rawValue }
+        if merged.defaultAccountID == nil || !merged.accounts.contains(where: { $0.id == merged.defaultAccountID }) {
+            merged.defaultAccountID = source.defaultAccountID
+        }
+        for member in source.extra.members where merged.extra[member.key] == nil { merged.extra.append(member.key, member.value) }
+        merged.nextSessionID = max(source.nextSessionID, destination.nextSessionID)
+        merged.nextAccountID = max(source.nextAccountID, destination.nextAccountID)
+        merged.nextProjectID = max(source.nextProjectID, destination.nextProjectID)
+        merged.nextComponentID = max(source.nextComponentID, destination.nextComponentID)
+        return merged
+    }
+
     public func run() throws -> Outcome {
         var outcome = Outcome()
         let registry = try source.registry()
         outcome.registryChanged = try destination.write { transaction in
-            // Spooled events a delivery recorded are the source's own business, and so are its
-            // counters beyond what its entries use: the destination keeps the larger of each.
-            var copied = registry
-            copied.deliveredEvents = transaction.registry.deliveredEvents
-            copied.nextSessionID = max(copied.nextSessionID, transaction.registry.nextSessionID)
-            copied.nextAccountID = max(copied.nextAccountID, transaction.registry.nextAccountID)
-            copied.nextProjectID = max(copied.nextProjectID, transaction.registry.nextProjectID)
-            copied.nextComponentID = max(copied.nextComponentID, transaction.registry.nextComponentID)
+            let copied = Self.merged(registry, into: transaction.registry)
             guard transaction.registry != copied else { return false }
             transaction.registry = copied
             return true
