@@ -29,6 +29,13 @@ struct HookClaudeCode: ParsableCommand {
     /// the event for the next process that gets the lock to record.
     static let lockLimitMS = 50
 
+    /// Another process held the store past the hook's limit, or a database's server is away.
+    static func isOutOfReach(_ error: any Error) -> Bool {
+        if case .busy? = error as? StoreError { return true }
+        if case .unreachable? = error as? DatabaseError { return true }
+        return false
+    }
+
     func run() {
         let context = CLIContext.current
         let config = try? Config.load(directory: context.environment.configDirectory)
@@ -51,11 +58,8 @@ struct HookClaudeCode: ParsableCommand {
                 // program does not record is no problem at all.
                 guard try ClaudeCodeHook.event(payload).isRecorded else { return }
                 HookLog.append(try workspace.spoolDelivery.deliver(then: spooled).problems, root: root, at: context.now())
-            } catch StoreError.busy {
-                guard try ClaudeCodeHook.event(payload).isRecorded else { return }
-                try EventSpool(storeRoot: root).append(spooled.encoded())
-            } catch DatabaseError.unreachable {
-                // The server or the network is away: the next hook or command that reaches it records this.
+            } catch let error where Self.isOutOfReach(error) {
+                // The next hook or command that gets the store records this.
                 guard try ClaudeCodeHook.event(payload).isRecorded else { return }
                 try location.prepareLocalDirectory()
                 try EventSpool(storeRoot: root).append(spooled.encoded())
