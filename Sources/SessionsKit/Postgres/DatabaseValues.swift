@@ -13,13 +13,17 @@ enum DatabaseValues {
     /// (`2026-10-31 23:59:29.5`, `0001-01-01 00:00:00 BC`), with the
     /// fraction digits the model remembers it was written with.
     static func time(_ text: String?, digits: Int) -> Timestamp? {
-        guard var text else { return nil }
-        if text.hasSuffix(" BC") {
-            text.removeLast(3)
-            guard text.hasPrefix("0001-") else { return nil }
-            text = "0000" + text.dropFirst(4)
+        guard let text else { return nil }
+        // Read as ISO 8601 bytes (the date and time joined by `T`, then `Z`): a list reads four a row.
+        var bytes = Array(text.utf8)
+        if bytes.count > 3 && bytes.suffix(3).elementsEqual(" BC".utf8) {
+            bytes.removeLast(3)
+            guard bytes.starts(with: "0001-".utf8) else { return nil }
+            bytes.replaceSubrange(0..<4, with: "0000".utf8)
         }
-        guard var time = Timestamp(iso8601: String(text.map { $0 == " " ? "T" : $0 }) + "Z") else { return nil }
+        if bytes.count > 10 && bytes[10] == UInt8(ascii: " ") { bytes[10] = UInt8(ascii: "T") }
+        bytes.append(UInt8(ascii: "Z"))
+        guard var time = bytes.withUnsafeBufferPointer(Timestamp.parse) else { return nil }
         time.fractionDigits = digits
         return time
     }
