@@ -24,6 +24,27 @@ struct PostgresCLITests {
         return (database, ["SESSIONS_STORE": alice], ["SESSIONS_STORE": bob])
     }
 
+    /// The real binary as alice, with a home of its own, on `store`.
+    static func runner(_ home: TemporaryDirectory, store: String) -> ProcessRunner {
+        ProcessRunner(environment: [
+            "HOME": home.path, "USER": "alice", "XDG_CONFIG_HOME": home.path + "/config", "XDG_DATA_HOME": home.path + "/data",
+            "PATH": "/usr/bin:/bin", "TZ": "UTC", "SESSIONS_STORE": store,
+        ])
+    }
+
+    /// A server of the test's own with the schema, account 1 and a login `alice` in it: her connection parameters.
+    static func privateTeam(_ server: PrivateServer) throws -> String {
+        let owner = server.conninfo + " dbname=postgres"
+        try PostgresStore.migrate(conninfo: owner)
+        let setup = ProcessRunner(executable: TestDatabase.psqlPath, environment: ["PATH": "/usr/bin:/bin"]).run([
+            "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", owner, "-c",
+            "INSERT INTO accounts (id, name) VALUES (1, 'alice'); SELECT setval('accounts_id_seq', 1); "
+                + "CREATE ROLE alice LOGIN IN ROLE sessions_member; INSERT INTO account_members VALUES ('alice', 1)",
+        ])
+        #expect(setup.status == 0, "\(setup.stderr)")
+        return "host=\(server.directory.path) port=5432 user=alice dbname=postgres"
+    }
+
     @Test("a member creates, changes, lists, shows and searches its sessions; another account's are not found, exactly like none")
     func memberCommands() throws {
         let cli = CLIHarness()
@@ -56,10 +77,7 @@ struct PostgresCLITests {
         let (database, alice, _) = try Self.team(cli)
         #expect(try cli.ok(["new", "--type", "ContextSpecSessions"], env: alice) == "1")
         let home = TemporaryDirectory("sessions-pg-home")
-        let runner = ProcessRunner(environment: [
-            "HOME": home.path, "USER": "alice", "XDG_CONFIG_HOME": home.path + "/config", "XDG_DATA_HOME": home.path + "/data",
-            "PATH": "/usr/bin:/bin", "TZ": "UTC", "SESSIONS_STORE": alice["SESSIONS_STORE"]!,
-        ])
+        let runner = Self.runner(home, store: alice["SESSIONS_STORE"]!)
         let failures = Mutex<[String]>([])
         runOnThreads((0..<8).map { writer in {
             for step in 0..<100 {
@@ -84,22 +102,15 @@ struct PostgresCLITests {
     func spoolWhileAway() throws {
         let server = try PrivateServer()
         let owner = server.conninfo + " dbname=postgres"
-        try PostgresStore.migrate(conninfo: owner)
+        let store = try Self.privateTeam(server)
         func psql(_ sql: String) -> String {
             let output = ProcessRunner(executable: TestDatabase.psqlPath, environment: ["PATH": "/usr/bin:/bin"])
                 .run(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", owner, "-c", sql])
             #expect(output.status == 0, "\(sql): \(output.stderr)")
             return output.stdout.trimmingSpaces()
         }
-        _ = psql("""
-            INSERT INTO accounts (id, name) VALUES (1, 'alice'); SELECT setval('accounts_id_seq', 1);
-            CREATE ROLE alice LOGIN IN ROLE sessions_member; INSERT INTO account_members VALUES ('alice', 1)
-            """)
         let home = TemporaryDirectory("sessions-pg-hook")
-        let runner = ProcessRunner(environment: [
-            "HOME": home.path, "USER": "alice", "XDG_CONFIG_HOME": home.path + "/config", "XDG_DATA_HOME": home.path + "/data",
-            "PATH": "/usr/bin:/bin", "TZ": "UTC", "SESSIONS_STORE": "host=\(server.directory.path) port=5432 user=alice dbname=postgres",
-        ])
+        let runner = Self.runner(home, store: store)
         func event(_ step: Int) -> [UInt8] {
             Array(#"{"session_id":"conv-away","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"step \#(step)"},"tool_use_id":"toolu_\#(step)","cwd":"/tmp/away","transcript_path":"/tmp/away.jsonl"}"#.utf8)
         }
@@ -134,10 +145,7 @@ struct PostgresCLITests {
         let cli = CLIHarness()
         let (database, alice, _) = try Self.team(cli)
         let home = TemporaryDirectory("sessions-pg-held")
-        let runner = ProcessRunner(environment: [
-            "HOME": home.path, "USER": "alice", "XDG_CONFIG_HOME": home.path + "/config", "XDG_DATA_HOME": home.path + "/data",
-            "PATH": "/usr/bin:/bin", "TZ": "UTC", "SESSIONS_STORE": alice["SESSIONS_STORE"]!,
-        ])
+        let runner = Self.runner(home, store: alice["SESSIONS_STORE"]!)
         let event = Array(#"{"session_id":"conv-held","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"held"},"tool_use_id":"toolu_held","cwd":"/tmp/held","transcript_path":"/tmp/held.jsonl"}"#.utf8)
         let holder = startThreads([{
             _ = database.psql("BEGIN; SELECT pg_advisory_xact_lock(\(PostgresStore.writeLockKey)); SELECT pg_sleep(3); COMMIT",
@@ -169,20 +177,9 @@ struct PostgresCLITests {
           .enabled(if: PrivateServer.isAvailable, "needs PostgreSQL's server programs to restart a server of its own"))
     func liveBrowser() throws {
         let server = try PrivateServer()
-        let owner = server.conninfo + " dbname=postgres"
-        try PostgresStore.migrate(conninfo: owner)
-        let setup = ProcessRunner(executable: TestDatabase.psqlPath, environment: ["PATH": "/usr/bin:/bin"]).run([
-            "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", owner, "-c",
-            "INSERT INTO accounts (id, name) VALUES (1, 'alice'); SELECT setval('accounts_id_seq', 1); "
-                + "CREATE ROLE alice LOGIN IN ROLE sessions_member; INSERT INTO account_members VALUES ('alice', 1)",
-        ])
-        #expect(setup.status == 0, "\(setup.stderr)")
-        let store = "host=\(server.directory.path) port=5432 user=alice dbname=postgres"
+        let store = try Self.privateTeam(server)
         let home = TemporaryDirectory("sessions-pg-live")
-        let cli = ProcessRunner(environment: [
-            "HOME": home.path, "USER": "alice", "XDG_CONFIG_HOME": home.path + "/config", "XDG_DATA_HOME": home.path + "/data",
-            "PATH": "/usr/bin:/bin", "TZ": "UTC", "SESSIONS_STORE": store,
-        ])
+        let cli = Self.runner(home, store: store)
         #expect(cli.run(["new", "--type", "ContextSpecSessions"]).status == 0)
         let pane = BrowserEndToEndTests.Pane()
         let trace = pane.home.file("trace")
