@@ -170,6 +170,41 @@ struct PostgresSchemaTests {
         #expect(errorText { try PostgresStore.migrate(conninfo: database.owner) }?.contains("upgrade sessions") == true)
     }
 
+    @Test("a version 1 database upgrades in place: its rows kept, its search on the new indexes")
+    func upgradeFromOne() throws {
+        let database = try TestDatabase(migrated: false)
+        #expect(try PostgresStore.migrate(conninfo: database.owner, upTo: 1) == (0, 1))
+        // Rows as version 1 has them, written as its program wrote them.
+        let rows = database.psql("""
+            INSERT INTO accounts (id, name) VALUES (1, 'alice');
+            INSERT INTO sessions (id, type, status, account_id, inserted_at, updated_at, interaction_count)
+                VALUES (1, 'ComponentCodingSessions', 'active', 1, '2026-01-01', '2026-01-01', 2);
+            INSERT INTO interactions (session_id, position, id, command, result) VALUES
+                (1, 0, gen_random_uuid(), '{"command": "mix test"}', '{"status": "ok", "stdout": "narwhal\\u0000 ok"}'),
+                (1, 1, gen_random_uuid(), '{"command": "cat blob"}', '{"status": "ok", "stdout": "AAE=", "stdout_encoding": "base64"}');
+            SELECT setval('sessions_id_seq', 1);
+            """, as: database.owner)
+        #expect(rows.status == 0, "\(rows.stderr)")
+        #expect(try PostgresStore.migrate(conninfo: database.owner) == (1, DatabaseSchema.version))
+        let indexes = database.psql("SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE tablename = 'interactions'",
+                                    as: database.owner).stdout.trimmingSpaces()
+        #expect(indexes.contains("interactions_search_trgm_index") && indexes.contains("interactions_encoded_output_index"), "\(indexes)")
+        #expect(!indexes.contains("interactions_text_trgm_index"), "\(indexes)")
+        let store = try PostgresStore(conninfo: database.owner)
+        #expect(try store.session(id: 1)?.interactions.count == 2)
+        let registry = try store.registry()
+        let targets = [SearchTarget(id: 1, title: nil)]
+        for (query, finds) in [("narwhal", true), ("mix test", true), ("walrus", false)] {
+            let search = try SearchFixtures.search(query, regex: false, fields: [], kept: 3)
+            let hits = SearchFixtures.hits(try SearchFixtures.outcomes(store, search, targets, registry: registry).outcomes)
+            #expect(hits.isEmpty != finds, "\(query)")
+        }
+        // The query a rare word makes is answered from the index, not by reading every row.
+        let plan = database.psql("SET enable_seqscan = off; EXPLAIN SELECT session_id FROM interactions WHERE \(DatabaseSchema.interactionText) LIKE '%narwhal%'",
+                                 as: database.owner).stdout
+        #expect(plan.contains("interactions_search_trgm_index"), "\(plan)")
+    }
+
     @Test("a migration that fails part way leaves the version before it, and nothing of itself")
     func failedMigration() throws {
         let database = try TestDatabase(migrated: false)

@@ -147,6 +147,8 @@ final class SearchWorld: @unchecked Sendable {
         try run("pending", "sleep 100 # pending zebra", nil)
         try run("cafe", "café --crème", ResultDraft(status: "ok", stdout: .text("Crème brûlée é\r\nheader: zebra value\r\nlast\r\n")))
         try run("url", "curl https://example.test/src/app", ResultDraft(status: "warning", stdout: .text("src/app/main.swift:1 zebra\n")))
+        // A NUL in the output, which PostgreSQL's text type cannot hold.
+        try run("nul", "printf 'a\\0b'", ResultDraft(status: "ok", stdout: .text("tusk\u{0}walrus\n")))
         for round in 0..<6 {
             try run("common\(round)", "mix test --seed \(round)", ResultDraft(status: "ok", stdout: .text("the tests pass: \(round) of the zebra suite")))
         }

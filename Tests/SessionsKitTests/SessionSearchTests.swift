@@ -363,6 +363,7 @@ struct SessionSearchTests {
             ("zebra", false, [.state], true), ("zebra", false, [.prompt], true), ("zebra", false, [.reply], true),
             ("zebra", false, [.command, .output], true), ("login", false, [.prompt, .reply], true), ("Component", false, [.title], true),
             ("make zebra", false, [.output], nil), ("alert", false, [.state, .title], nil),
+            ("tusk", false, all, true), ("printf", false, [.command], true), ("walrus", false, [.output], true),
         ]
         for (name, interaction) in world.interactions.sorted(by: { $0.key < $1.key }) where ["grep", "binary", "pending", "live"].contains(name) {
             queries.append((interaction, false, all, true))

@@ -14,12 +14,37 @@
 /// a `timestamp` keeps only the instant.
 enum DatabaseSchema {
     /// The version this program writes and reads.
-    static let version = 1
+    static let version = 2
 
     /// The text of a row that a search's trigram indexes cover, lower-cased:
     /// the same expressions as the indexes, or the server cannot use them.
-    static let interactionText = "lower(command::text || ' ' || coalesce(result::text, ''))"
+    ///
+    /// An interaction's is only what a search reads of it (`SessionSearch.parts`),
+    /// decoded: ids and times hold every digit trigram, so with them a
+    /// number matched a quarter of all rows. The server cannot decode a
+    /// `json` value holding `\u0000` (its text type has no NUL), and an
+    /// index expression that failed would refuse the row: such a row is
+    /// indexed by its whole JSON text instead, which holds every needle too.
+    static let interactionText = """
+        lower(CASE WHEN strpos(command::text || coalesce(result::text, ''), '\\u0000') > 0 \
+        THEN command::text || ' ' || coalesce(result::text, '') \
+        ELSE coalesce(command->>'command', '') || ' ' || coalesce(command->>'pipe', '') || ' ' \
+        || coalesce(result->>'stdout', '') || ' ' || coalesce(result->>'stderr', '') || ' ' \
+        || coalesce(result->>'error_message', '') END)
+        """
     static let sessionText = "lower(coalesce(state::text, '') || ' ' || extra::text || ' ' || coalesce(conversation::text, ''))"
+
+    /// An interaction whose output is kept as base64, which no needle can
+    /// see into: a search always reads it. The predicate of a partial index;
+    /// raw text, since only a member's name ends `_encoding"` unescaped.
+    static let encodedOutput = "strpos(result::text, '_encoding\"') > 0"
+
+    /// The text of `column`'s member `key`, or NULL where the value holds
+    /// `\u0000`, which the server cannot decode: a query on it must not
+    /// fail for one such row.
+    static func member(_ key: String, of column: String) -> String {
+        "CASE WHEN strpos(\(column)::text, '\\u0000') = 0 THEN \(column)->>'\(key)' END"
+    }
 
     /// The channel every commit is announced on.
     static let changesChannel = "sessions_changed"
@@ -30,7 +55,7 @@ enum DatabaseSchema {
     /// The SQL that takes the schema from `version - 1` to `version`, by
     /// index: each runs once, in its own transaction with the version row,
     /// so a crash inside one leaves the one before.
-    static let migrations: [String] = [version1]
+    static let migrations: [String] = [version1, version2]
 
     static let version1 = """
         CREATE TABLE sessions_schema (
@@ -160,8 +185,8 @@ enum DatabaseSchema {
             FOR EACH ROW EXECUTE FUNCTION sessions_announce_change();
 
         -- What a search looks in, by trigrams: a rare word is found without
-        -- reading every row. (The expressions are `interactionText` and
-        -- `sessionText` in the program, which must stay the same.)
+        -- reading every row. (The second expression is `sessionText` in the
+        -- program, which must stay the same; version 2 replaces the first.)
         CREATE EXTENSION IF NOT EXISTS pg_trgm;
         CREATE INDEX interactions_text_trgm_index ON interactions
             USING gin (lower(command::text || ' ' || coalesce(result::text, '')) gin_trgm_ops);
@@ -208,6 +233,16 @@ enum DatabaseSchema {
         GRANT SELECT, UPDATE, USAGE ON SEQUENCE accounts_id_seq, projects_id_seq, components_id_seq, sessions_id_seq
             TO sessions_member;
         """
+
+    /// Version 1's interaction index covered the whole JSON of a command and
+    /// its result, ids and times included, and a search's `LIKE ALL` could
+    /// not use it: a rare word read every row. This one covers only the
+    /// text a search reads, and the query asks one `LIKE` per term.
+    static let version2 = """
+        DROP INDEX interactions_text_trgm_index;
+        CREATE INDEX interactions_search_trgm_index ON interactions USING gin (\(interactionText) gin_trgm_ops);
+        CREATE INDEX interactions_encoded_output_index ON interactions (session_id) WHERE \(encodedOutput);
+        """
 }
 
 /// Creates and upgrades a database's schema, and checks it before use.
@@ -228,13 +263,13 @@ struct DatabaseMigrator {
     /// in a transaction of its own, under a lock, so two at once run each
     /// step once. Returns the versions it went from and to.
     @discardableResult
-    func migrate() throws -> (from: Int, to: Int) {
+    func migrate(upTo target: Int = DatabaseSchema.version) throws -> (from: Int, to: Int) {
         let start = try version() ?? 0
         guard start <= DatabaseSchema.version else {
             throw DatabaseError.newerSchema(target: connection.target, found: start, supported: DatabaseSchema.version)
         }
         var current = start
-        while current < DatabaseSchema.version {
+        while current < target {
             try connection.transaction {
                 try connection.execute("SELECT pg_advisory_xact_lock(\(Self.lockKey))")
                 // Another process may have migrated while this one waited.

@@ -35,6 +35,11 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         try DatabaseMigrator(connection: DatabaseConnection(conninfo)).migrate()
     }
 
+    /// Stops at `version`: a test makes an older database to upgrade.
+    static func migrate(conninfo: String, upTo version: Int) throws -> (from: Int, to: Int) {
+        try DatabaseMigrator(connection: DatabaseConnection(conninfo)).migrate(upTo: version)
+    }
+
     /// Runs `body` on the connection, first connecting again if it was
     /// lost (the server restarted): a long-lived browser outlives a
     /// connection. A read that fails because the connection broke under it
@@ -87,11 +92,8 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         }
     }
 
-    /// Output kept as base64 (`stdout_encoding`), which no needle can see into: such an interaction is always read.
-    static let base64Marker = "%\\_encoding\"%"
-
     /// Only the sessions whose rows may hold every term are read: the
-    /// server finds them with its trigram indexes on the rows' text,
+    /// server finds them with its trigram indexes on the text a search reads,
     /// looking for each term's needle (`RawNeedle`: the bytes of it no
     /// JSON writer escapes) as the file store's scan does. The rest can
     /// match by their title alone. A pattern, or a term with no needle,
@@ -102,18 +104,21 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         guard !plan.decodesEverything, !plan.needles.isEmpty, !search.seeksInteractionID else {
             return try searchReadingWhole(search, targets: targets, registry: registry, body)
         }
-        let patterns = "{" + plan.needles.map { needle in
-            // A LIKE pattern in an array literal: LIKE's own escapes, then the array's quoting.
-            let literal = String(decoding: needle.bytes, as: UTF8.self).lowercased()
-                .replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_")
-            return "\"%" + literal.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "%\""
-        }.joined(separator: ",") + "}"
+        // One LIKE per needle, each a parameter: a GIN index answers
+        // `LIKE $1 AND LIKE $2`, but not `LIKE ALL ($1)`.
+        let patterns = plan.needles.map { needle in
+            "%" + String(decoding: needle.bytes, as: UTF8.self).lowercased()
+                .replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_") + "%"
+        }
+        func all(_ text: String) -> String {
+            patterns.indices.map { "\(text) LIKE $\($0 + 1)" }.joined(separator: " AND ")
+        }
         let candidates = try using { connection in
             try connection.query("""
-                SELECT session_id FROM interactions
-                    WHERE \(DatabaseSchema.interactionText) LIKE ALL ($1::text[]) OR \(DatabaseSchema.interactionText) LIKE $2
-                UNION SELECT id FROM sessions WHERE \(DatabaseSchema.sessionText) LIKE ALL ($1::text[])
-                """, [patterns, Self.base64Marker]).column { Session.ID($0) }
+                SELECT session_id FROM interactions WHERE \(all(DatabaseSchema.interactionText))
+                UNION SELECT session_id FROM interactions WHERE \(DatabaseSchema.encodedOutput)
+                UNION SELECT id FROM sessions WHERE \(all(DatabaseSchema.sessionText))
+                """, patterns).column { Session.ID($0) }
         }
         try searchReadingWhole(search, targets: targets, registry: registry, reads: Set(candidates), body)
     }
@@ -273,7 +278,7 @@ final class PostgresTransaction: StoreTransaction {
         guard rows.count == 1 else { return nil }
         let session = try SessionRow.session(rows, 0, conversation: true)
         let count = SessionRow.columnCount
-        let waiting = try connection.query("SELECT position, id, extra->>'\(ClaudeCodeTools.toolUseKey)' FROM interactions "
+        let waiting = try connection.query("SELECT position, id, \(DatabaseSchema.member(ClaudeCodeTools.toolUseKey, of: "extra")) FROM interactions "
             + "WHERE session_id = $1 AND result IS NULL ORDER BY position", [String(id.rawValue)])
         let pending = (0..<waiting.count).map { row in
             SessionHead.Pending(position: waiting.int(row, 0) ?? 0, id: waiting.text(row, 1) ?? "", toolUseID: waiting.text(row, 2),
@@ -311,7 +316,7 @@ final class PostgresTransaction: StoreTransaction {
                                         [String(head.id.rawValue), id])
         case .toolUse(let tool):
             rows = try connection.query("SELECT max(position) FROM interactions WHERE session_id = $1 "
-                + "AND extra->>'\(ClaudeCodeTools.toolUseKey)' = $2", [String(head.id.rawValue), tool])
+                + "AND \(DatabaseSchema.member(ClaudeCodeTools.toolUseKey, of: "extra")) = $2", [String(head.id.rawValue), tool])
         }
         return rows.int(0, 0)
     }
