@@ -111,6 +111,8 @@ struct PostgresSchemaTests {
             #expect(value("SELECT count(*) FROM sessions s JOIN interactions i ON i.session_id = s.id") == "2")
             #expect(value("SELECT count(*) FROM interactions i LEFT JOIN sessions s ON s.id = i.session_id WHERE s.id IS NULL") == "0")
             #expect(value("SELECT count(*) FROM account_members") == "1")
+            // A search's candidates, found as the tables' owner, are the member's own sessions only.
+            #expect(value("SELECT string_agg(s::text, ',') FROM sessions_search_candidates(ARRAY['%%']) AS s") == "\(own)")
             // Writes to the other account's rows touch nothing.
             #expect(value("WITH changed AS (UPDATE sessions SET status = 'complete' WHERE id = \(other) RETURNING 1) SELECT count(*) FROM changed") == "0")
             #expect(value("WITH gone AS (DELETE FROM interactions WHERE session_id = \(other) RETURNING 1) SELECT count(*) FROM gone") == "0")
@@ -136,6 +138,9 @@ struct PostgresSchemaTests {
         #expect(database.psql("SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM sessions", as: database.owner).stdout
             .trimmingSpaces() == "1:complete,2:complete")
         #expect(database.psql("SELECT count(*) FROM interactions", as: database.owner).stdout.trimmingSpaces() == "4")
+        // The owner, whom the policies do not bind, is not narrowed by them either.
+        #expect(database.psql("SELECT count(*) FROM sessions_search_candidates(ARRAY['%%'])", as: database.owner).stdout
+            .trimmingSpaces() == "2")
         print("postgres isolation: 2 member roles, each: SELECT on 6 tables, 2 joins, COPY, UPDATE and DELETE of the other's rows, "
             + "moving a row or making one in the other account, joining it; the other account's rows seen or touched: 0")
     }

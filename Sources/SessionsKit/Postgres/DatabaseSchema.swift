@@ -238,11 +238,55 @@ enum DatabaseSchema {
     /// its result, ids and times included, and a search's `LIKE ALL` could
     /// not use it: a rare word read every row. This one covers only the
     /// text a search reads, and the query asks one `LIKE` per term.
+    ///
+    /// Row-level security keeps the server from using an index for a
+    /// member's `LIKE` at all: the operator is not leakproof, so it may not
+    /// run before the policies. A search's candidates are therefore found by
+    /// a function that runs as the tables' owner and applies the membership
+    /// itself, keyed on the login (`session_user`) as the policies are keyed
+    /// on the role; a login the policies do not bind (an owner, a superuser)
+    /// is not narrowed. It returns ids only: the sessions are then read
+    /// under the caller's own policies.
     static let version2 = """
         DROP INDEX interactions_text_trgm_index;
         CREATE INDEX interactions_search_trgm_index ON interactions USING gin (\(interactionText) gin_trgm_ops);
         CREATE INDEX interactions_encoded_output_index ON interactions (session_id) WHERE \(encodedOutput);
+
+        CREATE FUNCTION sessions_search_candidates(patterns text[]) RETURNS SETOF bigint
+            LANGUAGE plpgsql STABLE SECURITY DEFINER AS $fn$
+        DECLARE
+            interaction_match text;
+            session_match text;
+            unbound boolean;
+        BEGIN
+            SELECT string_agg(format('%s LIKE %L', \(literal(interactionText)), pattern), ' AND '),
+                   string_agg(format('%s LIKE %L', \(literal(sessionText)), pattern), ' AND ')
+                INTO interaction_match, session_match FROM unnest(patterns) AS pattern;
+            IF interaction_match IS NULL THEN
+                RETURN;
+            END IF;
+            SELECT r.rolsuper OR r.rolbypassrls OR pg_has_role(session_user, c.relowner, 'USAGE') INTO unbound
+                FROM pg_roles r, pg_class c WHERE r.rolname = session_user AND c.oid = 'sessions'::regclass;
+            RETURN QUERY EXECUTE format($q$
+                SELECT id FROM sessions
+                WHERE (%L OR account_id IN (SELECT account_id FROM account_members WHERE role_name = session_user))
+                  AND id IN (SELECT session_id FROM interactions WHERE %s
+                             UNION SELECT session_id FROM interactions WHERE %s
+                             UNION SELECT id FROM sessions WHERE %s)
+                $q$, coalesce(unbound, false), interaction_match, \(literal(encodedOutput)), session_match);
+        END $fn$;
+        -- A function that runs as its owner names its schema, and reads no temporary one first.
+        DO $$ BEGIN
+            EXECUTE format('ALTER FUNCTION sessions_search_candidates(text[]) SET search_path = %I, pg_temp', current_schema());
+        END $$;
+        REVOKE ALL ON FUNCTION sessions_search_candidates(text[]) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION sessions_search_candidates(text[]) TO sessions_member;
         """
+
+    /// `text` as an SQL string literal.
+    static func literal(_ text: String) -> String {
+        "'" + text.replacing("'", with: "''") + "'"
+    }
 }
 
 /// Creates and upgrades a database's schema, and checks it before use.

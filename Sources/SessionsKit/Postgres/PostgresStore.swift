@@ -93,7 +93,8 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
     }
 
     /// Only the sessions whose rows may hold every term are read: the
-    /// server finds them with its trigram indexes on the text a search reads,
+    /// server finds them (`sessions_search_candidates`, see
+    /// `DatabaseSchema.version2`) with its trigram indexes on the text a search reads,
     /// looking for each term's needle (`RawNeedle`: the bytes of it no
     /// JSON writer escapes) as the file store's scan does. The rest can
     /// match by their title alone. A pattern, or a term with no needle,
@@ -104,21 +105,14 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         guard !plan.decodesEverything, !plan.needles.isEmpty, !search.seeksInteractionID else {
             return try searchReadingWhole(search, targets: targets, registry: registry, body)
         }
-        // One LIKE per needle, each a parameter: a GIN index answers
-        // `LIKE $1 AND LIKE $2`, but not `LIKE ALL ($1)`.
+        // LIKE patterns: LIKE's own escapes around each needle.
         let patterns = plan.needles.map { needle in
             "%" + String(decoding: needle.bytes, as: UTF8.self).lowercased()
                 .replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_") + "%"
         }
-        func all(_ text: String) -> String {
-            patterns.indices.map { "\(text) LIKE $\($0 + 1)" }.joined(separator: " AND ")
-        }
+        let arguments = patterns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
         let candidates = try using { connection in
-            try connection.query("""
-                SELECT session_id FROM interactions WHERE \(all(DatabaseSchema.interactionText))
-                UNION SELECT session_id FROM interactions WHERE \(DatabaseSchema.encodedOutput)
-                UNION SELECT id FROM sessions WHERE \(all(DatabaseSchema.sessionText))
-                """, patterns).column { Session.ID($0) }
+            try connection.query("SELECT sessions_search_candidates(ARRAY[\(arguments)]::text[])", patterns).column { Session.ID($0) }
         }
         try searchReadingWhole(search, targets: targets, registry: registry, reads: Set(candidates), body)
     }
