@@ -223,6 +223,41 @@ struct PostgresSchemaTests {
         #expect(try PostgresStore.migrate(conninfo: database.owner) == (0, DatabaseSchema.version))
     }
 
+    @Test("doctor finds a constraint, an index or a policy changed by hand, and a login the policies do not bind")
+    func doctorChecksTheSchema() throws {
+        let database = try TestDatabase()
+        let member = try database.member("alice", accounts: [])
+        let clean = DatabaseDoctor(conninfo: member, local: "/nonexistent").run()
+        #expect(clean.healthy, "\(clean.lines)")
+        #expect(clean.lines.contains("the constraints, indexes and row-level security policies are the schema's own"), "\(clean.lines)")
+        #expect(!clean.lines.contains { $0.contains("does not bind") }, "\(clean.lines)")
+        let owner = DatabaseDoctor(conninfo: database.owner, local: "/nonexistent").run()
+        #expect(owner.healthy && owner.lines.contains { $0.contains("row-level security does not bind") }, "\(owner.lines)")
+        let changes = [
+            ("ALTER TABLE sessions DROP CONSTRAINT sessions_agent_check", "sessions.agent is not checked to be one of claude_code (it has no check constraint)"),
+            ("ALTER TABLE sessions DROP CONSTRAINT sessions_status_check; ALTER TABLE sessions ADD CHECK (status IN ('active', 'complete', 'failed', 'paused'))",
+             "sessions.status is not checked to be one of active, complete, failed"),
+            ("ALTER TABLE sessions ALTER COLUMN account_id DROP NOT NULL", "sessions.account_id may be null"),
+            ("ALTER TABLE interactions DROP CONSTRAINT interactions_session_id_fkey; "
+                + "ALTER TABLE interactions ADD FOREIGN KEY (session_id) REFERENCES sessions(id) ON DELETE RESTRICT",
+             "interactions.session_id references sessions ON DELETE RESTRICT, not ON DELETE CASCADE"),
+            ("ALTER TABLE sessions DROP CONSTRAINT sessions_project_id_fkey", "sessions.project_id does not reference projects"),
+            ("DROP INDEX sessions_account_id_status_index", "no index on sessions (account_id, status)"),
+            ("DROP POLICY member_projects ON projects", "projects has no policy member_projects"),
+            ("ALTER TABLE interactions DISABLE ROW LEVEL SECURITY", "row-level security is off on interactions"),
+        ]
+        for (sql, _) in changes {
+            let output = database.psql(sql, as: database.owner)
+            #expect(output.status == 0, "\(sql): \(output.stderr)")
+        }
+        let changed = DatabaseDoctor(conninfo: member, local: "/nonexistent").run()
+        #expect(!changed.healthy)
+        for (sql, finding) in changes {
+            #expect(changed.lines.contains { $0.hasPrefix("schema changed by hand: ") && $0.contains(finding) }, "\(sql)\n\(changed.lines)")
+        }
+        #expect(changed.lines.count == changes.count + 1, "\(changed.lines)")
+    }
+
     @Test("a failed login names the host, port and database, and never the password")
     func redaction() throws {
         let server = try #require(TestDatabase.server)

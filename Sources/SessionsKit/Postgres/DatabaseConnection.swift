@@ -71,6 +71,9 @@ final class DatabaseConnection: @unchecked Sendable {
         PQfinish(connection)
     }
 
+    /// The role this connection logged in as.
+    var user: String { PQuser(connection).map { String(cString: $0) } ?? "" }
+
     /// The descriptor a `poll` loop waits on for notifications.
     var socket: Int32 { PQsocket(connection) }
 

@@ -452,4 +452,7 @@ extension DatabaseRows {
     func column<T>(_ make: (Int) -> T) -> [T] {
         (0..<count).compactMap { int($0, 0).map(make) }
     }
+
+    /// The first column of every row, as text.
+    var texts: [String] { (0..<count).compactMap { text($0, 0) } }
 }
