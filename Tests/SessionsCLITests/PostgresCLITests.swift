@@ -202,6 +202,45 @@ struct PostgresCLITests {
         #expect(pane.waitFor("Complete (1)", timeout: 5) != nil, "\(pane.screen)")
     }
 
+    @Test("two members' browsers on one session: each sees the other's change within a second, and u will not undo over the newer one")
+    func twoBrowsers() throws {
+        let cli = CLIHarness()
+        let (database, alice, _) = try Self.team(cli)
+        let carol = try database.member("carol", accounts: [1])
+        #expect(try cli.ok(["new", "--type", "ContextSpecSessions"], env: alice) == "1")
+        let first = BrowserEndToEndTests.Pane(), second = BrowserEndToEndTests.Pane()
+        first.start(environment: "SESSIONS_STORE='\(alice["SESSIONS_STORE"]!)' XDG_DATA_HOME='\(first.home.path)/data'")
+        second.start(environment: "SESSIONS_STORE='\(carol)' XDG_DATA_HOME='\(second.home.path)/data'")
+        #expect(first.waitFor("Active (1)") != nil, "\(first.screen)")
+        #expect(second.waitFor("Active (1)") != nil, "\(second.screen)")
+        func status() -> String {
+            database.psql("SELECT status FROM sessions WHERE id = 1", as: database.owner).stdout.trimmingSpaces()
+        }
+
+        first.keys("c")
+        #expect(first.waitFor("#1 → complete (u: undo)") != nil, "\(first.screen)")
+        let seenBySecond = second.waitFor("Complete (1)", timeout: 5)
+        #expect(seenBySecond.map { $0 < 1.0 } == true, "the second browser saw the change after \(seenBySecond ?? -1) s")
+
+        second.keys("2", "f")
+        #expect(second.waitFor("#1 → failed (u: undo)") != nil, "\(second.screen)")
+        let seenByFirst = first.waitFor("Failed (1)", timeout: 5)
+        #expect(seenByFirst.map { $0 < 1.0 } == true, "the first browser saw the change after \(seenByFirst ?? -1) s")
+        #expect(status() == "failed")
+
+        // The first browser's undo would put back what the second changed since: it is refused.
+        first.keys("u")
+        #expect(first.waitFor("#1 changed since; nothing undone") != nil, "\(first.screen)")
+        #expect(status() == "failed")
+        // The second's own undo is its to make.
+        second.keys("u")
+        #expect(second.waitFor("#1 → complete (undone)") != nil, "\(second.screen)")
+        #expect(first.waitFor("Complete (1)", timeout: 5) != nil, "\(first.screen)")
+        #expect(status() == "complete")
+        print("postgres two browsers: each saw the other's change \(Int((seenBySecond ?? -1) * 1000)) and "
+            + "\(Int((seenByFirst ?? -1) * 1000)) ms after its own flash showed; the undo over the newer change refused")
+    }
+
     @Test("copy moves two accounts from files into a database, between databases and back, each export byte for byte the same; again changes nothing; cut short, it goes on")
     func copyBetweenStores() throws {
         let cli = CLIHarness()

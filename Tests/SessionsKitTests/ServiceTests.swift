@@ -190,6 +190,27 @@ struct ServiceTests {
         #expect(errorText { _ = try SessionStatus(validating: "done") } == "status: \"done\" is not one of active, complete, failed")
     }
 
+    @Test("an undo writes back only the sessions still as the change left them, judged when the write holds the store",
+          arguments: Backend.available)
+    func undoLeavesNewerChanges(backend: Backend) throws {
+        let world = try World(backend)
+        let mine = world.service(account: 1), theirs = world.service(account: 1)
+        let ids = try (0..<3).map { _ in try mine.create(SessionDraft(type: "ContextSpecSessions")).id }
+        let change = try mine.setStatuses(ids.map { ($0, .complete) })
+        #expect(change.map(\.previous) == [.active, .active, .active])
+        // Another process moves the second on; this one has not heard of it.
+        try theirs.setStatus(id: ids[1], to: .failed)
+        let undo = try mine.undoStatuses(change.map { ($0.summary.id, $0.previous) }, changedTo: .complete)
+        #expect(undo.map(\.previous) == [.complete, .failed, .complete])
+        #expect(undo.map(\.summary.status) == [.active, .failed, .active])
+        #expect(try ids.map { try world.store.session(id: $0)?.status } == [.active, .failed, .active])
+        // None left as the change made them: nothing is written, not even a time.
+        let before = try world.store.session(id: ids[1])?.updatedAt
+        let none = try mine.undoStatuses([(ids[1], .active)], changedTo: .complete)
+        #expect(none.map(\.summary.status) == [.failed])
+        #expect(try world.store.session(id: ids[1])?.updatedAt == before)
+    }
+
     @Test("interactions are appended pending and completed once", arguments: Backend.available)
     func interactions(backend: Backend) throws {
         let world = try World(backend)

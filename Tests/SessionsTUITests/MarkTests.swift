@@ -105,6 +105,29 @@ struct MarkTests {
         #expect(screen.state.undoStack.isEmpty)
     }
 
+    @Test("u leaves alone a change the browser has not heard of yet: the undo's write judges each session under the store's lock")
+    func undoAroundUnheardChanges() throws {
+        let screen = try Self.screen()
+        screen.press("   c")
+        #expect(screen.frame.line(23).contains("3 sessions → complete"))
+        // Changed elsewhere, and no refresh: the browser's lists still show #5 complete.
+        _ = try screen.otherProcess().setStatus(id: 5, to: .failed)
+        #expect(screen.state.catalog?.summary(id: 5)?.status == .complete)
+        screen.press("u")
+        #expect(try status(screen, 5) == .failed, "someone else's change stands")
+        #expect(try status(screen, 6) == .active && status(screen, 4) == .active)
+        #expect(screen.frame.line(23).contains("2 sessions → active (undone); #5 changed since, left alone"))
+        #expect(screen.state.catalog?.summary(id: 5)?.status == .failed, "the write brought #5 as it is")
+        // A change whose every session moved on since undoes nothing, and says so.
+        screen.press("c")
+        let changed = try #require(screen.state.undoStack.last?.sessionIDs.first)
+        _ = try screen.otherProcess().setStatus(id: changed, to: .failed)
+        screen.press("u")
+        #expect(try status(screen, changed) == .failed)
+        #expect(screen.frame.line(23).contains("#\(changed) changed since; nothing undone"), "\(screen.frame.line(23))")
+        #expect(screen.state.undoStack.isEmpty)
+    }
+
     @Test("marks survive a live refresh; one that leaves its section or is deleted elsewhere drops out")
     func marksAndOutsideChanges() throws {
         let screen = try Self.screen()

@@ -196,12 +196,26 @@ public struct SessionService: Sendable {
     /// given twice counts once, at its first status.
     @discardableResult
     public func setStatuses(_ targets: [(id: Session.ID, status: SessionStatus)]) throws -> [StatusUpdate] {
+        try setStatuses(targets, onlyFrom: nil)
+    }
+
+    /// Puts sessions back to the statuses they had before a change to
+    /// `changedTo`, in one commit, but only those still at `changedTo` when
+    /// the write holds the store: a session someone changed since keeps
+    /// that change, even one this process has not heard of yet. Those left
+    /// alone come back with their status unchanged (`previous` is theirs).
+    public func undoStatuses(_ targets: [(id: Session.ID, status: SessionStatus)],
+                             changedTo: SessionStatus) throws -> [StatusUpdate] {
+        try setStatuses(targets, onlyFrom: changedTo)
+    }
+
+    private func setStatuses(_ targets: [(id: Session.ID, status: SessionStatus)], onlyFrom expected: SessionStatus?) throws -> [StatusUpdate] {
         var seen = Set<Session.ID>()
         let targets = targets.filter { seen.insert($0.id).inserted }
         return try store.write { transaction in
             try targets.map { target in
                 let (previous, head) = try edit(target.id, in: transaction) { edit, head in
-                    if target.status != head.session.status {
+                    if target.status != head.session.status && expected.map({ $0 == head.session.status }) != false {
                         edit.session.status = target.status
                         // The person's choice: no import or hook reverts it (see `Session.propose`).
                         edit.session.statusSetAt = edit.session.updatedAt

@@ -49,6 +49,12 @@ enum SessionCommands {
     static func statusChanged(_ state: inout AppState, _ write: StatusWrite) {
         state.catalog?.apply(deletes: [], puts: write.sessions)
         let ids = write.change.sessionIDs
+        if let undone = write.undoing, ids.isEmpty {
+            // Every one was changed by someone else before the undo could hold the store.
+            if let index = state.undoStack.lastIndex(of: undone) { state.undoStack.remove(at: index) }
+            Update.flash(&state, "\(names(write.leftAlone)) changed since; nothing undone", isError: true)
+            return
+        }
         let subject = ids.count == 1 ? "#\(ids[0])" : "\(ids.count) sessions"
         if let undone = write.undoing {
             if let index = state.undoStack.lastIndex(of: undone) { state.undoStack.remove(at: index) }
