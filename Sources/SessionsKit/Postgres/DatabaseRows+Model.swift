@@ -80,6 +80,7 @@ enum SessionRow {
 /// An interaction's row of `interactions`, to and from the model.
 enum InteractionRow {
     static let columns = "id, step_name, command, result, completed_at, inserted_at, updated_at, time_digits, extra"
+    static let columnCount = 9
 
     static func interaction(_ rows: DatabaseRows, _ row: Int, session: Session.ID) throws -> Interaction {
         let digits = rows.text(row, 7)

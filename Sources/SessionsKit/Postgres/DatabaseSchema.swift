@@ -246,7 +246,9 @@ enum DatabaseSchema {
     /// itself, keyed on the login (`session_user`) as the policies are keyed
     /// on the role; a login the policies do not bind (an owner, a superuser)
     /// is not narrowed. It returns ids only: the sessions are then read
-    /// under the caller's own policies.
+    /// under the caller's own policies. `sessions_id_taken` answers, for any
+    /// account, whether a session, project or component id is in use (see
+    /// `PostgresTransaction.sessionExists` and `isEntryIDTakenElsewhere`).
     static let version2 = """
         DROP INDEX interactions_text_trgm_index;
         CREATE INDEX interactions_search_trgm_index ON interactions USING gin (\(interactionText) gin_trgm_ops);
@@ -281,6 +283,24 @@ enum DatabaseSchema {
         END $$;
         REVOKE ALL ON FUNCTION sessions_search_candidates(text[]) FROM PUBLIC;
         GRANT EXECUTE ON FUNCTION sessions_search_candidates(text[]) TO sessions_member;
+
+        -- Whether any account's session, project or component has this id: a
+        -- writer that keeps an imported record's id must not take one another
+        -- account holds, which its policies hide from it. Only yes or no; the
+        -- sequences a member reads already tell how many ids are in use.
+        CREATE FUNCTION sessions_id_taken(kind text, taken_id bigint) RETURNS boolean
+            LANGUAGE sql STABLE SECURITY DEFINER AS $fn$
+            SELECT CASE kind
+                WHEN 'sessions' THEN EXISTS (SELECT 1 FROM sessions WHERE id = taken_id)
+                WHEN 'projects' THEN EXISTS (SELECT 1 FROM projects WHERE id = taken_id)
+                WHEN 'components' THEN EXISTS (SELECT 1 FROM components WHERE id = taken_id)
+            END
+            $fn$;
+        DO $$ BEGIN
+            EXECUTE format('ALTER FUNCTION sessions_id_taken(text, bigint) SET search_path = %I, pg_temp', current_schema());
+        END $$;
+        REVOKE ALL ON FUNCTION sessions_id_taken(text, bigint) FROM PUBLIC;
+        GRANT EXECUTE ON FUNCTION sessions_id_taken(text, bigint) TO sessions_member;
         """
 
     /// `text` as an SQL string literal.

@@ -92,6 +92,53 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         }
     }
 
+    /// Sessions 16 at a time, each group in two statements (their rows,
+    /// then all their interactions) in one snapshot: a search that reads many
+    /// sessions would otherwise wait on five round trips for each. Sixteen,
+    /// not all at once, bounds what one read holds when sessions are large.
+    public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws {
+        var start = 0
+        while start < ids.count {
+            let group = Array(ids[start..<min(ids.count, start + 16)])
+            start += group.count
+            let read = try sessions(group)
+            for id in group { try body(id, read[id] ?? .success(nil)) }
+        }
+    }
+
+    private func sessions(_ ids: [Session.ID]) throws -> [Session.ID: Result<Session?, any Error>] {
+        let list = "{" + ids.map { String($0.rawValue) }.joined(separator: ",") + "}"
+        return try using { connection -> [Session.ID: Result<Session?, any Error>] in
+            try connection.transaction {
+                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                let rows = try connection.query("SELECT \(SessionRow.columns) FROM sessions WHERE id = ANY ($1::bigint[])", [list])
+                let interactions = try connection.query("SELECT \(InteractionRow.columns), session_id FROM interactions "
+                    + "WHERE session_id = ANY ($1::bigint[]) ORDER BY session_id, position", [list])
+                var lists: [Session.ID: [Interaction]] = [:]
+                var damaged: [Session.ID: any Error] = [:]
+                for row in 0..<interactions.count {
+                    let id = Session.ID(interactions.int(row, InteractionRow.columnCount) ?? 0)
+                    do {
+                        lists[id, default: []].append(try InteractionRow.interaction(interactions, row, session: id))
+                    } catch {
+                        damaged[id] = error
+                    }
+                }
+                var read: [Session.ID: Result<Session?, any Error>] = [:]
+                for row in 0..<rows.count {
+                    let id = Session.ID(rows.int(row, 0) ?? 0)
+                    read[id] = Result {
+                        if let error = damaged[id] { throw error }
+                        var session = try SessionRow.session(rows, row, conversation: true)
+                        session.interactions = lists.removeValue(forKey: id) ?? []
+                        return session
+                    }
+                }
+                return read
+            }
+        }
+    }
+
     /// Only the sessions whose rows may hold every term are read: the
     /// server finds them (`sessions_search_candidates`, see
     /// `DatabaseSchema.version2`) with its trigram indexes on the text a search reads,
@@ -253,9 +300,17 @@ final class PostgresTransaction: StoreTransaction {
         return try PostgresStore.readSession(connection, id: id)
     }
 
+    /// Whether the id is taken, by this login's accounts or any other's:
+    /// what a writer asks before it keeps an id, and the policies would
+    /// hide another account's session from it.
     func sessionExists(id: Session.ID) throws -> Bool {
         if let staged = staged[id] { return staged != nil }
-        return try connection.query("SELECT 1 FROM sessions WHERE id = $1", [String(id.rawValue)]).count == 1
+        return try connection.query("SELECT sessions_id_taken('sessions', $1)", [String(id.rawValue)]).text(0, 0) == "t"
+    }
+
+    /// Another account's entry, hidden by the policies, may hold the id.
+    func isEntryIDTakenElsewhere(_ table: RegistryTable, _ id: Int) throws -> Bool {
+        try connection.query("SELECT sessions_id_taken($1, $2)", [table.rawValue, String(id)]).text(0, 0) == "t"
     }
 
     func put(_ session: Session) {

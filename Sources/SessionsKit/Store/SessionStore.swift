@@ -69,6 +69,10 @@ public protocol StoreTransaction: AnyObject {
     func session(id: Session.ID) throws -> Session?
     /// Whether a session with this id exists, without reading it.
     func sessionExists(id: Session.ID) throws -> Bool
+    /// Whether a project or component id is in use by an entry `registry`
+    /// does not show: another account's, which a database's policies hide.
+    /// What an import asks before it keeps a record's id.
+    func isEntryIDTakenElsewhere(_ table: RegistryTable, _ id: Int) throws -> Bool
     func put(_ session: Session)
     func delete(sessionID: Session.ID)
     /// Session `id`'s fields and counts, and where its pending interactions
@@ -109,7 +113,15 @@ extension StoreTransaction {
     public func session(id: Session.ID, mentioning text: String) throws -> Session? { try session(id: id) }
 }
 
+/// The registry's tables whose ids a record may bring.
+public enum RegistryTable: String, Sendable {
+    case projects, components
+}
+
 extension StoreTransaction {
+    /// A store whose registry holds every account's entries hides none.
+    public func isEntryIDTakenElsewhere(_ table: RegistryTable, _ id: Int) throws -> Bool { false }
+
     /// A session id no session has: the registry's next id, skipping any that
     /// exist already. Without the check, a registry restored from a backup
     /// would hand out an id in use and `new` would overwrite that session.

@@ -185,7 +185,8 @@ public struct CodeMySpecImporter {
         }
         let transaction = context.transaction
         if let project = incoming.project {
-            session.projectID = resolve(project, decoded: session.projectID, in: \.projects, counter: \.nextProjectID,
+            session.projectID = resolve(project, decoded: session.projectID, in: \.projects, table: .projects, transaction: transaction,
+                                        counter: \.nextProjectID,
                                         account: account, sameScope: { _ in true }, registry: &transaction.registry,
                                         report: &report, created: { report, id in report.projectsCreated.append(id) }) { id, name, registry in
                 id.map { Project(id: $0, accountID: account, name: name, insertedAt: service.clock()) }
@@ -194,7 +195,8 @@ public struct CodeMySpecImporter {
         }
         if let component = incoming.component {
             let projectID = session.projectID
-            session.componentID = resolve(component, decoded: session.componentID, in: \.components, counter: \.nextComponentID,
+            session.componentID = resolve(component, decoded: session.componentID, in: \.components, table: .components,
+                                          transaction: transaction, counter: \.nextComponentID,
                                           account: account, sameScope: { $0.projectID == projectID }, registry: &transaction.registry,
                                           report: &report, created: { report, id in report.componentsCreated.append(id) }) { id, name, registry in
                 id.map { Component(id: $0, accountID: account, projectID: projectID, name: name, insertedAt: service.clock()) }
@@ -300,7 +302,8 @@ public struct CodeMySpecImporter {
     /// `make` creates an entry: with the id given, or (given nil) a new one
     /// that it also appends to the registry.
     private func resolve<Entry: AccountEntry>(_ mention: CodeMySpecRecord.EntryMention, decoded: Identifier<Entry.Entity>?,
-                                              in entries: WritableKeyPath<Registry, [Entry]>, counter: WritableKeyPath<Registry, Int>,
+                                              in entries: WritableKeyPath<Registry, [Entry]>, table: RegistryTable,
+                                              transaction: any StoreTransaction, counter: WritableKeyPath<Registry, Int>,
                                               account: Account.ID, sameScope: (Entry) -> Bool, registry: inout Registry,
                                               report: inout Report, created: (inout Report, Identifier<Entry.Entity>) -> Void,
                                               make: (Identifier<Entry.Entity>?, String, inout Registry) -> Entry) -> Identifier<Entry.Entity>? {
@@ -308,7 +311,11 @@ public struct CodeMySpecImporter {
         func mine(_ entry: Entry) -> Bool { entry.accountID == account && sameScope(entry) }
         func find(_ matches: (Entry) -> Bool) -> Int? { registry[keyPath: entries].firstIndex { mine($0) && matches($0) } }
         func create(_ name: String, id: Identifier<Entry.Entity>?, details: JSONObject, namedAfterID: Bool) -> Identifier<Entry.Entity> {
-            let free = id.map { id in !registry[keyPath: entries].contains { $0.id == id } } ?? false
+            // Unsure is taken: a new id is always safe.
+            let free = id.map { id in
+                !registry[keyPath: entries].contains { $0.id == id }
+                    && !((try? transaction.isEntryIDTakenElsewhere(table, id.rawValue)) ?? true)
+            } ?? false
             var entry = make(free ? id : nil, name, &registry)
             for member in details.members where entry.extra[member.key] == nil { entry.extra[member.key] = member.value }
             if let uuid { entry.extra[Self.sourceIDKey] = .string(uuid) }
