@@ -1,6 +1,6 @@
 import Glibc
 import Testing
-import SessionsKit
+@testable import SessionsKit
 import TestSupport
 
 /// Two accounts share one store and are built to be confused: the same
@@ -72,10 +72,22 @@ struct AccountIsolationTests {
         /// actor imported a copy of that account's sessions into its own.
         var importedOtherData: Int?
 
-        init(template: String, actor: Side, victim: Side, selector: Selector, files: String) throws {
+        /// On PostgreSQL: this run's copy of the database, whose rows alone the owner's picture reads.
+        let database: TestDatabase?
+
+        init(template: String, actor: Side, victim: Side, selector: Selector, files: String,
+             database prepared: DatabaseTemplate? = nil) throws {
             cli = CLIHarness()
-            copyTree(template, cli.storeRoot)
-            StoreCopies.adopt(cli.storeRoot)
+            if let prepared {
+                // The store is a fresh copy of the database, reached as the actor's own login.
+                let copy = try TestDatabase(copying: prepared.database)
+                database = copy
+                cli.variables["SESSIONS_STORE"] = copy.conninfo(user: prepared.logins[actor.account]!)
+            } else {
+                database = nil
+                copyTree(template, cli.storeRoot)
+                StoreCopies.adopt(cli.storeRoot)
+            }
             self.actor = actor
             self.victim = victim
             self.selector = selector
@@ -221,6 +233,46 @@ struct AccountIsolationTests {
         }
     }
 
+    /// The prepared store copied into a database, with a login per account
+    /// that is a member of that account alone.
+    struct DatabaseTemplate: @unchecked Sendable {
+        let database: TestDatabase
+        let logins: [Int: String]
+    }
+
+    /// Paths that break or repair the file store's own files, which a database does not have.
+    static func runsOnDatabase(_ path: Path) -> Bool {
+        path.breaking == nil && !["config file naming the other account's project", "doctor, doctor --repair"].contains(path.name)
+    }
+
+    @Test("on PostgreSQL, as each account's own login: no command, filter, export, import or hook shows or touches the other account's sessions",
+          .enabled(if: TestDatabase.isAvailable, Comment(rawValue: TestDatabase.skipReason)))
+    func everyPathOnDatabase() async throws {
+        let files = TemporaryDirectory("sessions-isolation-files")
+        let (template, sides) = try Self.prepare(files: files.path)
+        let database = try TestDatabase()
+        try template.ok(["copy", "--from", template.storeRoot, "--to", database.owner])
+        let logins = try Dictionary(uniqueKeysWithValues: sides.map { side in
+            (side.account, try database.memberRole("m\(side.account)", accounts: [side.account]))
+        })
+        let prepared = DatabaseTemplate(database: database, logins: logins)
+        let paths = Self.paths.filter(Self.runsOnDatabase)
+        let started = ContinuousClock.now
+        let checked = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (actor, victim) in [(sides[1], sides[0]), (sides[0], sides[1])] {
+                group.addTask {
+                    try Self.check(paths, actor: actor, victim: victim, selector: .flag, template: template.storeRoot, files: files.path,
+                                   database: prepared)
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(checked == paths.count * 2)
+        #expect(paths.count >= 60)
+        let seconds = (ContinuousClock.now - started).components.seconds
+        print("isolation on PostgreSQL: \(paths.count) paths × 2 directions = \(checked) runs checked in \(seconds) s")
+    }
+
     @Test("no command, filter, export, import or hook shows or touches the other account's sessions")
     func everyPath() async throws {
         let files = TemporaryDirectory("sessions-isolation-files")
@@ -246,12 +298,13 @@ struct AccountIsolationTests {
     }
 
     /// Runs every path as `actor` and returns how many were checked.
-    static func check(_ paths: [Path], actor: Side, victim: Side, selector: Selector, template: String, files: String) throws -> Int {
+    static func check(_ paths: [Path], actor: Side, victim: Side, selector: Selector, template: String, files: String,
+                      database: DatabaseTemplate? = nil) throws -> Int {
         var checked = 0
         for path in paths {
-            let run = try Run(template: template, actor: actor, victim: victim, selector: selector, files: files)
+            let run = try Run(template: template, actor: actor, victim: victim, selector: selector, files: files, database: database)
             path.breaking?.apply(to: run)
-            let before = try picture(of: victim, root: run.storeRoot)
+            let before = try picture(of: victim, in: run)
             try path.check(run)
             #expect(!run.outputs.isEmpty, "\(path.name) ran nothing")
             for output in run.outputs.prefix(run.importedOtherData ?? .max) where output.text.contains(victim.marker) {
@@ -261,7 +314,7 @@ struct AccountIsolationTests {
                     \(output.text)
                     """)
             }
-            let after = try picture(of: victim, root: run.storeRoot)
+            let after = try picture(of: victim, in: run)
             #expect(after == before,
                     "\(path.name) [\(selector.rawValue), account \(actor.account)] changed account \(victim.account)'s sessions")
             checked += 1
@@ -279,6 +332,21 @@ struct AccountIsolationTests {
         var summaries: [SessionSummary]
         var projects: [Project]
         var components: [Component]
+    }
+
+    /// On PostgreSQL the sessions' JSON stands for their files, read as the owner.
+    static func picture(of side: Side, in run: Run) throws -> Picture {
+        guard let database = run.database else { return try picture(of: side, root: run.storeRoot) }
+        let store = try PostgresStore(conninfo: database.owner)
+        let catalog = try store.catalog()
+        let account = Account.ID(side.account)
+        let summaries = catalog.summaries.filter { $0.accountID == account }
+        var files: [String: [UInt8]] = [:]
+        for summary in summaries {
+            files["\(summary.id)"] = try store.session(id: summary.id).map { JSONWriter.bytes(.object($0.jsonObject)) }
+        }
+        return Picture(files: files, summaries: summaries, projects: catalog.registry.projects.filter { $0.accountID == account },
+                       components: catalog.registry.components.filter { $0.accountID == account })
     }
 
     static func picture(of side: Side, root: String) throws -> Picture {

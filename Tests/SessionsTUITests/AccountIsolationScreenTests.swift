@@ -11,8 +11,44 @@ import TestSupport
 /// screen drawn and every text handed to the pager or clipboard must be free
 /// of the other account's marker; the other account's sessions must be
 /// exactly as they were.
+///
+/// On PostgreSQL (with a server) the same store is copied into a database,
+/// and the browser connects as a login that is a member of the actor's
+/// account alone: there the server's policies, not the program's scope,
+/// keep the other account out.
 @Suite("Account isolation on screen")
 struct AccountIsolationScreenTests {
+    /// Where the browser's store is.
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case memory, postgres
+        var testDescription: String { rawValue }
+        static let available: [Backend] = TestDatabase.isAvailable ? allCases : [.memory]
+    }
+
+    /// The store as the actor's browser sees it, and as its owner does.
+    struct Stores {
+        let actor: any SessionStore
+        let owner: any SessionStore
+        /// Kept while the stores are: the database is dropped with it.
+        let database: TestDatabase?
+        var isDatabase: Bool { database != nil }
+
+        /// `memory` as it is, or copied into a new database, read as a login of `account` only.
+        static func make(_ backend: Backend, from memory: MemoryStore, account: Account.ID) throws -> Stores {
+            guard backend == .postgres else { return Stores(actor: memory, owner: memory, database: nil) }
+            let database = try TestDatabase()
+            let owner = try PostgresStore(conninfo: database.owner)
+            let registry = try memory.registry()
+            let sessions = try memory.catalog().summaries.compactMap { try memory.session(id: $0.id) }
+            try owner.write { transaction in
+                transaction.registry = registry
+                for session in sessions { transaction.put(session) }
+            }
+            let login = try database.member("actor", accounts: [account.rawValue])
+            return Stores(actor: try PostgresStore(conninfo: login), owner: owner, database: database)
+        }
+    }
+
     struct Side {
         var account: Account.ID
         var marker: String
@@ -105,15 +141,18 @@ struct AccountIsolationScreenTests {
     /// The browser as `actor`, keeping every screen it drew and every text it
     /// handed to the terminal.
     final class Screen {
-        let store: MemoryStore
+        let stores: Stores
+        /// What the actor's browser reads and writes.
+        var store: any SessionStore { stores.actor }
         let runtime: Runtime
         let actor: Side
         let victim: Side
         var seen: [(what: String, text: String)] = []
         var baseline: Picture
 
-        init(actor: Side, victim: Side, store: MemoryStore, projectFilter: Project.ID? = nil, width: Int = 160, height: Int = 50) throws {
-            self.store = store
+        init(actor: Side, victim: Side, stores: Stores, projectFilter: Project.ID? = nil, width: Int = 160, height: Int = 50) throws {
+            self.stores = stores
+            let store = stores.actor
             self.actor = actor
             self.victim = victim
             let clock = TestClock(start: Timestamp(iso8601: "2026-11-25T10:00:00Z")!, stepSeconds: 7)
@@ -121,7 +160,7 @@ struct AccountIsolationScreenTests {
             let state = AppState(width: width, height: height, now: ScreenHarness.now, scope: Scope(accountID: actor.account),
                                  projectFilter: projectFilter)
             runtime = Runtime(state: state, service: service, clock: clock.function)
-            baseline = try Picture(of: victim, in: store)
+            baseline = try Picture(of: victim, in: stores.owner)
             runtime.refresh()
             runtime.settle()
             look("first screen")
@@ -189,7 +228,7 @@ struct AccountIsolationScreenTests {
 
         /// Accepts the other account's sessions as they are now: for paths
         /// where it writes itself, as another process.
-        func rebaseline() throws { baseline = try Picture(of: victim, in: store) }
+        func rebaseline() throws { baseline = try Picture(of: victim, in: stores.owner) }
 
         /// Filters the list for `text` and returns the screen with `text` blanked.
         func filtered(_ text: String) -> (screen: String, rows: Set<Session.ID>) {
@@ -208,7 +247,7 @@ struct AccountIsolationScreenTests {
         var projects: [Project]
         var components: [Component]
 
-        init(of side: Side, in store: MemoryStore) throws {
+        init(of side: Side, in store: any SessionStore) throws {
             let catalog = try store.catalog()
             summaries = catalog.summaries.filter { $0.accountID == side.account }
             sessions = try summaries.compactMap { try store.session(id: $0.id) }
@@ -228,27 +267,29 @@ struct AccountIsolationScreenTests {
         }
     }
 
-    @Test("no section, count, timeline, detail, filter, status key, form or account switch shows or touches the other account's sessions")
-    func everyPath() throws {
+    @Test("no section, count, timeline, detail, filter, status key, form or account switch shows or touches the other account's sessions",
+          arguments: Backend.available)
+    func everyPath(backend: Backend) throws {
         var checked = 0
         for (actorIndex, victimIndex) in [(1, 0), (0, 1)] {
             for path in Self.paths {
-                let (store, sides) = try Self.makeStore()
+                let (memory, sides) = try Self.makeStore()
                 let actor = sides[actorIndex], victim = sides[victimIndex]
-                let screen = try Screen(actor: actor, victim: victim, store: store,
+                let stores = try Stores.make(backend, from: memory, account: actor.account)
+                let screen = try Screen(actor: actor, victim: victim, stores: stores,
                                         projectFilter: path.projectFilter?(actor, victim))
                 try path.check(screen)
                 #expect(screen.seen.count > 1, "\(path.name) looked at nothing")
                 for (what, text) in screen.seen where text.contains(victim.marker) {
                     Issue.record("\(path.name) [account \(actor.account)]: \(what) showed account \(victim.account)'s data:\n\(text)")
                 }
-                #expect(try Picture(of: victim, in: store) == screen.baseline,
+                #expect(try Picture(of: victim, in: stores.owner) == screen.baseline,
                         "\(path.name) [account \(actor.account)] changed account \(victim.account)'s sessions")
                 checked += 1
             }
         }
         #expect(checked == Self.paths.count * 2)
-        print("isolation on screen: \(Self.paths.count) paths × 2 directions = \(checked) runs checked")
+        print("isolation on screen (\(backend.rawValue)): \(Self.paths.count) paths × 2 directions = \(checked) runs checked")
     }
 
     @Test("switching accounts drops the --project filter: the project is the account's left behind, and would hide every session of the next")
@@ -256,7 +297,8 @@ struct AccountIsolationScreenTests {
         for (actorIndex, victimIndex) in [(1, 0), (0, 1)] {
             let (store, sides) = try Self.makeStore()
             let actor = sides[actorIndex], other = sides[victimIndex]
-            let screen = try Screen(actor: actor, victim: other, store: store, projectFilter: actor.project)
+            let screen = try Screen(actor: actor, victim: other, stores: try Stores.make(.memory, from: store, account: actor.account),
+                                    projectFilter: actor.project)
             #expect(screen.allRowIDs == actor.all)
             let order = screen.state.catalog?.registry.accounts.map(\.id) ?? []
             screen.press("Agkkkk")
@@ -385,6 +427,14 @@ struct AccountIsolationScreenTests {
             s.select(s.actor.coding[0])
             s.press("c")
             let order = s.state.catalog?.registry.accounts.map(\.id) ?? []
+            if s.stores.isDatabase {
+                // The login is a member of one account: the server shows it no other to switch to.
+                #expect(order == [s.actor.account])
+                s.press("A")
+                s.press("<enter>")
+                #expect(s.state.scope.accountID == s.actor.account && s.allRowIDs == s.actor.all)
+                return
+            }
             // The picker opens over whichever account is shown: only what
             // follows the switch back is the actor's to see.
             func pick(_ account: Account.ID, keep: Bool) {
@@ -406,7 +456,7 @@ struct AccountIsolationScreenTests {
         Path("another process writes the other account's sessions while the browser is open") { s in
             s.select(s.actor.coding[1])
             s.press("<enter>")
-            let other = SessionService(store: s.store, scope: Scope(accountID: s.victim.account), clock: TestClock().function)
+            let other = SessionService(store: s.stores.owner, scope: Scope(accountID: s.victim.account), clock: TestClock().function)
             let session = try other.create(SessionDraft(type: "ComponentCodingSessions", agent: "claude_code", environment: "local",
                                                         componentID: s.victim.component, state: try JSONParser.parse(#"{"note":"\#(s.victim.marker) late"}"#)))
             _ = try other.addInteraction(sessionID: session.id, CommandDraft(module: "M", command: "\(s.victim.marker) late"))
@@ -489,7 +539,7 @@ struct AccountIsolationScreenTests {
     ]
 }
 
-extension MemoryStore {
+extension SessionStore {
     func catalogStatus(_ id: Session.ID) -> SessionStatus? { (try? catalog())?.summary(id: id)?.status }
 }
 

@@ -31,6 +31,18 @@ public final class TestDatabase: @unchecked Sendable {
         if migrated { try PostgresStore.migrate(conninfo: owner) }
     }
 
+    /// A new database made from `template`'s rows and schema (`CREATE
+    /// DATABASE … TEMPLATE`), for a test that needs a fresh copy per run.
+    /// Its logins stay `template`'s.
+    public init(copying template: TestDatabase) throws {
+        server = template.server
+        var bytes = [UInt8](repeating: 0, count: 6)
+        _ = getentropy(&bytes, bytes.count)
+        name = "sessions_test_" + bytes.map { String($0, radix: 16) }.joined()
+        let admin = try DatabaseConnection(server + " dbname=postgres")
+        try admin.execute("CREATE DATABASE \(name) TEMPLATE \(template.name)")
+    }
+
     deinit {
         guard let admin = try? DatabaseConnection(server + " dbname=postgres") else { return }
         _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
@@ -41,9 +53,17 @@ public final class TestDatabase: @unchecked Sendable {
     /// whom row-level security does not bind.
     public var owner: String { server + " dbname=\(name)" }
 
+    /// The connection parameters of login `user` on this database.
+    public func conninfo(user: String) -> String { owner + " user=\(user)" }
+
     /// A login role of this database's own, a member of `sessions_member`
     /// and of `accounts` (which must exist): the parameters to connect as it.
     public func member(_ label: String, accounts: [Int]) throws -> String {
+        conninfo(user: try memberRole(label, accounts: accounts))
+    }
+
+    /// The same login, by its role's name: for databases copied from this one, which keep its members.
+    public func memberRole(_ label: String, accounts: [Int]) throws -> String {
         let role = "\(name)_\(label)"
         let admin = try DatabaseConnection(owner)
         try admin.execute("CREATE ROLE \(role) LOGIN IN ROLE \(DatabaseSchema.memberRole)")
@@ -51,7 +71,7 @@ public final class TestDatabase: @unchecked Sendable {
         for account in accounts {
             try admin.query("INSERT INTO account_members (role_name, account_id) VALUES ($1, $2)", [role, String(account)])
         }
-        return server + " dbname=\(name) user=\(role)"
+        return role
     }
 
     /// Runs `sql` through `psql` with `conninfo`, stopping at the first
