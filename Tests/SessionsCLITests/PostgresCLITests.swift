@@ -269,6 +269,38 @@ struct PostgresCLITests {
         #expect(try exports(back) == original)
     }
 
+    @Test("libpq's environment fills what the URL and the config leave out: PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD never shown")
+    func libpqEnvironment() throws {
+        let cli = CLIHarness()
+        let (database, alice, _) = try Self.team(cli)
+        #expect(try cli.ok(["new", "--type", "ContextSpecSessions"], env: alice) == "1")
+        let store = try #require(alice["SESSIONS_STORE"])
+        let login = try #require(DatabaseConnection.parameters(of: store))
+        let home = TemporaryDirectory("sessions-pg-env")
+        let environment = ["PGHOST": login["host"] ?? "", "PGPORT": login["port"] ?? "", "PGUSER": login["user"] ?? "",
+                           "PGDATABASE": database.name]
+        var runner = Self.runner(home, store: "postgresql://")
+        runner.environment.merge(environment) { $1 }
+        let listed = runner.run(["list", "--json"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect((try? JSONParser.parse(listed.stdout))?.arrayValue?.count == 1, "\(listed.stdout)")
+        // The same through the config file's `store`, with the URL naming only the database.
+        mkdir(home.path + "/config", 0o700)
+        mkdir(home.path + "/config/sessions", 0o700)
+        TestFiles.write(home.path + "/config/sessions/config.json", #"{"store": "postgresql:///\#(database.name)"}"#)
+        var configured = runner
+        configured.environment["SESSIONS_STORE"] = nil
+        configured.environment["PGDATABASE"] = nil
+        let fromConfig = configured.run(["list", "--json"])
+        #expect(fromConfig.status == 0 && (try? JSONParser.parse(fromConfig.stdout))?.arrayValue?.count == 1, "\(fromConfig.stderr)")
+        // A port with no server, from the environment: libpq's refusal names where, never the password it was given.
+        var away = runner
+        away.environment.merge(["PGPORT": "1", "PGPASSWORD": "hunter2secret"]) { $1 }
+        let refused = away.run(["list"])
+        #expect(refused.status != 0 && refused.stderr.contains(database.name) && refused.stderr.contains(":1"), "\(refused.stderr)")
+        #expect(!refused.stderr.contains("hunter2secret"))
+    }
+
     @Test("db migrate is for a database; a newer schema is refused; a failed connection never prints the password")
     func refusals() throws {
         let cli = CLIHarness()
