@@ -36,11 +36,17 @@ enum SessionCommands {
         let unchanged = last.before.filter { state.catalog?.summary(id: $0.id)?.status == last.to }
         let leftAlone = last.before.filter { !unchanged.contains($0) }.map(\.id)
         guard !unchanged.isEmpty else {
-            state.undoStack.removeLast()
-            Update.flash(&state, "\(names(leftAlone)) changed since; nothing undone", isError: true)
+            nothingUndone(&state, last, leftAlone: leftAlone)
             return []
         }
         return [.store(.setStatus(StatusRequest(targets: unchanged, undoing: last, leftAlone: leftAlone)))]
+    }
+
+    /// Every session of `change` moved on since it was made: the change
+    /// leaves the undo stack, and the flash says whose.
+    static func nothingUndone(_ state: inout AppState, _ change: StatusChange, leftAlone: [Session.ID]) {
+        if let index = state.undoStack.lastIndex(of: change) { state.undoStack.remove(at: index) }
+        Update.flash(&state, "\(names(leftAlone)) changed since; nothing undone", isError: true)
     }
 
     /// A write came back: the lists take the sessions as written, the change
@@ -51,8 +57,7 @@ enum SessionCommands {
         let ids = write.change.sessionIDs
         if let undone = write.undoing, ids.isEmpty {
             // Every one was changed by someone else before the undo could hold the store.
-            if let index = state.undoStack.lastIndex(of: undone) { state.undoStack.remove(at: index) }
-            Update.flash(&state, "\(names(write.leftAlone)) changed since; nothing undone", isError: true)
+            nothingUndone(&state, undone, leftAlone: write.leftAlone)
             return
         }
         let subject = ids.count == 1 ? "#\(ids[0])" : "\(ids.count) sessions"
