@@ -245,8 +245,8 @@ enum DatabaseSchema {
     /// a function that runs as the tables' owner and applies the membership
     /// itself, keyed on the login (`session_user`) as the policies are keyed
     /// on the role; a login the policies do not bind (an owner, a superuser)
-    /// is not narrowed. It returns ids only: the sessions are then read
-    /// under the caller's own policies. `sessions_id_taken` answers, for any
+    /// is not narrowed. It returns ids and positions only: the sessions and
+    /// interactions are then read under the caller's own policies. `sessions_id_taken` answers, for any
     /// account, whether a session, project or component id is in use (see
     /// `PostgresTransaction.sessionExists` and `isEntryIDTakenElsewhere`).
     static let version2 = """
@@ -254,7 +254,9 @@ enum DatabaseSchema {
         CREATE INDEX interactions_search_trgm_index ON interactions USING gin (\(interactionText) gin_trgm_ops);
         CREATE INDEX interactions_encoded_output_index ON interactions (session_id) WHERE \(encodedOutput);
 
-        CREATE FUNCTION sessions_search_candidates(patterns text[]) RETURNS SETOF bigint
+        -- A session matched by its own row comes with a NULL position.
+        CREATE FUNCTION sessions_search_candidates(patterns text[])
+            RETURNS TABLE (candidate_session bigint, candidate_position integer)
             LANGUAGE plpgsql STABLE SECURITY DEFINER AS $fn$
         DECLARE
             interaction_match text;
@@ -270,12 +272,13 @@ enum DatabaseSchema {
             SELECT r.rolsuper OR r.rolbypassrls OR pg_has_role(session_user, c.relowner, 'USAGE') INTO unbound
                 FROM pg_roles r, pg_class c WHERE r.rolname = session_user AND c.oid = 'sessions'::regclass;
             RETURN QUERY EXECUTE format($q$
-                SELECT id FROM sessions
-                WHERE (%L OR account_id IN (SELECT account_id FROM account_members WHERE role_name = session_user))
-                  AND id IN (SELECT session_id FROM interactions WHERE %s
-                             UNION SELECT session_id FROM interactions WHERE %s
-                             UNION SELECT id FROM sessions WHERE %s)
-                $q$, coalesce(unbound, false), interaction_match, \(literal(encodedOutput)), session_match);
+                SELECT found.session_id, found.position FROM (
+                    SELECT session_id, position FROM interactions WHERE %s
+                    UNION SELECT session_id, position FROM interactions WHERE %s
+                    UNION SELECT id, NULL::integer FROM sessions WHERE %s) AS found
+                JOIN sessions ON sessions.id = found.session_id
+                WHERE %L OR sessions.account_id IN (SELECT account_id FROM account_members WHERE role_name = session_user)
+                $q$, interaction_match, \(literal(encodedOutput)), session_match, coalesce(unbound, false));
         END $fn$;
         -- A function that runs as its owner names its schema, and reads no temporary one first.
         DO $$ BEGIN

@@ -97,55 +97,17 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
     /// sessions would otherwise wait on five round trips for each. Sixteen,
     /// not all at once, bounds what one read holds when sessions are large.
     public func sessions(ids: [Session.ID], _ body: (Session.ID, Result<Session?, any Error>) throws -> Void) throws {
-        var start = 0
-        while start < ids.count {
-            let group = Array(ids[start..<min(ids.count, start + 16)])
-            start += group.count
-            let read = try sessions(group)
-            for id in group { try body(id, read[id] ?? .success(nil)) }
-        }
+        try readInGroups(ids, only: nil) { id, result in try body(id, result.map { $0?.session }) }
     }
 
-    private func sessions(_ ids: [Session.ID]) throws -> [Session.ID: Result<Session?, any Error>] {
-        let list = "{" + ids.map { String($0.rawValue) }.joined(separator: ",") + "}"
-        return try using { connection -> [Session.ID: Result<Session?, any Error>] in
-            try connection.transaction {
-                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                let rows = try connection.query("SELECT \(SessionRow.columns) FROM sessions WHERE id = ANY ($1::bigint[])", [list])
-                let interactions = try connection.query("SELECT \(InteractionRow.columns), session_id FROM interactions "
-                    + "WHERE session_id = ANY ($1::bigint[]) ORDER BY session_id, position", [list])
-                var lists: [Session.ID: [Interaction]] = [:]
-                var damaged: [Session.ID: any Error] = [:]
-                for row in 0..<interactions.count {
-                    let id = Session.ID(interactions.int(row, InteractionRow.columnCount) ?? 0)
-                    do {
-                        lists[id, default: []].append(try InteractionRow.interaction(interactions, row, session: id))
-                    } catch {
-                        damaged[id] = error
-                    }
-                }
-                var read: [Session.ID: Result<Session?, any Error>] = [:]
-                for row in 0..<rows.count {
-                    let id = Session.ID(rows.int(row, 0) ?? 0)
-                    read[id] = Result {
-                        if let error = damaged[id] { throw error }
-                        var session = try SessionRow.session(rows, row, conversation: true)
-                        session.interactions = lists.removeValue(forKey: id) ?? []
-                        return session
-                    }
-                }
-                return read
-            }
-        }
-    }
-
-    /// Only the sessions whose rows may hold every term are read: the
-    /// server finds them (`sessions_search_candidates`, see
-    /// `DatabaseSchema.version2`) with its trigram indexes on the text a search reads,
-    /// looking for each term's needle (`RawNeedle`: the bytes of it no
-    /// JSON writer escapes) as the file store's scan does. The rest can
-    /// match by their title alone. A pattern, or a term with no needle,
-    /// reads every session; an interaction with base64 output is always read.
+    /// Only the sessions whose rows may hold every term are read, and of
+    /// them only the interactions that may: the server finds both
+    /// (`sessions_search_candidates`, see `DatabaseSchema.version2`) with
+    /// its trigram indexes on the text a search reads, looking for each
+    /// term's needle (`RawNeedle`: the bytes of it no JSON writer escapes)
+    /// as the file store's scan does. The rest can match by their title
+    /// alone. A pattern, or a term with no needle, reads every session
+    /// whole; an interaction with base64 output is always read.
     public func search(_ search: SessionSearch, targets: [SearchTarget], registry: Registry,
                        _ body: (SearchBatch) throws -> Bool) throws {
         let plan = RawSearchPlan(search)
@@ -158,10 +120,80 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
                 .replacing("\\", with: "\\\\").replacing("%", with: "\\%").replacing("_", with: "\\_") + "%"
         }
         let arguments = patterns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
-        let candidates = try using { connection in
-            try connection.query("SELECT sessions_search_candidates(ARRAY[\(arguments)]::text[])", patterns).column { Session.ID($0) }
+        let rows = try using { connection in
+            try connection.query("SELECT candidate_session, candidate_position FROM sessions_search_candidates(ARRAY[\(arguments)]::text[]) "
+                + "ORDER BY 1, 2", patterns)
         }
-        try searchReadingWhole(search, targets: targets, registry: registry, reads: Set(candidates), body)
+        // A session matched by its own row (state, conversation) comes with no position.
+        var positions: [Session.ID: [Int]] = [:]
+        for row in 0..<rows.count {
+            let id = Session.ID(rows.int(row, 0) ?? 0)
+            if let position = rows.int(row, 1) { positions[id, default: []].append(position) } else if positions[id] == nil { positions[id] = [] }
+        }
+        try searchReading(search, targets: targets, registry: registry, reads: Set(positions.keys), body) { ids, each in
+            try readInGroups(ids, only: positions, each)
+        }
+    }
+
+    /// `ids` read 16 at a time (see `sessions(ids:)`); with `only`, each
+    /// session with just the interactions at its positions there.
+    private func readInGroups(_ ids: [Session.ID], only positions: [Session.ID: [Int]]?,
+                              _ body: (Session.ID, Result<PartialSession?, any Error>) throws -> Void) throws {
+        var start = 0
+        while start < ids.count {
+            let group = Array(ids[start..<min(ids.count, start + 16)])
+            start += group.count
+            let read = try readGroup(group, only: positions)
+            for id in group { try body(id, read[id] ?? .success(nil)) }
+        }
+    }
+
+    private func readGroup(_ ids: [Session.ID], only positions: [Session.ID: [Int]]?) throws
+        -> [Session.ID: Result<PartialSession?, any Error>] {
+        let list = "{" + ids.map { String($0.rawValue) }.joined(separator: ",") + "}"
+        let columns = "\(InteractionRow.columns), session_id, position"
+        return try using { connection -> [Session.ID: Result<PartialSession?, any Error>] in
+            try connection.transaction {
+                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                let rows = try connection.query("SELECT \(SessionRow.columns) FROM sessions WHERE id = ANY ($1::bigint[])", [list])
+                let interactions: DatabaseRows?
+                if let positions {
+                    let pairs = ids.flatMap { id in (positions[id] ?? []).map { (id, $0) } }
+                    interactions = pairs.isEmpty ? nil : try connection.query(
+                        "SELECT \(columns) FROM interactions WHERE (session_id, position) IN "
+                            + "(SELECT * FROM unnest($1::bigint[], $2::integer[])) ORDER BY session_id, position",
+                        ["{" + pairs.map { String($0.0.rawValue) }.joined(separator: ",") + "}",
+                         "{" + pairs.map { String($0.1) }.joined(separator: ",") + "}"])
+                } else {
+                    interactions = try connection.query(
+                        "SELECT \(columns) FROM interactions WHERE session_id = ANY ($1::bigint[]) ORDER BY session_id, position", [list])
+                }
+                var lists: [Session.ID: [Interaction]] = [:]
+                var places: [Session.ID: [Int]] = [:]
+                var damaged: [Session.ID: any Error] = [:]
+                for row in 0..<(interactions?.count ?? 0) {
+                    guard let interactions else { break }
+                    let id = Session.ID(interactions.int(row, InteractionRow.columnCount) ?? 0)
+                    do {
+                        lists[id, default: []].append(try InteractionRow.interaction(interactions, row, session: id))
+                        places[id, default: []].append(interactions.int(row, InteractionRow.columnCount + 1) ?? 0)
+                    } catch {
+                        damaged[id] = error
+                    }
+                }
+                var read: [Session.ID: Result<PartialSession?, any Error>] = [:]
+                for row in 0..<rows.count {
+                    let id = Session.ID(rows.int(row, 0) ?? 0)
+                    read[id] = Result {
+                        if let error = damaged[id] { throw error }
+                        var session = try SessionRow.session(rows, row, conversation: true)
+                        session.interactions = lists.removeValue(forKey: id) ?? []
+                        return PartialSession(session: session, positions: positions == nil ? nil : places[id] ?? [])
+                    }
+                }
+                return read
+            }
+        }
     }
 
     // MARK: Writes

@@ -38,12 +38,16 @@ public struct SessionSearch: Sendable {
         return collector.result
     }
 
-    public func hits(in session: Session, title: String?) -> SessionHits {
+    ///
+    /// `positions`, when given, are the places in the whole session of
+    /// `session.interactions`, which then hold only some of them: a store
+    /// that knows which of them may match reads only those.
+    public func hits(in session: Session, positions: [Int]? = nil, title: String?) -> SessionHits {
         var collector = Collector(search: self, sessionID: session.id)
         collector.head(title: title, state: session.state)
         let messages = session.conversation
-        let interactions = session.interactions.indices.filter { position in
-            let parts = parts(of: session.interactions[position])
+        let interactions = session.interactions.indices.filter { index in
+            let parts = parts(of: session.interactions[index])
             return !parts.isEmpty && matches(parts.map(\.1))
         }
         let said = messages.indices.filter { collector.messageMatches(messages[$0]) }
@@ -53,7 +57,8 @@ public struct SessionSearch: Sendable {
             switch entry {
             case .interaction(let index):
                 let interaction = session.interactions[interactions[index]]
-                collector.addMatched(.interaction(interactions[index], id: interaction.id), parts(of: interaction), at: interaction.startedAt)
+                let position = positions?[interactions[index]] ?? interactions[index]
+                collector.addMatched(.interaction(position, id: interaction.id), parts(of: interaction), at: interaction.startedAt)
             case .message(let index): collector.message(messages[said[index]], index: said[index])
             }
         }

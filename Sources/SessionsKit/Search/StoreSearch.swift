@@ -54,18 +54,29 @@ extension SessionStore {
     /// it holds are read, and the rest may match by their title alone.
     func searchReadingWhole(_ search: SessionSearch, targets: [SearchTarget], registry: Registry, reads: Set<Session.ID>? = nil,
                             _ body: (SearchBatch) throws -> Bool) throws {
+        try searchReading(search, targets: targets, registry: registry, reads: reads, body) { ids, each in
+            try sessions(ids: ids) { id, result in try each(id, result.map { $0.map { PartialSession(session: $0, positions: nil) } }) }
+        }
+    }
+
+    /// The same, reading each session through `read`, which may leave out
+    /// interactions that cannot match (see `PartialSession`).
+    func searchReading(_ search: SessionSearch, targets: [SearchTarget], registry: Registry, reads: Set<Session.ID>?,
+                       _ body: (SearchBatch) throws -> Bool,
+                       read: ([Session.ID], (Session.ID, Result<PartialSession?, any Error>) throws -> Void) throws -> Void) throws {
         let step = 64
         var start = 0
         while start < targets.count {
             let slice = targets[start..<min(targets.count, start + step)]
             var outcomes: [SearchOutcome] = []
-            var read = Set<Session.ID>()
-            try sessions(ids: slice.map(\.id).filter { reads?.contains($0) ?? true }) { id, result in
-                read.insert(id)
+            var seen = Set<Session.ID>()
+            try read(slice.map(\.id).filter { reads?.contains($0) ?? true }) { id, result in
+                seen.insert(id)
                 switch result {
-                case .success(let session?):
+                case .success(let partial?):
+                    let session = partial.session
                     let title = slice.first { $0.id == id }?.title ?? SessionTitle.of(session, registry: registry)
-                    let hits = search.hits(in: session, title: title)
+                    let hits = search.hits(in: session, positions: partial.positions, title: title)
                     if hits.total > 0 { outcomes.append(.hits(hits)) }
                 case .success(nil):
                     break
@@ -75,7 +86,7 @@ extension SessionStore {
             }
             if reads != nil {
                 // A session not read holds no needle: its title from the summaries may still match.
-                for target in slice where !read.contains(target.id) {
+                for target in slice where !seen.contains(target.id) {
                     let hits = search.titleHits(target.title, id: target.id)
                     if hits.total > 0 { outcomes.append(.hits(hits)) }
                 }
@@ -86,4 +97,11 @@ extension SessionStore {
             guard try body(SearchBatch(outcomes: outcomes, searched: start, total: targets.count)) else { return }
         }
     }
+}
+
+/// A session as a search reads it: whole, or with only the interactions
+/// that may match, `positions` saying where each stands in the whole.
+struct PartialSession {
+    var session: Session
+    var positions: [Int]?
 }
