@@ -242,7 +242,7 @@ struct PostgresSchemaTests {
         #expect(try PostgresStore.migrate(conninfo: database.owner) == (0, DatabaseSchema.version))
     }
 
-    @Test("doctor finds a constraint, an index or a policy changed by hand, and a login the policies do not bind")
+    @Test("doctor finds a constraint, an index, a policy or an owner's function changed by hand, and a login the policies do not bind")
     func doctorChecksTheSchema() throws {
         let database = try TestDatabase()
         let member = try database.member("alice", accounts: [])
@@ -264,6 +264,8 @@ struct PostgresSchemaTests {
             ("DROP INDEX sessions_account_id_status_index", "no index on sessions (account_id, status)"),
             ("DROP POLICY member_projects ON projects", "projects has no policy member_projects"),
             ("ALTER TABLE interactions DISABLE ROW LEVEL SECURITY", "row-level security is off on interactions"),
+            ("ALTER FUNCTION sessions_id_taken(text, bigint) SECURITY INVOKER",
+             "sessions_id_taken is missing, or no longer runs as the tables' owner"),
         ]
         for (sql, _) in changes {
             let output = database.psql(sql, as: database.owner)

@@ -246,8 +246,9 @@ enum DatabaseSchema {
     /// itself, keyed on the login (`session_user`) as the policies are keyed
     /// on the role; a login the policies do not bind (an owner, a superuser)
     /// is not narrowed. It returns ids and positions only: the sessions and
-    /// interactions are then read under the caller's own policies. `sessions_id_taken` answers, for any
-    /// account, whether a session, project or component id is in use (see
+    /// interactions are then read under the caller's own policies.
+    /// `sessions_id_taken` answers, for any account, whether a session,
+    /// project or component id is in use (see
     /// `PostgresTransaction.sessionExists` and `isEntryIDTakenElsewhere`).
     static let version2 = """
         DROP INDEX interactions_text_trgm_index;

@@ -55,6 +55,10 @@ struct DatabaseSchemaCheck {
                            ("projects", "member_projects"), ("components", "member_components"),
                            ("sessions", "member_sessions"), ("interactions", "member_interactions")]
 
+    /// The functions that run as the tables' owner (`DatabaseSchema.version2`):
+    /// each applies the membership itself, so each must be the schema's.
+    static let ownersFunctions = ["sessions_search_candidates", "sessions_id_taken"]
+
     /// What differs from the schema, a line each; empty when nothing does.
     func problems() throws(DatabaseError) -> [String] {
         var problems: [String] = []
@@ -128,6 +132,13 @@ struct DatabaseSchemaCheck {
             } else if !rows.contains(where: { guarded.text($0, 2) == policy }) {
                 problems.append("\(table) has no policy \(policy)")
             }
+        }
+        let functions = try connection.query("""
+            SELECT proname FROM pg_proc WHERE pronamespace = current_schema()::regnamespace AND prosecdef
+                AND 'search_path=' || current_schema() || ', pg_temp' = ANY (proconfig)
+            """, []).texts
+        for function in Self.ownersFunctions where !functions.contains(function) {
+            problems.append("\(function) is missing, or no longer runs as the tables' owner with its own search path")
         }
         return problems
     }
