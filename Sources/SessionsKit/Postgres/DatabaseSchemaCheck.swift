@@ -86,8 +86,10 @@ struct DatabaseSchemaCheck {
                 WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
             """, [])
         for reference in Self.references {
-            let found = (0..<references.count).first { references.text($0, 0) == reference.table && references.text($0, 1) == reference.column
-                && references.text($0, 2) == reference.target }
+            let found = (0..<references.count).first { row in
+                references.text(row, 0) == reference.table && references.text(row, 1) == reference.column
+                    && references.text(row, 2) == reference.target
+            }
             guard let found else {
                 problems.append("\(reference.table).\(reference.column) does not reference \(reference.target)")
                 continue

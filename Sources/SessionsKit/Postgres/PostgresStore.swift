@@ -121,14 +121,18 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         }
         let arguments = patterns.indices.map { "$\($0 + 1)" }.joined(separator: ", ")
         let rows = try using { connection in
-            try connection.query("SELECT candidate_session, candidate_position FROM sessions_search_candidates(ARRAY[\(arguments)]::text[]) "
-                + "ORDER BY 1, 2", patterns)
+            try connection.query("SELECT candidate_session, candidate_position "
+                + "FROM sessions_search_candidates(ARRAY[\(arguments)]::text[]) ORDER BY 1, 2", patterns)
         }
         // A session matched by its own row (state, conversation) comes with no position.
         var positions: [Session.ID: [Int]] = [:]
         for row in 0..<rows.count {
             let id = Session.ID(rows.int(row, 0) ?? 0)
-            if let position = rows.int(row, 1) { positions[id, default: []].append(position) } else if positions[id] == nil { positions[id] = [] }
+            if let position = rows.int(row, 1) {
+                positions[id, default: []].append(position)
+            } else if positions[id] == nil {
+                positions[id] = []
+            }
         }
         try searchReading(search, targets: targets, registry: registry, reads: Set(positions.keys), body) { ids, each in
             try readInGroups(ids, only: positions, each)
@@ -171,14 +175,15 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
                 var lists: [Session.ID: [Interaction]] = [:]
                 var places: [Session.ID: [Int]] = [:]
                 var damaged: [Session.ID: any Error] = [:]
-                for row in 0..<(interactions?.count ?? 0) {
-                    guard let interactions else { break }
-                    let id = Session.ID(interactions.int(row, InteractionRow.columnCount) ?? 0)
-                    do {
-                        lists[id, default: []].append(try InteractionRow.interaction(interactions, row, session: id))
-                        places[id, default: []].append(interactions.int(row, InteractionRow.columnCount + 1) ?? 0)
-                    } catch {
-                        damaged[id] = error
+                if let interactions {
+                    for row in 0..<interactions.count {
+                        let id = Session.ID(interactions.int(row, InteractionRow.columnCount) ?? 0)
+                        do {
+                            lists[id, default: []].append(try InteractionRow.interaction(interactions, row, session: id))
+                            places[id, default: []].append(interactions.int(row, InteractionRow.columnCount + 1) ?? 0)
+                        } catch {
+                            damaged[id] = error
+                        }
                     }
                 }
                 var read: [Session.ID: Result<PartialSession?, any Error>] = [:]

@@ -26,11 +26,6 @@ public struct SessionSearch: Sendable {
         self.kept = kept
     }
 
-    /// Every hit of a whole session, in timeline order: the messages that
-    /// match fall among the interactions that match by time. Only places
-    /// that match are ordered, as a scan that reads no others orders them:
-    /// where times run out of order (a message without one, a call started
-    /// before the one above it), the others would move them.
     /// What a session gives by its title alone, when nothing else of it can match.
     func titleHits(_ title: String?, id: Session.ID) -> SessionHits {
         var collector = Collector(search: self, sessionID: id)
@@ -38,6 +33,11 @@ public struct SessionSearch: Sendable {
         return collector.result
     }
 
+    /// Every hit of a whole session, in timeline order: the messages that
+    /// match fall among the interactions that match by time. Only places
+    /// that match are ordered, as a scan that reads no others orders them:
+    /// where times run out of order (a message without one, a call started
+    /// before the one above it), the others would move them.
     ///
     /// `positions`, when given, are the places in the whole session of
     /// `session.interactions`, which then hold only some of them: a store
