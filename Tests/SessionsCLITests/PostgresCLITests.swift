@@ -200,6 +200,8 @@ struct PostgresCLITests {
         try server.start()
         #expect(cli.run(["set-status", "1", "complete"]).status == 0)
         #expect(pane.waitFor("Complete (1)", timeout: 5) != nil, "\(pane.screen)")
+        // The server's goodbye is not printed over the screen (standard error is the terminal for a user).
+        #expect((TestFiles.readText(pane.home.file("stderr")) ?? "").isEmpty, "\(TestFiles.readText(pane.home.file("stderr")) ?? "")")
     }
 
     @Test("two members' browsers on one session: each sees the other's change within a second, and u will not undo over the newer one")

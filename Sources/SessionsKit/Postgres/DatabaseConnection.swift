@@ -61,11 +61,19 @@ final class DatabaseConnection: @unchecked Sendable {
             PQfinish(made)
             throw .unreachable(target: target, message: message)
         }
+        // libpq prints what the server says outside a statement (a notice, or
+        // "terminating connection" when it shuts down) on standard error,
+        // where it would land in the middle of the browser's screen, unsanitized.
+        // What matters reaches the program as a failed statement or a broken connection.
+        PQsetNoticeProcessor(made, { _, _ in }, nil)
         connection = made
         self.target = target
-        // A `timestamptz` would be read in the session's zone: every time is UTC text here.
-        try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'")
+        try execute(Self.settings)
     }
+
+    /// Set on every connection, and again after a reconnection: a
+    /// `timestamptz` would be read in the session's zone, and every time is UTC text here.
+    private static let settings = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'"
 
     deinit {
         PQfinish(connection)
@@ -105,7 +113,7 @@ final class DatabaseConnection: @unchecked Sendable {
         guard PQstatus(connection) == CONNECTION_OK else {
             throw .unreachable(target: target, message: Self.message(PQerrorMessage(connection)))
         }
-        try execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'iso_8601'")
+        try execute(Self.settings)
     }
 
     /// Runs `sql`, whose `$1`, `$2`… are `parameters` (nil is NULL): the rows it returns.
