@@ -12,7 +12,8 @@ final class EventLoop {
     /// nothing, short enough that "3m ago" never lags by more than this.
     static let idleWakeMS: Int32 = 30_000
     /// Without inotify the store is polled this often, which meets the
-    /// one-second promise for changes made elsewhere.
+    /// one-second promise for changes made elsewhere; a database's listener
+    /// that lost its connection is looked at this often too.
     static let pollWakeMS: Int32 = 500
 
     let runtime: Runtime
@@ -21,7 +22,10 @@ final class EventLoop {
     let signalFD: Int32
     let watchFD: Int32
     /// A database's announcements of its commits, heard on a connection of their own.
-    let changes: DatabaseListener?
+    let listener: DatabaseListener?
+    /// Whether the listener was connected at the last wake: a change either
+    /// way is said once.
+    var listenerWasConnected = true
     let trace: TimingTrace?
     /// Sessions are read off this thread, so a huge one never holds up the
     /// keys; without a pipe for the result, they are read on it.
@@ -54,8 +58,14 @@ final class EventLoop {
         state.resumeCommand = configuration.resumeCommand
         runtime = Runtime(state: state, service: configuration.service)
         // Watch before the first read, so no change can fall between the two.
-        watchFD = configuration.storeRoot.map { $0.withCString { sessions_watch_directory($0) } } ?? -1
-        changes = configuration.changes
+        switch configuration.changes {
+        case .directory(let root):
+            watchFD = root.withCString { sessions_watch_directory($0) }
+            listener = nil
+        case .database(let heard):
+            watchFD = -1
+            listener = heard
+        }
         trace = TimingTrace(environment: environment)
         loader = BackgroundLoader(delayMS: environment["SESSIONS_TEST_LOAD_DELAY_MS"].flatMap { Int($0) } ?? 0)
         worker = StoreWorker()
@@ -82,7 +92,7 @@ final class EventLoop {
         while true {
             for index in fds.indices { fds[index].revents = 0 }
             // A listener that connected again has a new descriptor.
-            fds[7].fd = changes?.descriptor ?? -1
+            fds[7].fd = listener?.descriptor ?? -1
             if poll(&fds, nfds_t(fds.count), timeout()) < 0 && errno != EINTR { return .quit }
             // A hung-up terminal makes poll return at once forever; leave as
             // a hang-up would, rather than spin drawing to nobody.
@@ -96,22 +106,15 @@ final class EventLoop {
             // may be half a minute old.
             let woke = TimingTrace.now()
             runtime.send(.tick(Timestamp.now()))
-            if let changes {
-                if fds[7].revents != 0, changes.drain() {
-                    refresh()
-                    trace?.log("refresh", [("total", TimingTrace.now() - woke)])
-                }
-                if !changes.isConnected {
-                    // Announcements sent while away are lost: once back, everything is read again.
-                    if changes.reconnect() {
-                        runtime.send(.notice("reconnected"))
-                        refresh()
-                    } else {
-                        runtime.send(.notice("reconnecting…"))
-                    }
-                }
-            } else if watchFD < 0 || fds[2].revents != 0 {
-                if watchFD >= 0 { _ = sessions_watch_drain(watchFD) }
+            let changed: Bool
+            if let listener {
+                changed = fds[7].revents != 0 && listener.drain()
+                follow(listener)
+            } else {
+                changed = watchFD < 0 || fds[2].revents != 0
+                if changed && watchFD >= 0 { _ = sessions_watch_drain(watchFD) }
+            }
+            if changed {
                 refresh()
                 trace?.log("refresh", [("total", TimingTrace.now() - woke)])
             }
@@ -126,10 +129,26 @@ final class EventLoop {
         }
     }
 
+    /// A listener that lost its connection connects again in the
+    /// background, so a server away (or a host that does not answer) never
+    /// holds up the keys. "reconnecting…" shows while it is away, and
+    /// announcements sent meanwhile are lost: once back, everything is read again.
+    private func follow(_ listener: DatabaseListener) {
+        let connected = listener.isConnected
+        if connected && !listenerWasConnected {
+            runtime.send(.notice("reconnected"))
+            refresh()
+        } else if !connected {
+            if listenerWasConnected || runtime.state.flash == nil { runtime.send(.notice("reconnecting…")) }
+            listener.reconnectInBackground()
+        }
+        listenerWasConnected = connected
+    }
+
     /// Sleeps until a flash is due to go, at the latest.
     func timeout() -> Int32 {
-        // Asked, not told, without a watch or a listener; a listener away wakes to reconnect.
-        let told = watchFD >= 0 || changes?.isConnected == true
+        // Asked, not told, without a watch or a listener; a listener away wakes to see whether it is back.
+        let told = watchFD >= 0 || listener?.isConnected == true
         var timeout = told ? Self.idleWakeMS : Self.pollWakeMS
         if let flash = runtime.state.flash {
             let remaining = (flash.expires.microseconds - Timestamp.now().microseconds) / 1000 + 10

@@ -6,10 +6,8 @@ import SessionsTUI
 /// What the command line hands the browser.
 public struct TUIConfiguration: Sendable {
     public var service: SessionService
-    /// The store's directory, watched for commits; nil for a database,
-    /// whose commits `changes` hears of (without it, the browser asks for
-    /// the generation twice a second).
-    public var storeRoot: String?
+    /// How the browser learns of commits made elsewhere.
+    public var changes: ChangeFeed
     /// `--project`: list only this project, as `list --project` does.
     public var projectFilter: Project.ID?
     public var theme: Theme
@@ -18,20 +16,26 @@ public struct TUIConfiguration: Sendable {
     public var storeWaits: StoreWaitBoard?
     /// What `R` runs.
     public var resumeCommand: ResumeCommand
-    /// For a database: what hears of its commits, instead of a directory to watch.
-    public var changes: DatabaseListener?
 
-    public init(service: SessionService, storeRoot: String?, projectFilter: Project.ID?, theme: Theme, environment: [String: String],
-                storeWaits: StoreWaitBoard? = nil, resumeCommand: ResumeCommand = .standard, changes: DatabaseListener? = nil) {
+    public init(service: SessionService, changes: ChangeFeed, projectFilter: Project.ID?, theme: Theme, environment: [String: String],
+                storeWaits: StoreWaitBoard? = nil, resumeCommand: ResumeCommand = .standard) {
         self.service = service
-        self.storeRoot = storeRoot
+        self.changes = changes
         self.projectFilter = projectFilter
         self.theme = theme
         self.environment = environment
         self.storeWaits = storeWaits
         self.resumeCommand = resumeCommand
-        self.changes = changes
     }
+}
+
+/// Where commits made elsewhere are learned of.
+public enum ChangeFeed: Sendable {
+    /// A store's directory, watched (without inotify, the browser asks for
+    /// the generation twice a second).
+    case directory(String)
+    /// A database, whose commits its listener hears of.
+    case database(DatabaseListener)
 }
 
 /// The browser in a real terminal.

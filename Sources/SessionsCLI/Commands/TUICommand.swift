@@ -23,14 +23,14 @@ struct BrowserOptions: ParsableArguments {
         let loaded = try ThemeLibrary.load(name: themeName, userDirectory: environment.configDirectory + "/themes")
         let service = try workspace.service()
         // A database has no directory to watch: the browser listens for its commits instead.
-        let watched: String? = if case .directory(let root) = workspace.location { root } else { nil }
-        let changes: DatabaseListener? = if case .database(let conninfo, _) = workspace.location {
-            DatabaseListener(conninfo: conninfo)
-        } else { nil }
-        let configuration = TUIConfiguration(service: service, storeRoot: watched,
+        let changes: ChangeFeed = switch workspace.location {
+        case .directory(let root): .directory(root)
+        case .database(let conninfo, _): .database(DatabaseListener(conninfo: conninfo))
+        }
+        let configuration = TUIConfiguration(service: service, changes: changes,
                                              projectFilter: global.project == nil ? nil : service.scope.projectID, theme: loaded,
                                              environment: environment.variables, storeWaits: waits,
-                                             resumeCommand: workspace.config.resumeCommand, changes: changes)
+                                             resumeCommand: workspace.config.resumeCommand)
         let status = try TerminalApp.run(configuration)
         if status != 0 { throw ExitCode(status) }
     }
