@@ -198,6 +198,9 @@ extension StoredSession {
         return UnsafeBufferPointer(rebasing: buffer[0..<got])
     }
 
+    /// The most one `read` returns on Linux, whatever it is asked for.
+    static let longestRead = 0x7fff_f000
+
     /// Up to `count` bytes from the start of `fd` into `buffer`: how many there were.
     private static func fill(_ fd: Int32, _ buffer: UnsafeMutableBufferPointer<UInt8>, count: Int, path: () -> String) throws(StoreError) -> Int {
         var filled = 0
@@ -209,9 +212,11 @@ extension StoredSession {
                 throw FileIO.fail("read", path(), errno)
             }
             filled += got
-            // A file reads short only at its end: asking again would cost a
-            // call per file to hear so (a search reads twenty thousand).
-            if got < asked { break }
+            // A regular file reads short only at its end, or where one call
+            // stops (Linux returns at most 0x7ffff000 bytes): asking again
+            // below that would cost a call per file to hear of the end (a
+            // search reads twenty thousand).
+            if got == 0 || (got < asked && got < Self.longestRead) { break }
         }
         return filled
     }
