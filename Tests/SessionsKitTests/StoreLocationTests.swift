@@ -37,6 +37,11 @@ struct StoreLocationTests {
             == "alice@db.example.com_5433_team")
         #expect(StoreLocation.localName("host=/tmp/pg port=5499 user=bob password=hunter2secret dbname=x") == "bob@_tmp_pg_5499_x")
         #expect(StoreLocation.localName("postgresql://[broken") == "unparsed")
+        // What the string leaves out, libpq's variables say, for the name as for the connection.
+        let variables = ["PGHOST": "/run/a", "PGPORT": "5444", "PGUSER": "carol", "PGDATABASE": "team"]
+        #expect(StoreLocation.localName("postgresql://", environment: variables) == "carol@_run_a_5444_team")
+        #expect(StoreLocation.localName("postgresql:///other", environment: variables) == "carol@_run_a_5444_other")
+        #expect(StoreLocation.localName("postgresql://", environment: ["PGHOST": "/run/b"]) != StoreLocation.localName("postgresql://"))
     }
 }
 

@@ -48,9 +48,16 @@ public enum StoreLocation: Sendable, Equatable {
 
     /// A name for a database's local directory, from what the connection
     /// string says of the server, the database and the user, never its
-    /// password: `alice@db.example.com_5432_sessions`.
-    static func localName(_ conninfo: String) -> String {
-        guard let values = DatabaseConnection.parameters(of: conninfo) else { return "unparsed" }
+    /// password: `alice@db.example.com_5432_sessions`. What it leaves out,
+    /// libpq takes from `PGUSER`, `PGHOST`, `PGPORT` and `PGDATABASE`, and
+    /// so does the name: two servers reached through those variables must
+    /// not share a spool.
+    static func localName(_ conninfo: String, environment: [String: String] = [:]) -> String {
+        guard var values = DatabaseConnection.parameters(of: conninfo) else { return "unparsed" }
+        for (keyword, variable) in [("user", "PGUSER"), ("host", "PGHOST"), ("port", "PGPORT"), ("dbname", "PGDATABASE")]
+        where values[keyword] == nil {
+            values[keyword] = environment[variable]
+        }
         let raw = "\(values["user"] ?? "")@\(values["host"] ?? "")_\(values["port"] ?? "")_\(values["dbname"] ?? "")"
         return String(raw.map { $0.isASCII && ($0.isLetter || $0.isNumber || "@._-".contains($0)) ? $0 : "_" })
     }
@@ -64,7 +71,7 @@ extension SessionsEnvironment {
         let chosen = [flag, self["SESSIONS_STORE"], self["SESSIONS_HOME"], config?.store]
             .compactMap { $0 }.first { !$0.isEmpty }
         guard let chosen, StoreLocation.isDatabase(chosen) else { return .directory(storeRoot(flag: chosen)) }
-        return .database(conninfo: chosen, local: dataHome + "/sessions/databases/" + StoreLocation.localName(chosen))
+        return .database(conninfo: chosen, local: dataHome + "/sessions/databases/" + StoreLocation.localName(chosen, environment: variables))
     }
 
     /// `$XDG_DATA_HOME`, else `~/.local/share`.
