@@ -135,9 +135,17 @@ final class DatabaseConnection: @unchecked Sendable {
         try checked(PQexec(connection, sql))
     }
 
+    /// How a transaction begins.
+    enum Kind {
+        case readWrite
+        /// One snapshot for every statement, and no writes: what a reader sees
+        /// is the store as of one commit.
+        case snapshot
+    }
+
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
+    func transaction<T>(_ kind: Kind = .readWrite, _ body: () throws -> T) throws -> T {
+        try execute(kind == .snapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN")
         do {
             let value = try body()
             try execute("COMMIT")

@@ -5,6 +5,9 @@
 enum SessionRow {
     static let columns = "id, type, agent, environment, status, state, account_id, project_id, component_id, "
         + "inserted_at, updated_at, time_digits, extra, conversation"
+    /// The same, with NULL where the conversation stands: a list, which
+    /// does not show it, need not have every prompt and reply sent over.
+    static let columnsWithoutConversation = columns.replacing(", conversation", with: ", NULL")
     static let columnCount = 14
 
     /// The session of row `row`, without interactions; without its

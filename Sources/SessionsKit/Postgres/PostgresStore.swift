@@ -65,7 +65,7 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
     // MARK: Reads
 
     public func registry() throws -> Registry {
-        try using { connection in try connection.transaction { try Self.readRegistry(connection) } }
+        try using { connection in try connection.transaction(.snapshot) { try Self.readRegistry(connection).registry } }
     }
 
     public func generation() throws -> Int {
@@ -74,10 +74,8 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
 
     public func catalog() throws -> Catalog {
         try using { connection in
-            try connection.transaction {
-                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                let registry = try Self.readRegistry(connection)
-                let generation = try connection.query("SELECT generation FROM sessions_store", []).int(0, 0) ?? 0
+            try connection.transaction(.snapshot) {
+                let (registry, generation) = try Self.readRegistry(connection)
                 return Catalog(registry: registry, summaries: try Self.readSummaries(connection), generation: generation)
             }
         }
@@ -85,8 +83,7 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
 
     public func session(id: Session.ID) throws -> Session? {
         try using { connection in
-            try connection.transaction {
-                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try connection.transaction(.snapshot) {
                 return try Self.readSession(connection, id: id)
             }
         }
@@ -157,8 +154,7 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         let list = "{" + ids.map { String($0.rawValue) }.joined(separator: ",") + "}"
         let columns = "\(InteractionRow.columns), session_id, position"
         return try using { connection -> [Session.ID: Result<PartialSession?, any Error>] in
-            try connection.transaction {
-                try connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try connection.transaction(.snapshot) {
                 let rows = try connection.query("SELECT \(SessionRow.columns) FROM sessions WHERE id = ANY ($1::bigint[])", [list])
                 let interactions: DatabaseRows?
                 if let positions {
@@ -206,14 +202,16 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try using(retrying: false) { connection in
             try connection.transaction {
-                if let lockLimitMS { try connection.execute("SET LOCAL lock_timeout = '\(max(1, lockLimitMS))ms'") }
+                // The lock, within the limit when there is one, in one round trip: the
+                // server stops at the first statement that fails.
+                let lock = "SELECT pg_advisory_xact_lock(\(Self.writeLockKey))"
                 do {
-                    try connection.execute("SELECT pg_advisory_xact_lock(\(Self.writeLockKey))")
+                    try connection.execute(lockLimitMS.map { "SET LOCAL lock_timeout = '\(max(1, $0))ms'; \(lock); SET LOCAL lock_timeout = 0" }
+                                           ?? lock)
                 } catch let error as DatabaseError where error.code == "55P03" {
                     throw StoreError.busy(path: target, holder: nil)
                 }
-                if lockLimitMS != nil { try connection.execute("SET LOCAL lock_timeout = 0") }
-                let transaction = try PostgresTransaction(connection: connection, registry: Self.readRegistry(connection))
+                let transaction = try PostgresTransaction(connection: connection, registry: Self.readRegistry(connection).registry)
                 let value = try body(transaction)
                 try transaction.commit()
                 return value
@@ -226,12 +224,25 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
 
     // MARK: Rows
 
-    static func readRegistry(_ connection: DatabaseConnection) throws -> Registry {
+    /// The registry, and the store's generation with it (a catalog's).
+    static func readRegistry(_ connection: DatabaseConnection) throws -> (registry: Registry, generation: Int) {
         var registry = Registry()
-        let store = try connection.query("SELECT default_account_id, delivered_events, extra FROM sessions_store", [])
+        // The counters are the sequences': a member cannot see every id in use.
+        let store = try connection.query("""
+            SELECT default_account_id, delivered_events, extra, generation,
+                   (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM sessions_id_seq),
+                   (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM accounts_id_seq),
+                   (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM projects_id_seq),
+                   (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM components_id_seq)
+            FROM sessions_store
+            """, [])
         registry.defaultAccountID = store.int(0, 0).map { Account.ID($0) }
         registry.deliveredEvents = (try DatabaseValues.value(store.text(0, 1))?.arrayValue ?? []).compactMap(\.stringValue)
         registry.extra = try DatabaseValues.object(store.text(0, 2))
+        registry.nextSessionID = store.int(0, 4) ?? 1
+        registry.nextAccountID = store.int(0, 5) ?? 1
+        registry.nextProjectID = store.int(0, 6) ?? 1
+        registry.nextComponentID = store.int(0, 7) ?? 1
         let accounts = try connection.query("SELECT id, name, extra, inserted_at, time_digits FROM accounts ORDER BY id", [])
         for row in 0..<accounts.count {
             registry.accounts.append(Account(
@@ -262,23 +273,12 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         if !registry.accounts.contains(where: { $0.id == registry.defaultAccountID }) {
             registry.defaultAccountID = registry.accounts.count == 1 ? registry.accounts[0].id : nil
         }
-        // The counters are the sequences': a member cannot see every id in use.
-        let next = try connection.query("""
-            SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM sessions_id_seq),
-                   (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM accounts_id_seq),
-                   (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM projects_id_seq),
-                   (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM components_id_seq)
-            """, [])
-        registry.nextSessionID = next.int(0, 0) ?? 1
-        registry.nextAccountID = next.int(0, 1) ?? 1
-        registry.nextProjectID = next.int(0, 2) ?? 1
-        registry.nextComponentID = next.int(0, 3) ?? 1
-        return registry
+        return (registry, store.int(0, 3) ?? 0)
     }
 
     /// Every session the login may see, as a list shows it, without its interactions.
     static func readSummaries(_ connection: DatabaseConnection) throws -> [SessionSummary] {
-        let rows = try connection.query("SELECT \(SessionRow.columns), interaction_count, last_interaction_at, "
+        let rows = try connection.query("SELECT \(SessionRow.columnsWithoutConversation), interaction_count, last_interaction_at, "
             + "last_message_at, last_result_status FROM sessions ORDER BY id", [])
         var summaries: [SessionSummary] = []
         summaries.reserveCapacity(rows.count)
