@@ -17,9 +17,10 @@ struct HookClaudeCode: ParsableCommand {
         discussion: """
             Wire it to SessionStart, PreToolUse, PostToolUse, PostToolUseFailure, Stop and SessionEnd \
             in ~/.claude/settings.json (see the README). It never gets in Claude Code's way: it always \
-            exits 0 and prints nothing. Its own problems go to hook.log in the store directory. \
-            When another process holds the store for more than 50 ms, the event is spooled in the \
-            store and recorded by the next hook or command that gets it.
+            exits 0 and prints nothing. Its own problems go to hook.log in the store's directory on \
+            this machine. When another process holds the store for more than 50 ms, or a database's \
+            server cannot be reached, the event is spooled there and recorded by the next hook or \
+            command that gets the store.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -38,14 +39,15 @@ struct HookClaudeCode: ParsableCommand {
 
     func run() {
         let context = CLIContext.current
-        let config = try? Config.load(directory: context.environment.configDirectory)
-        let location = context.environment.storeLocation(flag: global.store, config: config)
+        // Read once: a config that does not load still leaves the default store's hook.log to say so.
+        let loaded = Result { try Config.load(directory: context.environment.configDirectory) }
+        let location = context.environment.storeLocation(flag: global.store, config: try? loaded.get())
         let root = location.localDirectory
         var event = "event"
         do {
             let payload = try context.readStandardInput()
             event = HookLog.eventName(in: payload) ?? event
-            let config = try Config.load(directory: context.environment.configDirectory)
+            let config = try loaded.get()
             let scope = ScopeResolver(accountFlag: global.account, projectFlag: global.project, environment: context.environment,
                                       config: config, storeRoot: root)
             let spooled = SpooledHookEvent(payload: payload, scope: scope, receivedAt: context.now())
@@ -61,7 +63,6 @@ struct HookClaudeCode: ParsableCommand {
             } catch let error where Self.isOutOfReach(error) {
                 // The next hook or command that gets the store records this.
                 guard try ClaudeCodeHook.event(payload).isRecorded else { return }
-                try location.prepareLocalDirectory()
                 try EventSpool(storeRoot: root).append(spooled.encoded())
             }
         } catch {
