@@ -309,6 +309,11 @@ struct PostgresCLITests {
         let directory = cli.run(["db", "migrate"])
         #expect(directory.status != 0 && directory.stderr.contains("for a PostgreSQL store"), "\(directory.stderr)")
         let (database, alice, _) = try Self.team(cli)
+        // What only files have is refused on a database, never silently skipped.
+        for flag in ["--repair", "--upgrade"] {
+            let refused = cli.run(["doctor", flag], env: alice)
+            #expect(refused.status != 0 && refused.stderr.contains("\(flag) is for a store of files"), "\(refused.stderr)")
+        }
         #expect(database.psql("UPDATE sessions_schema SET version = version + 1", as: database.owner).status == 0)
         let newer = cli.run(["list"], env: alice)
         #expect(newer.status != 0 && newer.stderr.contains("upgrade sessions to use this database"), "\(newer.stderr)")

@@ -5,7 +5,7 @@ import SessionsKit
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the store's files; with --repair, fix what can be fixed safely.",
+        abstract: "Check the store's files, or a database's schema; with --repair, fix what can be fixed safely in files.",
         discussion: """
             Repairs never rewrite or delete a session file. They finish an interrupted commit, remove \
             leftover temporary files, rebuild the index from the session files, tighten permissions \
@@ -33,6 +33,7 @@ struct DoctorCommand: ParsableCommand {
         let location = context.environment.storeLocation(flag: global.store, config: config)
         if case .database(let conninfo, let local) = location {
             // The server keeps its own files; what the program checks is its schema and the spool here.
+            if upgrade || repair { throw Workspace.filesOnly(upgrade ? "--upgrade" : "--repair") }
             let report = DatabaseDoctor(conninfo: conninfo, local: local).run()
             for line in report.lines { context.stdout.line(Sanitizer.line(line)) }
             if !report.healthy { throw ExitCode.failure }
@@ -40,7 +41,7 @@ struct DoctorCommand: ParsableCommand {
         }
         let root = location.localDirectory
         if upgrade {
-            let done = try global.workspace().fileStore(for: "--upgrade").upgrade()
+            let done = try global.workspace(config: config).fileStore(for: "--upgrade").upgrade()
             var line = "Upgraded \(Count.of(done.converted, "session")) to format \(FileStore.format)"
             if done.alreadySplit > 0 { line += "; \(done.alreadySplit) already were" }
             if !done.damaged.isEmpty { line += "; \(Count.of(done.damaged.count, "damaged session")) left as found" }

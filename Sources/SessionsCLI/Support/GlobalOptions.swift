@@ -78,11 +78,14 @@ struct Workspace {
     /// The file store, for what only files have (their format, a copy of
     /// the directory); a database is refused with what to use instead.
     func fileStore(for action: String) throws -> FileStore {
-        guard let files = store as? FileStore else {
-            throw UsageError("\(action) is for a store of files; a PostgreSQL database keeps its own format and backups "
-                + "(`sessions db migrate`, `pg_dump`)")
-        }
+        guard let files = store as? FileStore else { throw Self.filesOnly(action) }
         return files
+    }
+
+    /// The refusal of `action` on a database.
+    static func filesOnly(_ action: String) -> UsageError {
+        UsageError("\(action) is for a store of files; a PostgreSQL database keeps its own format and backups "
+            + "(`sessions db migrate`, `pg_dump`)")
     }
 
     /// What the store holds outside any account's scope.
