@@ -41,8 +41,9 @@ public enum DatabaseError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// One connection to a PostgreSQL server through libpq, used by one thread
-/// at a time. Every statement is sent with its values as parameters, never
-/// spliced into the SQL, and times travel as UTC text.
+/// at a time. Every value that comes from outside the program is sent as a
+/// parameter, never spliced into the SQL (only the program's own numbers and
+/// names are), and times travel as UTC text.
 final class DatabaseConnection: @unchecked Sendable {
     private let connection: OpaquePointer
     /// "database sessions on /run/postgresql:5432": what messages name.
@@ -209,7 +210,7 @@ final class DatabaseConnection: @unchecked Sendable {
         return values
     }
 
-    static func describe(host: String, port: String, database: String) -> String {
+    private static func describe(host: String, port: String, database: String) -> String {
         let place = host.isEmpty ? "the default server" : host + (port.isEmpty ? "" : ":" + port)
         return "database \(database.isEmpty ? "(default)" : database) on \(place)"
     }
@@ -237,10 +238,5 @@ final class DatabaseRows {
 
     func int(_ row: Int, _ column: Int) -> Int? {
         text(row, column).flatMap { Int($0) }
-    }
-
-    /// How many rows an `UPDATE`, `INSERT` or `DELETE` touched.
-    var affected: Int {
-        Int(String(cString: PQcmdTuples(result))) ?? 0
     }
 }

@@ -1,6 +1,6 @@
 /// The persistence boundary. The model layer (`SessionService`) needs only
-/// this; the JSON directory store implements it for real and the in-memory
-/// store for tests, so another backend can come later without touching callers.
+/// this; the JSON directory store and the PostgreSQL store implement it for
+/// real, and the in-memory store for tests.
 ///
 /// Reads see one committed state. Writes run a closure with exclusive access
 /// to the latest committed state and commit what it staged atomically: all of
