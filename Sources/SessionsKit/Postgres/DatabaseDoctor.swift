@@ -18,24 +18,19 @@ public struct DatabaseDoctor {
         var healthy = true
         do {
             let connection = try DatabaseConnection(conninfo)
-            do {
-                try DatabaseMigrator(connection: connection).check()
-                lines.append("\(connection.target): schema version \(DatabaseSchema.version), as this version of sessions needs")
-                let check = DatabaseSchemaCheck(connection: connection)
-                let problems = try check.problems()
-                if problems.isEmpty {
-                    lines.append("the constraints, indexes and row-level security policies are the schema's own")
-                } else {
-                    lines += problems.map { "schema changed by hand: \($0)" }
-                    healthy = false
-                }
-                if try !check.loginIsBound() {
-                    lines.append("connected as \(connection.user), which row-level security does not bind "
-                        + "(an owner or superuser): it sees every account. Members should each connect as their own role")
-                }
-            } catch {
-                lines.append(error.description)
+            try DatabaseMigrator(connection: connection).check()
+            lines.append("\(connection.target): schema version \(DatabaseSchema.version), as this version of sessions needs")
+            let check = DatabaseSchemaCheck(connection: connection)
+            let problems = try check.problems()
+            if problems.isEmpty {
+                lines.append("the constraints, indexes and row-level security policies are the schema's own")
+            } else {
+                lines += problems.map { "schema changed by hand: \($0)" }
                 healthy = false
+            }
+            if try !check.loginIsBound() {
+                lines.append("connected as \(connection.user), which row-level security does not bind "
+                    + "(an owner or superuser): it sees every account. Members should each connect as their own role")
             }
         } catch {
             lines.append(error.description)

@@ -15,13 +15,15 @@ struct DatabaseSchemaCheck {
     struct Reference {
         let table: String, column: String, target: String, onDelete: Character
 
-        var action: String {
-            switch onDelete {
+        /// The clause a `confdeltype` code stands for.
+        static func action(_ code: Character) -> String {
+            switch code {
             case "r": "ON DELETE RESTRICT"
             case "n": "ON DELETE SET NULL"
             case "c": "ON DELETE CASCADE"
-            case "a": "NO ACTION"
-            default: "ON DELETE \(onDelete)"
+            case "a": "ON DELETE NO ACTION"
+            case "d": "ON DELETE SET DEFAULT"
+            default: "ON DELETE (\(code))"
             }
         }
     }
@@ -96,9 +98,8 @@ struct DatabaseSchemaCheck {
             }
             let action = references.text(found, 3)?.first ?? " "
             if action != reference.onDelete {
-                let actual = Reference(table: reference.table, column: reference.column, target: reference.target, onDelete: action)
-                problems.append("\(reference.table).\(reference.column) references \(reference.target) \(actual.action), "
-                    + "not \(reference.action)")
+                problems.append("\(reference.table).\(reference.column) references \(reference.target) \(Reference.action(action)), "
+                    + "not \(Reference.action(reference.onDelete))")
             }
         }
 

@@ -512,32 +512,23 @@ final class PostgresTransaction: StoreTransaction {
     }
 
     /// Writes the entries of a registry list that are new or changed.
-    private func upsert<Entry: Equatable & Identified>(_ before: [Entry], _ after: [Entry],
-                                                       _ statement: (Entry) -> (String, [String?])) throws {
-        let old = Dictionary(before.map { ($0.rawID, $0) }, uniquingKeysWith: { first, _ in first })
-        for entry in after where old[entry.rawID] != entry {
+    private func upsert<Entry: Equatable & NamedEntry>(_ before: [Entry], _ after: [Entry],
+                                                      _ statement: (Entry) -> (String, [String?])) throws {
+        let old = Dictionary(before.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for entry in after where old[entry.id] != entry {
             let (sql, parameters) = statement(entry)
             try connection.query(sql, parameters)
         }
     }
 
     /// Deletes the entries that are gone (which the foreign keys may refuse).
-    private func deleteGone<Entry: Identified>(_ before: [Entry], _ after: [Entry], table: String) throws {
-        let kept = Set(after.map(\.rawID))
-        for entry in before where !kept.contains(entry.rawID) {
-            try connection.query("DELETE FROM \(table) WHERE id = $1", [String(entry.rawID)])
+    private func deleteGone<Entry: NamedEntry>(_ before: [Entry], _ after: [Entry], table: String) throws {
+        let kept = Set(after.map(\.id))
+        for entry in before where !kept.contains(entry.id) {
+            try connection.query("DELETE FROM \(table) WHERE id = $1", [String(entry.id.rawValue)])
         }
     }
 }
-
-/// A registry entry's id as a number, for `upsert` and `deleteGone`.
-protocol Identified {
-    var rawID: Int { get }
-}
-
-extension Account: Identified { var rawID: Int { id.rawValue } }
-extension Project: Identified { var rawID: Int { id.rawValue } }
-extension Component: Identified { var rawID: Int { id.rawValue } }
 
 extension DatabaseRows {
     /// The first column of every row, as numbers.

@@ -7,7 +7,7 @@ public struct StoreTransfer {
     public let source: any SessionStore
     public let destination: any SessionStore
     /// Sessions per commit at the destination.
-    public var batch = 200
+    let batch = 200
 
     public init(from source: any SessionStore, to destination: any SessionStore) {
         self.source = source
@@ -26,14 +26,14 @@ public struct StoreTransfer {
     /// account if it has one, the spooled events it recorded, and the
     /// larger of each id counter.
     static func merged(_ source: Registry, into destination: Registry) -> Registry {
-        func merge<Entry>(_ mine: [Entry], _ theirs: [Entry], id: (Entry) -> Int) -> [Entry] {
-            let taken = Set(theirs.map(id))
-            return (mine.filter { !taken.contains(id($0)) } + theirs).sorted { id($0) < id($1) }
+        func merge<Entry: NamedEntry>(_ mine: [Entry], _ theirs: [Entry]) -> [Entry] {
+            let taken = Set(theirs.map(\.id))
+            return (mine.filter { !taken.contains($0.id) } + theirs).sorted { $0.id < $1.id }
         }
         var merged = destination
-        merged.accounts = merge(destination.accounts, source.accounts) { $0.id.rawValue }
-        merged.projects = merge(destination.projects, source.projects) { $0.id.rawValue }
-        merged.components = merge(destination.components, source.components) { $0.id.rawValue }
+        merged.accounts = merge(destination.accounts, source.accounts)
+        merged.projects = merge(destination.projects, source.projects)
+        merged.components = merge(destination.components, source.components)
         if merged.defaultAccountID == nil || !merged.accounts.contains(where: { $0.id == merged.defaultAccountID }) {
             merged.defaultAccountID = source.defaultAccountID
         }
@@ -47,14 +47,16 @@ public struct StoreTransfer {
 
     public func run() throws -> Outcome {
         var outcome = Outcome()
-        let registry = try source.registry()
+        // One read of the source: its registry and its sessions as of the same commit.
+        let catalog = try source.catalog()
+        let registry = catalog.registry
         outcome.registryChanged = try destination.write { transaction in
             let copied = Self.merged(registry, into: transaction.registry)
             guard transaction.registry != copied else { return false }
             transaction.registry = copied
             return true
         }
-        let ids = try source.catalog().table.keys.map(\.id)
+        let ids = catalog.table.keys.map(\.id)
         var start = 0
         while start < ids.count {
             let slice = Array(ids[start..<min(ids.count, start + batch)])
