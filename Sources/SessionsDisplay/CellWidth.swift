@@ -20,19 +20,9 @@ public enum CellWidth {
     }
 
     public static func of(_ text: String) -> Int {
-        if let count = text.utf8.withContiguousStorageIfAvailable({ Sanitizer.isPrintableASCII($0) ? $0.count : nil }), let count {
-            return count
-        }
-        var total = 0
-        for byte in text.utf8 {
-            guard byte >= 0x20 && byte < 0x7F else {
-                total = 0
-                for character in text { total += of(character) }
-                return total
-            }
-            total += 1
-        }
-        return total
+        // Printable ASCII is a cell a byte.
+        if Sanitizer.isPlainASCII(text) { return text.utf8.count }
+        return text.reduce(0) { $0 + of($1) }
     }
 
     static func scalarWidth(_ scalar: Unicode.Scalar) -> Int {

@@ -40,12 +40,16 @@ public struct SessionsEnvironment: Sendable {
             chosen = flag
         } else if let home = self["SESSIONS_HOME"] {
             chosen = home
-        } else if let data = self["XDG_DATA_HOME"], data.hasPrefix("/") {
-            chosen = data + "/sessions"
         } else {
-            chosen = home + "/.local/share/sessions"
+            chosen = dataHome + "/sessions"
         }
         return Self.absolute(expandTilde(chosen))
+    }
+
+    /// `$XDG_DATA_HOME`, else `~/.local/share`: where the store is, and a database's local directories.
+    var dataHome: String {
+        if let data = self["XDG_DATA_HOME"], data.hasPrefix("/") { return data }
+        return home + "/.local/share"
     }
 
     /// `$XDG_CONFIG_HOME/sessions`, else `~/.config/sessions`.

@@ -73,12 +73,6 @@ extension SessionsEnvironment {
         guard let chosen, StoreLocation.isDatabase(chosen) else { return .directory(storeRoot(flag: chosen)) }
         return .database(conninfo: chosen, local: dataHome + "/sessions/databases/" + StoreLocation.localName(chosen, environment: variables))
     }
-
-    /// `$XDG_DATA_HOME`, else `~/.local/share`.
-    var dataHome: String {
-        if let data = self["XDG_DATA_HOME"], data.hasPrefix("/") { return data }
-        return home + "/.local/share"
-    }
 }
 
 extension Config {

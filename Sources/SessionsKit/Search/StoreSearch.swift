@@ -50,17 +50,18 @@ extension SessionStore {
         try searchReadingWhole(search, targets: targets, registry: registry, body)
     }
 
-    /// Each session read whole and matched; with `reads`, only the sessions
-    /// it holds are read, and the rest may match by their title alone.
-    func searchReadingWhole(_ search: SessionSearch, targets: [SearchTarget], registry: Registry, reads: Set<Session.ID>? = nil,
+    /// Each session read whole and matched.
+    func searchReadingWhole(_ search: SessionSearch, targets: [SearchTarget], registry: Registry,
                             _ body: (SearchBatch) throws -> Bool) throws {
-        try searchReading(search, targets: targets, registry: registry, reads: reads, body) { ids, each in
+        try searchReading(search, targets: targets, registry: registry, reads: nil, body) { ids, each in
             try sessions(ids: ids) { id, result in try each(id, result.map { $0.map { PartialSession(session: $0, positions: nil) } }) }
         }
     }
 
     /// The same, reading each session through `read`, which may leave out
-    /// interactions that cannot match (see `PartialSession`).
+    /// interactions that cannot match (see `PartialSession`); with `reads`,
+    /// only the sessions it holds are read, and the rest may match by their
+    /// title alone.
     func searchReading(_ search: SessionSearch, targets: [SearchTarget], registry: Registry, reads: Set<Session.ID>?,
                        _ body: (SearchBatch) throws -> Bool,
                        read: ([Session.ID], (Session.ID, Result<PartialSession?, any Error>) throws -> Void) throws -> Void) throws {

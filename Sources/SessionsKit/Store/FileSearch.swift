@@ -465,12 +465,7 @@ final class RawSearchPlan: Sendable {
     /// is settled on its bytes where it can be; its bytes are kept when it
     /// must be decoded, may be shown, or (`keepingAll`, when messages may
     /// match too) may be needed for its time.
-    func matchingLines(_ log: UnsafeBufferPointer<UInt8>, keepingAll: Bool, stored: StoredSession) throws(StoreError) -> [LogMatch] {
-        var space = LogScanSpace()
-        return try matchingLines(log, keepingAll: keepingAll, stored: stored, space: &space)
-    }
-
-    /// `matchingLines`, working in `space`, which a thread keeps from log to log.
+    /// It works in `space`, which a thread keeps from log to log.
     func matchingLines(_ log: UnsafeBufferPointer<UInt8>, keepingAll: Bool, stored: StoredSession,
                        space: inout LogScanSpace) throws(StoreError) -> [LogMatch] {
         // Where the primary needle and the base64 markers are, in file order.

@@ -25,10 +25,9 @@ public enum Parallel {
     /// pay for waking others.
     public static func map<T>(_ count: Int, serially: Bool = false, _ body: (Int) -> T) -> [T] {
         if count <= 1 || serially || threadCount == 1 { return (0..<count).map(body) }
-        let pieces = Pieces<T>(count)
-        run(count) { index in pieces.put(index, body(index)) }
         // Moved out, not copied: a copy would retain what each result holds, and freeing the slots release it again.
-        return (0..<count).map { pieces.take($0) }
+        let pieces = pieces(count, body)
+        return (0..<count).map(pieces.take)
     }
 
     /// `map`, its results left in place for a later `map`'s pieces to
@@ -140,8 +139,6 @@ final class Pieces<T>: @unchecked Sendable {
         slots.deinitialize()
         slots.deallocate()
     }
-
-    var count: Int { slots.count }
 
     func put(_ index: Int, _ value: T) {
         slots[index] = value
