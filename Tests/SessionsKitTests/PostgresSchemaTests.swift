@@ -347,5 +347,12 @@ struct PostgresRoundTripTests {
         // The conversation has a column of its own, and the id hooks look up one too.
         let columns = database.psql("SELECT json_array_length(conversation), external_conversation_id FROM sessions", as: database.owner)
         #expect(columns.stdout.trimmingSpaces() == "1|conv-1", "\(columns.stderr)")
+        // A session is read for a text only when one of its rows holds it as a JSON string.
+        let found = try owner.write { transaction in
+            try ["mix compile", "hello", "line 1\nline \"2\"", "mix"].map { try transaction.session(id: 7, mentioning: $0)?.id }
+                + [try transaction.session(id: 8, mentioning: "mix compile")?.id]
+        }
+        // Found in a command, in the conversation, in output as it is escaped; a part of a string is no string.
+        #expect(found == [7, 7, 7, nil, nil])
     }
 }

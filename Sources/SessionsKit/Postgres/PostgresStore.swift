@@ -459,6 +459,22 @@ final class PostgresTransaction: StoreTransaction {
         return ids.sorted()
     }
 
+    /// Read only when one of its rows holds the JSON string: a hook that
+    /// looks for one tool call among a conversation's subagents would
+    /// otherwise read each of them whole, holding the write lock.
+    func session(id: Session.ID, mentioning text: String) throws -> Session? {
+        if staged[id] != nil { return try session(id: id) }
+        var needle: [UInt8] = []
+        JSONWriter.writeString(text, into: &needle)
+        let found = try connection.query("""
+            SELECT EXISTS (SELECT 1 FROM interactions WHERE session_id = $1
+                               AND strpos(command::text || coalesce(result::text, '') || extra::text, $2) > 0)
+                OR EXISTS (SELECT 1 FROM sessions WHERE id = $1
+                               AND strpos(coalesce(state::text, '') || extra::text || coalesce(conversation::text, ''), $2) > 0)
+            """, [String(id.rawValue), String(decoding: needle, as: UTF8.self)])
+        return found.text(0, 0) == "t" ? try session(id: id) : nil
+    }
+
     /// Writes what was staged, and raises the generation live views compare.
     func commit() throws {
         try commitRegistry()
