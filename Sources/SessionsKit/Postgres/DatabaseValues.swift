@@ -14,16 +14,15 @@ enum DatabaseValues {
     /// fraction digits the model remembers it was written with.
     static func time(_ text: String?, digits: Int) -> Timestamp? {
         guard let text else { return nil }
-        // Read as ISO 8601 bytes (the date and time joined by `T`, then `Z`): a list reads four a row.
-        var bytes = Array(text.utf8)
-        if bytes.count > 3 && bytes.suffix(3).elementsEqual(" BC".utf8) {
-            bytes.removeLast(3)
+        // The model's parser takes the space and, without a zone, UTC: a list reads four a row, read in place.
+        var parsed = text.utf8.withContiguousStorageIfAvailable(Timestamp.parse) ?? nil
+        if parsed == nil, text.hasSuffix(" BC") {
+            var bytes = Array(text.utf8.dropLast(3))
             guard bytes.starts(with: "0001-".utf8) else { return nil }
             bytes.replaceSubrange(0..<4, with: "0000".utf8)
+            parsed = bytes.withUnsafeBufferPointer(Timestamp.parse)
         }
-        if bytes.count > 10 && bytes[10] == UInt8(ascii: " ") { bytes[10] = UInt8(ascii: "T") }
-        bytes.append(UInt8(ascii: "Z"))
-        guard var time = bytes.withUnsafeBufferPointer(Timestamp.parse) else { return nil }
+        guard var time = parsed else { return nil }
         time.fractionDigits = digits
         return time
     }
@@ -40,8 +39,7 @@ enum DatabaseValues {
 
     /// The digits of time `index` from `digits`.
     static func digit(_ digits: String?, _ index: Int) -> Int {
-        guard let digits, index < digits.utf8.count else { return 6 }
-        let byte = Array(digits.utf8)[index]
+        guard let byte = digits?.utf8.dropFirst(index).first else { return 6 }
         return (0x30...0x36).contains(byte) ? Int(byte - 0x30) : 6
     }
 
