@@ -269,6 +269,11 @@ struct PostgresCLITests {
         let back = cli.directory.path + "/back"
         #expect(try cli.ok(["copy", "--from", second.owner, "--to", back]).hasPrefix("Copied 41 sessions"))
         #expect(try exports(back) == original)
+        // A mistyped source is refused, and no store is made there.
+        let typo = cli.directory.path + "/sourc"
+        let refused = cli.run(["copy", "--from", typo, "--to", back])
+        #expect(refused.status != 0 && refused.stderr.contains("holds no store"), "\(refused.stderr)")
+        #expect(!TestFiles.exists(typo))
     }
 
     @Test("libpq's environment fills what the URL and the config leave out: PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSWORD never shown")

@@ -24,7 +24,12 @@ struct CopyCommand: ParsableCommand {
     func run() throws {
         let context = CLIContext.current
         let environment = context.environment
-        let source = try GlobalOptions.open(environment.storeLocation(flag: from))
+        let from = environment.storeLocation(flag: from)
+        // Opening a directory makes a store there: a mistyped source would be copied as an empty one.
+        if case .directory(let root) = from, !FileStore.isStore(at: root) {
+            throw UsageError("--from \(root) holds no store: nothing to copy")
+        }
+        let source = try GlobalOptions.open(from)
         let destination = try GlobalOptions.open(environment.storeLocation(flag: to))
         let outcome = try StoreTransfer(from: source, to: destination).run()
         context.stdout.line("Copied \(Count.of(outcome.written, "session"))"

@@ -127,6 +127,12 @@ public final class FileStore: SessionStore {
 
     // MARK: - Reading
 
+    /// Whether `root` holds a store (its registry, or its sessions when a
+    /// repair has yet to make the registry again), without making one there.
+    public static func isStore(at root: String) -> Bool {
+        access(root + "/" + StoreFormat.registryFile, F_OK) == 0 || access(root + "/" + StoreFormat.sessionsDirectory, F_OK) == 0
+    }
+
     public func registry() throws -> Registry {
         try consistentRead { () throws(StoreError) -> Registry in try readRegistry() }
     }
