@@ -41,21 +41,22 @@ enum InteractionLog {
 
     /// The entry of the line `line`: read straight from the bytes when the
     /// line has the writer's shape (always, unless edited by hand), else by
-    /// parsing it.
-    static func entry(_ buffer: UnsafeBufferPointer<UInt8>, line: Range<Int>, path: String) throws(StoreError) -> Entry {
+    /// parsing it. The path is made only for a message, so a line in the
+    /// writer's shape costs no string.
+    static func entry(_ buffer: UnsafeBufferPointer<UInt8>, line: Range<Int>, path: @autoclosure () -> String) throws(StoreError) -> Entry {
         if let fast = plainEntry(buffer, line: line) { return fast }
         let value: JSONValue
         do {
             value = try JSONParser.parse(buffer, range: line)
         } catch {
-            throw StoreError.corrupt(path, error, hint: StoreError.doctorHint)
+            throw StoreError.corrupt(path(), error, hint: StoreError.doctorHint)
         }
         // A line written by hand in another member order: its interaction is
         // re-encoded where the caller can find it, which only the slow path needs.
         guard case .object(let object) = value, let position = object["n"]?.intValue, position >= 0,
               case .object? = object["interaction"]
         else {
-            throw corrupt(path, "\(lineNumber(buffer, line)): must be {\"n\": POSITION, \"interaction\": {…}}")
+            throw corrupt(path(), "\(lineNumber(buffer, line)): must be {\"n\": POSITION, \"interaction\": {…}}")
         }
         return Entry(position: position, object: line, line: line)
     }
@@ -125,9 +126,7 @@ enum InteractionLog {
         var failure: StoreError?
         IndexFile.forEachLine(buffer, 0..<length) { line in
             do throws(StoreError) {
-                // The writer's shape first, so the path is made only for a line in another.
-                let entry: Entry
-                if let plain = plainEntry(buffer, line: line) { entry = plain } else { entry = try self.entry(buffer, line: line, path: path()) }
+                let entry = try self.entry(buffer, line: line, path: path())
                 if entry.position < entries.count {
                     entries[entry.position] = entry
                 } else if entry.position == entries.count {
