@@ -45,25 +45,17 @@ extension FileStore {
             }
             // A title from the summaries is matched once however many sessions share it.
             for target in slice {
-                if let title = target.title, titleHits[title] == nil { titleHits[title] = plan.titleOnly(title, id: target.id) }
+                if let title = target.title, titleHits[title] == nil { titleHits[title] = plan.search.titleHits(title, id: target.id) }
             }
             let knownTitles = titleHits
             let outcomes = Parallel.map(slice.count) { index -> SearchOutcome? in
                 let target = slice[index]
                 let stored = StoredSession(root: root, id: target.id)
                 do {
-                    let hits: SessionHits
                     // Taken, not copied: the session's bytes are freed on this thread when it is done.
-                    switch try files.take(index).get() {
-                    case nil: return nil
-                    case .skipped?:
-                        guard let title = target.title, var known = knownTitles[title], known.total > 0 else { return nil }
-                        known.sessionID = target.id
-                        hits = known
-                    case let raw?:
-                        hits = try plan.hits(in: raw, of: stored, title: target.title, titleHits: target.title.flatMap { knownTitles[$0] },
+                    guard let raw = try files.take(index).get() else { return nil }
+                    let hits = try plan.hits(in: raw, of: stored, title: target.title, titleHits: target.title.flatMap { knownTitles[$0] },
                                              registry: registry)
-                    }
                     return hits.total > 0 ? .hits(hits) : nil
                 } catch {
                     return .unreadable(target.id, String(describing: error))
@@ -155,7 +147,7 @@ extension StoredSession {
     /// - Parameter keepingHead: whether a head is kept even when no needle
     ///   is in it (its session's title is read from it).
     func readForSearch(_ plan: RawSearchPlan, in directory: SessionsDirectory, into buffers: ScratchBuffers.Pair,
-                       keepingHead: Bool = true) throws(StoreError) -> RawSession? {
+                       keepingHead: Bool) throws(StoreError) -> RawSession? {
         guard let file = try directory.read(StoreFormat.sessionFileName(id), count: nil, into: buffers.file(holding:)) else { return nil }
         let isHead = file.starts(with: SessionHeadFile.prefix) || SessionHeadFile.isHead(Array(file))
         let fileMayMatch = plan.mayMatch(file, 0..<file.count)
@@ -342,10 +334,10 @@ final class RawSearchPlan: Sendable {
 
     /// - Parameter titleHits: what `knownTitle` gave `titleOnly`, when it
     ///   was matched once for all the sessions that share it.
-    func hits(in raw: RawSession, of stored: StoredSession, title knownTitle: String?, titleHits: SessionHits? = nil,
+    func hits(in raw: RawSession, of stored: StoredSession, title knownTitle: String?, titleHits: SessionHits?,
               registry: Registry) throws(StoreError) -> SessionHits {
         func titleOnly() -> SessionHits {
-            guard var known = titleHits else { return self.titleOnly(knownTitle, id: stored.id) }
+            guard var known = titleHits else { return search.titleHits(knownTitle, id: stored.id) }
             known.sessionID = stored.id
             return known
         }
@@ -385,7 +377,7 @@ final class RawSearchPlan: Sendable {
         let session = headMayMatch || knownTitle == nil
             ? try SessionHeadFile.decode(headBytes, path: stored.filePath, expectedID: stored.id).session : nil
         var collector = SessionSearch.Collector(search: search, sessionID: stored.id)
-        if let titleHits, knownTitle != nil {
+        if let titleHits {
             collector.seed(titleHits)
             collector.head(title: nil, state: headMayMatch ? session?.state : nil)
         } else {
@@ -453,10 +445,6 @@ final class RawSearchPlan: Sendable {
         }
     }
 
-    /// A session none of whose files can match: its title still may.
-    func titleOnly(_ title: String?, id: Session.ID) -> SessionHits {
-        search.titleHits(title, id: id)
-    }
 
     /// The newest version of each interaction whose line matches, or may:
     /// the log is searched for the primary needle and base64 markers first,
