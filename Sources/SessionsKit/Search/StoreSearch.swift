@@ -68,34 +68,33 @@ extension SessionStore {
         let step = 64
         var start = 0
         while start < targets.count {
-            let slice = targets[start..<min(targets.count, start + step)]
-            var outcomes: [SearchOutcome] = []
-            var seen = Set<Session.ID>()
+            let slice = Array(targets[start..<min(targets.count, start + step)])
+            let places = Dictionary(slice.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+            // Each outcome in its target's place, so they come in the targets' order whoever answers first.
+            var slots = [SearchOutcome?](repeating: nil, count: slice.count)
+            var answered = [Bool](repeating: false, count: slice.count)
             try read(slice.map(\.id).filter { reads?.contains($0) ?? true }) { id, result in
-                seen.insert(id)
+                guard let place = places[id] else { return }
+                answered[place] = true
                 switch result {
                 case .success(let partial?):
                     let session = partial.session
-                    let title = slice.first { $0.id == id }?.title ?? SessionTitle.of(session, registry: registry)
+                    let title = slice[place].title ?? SessionTitle.of(session, registry: registry)
                     let hits = search.hits(in: session, positions: partial.positions, title: title)
-                    if hits.total > 0 { outcomes.append(.hits(hits)) }
+                    if hits.total > 0 { slots[place] = .hits(hits) }
                 case .success(nil):
                     break
                 case .failure(let error):
-                    outcomes.append(.unreadable(id, String(describing: error)))
+                    slots[place] = .unreadable(id, String(describing: error))
                 }
             }
-            if reads != nil {
-                // A session not read holds no needle: its title from the summaries may still match.
-                for target in slice where !seen.contains(target.id) {
-                    let hits = search.titleHits(target.title, id: target.id)
-                    if hits.total > 0 { outcomes.append(.hits(hits)) }
-                }
-                let order = Dictionary(uniqueKeysWithValues: slice.enumerated().map { ($1.id, $0) })
-                outcomes.sort { (order[$0.sessionID] ?? 0) < (order[$1.sessionID] ?? 0) }
+            // A session not read holds no needle: its title from the summaries may still match.
+            for place in slice.indices where !answered[place] && reads != nil {
+                let hits = search.titleHits(slice[place].title, id: slice[place].id)
+                if hits.total > 0 { slots[place] = .hits(hits) }
             }
             start += slice.count
-            guard try body(SearchBatch(outcomes: outcomes, searched: start, total: targets.count)) else { return }
+            guard try body(SearchBatch(outcomes: slots.compactMap { $0 }, searched: start, total: targets.count)) else { return }
         }
     }
 }
