@@ -215,7 +215,7 @@ public struct SessionService: Sendable {
         return try store.write { transaction in
             try targets.map { target in
                 let (previous, head) = try edit(target.id, in: transaction) { edit, head in
-                    if target.status != head.session.status && expected.map({ $0 == head.session.status }) != false {
+                    if target.status != head.session.status && (expected == nil || expected == head.session.status) {
                         edit.session.status = target.status
                         // The person's choice: no import or hook reverts it (see `Session.propose`).
                         edit.session.statusSetAt = edit.session.updatedAt

@@ -177,17 +177,18 @@ public final class Runtime {
             case .setStatus(let request):
                 let targets = request.targets.map { ($0.id, $0.status) }
                 let to = request.targets.first?.status ?? .active
+                func change(_ updates: [StatusUpdate]) -> StatusChange {
+                    StatusChange(before: updates.map { StatusTarget(id: $0.summary.id, status: $0.previous) }, to: to)
+                }
                 guard let undoing = request.undoing else {
                     let updates = try service.setStatuses(targets)
-                    let change = StatusChange(before: updates.map { StatusTarget(id: $0.summary.id, status: $0.previous) }, to: to)
-                    return .statusChanged(StatusWrite(change: change, sessions: updates.map(\.summary)))
+                    return .statusChanged(StatusWrite(change: change(updates), sessions: updates.map(\.summary)))
                 }
                 // An undo writes back only what is still as the change left it, checked under the store's lock.
                 let updates = try service.undoStatuses(targets, changedTo: undoing.to)
                 let undone = updates.filter { $0.previous == undoing.to }
                 let changedSince = updates.filter { $0.previous != undoing.to }.map(\.summary.id)
-                let change = StatusChange(before: undone.map { StatusTarget(id: $0.summary.id, status: $0.previous) }, to: to)
-                return .statusChanged(StatusWrite(change: change, sessions: updates.map(\.summary), undoing: undoing,
+                return .statusChanged(StatusWrite(change: change(undone), sessions: updates.map(\.summary), undoing: undoing,
                                                   leftAlone: request.leftAlone + changedSince))
             case .createSession(let draft):
                 return .sessionCreated(try service.create(draft))
