@@ -52,6 +52,8 @@ public struct Component: Sendable, Hashable {
 
 /// A project or a component: an entry of the registry that one account owns.
 protocol AccountEntry: NamedEntry {
+    /// The table a database keeps it in.
+    static var table: RegistryTable { get }
     var accountID: Account.ID { get }
     /// Members this version does not model (a CodeMySpec `module_name`, a path).
     var extra: JSONObject { get set }
@@ -61,8 +63,8 @@ extension AccountEntry {
     typealias Entity = Self
 }
 
-extension Project: AccountEntry {}
-extension Component: AccountEntry {}
+extension Project: AccountEntry { static let table = RegistryTable.projects }
+extension Component: AccountEntry { static let table = RegistryTable.components }
 
 /// Everything about a store except its sessions: the registries and the id
 /// counters. It is small, read on every command, and written inside the same

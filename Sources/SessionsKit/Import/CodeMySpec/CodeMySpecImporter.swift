@@ -185,7 +185,7 @@ public struct CodeMySpecImporter {
         }
         let transaction = context.transaction
         if let project = incoming.project {
-            session.projectID = resolve(project, decoded: session.projectID, in: \.projects, table: .projects, transaction: transaction,
+            session.projectID = resolve(project, decoded: session.projectID, in: \.projects, transaction: transaction,
                                         counter: \.nextProjectID,
                                         account: account, sameScope: { _ in true }, registry: &transaction.registry,
                                         report: &report, created: { report, id in report.projectsCreated.append(id) }) { id, name, registry in
@@ -195,7 +195,7 @@ public struct CodeMySpecImporter {
         }
         if let component = incoming.component {
             let projectID = session.projectID
-            session.componentID = resolve(component, decoded: session.componentID, in: \.components, table: .components,
+            session.componentID = resolve(component, decoded: session.componentID, in: \.components,
                                           transaction: transaction, counter: \.nextComponentID,
                                           account: account, sameScope: { $0.projectID == projectID }, registry: &transaction.registry,
                                           report: &report, created: { report, id in report.componentsCreated.append(id) }) { id, name, registry in
@@ -302,7 +302,7 @@ public struct CodeMySpecImporter {
     /// `make` creates an entry: with the id given, or (given nil) a new one
     /// that it also appends to the registry.
     private func resolve<Entry: AccountEntry>(_ mention: CodeMySpecRecord.EntryMention, decoded: Identifier<Entry.Entity>?,
-                                              in entries: WritableKeyPath<Registry, [Entry]>, table: RegistryTable,
+                                              in entries: WritableKeyPath<Registry, [Entry]>,
                                               transaction: any StoreTransaction, counter: WritableKeyPath<Registry, Int>,
                                               account: Account.ID, sameScope: (Entry) -> Bool, registry: inout Registry,
                                               report: inout Report, created: (inout Report, Identifier<Entry.Entity>) -> Void,
@@ -314,7 +314,7 @@ public struct CodeMySpecImporter {
             // Unsure is taken: a new id is always safe.
             let free = id.map { id in
                 !registry[keyPath: entries].contains { $0.id == id }
-                    && !((try? transaction.isEntryIDTakenElsewhere(table, id.rawValue)) ?? true)
+                    && !((try? transaction.isEntryIDTakenElsewhere(Entry.table, id.rawValue)) ?? true)
             } ?? false
             var entry = make(free ? id : nil, name, &registry)
             for member in details.members where entry.extra[member.key] == nil { entry.extra[member.key] = member.value }
