@@ -35,15 +35,9 @@ public enum StoreLocation: Sendable, Equatable {
     /// What a connection string starts with when it is `key=value` pairs:
     /// libpq's own keywords, so that a directory named `a=b` stays a directory.
     static let connectionKeywords: Set<String> = {
-        var keywords = Set<String>()
         guard let defaults = PQconndefaults() else { return ["host", "hostaddr", "port", "dbname", "user", "service"] }
         defer { PQconninfoFree(defaults) }
-        var option = defaults
-        while let keyword = option.pointee.keyword {
-            keywords.insert(String(cString: keyword))
-            option += 1
-        }
-        return keywords
+        return Set(DatabaseConnection.options(defaults).map(\.keyword))
     }()
 
     /// A name for a database's local directory, from what the connection

@@ -202,12 +202,19 @@ final class DatabaseConnection: @unchecked Sendable {
         }
         defer { PQconninfoFree(options) }
         var values: [String: String] = [:]
-        var option = options
+        for (keyword, value) in Self.options(options) { values[keyword] = value }
+        return values
+    }
+
+    /// Each keyword of a libpq option list, with its value where it has one.
+    static func options(_ list: UnsafeMutablePointer<PQconninfoOption>) -> [(keyword: String, value: String?)] {
+        var options: [(keyword: String, value: String?)] = []
+        var option = list
         while let keyword = option.pointee.keyword {
-            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+            options.append((String(cString: keyword), option.pointee.val.map { String(cString: $0) }))
             option += 1
         }
-        return values
+        return options
     }
 
     private static func describe(host: String, port: String, database: String) -> String {

@@ -9,11 +9,13 @@ enum SessionRow {
     /// does not show it, need not have every prompt and reply sent over.
     static let columnsWithoutConversation = columns.replacing(", conversation", with: ", NULL")
     static let columnCount = 14
+    /// Where `time_digits` is among them: the figures a list or a head reads beside it need it too.
+    static let timeDigitsColumn = 11
 
     /// The session of row `row`, without interactions; without its
     /// conversation too unless `conversation` (a list does not need it).
     static func session(_ rows: DatabaseRows, _ row: Int, conversation: Bool) throws -> Session {
-        let digits = rows.text(row, 11)
+        let digits = rows.text(row, timeDigitsColumn)
         var object = JSONObject()
         object.append("id", .int(rows.int(row, 0) ?? 0))
         object.append("type", .string(rows.text(row, 1) ?? ""))

@@ -286,10 +286,11 @@ public final class PostgresStore: SessionStore, @unchecked Sendable {
         for row in 0..<rows.count {
             var header = try SessionRow.session(rows, row, conversation: false)
             header.extra.members.removeAll { SessionSummary.summaryKeys.contains($0.key) }
+            let digits = rows.text(row, SessionRow.timeDigitsColumn)
             summaries.append(SessionSummary(
                 header: header, interactionCount: rows.int(row, count) ?? 0,
-                lastInteractionAt: DatabaseValues.time(rows.text(row, count + 1), digits: DatabaseValues.digit(rows.text(row, 11), 2)),
-                lastMessageAt: DatabaseValues.time(rows.text(row, count + 2), digits: DatabaseValues.digit(rows.text(row, 11), 3)),
+                lastInteractionAt: DatabaseValues.time(rows.text(row, count + 1), digits: DatabaseValues.digit(digits, 2)),
+                lastMessageAt: DatabaseValues.time(rows.text(row, count + 2), digits: DatabaseValues.digit(digits, 3)),
                 lastResult: rows.text(row, count + 3).flatMap(LastResult.init(rawValue:))))
         }
         return summaries
@@ -371,7 +372,7 @@ final class PostgresTransaction: StoreTransaction {
                                 line: 0..<0)
         }
         return SessionHead(session: session, interactionCount: rows.int(0, count) ?? 0,
-                           lastInteractionAt: DatabaseValues.time(rows.text(0, count + 1), digits: DatabaseValues.digit(rows.text(0, 11), 2)),
+                           lastInteractionAt: DatabaseValues.time(rows.text(0, count + 1), digits: DatabaseValues.digit(rows.text(0, SessionRow.timeDigitsColumn), 2)),
                            lastResult: rows.text(0, count + 2).flatMap { LastResult(rawValue: $0) },
                            logLength: 0, pending: pending, toolCalls: nil)
     }
@@ -387,7 +388,7 @@ final class PostgresTransaction: StoreTransaction {
             [String(head.id.rawValue), "{" + positions.map(String.init).joined(separator: ",") + "}"])
         var found: [Int: Interaction] = [:]
         for row in 0..<rows.count {
-            found[rows.int(row, 9) ?? -1] = try InteractionRow.interaction(rows, row, session: head.id)
+            found[rows.int(row, InteractionRow.columnCount) ?? -1] = try InteractionRow.interaction(rows, row, session: head.id)
         }
         return positions.compactMap { found[$0] }
     }
@@ -442,19 +443,19 @@ final class PostgresTransaction: StoreTransaction {
     }
 
     func sessionIDs(externalConversationID key: String) throws -> [Session.ID] {
-        var ids = Set(try connection.query("SELECT id FROM sessions WHERE external_conversation_id = $1", [key])
-            .column { Session.ID($0) })
-        for (id, session) in staged {
-            if session?.externalConversationID == key { ids.insert(id) } else { ids.remove(id) }
-        }
-        return ids.sorted()
+        try sessionIDs(where: "external_conversation_id = $1", key) { $0 == key }
     }
 
     func sessionIDs(externalConversationIDPrefix prefix: String) throws -> [Session.ID] {
-        var ids = Set(try connection.query("SELECT id FROM sessions WHERE starts_with(external_conversation_id, $1)", [prefix])
-            .column { Session.ID($0) })
+        try sessionIDs(where: "starts_with(external_conversation_id, $1)", prefix) { $0.hasPrefix(prefix) }
+    }
+
+    /// The sessions whose conversation id `condition` admits, as the rows
+    /// say and as this transaction staged them (`holds` decides those).
+    private func sessionIDs(where condition: String, _ value: String, holds: (String) -> Bool) throws -> [Session.ID] {
+        var ids = Set(try connection.query("SELECT id FROM sessions WHERE \(condition)", [value]).column { Session.ID($0) })
         for (id, session) in staged {
-            if session?.externalConversationID?.hasPrefix(prefix) == true { ids.insert(id) } else { ids.remove(id) }
+            if session?.externalConversationID.map(holds) == true { ids.insert(id) } else { ids.remove(id) }
         }
         return ids.sorted()
     }
