@@ -54,12 +54,14 @@ enum SessionRow {
     }
 
     /// Writes the session's own row (its interactions are not touched), with
-    /// the figures a list shows of them.
+    /// the figures a list shows of them. With `conversationUnchanged`, the
+    /// row keeps the conversation it has, which is then not sent again: a
+    /// hook event on a long conversation would otherwise write it whole.
     static func writeRow(_ session: Session, count: Int, lastInteractionAt: Timestamp?, lastMessageAt: Timestamp?,
-                         lastResult: LastResult?, _ connection: DatabaseConnection) throws {
+                         lastResult: LastResult?, conversationUnchanged: Bool = false, _ connection: DatabaseConnection) throws {
         var extra = session.extra
-        let conversation = extra[Session.conversationKey]
-        if conversation != nil { extra[Session.conversationKey] = .null }
+        let conversation = conversationUnchanged ? nil : extra[Session.conversationKey]
+        if extra[Session.conversationKey] != nil { extra[Session.conversationKey] = .null }
         let id = String(session.id.rawValue)
         try connection.query("""
             INSERT INTO sessions (id, type, agent, environment, status, state, external_conversation_id, account_id,
@@ -68,7 +70,7 @@ enum SessionRow {
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
             ON CONFLICT (id) DO UPDATE SET type = $2, agent = $3, environment = $4, status = $5, state = $6,
                 external_conversation_id = $7, account_id = $8, project_id = $9, component_id = $10,
-                conversation = $11, extra = $12, inserted_at = $13, updated_at = $14, time_digits = $15,
+                conversation = CASE WHEN $20 THEN sessions.conversation ELSE $11::json END, extra = $12, inserted_at = $13, updated_at = $14, time_digits = $15,
                 interaction_count = $16, last_interaction_at = $17, last_message_at = $18, last_result_status = $19
             """, [
             id, session.type.name, session.agent?.rawValue, session.environment?.rawValue, session.status.rawValue,
@@ -78,6 +80,7 @@ enum SessionRow {
             DatabaseValues.time(session.insertedAt), DatabaseValues.time(session.updatedAt),
             DatabaseValues.digits([session.insertedAt, session.updatedAt, lastInteractionAt, lastMessageAt]),
             String(count), lastInteractionAt.map(DatabaseValues.time), lastMessageAt.map(DatabaseValues.time), lastResult?.rawValue,
+            conversationUnchanged ? "true" : "false",
         ])
     }
 }

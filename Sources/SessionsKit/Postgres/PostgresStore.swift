@@ -317,6 +317,10 @@ final class PostgresTransaction: StoreTransaction {
     var registry: Registry
     private let original: Registry
     private var staged: [Session.ID: Session?] = [:]
+    /// Heads read in this transaction, as its own edits left them: a write
+    /// asks for a session's head before its edit, while staging it and
+    /// after, and each read would fetch and decode the whole conversation.
+    private var heads: [Session.ID: SessionHead] = [:]
 
     init(connection: DatabaseConnection, registry: Registry) {
         self.connection = connection
@@ -360,6 +364,7 @@ final class PostgresTransaction: StoreTransaction {
     /// and not the interactions, so it costs the same however long the session.
     func head(id: Session.ID) throws -> SessionHead? {
         if let staged = staged[id] { return staged.map { SessionHead($0) } }
+        if let head = heads[id] { return head }
         let rows = try connection.query("SELECT \(SessionRow.columns), interaction_count, last_interaction_at, last_result_status "
             + "FROM sessions WHERE id = $1", [String(id.rawValue)])
         guard rows.count == 1 else { return nil }
@@ -371,10 +376,13 @@ final class PostgresTransaction: StoreTransaction {
             SessionHead.Pending(position: waiting.int(row, 0) ?? 0, id: waiting.text(row, 1) ?? "", toolUseID: waiting.text(row, 2),
                                 line: 0..<0)
         }
-        return SessionHead(session: session, interactionCount: rows.int(0, count) ?? 0,
-                           lastInteractionAt: DatabaseValues.time(rows.text(0, count + 1), digits: DatabaseValues.digit(rows.text(0, SessionRow.timeDigitsColumn), 2)),
-                           lastResult: rows.text(0, count + 2).flatMap { LastResult(rawValue: $0) },
-                           logLength: 0, pending: pending, toolCalls: nil)
+        let head = SessionHead(session: session, interactionCount: rows.int(0, count) ?? 0,
+                               lastInteractionAt: DatabaseValues.time(rows.text(0, count + 1),
+                                                                      digits: DatabaseValues.digit(rows.text(0, SessionRow.timeDigitsColumn), 2)),
+                               lastResult: rows.text(0, count + 2).flatMap { LastResult(rawValue: $0) },
+                               logLength: 0, pending: pending, toolCalls: nil)
+        heads[id] = head
+        return head
     }
 
     func interactions(of head: SessionHead, at positions: [Int]) throws -> [Interaction] {
@@ -434,8 +442,12 @@ final class PostgresTransaction: StoreTransaction {
             // A replaced interaction was the latest and no longer is: the latest is found among them all.
             lastInteractionAt = SessionSummary(full).lastInteractionAt
         }
+        let conversationUnchanged = next.session.extra[Session.conversationKey] == head.session.extra[Session.conversationKey]
         try SessionRow.writeRow(next.session, count: next.interactionCount, lastInteractionAt: lastInteractionAt,
-                                lastMessageAt: next.session.lastMessageAt, lastResult: next.lastResult, connection)
+                                lastMessageAt: next.session.lastMessageAt, lastResult: next.lastResult,
+                                conversationUnchanged: conversationUnchanged, connection)
+        // The head as written, as the file store's transaction gives it; read again only where the edit's was not exact.
+        heads[edit.id] = exact ? next : nil
     }
 
     func delete(sessionID: Session.ID) {
