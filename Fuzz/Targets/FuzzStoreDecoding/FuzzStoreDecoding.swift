@@ -103,14 +103,13 @@ func searchLogLine(_ line: [UInt8]) {
         do {
             // As `readForSearch` and `FileStore.search` decide, on these bytes.
             let fileMayMatch = headBytes.withUnsafeBufferPointer { plan.mayMatch($0, 0..<$0.count) }
+            var space = LogScanSpace()
             let lines = try log.withUnsafeBufferPointer { buffer throws(StoreError) in
-                try plan.matchingLines(buffer, keepingAll: fileMayMatch, stored: stored)
+                try plan.matchingLines(buffer, keepingAll: fileMayMatch, stored: stored, space: &space)
             }
-            if !fileMayMatch && lines.isEmpty {
-                found = plan.titleOnly(nil, id: 1)
-            } else {
-                found = try plan.hits(in: .split(head: headBytes, headMayMatch: fileMayMatch, lines: lines), of: stored, title: nil, registry: Registry())
-            }
+            let raw: RawSession = !fileMayMatch && lines.isEmpty
+                ? .skipped : .split(head: headBytes, headMayMatch: fileMayMatch, lines: lines)
+            found = try plan.hits(in: raw, of: stored, title: nil, titleHits: nil, registry: Registry())
         } catch {
             fatalError("the scan failed on a line the reference reads: \(error)")
         }
