@@ -93,7 +93,7 @@ final class EventLoop {
             for index in fds.indices { fds[index].revents = 0 }
             // A listener that connected again has a new descriptor.
             fds[7].fd = listener?.descriptor ?? -1
-            if poll(&fds, nfds_t(fds.count), timeout()) < 0 && errno != EINTR { return .quit }
+            if poll(&fds, nfds_t(fds.count), timeout(listening: fds[7].fd >= 0)) < 0 && errno != EINTR { return .quit }
             // A hung-up terminal makes poll return at once forever; leave as
             // a hang-up would, rather than spin drawing to nobody.
             if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { return .signal(SIGHUP) }
@@ -145,10 +145,12 @@ final class EventLoop {
         listenerWasConnected = connected
     }
 
-    /// Sleeps until a flash is due to go, at the latest.
-    func timeout() -> Int32 {
+    /// Sleeps until a flash is due to go, at the latest. `listening`: the
+    /// listener's descriptor is among those polled (judged with them, so a
+    /// connection made meanwhile in the background is not slept through).
+    func timeout(listening: Bool) -> Int32 {
         // Asked, not told, without a watch or a listener; a listener away wakes to see whether it is back.
-        let told = watchFD >= 0 || listener?.isConnected == true
+        let told = watchFD >= 0 || listening
         var timeout = told ? Self.idleWakeMS : Self.pollWakeMS
         if let flash = runtime.state.flash {
             let remaining = (flash.expires.microseconds - Timestamp.now().microseconds) / 1000 + 10

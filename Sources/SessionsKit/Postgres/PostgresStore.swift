@@ -376,9 +376,9 @@ final class PostgresTransaction: StoreTransaction {
             SessionHead.Pending(position: waiting.int(row, 0) ?? 0, id: waiting.text(row, 1) ?? "", toolUseID: waiting.text(row, 2),
                                 line: 0..<0)
         }
+        let digits = rows.text(0, SessionRow.timeDigitsColumn)
         let head = SessionHead(session: session, interactionCount: rows.int(0, count) ?? 0,
-                               lastInteractionAt: DatabaseValues.time(rows.text(0, count + 1),
-                                                                      digits: DatabaseValues.digit(rows.text(0, SessionRow.timeDigitsColumn), 2)),
+                               lastInteractionAt: DatabaseValues.time(rows.text(0, count + 1), digits: DatabaseValues.digit(digits, 2)),
                                lastResult: rows.text(0, count + 2).flatMap { LastResult(rawValue: $0) },
                                logLength: 0, pending: pending, toolCalls: nil)
         heads[id] = head
